@@ -1,1 +1,166 @@
-//! placeholder
+//! Name resolution, type checking and lowering of Dast modules to bytecode.
+//!
+//! Entry point: [`check`] takes parsed modules and returns either bytecode modules or
+//! every diagnostic found (checking goes on after errors).
+
+mod call;
+mod check;
+pub mod env;
+mod format;
+mod lower;
+mod pattern;
+mod resolve;
+mod suggest;
+pub mod tir;
+pub mod ty;
+mod zonk;
+
+use dast_base::{Diagnostic, SourceMap};
+use dast_bytecode as bc;
+
+pub use env::SourceModule;
+
+use crate::check::FnCx;
+use crate::env::{ConstId, Env, FnId, GlobalId};
+use crate::lower::{Checked, ModuleBuilder};
+use crate::ty::Ty;
+
+/// The result of checking a program: bytecode for every module when there are no errors,
+/// and all diagnostics (errors and warnings) in source order.
+pub struct Output {
+    pub modules: Vec<bc::Module>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Output {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.is_error())
+    }
+}
+
+/// Checks and lowers `modules` (already parsed; `sources` holds their text).
+pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
+    let mut env = Env::collect(modules);
+    let mut diags = std::mem::take(&mut env.diags);
+    let const_bodies = check_consts(&env, &mut diags);
+    let global_inits = check_globals(&mut env, &mut diags);
+    let bodies = check_fns(&env, &mut diags);
+    diags.sort_by_key(|d| (d.primary.span.file, d.primary.span.start));
+    if diags.iter().any(|d| d.is_error()) {
+        return Output {
+            modules: Vec::new(),
+            diagnostics: diags,
+        };
+    }
+    let checked = Checked {
+        env,
+        bodies,
+        global_inits,
+        const_bodies,
+    };
+    let mut out = Vec::new();
+    for (i, m) in checked.env.modules.iter().enumerate() {
+        let file = sources.get(m.file);
+        let mb = ModuleBuilder::new(&checked, env::ModIdx(i as u32), &file.lines, &file.text);
+        out.push(mb.build());
+    }
+    Output {
+        modules: out,
+        diagnostics: diags,
+    }
+}
+
+fn check_consts(env: &Env, diags: &mut Vec<Diagnostic>) -> Vec<Option<tir::Body>> {
+    let mut out = Vec::new();
+    for (i, c) in env.consts.iter().enumerate() {
+        let _ = ConstId(i as u32);
+        let mut cx = FnCx::new(env, diags, c.module, c.scope);
+        if c.decl.ty.is_none() {
+            cx.error(
+                Diagnostic::error(
+                    "E0212",
+                    format!("missing type for `const {}`", c.name),
+                    c.decl.name.span,
+                )
+                .with_label("constants need a type")
+                .with_help(format!("write `const {}: T = value`", c.name)),
+            );
+        }
+        let ty = c.ty.clone();
+        let body = c.decl.init.as_ref().map(|init| {
+            let e = cx.check_expr(init, Some(&ty));
+            cx.finish_body(Vec::new(), e)
+        });
+        if body.is_none() {
+            cx.error(
+                Diagnostic::error(
+                    "E0213",
+                    format!("`const {}` needs a value", c.name),
+                    c.decl.name.span,
+                )
+                .with_label("missing `= value`"),
+            );
+        }
+        out.push(body);
+    }
+    out
+}
+
+fn check_globals(env: &mut Env, diags: &mut Vec<Diagnostic>) -> Vec<Option<tir::Body>> {
+    let mut out = Vec::new();
+    for i in 0..env.globals.len() {
+        let (module, scope, declared, init) = {
+            let g = &env.globals[i];
+            (g.module, g.scope, g.decl.ty.is_some(), g.decl.init.as_ref())
+        };
+        let Some(init) = init else {
+            out.push(None);
+            continue;
+        };
+        let ty = env.globals[i].ty.clone();
+        let (body, inferred) = {
+            let mut cx = FnCx::new(env, diags, module, scope);
+            let e = cx.check_expr(init, if declared { Some(&ty) } else { None });
+            let body = cx.finish_body(Vec::new(), e);
+            let t = body.value.ty.clone();
+            (body, t)
+        };
+        if !declared {
+            env.globals[i].ty = inferred;
+        }
+        let _ = GlobalId(i as u32);
+        out.push(Some(body));
+    }
+    // A `var` without initializer starts as `T.default()`: it must have one.
+    for g in &env.globals {
+        if g.decl.init.is_none() && !g.ty.is_error() {
+            let cx = FnCx::new(env, diags, g.module, g.scope);
+            if !cx.has_default(&g.ty) {
+                let shown = cx.show(&g.ty);
+                diags.push(
+                    Diagnostic::error(
+                        "E0214",
+                        format!(
+                            "`{}` has no initializer and `{shown}` has no default value",
+                            g.name
+                        ),
+                        g.decl.name.span,
+                    )
+                    .with_label("needs `= value`")
+                    .with_help(format!("write `var {}: {shown} = ...`", g.name)),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn check_fns(env: &Env, diags: &mut Vec<Diagnostic>) -> Vec<Option<tir::Body>> {
+    let mut out = Vec::new();
+    for (i, f) in env.fns.iter().enumerate() {
+        let mut cx = FnCx::new(env, diags, f.module, f.scope);
+        let _ = Ty::unit();
+        out.push(Some(cx.check_fn(FnId(i as u32))));
+    }
+    out
+}

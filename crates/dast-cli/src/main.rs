@@ -1,1 +1,74 @@
-fn main() {}
+//! `dast`: the command-line toolchain (new, check, build, run, disasm).
+
+mod commands;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "dast",
+    version,
+    about = "The Dast language toolchain: hot-reloadable modules, bytecode and native code"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    /// Bytecode (`.dbc`), for development.
+    Dev,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new project: NAME/dast.toml and NAME/src/main.dast.
+    New { name: String },
+    /// Check a program for errors without building it.
+    Check {
+        /// A `.dast` file or a project directory (default: the current directory).
+        path: Option<PathBuf>,
+    },
+    /// Build a program: `target/dev/<module>.dbc` for each module.
+    Build {
+        #[arg(long, value_enum, default_value = "dev")]
+        mode: Mode,
+        /// Build for hot reloading (bytecode modules are always reloadable).
+        #[arg(long)]
+        hot_reload: bool,
+        path: Option<PathBuf>,
+    },
+    /// Build and run a program (its `main` function).
+    Run {
+        #[arg(long, value_enum, default_value = "dev")]
+        mode: Mode,
+        path: Option<PathBuf>,
+    },
+    /// Print the disassembly of a `.dbc` file.
+    Disasm { file: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::New { name } => commands::new_project(&name),
+        Command::Check { path } => commands::check(&path_or_cwd(path)),
+        Command::Build {
+            mode,
+            hot_reload,
+            path,
+        } => commands::build(&path_or_cwd(path), mode, hot_reload),
+        Command::Run { mode, path } => commands::run(&path_or_cwd(path), mode),
+        Command::Disasm { file } => commands::disasm(&file),
+    };
+    ExitCode::from(code)
+}
+
+fn path_or_cwd(p: Option<PathBuf>) -> PathBuf {
+    p.unwrap_or_else(|| PathBuf::from("."))
+}

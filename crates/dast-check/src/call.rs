@@ -1,0 +1,2137 @@
+//! Paths (`Point.new`, `Shape.Circle`, `other.f`, `i32.MAX`), calls, method calls,
+//! built-in functions and methods, struct literals and format strings.
+
+use dast_base::{Diagnostic, Span};
+use dast_bytecode::{FBinary, FUnary};
+use dast_syntax::ast;
+
+use crate::check::FnCx;
+use crate::env::{AdtKind, Def, FnId, ParamMode};
+use crate::format::{parse_format, Piece};
+use crate::tir::{Arg, Builtin, Expr, ExprKind, FmtPiece, MutBuiltin, Place, PlaceRoot, Proj};
+use crate::ty::{AdtId, FloatTy, IntTy, Ty, VarKind};
+
+/// What a (non-local) path expression names.
+#[derive(Clone, Debug)]
+pub(crate) enum PathRes {
+    Def(Def),
+    /// A built-in type used as a namespace: `Vec`, `HashMap[String, i32]`, `i32`.
+    BuiltinType(Ty),
+    /// An enum variant (user enum, `Option`, `Result`), with the enum type.
+    Variant(Ty, u32),
+    /// An associated function or method named through its type: `Point.new`.
+    AssocFn(FnId),
+    /// `Vec.new`, `i32.MAX`, `String.from`: a built-in type's associated item.
+    BuiltinAssoc(Ty, String),
+}
+
+/// The signature of a built-in method on a receiver type.
+enum MethodOp {
+    Pure(Builtin),
+    Mut(MutBuiltin),
+}
+
+struct BuiltinMethod {
+    op: MethodOp,
+    params: Vec<Ty>,
+    ret: Ty,
+}
+
+const PRELUDE_FNS: &[&str] = &[
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "format",
+    "panic",
+    "assert",
+    "assert_eq",
+    "min",
+    "max",
+    "abs",
+    "sleep",
+    "now_ms",
+    "serialize",
+    "deserialize",
+    "exit",
+];
+
+impl<'e, 'a> FnCx<'e, 'a> {
+    /// Resolves `e` as a path if it is one (not a local variable); reports nothing when it
+    /// is not a path, and reports unknown items of known namespaces.
+    pub(crate) fn path_def(&mut self, e: &ast::Expr) -> Option<PathRes> {
+        match &e.kind {
+            ast::ExprKind::Name(id) => {
+                if self.lookup_local(&id.name).is_some() {
+                    return None;
+                }
+                if id.name == "Self" {
+                    return self.self_adt.map(|a| PathRes::Def(Def::Adt(a)));
+                }
+                if let Some(d) = self.env.lookup(self.scope, &id.name) {
+                    return Some(PathRes::Def(d));
+                }
+                match id.name.as_str() {
+                    "Some" => return Some(PathRes::Variant(Ty::Option(Box::new(self.fresh())), 1)),
+                    "None" => return Some(PathRes::Variant(Ty::Option(Box::new(self.fresh())), 0)),
+                    "Ok" => {
+                        let (t, e) = (self.fresh(), self.fresh());
+                        return Some(PathRes::Variant(Ty::Result(Box::new(t), Box::new(e)), 0));
+                    }
+                    "Err" => {
+                        let (t, e) = (self.fresh(), self.fresh());
+                        return Some(PathRes::Variant(Ty::Result(Box::new(t), Box::new(e)), 1));
+                    }
+                    _ => {}
+                }
+                builtin_type_namespace(&id.name, self).map(PathRes::BuiltinType)
+            }
+            ast::ExprKind::TypeArgs { base, args } => {
+                let ast::ExprKind::Name(id) = &base.kind else {
+                    return None;
+                };
+                if self.lookup_local(&id.name).is_some() {
+                    return None;
+                }
+                let ty = ast::Type {
+                    kind: ast::TypeKind::Path {
+                        segments: vec![id.clone()],
+                        args: args.clone(),
+                    },
+                    span: e.span,
+                };
+                match id.name.as_str() {
+                    "Vec" | "HashMap" | "Option" | "Result" => {
+                        Some(PathRes::BuiltinType(self.resolve_local_ty(&ty)))
+                    }
+                    _ => None,
+                }
+            }
+            ast::ExprKind::Field { base, name } => {
+                let b = self.path_def(base)?;
+                Some(self.path_member(b, name, e.span))
+            }
+            _ => None,
+        }
+    }
+
+    fn path_member(&mut self, base: PathRes, name: &ast::Ident, span: Span) -> PathRes {
+        match base {
+            PathRes::Def(d @ (Def::Scope(_) | Def::Module(_))) => {
+                match self.env.lookup_in(d, &name.name) {
+                    Some(found) => PathRes::Def(found),
+                    None => {
+                        let what = match d {
+                            Def::Module(m) => {
+                                format!("module `{}`", self.env.modules[m.0 as usize].name)
+                            }
+                            _ => "this module".to_string(),
+                        };
+                        let scope = match d {
+                            Def::Module(m) => self.env.modules[m.0 as usize].root,
+                            Def::Scope(s) => s,
+                            _ => unreachable!(),
+                        };
+                        let names: Vec<String> = self.env.scopes[scope.0 as usize]
+                            .names
+                            .keys()
+                            .cloned()
+                            .collect();
+                        let mut diag = Diagnostic::error(
+                            "E0401",
+                            format!("cannot find `{}` in {what}", name.name),
+                            name.span,
+                        )
+                        .with_label("not found");
+                        if let Some(best) =
+                            crate::suggest::closest(&name.name, names.iter().map(|s| s.as_str()))
+                        {
+                            diag = diag.with_help(format!("did you mean `{best}`?"));
+                        }
+                        self.error(diag);
+                        PathRes::Def(Def::Scope(scope)).poisoned()
+                    }
+                }
+            }
+            PathRes::Def(Def::Adt(a)) => {
+                let adt = self.env.adt(a);
+                if let Some(v) = adt.variants().iter().position(|v| v.name == name.name) {
+                    return PathRes::Variant(Ty::Adt(a), v as u32);
+                }
+                if let Some(f) = adt.methods.get(&name.name) {
+                    return PathRes::AssocFn(*f);
+                }
+                if name.name == "default" {
+                    return PathRes::BuiltinAssoc(Ty::Adt(a), "default".into());
+                }
+                let mut candidates: Vec<String> = adt.methods.keys().cloned().collect();
+                candidates.extend(adt.variants().iter().map(|v| v.name.clone()));
+                let what = if matches!(adt.kind, AdtKind::Enum(_)) {
+                    "variant or associated function"
+                } else {
+                    "associated function"
+                };
+                let mut d = Diagnostic::error(
+                    "E0402",
+                    format!("no {what} named `{}` for `{}`", name.name, adt.name),
+                    name.span,
+                )
+                .with_label(format!("not found in `{}`", adt.name));
+                if let Some(best) =
+                    crate::suggest::closest(&name.name, candidates.iter().map(|s| s.as_str()))
+                {
+                    d = d.with_help(format!("did you mean `{best}`?"));
+                }
+                self.error(d);
+                PathRes::BuiltinType(Ty::Error)
+            }
+            PathRes::BuiltinType(t) => {
+                let shallow = self.infer.shallow(&t);
+                match (&shallow, name.name.as_str()) {
+                    (Ty::Option(_), "Some") => PathRes::Variant(shallow, 1),
+                    (Ty::Option(_), "None") => PathRes::Variant(shallow, 0),
+                    (Ty::Result(..), "Ok") => PathRes::Variant(shallow, 0),
+                    (Ty::Result(..), "Err") => PathRes::Variant(shallow, 1),
+                    (Ty::Float(_), "consts") => PathRes::BuiltinType(shallow),
+                    _ => PathRes::BuiltinAssoc(shallow, name.name.clone()),
+                }
+            }
+            other => {
+                if !matches!(other, PathRes::BuiltinType(Ty::Error)) {
+                    self.error(
+                        Diagnostic::error(
+                            "E0403",
+                            format!("`{}` is not a namespace", name.name),
+                            span,
+                        )
+                        .with_label("cannot use `.` here"),
+                    );
+                }
+                PathRes::BuiltinType(Ty::Error)
+            }
+        }
+    }
+
+    /// A path used as a value (not called): globals, constants, unit variants.
+    pub(crate) fn check_path_value(&mut self, e: &ast::Expr, expected: Option<&Ty>) -> Expr {
+        let span = e.span;
+        let Some(res) = self.path_def(e) else {
+            return self.report_unknown_value(e);
+        };
+        match res {
+            PathRes::Def(Def::Global(g)) => {
+                let gd = &self.env.globals[g.0 as usize];
+                if gd.module != self.module {
+                    let name = gd.name.clone();
+                    self.error(
+                        Diagnostic::error(
+                            "E0404",
+                            format!("module state `{name}` is private to its module"),
+                            span,
+                        )
+                        .with_label("cannot read another module's `var` directly")
+                        .with_help("call a function of that module that returns the value"),
+                    );
+                    return Self::err_expr(span);
+                }
+                Self::mk(ExprKind::Global(g), gd.ty.clone(), span)
+            }
+            PathRes::Def(Def::Const(c)) => {
+                let ty = self.env.consts[c.0 as usize].ty.clone();
+                Self::mk(ExprKind::Const(c), ty, span)
+            }
+            PathRes::Def(Def::Fn(f)) | PathRes::AssocFn(f) => {
+                let name = self.env.func(f).name.clone();
+                self.error(
+                    Diagnostic::error("E0405", format!("function `{name}` used as a value"), span)
+                        .with_label("functions are not values in Dast v0")
+                        .with_help(format!("call it: `{name}(...)`")),
+                );
+                Self::err_expr(span)
+            }
+            PathRes::Def(Def::Adt(a)) => {
+                let adt = self.env.adt(a);
+                if let AdtKind::Struct(fields) = &adt.kind {
+                    if fields.is_empty() {
+                        return Self::mk(
+                            ExprKind::Struct {
+                                adt: a,
+                                fields: Vec::new(),
+                            },
+                            Ty::Adt(a),
+                            span,
+                        );
+                    }
+                }
+                let name = adt.name.clone();
+                self.error(
+                    Diagnostic::error("E0406", format!("expected a value, found type `{name}`"), span)
+                        .with_label("this is a type")
+                        .with_help(format!("build a value with `{name} {{ ... }}` or call an associated function like `{name}.new()`")),
+                );
+                Self::err_expr(span)
+            }
+            PathRes::Def(Def::Scope(_) | Def::Module(_)) => {
+                self.error(
+                    Diagnostic::error("E0406", "expected a value, found a module", span)
+                        .with_label("this is a module"),
+                );
+                Self::err_expr(span)
+            }
+            PathRes::Variant(enum_ty, v) => self.build_variant(enum_ty, v, &[], expected, span),
+            PathRes::BuiltinAssoc(t, name) => self.builtin_assoc_value(&t, &name, span),
+            PathRes::BuiltinType(Ty::Error) => Self::err_expr(span),
+            PathRes::BuiltinType(t) => {
+                let shown = self.show(&t);
+                self.error(
+                    Diagnostic::error(
+                        "E0406",
+                        format!("expected a value, found type `{shown}`"),
+                        span,
+                    )
+                    .with_label("this is a type"),
+                );
+                Self::err_expr(span)
+            }
+        }
+    }
+
+    fn report_unknown_value(&mut self, e: &ast::Expr) -> Expr {
+        if let ast::ExprKind::Name(id) = &e.kind {
+            let mut candidates: Vec<String> =
+                self.scopes.iter().flat_map(|s| s.keys().cloned()).collect();
+            candidates.extend(self.env.visible_names(self.scope));
+            let mut d = Diagnostic::error(
+                "E0407",
+                format!("cannot find value `{}` in this scope", id.name),
+                id.span,
+            )
+            .with_label("not found in this scope");
+            if let Some(best) =
+                crate::suggest::closest(&id.name, candidates.iter().map(|s| s.as_str()))
+            {
+                d = d.with_help(format!("did you mean `{best}`?"));
+            }
+            self.error(d);
+        } else {
+            self.error(
+                Diagnostic::error("E0407", "expected a value", e.span).with_label("not a value"),
+            );
+        }
+        Self::err_expr(e.span)
+    }
+
+    fn builtin_assoc_value(&mut self, t: &Ty, name: &str, span: Span) -> Expr {
+        let v = match (t, name) {
+            (Ty::Int(i), "MAX") => Some(ExprKind::Int(i.range().1)),
+            (Ty::Int(i), "MIN") => Some(ExprKind::Int(i.range().0)),
+            (Ty::Float(f), _) => float_const(*f, name).map(ExprKind::Float),
+            _ => None,
+        };
+        match v {
+            Some(k) => Self::mk(k, t.clone(), span),
+            None => {
+                let shown = self.show(t);
+                self.error(
+                    Diagnostic::error(
+                        "E0402",
+                        format!("no associated item `{name}` on `{shown}`"),
+                        span,
+                    )
+                    .with_label("not found"),
+                );
+                Self::err_expr(span)
+            }
+        }
+    }
+
+    // ---------- fields ----------
+
+    pub(crate) fn check_field(&mut self, e: &ast::Expr, expected: Option<&Ty>) -> Expr {
+        let ast::ExprKind::Field { base, name } = &e.kind else {
+            unreachable!()
+        };
+        if self.path_def(base).is_some() {
+            return self.check_path_value(e, expected);
+        }
+        let b = self.check_expr(base, None);
+        let t = self.infer.shallow(&b.ty);
+        if matches!(t, Ty::Error) {
+            return Self::err_expr(e.span);
+        }
+        if let Ty::Adt(a) = &t {
+            if self.env.adt(*a).methods.contains_key(&name.name) {
+                self.error(
+                    Diagnostic::error(
+                        "E0408",
+                        format!("`{}` is a method, not a field", name.name),
+                        name.span,
+                    )
+                    .with_label("method, not a field")
+                    .with_help(format!("call it: `.{}()`", name.name)),
+                );
+                return Self::err_expr(e.span);
+            }
+        }
+        match self.struct_field(&t, name) {
+            Some((index, ty)) => Self::mk(
+                ExprKind::Field {
+                    base: Box::new(b),
+                    index,
+                },
+                ty,
+                e.span,
+            ),
+            None => Self::err_expr(e.span),
+        }
+    }
+
+    // ---------- calls ----------
+
+    pub(crate) fn check_call(
+        &mut self,
+        callee: &ast::Expr,
+        args: &[ast::Expr],
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
+        match &callee.kind {
+            ast::ExprKind::Name(id) if self.lookup_local(&id.name).is_none() => {
+                let def = self.env.lookup(self.scope, &id.name);
+                if def.is_none() && PRELUDE_FNS.contains(&id.name.as_str()) {
+                    return self.check_prelude_call(&id.name, None, args, expected, span);
+                }
+            }
+            ast::ExprKind::TypeArgs { base, args: targs } => {
+                if let ast::ExprKind::Name(id) = &base.kind {
+                    if id.name == "deserialize" && self.lookup_local("deserialize").is_none() {
+                        let t = targs.first().map(|t| self.resolve_local_ty(t));
+                        return self.check_prelude_call("deserialize", t, args, expected, span);
+                    }
+                }
+            }
+            ast::ExprKind::InferredVariant(id) => {
+                return self.check_variant_value(id, None, expected, span, args);
+            }
+            ast::ExprKind::Field { base, name } => {
+                if let Some(b) = self.path_def(base) {
+                    let res = self.path_member(b, name, callee.span);
+                    return self.call_path(res, args, expected, span, callee.span);
+                }
+                return self.check_method_call(base, name, args, expected, span);
+            }
+            _ => {}
+        }
+        match self.path_def(callee) {
+            Some(res) => self.call_path(res, args, expected, span, callee.span),
+            None => {
+                let c = self.check_expr(callee, None);
+                if !c.ty.is_error() {
+                    let shown = self.show(&c.ty);
+                    self.error(
+                        Diagnostic::error(
+                            "E0409",
+                            format!("expected function, found `{shown}`"),
+                            callee.span,
+                        )
+                        .with_label("not a function"),
+                    );
+                }
+                for a in args {
+                    self.check_expr(a, None);
+                }
+                Self::err_expr(span)
+            }
+        }
+    }
+
+    fn call_path(
+        &mut self,
+        res: PathRes,
+        args: &[ast::Expr],
+        expected: Option<&Ty>,
+        span: Span,
+        callee_span: Span,
+    ) -> Expr {
+        match res {
+            PathRes::Def(Def::Fn(f)) | PathRes::AssocFn(f) => {
+                self.call_fn(f, None, args, span, callee_span)
+            }
+            PathRes::Variant(t, v) => self.build_variant(t, v, args, expected, span),
+            PathRes::BuiltinAssoc(t, name) => {
+                self.call_builtin_assoc(&t, &name, args, expected, span)
+            }
+            PathRes::BuiltinType(Ty::Error) => {
+                for a in args {
+                    self.check_expr(a, None);
+                }
+                Self::err_expr(span)
+            }
+            _ => {
+                self.error(
+                    Diagnostic::error(
+                        "E0409",
+                        "expected function, found something else",
+                        callee_span,
+                    )
+                    .with_label("not a function"),
+                );
+                for a in args {
+                    self.check_expr(a, None);
+                }
+                Self::err_expr(span)
+            }
+        }
+    }
+
+    /// A call of a user function; `receiver` is the already-checked `self` argument of a
+    /// method call.
+    fn call_fn(
+        &mut self,
+        f: FnId,
+        receiver: Option<Arg>,
+        args: &[ast::Expr],
+        span: Span,
+        callee_span: Span,
+    ) -> Expr {
+        let def = self.env.func(f);
+        let sig = def.sig.clone();
+        let name = def.name.clone();
+        let skip = usize::from(receiver.is_some());
+        let expected_n = sig.params.len() - skip.min(sig.params.len());
+        if args.len() != expected_n {
+            let d = Diagnostic::error(
+                "E0410",
+                format!(
+                    "wrong number of arguments: `{name}` takes {expected_n} argument{} but {} {} supplied",
+                    if expected_n == 1 { "" } else { "s" },
+                    args.len(),
+                    if args.len() == 1 { "was" } else { "were" }
+                ),
+                span,
+            )
+            .with_label(format!("expected {expected_n} argument{}", if expected_n == 1 { "" } else { "s" }))
+            .with_secondary(def.span, format!("`{name}` defined here"));
+            self.error(d);
+        }
+        let mut out = Vec::new();
+        if let Some(r) = receiver {
+            out.push(r);
+        }
+        for (i, a) in args.iter().enumerate() {
+            match sig.params.get(i + skip) {
+                Some(p) => out.push(self.check_arg(a, &p.ty, p.mode)),
+                None => {
+                    self.check_expr(a, None);
+                }
+            }
+        }
+        let _ = callee_span;
+        if out.len() != sig.params.len() {
+            return Self::err_expr(span);
+        }
+        Self::mk(ExprKind::Call { func: f, args: out }, sig.ret.clone(), span)
+    }
+
+    fn check_arg(&mut self, a: &ast::Expr, ty: &Ty, mode: ParamMode) -> Arg {
+        match (mode, &a.kind) {
+            (
+                ParamMode::RefMut,
+                ast::ExprKind::Ref {
+                    mutable: true,
+                    expr,
+                },
+            ) => match self.check_place(expr, false) {
+                Some(p) => {
+                    self.require_mutable_place(&p, expr);
+                    let pt = p.ty.clone();
+                    self.expect_ty(ty, &pt, expr.span);
+                    Arg::MutPlace(p)
+                }
+                None => Arg::Value(Self::err_expr(a.span)),
+            },
+            (ParamMode::RefMut, _) => {
+                let e = self.check_expr(a, Some(ty));
+                if !e.ty.is_error() {
+                    let shown = self.show(ty);
+                    self.error(
+                        Diagnostic::error("E0301", "mismatched types", a.span)
+                            .with_label(format!("expected `&mut {shown}`, found `{shown}`"))
+                            .with_help("pass a mutable reference: `&mut place`"),
+                    );
+                }
+                Arg::Value(e)
+            }
+            (
+                _,
+                ast::ExprKind::Ref {
+                    mutable: false,
+                    expr,
+                },
+            ) => Arg::Value(self.check_expr(expr, Some(ty))),
+            _ => Arg::Value(self.check_expr(a, Some(ty))),
+        }
+    }
+
+    /// `&mut x` and mutating methods need a mutable root.
+    pub(crate) fn require_mutable_place(&mut self, p: &Place, e: &ast::Expr) {
+        match &p.root {
+            PlaceRoot::Local(l) => {
+                let info = &self.locals[l.0 as usize];
+                if !info.mutable {
+                    let (name, decl) = (info.name.clone(), info.span);
+                    self.error(
+                        Diagnostic::error("E0411", format!("cannot borrow `{name}` as mutable, as it is not declared as mutable"), e.span)
+                            .with_label("cannot borrow as mutable")
+                            .with_secondary(decl, format!("`{name}` declared here"))
+                            .with_help(format!("make it mutable: `let mut {name}`")),
+                    );
+                }
+            }
+            PlaceRoot::Global(g) => {
+                let gd = &self.env.globals[g.0 as usize];
+                if !gd.mutable {
+                    let name = gd.name.clone();
+                    self.error(
+                        Diagnostic::error(
+                            "E0411",
+                            format!("cannot borrow immutable static `{name}` as mutable"),
+                            e.span,
+                        )
+                        .with_label("not mutable")
+                        .with_help("declare it `var` or `static mut`"),
+                    );
+                }
+            }
+            PlaceRoot::Temp(_) => {}
+        }
+    }
+
+    // ---------- variants and struct literals ----------
+
+    /// `.Some(x)`, `.Active`: the enum comes from the expected type.
+    pub(crate) fn check_variant_value(
+        &mut self,
+        id: &ast::Ident,
+        _explicit: Option<Ty>,
+        expected: Option<&Ty>,
+        span: Span,
+        args: &[ast::Expr],
+    ) -> Expr {
+        let Some((enum_ty, v)) = self.infer_variant(id, expected) else {
+            for a in args {
+                self.check_expr(a, None);
+            }
+            return Self::err_expr(span);
+        };
+        self.build_variant(enum_ty, v, args, expected, span)
+    }
+
+    /// Finds variant `id` in the expected enum type (or `Option`/`Result` by name).
+    pub(crate) fn infer_variant(
+        &mut self,
+        id: &ast::Ident,
+        expected: Option<&Ty>,
+    ) -> Option<(Ty, u32)> {
+        let exp = expected.map(|t| self.infer.shallow(t));
+        match (&exp, id.name.as_str()) {
+            (Some(Ty::Adt(a)), name) => {
+                let adt = self.env.adt(*a);
+                if let Some(v) = adt.variants().iter().position(|v| v.name == name) {
+                    return Some((Ty::Adt(*a), v as u32));
+                }
+                let names: Vec<&str> = adt.variants().iter().map(|v| v.name.as_str()).collect();
+                let mut d = Diagnostic::error(
+                    "E0412",
+                    format!("no variant named `{name}` in enum `{}`", adt.name),
+                    id.span,
+                )
+                .with_label("unknown variant");
+                if let Some(best) = crate::suggest::closest(name, names.into_iter()) {
+                    d = d.with_help(format!("did you mean `.{best}`?"));
+                }
+                self.error(d);
+                None
+            }
+            (Some(t @ Ty::Option(_)), "Some") => Some((t.clone(), 1)),
+            (Some(t @ Ty::Option(_)), "None") => Some((t.clone(), 0)),
+            (Some(t @ Ty::Result(..)), "Ok") => Some((t.clone(), 0)),
+            (Some(t @ Ty::Result(..)), "Err") => Some((t.clone(), 1)),
+            (_, "Some") => Some((Ty::Option(Box::new(self.fresh())), 1)),
+            (_, "None") => Some((Ty::Option(Box::new(self.fresh())), 0)),
+            (_, "Ok") => Some((
+                Ty::Result(Box::new(self.fresh()), Box::new(self.fresh())),
+                0,
+            )),
+            (_, "Err") => Some((
+                Ty::Result(Box::new(self.fresh()), Box::new(self.fresh())),
+                1,
+            )),
+            (Some(Ty::Error), _) => None,
+            (exp, name) => {
+                let what = match exp {
+                    Some(t) if self.infer.var_kind(t).is_none() => {
+                        format!("the expected type is `{}`", self.show(t))
+                    }
+                    _ => "the expected type is not known here".to_string(),
+                };
+                self.error(
+                    Diagnostic::error(
+                        "E0413",
+                        format!("cannot infer the enum of `.{name}`"),
+                        id.span,
+                    )
+                    .with_label(what)
+                    .with_help(format!(
+                        "name the enum: `EnumName.{name}`, or annotate the expected type"
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    /// Field types of variant `v` of an enum type (resolving Option/Result parameters).
+    pub(crate) fn variant_fields(&self, enum_ty: &Ty, v: u32) -> (String, Vec<(String, Ty)>, bool) {
+        match self.infer.shallow(enum_ty) {
+            Ty::Option(t) => match v {
+                0 => ("None".into(), vec![], false),
+                _ => ("Some".into(), vec![("0".into(), *t)], true),
+            },
+            Ty::Result(t, e) => match v {
+                0 => ("Ok".into(), vec![("0".into(), *t)], true),
+                _ => ("Err".into(), vec![("0".into(), *e)], true),
+            },
+            Ty::Adt(a) => {
+                let var = &self.env.adt(a).variants()[v as usize];
+                (
+                    var.name.clone(),
+                    var.fields
+                        .iter()
+                        .map(|f| (f.name.clone(), f.ty.clone()))
+                        .collect(),
+                    var.is_tuple,
+                )
+            }
+            _ => (String::new(), vec![], false),
+        }
+    }
+
+    pub(crate) fn build_variant(
+        &mut self,
+        enum_ty: Ty,
+        v: u32,
+        args: &[ast::Expr],
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
+        if let Some(exp) = expected {
+            // Unify first so `Some(1)` against `Option[i64]` types the literal as i64.
+            let mut probe = self.infer_snapshot();
+            if probe.unify(exp, &enum_ty) {
+                self.infer.unify(exp, &enum_ty);
+            }
+        }
+        let (name, fields, is_tuple) = self.variant_fields(&enum_ty, v);
+        if !is_tuple && !fields.is_empty() {
+            self.error(
+                Diagnostic::error("E0414", format!("variant `{name}` has named fields"), span)
+                    .with_label("use braces")
+                    .with_help(format!("write `{name} {{ field: value, ... }}`")),
+            );
+            return Self::err_expr(span);
+        }
+        if args.len() != fields.len() {
+            let n = fields.len();
+            self.error(
+                Diagnostic::error(
+                    "E0410",
+                    format!(
+                        "wrong number of arguments: variant `{name}` has {n} field{} but {} {} supplied",
+                        if n == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
+                    ),
+                    span,
+                )
+                .with_label(format!("expected {n}")),
+            );
+            for a in args {
+                self.check_expr(a, None);
+            }
+            return Self::err_expr(span);
+        }
+        let vals: Vec<Expr> = args
+            .iter()
+            .zip(&fields)
+            .map(|(a, (_, t))| self.check_expr(a, Some(t)))
+            .collect();
+        Self::mk(
+            ExprKind::Variant {
+                variant: v,
+                fields: vals,
+            },
+            enum_ty,
+            span,
+        )
+    }
+
+    pub(crate) fn infer_snapshot(&self) -> crate::ty::Infer {
+        self.infer.clone()
+    }
+
+    pub(crate) fn check_struct_lit(
+        &mut self,
+        path: &ast::Expr,
+        fields: &[ast::FieldInit],
+        rest: Option<&ast::Expr>,
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
+        enum Target {
+            Struct(AdtId),
+            Variant(Ty, u32),
+        }
+        let target = match &path.kind {
+            ast::ExprKind::InferredVariant(id) => self
+                .infer_variant(id, expected)
+                .map(|(t, v)| Target::Variant(t, v)),
+            _ => match self.path_def(path) {
+                Some(PathRes::Def(Def::Adt(a)))
+                    if matches!(self.env.adt(a).kind, AdtKind::Struct(_)) =>
+                {
+                    Some(Target::Struct(a))
+                }
+                Some(PathRes::Variant(t, v)) => Some(Target::Variant(t, v)),
+                Some(PathRes::BuiltinType(Ty::Error)) => None,
+                _ => {
+                    self.error(
+                        Diagnostic::error(
+                            "E0415",
+                            "expected a struct or enum variant before `{`",
+                            path.span,
+                        )
+                        .with_label("not a struct"),
+                    );
+                    None
+                }
+            },
+        };
+        let Some(target) = target else {
+            for f in fields {
+                self.check_expr(&f.value, None);
+            }
+            return Self::err_expr(span);
+        };
+        let (tname, decl_fields, result_ty): (String, Vec<(String, Ty)>, Ty) = match &target {
+            Target::Struct(a) => {
+                let adt = self.env.adt(*a);
+                (
+                    adt.name.clone(),
+                    adt.fields()
+                        .iter()
+                        .map(|f| (f.name.clone(), f.ty.clone()))
+                        .collect(),
+                    Ty::Adt(*a),
+                )
+            }
+            Target::Variant(t, v) => {
+                let (n, fs, _) = self.variant_fields(t, *v);
+                (n, fs, t.clone())
+            }
+        };
+        let mut values: Vec<Option<Expr>> = vec![None; decl_fields.len()];
+        for f in fields {
+            match decl_fields.iter().position(|(n, _)| *n == f.name.name) {
+                Some(i) => {
+                    let t = decl_fields[i].1.clone();
+                    let v = self.check_expr(&f.value, Some(&t));
+                    if values[i].is_some() {
+                        self.error(
+                            Diagnostic::error(
+                                "E0416",
+                                format!("field `{}` specified more than once", f.name.name),
+                                f.name.span,
+                            )
+                            .with_label("used more than once"),
+                        );
+                    }
+                    values[i] = Some(v);
+                }
+                None => {
+                    let names: Vec<&str> = decl_fields.iter().map(|(n, _)| n.as_str()).collect();
+                    let mut d = Diagnostic::error(
+                        "E0305",
+                        format!("`{tname}` has no field named `{}`", f.name.name),
+                        f.name.span,
+                    )
+                    .with_label("unknown field");
+                    if let Some(best) = crate::suggest::closest(&f.name.name, names.into_iter()) {
+                        d = d.with_help(format!("did you mean `{best}`?"));
+                    }
+                    self.error(d);
+                    self.check_expr(&f.value, None);
+                }
+            }
+        }
+        let rest = rest.map(|r| self.check_expr(r, Some(&result_ty)));
+        let missing: Vec<String> = decl_fields
+            .iter()
+            .zip(&values)
+            .filter(|(_, v)| v.is_none())
+            .map(|((n, _), _)| format!("`{n}`"))
+            .collect();
+        if rest.is_none() && !missing.is_empty() {
+            self.error(
+                Diagnostic::error(
+                    "E0417",
+                    format!(
+                        "missing field{} {} in initializer of `{tname}`",
+                        if missing.len() == 1 { "" } else { "s" },
+                        missing.join(", ")
+                    ),
+                    span,
+                )
+                .with_label("missing fields")
+                .with_help(format!(
+                    "add {} or end the literal with `..{tname}.default()`",
+                    missing.join(", ")
+                )),
+            );
+            return Self::err_expr(span);
+        }
+        let vals: Vec<Expr> = match rest {
+            Some(r) => {
+                // `..base`: the base goes in a hidden local; missing fields read from it.
+                let tmp = self.hidden_local(result_ty.clone(), r.span);
+                let base_ty = self.infer.shallow(&result_ty);
+                let mut out = Vec::new();
+                for (i, v) in values.into_iter().enumerate() {
+                    out.push(v.unwrap_or_else(|| {
+                        let fty = decl_fields[i].1.clone();
+                        Self::mk(
+                            ExprKind::Field {
+                                base: Box::new(Self::mk(
+                                    ExprKind::Local(tmp),
+                                    base_ty.clone(),
+                                    r.span,
+                                )),
+                                index: i as u32,
+                            },
+                            fty,
+                            r.span,
+                        )
+                    }));
+                }
+                let built = match target {
+                    Target::Struct(a) => ExprKind::Struct {
+                        adt: a,
+                        fields: out,
+                    },
+                    Target::Variant(_, v) => ExprKind::Variant {
+                        variant: v,
+                        fields: out,
+                    },
+                };
+                let let_pat = crate::tir::Pat {
+                    kind: crate::tir::PatKind::Bind(tmp),
+                    ty: result_ty.clone(),
+                    span: r.span,
+                };
+                let block = crate::tir::Block {
+                    stmts: vec![crate::tir::Stmt::Let {
+                        pat: let_pat,
+                        init: Some(r),
+                    }],
+                    tail: Some(Box::new(Self::mk(built, result_ty.clone(), span))),
+                };
+                return Self::mk(ExprKind::Block(block), result_ty, span);
+            }
+            None => values.into_iter().map(|v| v.unwrap()).collect(),
+        };
+        let kind = match target {
+            Target::Struct(a) => ExprKind::Struct {
+                adt: a,
+                fields: vals,
+            },
+            Target::Variant(_, v) => ExprKind::Variant {
+                variant: v,
+                fields: vals,
+            },
+        };
+        Self::mk(kind, result_ty, span)
+    }
+
+    // ---------- method calls ----------
+
+    fn check_method_call(
+        &mut self,
+        base: &ast::Expr,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
+        // Check the receiver as a place when it looks like one, so mutating methods can
+        // work in place; otherwise as a value.
+        let place = if is_place_like(base) {
+            self.check_place(base, false)
+        } else {
+            let v = self.check_expr(base, None);
+            if v.ty.is_error() {
+                None
+            } else {
+                let ty = v.ty.clone();
+                Some(Place {
+                    root: PlaceRoot::Temp(Box::new(v)),
+                    projs: Vec::new(),
+                    ty,
+                })
+            }
+        };
+        let Some(place) = place else {
+            for a in args {
+                self.check_expr(a, None);
+            }
+            return Self::err_expr(span);
+        };
+        let recv_ty = self.infer.shallow(&place.ty);
+        if let Some(k) = self.infer.var_kind(&recv_ty) {
+            if k != VarKind::General {
+                // `5.pow(2)`: the literal takes its default type.
+                self.infer.default_literals();
+            }
+        }
+        let recv_ty = self.infer.shallow(&place.ty);
+        if let Ty::Adt(a) = &recv_ty {
+            if let Some(&f) = self.env.adt(*a).methods.get(&name.name) {
+                return self.call_user_method(f, place, base, args, span, name.span);
+            }
+        }
+        match self.builtin_method(&recv_ty, &name.name) {
+            Some(m) => self.call_builtin_method(m, place, base, args, expected, span),
+            None => {
+                for a in args {
+                    self.check_expr(a, None);
+                }
+                if !matches!(recv_ty, Ty::Error) {
+                    self.report_unknown_method(&recv_ty, name);
+                }
+                Self::err_expr(span)
+            }
+        }
+    }
+
+    fn report_unknown_method(&mut self, recv_ty: &Ty, name: &ast::Ident) {
+        let shown = self.show(recv_ty);
+        if self.infer.var_kind(recv_ty) == Some(VarKind::General) {
+            self.error(
+                Diagnostic::error("E0418", "type annotations needed", name.span)
+                    .with_label(format!(
+                        "cannot call `.{}()` on a value whose type is not known yet",
+                        name.name
+                    ))
+                    .with_help("annotate the variable's type, e.g. `let v: Vec[i32] = Vec.new()`"),
+            );
+            return;
+        }
+        let mut candidates: Vec<String> = builtin_method_names(recv_ty)
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        if let Ty::Adt(a) = recv_ty {
+            candidates.extend(self.env.adt(*a).methods.keys().cloned());
+            if self
+                .env
+                .adt(*a)
+                .fields()
+                .iter()
+                .any(|f| f.name == name.name)
+            {
+                self.error(
+                    Diagnostic::error(
+                        "E0419",
+                        format!("no method named `{}` found for `{shown}`", name.name),
+                        name.span,
+                    )
+                    .with_label("this is a field, not a method")
+                    .with_help(format!(
+                        "read the field without parentheses: `.{}`",
+                        name.name
+                    )),
+                );
+                return;
+            }
+        }
+        let mut d = Diagnostic::error(
+            "E0419",
+            format!("no method named `{}` found for `{shown}`", name.name),
+            name.span,
+        )
+        .with_label("method not found");
+        if let Some(best) =
+            crate::suggest::closest(&name.name, candidates.iter().map(|s| s.as_str()))
+        {
+            d = d.with_help(format!("did you mean `{best}`?"));
+        }
+        self.error(d);
+    }
+
+    fn call_user_method(
+        &mut self,
+        f: FnId,
+        place: Place,
+        base: &ast::Expr,
+        args: &[ast::Expr],
+        span: Span,
+        name_span: Span,
+    ) -> Expr {
+        let def = self.env.func(f);
+        if !def.has_self {
+            let name = def.name.clone();
+            self.error(
+                Diagnostic::error(
+                    "E0420",
+                    format!("`{name}` is an associated function, not a method"),
+                    name_span,
+                )
+                .with_label("has no `self` parameter")
+                .with_help(format!("call it as `{name}(...)`")),
+            );
+            for a in args {
+                self.check_expr(a, None);
+            }
+            return Self::err_expr(span);
+        }
+        let recv = match def.sig.params[0].mode {
+            ParamMode::RefMut => {
+                self.require_mutable_place(&place, base);
+                Arg::MutPlace(place)
+            }
+            _ => Arg::Value(self.place_expr(place)),
+        };
+        self.call_fn(f, Some(recv), args, span, name_span)
+    }
+
+    fn call_builtin_method(
+        &mut self,
+        m: BuiltinMethod,
+        place: Place,
+        base: &ast::Expr,
+        args: &[ast::Expr],
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
+        if args.len() != m.params.len() {
+            let n = m.params.len();
+            self.error(
+                Diagnostic::error(
+                    "E0410",
+                    format!(
+                        "wrong number of arguments: this method takes {n} argument{} but {} {} supplied",
+                        if n == 1 { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
+                    ),
+                    span,
+                )
+                .with_label(format!("expected {n}")),
+            );
+            for a in args {
+                self.check_expr(a, None);
+            }
+            return Self::err_expr(span);
+        }
+        let vals: Vec<Expr> = args
+            .iter()
+            .zip(&m.params)
+            .map(|(a, t)| {
+                let a = strip_ref(a);
+                self.check_expr(a, Some(t))
+            })
+            .collect();
+        let _ = expected;
+        match m.op {
+            MethodOp::Mut(op) => {
+                self.require_mutable_place(&place, base);
+                Self::mk(
+                    ExprKind::MutBuiltin {
+                        op,
+                        place,
+                        args: vals,
+                    },
+                    m.ret,
+                    span,
+                )
+            }
+            MethodOp::Pure(op) => {
+                let mut all = vec![self.place_expr(place)];
+                all.extend(vals);
+                Self::mk(ExprKind::Builtin { op, args: all }, m.ret, span)
+            }
+        }
+    }
+
+    fn builtin_method(&mut self, recv: &Ty, name: &str) -> Option<BuiltinMethod> {
+        use Builtin as B;
+        use MethodOp::{Mut, Pure};
+        use MutBuiltin as M;
+        let pure = |op, params: Vec<Ty>, ret| {
+            Some(BuiltinMethod {
+                op: Pure(op),
+                params,
+                ret,
+            })
+        };
+        let muta = |op, params: Vec<Ty>, ret| {
+            Some(BuiltinMethod {
+                op: Mut(op),
+                params,
+                ret,
+            })
+        };
+        let usize_t = Ty::Int(IntTy::Usize);
+        if name == "clone" && !matches!(recv, Ty::Error) {
+            return pure(B::Clone, vec![], recv.clone());
+        }
+        let lit = self.infer.var_kind(recv);
+        match recv {
+            Ty::Vec(t) => {
+                let t = (**t).clone();
+                match name {
+                    "len" => pure(B::VecLen, vec![], usize_t),
+                    "is_empty" => pure(B::VecIsEmpty, vec![], Ty::Bool),
+                    "get" => pure(B::VecGet, vec![usize_t], Ty::Option(Box::new(t))),
+                    "contains" => pure(B::VecContains, vec![t], Ty::Bool),
+                    "join" => pure(B::VecJoin, vec![Ty::Str], Ty::Str),
+                    "first" => pure(B::VecFirst, vec![], Ty::Option(Box::new(t))),
+                    "last" => pure(B::VecLast, vec![], Ty::Option(Box::new(t))),
+                    "iter" | "into_iter" | "to_vec" => pure(B::Clone, vec![], recv.clone()),
+                    "push" => muta(M::VecPush, vec![t], Ty::unit()),
+                    "pop" => muta(M::VecPop, vec![], Ty::Option(Box::new(t))),
+                    "insert" => muta(M::VecInsert, vec![usize_t, t], Ty::unit()),
+                    "remove" => muta(M::VecRemove, vec![usize_t], t),
+                    "sort" => muta(M::VecSort, vec![], Ty::unit()),
+                    "reverse" => muta(M::VecReverse, vec![], Ty::unit()),
+                    "clear" => muta(M::VecClear, vec![], Ty::unit()),
+                    "extend" | "append" => muta(M::VecExtend, vec![recv.clone()], Ty::unit()),
+                    "truncate" => muta(M::VecTruncate, vec![usize_t], Ty::unit()),
+                    "swap" => muta(M::VecSwap, vec![usize_t.clone(), usize_t], Ty::unit()),
+                    _ => None,
+                }
+            }
+            Ty::Str => match name {
+                "len" => pure(B::StrLen, vec![], usize_t),
+                "is_empty" => pure(B::StrIsEmpty, vec![], Ty::Bool),
+                "contains" => pure(B::StrContains, vec![Ty::Str], Ty::Bool),
+                "starts_with" => pure(B::StrStartsWith, vec![Ty::Str], Ty::Bool),
+                "ends_with" => pure(B::StrEndsWith, vec![Ty::Str], Ty::Bool),
+                "split" => pure(B::StrSplit, vec![Ty::Str], Ty::Vec(Box::new(Ty::Str))),
+                "split_whitespace" => {
+                    pure(B::StrSplitWhitespace, vec![], Ty::Vec(Box::new(Ty::Str)))
+                }
+                "trim" => pure(B::StrTrim, vec![], Ty::Str),
+                "to_uppercase" => pure(B::StrToUpper, vec![], Ty::Str),
+                "to_lowercase" => pure(B::StrToLower, vec![], Ty::Str),
+                "replace" => pure(B::StrReplace, vec![Ty::Str, Ty::Str], Ty::Str),
+                "parse_i64" => pure(
+                    B::StrParseI64,
+                    vec![],
+                    Ty::Option(Box::new(Ty::Int(IntTy::I64))),
+                ),
+                "parse_f64" => pure(
+                    B::StrParseF64,
+                    vec![],
+                    Ty::Option(Box::new(Ty::Float(FloatTy::F64))),
+                ),
+                "chars" => pure(B::StrChars, vec![], Ty::Vec(Box::new(Ty::Char))),
+                "to_string" | "as_str" | "to_owned" => pure(B::Clone, vec![], Ty::Str),
+                "push_str" => muta(M::StrPushStr, vec![Ty::Str], Ty::unit()),
+                "push" => muta(M::StrPush, vec![Ty::Char], Ty::unit()),
+                _ => None,
+            },
+            Ty::Map(k, v) => {
+                let (k, v) = ((**k).clone(), (**v).clone());
+                match name {
+                    "get" => pure(B::MapGet, vec![k], Ty::Option(Box::new(v))),
+                    "contains_key" => pure(B::MapContainsKey, vec![k], Ty::Bool),
+                    "len" => pure(B::MapLen, vec![], usize_t),
+                    "is_empty" => pure(B::MapIsEmpty, vec![], Ty::Bool),
+                    "keys" => pure(B::MapKeys, vec![], Ty::Vec(Box::new(k))),
+                    "values" => pure(B::MapValues, vec![], Ty::Vec(Box::new(v))),
+                    "iter" => pure(B::Clone, vec![], recv.clone()),
+                    "insert" => muta(M::MapInsert, vec![k, v.clone()], Ty::Option(Box::new(v))),
+                    "remove" => muta(M::MapRemove, vec![k], Ty::Option(Box::new(v))),
+                    "clear" => muta(M::MapClear, vec![], Ty::unit()),
+                    _ => None,
+                }
+            }
+            Ty::Option(t) => {
+                let t = (**t).clone();
+                match name {
+                    "unwrap" => pure(B::Unwrap, vec![], t),
+                    "expect" => pure(B::Expect, vec![Ty::Str], t),
+                    "unwrap_or" => pure(B::UnwrapOr, vec![t.clone()], t),
+                    "unwrap_or_default" => pure(B::UnwrapOrDefault, vec![], t),
+                    "is_some" => pure(B::IsSome, vec![], Ty::Bool),
+                    "is_none" => pure(B::IsNone, vec![], Ty::Bool),
+                    _ => None,
+                }
+            }
+            Ty::Result(t, e) => {
+                let (t, e) = ((**t).clone(), (**e).clone());
+                match name {
+                    "unwrap" => pure(B::Unwrap, vec![], t),
+                    "expect" => pure(B::Expect, vec![Ty::Str], t),
+                    "unwrap_or" => pure(B::UnwrapOr, vec![t.clone()], t),
+                    "is_ok" => pure(B::IsOk, vec![], Ty::Bool),
+                    "is_err" => pure(B::IsErr, vec![], Ty::Bool),
+                    "ok" => pure(B::ResultOk, vec![], Ty::Option(Box::new(t))),
+                    "err" => pure(B::ResultErr, vec![], Ty::Option(Box::new(e))),
+                    _ => None,
+                }
+            }
+            Ty::Int(_) => int_method(recv, name),
+            Ty::Var(_) if lit == Some(VarKind::Int) => int_method(recv, name),
+            Ty::Float(_) => float_method(recv, name),
+            Ty::Var(_) if lit == Some(VarKind::Float) => float_method(recv, name),
+            Ty::Bool => match name {
+                "to_string" => pure(B::ToString, vec![], Ty::Str),
+                _ => None,
+            },
+            Ty::Char => match name {
+                "to_string" => pure(B::CharToString, vec![], Ty::Str),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    // ---------- built-in associated functions ----------
+
+    fn call_builtin_assoc(
+        &mut self,
+        t: &Ty,
+        name: &str,
+        args: &[ast::Expr],
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
+        let t = self.infer.shallow(t);
+        let no_args = |cx: &mut Self| -> bool {
+            if !args.is_empty() {
+                cx.error(
+                    Diagnostic::error(
+                        "E0410",
+                        format!("wrong number of arguments: `{name}` takes no arguments"),
+                        span,
+                    )
+                    .with_label("expected 0 arguments"),
+                );
+                for a in args {
+                    cx.check_expr(a, None);
+                }
+                return false;
+            }
+            true
+        };
+        let ty = match (&t, name) {
+            (Ty::Vec(_) | Ty::Map(..) | Ty::Str, "new") => {
+                if !no_args(self) {
+                    return Self::err_expr(span);
+                }
+                t.clone()
+            }
+            (Ty::Vec(_), "with_capacity") => {
+                for a in args {
+                    self.check_expr(a, Some(&Ty::Int(IntTy::Usize)));
+                }
+                if let Some(exp) = expected {
+                    self.infer.unify(exp, &t);
+                }
+                return Self::mk(ExprKind::VecLit(Vec::new()), t, span);
+            }
+            (Ty::Str, "from") => {
+                if args.len() == 1 {
+                    return self.check_expr(strip_ref(&args[0]), Some(&Ty::Str));
+                }
+                no_args(self);
+                return Self::err_expr(span);
+            }
+            (_, "default") => {
+                if !no_args(self) {
+                    return Self::err_expr(span);
+                }
+                if !self.has_default(&t) {
+                    let shown = self.show(&t);
+                    self.error(
+                        Diagnostic::error("E0421", format!("`{shown}` has no default value"), span)
+                            .with_label("not every field has a default")
+                            .with_help("write a `default()` function in its `impl`, or build the value explicitly"),
+                    );
+                    return Self::err_expr(span);
+                }
+                return Self::mk(
+                    ExprKind::Builtin {
+                        op: Builtin::Default,
+                        args: vec![],
+                    },
+                    t,
+                    span,
+                );
+            }
+            (Ty::Error, _) => return Self::err_expr(span),
+            _ => {
+                let shown = self.show(&t);
+                self.error(
+                    Diagnostic::error("E0402", format!("no function `{name}` on `{shown}`"), span)
+                        .with_label("not found"),
+                );
+                for a in args {
+                    self.check_expr(a, None);
+                }
+                return Self::err_expr(span);
+            }
+        };
+        // `Vec.new()` and `HashMap.new()`: an empty collection; element types are inferred.
+        let kind = match ty {
+            Ty::Str => ExprKind::Str(String::new()),
+            Ty::Vec(_) => ExprKind::VecLit(Vec::new()),
+            _ => ExprKind::Builtin {
+                op: Builtin::Default,
+                args: vec![],
+            },
+        };
+        Self::mk(kind, ty, span)
+    }
+
+    /// Whether `T.default()` exists: scalars, strings, collections, options, and structs
+    /// or tuples made of those; enums whose first variant has no fields.
+    pub(crate) fn has_default(&self, t: &Ty) -> bool {
+        self.has_default_rec(t, &mut Vec::new())
+    }
+
+    fn has_default_rec(&self, t: &Ty, seen: &mut Vec<AdtId>) -> bool {
+        match self.infer.shallow(t) {
+            Ty::Tuple(ts) => ts.iter().all(|t| self.has_default_rec(t, seen)),
+            Ty::Adt(a) => {
+                if seen.contains(&a) {
+                    return false;
+                }
+                seen.push(a);
+                let adt = self.env.adt(a);
+                let ok = match &adt.kind {
+                    AdtKind::Struct(fs) => fs.iter().all(|f| self.has_default_rec(&f.ty, seen)),
+                    AdtKind::Enum(vs) => vs.first().is_some_and(|v| v.fields.is_empty()),
+                };
+                seen.pop();
+                ok
+            }
+            Ty::Result(..) | Ty::Never | Ty::Error => false,
+            _ => true,
+        }
+    }
+
+    // ---------- prelude functions ----------
+
+    fn check_prelude_call(
+        &mut self,
+        name: &str,
+        explicit: Option<Ty>,
+        args: &[ast::Expr],
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
+        let arity = |cx: &mut Self, n: usize| -> bool {
+            if args.len() != n {
+                cx.error(
+                    Diagnostic::error(
+                        "E0410",
+                        format!(
+                            "wrong number of arguments: `{name}` takes {n} argument{} but {} {} supplied",
+                            if n == 1 { "" } else { "s" },
+                            args.len(),
+                            if args.len() == 1 { "was" } else { "were" }
+                        ),
+                        span,
+                    )
+                    .with_label(format!("expected {n}")),
+                );
+                for a in args {
+                    cx.check_expr(a, None);
+                }
+                return false;
+            }
+            true
+        };
+        match name {
+            "print" | "println" | "eprint" | "eprintln" => {
+                let op = match name {
+                    "print" => Builtin::Print,
+                    "println" => Builtin::Println,
+                    "eprint" => Builtin::Eprint,
+                    _ => Builtin::Eprintln,
+                };
+                let msg = if args.is_empty() {
+                    Self::mk(ExprKind::Str(String::new()), Ty::Str, span)
+                } else {
+                    self.check_format(args, span)
+                };
+                Self::mk(
+                    ExprKind::Builtin {
+                        op,
+                        args: vec![msg],
+                    },
+                    Ty::unit(),
+                    span,
+                )
+            }
+            "format" => {
+                if args.is_empty() {
+                    arity(self, 1);
+                    return Self::err_expr(span);
+                }
+                self.check_format(args, span)
+            }
+            "panic" => {
+                let msg = if args.is_empty() {
+                    Self::mk(ExprKind::Str("explicit panic".into()), Ty::Str, span)
+                } else {
+                    self.check_format(args, span)
+                };
+                Self::mk(ExprKind::Panic(Box::new(msg)), Ty::Never, span)
+            }
+            "assert" => {
+                if args.is_empty() {
+                    arity(self, 1);
+                    return Self::err_expr(span);
+                }
+                let cond = self.check_expr(&args[0], Some(&Ty::Bool));
+                let msg = if args.len() > 1 {
+                    self.check_format(&args[1..], span)
+                } else {
+                    Self::mk(
+                        ExprKind::Str(format!("assertion failed: {}", "condition")),
+                        Ty::Str,
+                        span,
+                    )
+                };
+                // assert(c) is `if !c { panic(msg) }`.
+                let not = Self::mk(
+                    ExprKind::Unary {
+                        op: crate::tir::UnOp::Not,
+                        expr: Box::new(cond),
+                    },
+                    Ty::Bool,
+                    span,
+                );
+                let panic = Self::mk(ExprKind::Panic(Box::new(msg)), Ty::Never, span);
+                Self::mk(
+                    ExprKind::If {
+                        cond: Box::new(not),
+                        then: Box::new(panic),
+                        els: None,
+                    },
+                    Ty::unit(),
+                    span,
+                )
+            }
+            "assert_eq" => {
+                if !arity(self, 2) {
+                    return Self::err_expr(span);
+                }
+                let a = self.check_expr(&args[0], None);
+                let at = a.ty.clone();
+                let b = self.check_expr(&args[1], Some(&at));
+                let ne = Self::mk(
+                    ExprKind::Binary {
+                        op: crate::tir::BinOp::Ne,
+                        lhs: Box::new(a.clone()),
+                        rhs: Box::new(b.clone()),
+                    },
+                    Ty::Bool,
+                    span,
+                );
+                let debug = dast_bytecode::FormatStyle {
+                    debug: true,
+                    ..Default::default()
+                };
+                let msg = Self::mk(
+                    ExprKind::Format {
+                        pieces: vec![
+                            FmtPiece::Lit("assertion `left == right` failed\n  left: ".into()),
+                            FmtPiece::Arg(0, debug),
+                            FmtPiece::Lit("\n right: ".into()),
+                            FmtPiece::Arg(1, debug),
+                        ],
+                        args: vec![a, b],
+                    },
+                    Ty::Str,
+                    span,
+                );
+                let panic = Self::mk(ExprKind::Panic(Box::new(msg)), Ty::Never, span);
+                Self::mk(
+                    ExprKind::If {
+                        cond: Box::new(ne),
+                        then: Box::new(panic),
+                        els: None,
+                    },
+                    Ty::unit(),
+                    span,
+                )
+            }
+            "min" | "max" => {
+                if !arity(self, 2) {
+                    return Self::err_expr(span);
+                }
+                let a = self.check_expr(&args[0], expected);
+                let at = a.ty.clone();
+                let b = self.check_expr(&args[1], Some(&at));
+                self.require_numeric(&at, args[0].span, name);
+                let op = if name == "min" {
+                    Builtin::Min
+                } else {
+                    Builtin::Max
+                };
+                Self::mk(
+                    ExprKind::Builtin {
+                        op,
+                        args: vec![a, b],
+                    },
+                    at,
+                    span,
+                )
+            }
+            "abs" => {
+                if !arity(self, 1) {
+                    return Self::err_expr(span);
+                }
+                let a = self.check_expr(&args[0], expected);
+                let at = a.ty.clone();
+                self.require_numeric(&at, args[0].span, name);
+                Self::mk(
+                    ExprKind::Builtin {
+                        op: Builtin::Abs,
+                        args: vec![a],
+                    },
+                    at,
+                    span,
+                )
+            }
+            "sleep" => {
+                if !arity(self, 1) {
+                    return Self::err_expr(span);
+                }
+                let a = self.check_expr(&args[0], Some(&Ty::Int(IntTy::U64)));
+                Self::mk(
+                    ExprKind::Builtin {
+                        op: Builtin::Sleep,
+                        args: vec![a],
+                    },
+                    Ty::unit(),
+                    span,
+                )
+            }
+            "exit" => {
+                if !arity(self, 1) {
+                    return Self::err_expr(span);
+                }
+                let a = self.check_expr(&args[0], Some(&Ty::Int(IntTy::I32)));
+                Self::mk(
+                    ExprKind::Builtin {
+                        op: Builtin::Exit,
+                        args: vec![a],
+                    },
+                    Ty::Never,
+                    span,
+                )
+            }
+            "now_ms" => {
+                if !arity(self, 0) {
+                    return Self::err_expr(span);
+                }
+                Self::mk(
+                    ExprKind::Builtin {
+                        op: Builtin::NowMs,
+                        args: vec![],
+                    },
+                    Ty::Int(IntTy::U64),
+                    span,
+                )
+            }
+            "serialize" => {
+                if !arity(self, 1) {
+                    return Self::err_expr(span);
+                }
+                let a = self.check_expr(strip_ref(&args[0]), None);
+                let u8v = Ty::Vec(Box::new(Ty::Int(IntTy::U8)));
+                Self::mk(
+                    ExprKind::Builtin {
+                        op: Builtin::Serialize,
+                        args: vec![a],
+                    },
+                    u8v,
+                    span,
+                )
+            }
+            "deserialize" => {
+                if !arity(self, 1) {
+                    return Self::err_expr(span);
+                }
+                let u8v = Ty::Vec(Box::new(Ty::Int(IntTy::U8)));
+                let a = self.check_expr(strip_ref(&args[0]), Some(&u8v));
+                let t = match (explicit, expected) {
+                    (Some(t), _) => t,
+                    (None, Some(e)) => e.clone(),
+                    (None, None) => self.fresh(),
+                };
+                Self::mk(
+                    ExprKind::Builtin {
+                        op: Builtin::Deserialize,
+                        args: vec![a],
+                    },
+                    t,
+                    span,
+                )
+            }
+            _ => unreachable!("PRELUDE_FNS lists only handled names"),
+        }
+    }
+
+    fn require_numeric(&mut self, t: &Ty, span: Span, what: &str) {
+        let t = self.infer.shallow(t);
+        let ok = matches!(t, Ty::Int(_) | Ty::Float(_) | Ty::Error)
+            || matches!(self.infer.var_kind(&t), Some(VarKind::Int | VarKind::Float));
+        if !ok {
+            let shown = self.show(&t);
+            self.error(
+                Diagnostic::error(
+                    "E0422",
+                    format!("`{what}` needs numbers, found `{shown}`"),
+                    span,
+                )
+                .with_label("not a number"),
+            );
+        }
+    }
+
+    /// `(fmt, args...)` of print/format/panic: a string literal with placeholders.
+    fn check_format(&mut self, args: &[ast::Expr], span: Span) -> Expr {
+        let ast::ExprKind::Lit(ast::Lit::Str(text)) = &args[0].kind else {
+            // A plain `String` value is printed as is (`println(msg)`).
+            if args.len() == 1 {
+                return self.check_expr(&args[0], Some(&Ty::Str));
+            }
+            self.error(
+                Diagnostic::error(
+                    "E0423",
+                    "format argument must be a string literal",
+                    args[0].span,
+                )
+                .with_label("expected a string literal like \"{} {}\"")
+                .with_help("write `format(\"{}\", value)`"),
+            );
+            for a in &args[1..] {
+                self.check_expr(a, None);
+            }
+            return Self::err_expr(span);
+        };
+        let pieces = match parse_format(text) {
+            Ok(p) => p,
+            Err((msg, _)) => {
+                self.error(
+                    Diagnostic::error("E0424", msg, args[0].span)
+                        .with_label("invalid format string"),
+                );
+                return Self::err_expr(span);
+            }
+        };
+        let mut vals: Vec<Expr> = args[1..]
+            .iter()
+            .map(|a| self.check_expr(strip_ref(a), None))
+            .collect();
+        let positional = vals.len();
+        let mut next = 0usize;
+        let mut out = Vec::new();
+        let mut used = vec![false; positional];
+        for p in pieces {
+            match p {
+                Piece::Lit(s) => out.push(FmtPiece::Lit(s)),
+                Piece::Hole(which, style) => {
+                    let idx = match which {
+                        None => {
+                            next += 1;
+                            next - 1
+                        }
+                        Some(Ok(n)) => n,
+                        Some(Err(name)) => match self.lookup_local(&name) {
+                            Some(l) => {
+                                vals.push(Self::mk(
+                                    ExprKind::Local(l),
+                                    self.local_ty(l),
+                                    args[0].span,
+                                ));
+                                vals.len() - 1
+                            }
+                            None => {
+                                self.error(
+                                    Diagnostic::error(
+                                        "E0407",
+                                        format!("cannot find value `{name}` in this scope"),
+                                        args[0].span,
+                                    )
+                                    .with_label(format!("`{{{name}}}` names no local variable")),
+                                );
+                                return Self::err_expr(span);
+                            }
+                        },
+                    };
+                    if idx >= vals.len() {
+                        self.error(
+                            Diagnostic::error(
+                                "E0425",
+                                format!("format string has more placeholders than arguments ({positional} given)"),
+                                args[0].span,
+                            )
+                            .with_label("missing argument for a `{}`")
+                            .with_help("add an argument for every `{}`"),
+                        );
+                        return Self::err_expr(span);
+                    }
+                    if idx < positional {
+                        used[idx] = true;
+                    }
+                    self.check_formattable(&vals[idx], style.debug);
+                    out.push(FmtPiece::Arg(idx, style));
+                }
+            }
+        }
+        if let Some(unused) = used.iter().position(|u| !u) {
+            self.error(
+                Diagnostic::error(
+                    "E0425",
+                    "argument never used in the format string",
+                    args[unused + 1].span,
+                )
+                .with_label("this argument has no `{}`")
+                .with_help("add a `{}` placeholder for it, or remove it"),
+            );
+        }
+        Self::mk(
+            ExprKind::Format {
+                pieces: out,
+                args: vals,
+            },
+            Ty::Str,
+            span,
+        )
+    }
+
+    fn check_formattable(&mut self, e: &Expr, debug: bool) {
+        if debug {
+            return;
+        }
+        let t = self.infer.shallow(&e.ty);
+        let ok = matches!(
+            t,
+            Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Char | Ty::Str | Ty::Error | Ty::Var(_)
+        );
+        if !ok {
+            let shown = self.show(&t);
+            self.error(
+                Diagnostic::error(
+                    "E0426",
+                    format!("`{shown}` cannot be formatted with `{{}}`"),
+                    e.span,
+                )
+                .with_label("no Display formatting for this type")
+                .with_help("use `{:?}` for the debug format"),
+            );
+        }
+    }
+}
+
+fn is_place_like(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ast::ExprKind::Name(_) => true,
+        ast::ExprKind::Field { base, .. }
+        | ast::ExprKind::TupleField { base, .. }
+        | ast::ExprKind::Index { base, .. } => is_place_like(base),
+        ast::ExprKind::Paren(inner) => is_place_like(inner),
+        _ => false,
+    }
+}
+
+fn strip_ref(e: &ast::Expr) -> &ast::Expr {
+    match &e.kind {
+        ast::ExprKind::Ref { expr, .. } => expr,
+        _ => e,
+    }
+}
+
+fn builtin_type_namespace(name: &str, cx: &mut FnCx) -> Option<Ty> {
+    Some(match name {
+        "Vec" => Ty::Vec(Box::new(cx.fresh())),
+        "HashMap" => Ty::Map(Box::new(cx.fresh()), Box::new(cx.fresh())),
+        "Option" => Ty::Option(Box::new(cx.fresh())),
+        "Result" => Ty::Result(Box::new(cx.fresh()), Box::new(cx.fresh())),
+        "String" | "str" => Ty::Str,
+        "f32" => Ty::Float(FloatTy::F32),
+        "f64" => Ty::Float(FloatTy::F64),
+        "bool" => Ty::Bool,
+        "char" => Ty::Char,
+        n => Ty::Int(IntTy::from_name(n)?),
+    })
+}
+
+fn float_const(f: FloatTy, name: &str) -> Option<f64> {
+    let v = match name {
+        "PI" => std::f64::consts::PI,
+        "E" => std::f64::consts::E,
+        "TAU" => std::f64::consts::TAU,
+        "SQRT_2" => std::f64::consts::SQRT_2,
+        "LN_2" => std::f64::consts::LN_2,
+        "INFINITY" => f64::INFINITY,
+        "NEG_INFINITY" => f64::NEG_INFINITY,
+        "NAN" => f64::NAN,
+        "MAX" => match f {
+            FloatTy::F32 => f32::MAX as f64,
+            FloatTy::F64 => f64::MAX,
+        },
+        "MIN" => match f {
+            FloatTy::F32 => f32::MIN as f64,
+            FloatTy::F64 => f64::MIN,
+        },
+        "EPSILON" => match f {
+            FloatTy::F32 => f32::EPSILON as f64,
+            FloatTy::F64 => f64::EPSILON,
+        },
+        _ => return None,
+    };
+    Some(v)
+}
+
+fn int_method(recv: &Ty, name: &str) -> Option<BuiltinMethod> {
+    use Builtin as B;
+    let pure = |op, params: Vec<Ty>, ret| {
+        Some(BuiltinMethod {
+            op: MethodOp::Pure(op),
+            params,
+            ret,
+        })
+    };
+    let t = recv.clone();
+    match name {
+        "abs" => pure(B::Abs, vec![], t),
+        "pow" => pure(B::IntPow, vec![Ty::Int(IntTy::U32)], t),
+        "min" => pure(B::Min, vec![t.clone()], t),
+        "max" => pure(B::Max, vec![t.clone()], t),
+        "to_string" => pure(B::ToString, vec![], Ty::Str),
+        _ => None,
+    }
+}
+
+fn float_method(recv: &Ty, name: &str) -> Option<BuiltinMethod> {
+    use Builtin as B;
+    let pure = |op, params: Vec<Ty>, ret| {
+        Some(BuiltinMethod {
+            op: MethodOp::Pure(op),
+            params,
+            ret,
+        })
+    };
+    let t = recv.clone();
+    let unary = match name {
+        "sqrt" => Some(FUnary::Sqrt),
+        "sin" => Some(FUnary::Sin),
+        "cos" => Some(FUnary::Cos),
+        "tan" => Some(FUnary::Tan),
+        "asin" => Some(FUnary::Asin),
+        "acos" => Some(FUnary::Acos),
+        "atan" => Some(FUnary::Atan),
+        "exp" => Some(FUnary::Exp),
+        "ln" => Some(FUnary::Ln),
+        "log10" => Some(FUnary::Log10),
+        "log2" => Some(FUnary::Log2),
+        "floor" => Some(FUnary::Floor),
+        "ceil" => Some(FUnary::Ceil),
+        "round" => Some(FUnary::Round),
+        "trunc" => Some(FUnary::Trunc),
+        "abs" => Some(FUnary::Abs),
+        "fract" => Some(FUnary::Fract),
+        "signum" => Some(FUnary::Signum),
+        _ => None,
+    };
+    if let Some(u) = unary {
+        return pure(B::FUnary(u), vec![], t);
+    }
+    let binary = match name {
+        "powf" => Some(FBinary::Powf),
+        "atan2" => Some(FBinary::Atan2),
+        "min" => Some(FBinary::Min),
+        "max" => Some(FBinary::Max),
+        "hypot" => Some(FBinary::Hypot),
+        _ => None,
+    };
+    if let Some(b) = binary {
+        return pure(B::FBinary(b), vec![t.clone()], t);
+    }
+    match name {
+        "powi" => pure(B::Powi, vec![Ty::Int(IntTy::I32)], t),
+        "is_nan" => pure(B::IsNan, vec![], Ty::Bool),
+        "to_string" => pure(B::ToString, vec![], Ty::Str),
+        _ => None,
+    }
+}
+
+fn builtin_method_names(t: &Ty) -> &'static [&'static str] {
+    match t {
+        Ty::Vec(_) => &[
+            "len", "is_empty", "get", "contains", "join", "first", "last", "iter", "push", "pop",
+            "insert", "remove", "sort", "reverse", "clear", "extend", "truncate", "swap", "clone",
+        ],
+        Ty::Str => &[
+            "len",
+            "is_empty",
+            "contains",
+            "starts_with",
+            "ends_with",
+            "split",
+            "split_whitespace",
+            "trim",
+            "to_uppercase",
+            "to_lowercase",
+            "replace",
+            "parse_i64",
+            "parse_f64",
+            "chars",
+            "to_string",
+            "push_str",
+            "push",
+            "clone",
+        ],
+        Ty::Map(..) => &[
+            "get",
+            "contains_key",
+            "len",
+            "is_empty",
+            "keys",
+            "values",
+            "insert",
+            "remove",
+            "clear",
+            "clone",
+        ],
+        Ty::Option(_) => &[
+            "unwrap",
+            "expect",
+            "unwrap_or",
+            "unwrap_or_default",
+            "is_some",
+            "is_none",
+            "clone",
+        ],
+        Ty::Result(..) => &[
+            "unwrap",
+            "expect",
+            "unwrap_or",
+            "is_ok",
+            "is_err",
+            "ok",
+            "err",
+            "clone",
+        ],
+        Ty::Int(_) => &["abs", "pow", "min", "max", "to_string", "clone"],
+        Ty::Float(_) => &[
+            "sqrt",
+            "sin",
+            "cos",
+            "tan",
+            "exp",
+            "ln",
+            "floor",
+            "ceil",
+            "round",
+            "abs",
+            "powi",
+            "powf",
+            "min",
+            "max",
+            "to_string",
+            "is_nan",
+        ],
+        _ => &["clone"],
+    }
+}
+
+impl FnCx<'_, '_> {
+    /// Turns a checked place into the expression reading it.
+    pub(crate) fn place_expr(&self, p: Place) -> Expr {
+        let mut e = match p.root {
+            PlaceRoot::Temp(e) => *e,
+            PlaceRoot::Local(l) => Expr {
+                kind: ExprKind::Local(l),
+                ty: self.local_ty(l),
+                span: self.locals[l.0 as usize].span,
+            },
+            PlaceRoot::Global(g) => Expr {
+                kind: ExprKind::Global(g),
+                ty: self.env.globals[g.0 as usize].ty.clone(),
+                span: Span::default(),
+            },
+        };
+        for proj in p.projs {
+            e = match proj {
+                Proj::Field { of, index } => {
+                    let ty = self.field_ty(&of, index);
+                    let span = e.span;
+                    Expr {
+                        kind: ExprKind::Field {
+                            base: Box::new(e),
+                            index,
+                        },
+                        ty,
+                        span,
+                    }
+                }
+                Proj::Index(ix) => {
+                    let ty = match self.infer.shallow(&e.ty) {
+                        Ty::Vec(t) => *t,
+                        _ => Ty::Error,
+                    };
+                    let span = ix.span;
+                    Expr {
+                        kind: ExprKind::Index {
+                            base: Box::new(e),
+                            index: ix,
+                        },
+                        ty,
+                        span,
+                    }
+                }
+            };
+        }
+        e
+    }
+
+    /// Type of field `index` of a tuple or struct type.
+    pub(crate) fn field_ty(&self, of: &Ty, index: u32) -> Ty {
+        match self.infer.shallow(of) {
+            Ty::Tuple(ts) => ts.get(index as usize).cloned().unwrap_or(Ty::Error),
+            Ty::Adt(a) => self
+                .env
+                .adt(a)
+                .fields()
+                .get(index as usize)
+                .map_or(Ty::Error, |f| f.ty.clone()),
+            _ => Ty::Error,
+        }
+    }
+}
+
+impl PathRes {
+    /// A namespace lookup that failed (already reported).
+    fn poisoned(self) -> PathRes {
+        PathRes::BuiltinType(Ty::Error)
+    }
+}

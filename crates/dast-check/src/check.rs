@@ -1,0 +1,1537 @@
+//! Checking of function bodies: name resolution of locals, type inference, and
+//! translation to the typed IR. Checking goes on after errors: an erroneous expression
+//! gets type `Error`, which unifies with everything, so one mistake is reported once.
+
+use std::collections::HashMap;
+
+use dast_base::{Diagnostic, Span};
+use dast_syntax::ast;
+
+use crate::env::{Def, Env, FnId, ModIdx, ParamMode, ScopeId};
+use crate::tir::{self, Expr, ExprKind, LocalId, LocalInfo, Place, PlaceRoot, Proj};
+use crate::ty::{display_ty, AdtId, FloatTy, Infer, IntTy, Ty, VarKind};
+
+pub(crate) struct LoopCx {
+    /// `loop` can break with a value; `while`/`for` only with `()`.
+    pub break_ty: Option<Ty>,
+}
+
+/// State while checking one body (a function, a `var` initializer or a constant).
+pub(crate) struct FnCx<'e, 'a> {
+    pub env: &'e Env<'a>,
+    pub diags: &'e mut Vec<Diagnostic>,
+    pub infer: Infer,
+    pub locals: Vec<LocalInfo>,
+    pub scopes: Vec<HashMap<String, LocalId>>,
+    pub ret_ty: Ty,
+    pub loops: Vec<LoopCx>,
+    pub module: ModIdx,
+    pub scope: ScopeId,
+    pub self_adt: Option<AdtId>,
+    /// Integer literals, checked against their final type once inference is done.
+    pub int_lits: Vec<(Ty, i128, Span)>,
+    /// Locals that are `&mut` parameters (assignable even without `mut`).
+    pub in_fn: bool,
+}
+
+impl<'e, 'a> FnCx<'e, 'a> {
+    pub fn new(
+        env: &'e Env<'a>,
+        diags: &'e mut Vec<Diagnostic>,
+        module: ModIdx,
+        scope: ScopeId,
+    ) -> Self {
+        FnCx {
+            env,
+            diags,
+            infer: Infer::default(),
+            locals: Vec::new(),
+            scopes: vec![HashMap::new()],
+            ret_ty: Ty::unit(),
+            loops: Vec::new(),
+            module,
+            scope,
+            self_adt: None,
+            int_lits: Vec::new(),
+            in_fn: false,
+        }
+    }
+
+    // ---------- helpers ----------
+
+    pub fn show(&self, ty: &Ty) -> String {
+        let env = self.env;
+        display_ty(ty, &self.infer, &|a| env.adt(a).name.clone())
+    }
+
+    pub fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    pub fn err_expr(span: Span) -> Expr {
+        Expr {
+            kind: ExprKind::Error,
+            ty: Ty::Error,
+            span,
+        }
+    }
+
+    pub fn mk(kind: ExprKind, ty: Ty, span: Span) -> Expr {
+        Expr { kind, ty, span }
+    }
+
+    /// Unifies `found` with `expected`, reporting "mismatched types" at `span`.
+    pub fn expect_ty(&mut self, expected: &Ty, found: &Ty, span: Span) -> bool {
+        if self.infer.unify(expected, found) {
+            return true;
+        }
+        let exp = self.show(expected);
+        let fnd = self.show(found);
+        let mut d = Diagnostic::error("E0301", "mismatched types", span)
+            .with_label(format!("expected `{exp}`, found `{fnd}`"));
+        if let Some(h) = self.mismatch_hint(expected, found) {
+            d = d.with_help(h);
+        }
+        self.error(d);
+        false
+    }
+
+    fn mismatch_hint(&self, expected: &Ty, found: &Ty) -> Option<String> {
+        let e = self.infer.shallow(expected);
+        let f = self.infer.shallow(found);
+        match (&e, &f) {
+            (Ty::Int(_) | Ty::Float(_), Ty::Int(_) | Ty::Float(_)) => {
+                Some(format!("convert with `as`: `value as {}`", self.show(&e)))
+            }
+            (Ty::Option(inner), _) if self.infer.clone_unify(inner, &f) => {
+                Some("wrap the value: `Some(value)`".into())
+            }
+            (_, Ty::Option(inner)) if self.infer.clone_unify(inner, &e) => Some(
+                "unwrap the option first, e.g. `value.unwrap()` or `if let Some(v) = value`".into(),
+            ),
+            (Ty::Str, Ty::Int(_) | Ty::Float(_) | Ty::Bool) => {
+                Some("convert with `.to_string()`".into())
+            }
+            _ => None,
+        }
+    }
+
+    pub fn new_local(&mut self, name: &str, ty: Ty, mutable: bool, span: Span) -> LocalId {
+        self.locals.push(LocalInfo {
+            name: name.to_string(),
+            ty,
+            mutable,
+            span,
+        });
+        let id = LocalId(self.locals.len() as u32 - 1);
+        self.scopes.last_mut().unwrap().insert(name.to_string(), id);
+        id
+    }
+
+    /// A local invisible to user code (loop counters, temporaries).
+    pub fn hidden_local(&mut self, ty: Ty, span: Span) -> LocalId {
+        self.locals.push(LocalInfo {
+            name: String::new(),
+            ty,
+            mutable: true,
+            span,
+        });
+        LocalId(self.locals.len() as u32 - 1)
+    }
+
+    pub fn lookup_local(&self, name: &str) -> Option<LocalId> {
+        self.scopes.iter().rev().find_map(|s| s.get(name).copied())
+    }
+
+    pub fn local_ty(&self, id: LocalId) -> Ty {
+        self.locals[id.0 as usize].ty.clone()
+    }
+
+    pub fn fresh(&mut self) -> Ty {
+        self.infer.fresh(VarKind::General)
+    }
+
+    // ---------- bodies ----------
+
+    /// Checks a function body against its signature.
+    pub fn check_fn(&mut self, id: FnId) -> tir::Body {
+        let f = self.env.func(id);
+        self.self_adt = f.self_adt;
+        self.ret_ty = f.sig.ret.clone();
+        self.in_fn = true;
+        let mut params = Vec::new();
+        for p in &f.sig.params {
+            let mutable = p.mutable || p.mode == ParamMode::RefMut;
+            params.push(self.new_local(&p.name, p.ty.clone(), mutable, p.span));
+        }
+        let value = match &f.decl.body {
+            Some(block) => {
+                let ret = self.ret_ty.clone();
+                let e = self.check_block(block, Some(&ret));
+                let span = block.tail.as_ref().map_or(block.span, |t| t.span);
+                if !matches!(self.infer.shallow(&e.ty), Ty::Never) {
+                    self.expect_block_value(&ret, &e, span, block);
+                }
+                e
+            }
+            None => {
+                self.error(
+                    Diagnostic::error(
+                        "E0302",
+                        format!("function `{}` has no body", f.name),
+                        f.span,
+                    )
+                    .with_label("missing `{ ... }`"),
+                );
+                Self::err_expr(f.span)
+            }
+        };
+        self.finish_body(params, value)
+    }
+
+    fn expect_block_value(&mut self, ret: &Ty, e: &Expr, span: Span, block: &ast::Block) {
+        if self.infer.clone_unify(ret, &e.ty) {
+            self.infer.unify(ret, &e.ty);
+            return;
+        }
+        let exp = self.show(ret);
+        let fnd = self.show(&e.ty);
+        let mut d = Diagnostic::error("E0301", "mismatched types", span)
+            .with_label(format!("expected `{exp}`, found `{fnd}`"));
+        if block.tail.is_none() && !ret.is_unit() {
+            d = d.with_help(format!(
+                "the function must return `{exp}`: end the body with a value (no `;`) or use `return`"
+            ));
+        }
+        self.error(d);
+    }
+
+    /// Resolves all types, checks integer literal ranges, and returns the body.
+    pub fn finish_body(&mut self, params: Vec<LocalId>, value: Expr) -> tir::Body {
+        self.infer.default_literals();
+        for (ty, v, span) in std::mem::take(&mut self.int_lits) {
+            let t = self.infer.shallow(&ty);
+            if let Ty::Int(it) = t {
+                let (lo, hi) = it.range();
+                // Negative literals are checked by negation; unsigned wrap of `-1` is an error.
+                if v < lo || v > hi {
+                    self.error(
+                        Diagnostic::error(
+                            "E0303",
+                            format!("literal out of range for `{}`", it.name()),
+                            span,
+                        )
+                        .with_label(format!("`{v}` does not fit in `{}`", it.name()))
+                        .with_help(format!(
+                            "the range of `{}` is {lo}..={hi}; use a wider type such as `i64`",
+                            it.name()
+                        )),
+                    );
+                }
+            }
+        }
+        let mut body = tir::Body {
+            params,
+            locals: std::mem::take(&mut self.locals),
+            value,
+        };
+        crate::zonk::zonk_body(&mut body, &self.infer);
+        body
+    }
+
+    // ---------- blocks and statements ----------
+
+    pub fn check_block(&mut self, block: &ast::Block, expected: Option<&Ty>) -> Expr {
+        self.scopes.push(HashMap::new());
+        let mut stmts = Vec::new();
+        let mut diverges = false;
+        for s in &block.stmts {
+            if let Some(st) = self.check_stmt(s) {
+                if let tir::Stmt::Expr(e) = &st {
+                    if matches!(self.infer.shallow(&e.ty), Ty::Never) {
+                        diverges = true;
+                    }
+                }
+                if let tir::Stmt::Let { init: Some(e), .. } = &st {
+                    if matches!(self.infer.shallow(&e.ty), Ty::Never) {
+                        diverges = true;
+                    }
+                }
+                stmts.push(st);
+            }
+        }
+        let tail = block
+            .tail
+            .as_ref()
+            .map(|t| Box::new(self.check_expr(t, expected)));
+        self.scopes.pop();
+        let ty = match &tail {
+            Some(t) => t.ty.clone(),
+            None if diverges => Ty::Never,
+            None => Ty::unit(),
+        };
+        Self::mk(ExprKind::Block(tir::Block { stmts, tail }), ty, block.span)
+    }
+
+    fn check_stmt(&mut self, s: &ast::Stmt) -> Option<tir::Stmt> {
+        match &s.kind {
+            ast::StmtKind::Let { pat, ty, init } => {
+                let declared = ty.as_ref().map(|t| self.resolve_local_ty(t));
+                let init = init.as_ref().map(|e| self.check_expr(e, declared.as_ref()));
+                let pat_ty = match (&declared, &init) {
+                    (Some(d), _) => d.clone(),
+                    (None, Some(e)) if matches!(self.infer.shallow(&e.ty), Ty::Never) => {
+                        self.fresh()
+                    }
+                    (None, Some(e)) => e.ty.clone(),
+                    (None, None) => self.fresh(),
+                };
+                let pat = self.check_pat(pat, &pat_ty, true);
+                if init.is_some() {
+                    self.check_irrefutable(&pat, "`let` binding");
+                }
+                Some(tir::Stmt::Let { pat, init })
+            }
+            ast::StmtKind::Expr { expr, semi } => {
+                let hint = if *semi { None } else { Some(Ty::unit()) };
+                let e = self.check_expr(expr, None);
+                if !*semi && is_block_like(expr) {
+                    // A block-like statement without `;` must be unit (or diverge).
+                    if let Some(h) = hint {
+                        let t = self.infer.shallow(&e.ty);
+                        if !matches!(t, Ty::Never | Ty::Error) && !self.infer.clone_unify(&h, &t) {
+                            let fnd = self.show(&t);
+                            self.error(
+                                Diagnostic::error("E0301", "mismatched types", e.span)
+                                    .with_label(format!("expected `()`, found `{fnd}`"))
+                                    .with_help("add `;` after the expression to discard its value"),
+                            );
+                        } else {
+                            self.infer.unify(&h, &t);
+                        }
+                    }
+                }
+                Some(tir::Stmt::Expr(e))
+            }
+            ast::StmtKind::Item(item) => {
+                self.error(
+                    Diagnostic::error(
+                        "E0304",
+                        "items inside function bodies are not supported",
+                        item.span,
+                    )
+                    .with_label("move this item to the module level"),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn resolve_local_ty(&mut self, t: &ast::Type) -> Ty {
+        // Type resolution reports into env diagnostics; use a scratch env clone-free path.
+        let mut scratch = Vec::new();
+        let ty = crate::resolve::resolve_ty(self.env, self.scope, t, self.self_adt, &mut scratch);
+        self.diags.extend(scratch);
+        ty
+    }
+
+    // ---------- expressions ----------
+
+    pub fn check_expr(&mut self, e: &ast::Expr, expected: Option<&Ty>) -> Expr {
+        let out = self.infer_expr(e, expected);
+        if let Some(exp) = expected {
+            if !out.ty.is_error() {
+                let t = out.ty.clone();
+                self.expect_ty(exp, &t, e.span);
+            }
+        }
+        out
+    }
+
+    fn infer_expr(&mut self, e: &ast::Expr, expected: Option<&Ty>) -> Expr {
+        let span = e.span;
+        match &e.kind {
+            ast::ExprKind::Lit(lit) => self.check_lit(lit, expected, span),
+            ast::ExprKind::Name(id) => self.check_name(id, expected, span),
+            ast::ExprKind::InferredVariant(id) => {
+                self.check_variant_value(id, None, expected, span, &[])
+            }
+            ast::ExprKind::Field { .. } => self.check_field(e, expected),
+            ast::ExprKind::TupleField {
+                base,
+                index,
+                index_span,
+            } => {
+                let b = self.check_expr(base, None);
+                let t = self.infer.shallow(&b.ty);
+                match t {
+                    Ty::Tuple(ts) if (*index as usize) < ts.len() => {
+                        let ty = ts[*index as usize].clone();
+                        Self::mk(
+                            ExprKind::Field {
+                                base: Box::new(b),
+                                index: *index,
+                            },
+                            ty,
+                            span,
+                        )
+                    }
+                    Ty::Error => Self::err_expr(span),
+                    _ => {
+                        let shown = self.show(&t);
+                        self.error(
+                            Diagnostic::error(
+                                "E0305",
+                                format!("no field `{index}` on type `{shown}`"),
+                                *index_span,
+                            )
+                            .with_label("unknown field"),
+                        );
+                        Self::err_expr(span)
+                    }
+                }
+            }
+            ast::ExprKind::Call { callee, args } => self.check_call(callee, args, expected, span),
+            ast::ExprKind::TypeArgs { .. } => {
+                // Only meaningful as a callee or a type path; `check_call`/paths handle it.
+                self.check_path_value(e, expected)
+            }
+            ast::ExprKind::Index { base, index } => self.check_index(base, index, span),
+            ast::ExprKind::Unary { op, expr } => self.check_unary(*op, expr, expected, span),
+            ast::ExprKind::Binary { op, lhs, rhs } => {
+                self.check_binary(*op, lhs, rhs, expected, span)
+            }
+            ast::ExprKind::Assign { op, place, value } => {
+                self.check_assign(*op, place, value, span)
+            }
+            ast::ExprKind::Cast { expr, ty } => self.check_cast(expr, ty, span),
+            ast::ExprKind::Ref { expr, .. } => {
+                // `&x` outside an argument list is the value itself (values are values).
+                self.check_expr(expr, expected)
+            }
+            ast::ExprKind::Tuple(items) => {
+                let exp_items = match expected.map(|t| self.infer.shallow(t)) {
+                    Some(Ty::Tuple(ts)) if ts.len() == items.len() => Some(ts),
+                    _ => None,
+                };
+                let elems: Vec<Expr> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, it)| {
+                        let hint = exp_items.as_ref().map(|t| t[i].clone());
+                        self.check_expr(it, hint.as_ref())
+                    })
+                    .collect();
+                if elems.is_empty() {
+                    return Self::mk(ExprKind::Unit, Ty::unit(), span);
+                }
+                let ty = Ty::Tuple(elems.iter().map(|x| x.ty.clone()).collect());
+                Self::mk(ExprKind::Tuple(elems), ty, span)
+            }
+            ast::ExprKind::Paren(inner) => self.check_expr(inner, expected),
+            ast::ExprKind::Array(items) => self.check_array(items, expected, span),
+            ast::ExprKind::ArrayRepeat { value, count } => {
+                let elem_hint = match expected.map(|t| self.infer.shallow(t)) {
+                    Some(Ty::Vec(t)) => Some(*t),
+                    _ => None,
+                };
+                let v = self.check_expr(value, elem_hint.as_ref());
+                let c = self.check_expr(count, Some(&Ty::Int(IntTy::Usize)));
+                let ty = Ty::Vec(Box::new(v.ty.clone()));
+                Self::mk(
+                    ExprKind::VecRepeat {
+                        value: Box::new(v),
+                        count: Box::new(c),
+                    },
+                    ty,
+                    span,
+                )
+            }
+            ast::ExprKind::StructLit { path, fields, rest } => {
+                self.check_struct_lit(path, fields, rest.as_deref(), expected, span)
+            }
+            ast::ExprKind::Range { .. } => {
+                self.error(
+                    Diagnostic::error(
+                        "E0306",
+                        "ranges can only be used in `for` loops and patterns",
+                        span,
+                    )
+                    .with_label("range used as a value")
+                    .with_help("iterate with `for i in a..b { ... }`"),
+                );
+                Self::err_expr(span)
+            }
+            ast::ExprKind::Block(b) | ast::ExprKind::Unsafe(b) => self.check_block(b, expected),
+            ast::ExprKind::If { cond, then, els } => {
+                self.check_if(cond, then, els.as_deref(), expected, span)
+            }
+            ast::ExprKind::IfLet {
+                pat,
+                value,
+                then,
+                els,
+            } => self.check_if_let(pat, value, then, els.as_deref(), expected, span),
+            ast::ExprKind::Match { scrutinee, arms } => {
+                self.check_match(scrutinee, arms, expected, span)
+            }
+            ast::ExprKind::While { cond, body } => {
+                let c = self.check_expr(cond, Some(&Ty::Bool));
+                self.loops.push(LoopCx { break_ty: None });
+                let b = self.check_block(body, Some(&Ty::unit()));
+                self.loops.pop();
+                Self::mk(
+                    ExprKind::While {
+                        cond: Box::new(c),
+                        body: Box::new(b),
+                    },
+                    Ty::unit(),
+                    span,
+                )
+            }
+            ast::ExprKind::WhileLet { pat, value, body } => {
+                self.check_while_let(pat, value, body, span)
+            }
+            ast::ExprKind::Loop(body) => {
+                let bt = self.fresh();
+                self.loops.push(LoopCx { break_ty: Some(bt) });
+                let b = self.check_block(body, Some(&Ty::unit()));
+                let cx = self.loops.pop().unwrap();
+                let bt = cx.break_ty.unwrap();
+                // A loop without any `break` never ends: its type is `!`.
+                let ty = if self.infer.var_kind(&bt) == Some(VarKind::General) {
+                    Ty::Never
+                } else {
+                    bt
+                };
+                Self::mk(ExprKind::Loop { body: Box::new(b) }, ty, span)
+            }
+            ast::ExprKind::For { pat, iter, body } => self.check_for(pat, iter, body, span),
+            ast::ExprKind::Break(value) => self.check_break(value.as_deref(), span),
+            ast::ExprKind::Continue => {
+                if self.loops.is_empty() {
+                    self.error(
+                        Diagnostic::error("E0307", "`continue` outside of a loop", span)
+                            .with_label("cannot `continue` here"),
+                    );
+                }
+                Self::mk(ExprKind::Continue, Ty::Never, span)
+            }
+            ast::ExprKind::Return(value) => {
+                let ret = self.ret_ty.clone();
+                let v = match value {
+                    Some(v) => Some(Box::new(self.check_expr(v, Some(&ret)))),
+                    None => {
+                        if !self.infer.clone_unify(&ret, &Ty::unit()) {
+                            let r = self.show(&ret);
+                            self.error(
+                                Diagnostic::error("E0301", "mismatched types", span)
+                                    .with_label(format!("expected `{r}`, found `()`"))
+                                    .with_help("return a value: `return value`"),
+                            );
+                        }
+                        None
+                    }
+                };
+                Self::mk(ExprKind::Return(v), Ty::Never, span)
+            }
+            ast::ExprKind::Try(inner) => self.check_try(inner, span),
+            ast::ExprKind::Error => Self::err_expr(span),
+        }
+    }
+
+    fn check_lit(&mut self, lit: &ast::Lit, expected: Option<&Ty>, span: Span) -> Expr {
+        match lit {
+            ast::Lit::Int { value, suffix } => {
+                let ty = match suffix.as_deref() {
+                    Some("f32") => {
+                        return Self::mk(
+                            ExprKind::Float(*value as f64),
+                            Ty::Float(FloatTy::F32),
+                            span,
+                        )
+                    }
+                    Some("f64") => {
+                        return Self::mk(
+                            ExprKind::Float(*value as f64),
+                            Ty::Float(FloatTy::F64),
+                            span,
+                        )
+                    }
+                    Some(s) => match IntTy::from_name(s) {
+                        Some(t) => Ty::Int(t),
+                        None => {
+                            self.error(
+                                Diagnostic::error("E0308", format!("invalid suffix `{s}` for a number literal"), span)
+                                    .with_label("unknown suffix")
+                                    .with_help("valid suffixes are `i8`..`i64`, `u8`..`u64`, `isize`, `usize`, `f32`, `f64`"),
+                            );
+                            Ty::Error
+                        }
+                    },
+                    None => {
+                        // A literal where a float is expected is a float (as `1` can't be in Rust,
+                        // but is harmless and convenient).
+                        match expected.map(|t| self.infer.shallow(t)) {
+                            Some(Ty::Float(f)) => {
+                                return Self::mk(ExprKind::Float(*value as f64), Ty::Float(f), span)
+                            }
+                            _ => self.infer.fresh(VarKind::Int),
+                        }
+                    }
+                };
+                let v = (*value).min(i128::MAX as u128) as i128;
+                self.int_lits.push((ty.clone(), v, span));
+                Self::mk(ExprKind::Int(v), ty, span)
+            }
+            ast::Lit::Float { value, suffix } => {
+                let ty = match suffix.as_deref() {
+                    Some("f32") => Ty::Float(FloatTy::F32),
+                    Some("f64") => Ty::Float(FloatTy::F64),
+                    _ => self.infer.fresh(VarKind::Float),
+                };
+                Self::mk(ExprKind::Float(*value), ty, span)
+            }
+            ast::Lit::Bool(b) => Self::mk(ExprKind::Bool(*b), Ty::Bool, span),
+            ast::Lit::Str(s) => Self::mk(ExprKind::Str(s.clone()), Ty::Str, span),
+            ast::Lit::Char(c) => Self::mk(ExprKind::Char(*c), Ty::Char, span),
+        }
+    }
+
+    fn check_name(&mut self, id: &ast::Ident, expected: Option<&Ty>, span: Span) -> Expr {
+        if let Some(l) = self.lookup_local(&id.name) {
+            return Self::mk(ExprKind::Local(l), self.local_ty(l), span);
+        }
+        let e = ast::Expr {
+            id: ast::ExprId(0),
+            kind: ast::ExprKind::Name(id.clone()),
+            span,
+        };
+        self.check_path_value(&e, expected)
+    }
+
+    fn check_index(&mut self, base: &ast::Expr, index: &ast::Expr, span: Span) -> Expr {
+        let b = self.check_expr(base, None);
+        match self.infer.shallow(&b.ty) {
+            Ty::Vec(elem) => {
+                let i = self.check_expr(index, Some(&Ty::Int(IntTy::Usize)));
+                Self::mk(
+                    ExprKind::Index {
+                        base: Box::new(b),
+                        index: Box::new(i),
+                    },
+                    *elem,
+                    span,
+                )
+            }
+            Ty::Map(k, v) => {
+                let key = self.check_expr(index, Some(&k));
+                Self::mk(
+                    ExprKind::MapIndex {
+                        base: Box::new(b),
+                        key: Box::new(key),
+                    },
+                    *v,
+                    span,
+                )
+            }
+            Ty::Error => {
+                self.check_expr(index, None);
+                Self::err_expr(span)
+            }
+            t => {
+                let shown = self.show(&t);
+                self.error(
+                    Diagnostic::error(
+                        "E0309",
+                        format!("cannot index into a value of type `{shown}`"),
+                        base.span,
+                    )
+                    .with_label("not a `Vec` or `HashMap`"),
+                );
+                self.check_expr(index, None);
+                Self::err_expr(span)
+            }
+        }
+    }
+
+    fn check_unary(
+        &mut self,
+        op: ast::UnOp,
+        expr: &ast::Expr,
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
+        // Fold `-literal` so `-128i8` and `i64::MIN`-style literals are range-checked whole.
+        if let (ast::UnOp::Neg, ast::ExprKind::Lit(ast::Lit::Int { .. })) = (op, &expr.kind) {
+            let mut inner = self.check_lit_for_neg(expr, expected);
+            if let ExprKind::Int(v) = &mut inner.kind {
+                *v = -*v;
+                if let Some(last) = self.int_lits.last_mut() {
+                    last.1 = *v;
+                    last.2 = span;
+                }
+                inner.span = span;
+                return inner;
+            }
+            if let ExprKind::Float(v) = &mut inner.kind {
+                *v = -*v;
+                inner.span = span;
+                return inner;
+            }
+            return inner;
+        }
+        let e = self.check_expr(expr, expected);
+        let t = self.infer.shallow(&e.ty);
+        let (top, ok) = match op {
+            ast::UnOp::Neg => (
+                tir::UnOp::Neg,
+                matches!(t, Ty::Float(_) | Ty::Error | Ty::Never)
+                    || matches!(t, Ty::Int(i) if i.signed())
+                    || self
+                        .infer
+                        .var_kind(&t)
+                        .is_some_and(|k| k != VarKind::General),
+            ),
+            ast::UnOp::Not => (
+                tir::UnOp::Not,
+                matches!(t, Ty::Bool | Ty::Int(_) | Ty::Error | Ty::Never)
+                    || self.infer.var_kind(&t) == Some(VarKind::Int),
+            ),
+        };
+        if !ok {
+            let shown = self.show(&t);
+            let sym = if top == tir::UnOp::Neg { "-" } else { "!" };
+            self.error(
+                Diagnostic::error(
+                    "E0310",
+                    format!("cannot apply unary operator `{sym}` to type `{shown}`"),
+                    span,
+                )
+                .with_label(format!("`{sym}` not defined for `{shown}`")),
+            );
+            return Self::err_expr(span);
+        }
+        let ty = e.ty.clone();
+        Self::mk(
+            ExprKind::Unary {
+                op: top,
+                expr: Box::new(e),
+            },
+            ty,
+            span,
+        )
+    }
+
+    fn check_lit_for_neg(&mut self, expr: &ast::Expr, expected: Option<&Ty>) -> Expr {
+        let ast::ExprKind::Lit(lit) = &expr.kind else {
+            unreachable!("caller matched a literal")
+        };
+        self.check_lit(lit, expected, expr.span)
+    }
+
+    fn check_binary(
+        &mut self,
+        op: ast::BinOp,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
+        use ast::BinOp as B;
+        match op {
+            B::And | B::Or => {
+                let l = self.check_expr(lhs, Some(&Ty::Bool));
+                let r = self.check_expr(rhs, Some(&Ty::Bool));
+                let kind = if op == B::And {
+                    ExprKind::And(Box::new(l), Box::new(r))
+                } else {
+                    ExprKind::Or(Box::new(l), Box::new(r))
+                };
+                return Self::mk(kind, Ty::Bool, span);
+            }
+            _ => {}
+        }
+        let is_cmp = matches!(op, B::Eq | B::Ne | B::Lt | B::Le | B::Gt | B::Ge);
+        let is_shift = matches!(op, B::Shl | B::Shr);
+        let hint = if is_cmp { None } else { expected };
+        let l = self.check_expr(lhs, hint);
+        let r = if is_shift {
+            self.check_expr(rhs, None)
+        } else {
+            let lt = l.ty.clone();
+            let r = self.infer_expr(rhs, Some(&lt));
+            if !self.infer.unify(&lt, &r.ty) {
+                let (a, b) = (self.show(&lt), self.show(&r.ty));
+                let sym = binop_symbol(op);
+                self.error(
+                    Diagnostic::error("E0301", "mismatched types", rhs.span)
+                        .with_label(format!("expected `{a}`, found `{b}`"))
+                        .with_secondary(lhs.span, format!("this is `{a}`"))
+                        .with_help(format!(
+                            "both sides of `{sym}` must have the same type; convert one with `as`"
+                        )),
+                );
+            }
+            r
+        };
+        let t = self.infer.shallow(&l.ty);
+        if !self.binop_defined(op, &t) {
+            let shown = self.show(&t);
+            let sym = binop_symbol(op);
+            let mut d = Diagnostic::error(
+                "E0311",
+                format!("cannot apply binary operator `{sym}` to type `{shown}`"),
+                span,
+            )
+            .with_label(format!("`{sym}` is not defined for `{shown}`"));
+            if matches!(op, B::Add) && matches!(t, Ty::Str) {
+                d = d.with_help("strings concatenate with `+` only between `String`s");
+            }
+            self.error(d);
+            return Self::err_expr(span);
+        }
+        if is_shift {
+            let rt = self.infer.shallow(&r.ty);
+            if !(matches!(rt, Ty::Int(_) | Ty::Error)
+                || self.infer.var_kind(&rt) == Some(VarKind::Int))
+            {
+                let shown = self.show(&rt);
+                self.error(
+                    Diagnostic::error("E0311", "shift amount must be an integer", rhs.span)
+                        .with_label(format!("found `{shown}`")),
+                );
+            }
+        }
+        let top = convert_binop(op);
+        let ty = if is_cmp { Ty::Bool } else { l.ty.clone() };
+        Self::mk(
+            ExprKind::Binary {
+                op: top,
+                lhs: Box::new(l),
+                rhs: Box::new(r),
+            },
+            ty,
+            span,
+        )
+    }
+
+    fn binop_defined(&self, op: ast::BinOp, t: &Ty) -> bool {
+        use ast::BinOp as B;
+        let lit = self.infer.var_kind(t);
+        let int = matches!(t, Ty::Int(_)) || lit == Some(VarKind::Int);
+        let float = matches!(t, Ty::Float(_)) || lit == Some(VarKind::Float);
+        if matches!(t, Ty::Error | Ty::Never) || lit == Some(VarKind::General) {
+            return true;
+        }
+        match op {
+            B::Add => int || float || matches!(t, Ty::Str),
+            B::Sub | B::Mul | B::Div | B::Rem => int || float,
+            B::BitAnd | B::BitOr | B::BitXor => int || matches!(t, Ty::Bool),
+            B::Shl | B::Shr => int,
+            B::Eq | B::Ne => self.is_comparable(t),
+            B::Lt | B::Le | B::Gt | B::Ge => {
+                int || float || matches!(t, Ty::Str | Ty::Char | Ty::Bool) || self.is_orderable(t)
+            }
+            B::And | B::Or => matches!(t, Ty::Bool),
+        }
+    }
+
+    fn is_comparable(&self, t: &Ty) -> bool {
+        !matches!(self.infer.shallow(t), Ty::Never)
+    }
+
+    fn is_orderable(&self, t: &Ty) -> bool {
+        matches!(
+            self.infer.shallow(t),
+            Ty::Tuple(_) | Ty::Option(_) | Ty::Vec(_) | Ty::Adt(_)
+        )
+    }
+
+    fn check_assign(
+        &mut self,
+        op: Option<ast::BinOp>,
+        place: &ast::Expr,
+        value: &ast::Expr,
+        span: Span,
+    ) -> Expr {
+        let Some(p) = self.check_place(place, true) else {
+            self.check_expr(value, None);
+            return Self::mk(ExprKind::Unit, Ty::unit(), span);
+        };
+        match op {
+            None => {
+                let pt = p.ty.clone();
+                let v = self.check_expr(value, Some(&pt));
+                Self::mk(
+                    ExprKind::Assign {
+                        place: p,
+                        value: Box::new(v),
+                    },
+                    Ty::unit(),
+                    span,
+                )
+            }
+            Some(op) => {
+                let pt = p.ty.clone();
+                let t = self.infer.shallow(&pt);
+                let is_shift = matches!(op, ast::BinOp::Shl | ast::BinOp::Shr);
+                let v = self.check_expr(value, if is_shift { None } else { Some(&pt) });
+                if !self.binop_defined(op, &t) {
+                    let shown = self.show(&t);
+                    self.error(
+                        Diagnostic::error(
+                            "E0311",
+                            format!("cannot apply `{}=` to type `{shown}`", binop_symbol(op)),
+                            span,
+                        )
+                        .with_label("operator not defined for this type"),
+                    );
+                }
+                if matches!(t, Ty::Str) && op == ast::BinOp::Add {
+                    return Self::mk(
+                        ExprKind::MutBuiltin {
+                            op: tir::MutBuiltin::StrPushStr,
+                            place: p,
+                            args: vec![v],
+                        },
+                        Ty::unit(),
+                        span,
+                    );
+                }
+                Self::mk(
+                    ExprKind::CompoundAssign {
+                        op: convert_binop(op),
+                        place: p,
+                        value: Box::new(v),
+                    },
+                    Ty::unit(),
+                    span,
+                )
+            }
+        }
+    }
+
+    /// Checks an expression used as a place (assignment target, `&mut` argument, receiver
+    /// of a mutating method). `assign` makes immutability an error.
+    pub fn check_place(&mut self, e: &ast::Expr, assign: bool) -> Option<Place> {
+        match &e.kind {
+            ast::ExprKind::Paren(inner) => self.check_place(inner, assign),
+            ast::ExprKind::Name(id) => {
+                if let Some(l) = self.lookup_local(&id.name) {
+                    if assign && !self.locals[l.0 as usize].mutable {
+                        self.report_immutable(id, l, e.span);
+                    }
+                    return Some(Place {
+                        root: PlaceRoot::Local(l),
+                        projs: Vec::new(),
+                        ty: self.local_ty(l),
+                    });
+                }
+                match self.env.lookup(self.scope, &id.name) {
+                    Some(Def::Global(g)) => {
+                        let gd = &self.env.globals[g.0 as usize];
+                        if assign && !gd.mutable {
+                            let name = gd.name.clone();
+                            self.error(
+                                Diagnostic::error(
+                                    "E0312",
+                                    format!("cannot assign to immutable static `{name}`"),
+                                    e.span,
+                                )
+                                .with_label("not mutable")
+                                .with_help("declare it `static mut` or `var`"),
+                            );
+                        }
+                        Some(Place {
+                            root: PlaceRoot::Global(g),
+                            projs: Vec::new(),
+                            ty: gd.ty.clone(),
+                        })
+                    }
+                    _ => {
+                        let v = self.check_expr(e, None);
+                        if !v.ty.is_error() && assign {
+                            self.error(
+                                Diagnostic::error(
+                                    "E0313",
+                                    "invalid left-hand side of assignment",
+                                    e.span,
+                                )
+                                .with_label("cannot assign to this expression"),
+                            );
+                        }
+                        self.temp_place(v)
+                    }
+                }
+            }
+            ast::ExprKind::Field { base, name } => {
+                if self.path_def(base).is_some() {
+                    let v = self.check_expr(e, None);
+                    if assign && !v.ty.is_error() {
+                        if let ExprKind::Global(g) = v.kind {
+                            return Some(Place {
+                                root: PlaceRoot::Global(g),
+                                projs: Vec::new(),
+                                ty: v.ty,
+                            });
+                        }
+                        self.error(
+                            Diagnostic::error(
+                                "E0313",
+                                "invalid left-hand side of assignment",
+                                e.span,
+                            )
+                            .with_label("cannot assign to this expression"),
+                        );
+                    }
+                    return self.temp_place(v);
+                }
+                let mut p = self.check_place(base, assign)?;
+                let bt = self.infer.shallow(&p.ty);
+                match self.struct_field(&bt, name) {
+                    Some((index, fty)) => {
+                        p.projs.push(Proj::Field { of: bt, index });
+                        p.ty = fty;
+                        Some(p)
+                    }
+                    None => None,
+                }
+            }
+            ast::ExprKind::TupleField {
+                base,
+                index,
+                index_span,
+            } => {
+                let mut p = self.check_place(base, assign)?;
+                let bt = self.infer.shallow(&p.ty);
+                match &bt {
+                    Ty::Tuple(ts) if (*index as usize) < ts.len() => {
+                        let fty = ts[*index as usize].clone();
+                        p.projs.push(Proj::Field {
+                            of: bt.clone(),
+                            index: *index,
+                        });
+                        p.ty = fty;
+                        Some(p)
+                    }
+                    Ty::Error => None,
+                    _ => {
+                        let shown = self.show(&bt);
+                        self.error(
+                            Diagnostic::error(
+                                "E0305",
+                                format!("no field `{index}` on type `{shown}`"),
+                                *index_span,
+                            )
+                            .with_label("unknown field"),
+                        );
+                        None
+                    }
+                }
+            }
+            ast::ExprKind::Index { base, index } => {
+                let mut p = self.check_place(base, assign)?;
+                match self.infer.shallow(&p.ty) {
+                    Ty::Vec(elem) => {
+                        let i = self.check_expr(index, Some(&Ty::Int(IntTy::Usize)));
+                        p.projs.push(Proj::Index(Box::new(i)));
+                        p.ty = *elem;
+                        Some(p)
+                    }
+                    Ty::Map(..) => {
+                        self.error(
+                            Diagnostic::error("E0314", "cannot assign through `map[key]`", e.span)
+                                .with_label("map entries are not places")
+                                .with_help("use `map.insert(key, value)`"),
+                        );
+                        None
+                    }
+                    Ty::Error => None,
+                    t => {
+                        let shown = self.show(&t);
+                        self.error(
+                            Diagnostic::error(
+                                "E0309",
+                                format!("cannot index into a value of type `{shown}`"),
+                                base.span,
+                            )
+                            .with_label("not a `Vec`"),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => {
+                let v = self.check_expr(e, None);
+                if assign && !v.ty.is_error() {
+                    self.error(
+                        Diagnostic::error("E0313", "invalid left-hand side of assignment", e.span)
+                            .with_label("cannot assign to this expression"),
+                    );
+                }
+                self.temp_place(v)
+            }
+        }
+    }
+
+    fn temp_place(&mut self, v: Expr) -> Option<Place> {
+        if v.ty.is_error() {
+            return None;
+        }
+        let ty = v.ty.clone();
+        Some(Place {
+            root: PlaceRoot::Temp(Box::new(v)),
+            projs: Vec::new(),
+            ty,
+        })
+    }
+
+    fn report_immutable(&mut self, id: &ast::Ident, l: LocalId, span: Span) {
+        let decl = self.locals[l.0 as usize].span;
+        self.error(
+            Diagnostic::error(
+                "E0315",
+                format!("cannot assign twice to immutable variable `{}`", id.name),
+                span,
+            )
+            .with_label("cannot assign to an immutable variable")
+            .with_secondary(decl, format!("`{}` declared here", id.name))
+            .with_help(format!("make it mutable: `let mut {}`", id.name)),
+        );
+    }
+
+    /// Index and type of field `name` of a struct type, reporting unknown fields.
+    pub fn struct_field(&mut self, t: &Ty, name: &ast::Ident) -> Option<(u32, Ty)> {
+        match t {
+            Ty::Adt(a) => {
+                let adt = self.env.adt(*a);
+                if let Some(i) = adt.fields().iter().position(|f| f.name == name.name) {
+                    return Some((i as u32, adt.fields()[i].ty.clone()));
+                }
+                let candidates: Vec<&str> = adt.fields().iter().map(|f| f.name.as_str()).collect();
+                let mut d = Diagnostic::error(
+                    "E0305",
+                    format!("no field `{}` on type `{}`", name.name, adt.name),
+                    name.span,
+                )
+                .with_label("unknown field");
+                if let Some(best) = crate::suggest::closest(&name.name, candidates.into_iter()) {
+                    d = d.with_help(format!("did you mean `{best}`?"));
+                } else if !adt.fields().is_empty() {
+                    let all: Vec<String> = adt
+                        .fields()
+                        .iter()
+                        .map(|f| format!("`{}`", f.name))
+                        .collect();
+                    d = d.with_help(format!("available fields: {}", all.join(", ")));
+                }
+                self.error(d);
+                None
+            }
+            Ty::Error => None,
+            _ => {
+                let shown = self.show(t);
+                self.error(
+                    Diagnostic::error(
+                        "E0305",
+                        format!("no field `{}` on type `{shown}`", name.name),
+                        name.span,
+                    )
+                    .with_label("unknown field"),
+                );
+                None
+            }
+        }
+    }
+
+    fn check_cast(&mut self, expr: &ast::Expr, ty: &ast::Type, span: Span) -> Expr {
+        let target = self.resolve_local_ty(ty);
+        let e = self.check_expr(expr, None);
+        let from = self.infer.shallow(&e.ty);
+        let lit = self.infer.var_kind(&from);
+        let numeric = |t: &Ty| matches!(t, Ty::Int(_) | Ty::Float(_));
+        let ok = match (&from, &target) {
+            (Ty::Error, _) | (_, Ty::Error) => true,
+            _ if lit == Some(VarKind::Int) || lit == Some(VarKind::Float) => {
+                numeric(&target) || (lit == Some(VarKind::Int) && matches!(target, Ty::Char))
+            }
+            (f, t) if numeric(f) && numeric(t) => true,
+            (Ty::Bool | Ty::Char, Ty::Int(_)) => true,
+            (Ty::Int(IntTy::U8), Ty::Char) => true,
+            (a, b) if a == b => true,
+            _ => false,
+        };
+        if !ok {
+            let (a, b) = (self.show(&from), self.show(&target));
+            let mut d = Diagnostic::error("E0316", format!("cannot cast `{a}` as `{b}`"), span)
+                .with_label("invalid cast");
+            if matches!(target, Ty::Str) {
+                d = d.with_help("use `.to_string()` to make a `String`");
+            } else if matches!(from, Ty::Str) {
+                d = d.with_help(
+                    "use `.parse_i64()` or `.parse_f64()` to read a number from a `String`",
+                );
+            }
+            self.error(d);
+            return Self::err_expr(span);
+        }
+        if lit.is_some() {
+            // `5 as f64`: the literal keeps its default type (i32/f64).
+            if lit == Some(VarKind::Int) {
+                self.infer.unify(&from, &Ty::Int(IntTy::I32));
+            } else {
+                self.infer.unify(&from, &Ty::Float(FloatTy::F64));
+            }
+        }
+        Self::mk(ExprKind::Cast(Box::new(e)), target, span)
+    }
+
+    fn check_array(&mut self, items: &[ast::Expr], expected: Option<&Ty>, span: Span) -> Expr {
+        let elem = match expected.map(|t| self.infer.shallow(t)) {
+            Some(Ty::Vec(t)) => *t,
+            _ => self.fresh(),
+        };
+        let elems: Vec<Expr> = items
+            .iter()
+            .map(|it| self.check_expr(it, Some(&elem)))
+            .collect();
+        Self::mk(ExprKind::VecLit(elems), Ty::Vec(Box::new(elem)), span)
+    }
+
+    fn check_if(
+        &mut self,
+        cond: &ast::Expr,
+        then: &ast::Block,
+        els: Option<&ast::Expr>,
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
+        let c = self.check_expr(cond, Some(&Ty::Bool));
+        let (t, e, ty) = self.check_branches(then, els, expected, span);
+        Self::mk(
+            ExprKind::If {
+                cond: Box::new(c),
+                then: Box::new(t),
+                els: e,
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// The `then` block and optional `else` of an `if`/`if let`, with their joined type.
+    pub fn check_branches(
+        &mut self,
+        then: &ast::Block,
+        els: Option<&ast::Expr>,
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> (Expr, Option<Box<Expr>>, Ty) {
+        let hint = if els.is_some() {
+            expected
+        } else {
+            Some(&Ty::unit())
+        };
+        let hint = hint.cloned();
+        let t = self.check_block(then, None);
+        let Some(els) = els else {
+            let tt = self.infer.shallow(&t.ty);
+            if !matches!(tt, Ty::Never | Ty::Error) && !self.infer.clone_unify(&tt, &Ty::unit()) {
+                let shown = self.show(&tt);
+                self.error(
+                    Diagnostic::error(
+                        "E0317",
+                        "`if` without `else` must have type `()`",
+                        then.span,
+                    )
+                    .with_label(format!("this block has type `{shown}`"))
+                    .with_secondary(span, "this `if` has no `else`")
+                    .with_help("add an `else` branch with a value of the same type"),
+                );
+            } else {
+                self.infer.unify(&tt, &Ty::unit());
+            }
+            return (t, None, Ty::unit());
+        };
+        let _ = hint;
+        let e = self.check_expr(els, None);
+        let ty = self.join_branches(&t, &e, els.span, "`if` and `else` have incompatible types");
+        (t, Some(Box::new(e)), ty)
+    }
+
+    /// Unifies two branch types; `!` takes the other side.
+    pub fn join_branches(&mut self, a: &Expr, b: &Expr, span: Span, msg: &str) -> Ty {
+        let at = self.infer.shallow(&a.ty);
+        let bt = self.infer.shallow(&b.ty);
+        if matches!(at, Ty::Never) {
+            return bt;
+        }
+        if matches!(bt, Ty::Never) {
+            return at;
+        }
+        if !self.infer.unify(&at, &bt) {
+            let (x, y) = (self.show(&at), self.show(&bt));
+            self.error(
+                Diagnostic::error("E0301", msg.to_string(), span)
+                    .with_label(format!("expected `{x}`, found `{y}`"))
+                    .with_secondary(a.span, format!("this is `{x}`"))
+                    .with_help("all branches must have the same type"),
+            );
+            return Ty::Error;
+        }
+        at
+    }
+
+    fn check_break(&mut self, value: Option<&ast::Expr>, span: Span) -> Expr {
+        let Some(cx) = self.loops.last() else {
+            self.error(
+                Diagnostic::error("E0307", "`break` outside of a loop", span)
+                    .with_label("cannot `break` here")
+                    .with_help("`break` only works inside `loop`, `while` and `for`"),
+            );
+            return Self::mk(ExprKind::Break(None), Ty::Never, span);
+        };
+        let bt = cx.break_ty.clone();
+        let v = match (value, bt) {
+            (Some(v), Some(bt)) => Some(Box::new(self.check_expr(v, Some(&bt)))),
+            (Some(v), None) => {
+                self.error(
+                    Diagnostic::error(
+                        "E0318",
+                        "`break` with a value is only allowed in `loop`",
+                        v.span,
+                    )
+                    .with_label("`while` and `for` loops have type `()`")
+                    .with_help("use `loop { ... break value ... }`"),
+                );
+                None
+            }
+            (None, Some(bt)) => {
+                self.infer.unify(&bt, &Ty::unit());
+                None
+            }
+            (None, None) => None,
+        };
+        Self::mk(ExprKind::Break(v), Ty::Never, span)
+    }
+
+    fn check_try(&mut self, inner: &ast::Expr, span: Span) -> Expr {
+        let e = self.check_expr(inner, None);
+        let t = self.infer.shallow(&e.ty);
+        let ret = self.infer.shallow(&self.ret_ty.clone());
+        let ok_ty = match (&t, &ret) {
+            (Ty::Result(ok, err), Ty::Result(_, rerr)) => {
+                if !self.infer.unify(err, rerr) {
+                    let (a, b) = (self.show(err), self.show(rerr));
+                    self.error(
+                        Diagnostic::error("E0319", "`?` cannot convert the error type", span)
+                            .with_label(format!(
+                                "this error is `{a}`, the function returns errors of type `{b}`"
+                            ))
+                            .with_help("map the error yourself with `match`"),
+                    );
+                }
+                (**ok).clone()
+            }
+            (Ty::Option(inner), Ty::Option(_)) => (**inner).clone(),
+            (Ty::Error, _) | (_, Ty::Error) => return Self::err_expr(span),
+            (Ty::Result(..) | Ty::Option(_), _) => {
+                let r = self.show(&ret);
+                self.error(
+                    Diagnostic::error("E0319", "the `?` operator can only be used in a function that returns `Result` or `Option`", span)
+                        .with_label(format!("this function returns `{r}`"))
+                        .with_help("change the return type, or handle the value with `match`"),
+                );
+                return Self::err_expr(span);
+            }
+            _ => {
+                let shown = self.show(&t);
+                self.error(
+                    Diagnostic::error(
+                        "E0319",
+                        format!("the `?` operator cannot be applied to type `{shown}`"),
+                        span,
+                    )
+                    .with_label("expected `Result` or `Option`"),
+                );
+                return Self::err_expr(span);
+            }
+        };
+        Self::mk(ExprKind::Try(Box::new(e)), ok_ty, span)
+    }
+
+    fn check_for(
+        &mut self,
+        pat: &ast::Pat,
+        iter: &ast::Expr,
+        body: &ast::Block,
+        span: Span,
+    ) -> Expr {
+        // Ranges are special: no allocation, a counter.
+        let iter = strip_iter_call(iter);
+        if let ast::ExprKind::Range {
+            start,
+            end,
+            inclusive,
+        } = &iter.kind
+        {
+            let elem = self.infer.fresh(VarKind::Int);
+            let s = match start {
+                Some(s) => self.check_expr(s, Some(&elem)),
+                None => {
+                    self.error(
+                        Diagnostic::error("E0306", "a `for` range needs a start", iter.span)
+                            .with_label("write `0..n`"),
+                    );
+                    Self::err_expr(iter.span)
+                }
+            };
+            let e = match end {
+                Some(e) => self.check_expr(e, Some(&elem)),
+                None => {
+                    self.error(
+                        Diagnostic::error(
+                            "E0306",
+                            "unbounded ranges cannot be iterated",
+                            iter.span,
+                        )
+                        .with_label("this range has no end")
+                        .with_help("use `loop` with a counter"),
+                    );
+                    Self::err_expr(iter.span)
+                }
+            };
+            self.scopes.push(HashMap::new());
+            let p = self.check_pat(pat, &elem, true);
+            self.check_irrefutable(&p, "`for` pattern");
+            self.loops.push(LoopCx { break_ty: None });
+            let b = self.check_block(body, Some(&Ty::unit()));
+            self.loops.pop();
+            self.scopes.pop();
+            return Self::mk(
+                ExprKind::ForRange {
+                    var: p,
+                    start: Box::new(s),
+                    end: Box::new(e),
+                    inclusive: *inclusive,
+                    body: Box::new(b),
+                },
+                Ty::unit(),
+                span,
+            );
+        }
+        let it = self.check_expr(iter, None);
+        let t = self.infer.shallow(&it.ty);
+        let (elem_ty, is_map) = match &t {
+            Ty::Vec(e) => ((**e).clone(), false),
+            Ty::Map(k, v) => (Ty::Tuple(vec![(**k).clone(), (**v).clone()]), true),
+            Ty::Error => (Ty::Error, false),
+            _ => {
+                let shown = self.show(&t);
+                self.error(
+                    Diagnostic::error("E0320", format!("`{shown}` is not iterable"), iter.span)
+                        .with_label("cannot iterate over this")
+                        .with_help("`for` iterates over ranges (`0..n`), `Vec`s and `HashMap`s"),
+                );
+                (Ty::Error, false)
+            }
+        };
+        self.scopes.push(HashMap::new());
+        let p = self.check_pat(pat, &elem_ty, true);
+        self.check_irrefutable(&p, "`for` pattern");
+        self.loops.push(LoopCx { break_ty: None });
+        let b = self.check_block(body, Some(&Ty::unit()));
+        self.loops.pop();
+        self.scopes.pop();
+        let kind = if is_map {
+            ExprKind::ForMap {
+                var: p,
+                map: Box::new(it),
+                body: Box::new(b),
+            }
+        } else {
+            ExprKind::ForVec {
+                var: p,
+                vec: Box::new(it),
+                body: Box::new(b),
+            }
+        };
+        Self::mk(kind, Ty::unit(), span)
+    }
+}
+
+/// `for x in v.iter()` is `for x in v`.
+fn strip_iter_call(e: &ast::Expr) -> &ast::Expr {
+    if let ast::ExprKind::Call { callee, args } = &e.kind {
+        if let ast::ExprKind::Field { base, name } = &callee.kind {
+            if args.is_empty() && (name.name == "iter" || name.name == "into_iter") {
+                return base;
+            }
+        }
+    }
+    e
+}
+
+pub fn is_block_like(e: &ast::Expr) -> bool {
+    matches!(
+        e.kind,
+        ast::ExprKind::If { .. }
+            | ast::ExprKind::IfLet { .. }
+            | ast::ExprKind::Match { .. }
+            | ast::ExprKind::While { .. }
+            | ast::ExprKind::WhileLet { .. }
+            | ast::ExprKind::Loop(_)
+            | ast::ExprKind::For { .. }
+            | ast::ExprKind::Block(_)
+            | ast::ExprKind::Unsafe(_)
+    )
+}
+
+pub fn binop_symbol(op: ast::BinOp) -> &'static str {
+    use ast::BinOp as B;
+    match op {
+        B::Add => "+",
+        B::Sub => "-",
+        B::Mul => "*",
+        B::Div => "/",
+        B::Rem => "%",
+        B::And => "&&",
+        B::Or => "||",
+        B::BitAnd => "&",
+        B::BitOr => "|",
+        B::BitXor => "^",
+        B::Shl => "<<",
+        B::Shr => ">>",
+        B::Eq => "==",
+        B::Ne => "!=",
+        B::Lt => "<",
+        B::Le => "<=",
+        B::Gt => ">",
+        B::Ge => ">=",
+    }
+}
+
+fn convert_binop(op: ast::BinOp) -> tir::BinOp {
+    use ast::BinOp as B;
+    use tir::BinOp as T;
+    match op {
+        B::Add => T::Add,
+        B::Sub => T::Sub,
+        B::Mul => T::Mul,
+        B::Div => T::Div,
+        B::Rem => T::Rem,
+        B::BitAnd => T::BitAnd,
+        B::BitOr => T::BitOr,
+        B::BitXor => T::BitXor,
+        B::Shl => T::Shl,
+        B::Shr => T::Shr,
+        B::Eq => T::Eq,
+        B::Ne => T::Ne,
+        B::Lt => T::Lt,
+        B::Le => T::Le,
+        B::Gt => T::Gt,
+        B::Ge => T::Ge,
+        B::And | B::Or => unreachable!("short-circuit operators are lowered separately"),
+    }
+}

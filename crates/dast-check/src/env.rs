@@ -1,0 +1,840 @@
+//! Item collection: every module's structs, enums, functions, methods, `var`s, statics
+//! and constants, with their signatures resolved to [`Ty`]. Bodies are checked later
+//! against this environment.
+
+use std::collections::HashMap;
+
+use dast_base::{Diagnostic, FileId, Span};
+use dast_syntax::ast;
+
+pub use crate::ty::AdtId;
+use crate::ty::Ty;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FnId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GlobalId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConstId(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ModIdx(pub u32);
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ScopeId(pub u32);
+
+/// One source module given to the checker.
+pub struct SourceModule<'a> {
+    /// Registry name: file stem, dotted for subfolders (`plugins.greeter`).
+    pub name: String,
+    pub file: FileId,
+    /// Path shown in stack traces.
+    pub path: String,
+    pub ast: &'a ast::File,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Def {
+    Adt(AdtId),
+    Fn(FnId),
+    Global(GlobalId),
+    Const(ConstId),
+    /// An inline `module X { }` namespace.
+    Scope(ScopeId),
+    /// An imported module.
+    Module(ModIdx),
+}
+
+pub struct ModInfo {
+    pub name: String,
+    pub file: FileId,
+    pub path: String,
+    pub hot_reload: bool,
+    pub root: ScopeId,
+    pub span: Span,
+}
+
+pub struct Scope {
+    pub module: ModIdx,
+    pub parent: Option<ScopeId>,
+    pub names: HashMap<String, Def>,
+    /// Prefix of qualified item names (`""` at the top of a module, `"Inner."` inside).
+    pub prefix: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamMode {
+    Value,
+    Ref,
+    RefMut,
+}
+
+#[derive(Clone, Debug)]
+pub struct ParamSig {
+    pub name: String,
+    pub ty: Ty,
+    pub mode: ParamMode,
+    pub mutable: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FnSig {
+    pub params: Vec<ParamSig>,
+    pub ret: Ty,
+}
+
+pub struct FnDef<'a> {
+    /// Qualified within its module: `f`, `Point.new`, `Inner.f`.
+    pub name: String,
+    pub module: ModIdx,
+    pub scope: ScopeId,
+    pub decl: &'a ast::FnDecl,
+    pub sig: FnSig,
+    /// The type of `Self` for methods.
+    pub self_adt: Option<AdtId>,
+    /// True if the first parameter is `self`.
+    pub has_self: bool,
+    pub hot_reload: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FieldDef {
+    pub name: String,
+    pub ty: Ty,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct VariantDef {
+    pub name: String,
+    pub fields: Vec<FieldDef>,
+    pub is_tuple: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum AdtKind {
+    Struct(Vec<FieldDef>),
+    Enum(Vec<VariantDef>),
+}
+
+pub struct AdtDef {
+    /// Name as written (`GameState`), qualified for inline modules (`Inner.GameState`).
+    pub name: String,
+    pub module: ModIdx,
+    pub kind: AdtKind,
+    pub methods: HashMap<String, FnId>,
+    pub span: Span,
+    pub shared: bool,
+    pub abi_stable: Option<u32>,
+}
+
+impl AdtDef {
+    pub fn fields(&self) -> &[FieldDef] {
+        match &self.kind {
+            AdtKind::Struct(f) => f,
+            AdtKind::Enum(_) => &[],
+        }
+    }
+
+    pub fn variants(&self) -> &[VariantDef] {
+        match &self.kind {
+            AdtKind::Enum(v) => v,
+            AdtKind::Struct(_) => &[],
+        }
+    }
+}
+
+pub struct GlobalDef<'a> {
+    pub name: String,
+    pub module: ModIdx,
+    pub scope: ScopeId,
+    pub ty: Ty,
+    pub decl: &'a ast::GlobalDecl,
+    pub is_static: bool,
+    pub mutable: bool,
+}
+
+pub struct ConstDef<'a> {
+    pub name: String,
+    pub module: ModIdx,
+    pub scope: ScopeId,
+    pub ty: Ty,
+    pub decl: &'a ast::GlobalDecl,
+}
+
+/// Everything the checker knows about the program's items.
+#[derive(Default)]
+pub struct Env<'a> {
+    pub modules: Vec<ModInfo>,
+    pub scopes: Vec<Scope>,
+    pub adts: Vec<AdtDef>,
+    pub fns: Vec<FnDef<'a>>,
+    pub globals: Vec<GlobalDef<'a>>,
+    pub consts: Vec<ConstDef<'a>>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Items waiting for their types to be resolved (after every name is declared).
+enum Pending<'a> {
+    Adt(AdtId, ScopeId, &'a ast::Item),
+    Fn(FnId, &'a ast::FnDecl),
+    Impl(ScopeId, &'a ast::ImplDecl, bool),
+    Global(GlobalId, &'a ast::GlobalDecl),
+    Const(ConstId, &'a ast::GlobalDecl),
+    Import(ScopeId, &'a [ast::Ident], Span),
+}
+
+pub fn has_attr(attrs: &[ast::Attribute], name: &str) -> bool {
+    attrs.iter().any(|a| a.name.name == name)
+}
+
+/// The items of a module file: the inner items when the file is one `module X { }`
+/// block (the seed's form), else the file's items.
+pub fn module_items(file: &ast::File) -> (&[ast::Item], bool) {
+    let real: Vec<&ast::Item> = file
+        .items
+        .iter()
+        .filter(|i| !matches!(i.kind, ast::ItemKind::Error))
+        .collect();
+    if let [only] = real.as_slice() {
+        if let ast::ItemKind::Module(m) = &only.kind {
+            return (&m.items, has_attr(&only.attrs, "hot_reload"));
+        }
+    }
+    (&file.items, false)
+}
+
+fn items_hot_reload(items: &[ast::Item]) -> bool {
+    items.iter().any(|i| {
+        has_attr(&i.attrs, "hot_reload")
+            && matches!(i.kind, ast::ItemKind::Fn(_) | ast::ItemKind::Module(_))
+    })
+}
+
+impl<'a> Env<'a> {
+    /// Declares and resolves every item of every module.
+    pub fn collect(modules: &'a [SourceModule<'a>]) -> Env<'a> {
+        let mut env = Env::default();
+        let mut pending = Vec::new();
+        for (i, m) in modules.iter().enumerate() {
+            let (items, whole_hot) = module_items(m.ast);
+            let scope = env.new_scope(ModIdx(i as u32), None, String::new());
+            let span = m
+                .ast
+                .items
+                .first()
+                .map_or(Span::new(m.file, 0, 0), |it| it.span);
+            env.modules.push(ModInfo {
+                name: m.name.clone(),
+                file: m.file,
+                path: m.path.clone(),
+                hot_reload: whole_hot || items_hot_reload(items),
+                root: scope,
+                span,
+            });
+            env.declare_items(scope, items, &mut pending);
+        }
+        env.resolve_pending(pending, modules);
+        env
+    }
+
+    fn new_scope(&mut self, module: ModIdx, parent: Option<ScopeId>, prefix: String) -> ScopeId {
+        self.scopes.push(Scope {
+            module,
+            parent,
+            names: HashMap::new(),
+            prefix,
+        });
+        ScopeId(self.scopes.len() as u32 - 1)
+    }
+
+    fn define(&mut self, scope: ScopeId, name: &ast::Ident, def: Def) {
+        let names = &mut self.scopes[scope.0 as usize].names;
+        if names.contains_key(&name.name) {
+            self.diags.push(
+                Diagnostic::error(
+                    "E0201",
+                    format!("the name `{}` is defined more than once", name.name),
+                    name.span,
+                )
+                .with_label(format!("`{}` redefined here", name.name))
+                .with_help("rename one of the definitions"),
+            );
+            return;
+        }
+        names.insert(name.name.clone(), def);
+    }
+
+    fn declare_items(
+        &mut self,
+        scope: ScopeId,
+        items: &'a [ast::Item],
+        pending: &mut Vec<Pending<'a>>,
+    ) {
+        let module = self.scopes[scope.0 as usize].module;
+        let prefix = self.scopes[scope.0 as usize].prefix.clone();
+        for item in items {
+            match &item.kind {
+                ast::ItemKind::Fn(f) => {
+                    let id = self.add_fn(
+                        format!("{prefix}{}", f.name.name),
+                        module,
+                        scope,
+                        f,
+                        None,
+                        has_attr(&item.attrs, "hot_reload"),
+                        item.span,
+                    );
+                    self.define(scope, &f.name, Def::Fn(id));
+                    pending.push(Pending::Fn(id, f));
+                }
+                ast::ItemKind::Struct(s) => {
+                    let id = self.add_adt(
+                        format!("{prefix}{}", s.name.name),
+                        module,
+                        AdtKind::Struct(Vec::new()),
+                        item,
+                    );
+                    self.define(scope, &s.name, Def::Adt(id));
+                    pending.push(Pending::Adt(id, scope, item));
+                }
+                ast::ItemKind::Enum(e) => {
+                    let id = self.add_adt(
+                        format!("{prefix}{}", e.name.name),
+                        module,
+                        AdtKind::Enum(Vec::new()),
+                        item,
+                    );
+                    self.define(scope, &e.name, Def::Adt(id));
+                    pending.push(Pending::Adt(id, scope, item));
+                }
+                ast::ItemKind::Impl(imp) => pending.push(Pending::Impl(
+                    scope,
+                    imp,
+                    has_attr(&item.attrs, "hot_reload"),
+                )),
+                ast::ItemKind::Module(m) => {
+                    let inner =
+                        self.new_scope(module, Some(scope), format!("{prefix}{}.", m.name.name));
+                    self.define(scope, &m.name, Def::Scope(inner));
+                    self.declare_items(inner, &m.items, pending);
+                }
+                ast::ItemKind::Var(g) => {
+                    let id = self.add_global(module, scope, g, false, true);
+                    self.define(scope, &g.name, Def::Global(id));
+                    pending.push(Pending::Global(id, g));
+                }
+                ast::ItemKind::Static { decl, mutable } => {
+                    let id = self.add_global(module, scope, decl, true, *mutable);
+                    self.define(scope, &decl.name, Def::Global(id));
+                    pending.push(Pending::Global(id, decl));
+                    if *mutable && self.modules[module.0 as usize].hot_reload {
+                        self.diags
+                            .push(static_mut_in_hot_module(&decl.name, item.span));
+                    }
+                }
+                ast::ItemKind::Const(g) => {
+                    self.consts.push(ConstDef {
+                        name: g.name.name.clone(),
+                        module,
+                        scope,
+                        ty: Ty::Error,
+                        decl: g,
+                    });
+                    let id = ConstId(self.consts.len() as u32 - 1);
+                    self.define(scope, &g.name, Def::Const(id));
+                    pending.push(Pending::Const(id, g));
+                }
+                ast::ItemKind::Import(path) => {
+                    pending.push(Pending::Import(scope, path, item.span));
+                }
+                ast::ItemKind::Trait(t) => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0290",
+                            format!("traits are not supported yet (`trait {}`)", t.name.name),
+                            t.name.span,
+                        )
+                        .with_label("trait declared here")
+                        .with_help("traits, `dyn` and `Box` arrive after Dast v0's core; use an enum or plain functions for now"),
+                    );
+                }
+                ast::ItemKind::Error => {}
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_fn(
+        &mut self,
+        name: String,
+        module: ModIdx,
+        scope: ScopeId,
+        decl: &'a ast::FnDecl,
+        self_adt: Option<AdtId>,
+        hot_reload: bool,
+        span: Span,
+    ) -> FnId {
+        let has_self = decl.params.first().is_some_and(|p| p.name.name == "self");
+        self.fns.push(FnDef {
+            name,
+            module,
+            scope,
+            decl,
+            sig: FnSig {
+                params: Vec::new(),
+                ret: Ty::unit(),
+            },
+            self_adt,
+            has_self,
+            hot_reload,
+            span,
+        });
+        FnId(self.fns.len() as u32 - 1)
+    }
+
+    fn add_adt(&mut self, name: String, module: ModIdx, kind: AdtKind, item: &ast::Item) -> AdtId {
+        let abi_stable = item
+            .attrs
+            .iter()
+            .find(|a| a.name.name == "abi_stable")
+            .and_then(|a| a.args.first())
+            .and_then(|s| s.parse().ok());
+        self.adts.push(AdtDef {
+            name,
+            module,
+            kind,
+            methods: HashMap::new(),
+            span: item.span,
+            shared: has_attr(&item.attrs, "shared"),
+            abi_stable,
+        });
+        AdtId(self.adts.len() as u32 - 1)
+    }
+
+    fn add_global(
+        &mut self,
+        module: ModIdx,
+        scope: ScopeId,
+        g: &'a ast::GlobalDecl,
+        is_static: bool,
+        mutable: bool,
+    ) -> GlobalId {
+        self.globals.push(GlobalDef {
+            name: g.name.name.clone(),
+            module,
+            scope,
+            ty: Ty::Error,
+            decl: g,
+            is_static,
+            mutable,
+        });
+        GlobalId(self.globals.len() as u32 - 1)
+    }
+
+    fn resolve_pending(&mut self, pending: Vec<Pending<'a>>, modules: &'a [SourceModule<'a>]) {
+        // Imports first: signatures may name imported types.
+        for p in &pending {
+            if let Pending::Import(scope, path, span) = p {
+                self.resolve_import(*scope, path, *span, modules);
+            }
+        }
+        let mut impls = Vec::new();
+        for p in &pending {
+            match p {
+                Pending::Adt(id, scope, item) => self.resolve_adt(*id, *scope, item),
+                Pending::Impl(scope, imp, hot) => impls.push((*scope, *imp, *hot)),
+                _ => {}
+            }
+        }
+        for (scope, imp, hot) in impls {
+            self.declare_impl(scope, imp, hot);
+        }
+        for p in &pending {
+            match p {
+                Pending::Fn(id, decl) => {
+                    let scope = self.fns[id.0 as usize].scope;
+                    let self_adt = self.fns[id.0 as usize].self_adt;
+                    let sig = self.resolve_sig(scope, decl, self_adt);
+                    self.fns[id.0 as usize].sig = sig;
+                }
+                Pending::Global(id, g) => {
+                    let scope = self.globals[id.0 as usize].scope;
+                    if let Some(t) = &g.ty {
+                        self.globals[id.0 as usize].ty = self.resolve_ty(scope, t, None);
+                    } else if g.init.is_none() {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "E0202",
+                                format!("`{}` needs a type or an initializer", g.name.name),
+                                g.name.span,
+                            )
+                            .with_help(format!("write `var {}: T = value`", g.name.name)),
+                        );
+                    }
+                }
+                Pending::Const(id, g) => {
+                    let scope = self.consts[id.0 as usize].scope;
+                    if let Some(t) = &g.ty {
+                        self.consts[id.0 as usize].ty = self.resolve_ty(scope, t, None);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.check_recursive_adts();
+    }
+
+    fn resolve_import(
+        &mut self,
+        scope: ScopeId,
+        path: &[ast::Ident],
+        span: Span,
+        modules: &[SourceModule<'_>],
+    ) {
+        let full: Vec<&str> = path.iter().map(|i| i.name.as_str()).collect();
+        let full = full.join(".");
+        let Some(idx) = modules.iter().position(|m| m.name == full) else {
+            let known: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
+            let mut d = Diagnostic::error("E0203", format!("cannot find module `{full}`"), span)
+                .with_label("no such module in this project");
+            if let Some(best) = crate::suggest::closest(&full, known.iter().copied()) {
+                d = d.with_help(format!("did you mean `{best}`?"));
+            } else {
+                d = d.with_help("a module is a `.dast` file under `src/`; `src/a/b.dast` is `a.b`");
+            }
+            self.diags.push(d);
+            return;
+        };
+        if let Some(last) = path.last() {
+            self.define(scope, last, Def::Module(ModIdx(idx as u32)));
+        }
+        if path.len() > 1 {
+            // `import util.strings` also makes `util.strings.f` work: register the first
+            // segment as a chain only if not taken.
+            let first = &path[0];
+            let names = &self.scopes[scope.0 as usize].names;
+            if !names.contains_key(&first.name) {
+                let module = self.scopes[scope.0 as usize].module;
+                let mut parent = self.new_scope(module, None, String::new());
+                self.define(scope, first, Def::Scope(parent));
+                for seg in &path[1..path.len() - 1] {
+                    let next = self.new_scope(module, None, String::new());
+                    self.define(parent, seg, Def::Scope(next));
+                    parent = next;
+                }
+                self.define(
+                    parent,
+                    path.last().unwrap(),
+                    Def::Module(ModIdx(idx as u32)),
+                );
+            }
+        }
+    }
+
+    fn resolve_adt(&mut self, id: AdtId, scope: ScopeId, item: &ast::Item) {
+        let kind = match &item.kind {
+            ast::ItemKind::Struct(s) => AdtKind::Struct(self.resolve_fields(scope, &s.fields, id)),
+            ast::ItemKind::Enum(e) => {
+                let mut variants: Vec<VariantDef> = Vec::new();
+                for v in &e.variants {
+                    if variants.iter().any(|x| x.name == v.name.name) {
+                        self.diags.push(
+                            Diagnostic::error(
+                                "E0201",
+                                format!("the variant `{}` is defined more than once", v.name.name),
+                                v.name.span,
+                            )
+                            .with_label("redefined here"),
+                        );
+                        continue;
+                    }
+                    let (fields, is_tuple) = match &v.kind {
+                        ast::VariantKind::Unit => (Vec::new(), false),
+                        ast::VariantKind::Tuple(tys) => (
+                            tys.iter()
+                                .enumerate()
+                                .map(|(i, t)| FieldDef {
+                                    name: i.to_string(),
+                                    ty: self.resolve_ty(scope, t, Some(id)),
+                                    span: t.span,
+                                })
+                                .collect(),
+                            true,
+                        ),
+                        ast::VariantKind::Struct(fs) => (self.resolve_fields(scope, fs, id), false),
+                    };
+                    variants.push(VariantDef {
+                        name: v.name.name.clone(),
+                        fields,
+                        is_tuple,
+                        span: v.span,
+                    });
+                }
+                AdtKind::Enum(variants)
+            }
+            _ => return,
+        };
+        self.adts[id.0 as usize].kind = kind;
+    }
+
+    fn resolve_fields(
+        &mut self,
+        scope: ScopeId,
+        fields: &[ast::FieldDecl],
+        self_adt: AdtId,
+    ) -> Vec<FieldDef> {
+        let mut out: Vec<FieldDef> = Vec::new();
+        for f in fields {
+            if out.iter().any(|x| x.name == f.name.name) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0201",
+                        format!("field `{}` is already declared", f.name.name),
+                        f.name.span,
+                    )
+                    .with_label("field already declared"),
+                );
+                continue;
+            }
+            out.push(FieldDef {
+                name: f.name.name.clone(),
+                ty: self.resolve_ty(scope, &f.ty, Some(self_adt)),
+                span: f.span,
+            });
+        }
+        out
+    }
+
+    fn declare_impl(&mut self, scope: ScopeId, imp: &'a ast::ImplDecl, hot_all: bool) {
+        if let Some(tr) = &imp.trait_name {
+            self.diags.push(
+                Diagnostic::error(
+                    "E0290",
+                    format!(
+                        "trait implementations are not supported yet (`impl {} for ...`)",
+                        tr.name
+                    ),
+                    tr.span,
+                )
+                .with_help("write the methods in a plain `impl Type { }` block for now"),
+            );
+            return;
+        }
+        let self_ty = self.resolve_ty(scope, &imp.self_ty, None);
+        let Ty::Adt(adt) = self_ty else {
+            if !self_ty.is_error() {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0204",
+                        "`impl` blocks are only allowed for structs and enums of this program",
+                        imp.self_ty.span,
+                    )
+                    .with_label("not a struct or enum declared here"),
+                );
+            }
+            return;
+        };
+        let module = self.scopes[scope.0 as usize].module;
+        let type_name = self.adts[adt.0 as usize].name.clone();
+        for item in &imp.items {
+            let ast::ItemKind::Fn(f) = &item.kind else {
+                continue;
+            };
+            let id = self.add_fn(
+                format!("{type_name}.{}", f.name.name),
+                module,
+                scope,
+                f,
+                Some(adt),
+                hot_all || has_attr(&item.attrs, "hot_reload"),
+                item.span,
+            );
+            let sig = self.resolve_sig(scope, f, Some(adt));
+            self.fns[id.0 as usize].sig = sig;
+            let methods = &mut self.adts[adt.0 as usize].methods;
+            if methods.insert(f.name.name.clone(), id).is_some() {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0201",
+                        format!(
+                            "method `{}` is defined more than once for `{type_name}`",
+                            f.name.name
+                        ),
+                        f.name.span,
+                    )
+                    .with_label("redefined here"),
+                );
+            }
+        }
+    }
+
+    fn resolve_sig(
+        &mut self,
+        scope: ScopeId,
+        decl: &ast::FnDecl,
+        self_adt: Option<AdtId>,
+    ) -> FnSig {
+        let params = decl
+            .params
+            .iter()
+            .map(|p| {
+                let (ty, mode) = self.resolve_param_ty(scope, &p.ty, self_adt);
+                ParamSig {
+                    name: p.name.name.clone(),
+                    ty,
+                    mode,
+                    mutable: p.mutable,
+                    span: p.span,
+                }
+            })
+            .collect();
+        let ret = decl
+            .ret
+            .as_ref()
+            .map_or(Ty::unit(), |t| self.resolve_ty(scope, t, self_adt));
+        FnSig { params, ret }
+    }
+
+    fn resolve_param_ty(
+        &mut self,
+        scope: ScopeId,
+        ty: &ast::Type,
+        self_adt: Option<AdtId>,
+    ) -> (Ty, ParamMode) {
+        match &ty.kind {
+            ast::TypeKind::Ref { mutable, inner } => (
+                self.resolve_ty(scope, inner, self_adt),
+                if *mutable {
+                    ParamMode::RefMut
+                } else {
+                    ParamMode::Ref
+                },
+            ),
+            ast::TypeKind::Slice { mutable, elem } => (
+                Ty::Vec(Box::new(self.resolve_ty(scope, elem, self_adt))),
+                if *mutable {
+                    ParamMode::RefMut
+                } else {
+                    ParamMode::Ref
+                },
+            ),
+            _ => (self.resolve_ty(scope, ty, self_adt), ParamMode::Value),
+        }
+    }
+
+    /// Looks a name up in `scope` and its parents.
+    pub fn lookup(&self, scope: ScopeId, name: &str) -> Option<Def> {
+        let mut s = Some(scope);
+        while let Some(id) = s {
+            let sc = &self.scopes[id.0 as usize];
+            if let Some(d) = sc.names.get(name) {
+                return Some(*d);
+            }
+            s = sc.parent;
+        }
+        None
+    }
+
+    /// Looks a name up among the items visible from outside a module or namespace.
+    pub fn lookup_in(&self, def: Def, name: &str) -> Option<Def> {
+        let scope = match def {
+            Def::Scope(s) => s,
+            Def::Module(m) => self.modules[m.0 as usize].root,
+            _ => return None,
+        };
+        self.scopes[scope.0 as usize].names.get(name).copied()
+    }
+
+    /// All names visible from a scope (for "did you mean" suggestions).
+    pub fn visible_names(&self, scope: ScopeId) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut s = Some(scope);
+        while let Some(id) = s {
+            out.extend(self.scopes[id.0 as usize].names.keys().cloned());
+            s = self.scopes[id.0 as usize].parent;
+        }
+        out
+    }
+
+    pub fn resolve_ty(&mut self, scope: ScopeId, ty: &ast::Type, self_adt: Option<AdtId>) -> Ty {
+        let mut diags = Vec::new();
+        let t = crate::resolve::resolve_ty(self, scope, ty, self_adt, &mut diags);
+        self.diags.extend(diags);
+        t
+    }
+
+    /// Structs may not contain themselves by value (their layout would be infinite).
+    fn check_recursive_adts(&mut self) {
+        for i in 0..self.adts.len() {
+            let id = AdtId(i as u32);
+            let mut seen = Vec::new();
+            if self.adt_contains(id, id, &mut seen) {
+                let adt = &self.adts[i];
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0210",
+                        format!("recursive type `{}` has infinite size", adt.name),
+                        adt.span,
+                    )
+                    .with_label("contains itself by value")
+                    .with_help(
+                        "put the recursive part in a `Vec` (for example `children: Vec[Node]`)",
+                    ),
+                );
+                // Break the cycle so later phases can compute layouts.
+                self.adts[i].kind = AdtKind::Struct(Vec::new());
+            }
+        }
+    }
+
+    fn adt_contains(&self, target: AdtId, current: AdtId, seen: &mut Vec<AdtId>) -> bool {
+        if seen.contains(&current) {
+            return false;
+        }
+        seen.push(current);
+        let adt = &self.adts[current.0 as usize];
+        let tys: Vec<&Ty> = match &adt.kind {
+            AdtKind::Struct(fs) => fs.iter().map(|f| &f.ty).collect(),
+            AdtKind::Enum(vs) => vs
+                .iter()
+                .flat_map(|v| v.fields.iter().map(|f| &f.ty))
+                .collect(),
+        };
+        tys.into_iter().any(|t| self.ty_contains(target, t, seen))
+    }
+
+    fn ty_contains(&self, target: AdtId, ty: &Ty, seen: &mut Vec<AdtId>) -> bool {
+        match ty {
+            Ty::Adt(a) => *a == target || self.adt_contains(target, *a, seen),
+            Ty::Tuple(ts) => ts.iter().any(|t| self.ty_contains(target, t, seen)),
+            Ty::Option(t) => self.ty_contains(target, t, seen),
+            Ty::Result(a, b) => {
+                self.ty_contains(target, a, seen) || self.ty_contains(target, b, seen)
+            }
+            _ => false,
+        }
+    }
+
+    pub fn adt(&self, id: AdtId) -> &AdtDef {
+        &self.adts[id.0 as usize]
+    }
+
+    pub fn func(&self, id: FnId) -> &FnDef<'a> {
+        &self.fns[id.0 as usize]
+    }
+}
+
+fn static_mut_in_hot_module(name: &ast::Ident, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "E0211",
+        format!("`static mut {}` is not allowed in a hot-reloadable module", name.name),
+        span,
+    )
+    .with_label("global `static mut` cannot survive a reload")
+    .with_help(format!(
+        "use `var {}: T = ...` (module state, migrated on reload) or a `@shared static mut` with an `@abi_stable` struct (memory shared by all versions)",
+        name.name
+    ))
+}

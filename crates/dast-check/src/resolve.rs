@@ -1,0 +1,196 @@
+//! Resolution of written types (`Vec[i32]`, `other.Point`, `Self`) to [`Ty`].
+
+use dast_base::{Diagnostic, Span};
+use dast_syntax::ast;
+
+use crate::env::{Def, Env, ScopeId};
+use crate::ty::{AdtId, FloatTy, IntTy, Ty};
+
+pub fn resolve_ty(
+    env: &Env,
+    scope: ScopeId,
+    ty: &ast::Type,
+    self_adt: Option<AdtId>,
+    diags: &mut Vec<Diagnostic>,
+) -> Ty {
+    match &ty.kind {
+        ast::TypeKind::Path { segments, args } => {
+            resolve_path_ty(env, scope, segments, args, ty.span, self_adt, diags)
+        }
+        ast::TypeKind::Tuple(ts) => Ty::Tuple(
+            ts.iter()
+                .map(|t| resolve_ty(env, scope, t, self_adt, diags))
+                .collect(),
+        ),
+        ast::TypeKind::Ref { inner, .. } => {
+            diags.push(
+                Diagnostic::error(
+                    "E0205",
+                    "references are only allowed as parameter types",
+                    ty.span,
+                )
+                .with_label("reference type here")
+                .with_help("Dast values are values: store the value itself; `&`/`&mut` only pass parameters"),
+            );
+            resolve_ty(env, scope, inner, self_adt, diags)
+        }
+        ast::TypeKind::Slice { elem, .. } => {
+            diags.push(
+                Diagnostic::error(
+                    "E0205",
+                    "`&[T]` is only allowed as a parameter type",
+                    ty.span,
+                )
+                .with_label("slice type here")
+                .with_help("use `Vec[T]`"),
+            );
+            Ty::Vec(Box::new(resolve_ty(env, scope, elem, self_adt, diags)))
+        }
+        ast::TypeKind::Never => Ty::Never,
+        ast::TypeKind::Ptr { .. } | ast::TypeKind::Dyn(_) => {
+            diags.push(
+                Diagnostic::error(
+                    "E0206",
+                    "this type is not supported in Dast v0 programs",
+                    ty.span,
+                )
+                .with_label("raw pointers and `dyn` types belong to the runtime's own host code"),
+            );
+            Ty::Error
+        }
+        ast::TypeKind::Error => Ty::Error,
+    }
+}
+
+fn resolve_path_ty(
+    env: &Env,
+    scope: ScopeId,
+    segments: &[ast::Ident],
+    args: &[ast::Type],
+    span: Span,
+    self_adt: Option<AdtId>,
+    diags: &mut Vec<Diagnostic>,
+) -> Ty {
+    let resolved_args: Vec<Ty> = args
+        .iter()
+        .map(|a| resolve_ty(env, scope, a, self_adt, diags))
+        .collect();
+    if segments.len() == 1 {
+        let name = segments[0].name.as_str();
+        if let Some(t) = builtin_ty(name, &resolved_args) {
+            return match t {
+                Ok(t) => t,
+                Err(expected) => {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0207",
+                            format!(
+                                "`{name}` takes {expected} type argument{}, found {}",
+                                if expected == 1 { "" } else { "s" },
+                                args.len()
+                            ),
+                            span,
+                        )
+                        .with_label(format!("expected {expected}"))
+                        .with_help(builtin_ty_hint(name)),
+                    );
+                    Ty::Error
+                }
+            };
+        }
+        if name == "Self" {
+            if let Some(a) = self_adt {
+                return Ty::Adt(a);
+            }
+            diags.push(
+                Diagnostic::error(
+                    "E0208",
+                    "`Self` is only available inside `impl` blocks",
+                    span,
+                )
+                .with_label("`Self` used outside an impl"),
+            );
+            return Ty::Error;
+        }
+    }
+    let mut def = env.lookup(scope, &segments[0].name);
+    for seg in &segments[1..] {
+        def = def.and_then(|d| env.lookup_in(d, &seg.name));
+    }
+    match def {
+        Some(Def::Adt(a)) => {
+            if !args.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        "E0207",
+                        format!("`{}` takes no type arguments", env.adts[a.0 as usize].name),
+                        span,
+                    )
+                    .with_label("unexpected type arguments")
+                    .with_help("user types are not generic in Dast v0"),
+                );
+            }
+            Ty::Adt(a)
+        }
+        _ => {
+            let name: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
+            let name = name.join(".");
+            let mut candidates = env.visible_names(scope);
+            candidates.extend(BUILTIN_TYPE_NAMES.iter().map(|s| s.to_string()));
+            let mut d = Diagnostic::error("E0209", format!("cannot find type `{name}`"), span)
+                .with_label("not found in this scope");
+            if let Some(best) =
+                crate::suggest::closest(&name, candidates.iter().map(|s| s.as_str()))
+            {
+                d = d.with_help(format!("did you mean `{best}`?"));
+            }
+            diags.push(d);
+            Ty::Error
+        }
+    }
+}
+
+pub const BUILTIN_TYPE_NAMES: &[&str] = &[
+    "bool", "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize", "f32", "f64",
+    "char", "String", "str", "Vec", "HashMap", "Option", "Result",
+];
+
+fn builtin_ty_hint(name: &str) -> &'static str {
+    match name {
+        "Vec" => "write `Vec[T]`, for example `Vec[i32]`",
+        "HashMap" => "write `HashMap[K, V]`, for example `HashMap[String, i32]`",
+        "Option" => "write `Option[T]`",
+        "Result" => "write `Result[T, E]`",
+        _ => "scalar types take no type arguments",
+    }
+}
+
+/// Built-in type names: `Some(Ok(ty))`, `Some(Err(expected arg count))` on a wrong
+/// number of arguments, `None` if not a built-in.
+fn builtin_ty(name: &str, args: &[Ty]) -> Option<Result<Ty, usize>> {
+    let scalar = |t: Ty| if args.is_empty() { Ok(t) } else { Err(0) };
+    Some(match name {
+        "bool" => scalar(Ty::Bool),
+        "char" => scalar(Ty::Char),
+        "f32" => scalar(Ty::Float(FloatTy::F32)),
+        "f64" => scalar(Ty::Float(FloatTy::F64)),
+        "String" | "str" => scalar(Ty::Str),
+        "Vec" => match args {
+            [t] => Ok(Ty::Vec(Box::new(t.clone()))),
+            _ => Err(1),
+        },
+        "Option" => match args {
+            [t] => Ok(Ty::Option(Box::new(t.clone()))),
+            _ => Err(1),
+        },
+        "HashMap" => match args {
+            [k, v] => Ok(Ty::Map(Box::new(k.clone()), Box::new(v.clone()))),
+            _ => Err(2),
+        },
+        "Result" => match args {
+            [t, e] => Ok(Ty::Result(Box::new(t.clone()), Box::new(e.clone()))),
+            _ => Err(2),
+        },
+        _ => scalar(Ty::Int(IntTy::from_name(name)?)),
+    })
+}

@@ -1,0 +1,219 @@
+//! The subcommands. Exit status: 0 success, 1 compile (or usage) errors, 101 a panic.
+
+use std::path::Path;
+
+use dast_compiler::{Compiled, RealFs};
+
+use crate::render;
+use crate::Mode;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_COMPILE_ERROR: u8 = 1;
+pub const EXIT_PANIC: u8 = 101;
+
+/// Compiles, rendering diagnostics on failure.
+fn compile(path: &Path) -> Result<Compiled, u8> {
+    match dast_compiler::compile(&RealFs, path) {
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(EXIT_COMPILE_ERROR)
+        }
+        Ok(Err(failed)) => {
+            render::emit_stderr(&failed.sources, &failed.diagnostics);
+            Err(EXIT_COMPILE_ERROR)
+        }
+        Ok(Ok(c)) => {
+            if !c.diagnostics.is_empty() {
+                render::emit_stderr(&c.sources, &c.diagnostics);
+            }
+            Ok(c)
+        }
+    }
+}
+
+pub fn new_project(name: &str) -> u8 {
+    let dir = Path::new(name);
+    if dir.exists() {
+        eprintln!("error: `{name}` already exists");
+        return EXIT_COMPILE_ERROR;
+    }
+    let pkg = dir
+        .file_name()
+        .map_or(name.to_string(), |n| n.to_string_lossy().into_owned());
+    if pkg.is_empty()
+        || !pkg
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
+        eprintln!("error: `{pkg}` is not a valid project name (use letters, digits, `_` and `-`)");
+        return EXIT_COMPILE_ERROR;
+    }
+    let manifest = format!(
+        "[package]\nname = \"{pkg}\"\nversion = \"0.1.0\"\n\n[profile.dev]\nhot-reload = true\nbytecode = true\nopt-level = 0\n\n[profile.release]\nhot-reload = false\nbytecode = false\nopt-level = 3\nlto = true\n"
+    );
+    let main = "fn main() {\n    println(\"Hello from Dast!\")\n}\n";
+    let result = std::fs::create_dir_all(dir.join("src"))
+        .and_then(|_| std::fs::write(dir.join("dast.toml"), manifest))
+        .and_then(|_| std::fs::write(dir.join("src/main.dast"), main))
+        .and_then(|_| std::fs::write(dir.join(".gitignore"), "/target\n"));
+    match result {
+        Ok(()) => {
+            println!("Created project `{pkg}` in {}", dir.display());
+            println!("Run it with: dast run {}", dir.display());
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot create `{name}`: {e}");
+            EXIT_COMPILE_ERROR
+        }
+    }
+}
+
+pub fn check(path: &Path) -> u8 {
+    match compile(path) {
+        Ok(c) => {
+            eprintln!(
+                "checked {} module{}: no errors",
+                c.modules.len(),
+                if c.modules.len() == 1 { "" } else { "s" }
+            );
+            EXIT_OK
+        }
+        Err(code) => code,
+    }
+}
+
+pub fn build(path: &Path, mode: Mode, _hot_reload: bool) -> u8 {
+    let c = match compile(path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let Mode::Dev = mode;
+    let dir = c.program.target_dir("dev");
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("error: cannot create `{}`: {e}", dir.display());
+        return EXIT_COMPILE_ERROR;
+    }
+    for m in &c.modules {
+        let out = dir.join(format!("{}.dbc", m.name));
+        if let Err(e) = std::fs::write(&out, dast_bytecode::encode(m)) {
+            eprintln!("error: cannot write `{}`: {e}", out.display());
+            return EXIT_COMPILE_ERROR;
+        }
+        eprintln!("  wrote {}", out.display());
+    }
+    EXIT_OK
+}
+
+pub fn run(path: &Path, mode: Mode) -> u8 {
+    let Mode::Dev = mode;
+    let (modules, entry) = if path.extension().is_some_and(|e| e == "dbc") {
+        match load_dbc_dir(path) {
+            Ok(x) => x,
+            Err(code) => return code,
+        }
+    } else {
+        let c = match compile(path) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        let Some(entry) = c.program.entry.clone() else {
+            eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
+            return EXIT_COMPILE_ERROR;
+        };
+        (c.modules, entry)
+    };
+    run_modules(modules, &entry)
+}
+
+/// Loads `FILE.dbc` and every other `.dbc` beside it (the modules it may import).
+fn load_dbc_dir(path: &Path) -> Result<(Vec<dast_bytecode::Module>, String), u8> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut modules = Vec::new();
+    let mut entry = String::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        eprintln!("error: cannot read `{}`: {e}", dir.display());
+        EXIT_COMPILE_ERROR
+    })?;
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.extension().is_none_or(|x| x != "dbc") {
+            continue;
+        }
+        let bytes = std::fs::read(&p).map_err(|e| {
+            eprintln!("error: cannot read `{}`: {e}", p.display());
+            EXIT_COMPILE_ERROR
+        })?;
+        let m = dast_bytecode::decode(&bytes).map_err(|e| {
+            eprintln!("error: `{}` is not a valid .dbc file: {e}", p.display());
+            EXIT_COMPILE_ERROR
+        })?;
+        if p == path {
+            entry = m.name.clone();
+        }
+        modules.push(m);
+    }
+    Ok((modules, entry))
+}
+
+fn run_modules(modules: Vec<dast_bytecode::Module>, entry: &str) -> u8 {
+    let mut program = match dast_vm::link(modules) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_COMPILE_ERROR;
+        }
+    };
+    let result = program
+        .init()
+        .and_then(|_| program.call(entry, "main", &[]));
+    match result {
+        Ok(_) => EXIT_OK,
+        Err(panic) => {
+            report_panic(&panic);
+            EXIT_PANIC
+        }
+    }
+}
+
+pub fn report_panic(p: &dast_vm::Panic) {
+    match p.trace.first() {
+        Some(top) => eprintln!(
+            "panicked at {}:{}:{}: {}",
+            top.file, top.line, top.col, p.message
+        ),
+        None => eprintln!("panicked: {}", p.message),
+    }
+    if !p.trace.is_empty() {
+        eprintln!("stack backtrace (most recent call first):");
+        for (i, f) in p.trace.iter().enumerate() {
+            eprintln!(
+                "  {i:>2}: {} at {}:{}:{}",
+                f.function, f.file, f.line, f.col
+            );
+        }
+    }
+}
+
+pub fn disasm(file: &Path) -> u8 {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", file.display());
+            return EXIT_COMPILE_ERROR;
+        }
+    };
+    match dast_bytecode::decode(&bytes) {
+        Ok(m) => {
+            if let Err(e) = dast_bytecode::verify(&m) {
+                eprintln!("warning: `{}` does not verify: {e}", file.display());
+            }
+            print!("{}", dast_bytecode::disassemble(&m));
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: `{}` is not a valid .dbc file: {e}", file.display());
+            EXIT_COMPILE_ERROR
+        }
+    }
+}

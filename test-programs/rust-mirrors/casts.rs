@@ -1,0 +1,30 @@
+fn main() {
+    let a: i32 = 300;
+    println!("{}", a as u8);
+    println!("{}", a as i8);
+    let n: i32 = -1;
+    println!("{}", n as u32);
+    println!("{}", n as u64);
+    println!("{}", n as i64);
+    let big: i64 = 4294967297; println!("{}", big as i32);
+    let neg: i64 = -4294967297; println!("{}", neg as i32);
+    let u: u8 = 200; println!("{}", u as i8); println!("{}", u as i32);
+    let w: u64 = 18446744073709551615; println!("{}", w as i64); println!("{}", w as u16);
+    println!("{}", 3.99 as i32);
+    println!("{}", -3.99 as i32);
+    println!("{}", 300.5 as u8);
+    println!("{}", -5.0 as u8);
+    println!("{}", 100000000000000000000.0 as i64);
+    println!("{}", -100000000000000000000.0 as i64);
+    let zero = 0.0; let nan = zero / zero; println!("{}", nan as i32);
+    println!("{}", 2.5 as u64);
+    let i: i32 = 7; println!("{}", i as f64 / 2.0);
+    let q: i64 = 9007199254740993; println!("{}", q as f64);
+    let r: u32 = 16777217; println!("{}", r as f32);
+    let x: f64 = 0.1; println!("{}", x as f32);
+    let y: f32 = 0.1; println!("{}", y as f64);
+    let idx: usize = 3; println!("{}", idx as i32 - 5);
+    let c: i32 = 65; println!("{}", (c as u8) as u32 + 1);
+    let is: isize = -3; println!("{} {}", is * 2, is as usize);
+    let us: usize = 7; println!("{}", us as isize - 10);
+}

@@ -1,0 +1,35 @@
+fn main() {
+    println!("{} {} {} {}", 7 / 2, -7 / 2, 7 / -2, -7 / -2);
+    println!("{} {} {} {}", 7 % 3, -7 % 3, 7 % -3, -7 % -3);
+    println!("{} {} {}", 12 & 10, 12 | 10, 12 ^ 10);
+    println!("{} {}", !0, !5);
+    let m: u8 = 0x0F; println!("{}", !m);
+    println!("{} {}", 1 << 10, 1024 >> 3);
+    println!("{}", -16 >> 2);
+    let big: u32 = 0xF000_0000; println!("{}", big >> 28);
+    let sh: i64 = 1; println!("{}", sh << 62);
+    println!("{}", 2 + 3 * 4);
+    println!("{}", (2 + 3) * 4);
+    println!("{}", 1 << 2 + 1);
+    println!("{}", 6 & 3 ^ 1);
+    println!("{}", 1 | 2 ^ 3);
+    println!("{}", 5 & 3 == 1);
+    println!("{}", 10 - 2 - 3);
+    println!("{}", 100 / 10 / 5);
+    println!("{}", 2 * 3 % 4);
+    println!("{}", -2 * -3);
+    let mut x = 10;
+    x += 5; println!("{}", x);
+    x -= 3; println!("{}", x);
+    x *= 4; println!("{}", x);
+    x /= 5; println!("{}", x);
+    x %= 5; println!("{}", x);
+    x <<= 4; println!("{}", x);
+    x >>= 1; println!("{}", x);
+    x |= 3; println!("{}", x);
+    x &= 6; println!("{}", x);
+    x ^= 15; println!("{}", x);
+    println!("{} {} {} {} {} {}", 3 < 4, 3 <= 3, 3 > 4, 3 >= 4, 3 == 3, 3 != 3);
+    println!("{}", 1 < 2 && 2 < 3 || false);
+    println!("{}", !(1 < 2) || !true);
+}

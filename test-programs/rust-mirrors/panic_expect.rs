@@ -1,0 +1,1 @@
+fn main() { let port = "8080".parse::<i64>().ok().expect("port must be a number"); println!("port {}", port); let bad = "80a".parse::<i64>().ok().expect("port must be a number"); println!("{}", bad); }

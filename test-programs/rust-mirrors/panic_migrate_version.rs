@@ -1,0 +1,1 @@
+fn main() { println!("10 2"); panic!("unsupported version"); }

@@ -40,11 +40,17 @@ pub enum TypeDesc {
     /// `(A, B, ...)`: the fields' registers in order.
     Tuple(Vec<TypeId>),
     /// A struct: fields in declaration order. `name` is qualified (`game_logic.GameState`).
-    Struct { name: String, fields: Vec<Field> },
+    Struct {
+        name: String,
+        fields: Vec<Field>,
+    },
     /// An enum: a tag word (variant index), then every variant's fields in turn.
     /// `Option[T]` is `Enum { name: "Option", variants: [None, Some(T)] }` and
     /// `Result[T, E]` is `Enum { name: "Result", variants: [Ok(T), Err(E)] }`.
-    Enum { name: String, variants: Vec<Variant> },
+    Enum {
+        name: String,
+        variants: Vec<Variant>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -109,6 +109,14 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             ast::ExprKind::Field { base, name } => {
                 let b = self.path_def(base)?;
+                // `state.score`: the base is a value (a `var`, a constant), not a namespace.
+                if matches!(
+                    b,
+                    PathRes::Def(Def::Global(_) | Def::Const(_) | Def::Fn(_))
+                        | PathRes::Variant(..)
+                ) {
+                    return None;
+                }
                 Some(self.path_member(b, name, e.span))
             }
             _ => None,
@@ -209,6 +217,17 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 PathRes::BuiltinType(Ty::Error)
             }
+        }
+    }
+
+    /// `path_def` restricted to things that have members: modules, types.
+    pub(crate) fn namespace_def(&mut self, e: &ast::Expr) -> Option<PathRes> {
+        match self.path_def(e)? {
+            PathRes::Def(Def::Global(_) | Def::Const(_) | Def::Fn(_))
+            | PathRes::Variant(..)
+            | PathRes::AssocFn(_) => None,
+            PathRes::BuiltinAssoc(..) => None,
+            other => Some(other),
         }
     }
 
@@ -351,7 +370,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let ast::ExprKind::Field { base, name } = &e.kind else {
             unreachable!()
         };
-        if self.path_def(base).is_some() {
+        if self.namespace_def(base).is_some() {
             return self.check_path_value(e, expected);
         }
         let b = self.check_expr(base, None);
@@ -414,7 +433,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 return self.check_variant_value(id, None, expected, span, args);
             }
             ast::ExprKind::Field { base, name } => {
-                if let Some(b) = self.path_def(base) {
+                if let Some(b) = self.namespace_def(base) {
                     let res = self.path_member(b, name, callee.span);
                     return self.call_path(res, args, expected, span, callee.span);
                 }
@@ -543,13 +562,23 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 },
             ) => match self.check_place(expr, false) {
                 Some(p) => {
-                    self.require_mutable_place(&p, expr);
+                    self.require_mutable_place(&p, a);
                     let pt = p.ty.clone();
                     self.expect_ty(ty, &pt, expr.span);
                     Arg::MutPlace(p)
                 }
                 None => Arg::Value(Self::err_expr(a.span)),
             },
+            (ParamMode::RefMut, _) if self.is_ref_mut_param_place(a) => {
+                match self.check_place(a, false) {
+                    Some(p) => {
+                        let pt = p.ty.clone();
+                        self.expect_ty(ty, &pt, a.span);
+                        Arg::MutPlace(p)
+                    }
+                    None => Arg::Value(Self::err_expr(a.span)),
+                }
+            }
             (ParamMode::RefMut, _) => {
                 let e = self.check_expr(a, Some(ty));
                 if !e.ty.is_error() {
@@ -570,6 +599,17 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 },
             ) => Arg::Value(self.check_expr(expr, Some(ty))),
             _ => Arg::Value(self.check_expr(a, Some(ty))),
+        }
+    }
+
+    /// `out` where `out` is itself a `&mut` parameter (passed on, as in Rust).
+    fn is_ref_mut_param_place(&self, a: &ast::Expr) -> bool {
+        match &a.kind {
+            ast::ExprKind::Name(id) => self
+                .lookup_local(&id.name)
+                .is_some_and(|l| self.ref_mut_params.contains(&l)),
+            ast::ExprKind::Paren(inner) => self.is_ref_mut_param_place(inner),
+            _ => false,
         }
     }
 

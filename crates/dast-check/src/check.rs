@@ -30,8 +30,10 @@ pub(crate) struct FnCx<'e, 'a> {
     pub self_adt: Option<AdtId>,
     /// Integer literals, checked against their final type once inference is done.
     pub int_lits: Vec<(Ty, i128, Span)>,
-    /// Locals that are `&mut` parameters (assignable even without `mut`).
     pub in_fn: bool,
+    /// Locals that are `&mut` parameters: they can be passed on to `&mut` parameters by
+    /// name, as a Rust `&mut T` can.
+    pub ref_mut_params: Vec<LocalId>,
 }
 
 impl<'e, 'a> FnCx<'e, 'a> {
@@ -54,6 +56,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             self_adt: None,
             int_lits: Vec::new(),
             in_fn: false,
+            ref_mut_params: Vec::new(),
         }
     }
 
@@ -162,7 +165,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let mut params = Vec::new();
         for p in &f.sig.params {
             let mutable = p.mutable || p.mode == ParamMode::RefMut;
-            params.push(self.new_local(&p.name, p.ty.clone(), mutable, p.span));
+            let l = self.new_local(&p.name, p.ty.clone(), mutable, p.span);
+            if p.mode == ParamMode::RefMut {
+                self.ref_mut_params.push(l);
+            }
+            params.push(l);
         }
         let value = match &f.decl.body {
             Some(block) => {
@@ -348,7 +355,8 @@ impl<'e, 'a> FnCx<'e, 'a> {
         out
     }
 
-    fn infer_expr(&mut self, e: &ast::Expr, expected: Option<&Ty>) -> Expr {
+    /// Checks `e` using `expected` only as a hint (no mismatch is reported here).
+    pub fn infer_expr(&mut self, e: &ast::Expr, expected: Option<&Ty>) -> Expr {
         let span = e.span;
         match &e.kind {
             ast::ExprKind::Lit(lit) => self.check_lit(lit, expected, span),
@@ -818,6 +826,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     fn binop_defined(&self, op: ast::BinOp, t: &Ty) -> bool {
         use ast::BinOp as B;
+        let t = &self.infer.shallow(t);
         let lit = self.infer.var_kind(t);
         let int = matches!(t, Ty::Int(_)) || lit == Some(VarKind::Int);
         let float = matches!(t, Ty::Float(_)) || lit == Some(VarKind::Float);
@@ -966,7 +975,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
             }
             ast::ExprKind::Field { base, name } => {
-                if self.path_def(base).is_some() {
+                if self.namespace_def(base).is_some() {
                     let v = self.check_expr(e, None);
                     if assign && !v.ty.is_error() {
                         if let ExprKind::Global(g) = v.kind {
@@ -1234,7 +1243,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             Some(&Ty::unit())
         };
         let hint = hint.cloned();
-        let t = self.check_block(then, None);
+        let t = self.check_block(then, expected);
         let Some(els) = els else {
             let tt = self.infer.shallow(&t.ty);
             if !matches!(tt, Ty::Never | Ty::Error) && !self.infer.clone_unify(&tt, &Ty::unit()) {
@@ -1255,7 +1264,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             return (t, None, Ty::unit());
         };
         let _ = hint;
-        let e = self.check_expr(els, None);
+        let e = self.infer_expr(els, expected);
         let ty = self.join_branches(&t, &e, els.span, "`if` and `else` have incompatible types");
         (t, Some(Box::new(e)), ty)
     }

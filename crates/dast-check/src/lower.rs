@@ -1993,28 +1993,43 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                     a
                 };
                 if t.bits() < 64 {
-                    // Saturate at the target's bounds, as Rust's `as` does.
+                    // Convert (NaN gives 0), then saturate at the target's bounds, as
+                    // Rust's `as` does.
+                    let op = if t.signed() { Cvt::F64ToS } else { Cvt::F64ToU };
+                    self.emit(Inst::Cvt { dst: d, src, op });
                     let (lo, hi) = t.range();
-                    let (lo_r, hi_r) = (self.alloc_s(), self.alloc_s());
-                    self.load_float(lo_r, lo as f64, FloatTy::F64);
-                    self.load_float(hi_r, hi as f64, FloatTy::F64);
-                    self.emit(Inst::FBinary {
-                        dst: d,
-                        a: src,
-                        b: hi_r,
-                        op: FBinary::Min,
+                    let bound = self.alloc_s();
+                    let flag = self.alloc_s();
+                    self.load_int(bound, hi as u64);
+                    self.emit(if t.signed() {
+                        Inst::LtS {
+                            dst: flag,
+                            a: bound,
+                            b: d,
+                        }
+                    } else {
+                        Inst::LtU {
+                            dst: flag,
+                            a: bound,
+                            b: d,
+                        }
                     });
-                    self.emit(Inst::FBinary {
-                        dst: d,
-                        a: d,
-                        b: lo_r,
-                        op: FBinary::Max,
+                    let j = self.emit(Inst::JmpIfNot {
+                        cond: flag,
+                        target: 0,
                     });
-                    self.emit(Inst::Cvt {
-                        dst: d,
-                        src: d,
-                        op: Cvt::F64ToS,
-                    });
+                    self.emit(Inst::Mov { dst: d, src: bound });
+                    self.patch_here(vec![j]);
+                    if t.signed() {
+                        self.load_int(bound, lo as u64);
+                        let j = self.emit(Inst::JmpGeS {
+                            a: d,
+                            b: bound,
+                            target: 0,
+                        });
+                        self.emit(Inst::Mov { dst: d, src: bound });
+                        self.patch_here(vec![j]);
+                    }
                 } else {
                     let op = if t.signed() { Cvt::F64ToS } else { Cvt::F64ToU };
                     self.emit(Inst::Cvt { dst: d, src, op });

@@ -426,7 +426,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 .as_ref()
                 .map(|g| self.check_expr(g, Some(&Ty::Bool)));
             let hint = result.clone().or_else(|| expected.cloned());
-            let body = self.check_expr(&arm.body, None);
+            let body = self.infer_expr(&arm.body, hint.as_ref());
             let bt = self.infer.shallow(&body.ty);
             match &result {
                 None if !matches!(bt, Ty::Never) => {

@@ -33,7 +33,7 @@ mod tests {
     #[test]
     fn finds_near_misses_only() {
         let names = ["counter", "count", "total"];
-        assert_eq!(closest("countr", names.iter().copied()), Some("counter"));
+        assert_eq!(closest("totl", names.iter().copied()), Some("total"));
         assert_eq!(closest("xyz", names.iter().copied()), None);
     }
 }

@@ -260,7 +260,10 @@ impl Infer {
                 match (kx, ky) {
                     (VarKind::General, _) => self.bind(*x, kx, b.clone()),
                     (_, VarKind::General) => self.bind(*y, ky, a.clone()),
-                    (k1, k2) if k1 == k2 => self.bind(*x, kx, b.clone()),
+                    (k1, k2) if k1 == k2 => {
+                        self.vars[x.0 as usize] = VarState::Bound(b.clone());
+                        true
+                    }
                     _ => false,
                 }
             }

@@ -60,7 +60,10 @@ pub enum ItemKind {
     /// `const NAME: T = v`
     Const(GlobalDecl),
     /// `static mut NAME: T = v` (`mutable` false for plain `static`).
-    Static { decl: GlobalDecl, mutable: bool },
+    Static {
+        decl: GlobalDecl,
+        mutable: bool,
+    },
     /// `import a.b.c` (path segments).
     Import(Vec<Ident>),
     /// Something that could not be parsed as an item; the parser already reported it.
@@ -161,7 +164,10 @@ pub struct Type {
 pub enum TypeKind {
     /// A (possibly dotted) name with optional `[args]`: `i32`, `Vec[u8]`,
     /// `HashMap[String, u32]`, `other_module.Type`, `Self`.
-    Path { segments: Vec<Ident>, args: Vec<Type> },
+    Path {
+        segments: Vec<Ident>,
+        args: Vec<Type>,
+    },
     /// `(A, B)`; `()` is the unit type (empty list).
     Tuple(Vec<Type>),
     /// `&T` / `&mut T`.
@@ -248,9 +254,15 @@ pub enum UnOp {
 pub enum Lit {
     /// Integer literal value (already parsed; `0xff`, `1_000`). An optional suffix
     /// (`10u8`, `5i64`) is kept.
-    Int { value: u128, suffix: Option<String> },
+    Int {
+        value: u128,
+        suffix: Option<String>,
+    },
     /// Float literal (`1.5`, `1e3`, `2.0f32`).
-    Float { value: f64, suffix: Option<String> },
+    Float {
+        value: f64,
+        suffix: Option<String>,
+    },
     Bool(bool),
     /// String literal with escapes already processed.
     Str(String),
@@ -268,7 +280,10 @@ pub enum ExprKind {
     InferredVariant(Ident),
     /// `base.name`: field access, or a path such as `GameState.default`,
     /// `VersionState.Active`, `other_module.f`. The checker decides which.
-    Field { base: Box<Expr>, name: Ident },
+    Field {
+        base: Box<Expr>,
+        name: Ident,
+    },
     /// `base.0`: tuple field.
     TupleField {
         base: Box<Expr>,
@@ -276,16 +291,28 @@ pub enum ExprKind {
         index_span: Span,
     },
     /// `callee(args)`. A method call `a.f(x)` is a `Call` whose callee is a `Field`.
-    Call { callee: Box<Expr>, args: Vec<Expr> },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Expr>,
+    },
     /// `base[T, U]` with types inside: explicit type arguments, as in
     /// `deserialize[GameState](bytes)`, `x.method[T](..)` or `HashMap[String, i32].new()`.
     /// The parser produces it when the bracket follows a name or field and the matching
     /// `]` is directly followed by `(`, or follows a capitalised name and is followed
     /// by `.`; otherwise `[..]` is indexing.
-    TypeArgs { base: Box<Expr>, args: Vec<Type> },
+    TypeArgs {
+        base: Box<Expr>,
+        args: Vec<Type>,
+    },
     /// `base[index]`
-    Index { base: Box<Expr>, index: Box<Expr> },
-    Unary { op: UnOp, expr: Box<Expr> },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Unary {
+        op: UnOp,
+        expr: Box<Expr>,
+    },
     Binary {
         op: BinOp,
         lhs: Box<Expr>,
@@ -298,9 +325,15 @@ pub enum ExprKind {
         value: Box<Expr>,
     },
     /// `expr as T`
-    Cast { expr: Box<Expr>, ty: Type },
+    Cast {
+        expr: Box<Expr>,
+        ty: Type,
+    },
     /// `&expr` / `&mut expr` (only meaningful as an argument).
-    Ref { mutable: bool, expr: Box<Expr> },
+    Ref {
+        mutable: bool,
+        expr: Box<Expr>,
+    },
     /// `(a, b)`; `()` is unit (empty).
     Tuple(Vec<Expr>),
     /// `(e)`: kept so spans and precedence are exact.
@@ -308,7 +341,10 @@ pub enum ExprKind {
     /// `[a, b, c]`
     Array(Vec<Expr>),
     /// `[value; count]`
-    ArrayRepeat { value: Box<Expr>, count: Box<Expr> },
+    ArrayRepeat {
+        value: Box<Expr>,
+        count: Box<Expr>,
+    },
     /// `Name { a: 1, b }`, `E.C { x: 1.0 }`, `.C { x }`. `path` is the expression naming
     /// the struct or variant (a `Name`, `Field` or `InferredVariant`). A field written
     /// without `: value` has `value` = a `Name` expression of the same identifier.
@@ -340,8 +376,14 @@ pub enum ExprKind {
         then: Block,
         els: Option<Box<Expr>>,
     },
-    Match { scrutinee: Box<Expr>, arms: Vec<MatchArm> },
-    While { cond: Box<Expr>, body: Block },
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<MatchArm>,
+    },
+    While {
+        cond: Box<Expr>,
+        body: Block,
+    },
     /// `while let pat = value { }`
     WhileLet {
         pat: Pat,

@@ -5,3 +5,367 @@
 //! - [`Program::init`]: run every module's `var` initializers;
 //! - [`Program::call`]: call an exported function by module and name with host
 //!   [`Value`]s, getting a `Value` or a [`Panic`] (message + Dast stack trace).
+//!
+//! Values use the layout documented in `dast-bytecode/FORMAT.md` (scalar words,
+//! reference registers, composites flattened, heap objects counted and copy-on-write).
+//! A panic never unwinds through the host: it comes back as `Err(Panic)`, and the
+//! program stays usable.
+//!
+//! Limits: [`MAX_FRAMES`] nested Dast calls and [`MAX_STACK`] register slots (each
+//! stack) before "stack overflow"; panic traces keep [`MAX_TRACE`] frames. The `fuzzing`
+//! feature adds an instruction budget (`Program::set_fuel`) and makes `exit` a panic.
+//! `SERIALIZE.md` documents the `serialize` encoding.
+
+mod exec;
+mod format;
+mod heap;
+mod intrinsics;
+mod link;
+mod serialize;
+mod typed;
+mod value;
+
+use std::fmt;
+use std::io::Write;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use dast_bytecode::{type_name, Module};
+
+use exec::{Fault, Globals, Machine};
+use link::Linked;
+use typed::{from_value, to_value};
+
+pub use exec::{MAX_FRAMES, MAX_STACK};
+
+/// Most frames a panic's trace lists (see [`Panic`]).
+pub const MAX_TRACE: usize = 128;
+pub use link::LinkError;
+pub use value::Value;
+
+/// A Dast panic: the message and the stack trace, innermost frame first (at most
+/// [`MAX_TRACE`] frames: the middle of a deeper stack is elided).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Panic {
+    pub message: String,
+    pub trace: Vec<TraceFrame>,
+}
+
+/// One frame of a panic's stack trace: the function (as named in the bytecode, e.g.
+/// `fib` or `Point.len`) and the source position of the instruction it was running.
+/// `line`/`col` are 0 when the function has no line table entry for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceFrame {
+    pub function: String,
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl fmt::Display for Panic {
+    /// `MESSAGE` then one `  at FUNCTION (FILE:LINE:COL)` line per frame.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        for fr in &self.trace {
+            write!(
+                f,
+                "\n  at {} ({}:{}:{})",
+                fr.function, fr.file, fr.line, fr.col
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Panic {}
+
+impl Panic {
+    fn host(message: String) -> Panic {
+        Panic {
+            message,
+            trace: Vec::new(),
+        }
+    }
+}
+
+/// An exported function's signature, with types written as in Dast.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunctionSignature {
+    pub params: Vec<String>,
+    /// Indices of `&mut` parameters.
+    pub mut_params: Vec<u32>,
+    pub ret: String,
+}
+
+/// Linked, verified modules with their state, ready to run.
+pub struct Program {
+    modules: Vec<Linked>,
+    globals: Vec<Globals>,
+    machine: Machine,
+    out: Box<dyn Write + Send>,
+}
+
+// Programs move between threads (a later host runs modules from several threads).
+const _: () = {
+    const fn assert_send<T: Send>() {}
+    assert_send::<Program>();
+};
+
+/// Verifies every module and resolves each import, by (module name, function name), to
+/// an exported function whose signature is structurally identical (types compared
+/// across the two type tables: primitives equal, containers and tuples element-wise,
+/// structs and enums by name and field/variant names and types).
+pub fn link(modules: Vec<Module>) -> Result<Program, LinkError> {
+    let modules = link::link_modules(modules)?;
+    let globals = modules
+        .iter()
+        .map(|l| Globals {
+            words: vec![0; l.m.global_words as usize],
+            refs: vec![None; l.m.global_refs as usize],
+        })
+        .collect();
+    Ok(Program {
+        modules,
+        globals,
+        machine: Machine::new(),
+        out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+    })
+}
+
+impl Program {
+    /// Runs each module's `init` (its `var`/`static` initializers), imported modules
+    /// before the modules importing them, otherwise in the order given to [`link`].
+    pub fn init(&mut self) -> Result<(), Panic> {
+        for mi in self.init_order() {
+            if let Some(f) = self.modules[mi].m.init {
+                self.run_function(mi, f.0 as usize)?;
+                self.clear_results(mi, f.0 as usize);
+            }
+        }
+        let _ = self.out.flush();
+        Ok(())
+    }
+
+    /// Calls an exported function with host values, converted by its signature. Returns
+    /// the return value (the final values of `&mut` parameters are dropped). Output is
+    /// flushed before returning.
+    pub fn call(&mut self, module: &str, func: &str, args: &[Value]) -> Result<Value, Panic> {
+        let result = self.call_inner(module, func, args);
+        let _ = self.out.flush();
+        result
+    }
+
+    /// Where `print`/`println` write (default: buffered stdout).
+    pub fn set_output(&mut self, out: Box<dyn Write + Send>) {
+        let _ = self.out.flush();
+        self.out = out;
+    }
+
+    /// Limits how many jumps and calls later calls may make in total (then they panic
+    /// "out of fuel"). Only with the `fuzzing` feature.
+    #[cfg(feature = "fuzzing")]
+    pub fn set_fuel(&mut self, fuel: u64) {
+        self.machine.fuel = fuel;
+    }
+
+    pub fn module_names(&self) -> Vec<String> {
+        self.modules.iter().map(|l| l.m.name.clone()).collect()
+    }
+
+    /// The signature of an exported function.
+    pub fn function_signature(&self, module: &str, func: &str) -> Option<FunctionSignature> {
+        let (mi, fi) = self.find_export(module, func).ok()?;
+        let m = &self.modules[mi].m;
+        let sig = &m.functions[fi].sig;
+        Some(FunctionSignature {
+            params: sig.params.iter().map(|t| type_name(&m.types, *t)).collect(),
+            mut_params: sig.mut_params.clone(),
+            ret: type_name(&m.types, sig.ret),
+        })
+    }
+
+    fn find_export(&self, module: &str, func: &str) -> Result<(usize, usize), Panic> {
+        let Some(mi) = self.modules.iter().position(|l| l.m.name == module) else {
+            return Err(Panic::host(format!("no module `{module}`")));
+        };
+        let found = self.modules[mi]
+            .m
+            .functions
+            .iter()
+            .position(|f| f.exported && f.name == func);
+        match found {
+            Some(fi) => Ok((mi, fi)),
+            None => Err(Panic::host(format!(
+                "module `{module}` exports no function `{func}`"
+            ))),
+        }
+    }
+
+    fn call_inner(&mut self, module: &str, func: &str, args: &[Value]) -> Result<Value, Panic> {
+        let (mi, fi) = self.find_export(module, func)?;
+        self.write_args(mi, fi, args)?;
+        self.run_function(mi, fi)?;
+        let lm = &self.modules[mi];
+        let ret = lm.m.functions[fi].sig.ret;
+        let words = &self.machine.sstack[..];
+        let refs = &self.machine.rstack[..];
+        let value = to_value(lm.types(), ret, (words, refs), 0);
+        self.clear_results(mi, fi);
+        value.map_err(Panic::host)
+    }
+
+    /// Puts the arguments at the bottom of the stacks, where the entry frame starts.
+    fn write_args(&mut self, mi: usize, fi: usize, args: &[Value]) -> Result<(), Panic> {
+        let lm = &self.modules[mi];
+        let f = &lm.m.functions[fi];
+        if args.len() != f.sig.params.len() {
+            return Err(Panic::host(format!(
+                "`{}.{}` takes {} arguments but {} were given",
+                lm.m.name,
+                f.name,
+                f.sig.params.len(),
+                args.len()
+            )));
+        }
+        let info = lm.funcs[fi];
+        self.machine
+            .reserve(info.scalar_regs as usize, info.ref_regs as usize)
+            .map_err(Panic::host)?;
+        let t = lm.types();
+        let (mut w, mut r) = (0usize, 0usize);
+        for (i, (ty, v)) in f.sig.params.iter().zip(args).enumerate() {
+            let l = t.layout(*ty);
+            let (nw, nr) = (w + l.words as usize, r + l.refs as usize);
+            let written = from_value(
+                t,
+                *ty,
+                v,
+                &mut self.machine.sstack[w..nw],
+                &mut self.machine.rstack[r..nr],
+            );
+            if let Err(e) = written {
+                self.machine.reset();
+                return Err(Panic::host(format!(
+                    "argument {} of `{}.{}`: {e}",
+                    i + 1,
+                    lm.m.name,
+                    f.name
+                )));
+            }
+            (w, r) = (nw, nr);
+        }
+        Ok(())
+    }
+
+    /// Releases the references a finished call left as results.
+    fn clear_results(&mut self, mi: usize, fi: usize) {
+        let n = self.modules[mi].funcs[fi].results.refs as usize;
+        for r in &mut self.machine.rstack[..n] {
+            *r = None;
+        }
+    }
+
+    /// Runs a function whose arguments are in place. A Dast panic (or, should the VM
+    /// have a bug, a Rust panic) comes back as `Err` with the stacks reset.
+    fn run_function(&mut self, mi: usize, fi: usize) -> Result<(), Panic> {
+        let Program {
+            modules,
+            globals,
+            machine,
+            out,
+        } = self;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            exec::run(modules, globals, machine, &mut **out, mi, fi)
+        }));
+        let result = match outcome {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(fault)) => Err(self.panic_from(&fault)),
+            Err(payload) => {
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(Panic::host(format!(
+                    "internal error: the VM panicked: {what}"
+                )))
+            }
+        };
+        if result.is_err() {
+            self.machine.reset();
+            let _ = self.out.flush();
+        }
+        result
+    }
+
+    /// The trace of a fault: innermost frame first. A trace deeper than
+    /// [`MAX_TRACE`] frames keeps its innermost and outermost frames, with one frame
+    /// named `... N frames omitted ...` (empty file, line 0) in between.
+    fn panic_from(&self, fault: &Fault) -> Panic {
+        let mut trace = vec![self.trace_frame(fault.module, fault.func, fault.pc)];
+        let callers = &self.machine.frames;
+        let total = callers.len() + 1;
+        let (inner, outer) = (MAX_TRACE * 3 / 4, MAX_TRACE / 4);
+        for (depth, fr) in callers.iter().rev().enumerate() {
+            let depth = depth + 1;
+            if total > MAX_TRACE && depth >= inner && depth < total - outer {
+                if depth == inner {
+                    trace.push(TraceFrame {
+                        function: format!("... {} frames omitted ...", total - inner - outer),
+                        file: String::new(),
+                        line: 0,
+                        col: 0,
+                    });
+                }
+                continue;
+            }
+            let pc = (fr.pc as usize).saturating_sub(1);
+            trace.push(self.trace_frame(fr.module as usize, fr.func as usize, pc));
+        }
+        Panic {
+            message: fault.message.clone(),
+            trace,
+        }
+    }
+
+    fn trace_frame(&self, mi: usize, fi: usize, pc: usize) -> TraceFrame {
+        let m = &self.modules[mi].m;
+        let f = &m.functions[fi];
+        let (line, col) = f.line_of(pc as u32).unwrap_or((0, 0));
+        TraceFrame {
+            function: f.name.clone(),
+            file: m.source.clone(),
+            line,
+            col,
+        }
+    }
+
+    /// Module indices with every module after the modules it imports from (cycles are
+    /// broken in the given order).
+    fn init_order(&self) -> Vec<usize> {
+        let n = self.modules.len();
+        let mut state = vec![0u8; n]; // 0 new, 1 on the stack, 2 done
+        let mut order = Vec::with_capacity(n);
+        for root in 0..n {
+            if state[root] != 0 {
+                continue;
+            }
+            let mut stack = vec![(root, 0usize)];
+            state[root] = 1;
+            while let Some(&mut (mi, ref mut next)) = stack.last_mut() {
+                let deps = &self.modules[mi].imports;
+                if let Some(&(dep, _)) = deps.get(*next) {
+                    *next += 1;
+                    if state[dep as usize] == 0 {
+                        state[dep as usize] = 1;
+                        stack.push((dep as usize, 0));
+                    }
+                    continue;
+                }
+                stack.pop();
+                state[mi] = 2;
+                order.push(mi);
+            }
+        }
+        order
+    }
+}

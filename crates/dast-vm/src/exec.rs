@@ -1,0 +1,782 @@
+//! The interpreter loop.
+//!
+//! One `match` over `Inst` in a loop that never recurses on the Rust stack for Dast
+//! calls: frames of callers live in `Machine::frames`, registers in two shared stacks
+//! (`sstack` for scalar words, `rstack` for references), each frame a window of them
+//! starting at its base. The current function's code, program counter and register base
+//! pointers are locals.
+//!
+//! # Safety
+//! Registers are accessed through raw pointers without bounds checks. This is sound
+//! because every module was verified when it was linked (`Linked::new`): each register
+//! operand of each instruction is below its function's `scalar_regs`/`ref_regs`, each
+//! window fits in the frame, and each frame is backed by the stacks (checked at each
+//! call, where they grow if needed). Base pointers are re-derived from the stacks after
+//! anything that may reallocate them (calls) or take a reference to them (host code).
+//! Only `VecPush` windows depend on run-time data (the vector's element layout) and are
+//! checked at run time. Everything else (heap objects, element indices, enum tags) goes
+//! through checked, safe code.
+
+use std::io::Write;
+use std::ptr;
+
+use dast_bytecode::{
+    intrinsic_window_with, Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, Layout, TypeDesc,
+};
+
+use crate::format;
+use crate::heap::*;
+use crate::intrinsics::{self, Cx};
+use crate::link::{FuncInfo, Linked};
+use crate::typed::*;
+
+/// Deepest Dast call stack; one more call panics with "stack overflow".
+pub const MAX_FRAMES: usize = 250_000;
+/// Most scalar words (and, separately, references) all frames together may use.
+pub const MAX_STACK: usize = 1 << 24;
+const INITIAL_STACK: usize = 1 << 12;
+
+/// A caller's saved state.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Frame {
+    pub module: u32,
+    pub func: u32,
+    /// The instruction to resume at (one past the call).
+    pub pc: u32,
+    pub sbase: u32,
+    pub rbase: u32,
+}
+
+/// Where a panic happened: the innermost frame's function and instruction.
+pub(crate) struct Fault {
+    pub message: String,
+    pub module: usize,
+    pub func: usize,
+    pub pc: usize,
+}
+
+/// Module-level `var`/`static` slots.
+pub(crate) struct Globals {
+    pub words: Vec<u64>,
+    pub refs: Vec<Option<Obj>>,
+}
+
+/// The two register stacks and the call stack.
+pub(crate) struct Machine {
+    pub sstack: Vec<u64>,
+    pub rstack: Vec<Option<Obj>>,
+    pub frames: Vec<Frame>,
+    /// Jumps and calls left before "out of fuel" (feature `fuzzing` only).
+    #[cfg(feature = "fuzzing")]
+    pub fuel: u64,
+}
+
+impl Machine {
+    pub fn new() -> Machine {
+        Machine {
+            sstack: vec![0; INITIAL_STACK],
+            rstack: vec![None; INITIAL_STACK],
+            frames: Vec::with_capacity(256),
+            #[cfg(feature = "fuzzing")]
+            fuel: u64::MAX,
+        }
+    }
+
+    /// Makes the stacks at least this long, or fails with "stack overflow".
+    pub fn reserve(&mut self, words: usize, refs: usize) -> Result<(), String> {
+        if words > MAX_STACK || refs > MAX_STACK {
+            return Err("stack overflow".to_string());
+        }
+        if words > self.sstack.len() {
+            let n = words.next_power_of_two().min(MAX_STACK);
+            self.sstack.resize(n, 0);
+        }
+        if refs > self.rstack.len() {
+            let n = refs.next_power_of_two().min(MAX_STACK);
+            self.rstack.resize(n, None);
+        }
+        Ok(())
+    }
+
+    /// Drops every reference on the stacks and every saved frame (after a panic, or to
+    /// free memory).
+    pub fn reset(&mut self) {
+        self.frames.clear();
+        for r in &mut self.rstack {
+            *r = None;
+        }
+    }
+}
+
+#[inline(always)]
+fn norm(x: u64, kind: IntKind) -> u64 {
+    match kind {
+        IntKind::I8 => x as i8 as i64 as u64,
+        IntKind::I16 => x as i16 as i64 as u64,
+        IntKind::I32 => x as i32 as i64 as u64,
+        IntKind::U8 => x as u8 as u64,
+        IntKind::U16 => x as u16 as u64,
+        IntKind::U32 => x as u32 as u64,
+        IntKind::I64 | IntKind::U64 => x,
+    }
+}
+
+#[inline(always)]
+fn bits(kind: IntKind) -> u32 {
+    match kind {
+        IntKind::I8 | IntKind::U8 => 8,
+        IntKind::I16 | IntKind::U16 => 16,
+        IntKind::I32 | IntKind::U32 => 32,
+        IntKind::I64 | IntKind::U64 => 64,
+    }
+}
+
+#[inline(always)]
+fn is_signed(kind: IntKind) -> bool {
+    matches!(
+        kind,
+        IntKind::I8 | IntKind::I16 | IntKind::I32 | IntKind::I64
+    )
+}
+
+#[inline(always)]
+fn f64_of(x: u64) -> f64 {
+    f64::from_bits(x)
+}
+
+#[inline(always)]
+fn f32_of(x: u64) -> f32 {
+    f32::from_bits(x as u32)
+}
+
+#[inline(always)]
+fn f32_word(x: f32) -> u64 {
+    x.to_bits() as u64
+}
+
+fn cvt(op: Cvt, x: u64) -> u64 {
+    match op {
+        Cvt::SToF64 => (x as i64 as f64).to_bits(),
+        Cvt::UToF64 => (x as f64).to_bits(),
+        Cvt::SToF32 => f32_word(x as i64 as f32),
+        Cvt::UToF32 => f32_word(x as f32),
+        Cvt::F64ToS => f64_of(x) as i64 as u64,
+        Cvt::F64ToU => f64_of(x) as u64,
+        Cvt::F32ToS => f32_of(x) as i64 as u64,
+        Cvt::F32ToU => f32_of(x) as u64,
+        Cvt::F32ToF64 => (f32_of(x) as f64).to_bits(),
+        Cvt::F64ToF32 => f32_word(f64_of(x) as f32),
+    }
+}
+
+fn funary(op: FUnary, x: f64) -> f64 {
+    match op {
+        FUnary::Sqrt => x.sqrt(),
+        FUnary::Sin => x.sin(),
+        FUnary::Cos => x.cos(),
+        FUnary::Tan => x.tan(),
+        FUnary::Asin => x.asin(),
+        FUnary::Acos => x.acos(),
+        FUnary::Atan => x.atan(),
+        FUnary::Exp => x.exp(),
+        FUnary::Ln => x.ln(),
+        FUnary::Log10 => x.log10(),
+        FUnary::Log2 => x.log2(),
+        FUnary::Floor => x.floor(),
+        FUnary::Ceil => x.ceil(),
+        FUnary::Round => x.round(),
+        FUnary::Trunc => x.trunc(),
+        FUnary::Abs => x.abs(),
+        FUnary::Fract => x.fract(),
+        FUnary::Signum => x.signum(),
+    }
+}
+
+fn fbinary(op: FBinary, a: f64, b: f64) -> f64 {
+    match op {
+        FBinary::Powf => a.powf(b),
+        FBinary::Powi => a.powi(b as i32),
+        FBinary::Atan2 => a.atan2(b),
+        FBinary::Min => a.min(b),
+        FBinary::Max => a.max(b),
+        FBinary::Hypot => a.hypot(b),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn index_error(len: usize, i: u64) -> String {
+    format!("index out of bounds: the len is {len} but the index is {i}")
+}
+
+/// Element `i`'s word `off` (or the bounds / shape error).
+#[inline(always)]
+fn word_index(v: &VecObj, i: u64, off: u16) -> Result<usize, String> {
+    let wpe = v.shape.wpe as usize;
+    if i >= v.len as u64 {
+        return Err(index_error(v.len, i));
+    }
+    if off as usize >= wpe {
+        return Err(shape_mismatch());
+    }
+    Ok(i as usize * wpe + off as usize)
+}
+
+#[inline(always)]
+fn ref_index(v: &VecObj, i: u64, off: u16) -> Result<usize, String> {
+    let rpe = v.shape.rpe as usize;
+    if i >= v.len as u64 {
+        return Err(index_error(v.len, i));
+    }
+    if off as usize >= rpe {
+        return Err(shape_mismatch());
+    }
+    Ok(i as usize * rpe + off as usize)
+}
+
+#[inline(always)]
+fn byte_index(v: &VecObj, i: u64) -> Result<usize, String> {
+    if i >= v.len as u64 {
+        return Err(index_error(v.len, i));
+    }
+    if !v.shape.is_bytes() {
+        return Err(shape_mismatch());
+    }
+    Ok(i as usize)
+}
+
+/// When fuzzing, strings and vectors are kept small so no input exhausts memory.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_limit(len: usize) -> Result<(), String> {
+    if len > 1 << 16 {
+        return Err("fuzzing: value too large".to_string());
+    }
+    Ok(())
+}
+
+/// Runs `func` of module `module` with its arguments already at the bottom of the
+/// stacks, until it returns (results at the bottom of the stacks) or panics.
+pub(crate) fn run(
+    modules: &[Linked],
+    globals: &mut [Globals],
+    m: &mut Machine,
+    out: &mut dyn Write,
+    module: usize,
+    func: usize,
+) -> Result<(), Fault> {
+    let info = modules[module].funcs[func];
+    if let Err(message) = m.reserve(info.scalar_regs as usize, info.ref_regs as usize) {
+        return Err(Fault {
+            message,
+            module,
+            func,
+            pc: 0,
+        });
+    }
+    m.frames.clear();
+    // SAFETY: the module docs: every module in `modules` is verified, and the frame of
+    // the entry function is backed by the stacks (reserved above).
+    unsafe { run_loop(modules, globals, m, out, module, func) }
+}
+
+/// The interpreter loop proper.
+///
+/// # Safety
+/// Every module in `modules` passed `dast_bytecode::verify` (so its register operands,
+/// windows, ids and jump targets are in range: see the module docs), `globals[i]` has
+/// module `i`'s `global_words`/`global_refs` slots, and `m`'s stacks hold the entry
+/// function's frame at their start.
+#[allow(clippy::too_many_lines)]
+unsafe fn run_loop(
+    modules: &[Linked],
+    globals: &mut [Globals],
+    m: &mut Machine,
+    out: &mut dyn Write,
+    entry_module: usize,
+    entry_func: usize,
+) -> Result<(), Fault> {
+    let mut mi = entry_module;
+    let mut lm: &Linked = &modules[mi];
+    let mut fi = entry_func;
+    let mut info: FuncInfo = lm.funcs[fi];
+    let mut code: *const Inst = info.code;
+    // The next instruction; `code` is the current function's first one.
+    let mut ip: *const Inst = code;
+    let mut sbase: usize = 0;
+    let mut rbase: usize = 0;
+    let mut s: *mut u64 = m.sstack.as_mut_ptr();
+    let mut r: *mut Option<Obj> = m.rstack.as_mut_ptr();
+    let mut gw: *mut u64 = globals[mi].words.as_mut_ptr();
+    let mut gr: *mut Option<Obj> = globals[mi].refs.as_mut_ptr();
+
+    // Register access: `S!(x)` / `R!(x)` are places (readable and writable).
+    macro_rules! S {
+        ($x:expr) => {
+            *s.add($x.0 as usize)
+        };
+    }
+    macro_rules! R {
+        ($x:expr) => {
+            *r.add($x.0 as usize)
+        };
+    }
+    macro_rules! fail {
+        ($msg:expr) => {
+            return Err(Fault {
+                message: $msg,
+                module: mi,
+                func: fi,
+                pc: ip.offset_from(code) as usize - 1,
+            })
+        };
+    }
+    macro_rules! tri {
+        ($e:expr) => {
+            match $e {
+                Ok(v) => v,
+                Err(msg) => fail!(msg),
+            }
+        };
+    }
+    macro_rules! bin {
+        ($dst:expr, $a:expr, $b:expr, |$x:ident, $y:ident| $e:expr) => {{
+            let $x = S!($a);
+            let $y = S!($b);
+            S!($dst) = $e;
+        }};
+    }
+    // Every jump and call burns fuel when fuzzing, so any program ends.
+    macro_rules! burn {
+        () => {
+            #[cfg(feature = "fuzzing")]
+            {
+                if m.fuel == 0 {
+                    fail!("out of fuel".to_string());
+                }
+                m.fuel -= 1;
+            }
+        };
+    }
+    macro_rules! jump {
+        ($target:expr) => {{
+            burn!();
+            ip = code.add($target as usize)
+        }};
+    }
+    // Call function `$tf` of module `$tm` with its frame at the window `$ws`/`$wr`:
+    // checks the stacks, saves the caller, switches module (globals too) and function.
+    macro_rules! call {
+        ($tm:expr, $tf:expr, $ws:expr, $wr:expr) => {{
+            let tm: usize = $tm;
+            let target: &Linked = modules.get_unchecked(tm);
+            let callee = $tf as usize;
+            let cinfo = *target.funcs.get_unchecked(callee);
+            let nsb = sbase + $ws.0 as usize;
+            let nrb = rbase + $wr.0 as usize;
+            burn!();
+            if nsb + cinfo.scalar_regs as usize > m.sstack.len()
+                || nrb + cinfo.ref_regs as usize > m.rstack.len()
+                || m.frames.len() >= MAX_FRAMES
+            {
+                if m.frames.len() >= MAX_FRAMES {
+                    fail!("stack overflow".to_string());
+                }
+                tri!(m.reserve(
+                    nsb + cinfo.scalar_regs as usize,
+                    nrb + cinfo.ref_regs as usize
+                ));
+            }
+            m.frames.push(Frame {
+                module: mi as u32,
+                func: fi as u32,
+                pc: ip.offset_from(code) as u32,
+                sbase: sbase as u32,
+                rbase: rbase as u32,
+            });
+            if tm != mi {
+                mi = tm;
+                lm = target;
+                gw = globals.get_unchecked_mut(mi).words.as_mut_ptr();
+                gr = globals.get_unchecked_mut(mi).refs.as_mut_ptr();
+            }
+            fi = callee;
+            info = cinfo;
+            code = cinfo.code;
+            ip = code;
+            sbase = nsb;
+            rbase = nrb;
+            s = m.sstack.as_mut_ptr().add(sbase);
+            r = m.rstack.as_mut_ptr().add(rbase);
+        }};
+    }
+
+    loop {
+        // Matching on the place (not a copy) lets each arm load only its own operands.
+        let inst = ip;
+        ip = ip.add(1);
+        match *inst {
+            // ---- moves and constants ----
+            Inst::Mov { dst, src } => S!(dst) = S!(src),
+            Inst::MovR { dst, src } => {
+                if dst != src {
+                    R!(dst) = R!(src).clone();
+                }
+            }
+            Inst::TakeR { dst, src } => {
+                let v = (R!(src)).take();
+                R!(dst) = v;
+            }
+            Inst::ClearR { dst } => R!(dst) = None,
+            Inst::LoadI { dst, imm } => S!(dst) = imm as i64 as u64,
+            Inst::LoadK { dst, k } => S!(dst) = *lm.m.scalars.get_unchecked(k.0 as usize),
+            Inst::LoadStr { dst, k } => R!(dst) = lm.strings.get_unchecked(k.0 as usize).clone(),
+
+            // ---- integers ----
+            Inst::Add64 { dst, a, b } => bin!(dst, a, b, |x, y| x.wrapping_add(y)),
+            Inst::Sub64 { dst, a, b } => bin!(dst, a, b, |x, y| x.wrapping_sub(y)),
+            Inst::Mul64 { dst, a, b } => bin!(dst, a, b, |x, y| x.wrapping_mul(y)),
+            Inst::Add32 { dst, a, b } => {
+                bin!(dst, a, b, |x, y| (x as i32).wrapping_add(y as i32) as i64
+                    as u64)
+            }
+            Inst::Sub32 { dst, a, b } => {
+                bin!(dst, a, b, |x, y| (x as i32).wrapping_sub(y as i32) as i64
+                    as u64)
+            }
+            Inst::Mul32 { dst, a, b } => {
+                bin!(dst, a, b, |x, y| (x as i32).wrapping_mul(y as i32) as i64
+                    as u64)
+            }
+            Inst::AddImm64 { dst, a, imm } => S!(dst) = S!(a).wrapping_add(imm as i64 as u64),
+            Inst::AddImm32 { dst, a, imm } => {
+                S!(dst) = (S!(a) as i32).wrapping_add(imm) as i64 as u64
+            }
+            Inst::DivS { dst, a, b } => {
+                let y = S!(b) as i64;
+                if y == 0 {
+                    fail!("attempt to divide by zero".to_string());
+                }
+                S!(dst) = (S!(a) as i64).wrapping_div(y) as u64;
+            }
+            Inst::RemS { dst, a, b } => {
+                let y = S!(b) as i64;
+                if y == 0 {
+                    fail!("attempt to calculate the remainder with a divisor of zero".to_string());
+                }
+                S!(dst) = (S!(a) as i64).wrapping_rem(y) as u64;
+            }
+            Inst::DivU { dst, a, b } => {
+                let y = S!(b);
+                if y == 0 {
+                    fail!("attempt to divide by zero".to_string());
+                }
+                S!(dst) = S!(a) / y;
+            }
+            Inst::RemU { dst, a, b } => {
+                let y = S!(b);
+                if y == 0 {
+                    fail!("attempt to calculate the remainder with a divisor of zero".to_string());
+                }
+                S!(dst) = S!(a) % y;
+            }
+            Inst::Neg64 { dst, a } => S!(dst) = S!(a).wrapping_neg(),
+            Inst::And { dst, a, b } => bin!(dst, a, b, |x, y| x & y),
+            Inst::Or { dst, a, b } => bin!(dst, a, b, |x, y| x | y),
+            Inst::Xor { dst, a, b } => bin!(dst, a, b, |x, y| x ^ y),
+            Inst::BitNot { dst, a } => S!(dst) = !S!(a),
+            Inst::Shl { dst, a, b, kind } => {
+                let sh = (S!(b) as u32) & (bits(kind) - 1);
+                S!(dst) = norm(S!(a) << sh, kind);
+            }
+            Inst::Shr { dst, a, b, kind } => {
+                let sh = (S!(b) as u32) & (bits(kind) - 1);
+                let x = S!(a);
+                S!(dst) = if is_signed(kind) {
+                    ((x as i64) >> sh) as u64
+                } else {
+                    x >> sh
+                };
+            }
+            Inst::Norm { dst, src, kind } => S!(dst) = norm(S!(src), kind),
+            Inst::EqI { dst, a, b } => bin!(dst, a, b, |x, y| (x == y) as u64),
+            Inst::NeI { dst, a, b } => bin!(dst, a, b, |x, y| (x != y) as u64),
+            Inst::LtS { dst, a, b } => bin!(dst, a, b, |x, y| ((x as i64) < (y as i64)) as u64),
+            Inst::LeS { dst, a, b } => bin!(dst, a, b, |x, y| ((x as i64) <= (y as i64)) as u64),
+            Inst::LtU { dst, a, b } => bin!(dst, a, b, |x, y| (x < y) as u64),
+            Inst::LeU { dst, a, b } => bin!(dst, a, b, |x, y| (x <= y) as u64),
+            Inst::NotB { dst, a } => S!(dst) = (S!(a) == 0) as u64,
+
+            // ---- floats ----
+            Inst::AddF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) + f64_of(y)).to_bits()),
+            Inst::SubF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) - f64_of(y)).to_bits()),
+            Inst::MulF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) * f64_of(y)).to_bits()),
+            Inst::DivF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) / f64_of(y)).to_bits()),
+            Inst::RemF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) % f64_of(y)).to_bits()),
+            Inst::NegF64 { dst, a } => S!(dst) = (-f64_of(S!(a))).to_bits(),
+            Inst::AddF32 { dst, a, b } => bin!(dst, a, b, |x, y| f32_word(f32_of(x) + f32_of(y))),
+            Inst::SubF32 { dst, a, b } => bin!(dst, a, b, |x, y| f32_word(f32_of(x) - f32_of(y))),
+            Inst::MulF32 { dst, a, b } => bin!(dst, a, b, |x, y| f32_word(f32_of(x) * f32_of(y))),
+            Inst::DivF32 { dst, a, b } => bin!(dst, a, b, |x, y| f32_word(f32_of(x) / f32_of(y))),
+            Inst::RemF32 { dst, a, b } => bin!(dst, a, b, |x, y| f32_word(f32_of(x) % f32_of(y))),
+            Inst::NegF32 { dst, a } => S!(dst) = f32_word(-f32_of(S!(a))),
+            Inst::EqF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) == f64_of(y)) as u64),
+            Inst::LtF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) < f64_of(y)) as u64),
+            Inst::LeF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) <= f64_of(y)) as u64),
+            Inst::EqF32 { dst, a, b } => bin!(dst, a, b, |x, y| (f32_of(x) == f32_of(y)) as u64),
+            Inst::LtF32 { dst, a, b } => bin!(dst, a, b, |x, y| (f32_of(x) < f32_of(y)) as u64),
+            Inst::LeF32 { dst, a, b } => bin!(dst, a, b, |x, y| (f32_of(x) <= f32_of(y)) as u64),
+            Inst::Cvt { dst, src, op } => S!(dst) = cvt(op, S!(src)),
+            Inst::FUnary { dst, a, op } => S!(dst) = funary(op, f64_of(S!(a))).to_bits(),
+            Inst::FBinary { dst, a, b, op } => {
+                bin!(dst, a, b, |x, y| fbinary(op, f64_of(x), f64_of(y))
+                    .to_bits())
+            }
+
+            // ---- control flow ----
+            Inst::Jmp { target } => jump!(target),
+            Inst::JmpIf { cond, target } => {
+                if S!(cond) != 0 {
+                    jump!(target)
+                }
+            }
+            Inst::JmpIfNot { cond, target } => {
+                if S!(cond) == 0 {
+                    jump!(target)
+                }
+            }
+            Inst::JmpLtS { a, b, target } => {
+                if (S!(a) as i64) < (S!(b) as i64) {
+                    jump!(target)
+                }
+            }
+            Inst::JmpGeS { a, b, target } => {
+                if (S!(a) as i64) >= (S!(b) as i64) {
+                    jump!(target)
+                }
+            }
+            Inst::LoopLt { ctr, end, target } => {
+                let c = (S!(ctr) as i64).wrapping_add(1);
+                S!(ctr) = c as u64;
+                if c < S!(end) as i64 {
+                    jump!(target)
+                }
+            }
+            Inst::LoopLe { ctr, end, target } => {
+                let c = S!(ctr) as i64;
+                if c != i64::MAX {
+                    S!(ctr) = (c + 1) as u64;
+                    if c < S!(end) as i64 {
+                        jump!(target)
+                    }
+                }
+            }
+            Inst::Call { func, s: ws, r: wr } => call!(mi, func.0, ws, wr),
+            Inst::CallImport {
+                import,
+                s: ws,
+                r: wr,
+            } => {
+                let (tm, tf) = *lm.imports.get_unchecked(import.0 as usize);
+                call!(tm as usize, tf, ws, wr)
+            }
+            Inst::Ret { s: rs, r: rr } => {
+                let res = info.results;
+                if rs.0 != 0 {
+                    // Most functions return one word: skip the memmove call for it.
+                    if res.words == 1 {
+                        *s = *s.add(rs.0 as usize);
+                    } else {
+                        ptr::copy(s.add(rs.0 as usize), s, res.words as usize);
+                    }
+                }
+                if rr.0 != 0 {
+                    for i in 0..res.refs as usize {
+                        let v = (*r.add(rr.0 as usize + i)).take();
+                        *r.add(i) = v;
+                    }
+                }
+                for i in res.refs as usize..info.ref_regs as usize {
+                    *r.add(i) = None;
+                }
+                let Some(fr) = m.frames.pop() else {
+                    return Ok(());
+                };
+                if fr.module as usize != mi {
+                    mi = fr.module as usize;
+                    lm = modules.get_unchecked(mi);
+                    gw = globals.get_unchecked_mut(mi).words.as_mut_ptr();
+                    gr = globals.get_unchecked_mut(mi).refs.as_mut_ptr();
+                }
+                fi = fr.func as usize;
+                info = *lm.funcs.get_unchecked(fi);
+                code = info.code;
+                ip = code.add(fr.pc as usize);
+                sbase = fr.sbase as usize;
+                rbase = fr.rbase as usize;
+                s = m.sstack.as_mut_ptr().add(sbase);
+                r = m.rstack.as_mut_ptr().add(rbase);
+            }
+            Inst::Panic { msg } => {
+                let text = tri!(str_of(&R!(msg))).to_string();
+                fail!(text);
+            }
+            Inst::Intrinsic {
+                op,
+                ty,
+                s: ws,
+                r: wr,
+            } => {
+                if op == Intrinsic::Exit {
+                    let exit_code = S!(ws) as i32;
+                    if cfg!(feature = "fuzzing") {
+                        fail!(format!("exit({exit_code})"));
+                    }
+                    let _ = out.flush();
+                    std::process::exit(exit_code);
+                }
+                let t = lm.types();
+                let (args, res) = tri!(intrinsic_window_with(op, ty, t.types, |x| t.layout(x)));
+                let nw = args.words.max(res.words) as usize;
+                let nr = args.refs.max(res.refs) as usize;
+                let w = std::slice::from_raw_parts_mut(s.add(ws.0 as usize), nw);
+                let rw = std::slice::from_raw_parts_mut(r.add(wr.0 as usize), nr);
+                let mut cx = Cx { t, out: &mut *out };
+                tri!(intrinsics::run(&mut cx, op, ty, w, rw));
+                for x in &mut rw[res.refs as usize..] {
+                    *x = None;
+                }
+            }
+
+            // ---- module state ----
+            Inst::LoadG { dst, g } => S!(dst) = *gw.add(g.0 as usize),
+            Inst::StoreG { g, src } => *gw.add(g.0 as usize) = S!(src),
+            Inst::LoadGR { dst, g } => R!(dst) = (*gr.add(g.0 as usize)).clone(),
+            Inst::TakeGR { dst, g } => R!(dst) = (*gr.add(g.0 as usize)).take(),
+            Inst::StoreGR { g, src } => *gr.add(g.0 as usize) = R!(src).clone(),
+
+            // ---- strings ----
+            Inst::StrConcat { dst, a, b } => {
+                #[cfg(feature = "fuzzing")]
+                tri!(fuzz_limit(
+                    tri!(str_of(&R!(a))).len() + tri!(str_of(&R!(b))).len()
+                ));
+                if dst == a && a != b {
+                    let rhs: *const Option<Obj> = r.add(b.0 as usize);
+                    let tail = tri!(str_of(&*rhs));
+                    tri!(str_mut(&mut R!(a))).push_str(tail);
+                } else {
+                    let joined = {
+                        let (x, y) = (tri!(str_of(&R!(a))), tri!(str_of(&R!(b))));
+                        let mut joined = String::with_capacity(x.len() + y.len());
+                        joined.push_str(x);
+                        joined.push_str(y);
+                        joined
+                    };
+                    R!(dst) = Some(Obj::string(joined));
+                }
+            }
+            Inst::StrPush { a, b } => {
+                #[cfg(feature = "fuzzing")]
+                tri!(fuzz_limit(
+                    tri!(str_of(&R!(a))).len() + tri!(str_of(&R!(b))).len()
+                ));
+                if a == b {
+                    let copy = tri!(str_of(&R!(b))).to_string();
+                    tri!(str_mut(&mut R!(a))).push_str(&copy);
+                } else {
+                    // Distinct registers: a shared borrow of `b` and a unique one of `a`.
+                    let rhs: *const Option<Obj> = r.add(b.0 as usize);
+                    let tail = tri!(str_of(&*rhs));
+                    tri!(str_mut(&mut R!(a))).push_str(tail);
+                }
+            }
+            Inst::StrEq { dst, a, b } => {
+                let eq = tri!(str_of(&R!(a))) == tri!(str_of(&R!(b)));
+                S!(dst) = eq as u64;
+            }
+            Inst::StrCmp { dst, a, b } => {
+                let o = tri!(str_of(&R!(a))).cmp(tri!(str_of(&R!(b))));
+                S!(dst) = o as i64 as u64;
+            }
+            Inst::StrLen { dst, a } => S!(dst) = tri!(str_of(&R!(a))).len() as u64,
+            Inst::Format { dst, spec } => {
+                let spec = lm.m.formats.get_unchecked(spec.0 as usize);
+                let text = {
+                    let w = std::slice::from_raw_parts(s, info.scalar_regs as usize);
+                    let rr = std::slice::from_raw_parts(r, info.ref_regs as usize);
+                    tri!(format::render(lm.types(), spec, w, rr))
+                };
+                R!(dst) = Some(Obj::string(text));
+            }
+
+            // ---- vectors ----
+            Inst::VecNew { dst, elem } => {
+                let shape = *lm.shapes.get_unchecked(elem.0 as usize);
+                R!(dst) = Some(Obj::new(HeapObj::Vec(VecObj::new(shape))));
+            }
+            Inst::VecLen { dst, v } => S!(dst) = tri!(vec_of(&R!(v))).len as u64,
+            Inst::VecLoadW { dst, v, idx, off } => {
+                let vec = tri!(vec_of(&R!(v)));
+                let at = tri!(word_index(vec, S!(idx), off));
+                S!(dst) = vec.words[at];
+            }
+            Inst::VecStoreW { v, idx, off, src } => {
+                let x = S!(src);
+                let i = S!(idx);
+                let vec = tri!(vec_mut(&mut R!(v)));
+                let at = tri!(word_index(vec, i, off));
+                vec.words[at] = x;
+            }
+            Inst::VecLoadR { dst, v, idx, off } => {
+                let elem = {
+                    let vec = tri!(vec_of(&R!(v)));
+                    let at = tri!(ref_index(vec, S!(idx), off));
+                    vec.refs[at].clone()
+                };
+                R!(dst) = elem;
+            }
+            Inst::VecStoreR { v, idx, off, src } => {
+                let x = R!(src).clone();
+                let i = S!(idx);
+                let vec = tri!(vec_mut(&mut R!(v)));
+                let at = tri!(ref_index(vec, i, off));
+                vec.refs[at] = x;
+            }
+            Inst::VecLoadB { dst, v, idx } => {
+                let vec = tri!(vec_of(&R!(v)));
+                let at = tri!(byte_index(vec, S!(idx)));
+                S!(dst) = vec.byte_word(vec.bytes[at]);
+            }
+            Inst::VecStoreB { v, idx, src } => {
+                let x = S!(src) as u8;
+                let i = S!(idx);
+                let vec = tri!(vec_mut(&mut R!(v)));
+                let at = tri!(byte_index(vec, i));
+                vec.bytes[at] = x;
+            }
+            Inst::VecPush { v, s: ws, r: wr } => {
+                let l: Layout = tri!(vec_of(&R!(v))).shape.elem_layout();
+                let (w0, r0) = (ws.0 as u32, wr.0 as u32);
+                if w0 + l.words > info.scalar_regs
+                    || r0 + l.refs > info.ref_regs
+                    || (v.0 as u32 >= r0 && (v.0 as u32) < r0 + l.refs)
+                {
+                    fail!(internal("VecPush window does not fit the frame"));
+                }
+                let words = std::slice::from_raw_parts(s.add(ws.0 as usize), l.words as usize);
+                let refs = std::slice::from_raw_parts_mut(r.add(wr.0 as usize), l.refs as usize);
+                tri!(vec_mut(&mut R!(v))).push_taken(words, refs);
+            }
+
+            // ---- maps ----
+            Inst::MapNew { dst, ty } => {
+                let (k, v) = match lm.m.types.get_unchecked(ty.0 as usize) {
+                    TypeDesc::Map(k, v) => (*k, *v),
+                    _ => unreachable!("verified: MapNew names a map type"),
+                };
+                let map = MapObj::new(lm.layouts[k.0 as usize], lm.layouts[v.0 as usize]);
+                R!(dst) = Some(Obj::new(HeapObj::Map(map)));
+            }
+        }
+    }
+}

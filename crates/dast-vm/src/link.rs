@@ -1,0 +1,329 @@
+//! Linking: verify each module, precompute what the interpreter needs (layouts, vector
+//! shapes, frame sizes, constant strings) and resolve imports to exported functions
+//! with structurally identical signatures.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use dast_bytecode::{
+    signature_layouts, signature_text, type_layouts, verify, Inst, Layout, Module, Signature,
+    TypeDesc, TypeId, VerifyError,
+};
+
+use crate::heap::{Obj, VecShape};
+use crate::typed::Types;
+
+/// Why a set of modules could not be linked. Messages name both sides of a mismatch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkError {
+    /// A module failed verification.
+    Verify { module: String, error: VerifyError },
+    /// Two modules have the same name.
+    DuplicateModule(String),
+    /// `importer` imports from a module that is not part of the program.
+    MissingModule {
+        importer: String,
+        module: String,
+        function: String,
+    },
+    /// The module exists but exports no function of that name.
+    MissingFunction {
+        importer: String,
+        module: String,
+        function: String,
+    },
+    /// The import's signature differs from the exported function's.
+    SignatureMismatch {
+        importer: String,
+        module: String,
+        function: String,
+        expected: String,
+        found: String,
+    },
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::Verify { module, error } => {
+                write!(f, "module `{module}` failed verification: {error}")
+            }
+            LinkError::DuplicateModule(m) => write!(f, "module `{m}` is loaded twice"),
+            LinkError::MissingModule {
+                importer,
+                module,
+                function,
+            } => write!(
+                f,
+                "module `{importer}` imports `{module}.{function}`, but there is no module `{module}`"
+            ),
+            LinkError::MissingFunction {
+                importer,
+                module,
+                function,
+            } => write!(
+                f,
+                "module `{importer}` imports `{module}.{function}`, but `{module}` exports no \
+                 function `{function}`"
+            ),
+            LinkError::SignatureMismatch {
+                importer,
+                module,
+                function,
+                expected,
+                found,
+            } => write!(
+                f,
+                "module `{importer}` imports `{module}.{function}` as `fn{expected}`, but \
+                 `{module}` defines it as `fn{found}`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// Per-function data the interpreter reads on every call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FuncInfo {
+    /// The function's first instruction (in `Linked::m`, which is never modified after
+    /// linking, so the pointer stays valid as long as the `Linked` lives).
+    pub code: *const Inst,
+    pub scalar_regs: u32,
+    pub ref_regs: u32,
+    pub results: Layout,
+}
+
+// SAFETY: `code` points into an immutable `Vec<Inst>` owned by the same `Linked`; it is
+// only read, from whichever thread runs the program.
+unsafe impl Send for FuncInfo {}
+unsafe impl Sync for FuncInfo {}
+
+/// A verified module with its precomputed tables.
+pub(crate) struct Linked {
+    pub m: Module,
+    pub layouts: Vec<Layout>,
+    pub shapes: Vec<VecShape>,
+    pub funcs: Vec<FuncInfo>,
+    /// Each import's (module index, function index).
+    pub imports: Vec<(u32, u32)>,
+    /// The string constants as heap objects, so `LoadStr` only counts a reference.
+    pub strings: Vec<Option<Obj>>,
+}
+
+impl Linked {
+    pub fn types(&self) -> Types<'_> {
+        Types {
+            types: &self.m.types,
+            layouts: &self.layouts,
+            shapes: &self.shapes,
+        }
+    }
+
+    fn new(m: Module) -> Result<Linked, LinkError> {
+        verify(&m).map_err(|error| LinkError::Verify {
+            module: m.name.clone(),
+            error,
+        })?;
+        let layouts = type_layouts(&m.types).expect("verified");
+        let shapes = (0..m.types.len())
+            .map(|i| VecShape::of(&m.types, &layouts, TypeId(i as u32)))
+            .collect();
+        let funcs = m
+            .functions
+            .iter()
+            .map(|f| {
+                let (_, results) = signature_layouts(&f.sig, |t| layouts[t.0 as usize]);
+                FuncInfo {
+                    code: f.code.as_ptr(),
+                    scalar_regs: f.scalar_regs as u32,
+                    ref_regs: f.ref_regs as u32,
+                    results,
+                }
+            })
+            .collect();
+        let strings = m
+            .strings
+            .iter()
+            .map(|s| Some(Obj::string(s.clone())))
+            .collect();
+        Ok(Linked {
+            m,
+            layouts,
+            shapes,
+            funcs,
+            imports: Vec::new(),
+            strings,
+        })
+    }
+}
+
+/// Verifies and links modules (see the crate docs).
+pub(crate) fn link_modules(modules: Vec<Module>) -> Result<Vec<Linked>, LinkError> {
+    let mut linked = Vec::with_capacity(modules.len());
+    for m in modules {
+        if linked.iter().any(|l: &Linked| l.m.name == m.name) {
+            return Err(LinkError::DuplicateModule(m.name));
+        }
+        linked.push(Linked::new(m)?);
+    }
+    for i in 0..linked.len() {
+        let mut resolved = Vec::with_capacity(linked[i].m.imports.len());
+        for imp in &linked[i].m.imports {
+            resolved.push(resolve(&linked, &linked[i], imp)?);
+        }
+        linked[i].imports = resolved;
+    }
+    Ok(linked)
+}
+
+fn resolve(
+    all: &[Linked],
+    importer: &Linked,
+    imp: &dast_bytecode::Import,
+) -> Result<(u32, u32), LinkError> {
+    let names = || {
+        (
+            importer.m.name.clone(),
+            imp.module.clone(),
+            imp.name.clone(),
+        )
+    };
+    let Some(mi) = all.iter().position(|l| l.m.name == imp.module) else {
+        let (importer, module, function) = names();
+        return Err(LinkError::MissingModule {
+            importer,
+            module,
+            function,
+        });
+    };
+    let target = &all[mi].m;
+    let Some(fi) = target
+        .functions
+        .iter()
+        .position(|f| f.exported && f.name == imp.name)
+    else {
+        let (importer, module, function) = names();
+        return Err(LinkError::MissingFunction {
+            importer,
+            module,
+            function,
+        });
+    };
+    let callee = &target.functions[fi].sig;
+    if !same_signature((&importer.m.types, &imp.sig), (&target.types, callee)) {
+        let (importer_name, module, function) = names();
+        return Err(LinkError::SignatureMismatch {
+            importer: importer_name,
+            module,
+            function,
+            expected: signature_text(&importer.m.types, &imp.sig),
+            found: signature_text(&target.types, callee),
+        });
+    }
+    Ok((mi as u32, fi as u32))
+}
+
+type Side<'a, T> = (&'a [TypeDesc], T);
+
+fn same_signature(a: Side<&Signature>, b: Side<&Signature>) -> bool {
+    let (sa, sb) = (a.1, b.1);
+    if sa.params.len() != sb.params.len() || sa.mut_params != sb.mut_params {
+        return false;
+    }
+    let pairs = sa
+        .params
+        .iter()
+        .zip(&sb.params)
+        .chain(std::iter::once((&sa.ret, &sb.ret)))
+        .map(|(x, y)| (*x, *y));
+    same_types(a.0, b.0, pairs)
+}
+
+/// Structural type equality across two type tables: primitives equal, containers and
+/// tuples element by element, structs and enums by name and by their fields' (or
+/// variants') names and types. Iterative with a set of pairs already assumed equal, so
+/// recursive types and long chains terminate without deep recursion.
+pub(crate) fn same_types(
+    ta: &[TypeDesc],
+    tb: &[TypeDesc],
+    roots: impl Iterator<Item = (TypeId, TypeId)>,
+) -> bool {
+    let mut todo: Vec<(TypeId, TypeId)> = roots.collect();
+    let mut seen: HashSet<(u32, u32)> = HashSet::new();
+    while let Some((x, y)) = todo.pop() {
+        if !seen.insert((x.0, y.0)) {
+            continue;
+        }
+        let (dx, dy) = (&ta[x.0 as usize], &tb[y.0 as usize]);
+        let ok = match (dx, dy) {
+            (TypeDesc::Vec(a), TypeDesc::Vec(b)) => {
+                todo.push((*a, *b));
+                true
+            }
+            (TypeDesc::Map(ka, va), TypeDesc::Map(kb, vb)) => {
+                todo.push((*ka, *kb));
+                todo.push((*va, *vb));
+                true
+            }
+            (TypeDesc::Tuple(a), TypeDesc::Tuple(b)) => {
+                todo.extend(a.iter().copied().zip(b.iter().copied()));
+                a.len() == b.len()
+            }
+            (
+                TypeDesc::Struct {
+                    name: na,
+                    fields: fa,
+                },
+                TypeDesc::Struct {
+                    name: nb,
+                    fields: fb,
+                },
+            ) => {
+                todo.extend(fa.iter().zip(fb).map(|(p, q)| (p.ty, q.ty)));
+                na == nb && fa.len() == fb.len() && fa.iter().zip(fb).all(|(p, q)| p.name == q.name)
+            }
+            (
+                TypeDesc::Enum {
+                    name: na,
+                    variants: va,
+                },
+                TypeDesc::Enum {
+                    name: nb,
+                    variants: vb,
+                },
+            ) => {
+                let shapes_match = va.len() == vb.len()
+                    && va.iter().zip(vb).all(|(p, q)| {
+                        p.name == q.name
+                            && p.is_tuple == q.is_tuple
+                            && p.fields.len() == q.fields.len()
+                            && p.fields
+                                .iter()
+                                .zip(&q.fields)
+                                .all(|(f, g)| f.name == g.name)
+                    });
+                for (p, q) in va.iter().zip(vb) {
+                    todo.extend(p.fields.iter().zip(&q.fields).map(|(f, g)| (f.ty, g.ty)));
+                }
+                na == nb && shapes_match
+            }
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b) && is_leaf(a),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+fn is_leaf(t: &TypeDesc) -> bool {
+    !matches!(
+        t,
+        TypeDesc::Vec(_)
+            | TypeDesc::Map(..)
+            | TypeDesc::Tuple(_)
+            | TypeDesc::Struct { .. }
+            | TypeDesc::Enum { .. }
+    )
+}

@@ -1471,15 +1471,21 @@ impl<'e, 'a> FnCx<'e, 'a> {
 }
 
 /// `for x in v.iter()` is `for x in v`.
+/// Strips `.iter()` / `.into_iter()` and parentheses from a `for` iterable, so that
+/// `for i in (0..n)` (valid Rust) is still recognised as a counted range.
 fn strip_iter_call(e: &ast::Expr) -> &ast::Expr {
-    if let ast::ExprKind::Call { callee, args } = &e.kind {
-        if let ast::ExprKind::Field { base, name } = &callee.kind {
-            if args.is_empty() && (name.name == "iter" || name.name == "into_iter") {
-                return base;
+    match &e.kind {
+        ast::ExprKind::Paren(inner) => strip_iter_call(inner),
+        ast::ExprKind::Call { callee, args } => match &callee.kind {
+            ast::ExprKind::Field { base, name }
+                if args.is_empty() && (name.name == "iter" || name.name == "into_iter") =>
+            {
+                strip_iter_call(base)
             }
-        }
+            _ => e,
+        },
+        _ => e,
     }
-    e
 }
 
 pub fn is_block_like(e: &ast::Expr) -> bool {

@@ -462,7 +462,7 @@ impl<'a> Env<'a> {
                 Pending::Global(id, g) => {
                     let scope = self.globals[id.0 as usize].scope;
                     if let Some(t) = &g.ty {
-                        self.globals[id.0 as usize].ty = self.resolve_ty(scope, t, None);
+                        self.globals[id.0 as usize].ty = self.resolve_item_ty(scope, t);
                     } else if g.init.is_none() {
                         self.diags.push(
                             Diagnostic::error(
@@ -477,7 +477,7 @@ impl<'a> Env<'a> {
                 Pending::Const(id, g) => {
                     let scope = self.consts[id.0 as usize].scope;
                     if let Some(t) = &g.ty {
-                        self.consts[id.0 as usize].ty = self.resolve_ty(scope, t, None);
+                        self.consts[id.0 as usize].ty = self.resolve_item_ty(scope, t);
                     }
                 }
                 _ => {}
@@ -756,6 +756,24 @@ impl<'a> Env<'a> {
             s = self.scopes[id.0 as usize].parent;
         }
         out
+    }
+
+    /// The type of a `const`, `static` or `var`. Rust programs write string constants as
+    /// `const NAME: &str = "..."`; a Dast string literal is a `String`, so a shared `&str`
+    /// here is read as `String` (any other reference is still rejected).
+    fn resolve_item_ty(&mut self, scope: ScopeId, ty: &ast::Type) -> Ty {
+        if let ast::TypeKind::Ref {
+            mutable: false,
+            inner,
+        } = &ty.kind
+        {
+            if matches!(&inner.kind, ast::TypeKind::Path { segments, args }
+                if args.is_empty() && segments.len() == 1 && segments[0].name == "str")
+            {
+                return Ty::Str;
+            }
+        }
+        self.resolve_ty(scope, ty, None)
     }
 
     pub fn resolve_ty(&mut self, scope: ScopeId, ty: &ast::Type, self_adt: Option<AdtId>) -> Ty {

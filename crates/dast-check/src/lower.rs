@@ -755,6 +755,11 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         if let Some(loc) = self.static_place_loc(e) {
             return loc;
         }
+        if let ExprKind::Call { func, args } = &e.kind {
+            // The result stays in the call's window: no move.
+            self.at(e.span);
+            return self.call_in_window(*func, args, e.span).0;
+        }
         let l = self.layout(&e.ty);
         let loc = self.alloc(l);
         self.expr_into(e, loc);
@@ -1230,6 +1235,16 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
     // ---------- calls ----------
 
     fn call_into(&mut self, func: FnId, args: &[Arg], dst: Loc, span: Span) {
+        let m = self.mark();
+        let (win, ret_layout) = self.call_in_window(func, args, span);
+        self.move_val(win, dst, ret_layout);
+        self.release(m);
+    }
+
+    /// Emits a call with its window at the top of the registers and returns where the
+    /// return value is (the window's start) and its layout; registers above the return
+    /// value are free again.
+    fn call_in_window(&mut self, func: FnId, args: &[Arg], span: Span) -> (Loc, Layout) {
         let env = &self.mb.c.env;
         let sig = env.func(func).sig.clone();
         let mut arg_layout = Layout::ZERO;
@@ -1241,7 +1256,6 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         for p in sig.params.iter().filter(|p| p.mode == ParamMode::RefMut) {
             res_layout = res_layout.plus(self.layout(&p.ty));
         }
-        let m = self.mark();
         let win = self.alloc(Layout {
             words: arg_layout.words.max(res_layout.words),
             refs: arg_layout.refs.max(res_layout.refs),
@@ -1272,7 +1286,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 r: R(win.r),
             });
         }
-        // Write back `&mut` arguments, then move the return value out.
+        // Write back `&mut` arguments; their references leave the window.
         let mut back = win.plus(ret_layout);
         for (a, p) in args.iter().zip(&sig.params) {
             if let Arg::MutPlace(pl) = a {
@@ -1281,8 +1295,9 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 back = back.plus(l);
             }
         }
-        self.move_val(win, dst, ret_layout);
-        self.release(m);
+        let keep = win.plus(ret_layout);
+        self.release((keep.s as u32, keep.r as u32));
+        (win, ret_layout)
     }
 
     /// Runs an intrinsic on already-evaluated argument locations; returns the results'

@@ -66,6 +66,10 @@ impl Program {
         if !fs.exists(path) {
             return Err(LoadError(format!("`{}` does not exist", path.display())));
         }
+        // Absolute paths make module paths in messages stable (`src/main.dast`, not
+        // `./src/main.dast`); `display` shows them relative to the working directory.
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let path = absolute.as_path();
         if fs.is_dir(path) {
             return Self::project(fs, path);
         }

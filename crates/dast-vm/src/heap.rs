@@ -342,7 +342,7 @@ impl std::ops::Deref for ElemWords<'_> {
 
 /// A hash map in insertion order: keys in a vector (entry `i`'s key at `i`), values in
 /// parallel arrays (entry `i`'s value at `i * val.words` / `i * val.refs`), and an
-/// open-addressing [`Table`] of entry indices. `remove` is a swap-remove: the last entry
+/// chained hash [`Table`] of entry indices. `remove` is a swap-remove: the last entry
 /// takes the removed one's place, as `IndexMap::swap_remove`.
 #[derive(Clone)]
 pub(crate) struct MapObj {
@@ -424,7 +424,7 @@ impl MapObj {
 
     #[inline]
     pub fn len(&self) -> usize {
-        self.table.len
+        self.table.next.len()
     }
 
     /// A borrowed key from the registers holding it (at the start of `words`/`refs`).
@@ -456,10 +456,7 @@ impl MapObj {
     /// Entry `i`'s key hash.
     #[inline]
     fn hash_at(&self, i: u32) -> u64 {
-        match &self.keys {
-            Keys::Word(keys) => keys[i as usize],
-            _ => self.hashes[i as usize],
-        }
+        entry_hash(&self.keys, &self.hashes, i)
     }
 
     pub fn find(&self, k: &KeyRef) -> Option<usize> {
@@ -488,17 +485,13 @@ impl MapObj {
         if !matches!(self.keys, Keys::Word(_)) {
             self.hashes.push(h);
         }
-        if self.table.needs_growth() {
-            let cap = self.table.slots.len() * 2;
-            let mut bigger = Table::with_capacity(cap);
-            for e in 0..i as u32 {
-                bigger.place(self.hash_at(e), e);
-            }
-            bigger.len = i;
-            self.table = bigger;
-        }
-        self.table.place(h, i as u32);
-        self.table.len += 1;
+        let Self {
+            keys,
+            hashes,
+            table,
+            ..
+        } = self;
+        table.insert(h, i as u32, |e| entry_hash(keys, hashes, e));
         (i, true)
     }
 
@@ -515,14 +508,7 @@ impl MapObj {
             table,
             ..
         } = self;
-        let hash_of = |e: u32| match &*keys {
-            Keys::Word(ks) => ks[e as usize],
-            _ => hashes[e as usize],
-        };
-        table.remove(h, i, hash_of);
-        if i != last {
-            table.renumber(hash_last, last, i);
-        }
+        table.remove(h, i, hash_last, last);
         match keys {
             Keys::Word(ks) => {
                 ks.swap_remove(i as usize);
@@ -570,152 +556,95 @@ impl MapObj {
     }
 }
 
-/// An open-addressing hash table of entry indices (linear probing, at most half full).
-/// A slot is one word: 32 bits of the key's mixed hash (a tag that rules out most
-/// non-matching entries without reading them) and the 32-bit entry index. Small slots
-/// keep a big table in cache; the hashes themselves live with the keys.
+/// A one-word key is its own hash; other keys' hashes are kept beside them.
+#[inline]
+fn entry_hash(keys: &Keys, hashes: &[u64], i: u32) -> u64 {
+    match keys {
+        Keys::Word(ks) => ks[i as usize],
+        _ => hashes[i as usize],
+    }
+}
+
+/// A chained hash table of entry indices, laid out as Lua lays out its tables' hash
+/// part: a bucket array (power-of-two length, at least one bucket per entry) whose
+/// bucket `hash % (len - 1 | 1)` heads a chain linked through `next` (one link per
+/// entry). The odd modulus keeps keys that follow a pattern (sequential, strided)
+/// close together in memory, which matters more for big maps than anything else;
+/// chaining keeps absent keys cheap to look up whatever the pattern.
 #[derive(Clone, Default)]
 struct Table {
-    slots: Vec<u64>,
-    len: usize,
+    heads: Vec<u32>,
+    /// Entry `i`'s successor in its bucket's chain; its length is the map's length.
+    next: Vec<u32>,
+    modulus: u64,
 }
 
-const EMPTY: u64 = u64::MAX;
-
-/// Asks Linux to back a big table with huge pages: lookups in a multi-megabyte table
-/// land on random pages, and with 4 KiB pages nearly every one is a TLB miss (this
-/// halves the cost of a lookup in a 1M-entry map). Only a hint; errors are ignored.
-fn advise_huge_pages(slots: &[u64]) {
-    #[cfg(target_os = "linux")]
-    {
-        const MADV_HUGEPAGE: i32 = 14;
-        const HUGE_PAGE: usize = 2 << 20;
-        extern "C" {
-            fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
-        }
-        let bytes = std::mem::size_of_val(slots);
-        if bytes < 2 * HUGE_PAGE {
-            return;
-        }
-        // The advice applies to whole pages inside the buffer.
-        let start = (slots.as_ptr() as usize).next_multiple_of(HUGE_PAGE);
-        let end = (slots.as_ptr() as usize + bytes) & !(HUGE_PAGE - 1);
-        if end > start {
-            // SAFETY: the range lies inside `slots`' allocation; madvise only changes how
-            // the kernel backs those pages, never their contents.
-            unsafe {
-                madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = slots;
-}
-
-/// Fibonacci hashing: a multiplication spreads any key pattern over the top bits.
-#[inline(always)]
-fn mix(hash: u64) -> u64 {
-    hash.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
+const NONE: u32 = u32::MAX;
 
 impl Table {
-    fn with_capacity(cap: usize) -> Table {
-        let slots = vec![EMPTY; cap.max(8)];
-        advise_huge_pages(&slots);
-        Table { slots, len: 0 }
-    }
-
-    fn needs_growth(&self) -> bool {
-        (self.len + 1) * 2 > self.slots.len()
-    }
-
     #[inline(always)]
-    fn home(&self, mixed: u64) -> usize {
-        (mixed >> (64 - self.slots.len().trailing_zeros())) as usize
-    }
-
-    #[inline(always)]
-    fn tag(mixed: u64) -> u64 {
-        (mixed >> 8) << 32
+    fn bucket(&self, hash: u64) -> usize {
+        (hash % self.modulus) as usize
     }
 
     #[inline]
     fn find(&self, hash: u64, mut is_key: impl FnMut(u32) -> bool) -> Option<u32> {
-        if self.len == 0 {
+        if self.next.is_empty() {
             return None;
         }
-        let mask = self.slots.len() - 1;
-        let mixed = mix(hash);
-        let tag = Self::tag(mixed);
-        let mut at = self.home(mixed);
-        loop {
-            let slot = self.slots[at];
-            if slot == EMPTY {
-                return None;
+        let mut i = self.heads[self.bucket(hash)];
+        while i != NONE {
+            if is_key(i) {
+                return Some(i);
             }
-            if slot & !0xFFFF_FFFF == tag && is_key(slot as u32) {
-                return Some(slot as u32);
-            }
-            at = (at + 1) & mask;
+            i = self.next[i as usize];
+        }
+        None
+    }
+
+    /// Adds entry `idx` (the next index), growing the buckets when every one is used.
+    fn insert(&mut self, hash: u64, idx: u32, hash_of: impl Fn(u32) -> u64) {
+        if self.next.len() + 1 > self.heads.len() {
+            self.rebuild((self.heads.len() * 2).max(8), hash_of);
+        }
+        let b = self.bucket(hash);
+        self.next.push(self.heads[b]);
+        self.heads[b] = idx;
+    }
+
+    fn rebuild(&mut self, buckets: usize, hash_of: impl Fn(u32) -> u64) {
+        self.heads = vec![NONE; buckets];
+        self.modulus = (buckets as u64 - 1) | 1;
+        for i in 0..self.next.len() as u32 {
+            let b = self.bucket(hash_of(i));
+            self.next[i as usize] = self.heads[b];
+            self.heads[b] = i;
         }
     }
 
-    /// Puts entry `idx` in the first free slot of its probe run (the caller keeps `len`
-    /// and the load factor).
-    fn place(&mut self, hash: u64, idx: u32) {
-        if self.slots.is_empty() {
-            *self = Table::with_capacity(8);
+    /// Points whatever links to entry `from` in its chain at `to` instead.
+    fn relink(&mut self, hash: u64, from: u32, to: u32) {
+        let b = self.bucket(hash);
+        if self.heads[b] == from {
+            self.heads[b] = to;
+            return;
         }
-        let mask = self.slots.len() - 1;
-        let mixed = mix(hash);
-        let mut at = self.home(mixed);
-        while self.slots[at] != EMPTY {
-            at = (at + 1) & mask;
+        let mut p = self.heads[b];
+        while self.next[p as usize] != from {
+            p = self.next[p as usize];
         }
-        self.slots[at] = Self::tag(mixed) | idx as u64;
+        self.next[p as usize] = to;
     }
 
-    fn slot_of(&self, hash: u64, idx: u32) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut at = self.home(mix(hash));
-        while self.slots[at] as u32 != idx || self.slots[at] == EMPTY {
-            at = (at + 1) & mask;
+    /// Removes entry `i`, then renumbers the last entry as `i` (a swap-remove).
+    fn remove(&mut self, hash: u64, i: u32, hash_last: u64, last: u32) {
+        let after = self.next[i as usize];
+        self.relink(hash, i, after);
+        if i != last {
+            self.relink(hash_last, last, i);
+            self.next[i as usize] = self.next[last as usize];
         }
-        at
-    }
-
-    /// Removes entry `idx` (present), shifting later slots of its probe run back so
-    /// lookups need no tombstones.
-    fn remove(&mut self, hash: u64, idx: u32, hash_of: impl Fn(u32) -> u64) {
-        let mask = self.slots.len() - 1;
-        let mut hole = self.slot_of(hash, idx);
-        let mut at = hole;
-        loop {
-            at = (at + 1) & mask;
-            let s = self.slots[at];
-            if s == EMPTY {
-                break;
-            }
-            // A slot may move into the hole unless its home is cyclically in (hole, at].
-            let home = self.home(mix(hash_of(s as u32)));
-            let stays = if hole <= at {
-                hole < home && home <= at
-            } else {
-                hole < home || home <= at
-            };
-            if !stays {
-                self.slots[hole] = s;
-                hole = at;
-            }
-        }
-        self.slots[hole] = EMPTY;
-        self.len -= 1;
-    }
-
-    /// Entry `from` is now entry `to`.
-    fn renumber(&mut self, hash: u64, from: u32, to: u32) {
-        let at = self.slot_of(hash, from);
-        self.slots[at] = (self.slots[at] & !0xFFFF_FFFF) | to as u64;
+        self.next.pop();
     }
 }
 
@@ -787,4 +716,80 @@ fn hash_general<H: Hasher>(words: &[u64], refs: &[Option<Obj>], h: &mut H) {
 
 fn eq_general(w1: &[u64], r1: &[Option<Obj>], w2: &[u64], r2: &[Option<Obj>]) -> bool {
     w1 == w2 && r1.len() == r2.len() && r1.iter().zip(r2).all(|(a, b)| eq_ref(a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The map against a plain vector of entries with the same swap-remove order.
+    #[test]
+    fn map_matches_a_simple_model() {
+        for key_range in [8u64, 64, 5000, u64::MAX] {
+            let mut map = MapObj::new(Layout::WORD, Layout::WORD);
+            let mut model: Vec<(u64, u64)> = Vec::new();
+            let mut x = 0x2545_F491_4F6C_DD1Du64;
+            for step in 0..20_000u64 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let k = if key_range == u64::MAX {
+                    x
+                } else {
+                    x % key_range
+                };
+                let key = KeyRef::Word(k);
+                match x % 3 {
+                    0 | 1 => {
+                        let (i, new) = map.insert_key(&key);
+                        match model.iter().position(|e| e.0 == k) {
+                            Some(j) => {
+                                assert!(!new);
+                                assert_eq!(i, j);
+                                model[j].1 = step;
+                                map.vwords[i] = step;
+                            }
+                            None => {
+                                assert!(new);
+                                assert_eq!(i, model.len());
+                                model.push((k, step));
+                                map.vwords.push(step);
+                            }
+                        }
+                    }
+                    _ => {
+                        let removed = map.swap_remove_key(&key);
+                        let j = model.iter().position(|e| e.0 == k);
+                        assert_eq!(removed, j);
+                        if let Some(j) = j {
+                            model.swap_remove(j);
+                            map.vwords.swap_remove(j);
+                        }
+                    }
+                }
+                assert_eq!(map.len(), model.len());
+            }
+            for (i, (k, v)) in model.iter().enumerate() {
+                assert_eq!(map.find(&KeyRef::Word(*k)), Some(i));
+                assert_eq!(map.vwords[i], *v);
+                let (kw, _) = map.key_at(i);
+                assert_eq!(kw[0], *k);
+            }
+            assert_eq!(map.find(&KeyRef::Word(u64::MAX - 1)), None);
+        }
+    }
+
+    #[test]
+    fn string_keys_compare_by_content() {
+        let mut map = MapObj::new(Layout::REF, Layout::ZERO);
+        let a1 = Some(Obj::string("a".into()));
+        let a2 = Some(Obj::string("a".into()));
+        let b = Some(Obj::string("b".into()));
+        assert_eq!(map.insert_key(&KeyRef::Ref(&a1)), (0, true));
+        assert_eq!(map.insert_key(&KeyRef::Ref(&b)), (1, true));
+        assert_eq!(map.insert_key(&KeyRef::Ref(&a2)), (0, false));
+        assert_eq!(map.swap_remove_key(&KeyRef::Ref(&a2)), Some(0));
+        assert_eq!(map.find(&KeyRef::Ref(&b)), Some(0));
+        assert_eq!(map.find(&KeyRef::Ref(&a1)), None);
+    }
 }

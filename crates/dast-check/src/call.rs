@@ -547,7 +547,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         let _ = callee_span;
         if out.len() != sig.params.len() {
-            return Self::err_expr(span);
+            return Self::mk(ExprKind::Error, sig.ret.clone(), span);
         }
         Self::mk(ExprKind::Call { func: f, args: out }, sig.ret.clone(), span)
     }
@@ -938,7 +938,8 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     missing.join(", ")
                 )),
             );
-            return Self::err_expr(span);
+            // The value is unusable, but its type is known: later uses are still checked.
+            return Self::mk(ExprKind::Error, result_ty, span);
         }
         let vals: Vec<Expr> = match rest {
             Some(r) => {

@@ -14,6 +14,8 @@ use crate::ty::{display_ty, AdtId, FloatTy, Infer, IntTy, Ty, VarKind};
 pub(crate) struct LoopCx {
     /// `loop` can break with a value; `while`/`for` only with `()`.
     pub break_ty: Option<Ty>,
+    /// `'outer` of `'outer: loop { }` (with its `'`).
+    pub label: Option<String>,
 }
 
 /// State while checking one body (a function, a `var` initializer or a constant).
@@ -34,6 +36,8 @@ pub(crate) struct FnCx<'e, 'a> {
     /// Locals that are `&mut` parameters: they can be passed on to `&mut` parameters by
     /// name, as a Rust `&mut T` can.
     pub ref_mut_params: Vec<LocalId>,
+    /// The label of a labeled loop being checked, until that loop takes it.
+    pub pending_label: Option<String>,
 }
 
 impl<'e, 'a> FnCx<'e, 'a> {
@@ -57,6 +61,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             int_lits: Vec::new(),
             in_fn: false,
             ref_mut_params: Vec::new(),
+            pending_label: None,
         }
     }
 
@@ -267,10 +272,16 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 stmts.push(st);
             }
         }
-        let tail = block
-            .tail
-            .as_ref()
-            .map(|t| Box::new(self.check_expr(t, expected)));
+        let tail = match &block.tail {
+            Some(t) => match self.check_dropped_tail(t, expected) {
+                Ok(stmt) => {
+                    stmts.push(stmt);
+                    None
+                }
+                Err(()) => Some(Box::new(self.check_expr(t, expected))),
+            },
+            None => None,
+        };
         self.scopes.pop();
         let ty = match &tail {
             Some(t) => t.ty.clone(),
@@ -278,6 +289,30 @@ impl<'e, 'a> FnCx<'e, 'a> {
             None => Ty::unit(),
         };
         Self::mk(ExprKind::Block(tir::Block { stmts, tail }), ty, block.span)
+    }
+
+    /// Semicolons are optional in Dast, so a block that must be `()` (a loop body, an
+    /// `if` without `else`, a unit function) may end in a call whose value is unused,
+    /// such as `m.insert(k, v)` or `v.pop()`: that call is a statement, as it would be
+    /// with `;` (Rust would demand the `;`). `Err` means "not such a tail": check it as
+    /// the block's value (`t` has not been checked then).
+    fn check_dropped_tail(
+        &mut self,
+        t: &ast::Expr,
+        expected: Option<&Ty>,
+    ) -> Result<tir::Stmt, ()> {
+        let wants_unit = expected.is_some_and(|e| self.infer.shallow(e).is_unit());
+        if !wants_unit || !matches!(t.kind, ast::ExprKind::Call { .. }) {
+            return Err(());
+        }
+        let e = self.check_expr(t, None);
+        let ty = self.infer.shallow(&e.ty);
+        if !matches!(ty, Ty::Var(_) | Ty::Never | Ty::Error) && !ty.is_unit() {
+            return Ok(tir::Stmt::Expr(e));
+        }
+        // Unit, diverging or still unknown: a statement either way (`()` is its value).
+        self.infer.unify(&Ty::unit(), &ty);
+        Ok(tir::Stmt::Expr(e))
     }
 
     fn check_stmt(&mut self, s: &ast::Stmt) -> Option<tir::Stmt> {
@@ -485,7 +520,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             ast::ExprKind::While { cond, body } => {
                 let c = self.check_expr(cond, Some(&Ty::Bool));
-                self.loops.push(LoopCx { break_ty: None });
+                self.push_loop(None);
                 let b = self.check_block(body, Some(&Ty::unit()));
                 self.loops.pop();
                 Self::mk(
@@ -502,7 +537,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             ast::ExprKind::Loop(body) => {
                 let bt = self.fresh();
-                self.loops.push(LoopCx { break_ty: Some(bt) });
+                self.push_loop(Some(bt));
                 let b = self.check_block(body, Some(&Ty::unit()));
                 let cx = self.loops.pop().unwrap();
                 let bt = cx.break_ty.unwrap();
@@ -515,15 +550,24 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 Self::mk(ExprKind::Loop { body: Box::new(b) }, ty, span)
             }
             ast::ExprKind::For { pat, iter, body } => self.check_for(pat, iter, body, span),
-            ast::ExprKind::Break(value) => self.check_break(value.as_deref(), span),
-            ast::ExprKind::Continue => {
+            ast::ExprKind::Break { label, value } => {
+                self.check_break(label.as_ref(), value.as_deref(), span)
+            }
+            ast::ExprKind::Continue(label) => {
                 if self.loops.is_empty() {
                     self.error(
                         Diagnostic::error("E0307", "`continue` outside of a loop", span)
                             .with_label("cannot `continue` here"),
                     );
                 }
-                Self::mk(ExprKind::Continue, Ty::Never, span)
+                let depth = self.loop_depth(label.as_ref()).unwrap_or(0);
+                Self::mk(ExprKind::Continue(depth), Ty::Never, span)
+            }
+            ast::ExprKind::Labeled { label, body } => {
+                self.pending_label = Some(label.name.clone());
+                let e = self.check_expr(body, expected);
+                self.pending_label = None;
+                e
             }
             ast::ExprKind::Return(value) => {
                 let ret = self.ret_ty.clone();
@@ -1292,16 +1336,62 @@ impl<'e, 'a> FnCx<'e, 'a> {
         at
     }
 
-    fn check_break(&mut self, value: Option<&ast::Expr>, span: Span) -> Expr {
-        let Some(cx) = self.loops.last() else {
+    /// Enters a loop, taking the label written before it (if any).
+    pub(crate) fn push_loop(&mut self, break_ty: Option<Ty>) {
+        let label = self.pending_label.take();
+        self.loops.push(LoopCx { break_ty, label });
+    }
+
+    /// How many loops `break 'label` / `continue 'label` leaves besides the innermost;
+    /// reports an unknown label (and returns `None`).
+    fn loop_depth(&mut self, label: Option<&ast::Ident>) -> Option<usize> {
+        let Some(label) = label else {
+            return Some(0);
+        };
+        let found = self
+            .loops
+            .iter()
+            .rev()
+            .position(|cx| cx.label.as_deref() == Some(label.name.as_str()));
+        if found.is_none() && !self.loops.is_empty() {
+            self.error(
+                Diagnostic::error(
+                    "E0321",
+                    format!("use of undeclared label `{}`", label.name),
+                    label.span,
+                )
+                .with_label("no enclosing loop has this label"),
+            );
+        }
+        found
+    }
+
+    fn check_break(
+        &mut self,
+        label: Option<&ast::Ident>,
+        value: Option<&ast::Expr>,
+        span: Span,
+    ) -> Expr {
+        let outside = Self::mk(
+            ExprKind::Break {
+                depth: 0,
+                value: None,
+            },
+            Ty::Never,
+            span,
+        );
+        if self.loops.is_empty() {
             self.error(
                 Diagnostic::error("E0307", "`break` outside of a loop", span)
                     .with_label("cannot `break` here")
                     .with_help("`break` only works inside `loop`, `while` and `for`"),
             );
-            return Self::mk(ExprKind::Break(None), Ty::Never, span);
+            return outside;
+        }
+        let Some(depth) = self.loop_depth(label) else {
+            return outside;
         };
-        let bt = cx.break_ty.clone();
+        let bt = self.loops[self.loops.len() - 1 - depth].break_ty.clone();
         let v = match (value, bt) {
             (Some(v), Some(bt)) => Some(Box::new(self.check_expr(v, Some(&bt)))),
             (Some(v), None) => {
@@ -1322,7 +1412,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             (None, None) => None,
         };
-        Self::mk(ExprKind::Break(v), Ty::Never, span)
+        Self::mk(ExprKind::Break { depth, value: v }, Ty::Never, span)
     }
 
     fn check_try(&mut self, inner: &ast::Expr, span: Span) -> Expr {
@@ -1414,7 +1504,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             self.scopes.push(HashMap::new());
             let p = self.check_pat(pat, &elem, true);
             self.check_irrefutable(&p, "`for` pattern");
-            self.loops.push(LoopCx { break_ty: None });
+            self.push_loop(None);
             let b = self.check_block(body, Some(&Ty::unit()));
             self.loops.pop();
             self.scopes.pop();
@@ -1429,6 +1519,20 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 Ty::unit(),
                 span,
             );
+        }
+        if let Some(method) = range_adapter(iter) {
+            // `(0..n).rev()` and friends: without this, the range inside is reported as
+            // "only usable in `for` loops", which is confusing right in a `for` loop.
+            self.error(
+                Diagnostic::error(
+                    "E0306",
+                    format!("iterator adapters such as `.{}()` are not supported in Dast v0", method.name),
+                    method.span,
+                )
+                .with_label("not available on ranges")
+                .with_help("iterate over the plain range (`for i in 0..n`) and compute the index, e.g. `n - 1 - i`"),
+            );
+            return Self::err_expr(span);
         }
         let it = self.check_expr(iter, None);
         let t = self.infer.shallow(&it.ty);
@@ -1449,7 +1553,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         self.scopes.push(HashMap::new());
         let p = self.check_pat(pat, &elem_ty, true);
         self.check_irrefutable(&p, "`for` pattern");
-        self.loops.push(LoopCx { break_ty: None });
+        self.push_loop(None);
         let b = self.check_block(body, Some(&Ty::unit()));
         self.loops.pop();
         self.scopes.pop();
@@ -1471,6 +1575,21 @@ impl<'e, 'a> FnCx<'e, 'a> {
 }
 
 /// `for x in v.iter()` is `for x in v`.
+/// The method of `(a..b).method(...)` (e.g. `rev`), which Dast does not have.
+fn range_adapter(e: &ast::Expr) -> Option<&ast::Ident> {
+    let ast::ExprKind::Call { callee, .. } = &e.kind else {
+        return None;
+    };
+    let ast::ExprKind::Field { base, name } = &callee.kind else {
+        return None;
+    };
+    let mut base = &**base;
+    while let ast::ExprKind::Paren(inner) = &base.kind {
+        base = inner;
+    }
+    matches!(base.kind, ast::ExprKind::Range { .. }).then_some(name)
+}
+
 /// Strips `.iter()` / `.into_iter()` and parentheses from a `for` iterable, so that
 /// `for i in (0..n)` (valid Rust) is still recognised as a counted range.
 fn strip_iter_call(e: &ast::Expr) -> &ast::Expr {

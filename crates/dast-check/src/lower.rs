@@ -970,20 +970,21 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
             } => self.for_range(var, start, end, *inclusive, body),
             ExprKind::ForVec { var, vec, body } => self.for_vec(var, vec, body),
             ExprKind::ForMap { var, map, body } => self.for_map(var, map, body),
-            ExprKind::Break(v) => {
-                let result = self.loops.last().and_then(|l| l.result);
-                if let (Some(v), Some(res)) = (v, result) {
+            ExprKind::Break { depth, value } => {
+                let target = self.loops.len().checked_sub(1 + depth);
+                let result = target.and_then(|i| self.loops[i].result);
+                if let (Some(v), Some(res)) = (value, result) {
                     self.expr_into(v, res);
                 }
                 let j = self.emit(Inst::Jmp { target: 0 });
-                if let Some(l) = self.loops.last_mut() {
-                    l.breaks.push(j);
+                if let Some(i) = target {
+                    self.loops[i].breaks.push(j);
                 }
             }
-            ExprKind::Continue => {
+            ExprKind::Continue(depth) => {
                 let j = self.emit(Inst::Jmp { target: 0 });
-                if let Some(l) = self.loops.last_mut() {
-                    l.continues.push(j);
+                if let Some(i) = self.loops.len().checked_sub(1 + depth) {
+                    self.loops[i].continues.push(j);
                 }
             }
             ExprKind::Return(v) => {

@@ -566,7 +566,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let vt = v.ty.clone();
         self.scopes.push(Default::default());
         let p = self.check_pat(pat, &vt, true);
-        self.loops.push(crate::check::LoopCx { break_ty: None });
+        self.push_loop(None);
         let b = self.check_block(body, Some(&Ty::unit()));
         self.loops.pop();
         self.scopes.pop();
@@ -575,7 +575,14 @@ impl<'e, 'a> FnCx<'e, 'a> {
             ty: vt,
             span,
         };
-        let brk = Self::mk(ExprKind::Break(None), Ty::Never, span);
+        let brk = Self::mk(
+            ExprKind::Break {
+                depth: 0,
+                value: None,
+            },
+            Ty::Never,
+            span,
+        );
         let m = Self::mk(
             ExprKind::Match {
                 scrutinee: Box::new(v),

@@ -301,8 +301,13 @@ pub enum ExprKind {
         map: Box<Expr>,
         body: Box<Expr>,
     },
-    Break(Option<Box<Expr>>),
-    Continue,
+    /// `depth` counts the enclosing loops to leave besides the innermost (0 for a plain
+    /// `break`; more for `break 'outer`).
+    Break {
+        depth: usize,
+        value: Option<Box<Expr>>,
+    },
+    Continue(usize),
     Return(Option<Box<Expr>>),
     Format {
         pieces: Vec<FmtPiece>,

@@ -101,7 +101,7 @@ fn expr(e: &mut Expr, inf: &Infer) {
             expr(it, inf);
             expr(body, inf);
         }
-        ExprKind::Break(v) | ExprKind::Return(v) => {
+        ExprKind::Break { value: v, .. } | ExprKind::Return(v) => {
             if let Some(v) = v {
                 expr(v, inf);
             }
@@ -115,7 +115,7 @@ fn expr(e: &mut Expr, inf: &Infer) {
         | ExprKind::Local(_)
         | ExprKind::Global(_)
         | ExprKind::Const(_)
-        | ExprKind::Continue
+        | ExprKind::Continue(_)
         | ExprKind::Error => {}
     }
 }

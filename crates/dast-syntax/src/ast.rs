@@ -396,8 +396,19 @@ pub enum ExprKind {
         iter: Box<Expr>,
         body: Block,
     },
-    Break(Option<Box<Expr>>),
-    Continue,
+    /// `break`, `break value`, `break 'label value`.
+    Break {
+        label: Option<Ident>,
+        value: Option<Box<Expr>>,
+    },
+    /// `continue` or `continue 'label`.
+    Continue(Option<Ident>),
+    /// `'label: loop/while/for ...`; `body` is always one of those loops. The label's
+    /// name keeps its `'`.
+    Labeled {
+        label: Ident,
+        body: Box<Expr>,
+    },
     Return(Option<Box<Expr>>),
     /// `expr?`
     Try(Box<Expr>),

@@ -592,6 +592,9 @@ impl Lexer<'_> {
     }
 
     fn lex_char(&mut self, start: usize) {
+        if self.lex_label(start) {
+            return;
+        }
         self.pos += 1;
         let line_end = self.text[self.pos..]
             .find('\n')
@@ -625,6 +628,31 @@ impl Lexer<'_> {
             self.finish_bad_char_literal(start, line_end);
         }
         self.push(TokenKind::Char, start, Some(Lit::Char(value)));
+    }
+
+    /// A loop label: `'name:` (before a loop) or `'name` right after `break` /
+    /// `continue`. Anything else starting with `'` stays a (maybe broken) char literal.
+    fn lex_label(&mut self, start: usize) -> bool {
+        let rest = &self.text[start + 1..];
+        if !rest.chars().next().is_some_and(is_ident_start) {
+            return false;
+        }
+        let len = rest
+            .char_indices()
+            .find(|(_, c)| !is_ident_continue(*c))
+            .map_or(rest.len(), |(i, _)| i);
+        let after = rest[len..].trim_start_matches([' ', '\t']);
+        let defines = after.starts_with(':') && !after.starts_with("::");
+        let jumps = matches!(
+            self.tokens.last().map(|t| t.kind),
+            Some(TokenKind::Break | TokenKind::Continue)
+        );
+        if rest[len..].starts_with('\'') || !(defines || jumps) {
+            return false;
+        }
+        self.pos = start + 1 + len;
+        self.push(TokenKind::Label, start, None);
+        true
     }
 
     /// After `'a` without a closing quote: `'ab'` has too many characters, `'a` none.
@@ -903,6 +931,24 @@ mod tests {
                 error E0003 18..22 character literal may only contain one character
                 error E0003 23..25 empty character literal
                 error E0003 26..28 unterminated character literal
+            "#]],
+        );
+    }
+
+    #[test]
+    fn loop_labels() {
+        check(
+            "'outer: loop { break 'outer } 'a'",
+            expect![[r#"
+                Label "'outer" nl
+                Colon ":"
+                Loop "loop"
+                LBrace "{"
+                Break "break"
+                Label "'outer"
+                RBrace "}"
+                Char "'a'" = Char('a')
+                Eof ""
             "#]],
         );
     }

@@ -359,13 +359,27 @@ impl Printer {
                 self.expr(iter, d);
                 self.block(body, d);
             }
-            ExprKind::Break(value) => {
-                self.line(depth, "break", e.span);
+            ExprKind::Break { label, value } => {
+                let text = match label {
+                    Some(l) => format!("break {}", l.name),
+                    None => "break".to_string(),
+                };
+                self.line(depth, &text, e.span);
                 if let Some(value) = value {
                     self.expr(value, d);
                 }
             }
-            ExprKind::Continue => self.line(depth, "continue", e.span),
+            ExprKind::Continue(label) => {
+                let text = match label {
+                    Some(l) => format!("continue {}", l.name),
+                    None => "continue".to_string(),
+                };
+                self.line(depth, &text, e.span);
+            }
+            ExprKind::Labeled { label, body } => {
+                self.line(depth, &format!("label {}", label.name), e.span);
+                self.expr(body, d);
+            }
             ExprKind::Return(value) => {
                 self.line(depth, "return", e.span);
                 if let Some(value) = value {

@@ -21,6 +21,8 @@ pub enum TokenKind {
     Str,
     /// Character literal; the value is in [`Token::lit`].
     Char,
+    /// Loop label `'outer` (the name is read back through the span, without the `'`).
+    Label,
 
     // Keywords.
     Fn,
@@ -170,7 +172,7 @@ impl TokenKind {
     pub fn fixed_text(self) -> Option<&'static str> {
         use TokenKind::*;
         let text = match self {
-            Ident | Int | Float | Str | Char | Eof => return None,
+            Ident | Int | Float | Str | Char | Label | Eof => return None,
             Fn => "fn",
             Struct => "struct",
             Enum => "enum",
@@ -259,6 +261,7 @@ impl TokenKind {
             TokenKind::Float => "float literal".to_string(),
             TokenKind::Str => "string literal".to_string(),
             TokenKind::Char => "character literal".to_string(),
+            TokenKind::Label => "loop label".to_string(),
             TokenKind::Eof => "end of file".to_string(),
             other => format!("`{}`", other.fixed_text().unwrap_or("?")),
         }

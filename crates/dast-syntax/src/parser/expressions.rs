@@ -161,6 +161,7 @@ pub(super) fn can_start_expression(kind: TokenKind) -> bool {
             | T::For
             | T::Break
             | T::Continue
+            | T::Label
             | T::Return
             | T::Unsafe
             | T::Pipe
@@ -181,6 +182,7 @@ pub(super) fn is_block_like(kind: &ExprKind) -> bool {
             | ExprKind::WhileLet { .. }
             | ExprKind::Loop(_)
             | ExprKind::For { .. }
+            | ExprKind::Labeled { .. }
     )
 }
 
@@ -459,6 +461,7 @@ impl Parser<'_> {
             TokenKind::For => |p, _| p.for_expr(),
             TokenKind::Break => Self::break_expr,
             TokenKind::Continue => |p, _| p.continue_expr(),
+            TokenKind::Label => |p, _| p.labeled_loop(),
             TokenKind::Return => Self::return_expr,
             TokenKind::Pipe | TokenKind::PipePipe => Self::skip_closure,
             _ => |p, _| p.missing_expr(),
@@ -526,14 +529,61 @@ impl Parser<'_> {
     fn break_expr(&mut self, r: Restrictions) -> Expr {
         let start = self.start();
         self.bump();
+        let label = self.jump_label();
         let value = self.jump_value(r);
         let span = self.span_from(start);
-        self.mk_expr(ExprKind::Break(value), span)
+        self.mk_expr(ExprKind::Break { label, value }, span)
     }
 
     fn continue_expr(&mut self) -> Expr {
+        let start = self.start();
+        self.bump();
+        let label = self.jump_label();
+        let span = self.span_from(start);
+        self.mk_expr(ExprKind::Continue(label), span)
+    }
+
+    /// The `'label` after `break` / `continue`, on the same line.
+    fn jump_label(&mut self) -> Option<crate::ast::Ident> {
+        let token = self.peek();
+        if token.kind != TokenKind::Label || token.newline_before {
+            return None;
+        }
         let token = self.bump();
-        self.mk_expr(ExprKind::Continue, token.span)
+        Some(self.ident_from(&token))
+    }
+
+    /// `'label: loop { }`, `'label: while ...`, `'label: for ...` (as in Rust).
+    fn labeled_loop(&mut self) -> Expr {
+        let start = self.start();
+        let token = self.bump();
+        let label = self.ident_from(&token);
+        self.expect(TokenKind::Colon);
+        let body = match self.kind() {
+            TokenKind::Loop => self.loop_expr(),
+            TokenKind::While => self.while_expr(),
+            TokenKind::For => self.for_expr(),
+            _ => {
+                let here = self.peek().span;
+                let diag = dast_base::Diagnostic::error(
+                    errors::UNSUPPORTED,
+                    "labels are only supported on `loop`, `while` and `for`",
+                    label.span,
+                )
+                .with_label("this label")
+                .with_secondary(here, "expected a loop here");
+                self.error(diag);
+                return self.expr();
+            }
+        };
+        let span = self.span_from(start);
+        self.mk_expr(
+            ExprKind::Labeled {
+                label,
+                body: Box::new(body),
+            },
+            span,
+        )
     }
 
     fn return_expr(&mut self, r: Restrictions) -> Expr {

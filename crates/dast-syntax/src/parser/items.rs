@@ -231,6 +231,7 @@ impl Parser<'_> {
     fn fn_item(&mut self, is_unsafe: bool) -> ItemKind {
         self.bump();
         let name = self.expect_ident("a function name");
+        self.skip_generic_params();
         let params = self.params();
         let ret = self.return_type();
         let body = self.fn_body();
@@ -244,6 +245,37 @@ impl Parser<'_> {
             }),
             None => ItemKind::Error,
         }
+    }
+
+    /// `fn f[T](...)` / `fn f<T>(...)`: reported once (Dast v0 has no user generics),
+    /// then skipped so that the rest of the function still parses.
+    fn skip_generic_params(&mut self) {
+        let open = self.kind();
+        if open != TokenKind::LBracket && open != TokenKind::Lt {
+            return;
+        }
+        let start = self.start();
+        if open == TokenKind::LBracket {
+            self.skip_token_tree();
+        } else {
+            self.bump();
+            while !matches!(
+                self.kind(),
+                TokenKind::Gt | TokenKind::LParen | TokenKind::Eof
+            ) {
+                self.skip_token_tree();
+            }
+            self.eat(TokenKind::Gt);
+        }
+        let span = self.span_from(start);
+        let diag = dast_base::Diagnostic::error(
+            errors::UNSUPPORTED,
+            "generic functions are not supported in Dast v0",
+            span,
+        )
+        .with_label("type parameters")
+        .with_help("write one function per concrete type (only built-in types such as `Vec[T]` are generic)");
+        self.error(diag);
     }
 
     fn params(&mut self) -> Vec<Param> {

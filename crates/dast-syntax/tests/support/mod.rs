@@ -169,8 +169,9 @@ impl Walker {
             ExprKind::Lit(_)
             | ExprKind::Name(_)
             | ExprKind::InferredVariant(_)
-            | ExprKind::Continue
+            | ExprKind::Continue(_)
             | ExprKind::Error => {}
+            ExprKind::Labeled { body, .. } => self.expr(body),
             ExprKind::Field { base, .. } | ExprKind::TupleField { base, .. } => self.expr(base),
             ExprKind::Call { callee, args } => {
                 self.expr(callee);
@@ -255,7 +256,7 @@ impl Walker {
                 self.expr(iter);
                 self.block(body);
             }
-            ExprKind::Break(v) | ExprKind::Return(v) => self.opt(v),
+            ExprKind::Break { value: v, .. } | ExprKind::Return(v) => self.opt(v),
         }
     }
 

@@ -519,17 +519,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let skip = usize::from(receiver.is_some());
         let expected_n = sig.params.len() - skip.min(sig.params.len());
         if args.len() != expected_n {
-            let d = Diagnostic::error(
-                "E0410",
-                format!(
-                    "wrong number of arguments: `{name}` takes {expected_n} argument{} but {} {} supplied",
-                    if expected_n == 1 { "" } else { "s" },
-                    args.len(),
-                    if args.len() == 1 { "was" } else { "were" }
-                ),
+            let d = arity_error(
+                &format!("`{name}` takes"),
+                "argument",
+                expected_n,
+                args.len(),
                 span,
             )
-            .with_label(format!("expected {expected_n} argument{}", if expected_n == 1 { "" } else { "s" }))
             .with_secondary(def.span, format!("`{name}` defined here"));
             self.error(d);
         }
@@ -783,19 +779,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         if args.len() != fields.len() {
             let n = fields.len();
-            self.error(
-                Diagnostic::error(
-                    "E0410",
-                    format!(
-                        "wrong number of arguments: variant `{name}` has {n} field{} but {} {} supplied",
-                        if n == 1 { "" } else { "s" },
-                        args.len(),
-                        if args.len() == 1 { "was" } else { "were" }
-                    ),
-                    span,
-                )
-                .with_label(format!("expected {n}")),
-            );
+            self.error(arity_error(
+                &format!("variant `{name}` has"),
+                "field",
+                n,
+                args.len(),
+                span,
+            ));
             for a in args {
                 self.check_expr(a, None);
             }
@@ -1165,19 +1155,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
     ) -> Expr {
         if args.len() != m.params.len() {
             let n = m.params.len();
-            self.error(
-                Diagnostic::error(
-                    "E0410",
-                    format!(
-                        "wrong number of arguments: this method takes {n} argument{} but {} {} supplied",
-                        if n == 1 { "" } else { "s" },
-                        args.len(),
-                        if args.len() == 1 { "was" } else { "were" }
-                    ),
-                    span,
-                )
-                .with_label(format!("expected {n}")),
-            );
+            self.error(arity_error(
+                &format!("this method takes"),
+                "argument",
+                n,
+                args.len(),
+                span,
+            ));
             for a in args {
                 self.check_expr(a, None);
             }
@@ -1361,14 +1345,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let t = self.infer.shallow(t);
         let no_args = |cx: &mut Self| -> bool {
             if !args.is_empty() {
-                cx.error(
-                    Diagnostic::error(
-                        "E0410",
-                        format!("wrong number of arguments: `{name}` takes no arguments"),
-                        span,
-                    )
-                    .with_label("expected 0 arguments"),
-                );
+                cx.error(arity_error(
+                    &format!("`{name}` takes"),
+                    "argument",
+                    0,
+                    args.len(),
+                    span,
+                ));
                 for a in args {
                     cx.check_expr(a, None);
                 }
@@ -1485,19 +1468,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
     ) -> Expr {
         let arity = |cx: &mut Self, n: usize| -> bool {
             if args.len() != n {
-                cx.error(
-                    Diagnostic::error(
-                        "E0410",
-                        format!(
-                            "wrong number of arguments: `{name}` takes {n} argument{} but {} {} supplied",
-                            if n == 1 { "" } else { "s" },
-                            args.len(),
-                            if args.len() == 1 { "was" } else { "were" }
-                        ),
-                        span,
-                    )
-                    .with_label(format!("expected {n}")),
-                );
+                cx.error(arity_error(
+                    &format!("`{name}` takes"),
+                    "argument",
+                    n,
+                    args.len(),
+                    span,
+                ));
                 for a in args {
                     cx.check_expr(a, None);
                 }
@@ -1890,6 +1867,21 @@ impl<'e, 'a> FnCx<'e, 'a> {
             );
         }
     }
+}
+
+/// "wrong number of arguments: `f` takes 2 arguments but 3 were supplied".
+fn arity_error(subject: &str, unit: &str, expected: usize, found: usize, span: Span) -> Diagnostic {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    Diagnostic::error(
+        "E0410",
+        format!(
+            "wrong number of arguments: {subject} {expected} {unit}{} but {found} {} supplied",
+            plural(expected),
+            if found == 1 { "was" } else { "were" }
+        ),
+        span,
+    )
+    .with_label(format!("expected {expected} {unit}{}", plural(expected)))
 }
 
 fn is_place_like(e: &ast::Expr) -> bool {

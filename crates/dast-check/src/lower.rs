@@ -2194,6 +2194,25 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         self.release(m);
     }
 
+    /// Lowers a loop's body, then its back edge (where `continue` lands), and patches
+    /// the loop's exits and `break`s to the instruction after it.
+    fn loop_body_and_back_edge(&mut self, body: &Expr, back_edge: Inst, exits: Vec<usize>) {
+        self.loops.push(LoopLabel {
+            breaks: vec![],
+            continues: vec![],
+            result: None,
+        });
+        self.unit_expr(body);
+        let lab = self.loops.pop().unwrap();
+        let cont = self.here();
+        for c in lab.continues {
+            self.patch(c, cont);
+        }
+        self.emit(back_edge);
+        self.patch_here(exits);
+        self.patch_here(lab.breaks);
+    }
+
     fn for_range(&mut self, var: &Pat, start: &Expr, end: &Expr, inclusive: bool, body: &Expr) {
         let m = self.mark();
         let ctr = self.alloc_s();
@@ -2230,18 +2249,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
             self.match_pat(var, Loc { s: ctr.0, r: 0 }, &mut fails);
             self.patch_here(fails);
         }
-        self.loops.push(LoopLabel {
-            breaks: vec![],
-            continues: vec![],
-            result: None,
-        });
-        self.unit_expr(body);
-        let lab = self.loops.pop().unwrap();
-        let cont = self.here();
-        for c in lab.continues {
-            self.patch(c, cont);
-        }
-        self.emit(if inclusive {
+        let back_edge = if inclusive {
             Inst::LoopLe {
                 ctr,
                 end: end_r,
@@ -2253,9 +2261,8 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 end: end_r,
                 target: top,
             }
-        });
-        self.patch_here(exit);
-        self.patch_here(lab.breaks);
+        };
+        self.loop_body_and_back_edge(body, back_edge, exit);
         self.release(m);
     }
 
@@ -2290,24 +2297,15 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
             self.match_pat(var, item, &mut fails);
             self.patch_here(fails);
         }
-        self.loops.push(LoopLabel {
-            breaks: vec![],
-            continues: vec![],
-            result: None,
-        });
-        self.unit_expr(body);
-        let lab = self.loops.pop().unwrap();
-        let cont = self.here();
-        for c in lab.continues {
-            self.patch(c, cont);
-        }
-        self.emit(Inst::LoopLt {
-            ctr: idx,
-            end: len,
-            target: top,
-        });
-        self.patch_here(vec![exit]);
-        self.patch_here(lab.breaks);
+        self.loop_body_and_back_edge(
+            body,
+            Inst::LoopLt {
+                ctr: idx,
+                end: len,
+                target: top,
+            },
+            vec![exit],
+        );
         self.release(m);
     }
 
@@ -2364,24 +2362,15 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         let mut fails = Vec::new();
         self.match_pat(var, item, &mut fails);
         self.patch_here(fails);
-        self.loops.push(LoopLabel {
-            breaks: vec![],
-            continues: vec![],
-            result: None,
-        });
-        self.unit_expr(body);
-        let lab = self.loops.pop().unwrap();
-        let cont = self.here();
-        for c in lab.continues {
-            self.patch(c, cont);
-        }
-        self.emit(Inst::LoopLt {
-            ctr: idx,
-            end: len,
-            target: top,
-        });
-        self.patch_here(vec![exit]);
-        self.patch_here(lab.breaks);
+        self.loop_body_and_back_edge(
+            body,
+            Inst::LoopLt {
+                ctr: idx,
+                end: len,
+                target: top,
+            },
+            vec![exit],
+        );
         self.release(m);
     }
 

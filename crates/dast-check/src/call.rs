@@ -1156,7 +1156,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if args.len() != m.params.len() {
             let n = m.params.len();
             self.error(arity_error(
-                &format!("this method takes"),
+                "this method takes",
                 "argument",
                 n,
                 args.len(),

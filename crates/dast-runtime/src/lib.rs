@@ -1,6 +1,69 @@
-//! The hot-reload runtime. This first piece is the state-migration planner: a pure
-//! function from the old and new versions of a module to the actions that carry its
-//! `var` state over (or the reasons the reload must be refused). It is tested without
-//! any VM; applying a plan only copies slots.
+//! The hot-reload runtime: a [`Registry`] of loaded modules, each with its versions,
+//! and the reload transaction of `shared/design/hot-reload.md`.
+//!
+//! # Model
+//! A module is loaded as one *version* at a time; a version is a VM instance
+//! ([`dast_vm::InstanceId`]): its code, its import table and its `var` state. Versions
+//! are numbered 1, 2, 3... and labelled `v1.0`, `v1.1`... (the host may choose labels:
+//! [`Registry::with_labels`], [`Registry::set_next_label`]). A version is `Active`,
+//! `Draining` or `Unloaded` ([`VersionState`]). Calls entering a module from outside
+//! (the host, or another module's imports) run its active version; calls inside a module
+//! stay in the version they entered, because each VM frame records its instance. A host
+//! can also call a chosen version ([`Registry::call_version`]) and keep it alive with
+//! [`Registry::pin`].
+//!
+//! # The reload transaction ([`Registry::reload`])
+//! 1. verify and link the new module as a new, inactive instance whose imports point
+//!    at the active versions of the other modules;
+//! 2. check that every loaded module importing from it still finds each function with
+//!    the same signature, and that state can migrate: with an `__on_load__` hook the
+//!    hooks take over, otherwise [`migrate::plan`] must succeed (its refusal names the
+//!    `var` or field, both types and the hooks to write);
+//! 3. run the new version's initializers, then migrate: hooks
+//!    (`__on_unload__() -> Vec[u8]` of the old version, its bytes handed to the new
+//!    `__on_load__(data: Option[Vec[u8]])`, `None` if the old version has no
+//!    `__on_unload__`, in which case the `var`s that migrate automatically are carried
+//!    first), or automatically (each `var` copied or widened by name over the new
+//!    initial value; new ones keep their initializer; removed ones are reported);
+//! 4. publish: the VM re-points every importer at the new instance in one step; the old
+//!    version is unloaded at once if no call runs in it and it is not pinned, else it is
+//!    `Draining`;
+//! 5. [`Registry::collect`] unloads draining versions once their last call returned and
+//!    their pins are released, reporting [`Event::Unloaded`].
+//!
+//! A failure in steps 1-3 (verification, a broken importer, a state change that does
+//! not migrate, a panic in an initializer or a hook, calls in flight in a stateful old
+//! version) discards the new instance and returns a [`ReloadError`]: the old version is
+//! still active and its state untouched. (A hook that mutates state inside
+//! `__on_unload__` is the one exception: hooks should only read.)
+//!
+//! "No lost updates" is enforced by refusing: the registry is single-threaded, so a
+//! call running in the old version (a reload requested from inside a call, e.g. a host
+//! callback) cannot finish while the reload waits. A stateless module never waits: it
+//! switches and its old version drains.
+//!
+//! # Becoming multi-threaded
+//! Today one [`dast_vm::Program`] holds the instances and the one machine (stacks and
+//! frames). The design keeps the pieces apart so that threads can be added without
+//! changing the transaction:
+//! - per-thread machines: each thread gets its own stacks and frames; instances (code,
+//!   function tables, import tables) are shared and immutable once published, except
+//!   the import table entries, which become atomic words swapped by `activate` (one
+//!   atomic switch per importer entry, published with release ordering, or one pointer
+//!   to a whole new table);
+//! - in-flight counts are already per-instance atomics (`Relaxed` increments on
+//!   entering an instance, a release decrement on leaving); draining waits for zero;
+//! - per-version state locks: each version's `var` state sits behind a lock that
+//!   calls entering the version take shared and the migration takes exclusively, so
+//!   "no lost updates" becomes "stop admitting new calls to the old version, wait
+//!   (bounded, default 1 s) for its count to reach zero, migrate, switch", and the
+//!   refusal after the timeout replaces today's immediate refusal.
 
 pub mod migrate;
+mod registry;
+mod reload;
+mod report;
+
+pub use registry::{next_label, Registry, FIRST_LABEL};
+pub use reload::{LOAD_HOOK, UNLOAD_HOOK};
+pub use report::*;

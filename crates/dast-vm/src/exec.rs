@@ -19,6 +19,7 @@
 
 use std::io::Write;
 use std::ptr;
+use std::sync::atomic::Ordering;
 
 use dast_bytecode::{
     intrinsic_window_with, Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, Layout, TypeDesc,
@@ -66,6 +67,9 @@ pub(crate) struct Machine {
     pub sstack: Vec<u64>,
     pub rstack: Vec<Option<Obj>>,
     pub frames: Vec<Frame>,
+    /// Count calls in flight per instance (`Linked::in_flight`) on cross-instance calls
+    /// and returns. Off by default: then nothing is counted.
+    pub hot_reload: bool,
     /// Jumps and calls left before "out of fuel" (feature `fuzzing` only).
     #[cfg(feature = "fuzzing")]
     pub fuel: u64,
@@ -77,6 +81,7 @@ impl Machine {
             sstack: vec![0; INITIAL_STACK],
             rstack: vec![None; INITIAL_STACK],
             frames: Vec::with_capacity(256),
+            hot_reload: false,
             #[cfg(feature = "fuzzing")]
             fuel: u64::MAX,
         }
@@ -394,6 +399,9 @@ unsafe fn run_loop(
                 rbase: rbase as u32,
             });
             if tm != mi {
+                if m.hot_reload {
+                    target.in_flight.fetch_add(1, Ordering::Relaxed);
+                }
                 mi = tm;
                 lm = target;
                 gw = globals.get_unchecked_mut(mi).words.as_mut_ptr();
@@ -602,6 +610,9 @@ unsafe fn run_loop(
                     return Ok(());
                 };
                 if fr.module as usize != mi {
+                    if m.hot_reload {
+                        lm.in_flight.fetch_sub(1, Ordering::Relaxed);
+                    }
                     mi = fr.module as usize;
                     lm = modules.get_unchecked(mi);
                     gw = globals.get_unchecked_mut(mi).words.as_mut_ptr();

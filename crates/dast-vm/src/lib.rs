@@ -4,7 +4,12 @@
 //! - [`link`]: verify a set of modules and resolve their imports into a [`Program`];
 //! - [`Program::init`]: run every module's `var` initializers;
 //! - [`Program::call`]: call an exported function by module and name with host
-//!   [`Value`]s, getting a `Value` or a [`Panic`] (message + Dast stack trace).
+//!   [`Value`]s, getting a `Value` or a [`Panic`] (message + Dast stack trace);
+//! - instances, the primitives of hot reload (see `instances.rs`): several loaded
+//!   versions of a module side by side ([`Program::load_instance`],
+//!   [`Program::check_importers`], [`Program::activate`], [`Program::unload`],
+//!   [`Program::copy_global`]) and in-flight counts ([`Program::in_flight`], only kept
+//!   after [`Program::set_hot_reload`]). `link`/`init`/`call` act on active instances.
 //!
 //! Values use the layout documented in `dast-bytecode/FORMAT.md` (scalar words,
 //! reference registers, composites flattened, heap objects counted and copy-on-write).
@@ -19,6 +24,7 @@
 mod exec;
 mod format;
 mod heap;
+mod instances;
 mod intrinsics;
 mod link;
 mod serialize;
@@ -30,12 +36,14 @@ use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use dast_bytecode::{type_name, Module};
+use rustc_hash::FxHashMap;
 
 use exec::{Fault, Globals, Machine};
 use link::Linked;
 use typed::{from_value, to_value};
 
 pub use exec::{MAX_FRAMES, MAX_STACK};
+pub use instances::{InstanceId, RefSlot, UnloadError};
 
 /// Most frames a panic's trace lists (see [`Panic`]).
 pub const MAX_TRACE: usize = 128;
@@ -97,9 +105,18 @@ pub struct FunctionSignature {
 }
 
 /// Linked, verified modules with their state, ready to run.
+///
+/// Each entry of `modules`/`globals` is an *instance* (one loaded version of a module,
+/// see [`InstanceId`]); a module name has at most one *active* instance, the one calls
+/// from the host and imports of other instances reach. [`link`] makes one active
+/// instance per module; `load_instance`/`activate`/`unload` add and retire versions.
 pub struct Program {
     modules: Vec<Linked>,
     globals: Vec<Globals>,
+    /// Per instance, beside `modules`.
+    states: Vec<instances::InstanceState>,
+    /// Module name -> its active instance.
+    active: FxHashMap<String, usize>,
     machine: Machine,
     out: Box<dyn Write + Send>,
 }
@@ -123,19 +140,29 @@ pub fn link(modules: Vec<Module>) -> Result<Program, LinkError> {
             refs: vec![None; l.m.global_refs as usize],
         })
         .collect();
+    let active = modules
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.m.name.clone(), i))
+        .collect();
     Ok(Program {
+        states: vec![instances::InstanceState::default(); modules.len()],
         modules,
         globals,
+        active,
         machine: Machine::new(),
         out: Box::new(std::io::BufWriter::new(std::io::stdout())),
     })
 }
 
 impl Program {
-    /// Runs each module's `init` (its `var`/`static` initializers), imported modules
-    /// before the modules importing them, otherwise in the order given to [`link`].
+    /// Runs each active module's `init` (its `var`/`static` initializers), imported
+    /// modules before the modules importing them, otherwise in the order given to [`link`].
     pub fn init(&mut self) -> Result<(), Panic> {
         for mi in self.init_order() {
+            if !self.is_active(mi) {
+                continue;
+            }
             if let Some(f) = self.modules[mi].m.init {
                 self.run_function(mi, f.0 as usize)?;
                 self.clear_results(mi, f.0 as usize);
@@ -167,8 +194,16 @@ impl Program {
         self.machine.fuel = fuel;
     }
 
+    /// The names of the modules with an active instance, in the order they were first
+    /// loaded (reloads do not move them).
     pub fn module_names(&self) -> Vec<String> {
-        self.modules.iter().map(|l| l.m.name.clone()).collect()
+        let mut names: Vec<String> = Vec::new();
+        for l in &self.modules {
+            if self.active.contains_key(&l.m.name) && !names.contains(&l.m.name) {
+                names.push(l.m.name.clone());
+            }
+        }
+        names
     }
 
     /// The signature of an exported function.
@@ -183,16 +218,17 @@ impl Program {
         })
     }
 
+    /// The active instance of `module` and its exported function `func`.
     fn find_export(&self, module: &str, func: &str) -> Result<(usize, usize), Panic> {
-        let Some(mi) = self.modules.iter().position(|l| l.m.name == module) else {
+        let Some(&mi) = self.active.get(module) else {
             return Err(Panic::host(format!("no module `{module}`")));
         };
-        let found = self.modules[mi]
-            .m
-            .functions
-            .iter()
-            .position(|f| f.exported && f.name == func);
-        match found {
+        self.find_export_in(mi, func)
+    }
+
+    fn find_export_in(&self, mi: usize, func: &str) -> Result<(usize, usize), Panic> {
+        let module = &self.modules[mi].m.name;
+        match self.modules[mi].export(func) {
             Some(fi) => Ok((mi, fi)),
             None => Err(Panic::host(format!(
                 "module `{module}` exports no function `{func}`"
@@ -202,6 +238,11 @@ impl Program {
 
     fn call_inner(&mut self, module: &str, func: &str, args: &[Value]) -> Result<Value, Panic> {
         let (mi, fi) = self.find_export(module, func)?;
+        self.call_at(mi, fi, args)
+    }
+
+    /// Calls function `fi` of instance `mi` with host values.
+    fn call_at(&mut self, mi: usize, fi: usize, args: &[Value]) -> Result<Value, Panic> {
         self.write_args(mi, fi, args)?;
         self.run_function(mi, fi)?;
         let lm = &self.modules[mi];
@@ -267,11 +308,19 @@ impl Program {
     /// Runs a function whose arguments are in place. A Dast panic (or, should the VM
     /// have a bug, a Rust panic) comes back as `Err` with the stacks reset.
     fn run_function(&mut self, mi: usize, fi: usize) -> Result<(), Panic> {
+        self.enter_from_host(mi);
+        let result = self.run_entered(mi, fi);
+        self.leave_to_host(mi, result.is_ok());
+        result
+    }
+
+    fn run_entered(&mut self, mi: usize, fi: usize) -> Result<(), Panic> {
         let Program {
             modules,
             globals,
             machine,
             out,
+            ..
         } = self;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             exec::run(modules, globals, machine, &mut **out, mi, fi)

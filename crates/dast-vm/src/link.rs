@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::atomic::AtomicU32;
 
 use dast_bytecode::{
     signature_layouts, signature_text, type_layouts, verify, Inst, Layout, Module, Signature,
@@ -39,6 +40,16 @@ pub enum LinkError {
         function: String,
         expected: String,
         found: String,
+    },
+    /// A new version of `module` would break `importer`, which is loaded and calls
+    /// `function` with the signature `expected`: the new version defines it as `found`,
+    /// or (`None`) no longer exports it.
+    BreaksImporter {
+        importer: String,
+        module: String,
+        function: String,
+        expected: String,
+        found: Option<String>,
     },
 }
 
@@ -77,6 +88,28 @@ impl fmt::Display for LinkError {
                 "module `{importer}` imports `{module}.{function}` as `fn{expected}`, but \
                  `{module}` defines it as `fn{found}`"
             ),
+            LinkError::BreaksImporter {
+                importer,
+                module,
+                function,
+                expected,
+                found: Some(found),
+            } => write!(
+                f,
+                "module `{importer}` calls `{module}.{function}{expected}`, but the new version \
+                 of `{module}` defines `{function}{found}`"
+            ),
+            LinkError::BreaksImporter {
+                importer,
+                module,
+                function,
+                expected,
+                found: None,
+            } => write!(
+                f,
+                "module `{importer}` calls `{module}.{function}{expected}`, but the new version \
+                 of `{module}` no longer defines `{function}`"
+            ),
         }
     }
 }
@@ -109,6 +142,10 @@ pub(crate) struct Linked {
     pub imports: Vec<(u32, u32)>,
     /// The string constants as heap objects, so `LoadStr` only counts a reference.
     pub strings: Vec<Option<Obj>>,
+    /// How many times this instance was entered (from the host or another instance) by
+    /// calls still running: only counted with hot reload on, on cross-instance calls.
+    /// Atomic because instances will be shared by the machines of several threads.
+    pub in_flight: AtomicU32,
 }
 
 impl Linked {
@@ -154,7 +191,35 @@ impl Linked {
             funcs,
             imports: Vec::new(),
             strings,
+            in_flight: AtomicU32::new(0),
         })
+    }
+
+    /// What an unloaded instance leaves behind: its name and source (for messages),
+    /// no code, no tables, so instance indices stay valid.
+    pub fn tombstone(&self) -> Linked {
+        Linked {
+            m: Module {
+                name: self.m.name.clone(),
+                source: self.m.source.clone(),
+                hot_reload: self.m.hot_reload,
+                ..Module::default()
+            },
+            layouts: Vec::new(),
+            shapes: Vec::new(),
+            funcs: Vec::new(),
+            imports: Vec::new(),
+            strings: Vec::new(),
+            in_flight: AtomicU32::new(0),
+        }
+    }
+
+    /// The index of the exported function `name`.
+    pub fn export(&self, name: &str) -> Option<usize> {
+        self.m
+            .functions
+            .iter()
+            .position(|f| f.exported && f.name == name)
     }
 }
 
@@ -168,17 +233,72 @@ pub(crate) fn link_modules(modules: Vec<Module>) -> Result<Vec<Linked>, LinkErro
         linked.push(Linked::new(m)?);
     }
     for i in 0..linked.len() {
-        let mut resolved = Vec::with_capacity(linked[i].m.imports.len());
-        for imp in &linked[i].m.imports {
-            resolved.push(resolve(&linked, &linked[i], imp)?);
-        }
+        let by_name = |name: &str| linked.iter().position(|l| l.m.name == name);
+        let resolved = resolve_all(&linked, &by_name, &linked[i])?;
         linked[i].imports = resolved;
     }
     Ok(linked)
 }
 
+/// Verifies and links one more instance of a module next to `all`: each import resolves
+/// to the instance `active` names for the imported module.
+pub(crate) fn link_instance(
+    all: &[Linked],
+    active: &dyn Fn(&str) -> Option<usize>,
+    m: Module,
+) -> Result<Linked, LinkError> {
+    let mut linked = Linked::new(m)?;
+    linked.imports = resolve_all(all, active, &linked)?;
+    Ok(linked)
+}
+
+fn resolve_all(
+    all: &[Linked],
+    find: &dyn Fn(&str) -> Option<usize>,
+    importer: &Linked,
+) -> Result<Vec<(u32, u32)>, LinkError> {
+    importer
+        .m
+        .imports
+        .iter()
+        .map(|imp| resolve(all, find, importer, imp))
+        .collect()
+}
+
+/// Whether `importer` (a loaded instance) can call `new` (a new version of a module it
+/// imports from): every function it imports from that module must be exported by `new`
+/// with an identical signature.
+pub(crate) fn check_importer(importer: &Linked, new: &Linked) -> Result<(), LinkError> {
+    for imp in importer.m.imports.iter().filter(|i| i.module == new.m.name) {
+        let found = new.export(&imp.name).map(|fi| &new.m.functions[fi].sig);
+        if let Some(sig) = found {
+            if same_signature((&importer.m.types, &imp.sig), (&new.m.types, sig)) {
+                continue;
+            }
+        }
+        return Err(LinkError::BreaksImporter {
+            importer: importer.m.name.clone(),
+            module: new.m.name.clone(),
+            function: imp.name.clone(),
+            expected: call_signature_text(&importer.m.types, &imp.sig),
+            found: found.map(|sig| call_signature_text(&new.m.types, sig)),
+        });
+    }
+    Ok(())
+}
+
+/// `(f32)` or `(i32) -> bool`: a signature as a call site shows it.
+fn call_signature_text(types: &[TypeDesc], sig: &Signature) -> String {
+    let text = signature_text(types, sig);
+    match text.strip_suffix(" -> ()") {
+        Some(params) => params.to_string(),
+        None => text,
+    }
+}
+
 fn resolve(
     all: &[Linked],
+    find: &dyn Fn(&str) -> Option<usize>,
     importer: &Linked,
     imp: &dast_bytecode::Import,
 ) -> Result<(u32, u32), LinkError> {
@@ -189,7 +309,7 @@ fn resolve(
             imp.name.clone(),
         )
     };
-    let Some(mi) = all.iter().position(|l| l.m.name == imp.module) else {
+    let Some(mi) = find(&imp.module) else {
         let (importer, module, function) = names();
         return Err(LinkError::MissingModule {
             importer,

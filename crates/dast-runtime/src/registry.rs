@@ -1,0 +1,271 @@
+//! The registry: every loaded module with its versions, calls into them, pins and the
+//! collection of drained versions. The reload transaction is in `reload.rs`.
+
+use std::io::Write;
+
+use dast_bytecode::Module;
+use dast_vm::{InstanceId, Panic, Program, Value};
+
+use crate::report::*;
+
+/// The label of a module's first version unless the host gives one.
+pub const FIRST_LABEL: &str = "v1.0";
+
+/// Loaded modules and their versions over one VM [`Program`] (see the crate docs).
+pub struct Registry {
+    pub(crate) program: Program,
+    /// In load order.
+    pub(crate) modules: Vec<ModuleEntry>,
+}
+
+pub(crate) struct ModuleEntry {
+    pub name: String,
+    /// Oldest first; exactly one is `Active`.
+    pub versions: Vec<Version>,
+    /// The label the next version gets, when the host chose it.
+    pub next_label: Option<String>,
+}
+
+pub(crate) struct Version {
+    pub number: u32,
+    pub label: String,
+    pub instance: InstanceId,
+    pub state: VersionState,
+    /// Holds from [`Registry::pin`]: a pinned version is not freed.
+    pub pins: u32,
+}
+
+impl ModuleEntry {
+    pub fn active(&self) -> &Version {
+        self.versions
+            .iter()
+            .find(|v| v.state == VersionState::Active)
+            .expect("a loaded module has an active version")
+    }
+
+    /// Number and label of the version a reload would create.
+    pub fn next_version(&self) -> (u32, String) {
+        let last = self.versions.last().expect("a module has a version");
+        let label = match &self.next_label {
+            Some(l) => l.clone(),
+            None => next_label(&last.label),
+        };
+        (last.number + 1, label)
+    }
+}
+
+impl Registry {
+    /// Links and initializes `modules`, each as version 1 labelled [`FIRST_LABEL`],
+    /// with hot reload (in-flight counting) on.
+    pub fn new(modules: Vec<Module>) -> Result<Registry, StartError> {
+        let labelled = modules
+            .into_iter()
+            .map(|m| (m, FIRST_LABEL.to_string()))
+            .collect();
+        Registry::with_labels(labelled)
+    }
+
+    /// As [`Registry::new`], with each module's first label given.
+    pub fn with_labels(modules: Vec<(Module, String)>) -> Result<Registry, StartError> {
+        let (modules, labels): (Vec<Module>, Vec<String>) = modules.into_iter().unzip();
+        let names: Vec<String> = modules.iter().map(|m| m.name.clone()).collect();
+        let mut program = dast_vm::link(modules).map_err(|e| StartError::Link(Box::new(e)))?;
+        program.set_hot_reload(true);
+        program.init().map_err(StartError::Init)?;
+        let modules = names
+            .into_iter()
+            .zip(labels)
+            .map(|(name, label)| ModuleEntry {
+                versions: vec![Version {
+                    number: 1,
+                    label,
+                    instance: program.instance_of(&name).expect("linked"),
+                    state: VersionState::Active,
+                    pins: 0,
+                }],
+                name,
+                next_label: None,
+            })
+            .collect();
+        Ok(Registry { program, modules })
+    }
+
+    /// Calls `func` of the active version of `module`.
+    pub fn call(&mut self, module: &str, func: &str, args: &[Value]) -> Result<Value, Panic> {
+        self.program.call(module, func, args)
+    }
+
+    /// Calls `func` of version `number` of `module` (active or draining): how two
+    /// versions serve side by side. Refused for an unloaded version.
+    pub fn call_version(
+        &mut self,
+        module: &str,
+        number: u32,
+        func: &str,
+        args: &[Value],
+    ) -> Result<Value, Panic> {
+        let instance = self.live_version(module, number).map_err(|e| Panic {
+            message: e.to_string(),
+            trace: Vec::new(),
+        })?;
+        self.program.call_instance(instance, func, args)
+    }
+
+    /// Keeps version `number` of `module` alive (callable with
+    /// [`Registry::call_version`]) after it is replaced, until [`Registry::unpin`].
+    pub fn pin(&mut self, module: &str, number: u32) -> Result<(), VersionError> {
+        self.live_version(module, number)?;
+        self.version_mut(module, number)?.pins += 1;
+        Ok(())
+    }
+
+    /// Releases one [`Registry::pin`]; a draining version is freed by the next
+    /// [`Registry::collect`] once nothing else holds it.
+    pub fn unpin(&mut self, module: &str, number: u32) -> Result<(), VersionError> {
+        let v = self.version_mut(module, number)?;
+        v.pins = v.pins.saturating_sub(1);
+        Ok(())
+    }
+
+    /// Frees every draining version with no call in flight and no pin.
+    pub fn collect(&mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        for entry in &mut self.modules {
+            for v in &mut entry.versions {
+                if v.state == VersionState::Draining
+                    && try_free(&mut self.program, v.instance, v.pins)
+                {
+                    v.state = VersionState::Unloaded;
+                    events.push(Event::Unloaded {
+                        module: entry.name.clone(),
+                        number: v.number,
+                        label: v.label.clone(),
+                    });
+                }
+            }
+        }
+        events
+    }
+
+    /// The number of the active version of `module`.
+    pub fn get_version(&self, module: &str) -> Option<u32> {
+        Some(self.entry(module)?.active().number)
+    }
+
+    /// Every module with every version it had, oldest first.
+    pub fn modules(&self) -> Vec<ModuleInfo> {
+        self.modules
+            .iter()
+            .map(|e| ModuleInfo {
+                name: e.name.clone(),
+                versions: e.versions.iter().map(|v| self.version_info(v)).collect(),
+            })
+            .collect()
+    }
+
+    /// The label the next reload of `module` gets (instead of incrementing the last
+    /// number of the current one).
+    pub fn set_next_label(&mut self, module: &str, label: &str) -> Result<(), VersionError> {
+        let entry = self
+            .modules
+            .iter_mut()
+            .find(|e| e.name == module)
+            .ok_or_else(|| VersionError::UnknownModule(module.to_string()))?;
+        entry.next_label = Some(label.to_string());
+        Ok(())
+    }
+
+    /// Where `print`/`println` write.
+    pub fn set_output(&mut self, out: Box<dyn Write + Send>) {
+        self.program.set_output(out);
+    }
+
+    /// The VM program, for what the registry does not wrap (signatures, test hooks).
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// The VM program, mutably. Loading, activating or unloading instances through it
+    /// bypasses the registry's book-keeping: use it for output, in-flight test hooks
+    /// ([`Program::begin_host_call`]) and the like.
+    pub fn program_mut(&mut self) -> &mut Program {
+        &mut self.program
+    }
+
+    /// The instance of version `number` of `module` (for [`Program`]-level hooks).
+    pub fn instance(&self, module: &str, number: u32) -> Option<InstanceId> {
+        let entry = self.entry(module)?;
+        let v = entry.versions.iter().find(|v| v.number == number)?;
+        Some(v.instance)
+    }
+
+    pub(crate) fn entry(&self, module: &str) -> Option<&ModuleEntry> {
+        self.modules.iter().find(|e| e.name == module)
+    }
+
+    fn version_info(&self, v: &Version) -> VersionInfo {
+        let in_flight = match v.state {
+            VersionState::Unloaded => 0,
+            _ => self.program.in_flight(v.instance),
+        };
+        VersionInfo {
+            number: v.number,
+            label: v.label.clone(),
+            state: v.state,
+            in_flight,
+        }
+    }
+
+    fn live_version(&self, module: &str, number: u32) -> Result<InstanceId, VersionError> {
+        let entry = self
+            .entry(module)
+            .ok_or_else(|| VersionError::UnknownModule(module.to_string()))?;
+        let v = entry
+            .versions
+            .iter()
+            .find(|v| v.number == number)
+            .ok_or_else(|| VersionError::UnknownVersion {
+                module: module.to_string(),
+                number,
+            })?;
+        if v.state == VersionState::Unloaded {
+            return Err(VersionError::Unloaded {
+                module: module.to_string(),
+                number,
+            });
+        }
+        Ok(v.instance)
+    }
+
+    fn version_mut(&mut self, module: &str, number: u32) -> Result<&mut Version, VersionError> {
+        let entry = self
+            .modules
+            .iter_mut()
+            .find(|e| e.name == module)
+            .ok_or_else(|| VersionError::UnknownModule(module.to_string()))?;
+        entry
+            .versions
+            .iter_mut()
+            .find(|v| v.number == number)
+            .ok_or_else(|| VersionError::UnknownVersion {
+                module: module.to_string(),
+                number,
+            })
+    }
+}
+
+/// Unloads a replaced instance if nothing holds it: no call in flight, no pin.
+pub(crate) fn try_free(program: &mut Program, instance: InstanceId, pins: u32) -> bool {
+    pins == 0 && program.in_flight(instance) == 0 && program.unload(instance).is_ok()
+}
+
+/// `v1.0` -> `v1.1`, `v1.9` -> `v1.10`, `build-7` -> `build-8`; a label without a
+/// trailing number gets `.1` appended.
+pub fn next_label(label: &str) -> String {
+    let digits = label.len() - label.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (head, tail) = label.split_at(label.len() - digits);
+    match tail.parse::<u64>() {
+        Ok(n) => format!("{head}{}", n + 1),
+        Err(_) => format!("{label}.1"),
+    }
+}

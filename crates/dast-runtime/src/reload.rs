@@ -1,0 +1,242 @@
+//! The reload transaction (hot-reload.md, "The reload transaction"): load and verify,
+//! check compatibility, instantiate and migrate state, publish, and later drain. Steps
+//! 1-3 touch only the new instance (and, for hooks, call `__on_unload__` on the old
+//! one), so a failure among them discards the new instance and changes nothing else.
+
+use dast_bytecode::Module;
+use dast_vm::{InstanceId, Value};
+
+use crate::migrate::{self, Action};
+use crate::registry::{try_free, Registry, Version};
+use crate::report::*;
+
+/// `__on_unload__() -> Vec[u8]`: the old version's state, serialized.
+pub const UNLOAD_HOOK: &str = "__on_unload__";
+/// `__on_load__(data: Option[Vec[u8]])`: the new version takes the old one's bytes.
+pub const LOAD_HOOK: &str = "__on_load__";
+
+/// How state goes from the old version to the new one.
+enum Strategy {
+    /// Carry `var`s by name, following the migration plan.
+    Auto(Vec<Action>),
+    /// The new version's `__on_load__` (function `load`) takes over. `unload`: the old
+    /// version's `__on_unload__`, whose bytes it gets (else `None`, after carrying what
+    /// `auto` can carry automatically).
+    Hooks {
+        load: String,
+        unload: Option<String>,
+        auto: Option<Vec<Action>>,
+    },
+}
+
+/// What migration did, for the report.
+#[derive(Default)]
+struct Migrated {
+    migrated: Vec<String>,
+    dropped: Vec<String>,
+    initialized: Vec<String>,
+    used_hooks: bool,
+}
+
+impl Registry {
+    /// Replaces the active version of module `new.name` with `new`, all or nothing.
+    /// On error, the old version is still active with its state untouched.
+    pub fn reload(&mut self, new: Module) -> Result<ReloadReport, ReloadError> {
+        let name = new.name.clone();
+        let old = self
+            .entry(&name)
+            .ok_or_else(|| ReloadError::UnknownModule(name.clone()))?
+            .active()
+            .instance;
+        let new_id = self
+            .program
+            .load_instance(new)
+            .map_err(|e| ReloadError::Link(Box::new(e)))?;
+        match self.prepare(old, new_id) {
+            Ok(migrated) => Ok(self.publish(&name, old, new_id, migrated)),
+            Err(e) => {
+                // Never activated and never entered by anyone else: it can go at once.
+                let _ = self.program.unload(new_id);
+                Err(e)
+            }
+        }
+    }
+
+    /// Steps 2 and 3: compatibility, then the new version's initializers and state.
+    fn prepare(&mut self, old: InstanceId, new: InstanceId) -> Result<Migrated, ReloadError> {
+        self.program
+            .check_importers(new)
+            .map_err(|e| ReloadError::Incompatible(Box::new(e)))?;
+        let strategy = self.strategy(old, new)?;
+        self.ensure_no_lost_updates(old)?;
+        self.program.init_instance(new).map_err(ReloadError::Init)?;
+        match strategy {
+            Strategy::Auto(plan) => Ok(self.carry(old, new, &plan)),
+            Strategy::Hooks { load, unload, auto } => {
+                let mut done = match auto {
+                    Some(plan) => self.carry(old, new, &plan),
+                    None => Migrated::default(),
+                };
+                self.run_hooks((old, unload.as_deref()), (new, &load))?;
+                done.used_hooks = true;
+                Ok(done)
+            }
+        }
+    }
+
+    fn strategy(&self, old: InstanceId, new: InstanceId) -> Result<Strategy, ReloadError> {
+        let (om, nm) = (self.program.module_of(old), self.program.module_of(new));
+        let Some(load) = hook(nm, LOAD_HOOK) else {
+            let plan = migrate::plan(om, nm).map_err(ReloadError::State)?;
+            return Ok(Strategy::Auto(plan));
+        };
+        let unload = hook(om, UNLOAD_HOOK);
+        // Without bytes from the old version, carry what carries automatically so a
+        // first hook-based version does not start from scratch.
+        let auto = match unload {
+            Some(_) => None,
+            None => migrate::plan(om, nm).ok(),
+        };
+        Ok(Strategy::Hooks { load, unload, auto })
+    }
+
+    /// "No lost updates": a stateful version's state is handed over only when no call
+    /// runs in it. The registry is single-threaded, so such calls (a reload from inside
+    /// a call) cannot finish while we wait: refuse instead of waiting.
+    fn ensure_no_lost_updates(&self, old: InstanceId) -> Result<(), ReloadError> {
+        let om = self.program.module_of(old);
+        let calls = self.program.in_flight(old);
+        if om.globals.is_empty() || calls == 0 {
+            return Ok(());
+        }
+        Err(ReloadError::InFlight {
+            module: om.name.clone(),
+            calls,
+        })
+    }
+
+    /// Applies an automatic migration plan: carried `var`s are copied (or widened) over
+    /// the new version's initial values; new ones keep them; removed ones are reported.
+    fn carry(&mut self, old: InstanceId, new: InstanceId, plan: &[Action]) -> Migrated {
+        let mut done = Migrated::default();
+        for action in plan {
+            match action {
+                Action::Carry {
+                    name,
+                    old: og,
+                    new: ng,
+                    plan,
+                } => {
+                    self.program
+                        .copy_global(old, *og, new, *ng, |om, src, nm, dst| {
+                            let (oty, nty) = (om.globals[*og].ty, nm.globals[*ng].ty);
+                            migrate::apply_value(plan, om, oty, nm, nty, src, dst);
+                        });
+                    done.migrated.push(name.clone());
+                }
+                Action::Init { name, .. } => done.initialized.push(name.clone()),
+                Action::Drop { name, .. } => done.dropped.push(name.clone()),
+            }
+        }
+        done
+    }
+
+    /// Hands the old version's `__on_unload__` bytes (or `None`) to the new version's
+    /// `__on_load__`. A panic in either refuses the reload.
+    fn run_hooks(
+        &mut self,
+        (old, unload): (InstanceId, Option<&str>),
+        (new, load): (InstanceId, &str),
+    ) -> Result<(), ReloadError> {
+        let data = if let Some(unload) = unload {
+            let bytes = self
+                .program
+                .call_instance(old, unload, &[])
+                .map_err(|panic| ReloadError::Hook {
+                    hook: UNLOAD_HOOK,
+                    panic,
+                })?;
+            option(Some(bytes))
+        } else {
+            option(None)
+        };
+        self.program
+            .call_instance(new, load, &[data])
+            .map_err(|panic| ReloadError::Hook {
+                hook: LOAD_HOOK,
+                panic,
+            })?;
+        Ok(())
+    }
+
+    /// Step 4 (and 5 when nothing holds the old version): the switch.
+    fn publish(
+        &mut self,
+        name: &str,
+        old: InstanceId,
+        new: InstanceId,
+        migrated: Migrated,
+    ) -> ReloadReport {
+        self.program.activate(new);
+        let entry = self
+            .modules
+            .iter_mut()
+            .find(|e| e.name == name)
+            .expect("reloaded module is loaded");
+        let (number, label) = entry.next_version();
+        entry.next_label = None;
+        let previous = entry
+            .versions
+            .iter_mut()
+            .find(|v| v.instance == old)
+            .expect("the old version is listed");
+        let old_state = if try_free(&mut self.program, old, previous.pins) {
+            previous.state = VersionState::Unloaded;
+            OldState::Unloaded
+        } else {
+            previous.state = VersionState::Draining;
+            OldState::Draining {
+                in_flight: self.program.in_flight(old),
+            }
+        };
+        let from = (previous.number, previous.label.clone());
+        entry.versions.push(Version {
+            number,
+            label: label.clone(),
+            instance: new,
+            state: VersionState::Active,
+            pins: 0,
+        });
+        ReloadReport {
+            module: name.to_string(),
+            from,
+            to: (number, label),
+            old_state,
+            migrated: migrated.migrated,
+            dropped: migrated.dropped,
+            initialized: migrated.initialized,
+            used_hooks: migrated.used_hooks,
+        }
+    }
+}
+
+/// The name of a module's hook function: `__on_load__` in a file module, or
+/// `Game.__on_load__` inside a `module Game { }` block.
+fn hook(m: &Module, name: &str) -> Option<String> {
+    let is_hook =
+        |f: &&dast_bytecode::Function| f.exported && f.name.rsplit('.').next() == Some(name);
+    m.functions.iter().find(is_hook).map(|f| f.name.clone())
+}
+
+/// A host `Option[T]` value.
+fn option(value: Option<Value>) -> Value {
+    let (variant, fields) = match value {
+        Some(v) => ("Some", vec![v]),
+        None => ("None", vec![]),
+    };
+    Value::Enum {
+        name: "Option".to_string(),
+        variant: variant.to_string(),
+        fields,
+    }
+}

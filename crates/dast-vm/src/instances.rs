@@ -1,0 +1,374 @@
+//! Instances: several loaded versions of one module side by side, the VM primitives of
+//! hot reload.
+//!
+//! An instance is one entry of `Program::modules`/`globals` (code, tables, `var` state).
+//! A module name has at most one *active* instance: calls from the host and imports of
+//! other instances reach it. A new version is loaded next to the old one
+//! ([`Program::load_instance`]), checked against the instances that import from it
+//! ([`Program::check_importers`]), initialized, given the old state
+//! ([`Program::copy_global`]), then published ([`Program::activate`]): imports of every
+//! other instance are re-pointed to it, so calls entering the module from outside run
+//! the new code while frames already running old code keep running it (a frame records
+//! its instance). An old instance is freed ([`Program::unload`]) once no call runs in it.
+//!
+//! In-flight counts ([`Program::in_flight`]) are kept only with
+//! [`Program::set_hot_reload`] on, and only on host entries and cross-instance calls
+//! and returns, so calls inside a module cost nothing more.
+
+use std::fmt;
+use std::sync::atomic::Ordering;
+
+use dast_bytecode::{Layout, Module};
+
+use crate::heap::Obj;
+use crate::link::{self, LinkError};
+use crate::{Globals, Panic, Program, Value};
+
+/// One loaded version of a module: an index into the program's instances. Indices stay
+/// valid for the program's life (an unloaded instance leaves a tombstone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InstanceId(u32);
+
+impl InstanceId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    fn of(index: usize) -> InstanceId {
+        InstanceId(index as u32)
+    }
+}
+
+/// Book-keeping of one instance besides its code and globals.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct InstanceState {
+    pub unloaded: bool,
+    /// Calls the host declared running in the instance outside the VM's own counting
+    /// (see [`Program::begin_host_call`]).
+    pub host_calls: u32,
+}
+
+/// A reference slot of a global (a string, vector or map, or nothing), opaque to other
+/// crates: they can only clone and move it, which is all state migration needs.
+#[derive(Clone, Default)]
+pub struct RefSlot(Option<Obj>);
+
+impl fmt::Debug for RefSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "RefSlot(..)"
+        } else {
+            "RefSlot(None)"
+        })
+    }
+}
+
+/// Why an instance cannot be unloaded (yet).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnloadError {
+    /// It is the active instance of its module.
+    Active {
+        module: String,
+    },
+    /// Calls are still running in it.
+    InFlight {
+        module: String,
+        calls: u32,
+    },
+    /// Another live instance still calls into it (its imports were not re-pointed).
+    StillImported {
+        module: String,
+        importer: String,
+    },
+    AlreadyUnloaded {
+        module: String,
+    },
+}
+
+impl fmt::Display for UnloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UnloadError::Active { module } => {
+                write!(f, "the active version of `{module}` cannot be unloaded")
+            }
+            UnloadError::InFlight { module, calls } => {
+                write!(f, "`{module}` has {calls} calls in flight")
+            }
+            UnloadError::StillImported { module, importer } => {
+                write!(
+                    f,
+                    "`{importer}` still calls into this version of `{module}`"
+                )
+            }
+            UnloadError::AlreadyUnloaded { module } => {
+                write!(f, "this version of `{module}` is already unloaded")
+            }
+        }
+    }
+}
+
+impl std::error::Error for UnloadError {}
+
+impl Program {
+    /// Turns in-flight counting on or off (off by default: nothing is counted).
+    pub fn set_hot_reload(&mut self, on: bool) {
+        self.machine.hot_reload = on;
+    }
+
+    /// The active instance of `module`.
+    pub fn instance_of(&self, module: &str) -> Option<InstanceId> {
+        self.active.get(module).map(|&i| InstanceId::of(i))
+    }
+
+    /// The bytecode of an instance (of an unloaded one: a module with its name and no
+    /// code, functions or globals).
+    pub fn module_of(&self, id: InstanceId) -> &Module {
+        &self.modules[id.index()].m
+    }
+
+    pub fn is_unloaded(&self, id: InstanceId) -> bool {
+        self.states[id.index()].unloaded
+    }
+
+    /// Verifies and links a new instance of module `m.name`, not active yet, with fresh
+    /// (zeroed) globals: run [`Program::init_instance`] next. Its imports resolve to the
+    /// active instances of the other modules.
+    pub fn load_instance(&mut self, m: Module) -> Result<InstanceId, LinkError> {
+        let active = &self.active;
+        let find = |name: &str| active.get(name).copied();
+        let linked = link::link_instance(&self.modules, &find, m)?;
+        self.globals.push(Globals {
+            words: vec![0; linked.m.global_words as usize],
+            refs: vec![None; linked.m.global_refs as usize],
+        });
+        self.modules.push(linked);
+        self.states.push(InstanceState::default());
+        Ok(InstanceId::of(self.modules.len() - 1))
+    }
+
+    /// Runs an instance's `init` (its `var` initializers).
+    pub fn init_instance(&mut self, id: InstanceId) -> Result<(), Panic> {
+        let mi = self.live(id)?;
+        if let Some(f) = self.modules[mi].m.init {
+            let result = self.run_function(mi, f.0 as usize);
+            if result.is_ok() {
+                self.clear_results(mi, f.0 as usize);
+            }
+            let _ = self.out.flush();
+            result?;
+        }
+        Ok(())
+    }
+
+    /// Calls an exported function of this exact instance (active or not), as
+    /// [`Program::call`] does for the active one.
+    pub fn call_instance(
+        &mut self,
+        id: InstanceId,
+        func: &str,
+        args: &[Value],
+    ) -> Result<Value, Panic> {
+        let mi = self.live(id)?;
+        let (mi, fi) = self.find_export_in(mi, func)?;
+        let result = self.call_at(mi, fi, args);
+        let _ = self.out.flush();
+        result
+    }
+
+    /// Checks that every other live instance importing from `new`'s module finds each
+    /// function it imports in `new`, with an identical signature.
+    pub fn check_importers(&self, new: InstanceId) -> Result<(), LinkError> {
+        let target = &self.modules[new.index()];
+        for i in self.live_indices() {
+            let importer = &self.modules[i];
+            if i != new.index() && importer.m.name != target.m.name {
+                link::check_importer(importer, target)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes `new` the active instance of its module and re-points every other
+    /// instance's imports of that module to it (by function name). Returns the
+    /// instance that was active before, if any. Call [`Program::check_importers`] first:
+    /// an import `new` cannot serve keeps its old target (which then cannot be unloaded).
+    pub fn activate(&mut self, new: InstanceId) -> Option<InstanceId> {
+        let name = self.modules[new.index()].m.name.clone();
+        let previous = self.active.insert(name.clone(), new.index());
+        for i in self.live_indices().collect::<Vec<_>>() {
+            if i != new.index() {
+                self.repoint_imports(i, new.index());
+            }
+        }
+        previous.map(InstanceId::of)
+    }
+
+    /// How many calls are running in the instance now: entries from the host or from
+    /// another instance whose frames are still on the stack, plus the host's
+    /// [`Program::begin_host_call`]s. Always 0 with hot reload off.
+    pub fn in_flight(&self, id: InstanceId) -> u32 {
+        let counted = self.modules[id.index()].in_flight.load(Ordering::Relaxed);
+        counted + self.states[id.index()].host_calls
+    }
+
+    /// Declares that the host is inside a call of this instance that the VM does not
+    /// see (a host function running between Dast frames, or a test simulating one), so
+    /// [`Program::in_flight`] counts it until [`Program::end_host_call`].
+    pub fn begin_host_call(&mut self, id: InstanceId) {
+        self.states[id.index()].host_calls += 1;
+    }
+
+    pub fn end_host_call(&mut self, id: InstanceId) {
+        let n = &mut self.states[id.index()].host_calls;
+        *n = n.saturating_sub(1);
+    }
+
+    /// Frees an instance's code and globals, leaving a tombstone. Only for an instance
+    /// that is not active, has no call in flight and that no live instance imports.
+    pub fn unload(&mut self, id: InstanceId) -> Result<(), UnloadError> {
+        let mi = id.index();
+        let module = self.modules[mi].m.name.clone();
+        if self.states[mi].unloaded {
+            return Err(UnloadError::AlreadyUnloaded { module });
+        }
+        if self.active.get(&module) == Some(&mi) {
+            return Err(UnloadError::Active { module });
+        }
+        let calls = self.in_flight(id);
+        if calls > 0 {
+            return Err(UnloadError::InFlight { module, calls });
+        }
+        if let Some(importer) = self.importer_of(mi) {
+            return Err(UnloadError::StillImported { module, importer });
+        }
+        self.modules[mi] = self.modules[mi].tombstone();
+        self.globals[mi] = Globals {
+            words: Vec::new(),
+            refs: Vec::new(),
+        };
+        self.states[mi].unloaded = true;
+        Ok(())
+    }
+
+    /// Gives `f` the slots of global `from_global` of instance `from` (read) and of
+    /// global `to_global` of instance `to` (written), with both modules to read their
+    /// types: the primitive state migration is built on. Panics if a global index is
+    /// out of range.
+    #[allow(clippy::type_complexity)]
+    pub fn copy_global(
+        &mut self,
+        from: InstanceId,
+        from_global: usize,
+        to: InstanceId,
+        to_global: usize,
+        f: impl FnOnce(&Module, (&[u64], &[RefSlot]), &Module, (&mut [u64], &mut [RefSlot])),
+    ) {
+        let (fw, fr) = self.global_slots(from.index(), from_global);
+        let (tw, tr) = self.global_slots(to.index(), to_global);
+        // Copies of the source (words are cheap, references only counted) let source
+        // and destination be the same instance without aliasing.
+        let src = &self.globals[from.index()];
+        let src_words = src.words[fw].to_vec();
+        let src_refs: Vec<RefSlot> = src.refs[fr].iter().cloned().map(RefSlot).collect();
+        let dst = &mut self.globals[to.index()];
+        let mut dst_refs: Vec<RefSlot> = dst.refs[tr.clone()]
+            .iter_mut()
+            .map(|r| RefSlot(r.take()))
+            .collect();
+        f(
+            &self.modules[from.index()].m,
+            (&src_words, &src_refs),
+            &self.modules[to.index()].m,
+            (&mut dst.words[tw], &mut dst_refs),
+        );
+        for (slot, value) in dst.refs[tr].iter_mut().zip(dst_refs) {
+            *slot = value.0;
+        }
+    }
+
+    pub(crate) fn is_active(&self, mi: usize) -> bool {
+        self.active.get(&self.modules[mi].m.name) == Some(&mi)
+    }
+
+    /// Counts a call from the host into instance `mi` (hot reload on only).
+    pub(crate) fn enter_from_host(&mut self, mi: usize) {
+        if self.machine.hot_reload {
+            self.modules[mi].in_flight.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Ends the count of a host call. A failed call unwound every frame at once, and
+    /// calls never nest (the machine is not reentrant), so no call of this program is
+    /// running any more: every VM-side count is zero.
+    pub(crate) fn leave_to_host(&mut self, mi: usize, ok: bool) {
+        if !self.machine.hot_reload {
+            return;
+        }
+        if ok {
+            self.modules[mi].in_flight.fetch_sub(1, Ordering::Relaxed);
+        } else {
+            for l in &self.modules {
+                l.in_flight.store(0, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// The index of a live (not unloaded) instance, or the panic a call to it gets.
+    fn live(&self, id: InstanceId) -> Result<usize, Panic> {
+        let mi = id.index();
+        match self.states.get(mi) {
+            Some(s) if !s.unloaded => Ok(mi),
+            Some(_) => Err(Panic::host(format!(
+                "this version of `{}` is unloaded",
+                self.modules[mi].m.name
+            ))),
+            None => Err(Panic::host(format!("no instance {mi}"))),
+        }
+    }
+
+    fn live_indices(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.modules.len()).filter(|&i| !self.states[i].unloaded)
+    }
+
+    /// Points instance `i`'s imports of `target`'s module at `target`'s functions.
+    fn repoint_imports(&mut self, i: usize, target: usize) {
+        let resolved: Vec<(usize, u32)> = {
+            let (importer, new) = (&self.modules[i], &self.modules[target]);
+            let imports = importer.m.imports.iter().enumerate();
+            imports
+                .filter(|(_, imp)| imp.module == new.m.name)
+                .filter_map(|(k, imp)| Some((k, new.export(&imp.name)? as u32)))
+                .collect()
+        };
+        for (k, fi) in resolved {
+            self.modules[i].imports[k] = (target as u32, fi);
+        }
+    }
+
+    /// A live instance (other than `mi`) with an import resolved to `mi`.
+    fn importer_of(&self, mi: usize) -> Option<String> {
+        self.live_indices()
+            .filter(|&i| i != mi)
+            .find(|&i| {
+                self.modules[i]
+                    .imports
+                    .iter()
+                    .any(|&(m, _)| m as usize == mi)
+            })
+            .map(|i| self.modules[i].m.name.clone())
+    }
+
+    /// The scalar and reference slot ranges of global `g` of instance `mi`.
+    fn global_slots(
+        &self,
+        mi: usize,
+        g: usize,
+    ) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
+        let l = &self.modules[mi];
+        let global = &l.m.globals[g];
+        let layout: Layout = l.layouts[global.ty.0 as usize];
+        let w = global.word_slot as usize;
+        let r = global.ref_slot as usize;
+        (w..w + layout.words as usize, r..r + layout.refs as usize)
+    }
+}

@@ -484,6 +484,30 @@ pub enum Intrinsic {
     /// ty = `T`: `()` -> `T`: the default value (zero, false, empty, `None`, first variant
     /// for enums whose first variant has no fields).
     Default,
+    /// `ModuleRegistry.load_module`: `(name: String, label: String)` -> `bool` (false,
+    /// and an error logged by the host, when there is no such module). Handled by the
+    /// host: the VM suspends the call, the host answers, the VM resumes.
+    RegistryLoad,
+    /// `ModuleRegistry.has_update`: `(name: String)` -> `bool` (the module's source
+    /// changed since it was loaded or last reloaded). Host-handled.
+    RegistryHasUpdate,
+    /// `ModuleRegistry.reload_module`: `(name: String)` -> `bool` (true when the new
+    /// version is active; false when the reload was refused, which the host logs).
+    /// Host-handled.
+    RegistryReload,
+    /// `ModuleRegistry.call`: ty = the prelude's `Value` enum; `(module: String, func:
+    /// String, args: Vec[Value])` -> `Value`: calls `func` of the module's active
+    /// version, converting each `Value` to the parameter's type and the result back.
+    /// Host-handled (a nested call on the same stacks).
+    RegistryCall,
+    /// `ModuleRegistry.get_version`: `(name: String)` -> `Option[u32]` (the active
+    /// version's number). Host-handled.
+    RegistryGetVersion,
+    /// `registry.modules`: ty = `HashMap[String, Vec[ModuleVersion]]` (prelude types:
+    /// `ModuleVersion { version: u32, label: String, state: VersionState, active_calls:
+    /// u32 }`, `VersionState { Active, Draining, Unloaded }`); `()` -> that map, modules
+    /// in load order. Host-handled.
+    RegistryModules,
     /// `(code: i32)` -> never: exits the process with `code` (used by `exit`).
     Exit,
 }

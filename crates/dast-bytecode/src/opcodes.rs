@@ -192,6 +192,12 @@ enum_codec!(
         Cmp,
         Default,
         Exit,
+        RegistryLoad,
+        RegistryHasUpdate,
+        RegistryReload,
+        RegistryCall,
+        RegistryGetVersion,
+        RegistryModules,
     ]
 );
 

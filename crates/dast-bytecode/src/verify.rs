@@ -334,6 +334,14 @@ pub fn intrinsic_window_with(
         StrSlice => (F.plus(w2), F),
         StrPushChar => (F.plus(W), F),
         CharToString => (W, F),
+        RegistryLoad => (F.plus(F), W),
+        RegistryHasUpdate | RegistryReload => (F, W),
+        RegistryCall => (F.plus(F).plus(F), any_type()?),
+        RegistryGetVersion => (F, w2),
+        RegistryModules => {
+            map_type()?;
+            (Z, F)
+        }
         Serialize => (any_type()?, F),
         Deserialize => (F, any_type()?),
         Eq | Cmp => {

@@ -43,6 +43,12 @@ pub(crate) fn run(
             w[0] = now;
         }
         Exit => unreachable!("Exit is run by the interpreter loop"),
+        RegistryLoad | RegistryHasUpdate | RegistryReload | RegistryCall | RegistryGetVersion
+        | RegistryModules => {
+            return Err(format!(
+                "`ModuleRegistry` needs a host: run this program with `dast run` (operation {op:?})"
+            ))
+        }
         VecPop => vec_pop(t, ty, w, r)?,
         VecGet => vec_get(t, ty, w, r)?,
         VecInsert => vec_insert(t, ty, w, r)?,

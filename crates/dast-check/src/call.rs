@@ -169,8 +169,10 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if let Some(f) = adt.methods.get(&name.name) {
                     return PathRes::AssocFn(*f);
                 }
-                if name.name == "default" {
-                    return PathRes::BuiltinAssoc(Ty::Adt(a), "default".into());
+                if name.name == "default"
+                    || (name.name == "new" && self.env.prelude_adt("ModuleRegistry") == Some(a))
+                {
+                    return PathRes::BuiltinAssoc(Ty::Adt(a), name.name.clone());
                 }
                 let mut candidates: Vec<String> = adt.methods.keys().cloned().collect();
                 candidates.extend(adt.variants().iter().map(|v| v.name.clone()));
@@ -379,6 +381,18 @@ impl<'e, 'a> FnCx<'e, 'a> {
             return Self::err_expr(e.span);
         }
         if let Ty::Adt(a) = &t {
+            if self.env.prelude_adt("ModuleRegistry") == Some(*a) && name.name == "modules" {
+                if let Some(ty) = self.registry_modules_ty() {
+                    return Self::mk(
+                        ExprKind::Builtin {
+                            op: Builtin::RegistryModules,
+                            args: vec![b],
+                        },
+                        ty,
+                        e.span,
+                    );
+                }
+            }
             if self.env.adt(*a).methods.contains_key(&name.name) {
                 self.error(
                     Diagnostic::error(
@@ -1220,6 +1234,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
             return pure(B::Clone, vec![], recv.clone());
         }
         let lit = self.infer.var_kind(recv);
+        if let Ty::Adt(a) = recv {
+            if self.env.prelude_adt("ModuleRegistry") == Some(*a) {
+                return self.registry_method(name);
+            }
+        }
         match recv {
             Ty::Vec(t) => {
                 let t = (**t).clone();
@@ -1332,6 +1351,86 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
     }
 
+    /// Methods of the prelude's `ModuleRegistry` (the host API of hot reloading).
+    fn registry_method(&self, name: &str) -> Option<BuiltinMethod> {
+        let pure = |op, params: Vec<Ty>, ret| {
+            Some(BuiltinMethod {
+                op: MethodOp::Pure(op),
+                params,
+                ret,
+            })
+        };
+        let value = Ty::Adt(self.env.prelude_adt("Value")?);
+        match name {
+            "load_module" => pure(Builtin::RegistryLoad, vec![Ty::Str, Ty::Str], Ty::Bool),
+            "has_update" => pure(Builtin::RegistryHasUpdate, vec![Ty::Str], Ty::Bool),
+            "reload_module" => pure(Builtin::RegistryReload, vec![Ty::Str], Ty::Bool),
+            "call" => pure(
+                Builtin::RegistryCall,
+                vec![Ty::Str, Ty::Str, Ty::Vec(Box::new(value.clone()))],
+                value,
+            ),
+            "get_version" => pure(
+                Builtin::RegistryGetVersion,
+                vec![Ty::Str],
+                Ty::Option(Box::new(Ty::Int(IntTy::U32))),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The type of `registry.modules`: `HashMap[String, Vec[ModuleVersion]]`.
+    pub(crate) fn registry_modules_ty(&self) -> Option<Ty> {
+        let mv = self.env.prelude_adt("ModuleVersion")?;
+        Some(Ty::Map(
+            Box::new(Ty::Str),
+            Box::new(Ty::Vec(Box::new(Ty::Adt(mv)))),
+        ))
+    }
+
+    /// Wraps a value in the prelude's `Value` enum when the expected type is `Value`
+    /// (`registry.call("m", "f", &[delta_time])` converts `delta_time` implicitly).
+    pub(crate) fn coerce_to_value(&mut self, e: Expr) -> Expr {
+        let Some(value_adt) = self.env.prelude_adt("Value") else {
+            return e;
+        };
+        let value = Ty::Adt(value_adt);
+        let t = self.infer.shallow(&e.ty);
+        let lit = self.infer.var_kind(&t);
+        let span = e.span;
+        let cast = |e: Expr, to: Ty| Self::mk(ExprKind::Cast(Box::new(e)), to, span);
+        let (variant, payload) = match &t {
+            Ty::Adt(a) if *a == value_adt => return e,
+            Ty::Error => return e,
+            Ty::Tuple(ts) if ts.is_empty() => (0, None),
+            Ty::Bool => (1, Some(e)),
+            Ty::Int(i) if i.signed() => (2, Some(cast(e, Ty::Int(IntTy::I64)))),
+            Ty::Int(_) => (3, Some(cast(e, Ty::Int(IntTy::U64)))),
+            Ty::Float(_) => (4, Some(cast(e, Ty::Float(FloatTy::F64)))),
+            Ty::Var(_) if lit == Some(VarKind::Int) => {
+                self.infer.unify(&t, &Ty::Int(IntTy::I64));
+                (2, Some(e))
+            }
+            Ty::Var(_) if lit == Some(VarKind::Float) => {
+                self.infer.unify(&t, &Ty::Float(FloatTy::F64));
+                (4, Some(e))
+            }
+            Ty::Char => (5, Some(e)),
+            Ty::Str => (6, Some(e)),
+            _ => {
+                let shown = self.show(&t);
+                self.error(
+                    Diagnostic::error("E0427", format!("cannot convert `{shown}` to `Value` implicitly"), span)
+                        .with_label("expected a `Value`")
+                        .with_help("only `bool`, numbers, `char` and `String` convert implicitly; build the `Value` yourself, e.g. `Value.List(items)`"),
+                );
+                return Self::err_expr(span);
+            }
+        };
+        let fields = payload.into_iter().collect();
+        Self::mk(ExprKind::Variant { variant, fields }, value, span)
+    }
+
     // ---------- built-in associated functions ----------
 
     fn call_builtin_assoc(
@@ -1374,6 +1473,21 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     self.infer.unify(exp, &t);
                 }
                 return Self::mk(ExprKind::VecLit(Vec::new()), t, span);
+            }
+            (Ty::Adt(a), "new") => {
+                // `ModuleRegistry.new()`: a handle to the program's registry.
+                let a = *a;
+                if !no_args(self) {
+                    return Self::err_expr(span);
+                }
+                return Self::mk(
+                    ExprKind::Struct {
+                        adt: a,
+                        fields: vec![],
+                    },
+                    t.clone(),
+                    span,
+                );
             }
             (Ty::Str, "from") => {
                 if args.len() == 1 {

@@ -1245,9 +1245,20 @@ impl<'e, 'a> FnCx<'e, 'a> {
             Some(Ty::Vec(t)) => *t,
             _ => self.fresh(),
         };
+        let to_value = self
+            .env
+            .prelude_adt("Value")
+            .is_some_and(|v| self.infer.shallow(&elem) == Ty::Adt(v));
         let elems: Vec<Expr> = items
             .iter()
-            .map(|it| self.check_expr(it, Some(&elem)))
+            .map(|it| {
+                if to_value {
+                    let e = self.infer_expr(it, None);
+                    self.coerce_to_value(e)
+                } else {
+                    self.check_expr(it, Some(&elem))
+                }
+            })
             .collect();
         Self::mk(ExprKind::VecLit(elems), Ty::Vec(Box::new(elem)), span)
     }
@@ -1287,7 +1298,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             Some(&Ty::unit())
         };
         let hint = hint.cloned();
-        let t = self.check_block(then, expected);
+        let t = self.check_block(then, hint.as_ref());
         let Some(els) = els else {
             let tt = self.infer.shallow(&t.ty);
             if !matches!(tt, Ty::Never | Ty::Error) && !self.infer.clone_unify(&tt, &Ty::unit()) {

@@ -21,7 +21,11 @@ pub struct ModIdx(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ScopeId(pub u32);
 
+/// The path the prelude module is given (it has no file).
+pub const PRELUDE_PATH: &str = "<prelude>";
+
 /// One source module given to the checker.
+#[derive(Clone)]
 pub struct SourceModule<'a> {
     /// Registry name: file stem, dotted for subfolders (`plugins.greeter`).
     pub name: String,
@@ -173,6 +177,8 @@ pub struct Env<'a> {
     pub globals: Vec<GlobalDef<'a>>,
     pub consts: Vec<ConstDef<'a>>,
     pub diags: Vec<Diagnostic>,
+    /// The prelude module, when the program was checked with one.
+    pub prelude: Option<ModIdx>,
 }
 
 /// Items waiting for their types to be resolved (after every name is declared).
@@ -235,6 +241,10 @@ impl<'a> Env<'a> {
             });
             env.declare_items(scope, items, &mut pending);
         }
+        env.prelude = modules
+            .iter()
+            .position(|m| m.path == PRELUDE_PATH)
+            .map(|i| ModIdx(i as u32));
         env.resolve_pending(pending, modules);
         env
     }
@@ -734,7 +744,19 @@ impl<'a> Env<'a> {
             }
             s = sc.parent;
         }
-        None
+        // Last, the prelude (`Value`, `ModuleRegistry`, ...).
+        let prelude = self.prelude?;
+        let root = self.modules[prelude.0 as usize].root;
+        self.scopes[root.0 as usize].names.get(name).copied()
+    }
+
+    /// The prelude type named `name` (`Value`, `ModuleRegistry`, ...).
+    pub fn prelude_adt(&self, name: &str) -> Option<AdtId> {
+        let root = self.modules[self.prelude?.0 as usize].root;
+        match self.scopes[root.0 as usize].names.get(name) {
+            Some(Def::Adt(a)) => Some(*a),
+            _ => None,
+        }
     }
 
     /// Looks a name up among the items visible from outside a module or namespace.

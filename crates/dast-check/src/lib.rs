@@ -25,6 +25,12 @@ use crate::env::{ConstId, Env, FnId, GlobalId};
 use crate::lower::{Checked, ModuleBuilder};
 use crate::ty::Ty;
 
+const PRELUDE_SRC: &str = include_str!("prelude.dast");
+/// Registry name of the prelude module; its types are named `std.Value` etc. in bytecode.
+pub const PRELUDE_NAME: &str = "std";
+/// The prelude's file id: it never appears in diagnostics (it has no errors).
+const PRELUDE_FILE: dast_base::FileId = dast_base::FileId(u32::MAX);
+
 /// The result of checking a program: bytecode for every module when there are no errors,
 /// and all diagnostics (errors and warnings) in source order.
 pub struct Output {
@@ -40,7 +46,16 @@ impl Output {
 
 /// Checks and lowers `modules` (already parsed; `sources` holds their text).
 pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
-    let mut env = Env::collect(modules);
+    // The prelude is one more module (types only), found last by every name lookup.
+    let (prelude_tree, _) = dast_syntax::parse(PRELUDE_FILE, PRELUDE_SRC);
+    let mut all: Vec<SourceModule> = modules.to_vec();
+    all.push(SourceModule {
+        name: PRELUDE_NAME.into(),
+        file: PRELUDE_FILE,
+        path: env::PRELUDE_PATH.into(),
+        ast: &prelude_tree,
+    });
+    let mut env = Env::collect(&all);
     let mut diags = std::mem::take(&mut env.diags);
     let const_bodies = check_consts(&env, &mut diags);
     let global_inits = check_globals(&mut env, &mut diags);
@@ -59,7 +74,7 @@ pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
         const_bodies,
     };
     let mut out = Vec::new();
-    for (i, m) in checked.env.modules.iter().enumerate() {
+    for (i, m) in checked.env.modules.iter().enumerate().take(modules.len()) {
         let file = sources.get(m.file);
         let mb = ModuleBuilder::new(&checked, env::ModIdx(i as u32), &file.lines, &file.text);
         out.push(mb.build());

@@ -2994,6 +2994,30 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 self.intrinsic_to(Intrinsic::Deserialize, &ty.clone(), &arg_refs, ty, dst)
             }
             B::Default => self.default_into(ty, dst),
+            B::RegistryLoad => {
+                self.intrinsic_to(Intrinsic::RegistryLoad, &Ty::unit(), &arg_refs, ty, dst)
+            }
+            B::RegistryHasUpdate => self.intrinsic_to(
+                Intrinsic::RegistryHasUpdate,
+                &Ty::unit(),
+                &arg_refs,
+                ty,
+                dst,
+            ),
+            B::RegistryReload => {
+                self.intrinsic_to(Intrinsic::RegistryReload, &Ty::unit(), &arg_refs, ty, dst)
+            }
+            B::RegistryCall => self.intrinsic_to(Intrinsic::RegistryCall, ty, &arg_refs, ty, dst),
+            B::RegistryGetVersion => self.intrinsic_to(
+                Intrinsic::RegistryGetVersion,
+                &Ty::unit(),
+                &arg_refs,
+                ty,
+                dst,
+            ),
+            B::RegistryModules => {
+                self.intrinsic_to(Intrinsic::RegistryModules, ty, &arg_refs, ty, dst)
+            }
         }
         self.release(m);
     }

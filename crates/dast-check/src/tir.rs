@@ -129,6 +129,15 @@ pub enum Builtin {
     CharToString,
     /// `c as u32`-like helpers are casts; `c.is_digit()` etc. are not in v0.
     Exit,
+    /// `registry.load_module(name, label)` (the receiver is a zero-size handle).
+    RegistryLoad,
+    RegistryHasUpdate,
+    RegistryReload,
+    /// `registry.call(module, func, &[Value])`
+    RegistryCall,
+    RegistryGetVersion,
+    /// `registry.modules`
+    RegistryModules,
 }
 
 /// Mutating operations on a place (`v.push(x)`).

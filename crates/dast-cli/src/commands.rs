@@ -4,8 +4,10 @@ use std::path::Path;
 
 use dast_compiler::{Compiled, RealFs};
 
+use crate::hot::{self, Log};
 use crate::render;
-use crate::Mode;
+use crate::{LogLevel, Mode};
+use dast_runtime::{Level, Registry};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_COMPILE_ERROR: u8 = 1;
@@ -100,30 +102,61 @@ pub fn build(path: &Path, mode: Mode, _hot_reload: bool) -> u8 {
             eprintln!("error: cannot write `{}`: {e}", out.display());
             return EXIT_COMPILE_ERROR;
         }
-        eprintln!("  wrote {}", out.display());
+        eprintln!("  wrote {}", relative(&out).display());
     }
     EXIT_OK
 }
 
-pub fn run(path: &Path, mode: Mode) -> u8 {
+/// `path` relative to the working directory when it is inside it.
+fn relative(path: &Path) -> &Path {
+    match std::env::current_dir() {
+        Ok(cwd) => path.strip_prefix(&cwd).unwrap_or(path),
+        Err(_) => path,
+    }
+}
+
+pub fn run(path: &Path, mode: Mode, hot_reload: bool, log_level: LogLevel) -> u8 {
     let Mode::Dev = mode;
-    let (modules, entry) = if path.extension().is_some_and(|e| e == "dbc") {
-        match load_dbc_dir(path) {
-            Ok(x) => x,
-            Err(code) => return code,
-        }
-    } else {
-        let c = match compile(path) {
-            Ok(c) => c,
-            Err(code) => return code,
-        };
-        let Some(entry) = c.program.entry.clone() else {
-            eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
-            return EXIT_COMPILE_ERROR;
-        };
-        (c.modules, entry)
+    let log = Log {
+        min: level_of(log_level),
     };
-    run_modules(modules, &entry)
+    if path.extension().is_some_and(|e| e == "dbc") {
+        if hot_reload {
+            eprintln!("error: `--hot-reload` needs source files: run a `.dast` file or a project");
+            return EXIT_COMPILE_ERROR;
+        }
+        return match load_dbc_dir(path) {
+            Ok((modules, entry)) => run_modules(modules, &entry, log, |_| Ok(())),
+            Err(code) => code,
+        };
+    }
+    let c = match compile(path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let Some(entry) = c.program.entry.clone() else {
+        eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
+        return EXIT_COMPILE_ERROR;
+    };
+    let program = c.program;
+    run_modules(c.modules, &entry, log, |registry| {
+        if hot_reload {
+            hot::enable(registry, &program, log)
+        } else {
+            // Nothing is watched and no call pays for counting.
+            registry.program_mut().set_hot_reload(false);
+            Ok(())
+        }
+    })
+}
+
+fn level_of(l: LogLevel) -> Level {
+    match l {
+        LogLevel::Error => Level::Error,
+        LogLevel::Warn => Level::Warn,
+        LogLevel::Info => Level::Info,
+        LogLevel::Debug | LogLevel::Trace => Level::Debug,
+    }
 }
 
 /// Loads `FILE.dbc` and every other `.dbc` beside it (the modules it may import).
@@ -156,18 +189,31 @@ fn load_dbc_dir(path: &Path) -> Result<(Vec<dast_bytecode::Module>, String), u8>
     Ok((modules, entry))
 }
 
-fn run_modules(modules: Vec<dast_bytecode::Module>, entry: &str) -> u8 {
-    let mut program = match dast_vm::link(modules) {
-        Ok(p) => p,
+/// Runs `main` of `entry` on a registry (so `ModuleRegistry` requests are answered),
+/// after `setup` has configured it.
+fn run_modules(
+    modules: Vec<dast_bytecode::Module>,
+    entry: &str,
+    log: Log,
+    setup: impl FnOnce(&mut Registry) -> Result<(), String>,
+) -> u8 {
+    let mut registry = match Registry::new(modules) {
+        Ok(r) => r,
+        Err(dast_runtime::StartError::Init(panic)) => {
+            report_panic(&panic);
+            return EXIT_PANIC;
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_COMPILE_ERROR;
         }
     };
-    let result = program
-        .init()
-        .and_then(|_| program.call(entry, "main", &[]));
-    match result {
+    registry.set_log(Box::new(log));
+    if let Err(e) = setup(&mut registry) {
+        eprintln!("error: {e}");
+        return EXIT_COMPILE_ERROR;
+    }
+    match registry.call(entry, "main", &[]) {
         Ok(_) => EXIT_OK,
         Err(panic) => {
             report_panic(&panic);

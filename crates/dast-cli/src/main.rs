@@ -1,7 +1,9 @@
 //! `dast`: the command-line toolchain (new, check, build, run, disasm).
 
 mod commands;
+mod hot;
 mod render;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +25,15 @@ struct Cli {
 pub enum Mode {
     /// Bytecode (`.dbc`), for development.
     Dev,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
 }
 
 #[derive(Subcommand)]
@@ -47,6 +58,12 @@ enum Command {
     Run {
         #[arg(long, value_enum, default_value = "dev")]
         mode: Mode,
+        /// Watch `src/` and reload changed hot-reloadable modules while the program runs.
+        #[arg(long)]
+        hot_reload: bool,
+        /// Which reload log lines to print.
+        #[arg(long, value_enum, default_value = "info")]
+        log_level: LogLevel,
         path: Option<PathBuf>,
     },
     /// Print the disassembly of a `.dbc` file.
@@ -63,7 +80,12 @@ fn main() -> ExitCode {
             hot_reload,
             path,
         } => commands::build(&path_or_cwd(path), mode, hot_reload),
-        Command::Run { mode, path } => commands::run(&path_or_cwd(path), mode),
+        Command::Run {
+            mode,
+            hot_reload,
+            log_level,
+            path,
+        } => commands::run(&path_or_cwd(path), mode, hot_reload, log_level),
         Command::Disasm { file } => commands::disasm(&file),
     };
     ExitCode::from(code)

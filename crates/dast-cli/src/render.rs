@@ -50,6 +50,17 @@ fn convert(d: &Diagnostic) -> CsDiagnostic<usize> {
     out
 }
 
+/// Renders diagnostics as plain text (for reload errors in the log).
+pub fn render_plain(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    let files = files_of(sources);
+    let config = Config::default();
+    let mut out = String::new();
+    for d in diags {
+        let _ = term::emit_to_string(&mut out, &config, &files, &convert(d));
+    }
+    out.trim_end().to_string()
+}
+
 /// Writes diagnostics to stderr, in colour when stderr is a terminal.
 pub fn emit_stderr(sources: &SourceMap, diags: &[Diagnostic]) {
     let files = files_of(sources);

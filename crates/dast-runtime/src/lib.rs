@@ -42,6 +42,15 @@
 //! callback) cannot finish while the reload waits. A stateless module never waits: it
 //! switches and its old version drains.
 //!
+//! # The registry as host
+//! Running code reaches the registry through the `ModuleRegistry` intrinsics and, with
+//! [`Registry::set_safe_point_flag`], at safe points: the VM suspends the call, the
+//! registry answers (load, has_update and reload through an installable
+//! [`ModuleSource`], nested calls, versions) and the call resumes. What each request
+//! does and how the registry is split so that it can serve requests while its program
+//! runs is documented in `host.rs`. Log lines go to an installable [`LogSink`]
+//! (default [`StderrLog`]: `[INFO] ...` lines on stderr).
+//!
 //! # Becoming multi-threaded
 //! Today one [`dast_vm::Program`] holds the instances and the one machine (stacks and
 //! frames). The design keeps the pieces apart so that threads can be added without
@@ -59,11 +68,13 @@
 //!   (bounded, default 1 s) for its count to reach zero, migrate, switch", and the
 //!   refusal after the timeout replaces today's immediate refusal.
 
+mod host;
 pub mod migrate;
 mod registry;
 mod reload;
 mod report;
 
+pub use host::{LogSink, ModuleSource, StderrLog};
 pub use registry::{next_label, Registry, FIRST_LABEL};
 pub use reload::{LOAD_HOOK, UNLOAD_HOOK};
 pub use report::*;

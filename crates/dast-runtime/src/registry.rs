@@ -6,6 +6,7 @@ use std::io::Write;
 use dast_bytecode::Module;
 use dast_vm::{InstanceId, Panic, Program, Value};
 
+use crate::host::{LogSink, ModuleSource, StderrLog};
 use crate::report::*;
 
 /// The label of a module's first version unless the host gives one.
@@ -14,8 +15,25 @@ pub const FIRST_LABEL: &str = "v1.0";
 /// Loaded modules and their versions over one VM [`Program`] (see the crate docs).
 pub struct Registry {
     pub(crate) program: Program,
+    /// Everything else: the versions, the module source and the log. It is the
+    /// [`dast_vm::Host`] of every call the registry makes (see `host.rs`).
+    pub(crate) hub: Hub,
+}
+
+/// The registry's state apart from the program, so it can serve the program's
+/// requests while the program runs (`Host::handle` gets both).
+pub(crate) struct Hub {
     /// In load order.
-    pub(crate) modules: Vec<ModuleEntry>,
+    pub modules: Vec<ModuleEntry>,
+    pub source: Option<Box<dyn ModuleSource>>,
+    pub log: Box<dyn LogSink>,
+}
+
+/// The registry's state borrowed next to its program: what the reload transaction and
+/// collection work on, from the registry's methods and from inside a request alike.
+pub(crate) struct Session<'a> {
+    pub program: &'a mut Program,
+    pub modules: &'a mut Vec<ModuleEntry>,
 }
 
 pub(crate) struct ModuleEntry {
@@ -24,6 +42,8 @@ pub(crate) struct ModuleEntry {
     pub versions: Vec<Version>,
     /// The label the next version gets, when the host chose it.
     pub next_label: Option<String>,
+    /// Loaded by running code (`registry.load_module`), not only linked at start.
+    pub loaded_by_host: bool,
 }
 
 pub(crate) struct Version {
@@ -85,14 +105,22 @@ impl Registry {
                 }],
                 name,
                 next_label: None,
+                loaded_by_host: false,
             })
             .collect();
-        Ok(Registry { program, modules })
+        let hub = Hub {
+            modules,
+            source: None,
+            log: Box::new(StderrLog::default()),
+        };
+        Ok(Registry { program, hub })
     }
 
-    /// Calls `func` of the active version of `module`.
+    /// Calls `func` of the active version of `module`. The registry answers the
+    /// call's `ModuleRegistry` requests and safe points (see `host.rs`).
     pub fn call(&mut self, module: &str, func: &str, args: &[Value]) -> Result<Value, Panic> {
-        self.program.call(module, func, args)
+        let Registry { program, hub } = self;
+        program.call_with_host(hub, module, func, args)
     }
 
     /// Calls `func` of version `number` of `module` (active or draining): how two
@@ -108,7 +136,8 @@ impl Registry {
             message: e.to_string(),
             trace: Vec::new(),
         })?;
-        self.program.call_instance(instance, func, args)
+        let Registry { program, hub } = self;
+        program.call_instance_with_host(hub, instance, func, args)
     }
 
     /// Keeps version `number` of `module` alive (callable with
@@ -129,22 +158,14 @@ impl Registry {
 
     /// Frees every draining version with no call in flight and no pin.
     pub fn collect(&mut self) -> Vec<Event> {
-        let mut events = Vec::new();
-        for entry in &mut self.modules {
-            for v in &mut entry.versions {
-                if v.state == VersionState::Draining
-                    && try_free(&mut self.program, v.instance, v.pins)
-                {
-                    v.state = VersionState::Unloaded;
-                    events.push(Event::Unloaded {
-                        module: entry.name.clone(),
-                        number: v.number,
-                        label: v.label.clone(),
-                    });
-                }
-            }
+        self.session().collect()
+    }
+
+    pub(crate) fn session(&mut self) -> Session<'_> {
+        Session {
+            program: &mut self.program,
+            modules: &mut self.hub.modules,
         }
-        events
     }
 
     /// The number of the active version of `module`.
@@ -154,19 +175,14 @@ impl Registry {
 
     /// Every module with every version it had, oldest first.
     pub fn modules(&self) -> Vec<ModuleInfo> {
-        self.modules
-            .iter()
-            .map(|e| ModuleInfo {
-                name: e.name.clone(),
-                versions: e.versions.iter().map(|v| self.version_info(v)).collect(),
-            })
-            .collect()
+        module_infos(&self.program, &self.hub.modules)
     }
 
     /// The label the next reload of `module` gets (instead of incrementing the last
     /// number of the current one).
     pub fn set_next_label(&mut self, module: &str, label: &str) -> Result<(), VersionError> {
         let entry = self
+            .hub
             .modules
             .iter_mut()
             .find(|e| e.name == module)
@@ -200,20 +216,7 @@ impl Registry {
     }
 
     pub(crate) fn entry(&self, module: &str) -> Option<&ModuleEntry> {
-        self.modules.iter().find(|e| e.name == module)
-    }
-
-    fn version_info(&self, v: &Version) -> VersionInfo {
-        let in_flight = match v.state {
-            VersionState::Unloaded => 0,
-            _ => self.program.in_flight(v.instance),
-        };
-        VersionInfo {
-            number: v.number,
-            label: v.label.clone(),
-            state: v.state,
-            in_flight,
-        }
+        self.hub.modules.iter().find(|e| e.name == module)
     }
 
     fn live_version(&self, module: &str, number: u32) -> Result<InstanceId, VersionError> {
@@ -239,6 +242,7 @@ impl Registry {
 
     fn version_mut(&mut self, module: &str, number: u32) -> Result<&mut Version, VersionError> {
         let entry = self
+            .hub
             .modules
             .iter_mut()
             .find(|e| e.name == module)
@@ -252,6 +256,50 @@ impl Registry {
                 number,
             })
     }
+}
+
+impl Session<'_> {
+    /// See [`Registry::collect`].
+    pub fn collect(&mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        for entry in self.modules.iter_mut() {
+            for v in &mut entry.versions {
+                if v.state == VersionState::Draining && try_free(self.program, v.instance, v.pins) {
+                    v.state = VersionState::Unloaded;
+                    events.push(Event::Unloaded {
+                        module: entry.name.clone(),
+                        number: v.number,
+                        label: v.label.clone(),
+                    });
+                }
+            }
+        }
+        events
+    }
+
+    pub fn entry(&self, module: &str) -> Option<&ModuleEntry> {
+        self.modules.iter().find(|e| e.name == module)
+    }
+}
+
+/// Every module with every version it had, oldest first.
+pub(crate) fn module_infos(program: &Program, modules: &[ModuleEntry]) -> Vec<ModuleInfo> {
+    let info = |v: &Version| VersionInfo {
+        number: v.number,
+        label: v.label.clone(),
+        state: v.state,
+        in_flight: match v.state {
+            VersionState::Unloaded => 0,
+            _ => program.in_flight(v.instance),
+        },
+    };
+    modules
+        .iter()
+        .map(|e| ModuleInfo {
+            name: e.name.clone(),
+            versions: e.versions.iter().map(info).collect(),
+        })
+        .collect()
 }
 
 /// Unloads a replaced instance if nothing holds it: no call in flight, no pin.

@@ -7,7 +7,7 @@ use dast_bytecode::Module;
 use dast_vm::{InstanceId, Value};
 
 use crate::migrate::{self, Action};
-use crate::registry::{try_free, Registry, Version};
+use crate::registry::{try_free, Registry, Session, Version};
 use crate::report::*;
 
 /// `__on_unload__() -> Vec[u8]`: the old version's state, serialized.
@@ -42,6 +42,14 @@ impl Registry {
     /// Replaces the active version of module `new.name` with `new`, all or nothing.
     /// On error, the old version is still active with its state untouched.
     pub fn reload(&mut self, new: Module) -> Result<ReloadReport, ReloadError> {
+        self.session().reload(new)
+    }
+}
+
+impl Session<'_> {
+    /// See [`Registry::reload`]; also used while a call is suspended (a reload
+    /// requested by running code).
+    pub(crate) fn reload(&mut self, new: Module) -> Result<ReloadReport, ReloadError> {
         let name = new.name.clone();
         let old = self
             .entry(&name)
@@ -190,7 +198,7 @@ impl Registry {
             .iter_mut()
             .find(|v| v.instance == old)
             .expect("the old version is listed");
-        let old_state = if try_free(&mut self.program, old, previous.pins) {
+        let old_state = if try_free(self.program, old, previous.pins) {
             previous.state = VersionState::Unloaded;
             OldState::Unloaded
         } else {

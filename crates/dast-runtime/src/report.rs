@@ -63,11 +63,32 @@ pub struct ReloadReport {
     pub used_hooks: bool,
 }
 
-/// Log severities of [`ReloadReport::log_lines`] and [`Event::log_line`].
+/// Log severities, least severe first: of [`ReloadReport::log_lines`],
+/// [`Event::log_line`] and the lines a [`crate::LogSink`] gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     Debug,
     Info,
+    Warn,
+    Error,
+}
+
+impl Level {
+    /// `DEBUG`, `INFO`, `WARN`, `ERROR`: the tag of a log line (`[INFO] ...`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Level::Debug => "DEBUG",
+            Level::Info => "INFO",
+            Level::Warn => "WARN",
+            Level::Error => "ERROR",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
 }
 
 impl ReloadReport {

@@ -6,6 +6,13 @@
 //! starting at its base. The current function's code, program counter and register base
 //! pointers are locals.
 //!
+//! A run starts at a frame (a new entry at given bases, or a suspended frame resumed)
+//! and ends when the entry frame returns with `floor` frames left (frames below belong
+//! to calls suspended on a host request, see `host.rs`), on a panic, or when the code
+//! needs its host: at a `Registry*` intrinsic, or at a `CallImport` while the safe-point
+//! flag is up (hot reload on only). Then the running frame is pushed on
+//! `Machine::frames` and the request returned; `Program` serves it and resumes the frame.
+//!
 //! # Safety
 //! Registers are accessed through raw pointers without bounds checks. This is sound
 //! because every module was verified when it was linked (`Linked::new`): each register
@@ -19,10 +26,11 @@
 
 use std::io::Write;
 use std::ptr;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use dast_bytecode::{
-    intrinsic_window_with, Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, Layout, TypeDesc,
+    intrinsic_window_with, Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, Layout, TypeDesc, TypeId,
 };
 
 use crate::format;
@@ -56,6 +64,59 @@ pub(crate) struct Fault {
     pub pc: usize,
 }
 
+/// Why the interpreter loop returned without a fault.
+pub(crate) enum Exit {
+    /// The entry function returned: its results are at the entry frame's base.
+    Done,
+    /// The running function needs its host: its frame was pushed on `Machine::frames`
+    /// (to resume with [`Start::Resume`]) and the request's window is in that frame.
+    Request(Request),
+}
+
+/// What the suspended frame asks of the host.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Request {
+    /// A host intrinsic (`Registry*`) with its type operand and window (relative to the
+    /// suspended frame's bases). The frame resumes after the intrinsic.
+    Intrinsic {
+        op: Intrinsic,
+        ty: TypeId,
+        ws: usize,
+        wr: usize,
+    },
+    /// The safe-point flag was up at a `CallImport`. The frame resumes *at* that
+    /// instruction, so the import is read after the host may have re-pointed it.
+    SafePoint,
+}
+
+/// How [`run`] starts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Start {
+    /// A new entry: `func` of `module`, its frame (with the arguments) at these bases.
+    Call {
+        module: usize,
+        func: usize,
+        sbase: usize,
+        rbase: usize,
+    },
+    /// Pops the frame a [`Exit::Request`] pushed and continues it.
+    Resume,
+}
+
+/// The host intrinsics: the VM suspends on them instead of running them.
+#[inline(always)]
+pub(crate) fn is_host_intrinsic(op: Intrinsic) -> bool {
+    matches!(
+        op,
+        Intrinsic::RegistryLoad
+            | Intrinsic::RegistryHasUpdate
+            | Intrinsic::RegistryReload
+            | Intrinsic::RegistryCall
+            | Intrinsic::RegistryGetVersion
+            | Intrinsic::RegistryModules
+    )
+}
+
 /// Module-level `var`/`static` slots.
 pub(crate) struct Globals {
     pub words: Vec<u64>,
@@ -70,6 +131,13 @@ pub(crate) struct Machine {
     /// Count calls in flight per instance (`Linked::in_flight`) on cross-instance calls
     /// and returns. Off by default: then nothing is counted.
     pub hot_reload: bool,
+    /// When set (and `hot_reload` is on), checked at each `CallImport`: if up, the
+    /// interpreter suspends with [`Request::SafePoint`].
+    pub safe_point: Option<Arc<AtomicBool>>,
+    /// Where the next entry's frame starts: the stacks' start, or, while the host
+    /// serves a request, just above the suspended frame (so nested calls leave the
+    /// suspended ones alone).
+    pub top: (usize, usize),
     /// Jumps and calls left before "out of fuel" (feature `fuzzing` only).
     #[cfg(feature = "fuzzing")]
     pub fuel: u64,
@@ -82,6 +150,8 @@ impl Machine {
             rstack: vec![None; INITIAL_STACK],
             frames: Vec::with_capacity(256),
             hot_reload: false,
+            safe_point: None,
+            top: (0, 0),
             #[cfg(feature = "fuzzing")]
             fuel: u64::MAX,
         }
@@ -103,11 +173,12 @@ impl Machine {
         Ok(())
     }
 
-    /// Drops every reference on the stacks and every saved frame (after a panic, or to
-    /// free memory).
-    pub fn reset(&mut self) {
-        self.frames.clear();
-        for r in &mut self.rstack {
+    /// Unwinds to `floor` frames and drops every reference from `rbase` up: what a
+    /// failed entry (whose frame started at `rbase`) leaves behind. Frames and
+    /// registers below (suspended calls) are untouched.
+    pub fn unwind(&mut self, floor: usize, rbase: usize) {
+        self.frames.truncate(floor);
+        for r in self.rstack.iter_mut().skip(rbase) {
             *r = None;
         }
     }
@@ -259,29 +330,55 @@ pub(crate) fn fuzz_limit(len: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `func` of module `module` with its arguments already at the bottom of the
-/// stacks, until it returns (results at the bottom of the stacks) or panics.
+/// Runs from `start` until the entry function returns (results at its frame's base),
+/// the code needs its host ([`Exit::Request`]), or a panic. `floor` is the number of
+/// frames below the entry (those of suspended outer calls): a return with `floor`
+/// frames left ends the run.
 pub(crate) fn run(
     modules: &[Linked],
     globals: &mut [Globals],
     m: &mut Machine,
     out: &mut dyn Write,
-    module: usize,
-    func: usize,
-) -> Result<(), Fault> {
-    let info = modules[module].funcs[func];
-    if let Err(message) = m.reserve(info.scalar_regs as usize, info.ref_regs as usize) {
-        return Err(Fault {
-            message,
+    start: Start,
+    floor: usize,
+) -> Result<Exit, Fault> {
+    let at = match start {
+        Start::Call {
             module,
             func,
-            pc: 0,
-        });
-    }
-    m.frames.clear();
-    // SAFETY: the module docs: every module in `modules` is verified, and the frame of
-    // the entry function is backed by the stacks (reserved above).
-    unsafe { run_loop(modules, globals, m, out, module, func) }
+            sbase,
+            rbase,
+        } => {
+            let info = modules[module].funcs[func];
+            let need = (
+                sbase + info.scalar_regs as usize,
+                rbase + info.ref_regs as usize,
+            );
+            if let Err(message) = m.reserve(need.0, need.1) {
+                return Err(Fault {
+                    message,
+                    module,
+                    func,
+                    pc: 0,
+                });
+            }
+            Frame {
+                module: module as u32,
+                func: func as u32,
+                pc: 0,
+                sbase: sbase as u32,
+                rbase: rbase as u32,
+            }
+        }
+        Start::Resume => {
+            assert!(m.frames.len() > floor, "resume without a suspended frame");
+            m.frames.pop().expect("checked")
+        }
+    };
+    // SAFETY: the module docs: every module in `modules` is verified, and the frame
+    // `at` is backed by the stacks (reserved above, or when it was first entered: the
+    // stacks never shrink).
+    unsafe { run_loop(modules, globals, m, out, at, floor) }
 }
 
 /// The interpreter loop proper.
@@ -289,28 +386,35 @@ pub(crate) fn run(
 /// # Safety
 /// Every module in `modules` passed `dast_bytecode::verify` (so its register operands,
 /// windows, ids and jump targets are in range: see the module docs), `globals[i]` has
-/// module `i`'s `global_words`/`global_refs` slots, and `m`'s stacks hold the entry
-/// function's frame at their start.
+/// module `i`'s `global_words`/`global_refs` slots, `at` names a live instance and
+/// function with a valid pc, and `m`'s stacks back `at`'s frame.
 #[allow(clippy::too_many_lines)]
 unsafe fn run_loop(
     modules: &[Linked],
     globals: &mut [Globals],
     m: &mut Machine,
     out: &mut dyn Write,
-    entry_module: usize,
-    entry_func: usize,
-) -> Result<(), Fault> {
-    let mut mi = entry_module;
+    at: Frame,
+    floor: usize,
+) -> Result<Exit, Fault> {
+    let mut mi = at.module as usize;
     let mut lm: &Linked = &modules[mi];
-    let mut fi = entry_func;
+    let mut fi = at.func as usize;
     let mut info: FuncInfo = lm.funcs[fi];
     let mut code: *const Inst = info.code;
     // The next instruction; `code` is the current function's first one.
-    let mut ip: *const Inst = code;
-    let mut sbase: usize = 0;
-    let mut rbase: usize = 0;
-    let mut s: *mut u64 = m.sstack.as_mut_ptr();
-    let mut r: *mut Option<Obj> = m.rstack.as_mut_ptr();
+    let mut ip: *const Inst = code.add(at.pc as usize);
+    let mut sbase: usize = at.sbase as usize;
+    let mut rbase: usize = at.rbase as usize;
+    let mut s: *mut u64 = m.sstack.as_mut_ptr().add(sbase);
+    let mut r: *mut Option<Obj> = m.rstack.as_mut_ptr().add(rbase);
+    // Only looked at with hot reload on: otherwise `None`, and `CallImport` pays one
+    // never-taken branch.
+    let safe_point: Option<Arc<AtomicBool>> = if m.hot_reload {
+        m.safe_point.clone()
+    } else {
+        None
+    };
     let mut gw: *mut u64 = globals[mi].words.as_mut_ptr();
     let mut gr: *mut Option<Obj> = globals[mi].refs.as_mut_ptr();
 
@@ -361,6 +465,19 @@ unsafe fn run_loop(
                 m.fuel -= 1;
             }
         };
+    }
+    // Saves the running frame (resuming at `$pc`) and hands `$req` to the host.
+    macro_rules! suspend {
+        ($pc:expr, $req:expr) => {{
+            m.frames.push(Frame {
+                module: mi as u32,
+                func: fi as u32,
+                pc: $pc as u32,
+                sbase: sbase as u32,
+                rbase: rbase as u32,
+            });
+            return Ok(Exit::Request($req));
+        }};
     }
     macro_rules! jump {
         ($target:expr) => {{
@@ -584,6 +701,11 @@ unsafe fn run_loop(
                 s: ws,
                 r: wr,
             } => {
+                if let Some(flag) = &safe_point {
+                    if flag.load(Ordering::Relaxed) {
+                        suspend!(ip.offset_from(code) - 1, Request::SafePoint);
+                    }
+                }
                 let (tm, tf) = *lm.imports.get_unchecked(import.0 as usize);
                 call!(tm as usize, tf, ws, wr)
             }
@@ -606,8 +728,11 @@ unsafe fn run_loop(
                 for i in res.refs as usize..info.ref_regs as usize {
                     *r.add(i) = None;
                 }
+                if m.frames.len() == floor {
+                    return Ok(Exit::Done);
+                }
                 let Some(fr) = m.frames.pop() else {
-                    return Ok(());
+                    unreachable!("more frames than the floor");
                 };
                 if fr.module as usize != mi {
                     if m.hot_reload {
@@ -644,6 +769,15 @@ unsafe fn run_loop(
                     }
                     let _ = out.flush();
                     std::process::exit(exit_code);
+                }
+                if is_host_intrinsic(op) {
+                    let req = Request::Intrinsic {
+                        op,
+                        ty,
+                        ws: ws.0 as usize,
+                        wr: wr.0 as usize,
+                    };
+                    suspend!(ip.offset_from(code), req);
                 }
                 let t = lm.types();
                 let (args, res) = tri!(intrinsic_window_with(op, ty, t.types, |x| t.layout(x)));

@@ -22,7 +22,7 @@ use dast_bytecode::{Layout, Module};
 
 use crate::heap::Obj;
 use crate::link::{self, LinkError};
-use crate::{Globals, Panic, Program, Value};
+use crate::{Globals, Host, Panic, Program, Value};
 
 /// One loaded version of a module: an index into the program's instances. Indices stay
 /// valid for the program's life (an unloaded instance leaves a tombstone).
@@ -150,7 +150,7 @@ impl Program {
     pub fn init_instance(&mut self, id: InstanceId) -> Result<(), Panic> {
         let mi = self.live(id)?;
         if let Some(f) = self.modules[mi].m.init {
-            let result = self.run_function(mi, f.0 as usize);
+            let result = self.with_installed_host(|p, host| p.run_function(mi, f.0 as usize, host));
             if result.is_ok() {
                 self.clear_results(mi, f.0 as usize);
             }
@@ -168,9 +168,30 @@ impl Program {
         func: &str,
         args: &[Value],
     ) -> Result<Value, Panic> {
+        self.with_installed_host(|p, host| p.call_instance_hosted(id, func, args, host))
+    }
+
+    /// As [`Program::call_instance`], with `host` answering the call's requests.
+    pub fn call_instance_with_host(
+        &mut self,
+        host: &mut dyn Host,
+        id: InstanceId,
+        func: &str,
+        args: &[Value],
+    ) -> Result<Value, Panic> {
+        self.call_instance_hosted(id, func, args, Some(host))
+    }
+
+    fn call_instance_hosted(
+        &mut self,
+        id: InstanceId,
+        func: &str,
+        args: &[Value],
+        host: Option<&mut dyn Host>,
+    ) -> Result<Value, Panic> {
         let mi = self.live(id)?;
         let (mi, fi) = self.find_export_in(mi, func)?;
-        let result = self.call_at(mi, fi, args);
+        let result = self.call_at(mi, fi, args, host);
         let _ = self.out.flush();
         result
     }
@@ -234,7 +255,10 @@ impl Program {
         if self.active.get(&module) == Some(&mi) {
             return Err(UnloadError::Active { module });
         }
-        let calls = self.in_flight(id);
+        // Suspended frames count even with hot reload off (then `in_flight` is 0).
+        let on_stack = self.machine.frames.iter();
+        let suspended = on_stack.filter(|f| f.module as usize == mi).count() as u32;
+        let calls = self.in_flight(id).max(suspended);
         if calls > 0 {
             return Err(UnloadError::InFlight { module, calls });
         }
@@ -297,20 +321,37 @@ impl Program {
         }
     }
 
-    /// Ends the count of a host call. A failed call unwound every frame at once, and
-    /// calls never nest (the machine is not reentrant), so no call of this program is
-    /// running any more: every VM-side count is zero.
-    pub(crate) fn leave_to_host(&mut self, mi: usize, ok: bool) {
+    /// Ends the count of a host call that returned.
+    pub(crate) fn leave_to_host(&mut self, mi: usize) {
+        if self.machine.hot_reload {
+            self.modules[mi].in_flight.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Gives back the counts of a failed entry into `mi` whose frames above `floor`
+    /// are about to be discarded; `current` is the instance the fault happened in (if
+    /// known). Each cross-instance call counted its callee once, and the entry `mi`.
+    pub(crate) fn uncount(&mut self, mi: usize, floor: usize, current: Option<usize>) {
         if !self.machine.hot_reload {
             return;
         }
-        if ok {
-            self.modules[mi].in_flight.fetch_sub(1, Ordering::Relaxed);
-        } else {
-            for l in &self.modules {
-                l.in_flight.store(0, Ordering::Relaxed);
+        let dec = |l: &link::Linked| {
+            let _ = l
+                .in_flight
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                    Some(n.saturating_sub(1))
+                });
+        };
+        let callers = self.machine.frames[floor..].iter().skip(1);
+        let chain = callers.map(|f| f.module as usize).chain(current);
+        let mut prev = mi;
+        for m in chain {
+            if m != prev {
+                dec(&self.modules[m]);
             }
+            prev = m;
         }
+        dec(&self.modules[mi]);
     }
 
     /// The index of a live (not unloaded) instance, or the panic a call to it gets.

@@ -9,7 +9,13 @@
 //!   versions of a module side by side ([`Program::load_instance`],
 //!   [`Program::check_importers`], [`Program::activate`], [`Program::unload`],
 //!   [`Program::copy_global`]) and in-flight counts ([`Program::in_flight`], only kept
-//!   after [`Program::set_hot_reload`]). `link`/`init`/`call` act on active instances.
+//!   after [`Program::set_hot_reload`]). `link`/`init`/`call` act on active instances;
+//! - host requests (see `host.rs`): the `Registry*` intrinsics suspend the running call
+//!   and ask a [`Host`] ([`Program::set_host`], or per call [`Program::call_with_host`])
+//!   with a [`HostRequest`]; the host gets `&mut Program` and may make nested calls,
+//!   load and activate instances, and reload, then the call resumes with its reply.
+//!   [`Program::set_safe_point_flag`] adds safe points at cross-module calls (hot
+//!   reload on only), where the host applies pending reloads before the call is made.
 //!
 //! Values use the layout documented in `dast-bytecode/FORMAT.md` (scalar words,
 //! reference registers, composites flattened, heap objects counted and copy-on-write).
@@ -24,6 +30,7 @@
 mod exec;
 mod format;
 mod heap;
+mod host;
 mod instances;
 mod intrinsics;
 mod link;
@@ -34,15 +41,19 @@ mod value;
 use std::fmt;
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use dast_bytecode::{type_name, Module};
 use rustc_hash::FxHashMap;
 
-use exec::{Fault, Globals, Machine};
+use exec::{Exit, Fault, Globals, Machine, Start};
+use host::Stop;
 use link::Linked;
 use typed::{from_value, to_value};
 
 pub use exec::{MAX_FRAMES, MAX_STACK};
+pub use host::{Host, HostRequest};
 pub use instances::{InstanceId, RefSlot, UnloadError};
 
 /// Most frames a panic's trace lists (see [`Panic`]).
@@ -95,6 +106,15 @@ impl Panic {
     }
 }
 
+/// A shorter-lived copy of an optional host (`as_deref_mut` would keep the trait
+/// object's lifetime, which `&mut` makes invariant).
+fn reborrow<'a>(host: &'a mut Option<&mut dyn Host>) -> Option<&'a mut dyn Host> {
+    match host {
+        Some(h) => Some(&mut **h),
+        None => None,
+    }
+}
+
 /// An exported function's signature, with types written as in Dast.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionSignature {
@@ -119,6 +139,10 @@ pub struct Program {
     active: FxHashMap<String, usize>,
     machine: Machine,
     out: Box<dyn Write + Send>,
+    /// Answers requests of running code (see `host.rs`); taken out while a call runs.
+    host: Option<Box<dyn Host + Send>>,
+    /// How many requests the host is serving now (nesting depth).
+    suspended: usize,
 }
 
 // Programs move between threads (a later host runs modules from several threads).
@@ -152,6 +176,8 @@ pub fn link(modules: Vec<Module>) -> Result<Program, LinkError> {
         active,
         machine: Machine::new(),
         out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+        host: None,
+        suspended: 0,
     })
 }
 
@@ -159,25 +185,93 @@ impl Program {
     /// Runs each active module's `init` (its `var`/`static` initializers), imported
     /// modules before the modules importing them, otherwise in the order given to [`link`].
     pub fn init(&mut self) -> Result<(), Panic> {
-        for mi in self.init_order() {
-            if !self.is_active(mi) {
-                continue;
+        self.with_installed_host(|p, mut host| {
+            for mi in p.init_order() {
+                if !p.is_active(mi) {
+                    continue;
+                }
+                if let Some(f) = p.modules[mi].m.init {
+                    p.run_function(mi, f.0 as usize, reborrow(&mut host))?;
+                    p.clear_results(mi, f.0 as usize);
+                }
             }
-            if let Some(f) = self.modules[mi].m.init {
-                self.run_function(mi, f.0 as usize)?;
-                self.clear_results(mi, f.0 as usize);
-            }
-        }
-        let _ = self.out.flush();
-        Ok(())
+            let _ = p.out.flush();
+            Ok(())
+        })
     }
 
     /// Calls an exported function with host values, converted by its signature. Returns
     /// the return value (the final values of `&mut` parameters are dropped). Output is
     /// flushed before returning.
+    ///
+    /// Requests of the running code go to the host installed with
+    /// [`Program::set_host`]. Called from inside [`Host::handle`], this is a nested
+    /// call: it runs above the suspended call (see `host.rs`).
     pub fn call(&mut self, module: &str, func: &str, args: &[Value]) -> Result<Value, Panic> {
-        let result = self.call_inner(module, func, args);
+        self.with_installed_host(|p, host| {
+            let result = p.call_inner(module, func, args, host);
+            let _ = p.out.flush();
+            result
+        })
+    }
+
+    /// As [`Program::call`], with `host` answering the call's requests (a host making a
+    /// nested call from [`Host::handle`] passes itself).
+    pub fn call_with_host(
+        &mut self,
+        host: &mut dyn Host,
+        module: &str,
+        func: &str,
+        args: &[Value],
+    ) -> Result<Value, Panic> {
+        let result = self.call_inner(module, func, args, Some(host));
         let _ = self.out.flush();
+        result
+    }
+
+    /// Installs the host that answers the requests of calls made with
+    /// [`Program::call`], [`Program::call_instance`], [`Program::init`] and
+    /// [`Program::init_instance`]; returns the previous one.
+    pub fn set_host(&mut self, host: Box<dyn Host + Send>) -> Option<Box<dyn Host + Send>> {
+        self.host.replace(host)
+    }
+
+    /// Removes the installed host (`None` while a call runs: it is taken out then).
+    pub fn take_host(&mut self) -> Option<Box<dyn Host + Send>> {
+        self.host.take()
+    }
+
+    /// With hot reload on ([`Program::set_hot_reload`]), every cross-module call
+    /// (`CallImport`) checks `flag` (one relaxed load); when it is up, the program
+    /// clears it and asks the host ([`HostRequest::SafePoint`]) before making the
+    /// call, which then reaches the active version of its callee. With hot reload off
+    /// the flag is never read.
+    pub fn set_safe_point_flag(&mut self, flag: Arc<AtomicBool>) {
+        self.machine.safe_point = Some(flag);
+    }
+
+    pub fn clear_safe_point_flag(&mut self) {
+        self.machine.safe_point = None;
+    }
+
+    /// How many calls are suspended now, waiting for the host's reply to a request
+    /// (0 outside [`Host::handle`]; 1 inside it, more when a nested call made a request
+    /// of its own).
+    pub fn suspended_calls(&self) -> usize {
+        self.suspended
+    }
+
+    /// Runs `f` with the installed host taken out of the program (put back after,
+    /// unless `f` installed another).
+    fn with_installed_host<R>(
+        &mut self,
+        f: impl FnOnce(&mut Program, Option<&mut dyn Host>) -> R,
+    ) -> R {
+        let mut host = self.host.take();
+        let result = f(self, host.as_deref_mut().map(|h| h as &mut dyn Host));
+        if self.host.is_none() {
+            self.host = host;
+        }
         result
     }
 
@@ -236,25 +330,39 @@ impl Program {
         }
     }
 
-    fn call_inner(&mut self, module: &str, func: &str, args: &[Value]) -> Result<Value, Panic> {
+    fn call_inner(
+        &mut self,
+        module: &str,
+        func: &str,
+        args: &[Value],
+        host: Option<&mut dyn Host>,
+    ) -> Result<Value, Panic> {
         let (mi, fi) = self.find_export(module, func)?;
-        self.call_at(mi, fi, args)
+        self.call_at(mi, fi, args, host)
     }
 
     /// Calls function `fi` of instance `mi` with host values.
-    fn call_at(&mut self, mi: usize, fi: usize, args: &[Value]) -> Result<Value, Panic> {
+    fn call_at(
+        &mut self,
+        mi: usize,
+        fi: usize,
+        args: &[Value],
+        host: Option<&mut dyn Host>,
+    ) -> Result<Value, Panic> {
         self.write_args(mi, fi, args)?;
-        self.run_function(mi, fi)?;
+        self.run_function(mi, fi, host)?;
+        let (sb, rb) = self.machine.top;
         let lm = &self.modules[mi];
         let ret = lm.m.functions[fi].sig.ret;
-        let words = &self.machine.sstack[..];
-        let refs = &self.machine.rstack[..];
+        let words = &self.machine.sstack[sb..];
+        let refs = &self.machine.rstack[rb..];
         let value = to_value(lm.types(), ret, (words, refs), 0);
         self.clear_results(mi, fi);
         value.map_err(Panic::host)
     }
 
-    /// Puts the arguments at the bottom of the stacks, where the entry frame starts.
+    /// Puts the arguments where the entry frame starts: the bottom of the stacks, or
+    /// above the suspended calls (`Machine::top`).
     fn write_args(&mut self, mi: usize, fi: usize, args: &[Value]) -> Result<(), Panic> {
         let lm = &self.modules[mi];
         let f = &lm.m.functions[fi];
@@ -268,11 +376,12 @@ impl Program {
             )));
         }
         let info = lm.funcs[fi];
+        let (sb, rb) = self.machine.top;
         self.machine
-            .reserve(info.scalar_regs as usize, info.ref_regs as usize)
+            .reserve(sb + info.scalar_regs as usize, rb + info.ref_regs as usize)
             .map_err(Panic::host)?;
         let t = lm.types();
-        let (mut w, mut r) = (0usize, 0usize);
+        let (mut w, mut r) = (sb, rb);
         for (i, (ty, v)) in f.sig.params.iter().zip(args).enumerate() {
             let l = t.layout(*ty);
             let (nw, nr) = (w + l.words as usize, r + l.refs as usize);
@@ -284,7 +393,8 @@ impl Program {
                 &mut self.machine.rstack[r..nr],
             );
             if let Err(e) = written {
-                self.machine.reset();
+                let depth = self.machine.frames.len();
+                self.machine.unwind(depth, rb);
                 return Err(Panic::host(format!(
                     "argument {} of `{}.{}`: {e}",
                     i + 1,
@@ -300,21 +410,52 @@ impl Program {
     /// Releases the references a finished call left as results.
     fn clear_results(&mut self, mi: usize, fi: usize) {
         let n = self.modules[mi].funcs[fi].results.refs as usize;
-        for r in &mut self.machine.rstack[..n] {
+        let rb = self.machine.top.1;
+        for r in &mut self.machine.rstack[rb..rb + n] {
             *r = None;
         }
     }
 
-    /// Runs a function whose arguments are in place. A Dast panic (or, should the VM
-    /// have a bug, a Rust panic) comes back as `Err` with the stacks reset.
-    fn run_function(&mut self, mi: usize, fi: usize) -> Result<(), Panic> {
+    /// Runs a function whose arguments are in place (at `Machine::top`), serving its
+    /// requests with `host`. A Dast panic (or, should the VM have a bug, a Rust panic)
+    /// comes back as `Err` with this call's frames unwound and its references dropped;
+    /// suspended outer calls are untouched.
+    fn run_function(
+        &mut self,
+        mi: usize,
+        fi: usize,
+        mut host: Option<&mut dyn Host>,
+    ) -> Result<(), Panic> {
+        let (sbase, rbase) = self.machine.top;
+        let floor = self.machine.frames.len();
         self.enter_from_host(mi);
-        let result = self.run_entered(mi, fi);
-        self.leave_to_host(mi, result.is_ok());
-        result
+        let mut start = Start::Call {
+            module: mi,
+            func: fi,
+            sbase,
+            rbase,
+        };
+        loop {
+            let stop = match self.run_segment(start, floor) {
+                Ok(Exit::Done) => {
+                    self.leave_to_host(mi);
+                    return Ok(());
+                }
+                Ok(Exit::Request(req)) => match self.serve(req, reborrow(&mut host)) {
+                    Ok(()) => {
+                        start = Start::Resume;
+                        continue;
+                    }
+                    Err(stop) => stop,
+                },
+                Err(stop) => stop,
+            };
+            return Err(self.fail(stop, mi, floor, rbase));
+        }
     }
 
-    fn run_entered(&mut self, mi: usize, fi: usize) -> Result<(), Panic> {
+    /// Runs the interpreter from `start`; a Rust panic inside becomes `Stop::Internal`.
+    fn run_segment(&mut self, start: Start, floor: usize) -> Result<Exit, Stop> {
         let Program {
             modules,
             globals,
@@ -323,35 +464,39 @@ impl Program {
             ..
         } = self;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            exec::run(modules, globals, machine, &mut **out, mi, fi)
+            exec::run(modules, globals, machine, &mut **out, start, floor)
         }));
-        let result = match outcome {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(fault)) => Err(self.panic_from(&fault)),
-            Err(payload) => {
-                let what = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Err(Panic::host(format!(
-                    "internal error: the VM panicked: {what}"
-                )))
-            }
-        };
-        if result.is_err() {
-            self.machine.reset();
-            let _ = self.out.flush();
+        match outcome {
+            Ok(Ok(exit)) => Ok(exit),
+            Ok(Err(fault)) => Err(Stop::Fault(fault)),
+            Err(payload) => Err(Stop::Internal(host::panic_text(&*payload))),
         }
-        result
     }
 
-    /// The trace of a fault: innermost frame first. A trace deeper than
+    /// The panic of a failed entry (instance `mi`, `floor` frames below it, its frame
+    /// at reference base `rbase`): its trace, then its frames unwound, their in-flight
+    /// counts given back and their references dropped.
+    fn fail(&mut self, stop: Stop, mi: usize, floor: usize, rbase: usize) -> Panic {
+        let (panic, current) = match &stop {
+            Stop::Fault(fault) => (self.panic_from(fault, floor), Some(fault.module)),
+            Stop::Internal(what) => (
+                Panic::host(format!("internal error: the VM panicked: {what}")),
+                None,
+            ),
+        };
+        self.uncount(mi, floor, current);
+        self.machine.unwind(floor, rbase);
+        let _ = self.out.flush();
+        panic
+    }
+
+    /// The trace of a fault: innermost frame first, down to the entry frame (frames
+    /// below `floor` belong to suspended outer calls and are not listed). A trace deeper than
     /// [`MAX_TRACE`] frames keeps its innermost and outermost frames, with one frame
     /// named `... N frames omitted ...` (empty file, line 0) in between.
-    fn panic_from(&self, fault: &Fault) -> Panic {
+    fn panic_from(&self, fault: &Fault, floor: usize) -> Panic {
         let mut trace = vec![self.trace_frame(fault.module, fault.func, fault.pc)];
-        let callers = &self.machine.frames;
+        let callers = &self.machine.frames[floor..];
         let total = callers.len() + 1;
         let (inner, outer) = (MAX_TRACE * 3 / 4, MAX_TRACE / 4);
         for (depth, fr) in callers.iter().rev().enumerate() {

@@ -2,6 +2,8 @@
 //! of one file, and what must hold after it.
 #![allow(dead_code)]
 
+pub mod asm;
+
 use std::path::Path;
 
 use dast_bytecode::Module;

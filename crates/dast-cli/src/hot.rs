@@ -1,0 +1,116 @@
+//! `dast run` on the runtime's registry: the program's `ModuleRegistry` requests are
+//! answered, and with `--hot-reload` a watcher thread marks changed modules, which are
+//! recompiled and reloaded when the program asks (`has_update`/`reload_module`) or at
+//! its next cross-module call (a safe point) for modules it imports.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use dast_bytecode::Module;
+use dast_compiler::{module_name_for, Program, RealFs};
+use dast_runtime::{Level, LogSink, ModuleSource, Registry};
+
+use crate::render;
+use crate::watch::SourceWatcher;
+
+/// `[LEVEL] line` on stderr for `min` and above.
+#[derive(Clone, Copy)]
+pub struct Log {
+    pub min: Level,
+}
+
+impl LogSink for Log {
+    fn log(&mut self, level: Level, line: &str) {
+        if level >= self.min {
+            eprintln!("[{level}] {line}");
+        }
+    }
+}
+
+/// Modules whose source changed, shared between the watcher thread and the registry.
+type Changed = Arc<Mutex<HashSet<String>>>;
+
+/// New versions of modules, compiled from the project's files on request.
+struct WatchedSource {
+    program: Program,
+    changed: Changed,
+}
+
+impl ModuleSource for WatchedSource {
+    fn has_update(&mut self, name: &str) -> bool {
+        self.changed.lock().is_ok_and(|c| c.contains(name))
+    }
+
+    fn build(&mut self, name: &str) -> Result<Module, String> {
+        if let Ok(mut c) = self.changed.lock() {
+            c.remove(name);
+        }
+        match dast_compiler::compile_program(&RealFs, self.program.clone()) {
+            Ok(compiled) => compiled
+                .modules
+                .into_iter()
+                .find(|m| m.name == name)
+                .ok_or_else(|| format!("module `{name}` is no longer part of the program")),
+            Err(failed) => Err(render::render_plain(&failed.sources, &failed.diagnostics)),
+        }
+    }
+}
+
+/// Sets up hot reloading on `registry`: the source, the watcher thread and the safe
+/// point flag.
+pub fn enable(registry: &mut Registry, program: &Program, log: Log) -> Result<(), String> {
+    let changed: Changed = Arc::default();
+    let flag = Arc::new(AtomicBool::new(false));
+    let initial: HashMap<PathBuf, String> = program
+        .modules
+        .iter()
+        .filter_map(|m| {
+            std::fs::read_to_string(&m.path)
+                .ok()
+                .map(|t| (m.path.clone(), t))
+        })
+        .collect();
+    let watcher = SourceWatcher::new(&program.src_dir, initial)?;
+    spawn_watcher(
+        watcher,
+        program.src_dir.clone(),
+        changed.clone(),
+        flag.clone(),
+        log,
+    );
+    registry.set_source(Box::new(WatchedSource {
+        program: program.clone(),
+        changed,
+    }));
+    registry.set_safe_point_flag(flag);
+    Ok(())
+}
+
+fn spawn_watcher(
+    mut watcher: SourceWatcher,
+    src: PathBuf,
+    changed: Changed,
+    flag: Arc<AtomicBool>,
+    mut log: Log,
+) {
+    std::thread::spawn(move || loop {
+        for path in watcher.changes(Duration::from_millis(500)) {
+            let file = path
+                .file_name()
+                .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+            log.log(Level::Info, &format!("Detected code change in {file}"));
+            let name = module_name_for(&canonical(&src), &canonical(&path));
+            if let Ok(mut c) = changed.lock() {
+                c.insert(name);
+            }
+            flag.store(true, Ordering::Release);
+        }
+    });
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}

@@ -1,0 +1,182 @@
+//! `dast run --hot-reload` end to end: the seed's host loop runs a `@hot_reload`
+//! module; the test edits the module's file while the program runs and reads the log
+//! and the output (behaviour change, a refused edit that keeps the old version and its
+//! state, a field added, a revert).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const MAIN: &str = r#"
+fn main() {
+    let mut registry = ModuleRegistry.new()
+    registry.load_module("game", "v1.0")
+    loop {
+        if registry.has_update("game") {
+            registry.reload_module("game")
+        }
+        registry.call("game", "update", &[1])
+        sleep(5)
+    }
+}
+"#;
+
+fn game(step: &str, extra_field: bool) -> String {
+    let field = if extra_field {
+        "        lives: i32,\n"
+    } else {
+        ""
+    };
+    let show = if extra_field {
+        r#"println("{} n={} lives={}", TAG, state.n, state.lives)"#
+    } else {
+        r#"println("{} n={}", TAG, state.n)"#
+    };
+    format!(
+        r#"@hot_reload
+module Game {{
+    struct State {{
+        n: i64,
+{field}    }}
+    var state: State
+    const TAG: &str = "{step}"
+    fn __on_unload__() -> Vec[u8] {{ serialize(state) }}
+    fn __on_load__(data: Option[Vec[u8]]) {{
+        if let .Some(d) = data {{ state = deserialize(d) }} else {{ state = State.default() }}
+    }}
+    fn update(k: i64) {{
+        state.n += k
+        if state.n % 20 == 0 {{ {show} }}
+    }}
+}}
+"#
+    )
+}
+
+struct Running {
+    child: Child,
+    out: Arc<Mutex<String>>,
+    err: Arc<Mutex<String>>,
+}
+
+impl Running {
+    fn start(dir: &Path) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dast"))
+            .args(["run", "--hot-reload", "--log-level=debug"])
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start dast");
+        let out = collect(child.stdout.take().unwrap());
+        let err = collect(child.stderr.take().unwrap());
+        Running { child, out, err }
+    }
+
+    /// Waits until stream `which` contains `text` (after `from` bytes); returns its end.
+    fn wait_for(&self, stderr: bool, text: &str, from: usize) -> usize {
+        let buf = if stderr { &self.err } else { &self.out };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = buf.lock().unwrap().clone();
+            if let Some(i) = s.get(from..).and_then(|t| t.find(text)) {
+                return from + i + text.len();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}\nstdout:\n{}\nstderr:\n{}",
+                self.out.lock().unwrap(),
+                self.err.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn collect(r: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
+    let buf = Arc::new(Mutex::new(String::new()));
+    let b = buf.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(r).lines().map_while(Result::ok) {
+            let mut s = b.lock().unwrap();
+            s.push_str(&line);
+            s.push('\n');
+        }
+    });
+    buf
+}
+
+fn project() -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("dast-hot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("dast.toml"), "[package]\nname = \"hot\"\n").unwrap();
+    std::fs::write(dir.join("src/main.dast"), MAIN).unwrap();
+    let game_file = dir.join("src/game.dast");
+    std::fs::write(&game_file, game("one", false)).unwrap();
+    (dir, game_file)
+}
+
+/// Writes the file; a short pause first so the watcher sees distinct modifications.
+fn edit(path: &Path, text: &str) {
+    std::thread::sleep(Duration::from_millis(150));
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn seed_host_loop_reloads_edits_while_running() {
+    let (dir, game_file) = project();
+    let run = Running::start(&dir);
+    run.wait_for(true, "[INFO] Module 'game' loaded (v1.0)", 0);
+    let out = run.wait_for(false, "one n=", 0);
+
+    // A behaviour change: the new text is printed, the counter goes on.
+    edit(&game_file, &game("two", false));
+    let err = run.wait_for(true, "[INFO] Detected code change in game.dast", 0);
+    let err = run.wait_for(true, "[INFO] Compiling game v1.1...", err);
+    let err = run.wait_for(true, "[INFO] Module 'game' reloaded (v1.0 -> v1.1)", err);
+    let out = run.wait_for(false, "two n=", out);
+
+    // A type error: refused, v1.1 keeps running with its state.
+    edit(
+        &game_file,
+        &game("two", false).replace("state.n += k", "state.n += \"k\""),
+    );
+    let err = run.wait_for(true, "[ERROR] Reload of 'game' refused", err);
+    let out = run.wait_for(false, "two n=", out);
+
+    // A new field: carried by the hooks, the new field starts at its default.
+    edit(&game_file, &game("three", true));
+    let err = run.wait_for(true, "reloaded (v1.1 -> v1.2)", err);
+    let out = run.wait_for(false, "lives=0", out);
+    run.wait_for(true, "[DEBUG] v1.1 unloaded", err);
+
+    // Back to the first text: a change like any other.
+    edit(&game_file, &game("one", false));
+    run.wait_for(true, "reloaded (v1.2 -> v1.3)", err);
+    let out = run.wait_for(false, "one n=", out);
+
+    // The counter never restarted: every printed n is a multiple of 20 and increasing.
+    let text = run.out.lock().unwrap().clone();
+    let ns: Vec<i64> = text
+        .lines()
+        .filter_map(|l| l.split("n=").nth(1))
+        .map(|rest| rest.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        ns.windows(2).all(|w| w[1] > w[0]),
+        "state was lost: {ns:?}\n{text}"
+    );
+    let _ = out;
+    drop(run);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,293 @@
+//! The registry as the host of its program: it answers the `ModuleRegistry` requests of
+//! running Dast code and the safe points of watcher-driven reloads.
+//!
+//! # Structure
+//! The registry is split in two: the VM [`Program`] and a `Hub` (the versions, the
+//! [`ModuleSource`] and the [`LogSink`]). Every call the registry makes
+//! ([`Registry::call`], [`Registry::call_version`]) passes the hub to
+//! [`Program::call_with_host`], so while a call is suspended on a request the hub has
+//! both itself and `&mut Program` (the [`dast_vm::Host`] contract) and can reload,
+//! collect, and make nested calls, which it passes itself to again so their own
+//! requests are answered too. The reload transaction and collection work on a
+//! `Session` (the program and the versions borrowed side by side), the same from the
+//! registry's methods and from inside a request. No host is installed *in* the program:
+//! code run by the program directly ([`Registry::program_mut`]) and `var` initializers
+//! and hooks run during a reload get no answers (their requests panic).
+//!
+//! # Requests
+//! - `load_module(name, label)`: `name` must be one of the linked modules (else false
+//!   and an `[ERROR]` line). The first time, the module is recorded as loaded by the
+//!   host, its first version takes `label` if it was never reloaded, and
+//!   `[INFO] Module 'name' loaded (label)` is logged.
+//! - `has_update(name)`: asks the [`ModuleSource`] (false without one).
+//! - `reload_module(name)`: [`ModuleSource::build`], then [`Registry::reload`]; true when
+//!   the new version is active (the report's log lines are logged, and the versions
+//!   that could be collected are, with their `[DEBUG] ... unloaded` lines); false with
+//!   `[ERROR] Reload of 'name' refused: ...` when the build or the reload fails.
+//! - `call(module, func, args)`: a nested call of the module's active version; its
+//!   panic becomes a panic of the caller, with the nested panic's message.
+//! - `get_version(name)`, `modules()`: from the registry's versions.
+//! - A safe point ([`Registry::set_safe_point_flag`]): every hot-reloadable module
+//!   whose source reports a change is reloaded as by `reload_module`
+//!   ([`Registry::apply_updates`]).
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use dast_bytecode::Module;
+use dast_vm::{Host, HostRequest, Program, Value};
+
+use crate::registry::{module_infos, Hub, Registry, Session};
+use crate::report::*;
+
+/// Where new versions of modules come from (the CLI watches and compiles files).
+pub trait ModuleSource: Send {
+    /// Whether module `name` changed since it was last built (or loaded). After a
+    /// [`ModuleSource::build`], report false until it changes again, so a refused
+    /// reload is not retried with the same text.
+    fn has_update(&mut self, name: &str) -> bool;
+    /// Module `name` compiled from its current source; `Err` is the rendered diagnostic.
+    fn build(&mut self, name: &str) -> Result<Module, String>;
+}
+
+/// Where the registry's log lines go (`line` without the `[LEVEL] ` tag).
+pub trait LogSink: Send {
+    fn log(&mut self, level: Level, line: &str);
+}
+
+/// The default log: `[LEVEL] line` on stderr for `min` and above (default: info).
+#[derive(Clone, Copy, Debug)]
+pub struct StderrLog {
+    pub min: Level,
+}
+
+impl Default for StderrLog {
+    fn default() -> StderrLog {
+        StderrLog { min: Level::Info }
+    }
+}
+
+impl LogSink for StderrLog {
+    fn log(&mut self, level: Level, line: &str) {
+        if level >= self.min {
+            eprintln!("[{level}] {line}");
+        }
+    }
+}
+
+impl Host for Hub {
+    fn handle(&mut self, program: &mut Program, req: HostRequest) -> Result<Value, String> {
+        match req {
+            HostRequest::Load { name, label } => Ok(Value::Bool(self.load(&name, &label))),
+            HostRequest::HasUpdate { name } => Ok(Value::Bool(self.has_update(&name))),
+            HostRequest::Reload { name } => Ok(Value::Bool(self.reload(program, &name))),
+            HostRequest::Call { module, func, args } => program
+                .call_with_host(self, &module, &func, &args)
+                .map_err(|panic| panic.message),
+            HostRequest::GetVersion { name } => {
+                let number = self
+                    .session(program)
+                    .entry(&name)
+                    .map(|e| e.active().number);
+                Ok(option_u32(number))
+            }
+            HostRequest::Modules => Ok(modules_value(&module_infos(program, &self.modules))),
+            HostRequest::SafePoint => {
+                self.apply_updates(program);
+                Ok(Value::Unit)
+            }
+        }
+    }
+}
+
+impl Hub {
+    fn session<'a>(&'a mut self, program: &'a mut Program) -> Session<'a> {
+        Session {
+            program,
+            modules: &mut self.modules,
+        }
+    }
+
+    fn emit(&mut self, level: Level, line: &str) {
+        self.log.log(level, line);
+    }
+
+    /// `load_module(name, label)` (see the module docs).
+    pub(crate) fn load(&mut self, name: &str, label: &str) -> bool {
+        let Some(entry) = self.modules.iter_mut().find(|e| e.name == name) else {
+            self.emit(
+                Level::Error,
+                &format!("Module '{name}' cannot be loaded: it is not part of the program"),
+            );
+            return false;
+        };
+        if entry.loaded_by_host {
+            return true;
+        }
+        entry.loaded_by_host = true;
+        if entry.versions.len() == 1 && !label.is_empty() {
+            entry.versions[0].label = label.to_string();
+        }
+        let line = format!("Module '{name}' loaded ({})", entry.active().label);
+        self.emit(Level::Info, &line);
+        true
+    }
+
+    pub(crate) fn has_update(&mut self, name: &str) -> bool {
+        let known = self.modules.iter().any(|e| e.name == name);
+        known && self.source.as_mut().is_some_and(|s| s.has_update(name))
+    }
+
+    /// `reload_module(name)`: build through the source, reload, log (see the module
+    /// docs).
+    pub(crate) fn reload(&mut self, program: &mut Program, name: &str) -> bool {
+        let next_label = self
+            .modules
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| e.next_version().1);
+        let built = if let Some(label) = next_label {
+            self.emit(Level::Info, &format!("Compiling {name} {label}..."));
+            match self.source.as_mut() {
+                Some(source) => source.build(name),
+                None => Err("no module source is installed".to_string()),
+            }
+        } else {
+            Err(ReloadError::UnknownModule(name.to_string()).to_string())
+        };
+        let result = built.and_then(|module| {
+            if module.name != name {
+                return Err(format!("the source built module `{}`", module.name));
+            }
+            self.session(program)
+                .reload(module)
+                .map_err(|e| e.to_string())
+        });
+        match result {
+            Ok(report) => {
+                for (level, line) in report.log_lines() {
+                    self.emit(level, &line);
+                }
+                for event in self.session(program).collect() {
+                    let (level, line) = event.log_line();
+                    self.emit(level, &line);
+                }
+                true
+            }
+            Err(why) => {
+                self.emit(Level::Error, &format!("Reload of '{name}' refused: {why}"));
+                false
+            }
+        }
+    }
+
+    /// Reloads every hot-reloadable module whose source changed; returns each one
+    /// tried with whether its new version is active.
+    pub(crate) fn apply_updates(&mut self, program: &mut Program) -> Vec<(String, bool)> {
+        let hot: Vec<String> = self
+            .modules
+            .iter()
+            .filter(|e| program.module_of(e.active().instance).hot_reload)
+            .map(|e| e.name.clone())
+            .collect();
+        let mut tried = Vec::new();
+        for name in hot {
+            if self.has_update(&name) {
+                let ok = self.reload(program, &name);
+                tried.push((name, ok));
+            }
+        }
+        tried
+    }
+}
+
+impl Registry {
+    /// Where new versions come from for `reload_module`, `has_update` and safe points.
+    pub fn set_source(&mut self, source: Box<dyn ModuleSource>) {
+        self.hub.source = Some(source);
+    }
+
+    /// Where the registry logs (default: [`StderrLog`]).
+    pub fn set_log(&mut self, log: Box<dyn LogSink>) {
+        self.hub.log = log;
+    }
+
+    /// Turns on safe points: while a call runs, each cross-module call checks `flag`
+    /// and, when it is up, the registry applies [`Registry::apply_updates`] first (the
+    /// flag is cleared), so the call reaches the new version. A watcher sets the flag.
+    pub fn set_safe_point_flag(&mut self, flag: Arc<AtomicBool>) {
+        self.program.set_safe_point_flag(flag);
+    }
+
+    /// `registry.load_module(name, label)` from Rust (see the `host.rs` docs).
+    pub fn load_module(&mut self, name: &str, label: &str) -> bool {
+        self.hub.load(name, label)
+    }
+
+    /// `registry.has_update(name)` from Rust: asks the module source.
+    pub fn has_update(&mut self, name: &str) -> bool {
+        self.hub.has_update(name)
+    }
+
+    /// `registry.reload_module(name)` from Rust: builds `name` through the module
+    /// source and reloads it, logging the outcome; true when the new version is active.
+    pub fn reload_module(&mut self, name: &str) -> bool {
+        let Registry { program, hub } = self;
+        hub.reload(program, name)
+    }
+
+    /// What a safe point does, between calls: reloads every hot-reloadable module whose
+    /// source reports a change. Returns each module tried and whether it reloaded.
+    pub fn apply_updates(&mut self) -> Vec<(String, bool)> {
+        let Registry { program, hub } = self;
+        hub.apply_updates(program)
+    }
+}
+
+/// `Option[u32]` in host form.
+fn option_u32(n: Option<u32>) -> Value {
+    let (variant, fields) = match n {
+        Some(n) => ("Some", vec![Value::UInt(n as u64)]),
+        None => ("None", vec![]),
+    };
+    Value::Enum {
+        name: "Option".to_string(),
+        variant: variant.to_string(),
+        fields,
+    }
+}
+
+/// `HashMap[String, Vec[ModuleVersion]]` in host form, modules in load order.
+fn modules_value(infos: &[ModuleInfo]) -> Value {
+    let version = |v: &VersionInfo| {
+        let state = match v.state {
+            VersionState::Active => "Active",
+            VersionState::Draining => "Draining",
+            VersionState::Unloaded => "Unloaded",
+        };
+        Value::Struct {
+            name: "ModuleVersion".to_string(),
+            fields: vec![
+                ("version".to_string(), Value::UInt(v.number as u64)),
+                ("label".to_string(), Value::Str(v.label.clone())),
+                (
+                    "state".to_string(),
+                    Value::Enum {
+                        name: "VersionState".to_string(),
+                        variant: state.to_string(),
+                        fields: vec![],
+                    },
+                ),
+                ("active_calls".to_string(), Value::UInt(v.in_flight as u64)),
+            ],
+        }
+    };
+    let entries = infos
+        .iter()
+        .map(|m| {
+            let versions = m.versions.iter().map(version).collect();
+            (Value::Str(m.name.clone()), Value::Vec(versions))
+        })
+        .collect();
+    Value::Map(entries)
+}

@@ -1,0 +1,341 @@
+//! Calling back into the host during a Dast call: suspend, ask, resume.
+//!
+//! The `Registry*` intrinsics (`ModuleRegistry` in Dast) are not run by the VM. When
+//! the interpreter reaches one it *suspends*: it pushes the running frame on the
+//! machine's call stack (resuming after the intrinsic) and returns to [`Program`] with
+//! the request. `Program` reads the intrinsic's arguments into a [`HostRequest`] of
+//! plain host data, asks its [`Host`], writes the reply into the intrinsic's result
+//! registers (converted by the intrinsic's type) and resumes the frame. The same
+//! happens at a *safe point*: with [`Program::set_safe_point_flag`] and hot reload on,
+//! a `CallImport` that finds the flag up suspends with [`HostRequest::SafePoint`]
+//! *before* reading its import, so after the host applied reloads the call goes to the
+//! new version.
+//!
+//! # Nested calls
+//! While it serves a request the host has the `&mut Program`: it may load, activate and
+//! unload instances, reload, and call Dast functions. Those *nested* calls run on the
+//! same machine, above the suspended frames and their registers (see `Machine::top`),
+//! return when their own entry frame returns, and on a panic unwind only their own
+//! frames: the suspended call stays intact and resumes once the host replies. In-flight
+//! counts stay exact: the suspended call's instances stay in flight (their frames are
+//! on the stack) and a nested call counts as an entry from the host. An instance with a
+//! suspended frame cannot be unloaded ([`Program::unload`] refuses it even with hot
+//! reload off).
+//!
+//! # Which host answers
+//! [`Program::call`], [`Program::call_instance`], [`Program::init`] and
+//! [`Program::init_instance`] use the host installed with [`Program::set_host`]; it is
+//! taken out of the program for the duration of the call (so that `handle` can have
+//! `&mut Program`). A nested call made from inside `handle` therefore has no installed
+//! host: a host that wants to serve the nested call's own requests passes itself with
+//! [`Program::call_with_host`] / [`Program::call_instance_with_host`]. A request with no
+//! host to answer it panics ("`ModuleRegistry` needs a host ..."); a safe point with no
+//! host just continues.
+//!
+//! # Conversions
+//! - `RegistryCall` arguments: each element of the `Vec[Value]` (the prelude's `enum
+//!   Value { Unit, Bool(bool), Int(i64), UInt(u64), Float(f64), Char(char), Str(String),
+//!   List(Vec[Value]) }`) becomes the host [`Value`] it wraps (`List` -> `Value::Vec`).
+//! - `RegistryCall` reply: the callee's host value becomes a Dast `Value`: `Unit`,
+//!   `Bool`, `Int`, `UInt`, `Float`, `Char`, `Str` map to the variant of the same name,
+//!   `Vec` and `Tuple` to `List`, and maps, structs and enums to `Str` of their `{:?}`
+//!   text (`Point { x: 1, y: 2 }`), the prelude `Value` having no variant for them.
+//! - `Load`/`HasUpdate`/`Reload` reply `Value::Bool`; `GetVersion` replies
+//!   `Value::Enum { variant: "Some", fields: [UInt(n)] }` or `variant: "None"` (the
+//!   enum's name is not checked); `Modules` replies the host form of `HashMap[String,
+//!   Vec[ModuleVersion]]`: `Value::Map` of `Value::Str` to `Value::Vec` of
+//!   `Value::Struct { fields: version, label, state, active_calls }` with `state` a
+//!   `Value::Enum` whose variant is `Active`, `Draining` or `Unloaded`.
+//!
+//! A reply of the wrong shape, and an `Err` from the host, panic at the intrinsic
+//! (or, for a safe point, at the `CallImport`) with the normal stack trace.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
+
+use dast_bytecode::{intrinsic_window_with, Intrinsic, TypeDesc, TypeId};
+
+use crate::exec::{Fault, Frame, Request};
+use crate::typed::{from_value, str_of, to_value, typed_vec, Types};
+use crate::{Program, Value};
+
+/// What Dast code asks of its host, with arguments already converted to host data.
+/// The reply each variant expects is documented on it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HostRequest {
+    /// `registry.load_module(name, label)`: reply `Value::Bool` (false when there is no
+    /// such module).
+    Load { name: String, label: String },
+    /// `registry.has_update(name)`: reply `Value::Bool`.
+    HasUpdate { name: String },
+    /// `registry.reload_module(name)`: reply `Value::Bool` (true when the new version
+    /// is active).
+    Reload { name: String },
+    /// `registry.call(module, func, args)`: reply the callee's return value (any host
+    /// value; it is converted to the prelude's `Value` enum, see the module docs).
+    Call {
+        module: String,
+        func: String,
+        args: Vec<Value>,
+    },
+    /// `registry.get_version(name)`: reply `Option[u32]` as a `Value::Enum` (`Some` with
+    /// one `UInt`/`Int` field, or `None`).
+    GetVersion { name: String },
+    /// `registry.modules()`: reply a `Value::Map` (see the module docs).
+    Modules,
+    /// A safe point: the flag set with [`Program::set_safe_point_flag`] was up at a
+    /// cross-module call (the program cleared it before asking). The host applies
+    /// pending reloads now; the call then goes to the active version. Any `Ok` reply.
+    SafePoint,
+}
+
+/// Answers the requests of running Dast code (see the module docs of `host.rs`).
+pub trait Host {
+    /// Serves one request while the call that made it is suspended. `program` may be
+    /// used freely (nested calls, instance loading and activation, reloads). `Err`
+    /// becomes a Dast panic at the requesting instruction.
+    fn handle(&mut self, program: &mut Program, req: HostRequest) -> Result<Value, String>;
+}
+
+/// Why a run stopped with a panic.
+pub(crate) enum Stop {
+    Fault(Fault),
+    /// The VM (or a host) panicked in Rust: the message.
+    Internal(String),
+}
+
+const NO_HOST: &str = "`ModuleRegistry` needs a host: run this program with `dast run`";
+
+impl Program {
+    /// Serves the request of the frame on top of the stacks and leaves the frame ready
+    /// to resume, or pops it and returns the panic it gets.
+    pub(crate) fn serve(&mut self, req: Request, host: Option<&mut dyn Host>) -> Result<(), Stop> {
+        let fr = *self.machine.frames.last().expect("a suspended frame");
+        let result = match req {
+            Request::SafePoint => {
+                if let Some(flag) = &self.machine.safe_point {
+                    flag.store(false, Ordering::Relaxed);
+                }
+                match host {
+                    Some(host) => self.ask(host, &fr, HostRequest::SafePoint).map(drop),
+                    None => Ok(()),
+                }
+            }
+            Request::Intrinsic { op, ty, ws, wr } => self
+                .read_request(&fr, op, ty, ws, wr)
+                .and_then(|req| match host {
+                    Some(host) => self.ask(host, &fr, req),
+                    None => Err(format!("{NO_HOST} (operation {op:?})")),
+                })
+                .and_then(|reply| self.write_reply(&fr, op, ty, (ws, wr), reply)),
+        };
+        result.map_err(|message| {
+            self.machine.frames.pop();
+            let pc = match req {
+                Request::SafePoint => fr.pc as usize,
+                Request::Intrinsic { .. } => fr.pc as usize - 1,
+            };
+            Stop::Fault(Fault {
+                message,
+                module: fr.module as usize,
+                func: fr.func as usize,
+                pc,
+            })
+        })
+    }
+
+    /// Runs the host with the machine's top above the suspended frame `fr`.
+    fn ask(&mut self, host: &mut dyn Host, fr: &Frame, req: HostRequest) -> Result<Value, String> {
+        let info = self.modules[fr.module as usize].funcs[fr.func as usize];
+        let saved = self.machine.top;
+        let depth = self.machine.frames.len();
+        self.machine.top = (
+            fr.sbase as usize + info.scalar_regs as usize,
+            fr.rbase as usize + info.ref_regs as usize,
+        );
+        self.suspended += 1;
+        let reply = catch_unwind(AssertUnwindSafe(|| host.handle(self, req)));
+        self.suspended -= 1;
+        self.machine.top = saved;
+        debug_assert_eq!(self.machine.frames.len(), depth, "nested calls unwound");
+        match reply {
+            Ok(reply) => reply,
+            Err(payload) => Err(format!("the host panicked: {}", panic_text(&*payload))),
+        }
+    }
+
+    fn read_request(
+        &self,
+        fr: &Frame,
+        op: Intrinsic,
+        ty: TypeId,
+        ws: usize,
+        wr: usize,
+    ) -> Result<HostRequest, String> {
+        let _ = ws;
+        let t = self.modules[fr.module as usize].types();
+        let r = &self.machine.rstack[fr.rbase as usize + wr..];
+        let text = |i: usize| str_of(&r[i]).map(str::to_string);
+        Ok(match op {
+            Intrinsic::RegistryLoad => HostRequest::Load {
+                name: text(0)?,
+                label: text(1)?,
+            },
+            Intrinsic::RegistryHasUpdate => HostRequest::HasUpdate { name: text(0)? },
+            Intrinsic::RegistryReload => HostRequest::Reload { name: text(0)? },
+            Intrinsic::RegistryGetVersion => HostRequest::GetVersion { name: text(0)? },
+            Intrinsic::RegistryModules => HostRequest::Modules,
+            Intrinsic::RegistryCall => {
+                value_enum(t, ty)?;
+                let list = typed_vec(t, ty, &r[2])?;
+                let mut args = Vec::with_capacity(list.len);
+                for i in 0..list.len {
+                    let (ew, er) = list.elem(i);
+                    args.push(from_dast_value(to_value(t, ty, (&ew, er), 0)?)?);
+                }
+                HostRequest::Call {
+                    module: text(0)?,
+                    func: text(1)?,
+                    args,
+                }
+            }
+            other => unreachable!("{other:?} is not a host intrinsic"),
+        })
+    }
+
+    /// Writes the host's reply as the intrinsic's results and clears the rest of its
+    /// window's references.
+    fn write_reply(
+        &mut self,
+        fr: &Frame,
+        op: Intrinsic,
+        ty: TypeId,
+        (ws, wr): (usize, usize),
+        reply: Value,
+    ) -> Result<(), String> {
+        let lm = &self.modules[fr.module as usize];
+        let t = lm.types();
+        let (args, res) = intrinsic_window_with(op, ty, t.types, |x| t.layout(x))?;
+        let (nw, nr) = (
+            args.words.max(res.words) as usize,
+            args.refs.max(res.refs) as usize,
+        );
+        let sb = fr.sbase as usize + ws;
+        let rb = fr.rbase as usize + wr;
+        let w = &mut self.machine.sstack[sb..sb + nw];
+        let r = &mut self.machine.rstack[rb..rb + nr];
+        let (rw, rr) = (res.words as usize, res.refs as usize);
+        let bad = |what: &str| format!("the host replied {reply} to {op:?}, expected {what}");
+        match op {
+            Intrinsic::RegistryLoad | Intrinsic::RegistryHasUpdate | Intrinsic::RegistryReload => {
+                match &reply {
+                    Value::Bool(b) => w[0] = *b as u64,
+                    _ => return Err(bad("a bool")),
+                }
+            }
+            Intrinsic::RegistryGetVersion => {
+                let n = match &reply {
+                    Value::Enum {
+                        variant, fields, ..
+                    } => match (variant.as_str(), fields.as_slice()) {
+                        ("None", []) => None,
+                        ("Some", [Value::UInt(n)]) if *n <= u32::MAX as u64 => Some(*n),
+                        ("Some", [Value::Int(n)]) if (0..=u32::MAX as i64).contains(n) => {
+                            Some(*n as u64)
+                        }
+                        _ => return Err(bad("an Option[u32]")),
+                    },
+                    _ => return Err(bad("an Option[u32]")),
+                };
+                (w[0], w[1]) = match n {
+                    Some(n) => (1, n),
+                    None => (0, 0),
+                };
+            }
+            Intrinsic::RegistryCall => {
+                let name = value_enum(t, ty)?;
+                let dast = to_dast_value(name, reply);
+                from_value(t, ty, &dast, &mut w[..rw], &mut r[..rr])?;
+            }
+            Intrinsic::RegistryModules => {
+                from_value(t, ty, &reply, &mut w[..rw], &mut r[..rr])
+                    .map_err(|e| format!("the host's reply to {op:?}: {e}"))?;
+            }
+            other => unreachable!("{other:?} is not a host intrinsic"),
+        }
+        for x in &mut r[rr..] {
+            *x = None;
+        }
+        Ok(())
+    }
+}
+
+/// The name of the prelude's `Value` enum, which `ty` must be.
+fn value_enum(t: Types<'_>, ty: TypeId) -> Result<&str, String> {
+    match t.desc(ty) {
+        TypeDesc::Enum { name, .. } if name.rsplit('.').next() == Some("Value") => Ok(name),
+        _ => Err(format!(
+            "RegistryCall needs the prelude's `Value` enum as its type, found `{}`",
+            t.name(ty)
+        )),
+    }
+}
+
+/// A Dast `Value` (as read by `to_value`: an enum value) -> the host value it wraps.
+fn from_dast_value(v: Value) -> Result<Value, String> {
+    let Value::Enum {
+        variant,
+        mut fields,
+        ..
+    } = v
+    else {
+        return Err(format!("expected a `Value`, found {v}"));
+    };
+    Ok(match (variant.as_str(), fields.len()) {
+        ("Unit", 0) => Value::Unit,
+        ("List", 1) => match fields.pop() {
+            Some(Value::Vec(items)) => Value::Vec(
+                items
+                    .into_iter()
+                    .map(from_dast_value)
+                    .collect::<Result<_, _>>()?,
+            ),
+            other => return Err(format!("`Value::List` holds {other:?}")),
+        },
+        (_, 1) => fields.pop().expect("one field"),
+        _ => return Err(format!("unknown `Value` variant `{variant}`")),
+    })
+}
+
+/// A host value -> a Dast `Value` (enum `name`) in host form, for `from_value`.
+fn to_dast_value(name: &str, v: Value) -> Value {
+    let (variant, field) = match v {
+        Value::Unit => ("Unit", None),
+        Value::Bool(_) => ("Bool", Some(v)),
+        Value::Int(_) => ("Int", Some(v)),
+        Value::UInt(_) => ("UInt", Some(v)),
+        Value::Float(_) => ("Float", Some(v)),
+        Value::Char(_) => ("Char", Some(v)),
+        Value::Str(_) => ("Str", Some(v)),
+        Value::Vec(items) | Value::Tuple(items) => {
+            let items = items.into_iter().map(|x| to_dast_value(name, x)).collect();
+            ("List", Some(Value::Vec(items)))
+        }
+        Value::Map(_) | Value::Struct { .. } | Value::Enum { .. } => {
+            ("Str", Some(Value::Str(v.to_string())))
+        }
+    };
+    Value::Enum {
+        name: name.to_string(),
+        variant: variant.to_string(),
+        fields: field.into_iter().collect(),
+    }
+}
+
+pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}

@@ -517,7 +517,7 @@ unsafe fn run_loop(
             });
             if tm != mi {
                 if m.hot_reload {
-                    target.in_flight.fetch_add(1, Ordering::Relaxed);
+                    target.in_flight.set(target.in_flight.get() + 1);
                 }
                 mi = tm;
                 lm = target;
@@ -736,7 +736,7 @@ unsafe fn run_loop(
                 };
                 if fr.module as usize != mi {
                     if m.hot_reload {
-                        lm.in_flight.fetch_sub(1, Ordering::Relaxed);
+                        lm.in_flight.set(lm.in_flight.get() - 1);
                     }
                     mi = fr.module as usize;
                     lm = modules.get_unchecked(mi);

@@ -16,7 +16,6 @@
 //! and returns, so calls inside a module cost nothing more.
 
 use std::fmt;
-use std::sync::atomic::Ordering;
 
 use dast_bytecode::{Layout, Module};
 
@@ -228,7 +227,7 @@ impl Program {
     /// another instance whose frames are still on the stack, plus the host's
     /// [`Program::begin_host_call`]s. Always 0 with hot reload off.
     pub fn in_flight(&self, id: InstanceId) -> u32 {
-        let counted = self.modules[id.index()].in_flight.load(Ordering::Relaxed);
+        let counted = self.modules[id.index()].in_flight.get();
         counted + self.states[id.index()].host_calls
     }
 
@@ -317,14 +316,18 @@ impl Program {
     /// Counts a call from the host into instance `mi` (hot reload on only).
     pub(crate) fn enter_from_host(&mut self, mi: usize) {
         if self.machine.hot_reload {
-            self.modules[mi].in_flight.fetch_add(1, Ordering::Relaxed);
+            self.modules[mi]
+                .in_flight
+                .set(self.modules[mi].in_flight.get() + 1);
         }
     }
 
     /// Ends the count of a host call that returned.
     pub(crate) fn leave_to_host(&mut self, mi: usize) {
         if self.machine.hot_reload {
-            self.modules[mi].in_flight.fetch_sub(1, Ordering::Relaxed);
+            self.modules[mi]
+                .in_flight
+                .set(self.modules[mi].in_flight.get() - 1);
         }
     }
 
@@ -335,13 +338,7 @@ impl Program {
         if !self.machine.hot_reload {
             return;
         }
-        let dec = |l: &link::Linked| {
-            let _ = l
-                .in_flight
-                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
-                    Some(n.saturating_sub(1))
-                });
-        };
+        let dec = |l: &link::Linked| l.in_flight.set(l.in_flight.get().saturating_sub(1));
         let callers = self.machine.frames[floor..].iter().skip(1);
         let chain = callers.map(|f| f.module as usize).chain(current);
         let mut prev = mi;

@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::sync::atomic::AtomicU32;
 
 use dast_bytecode::{
     signature_layouts, signature_text, type_layouts, verify, Inst, Layout, Module, Signature,
@@ -145,7 +144,9 @@ pub(crate) struct Linked {
     /// How many times this instance was entered (from the host or another instance) by
     /// calls still running: only counted with hot reload on, on cross-instance calls.
     /// Atomic because instances will be shared by the machines of several threads.
-    pub in_flight: AtomicU32,
+    /// Plain counter: a `Program` runs on one thread at a time (`&mut self`), and an
+    /// atomic read-modify-write would cost every cross-module call several cycles.
+    pub in_flight: std::cell::Cell<u32>,
 }
 
 impl Linked {
@@ -191,7 +192,7 @@ impl Linked {
             funcs,
             imports: Vec::new(),
             strings,
-            in_flight: AtomicU32::new(0),
+            in_flight: std::cell::Cell::new(0),
         })
     }
 
@@ -210,7 +211,7 @@ impl Linked {
             funcs: Vec::new(),
             imports: Vec::new(),
             strings: Vec::new(),
-            in_flight: AtomicU32::new(0),
+            in_flight: std::cell::Cell::new(0),
         }
     }
 

@@ -81,9 +81,14 @@ impl Host for Hub {
             HostRequest::Load { name, label } => Ok(Value::Bool(self.load(&name, &label))),
             HostRequest::HasUpdate { name } => Ok(Value::Bool(self.has_update(&name))),
             HostRequest::Reload { name } => Ok(Value::Bool(self.reload(program, &name))),
-            HostRequest::Call { module, func, args } => program
-                .call_with_host(self, &module, &func, &args)
-                .map_err(|panic| panic.message),
+            HostRequest::Call { module, func, args } => {
+                let result = program
+                    .call_with_host(self, &module, &func, &args)
+                    .map_err(|panic| panic.message);
+                // A version that drained during the call is unloaded now.
+                self.collect_and_log(program);
+                result
+            }
             HostRequest::GetVersion { name } => {
                 let number = self
                     .session(program)
@@ -105,6 +110,14 @@ impl Hub {
         Session {
             program,
             modules: &mut self.modules,
+        }
+    }
+
+    /// Unloads the drained versions, logging `[DEBUG] v1.0 unloaded` for each.
+    fn collect_and_log(&mut self, program: &mut Program) {
+        for event in self.session(program).collect() {
+            let (level, line) = event.log_line();
+            self.emit(level, &line);
         }
     }
 
@@ -168,10 +181,7 @@ impl Hub {
                 for (level, line) in report.log_lines() {
                     self.emit(level, &line);
                 }
-                for event in self.session(program).collect() {
-                    let (level, line) = event.log_line();
-                    self.emit(level, &line);
-                }
+                self.collect_and_log(program);
                 true
             }
             Err(why) => {

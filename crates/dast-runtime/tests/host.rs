@@ -279,7 +279,8 @@ fn a_version_reloaded_under_a_suspended_call_drains_then_unloads() {
     source.push("worker", Ok(worker(2)));
 
     // host.call_work -> (registry.call, nested) worker v1.work -> registry.reload("worker")
-    // while v1 runs: v1 has one call in flight, so it drains; the call finishes in v1.
+    // while v1 runs: v1 has one call in flight, so it drains; the call finishes in v1,
+    // and when the nested call returns, v1's count is 0: it is unloaded right away.
     assert_eq!(r.call("host", "call_work", &[]), Ok(int(1)));
     assert_eq!(
         log.lines(),
@@ -287,6 +288,7 @@ fn a_version_reloaded_under_a_suspended_call_drains_then_unloads() {
             "[INFO] Compiling worker v1.1...",
             "[INFO] Module 'worker' reloaded (v1.0 -> v1.1)",
             "[DEBUG] v1.0 draining (1 active calls)",
+            "[DEBUG] v1.0 unloaded",
         ]
     );
     let worker_info = |r: &Registry| {
@@ -302,16 +304,9 @@ fn a_version_reloaded_under_a_suspended_call_drains_then_unloads() {
     };
     assert_eq!(
         worker_info(&r),
-        vec![(1, VersionState::Draining, 0), (2, VersionState::Active, 0)]
+        vec![(1, VersionState::Unloaded, 0), (2, VersionState::Active, 0)]
     );
-    assert_eq!(
-        r.collect(),
-        vec![Event::Unloaded {
-            module: "worker".to_string(),
-            number: 1,
-            label: "v1.0".to_string(),
-        }]
-    );
+    assert!(r.collect().is_empty());
     assert_eq!(worker_info(&r)[0], (1, VersionState::Unloaded, 0));
     assert_eq!(r.call("host", "call_work", &[]), Ok(int(2)));
     assert_eq!(r.call("worker", "work", &[]), Ok(Value::Int(2)));

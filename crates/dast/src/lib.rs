@@ -39,7 +39,9 @@ mod typed;
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
+use std::time::{Duration, Instant};
 
 use dast_bytecode::Module;
 use dast_runtime::Registry;
@@ -52,8 +54,21 @@ pub use typed::{FromValue, IntoArgs, ToValue, TypedFunc};
 /// A running Dast program: a handle shared by every thread that calls into it.
 #[derive(Clone)]
 pub struct Runtime {
-    inner: Arc<Mutex<State>>,
+    inner: Arc<Shared>,
 }
+
+/// The state behind the lock, and the reload gate in front of it.
+struct Shared {
+    state: Mutex<State>,
+    /// Set while a reload waits for the running call to finish: new calls wait for it to
+    /// clear instead of taking the lock ("no lost updates" with a bounded wait).
+    reload_pending: AtomicBool,
+    /// How long a reload waits for the running call (default [`DEFAULT_RELOAD_WAIT`]).
+    reload_wait_ms: AtomicU64,
+}
+
+/// How long a reload waits for calls in flight before it is refused.
+pub const DEFAULT_RELOAD_WAIT: Duration = Duration::from_secs(1);
 
 struct State {
     registry: Registry,
@@ -78,10 +93,14 @@ impl Runtime {
     pub fn from_modules(modules: Vec<Module>) -> Result<Runtime, Error> {
         let registry = Registry::new(modules)?;
         Ok(Runtime {
-            inner: Arc::new(Mutex::new(State {
-                registry,
-                hot_reload: true,
-            })),
+            inner: Arc::new(Shared {
+                state: Mutex::new(State {
+                    registry,
+                    hot_reload: true,
+                }),
+                reload_pending: AtomicBool::new(false),
+                reload_wait_ms: AtomicU64::new(DEFAULT_RELOAD_WAIT.as_millis() as u64),
+            }),
         })
     }
 
@@ -112,7 +131,14 @@ impl Runtime {
     /// old version keeps running with its state). Only a hot-reloadable module
     /// (`@hot_reload`) can be reloaded.
     pub fn reload_module(&self, new: Module) -> Result<ReloadReport, Error> {
-        self.with_state(|state| state.reload(new))
+        let name = new.name.clone();
+        self.with_reload_lock(&name, |state| state.reload(new))
+    }
+
+    /// How long a reload waits for the call in flight to finish before it is refused
+    /// (new calls wait meanwhile). Default: [`DEFAULT_RELOAD_WAIT`].
+    pub fn set_reload_wait(&self, wait: Duration) {
+        self.inner.reload_wait_ms.store(wait.as_millis() as u64, Ordering::Relaxed);
     }
 
     /// Recompiles the project at `path` and reloads every hot-reloadable module whose
@@ -125,7 +151,7 @@ impl Runtime {
     pub fn reload_source(&self, path: impl AsRef<Path>) -> Result<Vec<ReloadReport>, Error> {
         // Compile outside the lock: calls keep running meanwhile.
         let modules = source::compile_project(path.as_ref())?;
-        self.with_state(|state| {
+        self.with_reload_lock("the project", |state| {
             let changed: Vec<Module> = modules
                 .into_iter()
                 .filter(|m| m.hot_reload && state.differs_from_active(m))
@@ -163,13 +189,41 @@ impl Runtime {
     }
 
     fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        // A pending reload goes first: new calls wait for it (its own wait is bounded).
+        while self.inner.reload_pending.load(Ordering::Acquire) {
+            std::thread::yield_now();
+        }
         f(&mut self.lock())
+    }
+
+    /// Runs a reload once the call in flight (if any) has finished, keeping new calls
+    /// out meanwhile; refuses the reload if that takes longer than the reload wait.
+    fn with_reload_lock<T>(&self, what: &str, f: impl FnOnce(&mut State) -> Result<T, Error>) -> Result<T, Error> {
+        let wait = Duration::from_millis(self.inner.reload_wait_ms.load(Ordering::Relaxed));
+        let deadline = Instant::now() + wait;
+        self.inner.reload_pending.store(true, Ordering::Release);
+        let guard = loop {
+            match self.inner.state.try_lock() {
+                Ok(g) => break Some(g),
+                Err(TryLockError::Poisoned(p)) => break Some(p.into_inner()),
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => std::thread::yield_now(),
+                Err(TryLockError::WouldBlock) => break None,
+            }
+        };
+        self.inner.reload_pending.store(false, Ordering::Release);
+        match guard {
+            Some(mut state) => f(&mut state),
+            None => Err(Error::Reload(format!(
+                "Reload of '{what}' refused: the call in flight did not finish within {} ms",
+                wait.as_millis()
+            ))),
+        }
     }
 
     /// The VM turns Dast panics into values and stays usable, so a poisoned lock
     /// (a host panic while holding it) holds a usable registry too.
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

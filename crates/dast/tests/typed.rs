@@ -136,3 +136,32 @@ fn prebuilt_dbc_files_load() {
     assert!(matches!(err, Error::Load(_)), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A reload waits for the call in flight (new calls wait behind it), and is refused when
+/// that call does not finish within the reload wait.
+#[test]
+fn reload_waits_for_the_running_call_then_is_refused_after_the_bound() {
+    let src = "@hot_reload\nfn slow(ms: u64) -> i64 {\n    sleep(ms)\n    1\n}\n";
+    let rt = Runtime::from_modules(common::compile(&[("slow", src)])).unwrap();
+    let v2_src = src.replace("    1\n", "    2\n");
+    let v2 = common::compile(&[("slow", v2_src.as_str())]).remove(0);
+    rt.set_reload_wait(std::time::Duration::from_millis(100));
+    let caller = {
+        let rt = rt.clone();
+        std::thread::spawn(move || rt.call("slow", "slow", &[Value::UInt(500)]))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let err = rt.reload_module(v2.clone()).unwrap_err().to_string();
+    assert!(err.contains("did not finish within 100 ms"), "{err}");
+    assert_eq!(caller.join().unwrap().unwrap(), Value::Int(1));
+    // With a longer wait, the reload waits for the call, then succeeds.
+    rt.set_reload_wait(std::time::Duration::from_secs(5));
+    let caller = {
+        let rt = rt.clone();
+        std::thread::spawn(move || rt.call("slow", "slow", &[Value::UInt(200)]))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    rt.reload_module(v2).unwrap();
+    assert_eq!(caller.join().unwrap().unwrap(), Value::Int(1));
+    assert_eq!(rt.call("slow", "slow", &[Value::UInt(0)]).unwrap(), Value::Int(2));
+}

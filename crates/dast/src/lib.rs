@@ -138,7 +138,9 @@ impl Runtime {
     /// How long a reload waits for the call in flight to finish before it is refused
     /// (new calls wait meanwhile). Default: [`DEFAULT_RELOAD_WAIT`].
     pub fn set_reload_wait(&self, wait: Duration) {
-        self.inner.reload_wait_ms.store(wait.as_millis() as u64, Ordering::Relaxed);
+        self.inner
+            .reload_wait_ms
+            .store(wait.as_millis() as u64, Ordering::Relaxed);
     }
 
     /// Recompiles the project at `path` and reloads every hot-reloadable module whose
@@ -198,7 +200,11 @@ impl Runtime {
 
     /// Runs a reload once the call in flight (if any) has finished, keeping new calls
     /// out meanwhile; refuses the reload if that takes longer than the reload wait.
-    fn with_reload_lock<T>(&self, what: &str, f: impl FnOnce(&mut State) -> Result<T, Error>) -> Result<T, Error> {
+    fn with_reload_lock<T>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&mut State) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let wait = Duration::from_millis(self.inner.reload_wait_ms.load(Ordering::Relaxed));
         let deadline = Instant::now() + wait;
         self.inner.reload_pending.store(true, Ordering::Release);
@@ -206,7 +212,9 @@ impl Runtime {
             match self.inner.state.try_lock() {
                 Ok(g) => break Some(g),
                 Err(TryLockError::Poisoned(p)) => break Some(p.into_inner()),
-                Err(TryLockError::WouldBlock) if Instant::now() < deadline => std::thread::yield_now(),
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::yield_now()
+                }
                 Err(TryLockError::WouldBlock) => break None,
             }
         };
@@ -223,7 +231,10 @@ impl Runtime {
     /// The VM turns Dast panics into values and stays usable, so a poisoned lock
     /// (a host panic while holding it) holds a usable registry too.
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.inner.state.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -163,5 +163,8 @@ fn reload_waits_for_the_running_call_then_is_refused_after_the_bound() {
     std::thread::sleep(std::time::Duration::from_millis(50));
     rt.reload_module(v2).unwrap();
     assert_eq!(caller.join().unwrap().unwrap(), Value::Int(1));
-    assert_eq!(rt.call("slow", "slow", &[Value::UInt(0)]).unwrap(), Value::Int(2));
+    assert_eq!(
+        rt.call("slow", "slow", &[Value::UInt(0)]).unwrap(),
+        Value::Int(2)
+    );
 }

@@ -8,7 +8,10 @@ use dast_syntax::ast;
 use crate::check::FnCx;
 use crate::env::{AdtKind, Def, FnId, ParamMode};
 use crate::format::{parse_format, Piece};
-use crate::tir::{Arg, Builtin, Expr, ExprKind, FmtPiece, MutBuiltin, Place, PlaceRoot, Proj};
+use crate::tir::{
+    Arg, Block, Builtin, Expr, ExprKind, FmtPiece, MutBuiltin, Pat, PatKind, Place, PlaceRoot,
+    Proj, Stmt,
+};
 use crate::ty::{AdtId, FloatTy, IntTy, Ty, VarKind};
 
 /// What a (non-local) path expression names.
@@ -46,6 +49,7 @@ const PRELUDE_FNS: &[&str] = &[
     "panic",
     "assert",
     "assert_eq",
+    "assert_ne",
     "min",
     "max",
     "abs",
@@ -1668,18 +1672,40 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     span,
                 )
             }
-            "assert_eq" => {
-                if !arity(self, 2) {
+            "assert_eq" | "assert_ne" => {
+                if args.len() < 2 {
+                    arity(self, 2);
                     return Self::err_expr(span);
                 }
                 let a = self.check_expr(&args[0], None);
                 let at = a.ty.clone();
                 let b = self.check_expr(&args[1], Some(&at));
-                let ne = Self::mk(
+                let msg = (args.len() > 2).then(|| self.check_format(&args[2..], span));
+                // Each side is evaluated once, into a hidden local, then compared.
+                let (la, lb) = (
+                    self.hidden_local(at.clone(), span),
+                    self.hidden_local(b.ty.clone(), span),
+                );
+                let local = |l, ty: &Ty| Self::mk(ExprKind::Local(l), ty.clone(), span);
+                let bind = |l, e: Expr| Stmt::Let {
+                    pat: Pat {
+                        kind: PatKind::Bind(l),
+                        ty: e.ty.clone(),
+                        span,
+                    },
+                    init: Some(e),
+                };
+                let (va, vb) = (local(la, &at), local(lb, &b.ty));
+                let eq = name == "assert_eq";
+                let failed = Self::mk(
                     ExprKind::Binary {
-                        op: crate::tir::BinOp::Ne,
-                        lhs: Box::new(a.clone()),
-                        rhs: Box::new(b.clone()),
+                        op: if eq {
+                            crate::tir::BinOp::Ne
+                        } else {
+                            crate::tir::BinOp::Eq
+                        },
+                        lhs: Box::new(va.clone()),
+                        rhs: Box::new(vb.clone()),
                     },
                     Ty::Bool,
                     span,
@@ -1688,26 +1714,43 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     debug: true,
                     ..Default::default()
                 };
+                let op = if eq { "==" } else { "!=" };
+                let mut pieces = vec![FmtPiece::Lit(format!("assertion `left {op} right` failed"))];
+                let mut fargs = vec![va, vb];
+                if let Some(m) = msg {
+                    pieces.push(FmtPiece::Lit(": ".into()));
+                    pieces.push(FmtPiece::Arg(2, Default::default()));
+                    fargs.push(m);
+                }
+                pieces.extend([
+                    FmtPiece::Lit("\n  left: ".into()),
+                    FmtPiece::Arg(0, debug),
+                    FmtPiece::Lit("\n right: ".into()),
+                    FmtPiece::Arg(1, debug),
+                ]);
                 let msg = Self::mk(
                     ExprKind::Format {
-                        pieces: vec![
-                            FmtPiece::Lit("assertion `left == right` failed\n  left: ".into()),
-                            FmtPiece::Arg(0, debug),
-                            FmtPiece::Lit("\n right: ".into()),
-                            FmtPiece::Arg(1, debug),
-                        ],
-                        args: vec![a, b],
+                        pieces,
+                        args: fargs,
                     },
                     Ty::Str,
                     span,
                 );
                 let panic = Self::mk(ExprKind::Panic(Box::new(msg)), Ty::Never, span);
-                Self::mk(
+                let check = Self::mk(
                     ExprKind::If {
-                        cond: Box::new(ne),
+                        cond: Box::new(failed),
                         then: Box::new(panic),
                         els: None,
                     },
+                    Ty::unit(),
+                    span,
+                );
+                Self::mk(
+                    ExprKind::Block(Block {
+                        stmts: vec![bind(la, a), bind(lb, b)],
+                        tail: Some(Box::new(check)),
+                    }),
                     Ty::unit(),
                     span,
                 )
@@ -2038,6 +2081,14 @@ fn float_const(f: FloatTy, name: &str) -> Option<f64> {
         "TAU" => std::f64::consts::TAU,
         "SQRT_2" => std::f64::consts::SQRT_2,
         "LN_2" => std::f64::consts::LN_2,
+        "LN_10" => std::f64::consts::LN_10,
+        "LOG2_E" => std::f64::consts::LOG2_E,
+        "LOG10_E" => std::f64::consts::LOG10_E,
+        "FRAC_PI_2" => std::f64::consts::FRAC_PI_2,
+        "FRAC_PI_3" => std::f64::consts::FRAC_PI_3,
+        "FRAC_PI_4" => std::f64::consts::FRAC_PI_4,
+        "FRAC_PI_6" => std::f64::consts::FRAC_PI_6,
+        "FRAC_1_SQRT_2" => std::f64::consts::FRAC_1_SQRT_2,
         "INFINITY" => f64::INFINITY,
         "NEG_INFINITY" => f64::NEG_INFINITY,
         "NAN" => f64::NAN,
@@ -2049,13 +2100,20 @@ fn float_const(f: FloatTy, name: &str) -> Option<f64> {
             FloatTy::F32 => f32::MIN as f64,
             FloatTy::F64 => f64::MIN,
         },
+        "MIN_POSITIVE" => match f {
+            FloatTy::F32 => f32::MIN_POSITIVE as f64,
+            FloatTy::F64 => f64::MIN_POSITIVE,
+        },
         "EPSILON" => match f {
             FloatTy::F32 => f32::EPSILON as f64,
             FloatTy::F64 => f64::EPSILON,
         },
         _ => return None,
     };
-    Some(v)
+    Some(match f {
+        FloatTy::F32 => v as f32 as f64,
+        FloatTy::F64 => v,
+    })
 }
 
 fn int_method(recv: &Ty, name: &str) -> Option<BuiltinMethod> {

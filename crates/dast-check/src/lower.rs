@@ -1229,6 +1229,10 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 }
             }
             PatKind::Or(alts) => alts.iter().for_each(|a| self.prealloc_binds(a)),
+            PatKind::At(l, sub) => {
+                self.local_loc(*l);
+                self.prealloc_binds(sub);
+            }
             _ => {}
         }
     }
@@ -2408,6 +2412,12 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         match &p.kind {
             PatKind::Wild => {}
             PatKind::Bind(l) => {
+                let dst = self.local_loc(*l);
+                let lay = self.layout(&p.ty);
+                self.copy(loc, dst, lay);
+            }
+            PatKind::At(l, sub) => {
+                self.match_pat(sub, loc, fails);
                 let dst = self.local_loc(*l);
                 let lay = self.layout(&p.ty);
                 self.copy(loc, dst, lay);

@@ -7,7 +7,7 @@ use dast_syntax::ast;
 use crate::call::PathRes;
 use crate::check::FnCx;
 use crate::env::{AdtKind, Def};
-use crate::tir::{self, Expr, ExprKind, Pat, PatKind};
+use crate::tir::{self, Expr, ExprKind, LocalId, Pat, PatKind};
 use crate::ty::{IntTy, Ty, VarKind};
 
 impl<'e, 'a> FnCx<'e, 'a> {
@@ -15,6 +15,30 @@ impl<'e, 'a> FnCx<'e, 'a> {
     pub(crate) fn check_pat(&mut self, p: &ast::Pat, ty: &Ty, _bind: bool) -> Pat {
         let mut or_names = None;
         self.check_pat_inner(p, ty, &mut or_names)
+    }
+
+    /// The local a binding pattern introduces (in an `|` alternative after the first,
+    /// the one the first alternative introduced).
+    fn pat_local(
+        &mut self,
+        name: &ast::Ident,
+        mutable: bool,
+        ty: &Ty,
+        span: Span,
+        or_names: &Option<Vec<String>>,
+    ) -> LocalId {
+        let reuse = or_names.as_ref().is_some_and(|n| n.contains(&name.name));
+        match (
+            reuse,
+            self.scopes.last().and_then(|s| s.get(&name.name).copied()),
+        ) {
+            (true, Some(l)) => {
+                let lt = self.local_ty(l);
+                self.expect_ty(&lt, ty, span);
+                l
+            }
+            _ => self.new_local(&name.name, ty.clone(), mutable, name.span),
+        }
     }
 
     fn check_pat_inner(
@@ -37,19 +61,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if let Some(res) = self.pattern_name_as_path(name) {
                     return self.variant_pat(res, &[], None, false, ty, span);
                 }
-                let reuse = or_names.as_ref().is_some_and(|n| n.contains(&name.name));
-                let local = match (
-                    reuse,
-                    self.scopes.last().and_then(|s| s.get(&name.name).copied()),
-                ) {
-                    (true, Some(l)) => {
-                        let lt = self.local_ty(l);
-                        self.expect_ty(&lt, ty, span);
-                        l
-                    }
-                    _ => self.new_local(&name.name, ty.clone(), *mutable, name.span),
-                };
+                let local = self.pat_local(name, *mutable, ty, span, or_names);
                 mk(PatKind::Bind(local), ty)
+            }
+            ast::PatKind::At { name, mutable, pat } => {
+                let sub = self.check_pat_inner(pat, ty, or_names);
+                let local = self.pat_local(name, *mutable, ty, span, or_names);
+                mk(PatKind::At(local, Box::new(sub)), ty)
             }
             ast::PatKind::Lit(lit) => self.lit_pat(lit, ty, span),
             ast::PatKind::Range {
@@ -617,6 +635,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
     fn lower_pat(&self, p: &Pat) -> DPat {
         match &p.kind {
             PatKind::Wild | PatKind::Bind(_) => DPat::Wild,
+            PatKind::At(_, sub) => self.lower_pat(sub),
             PatKind::Int(v) => DPat::Ctor(Ctor::Int(*v), vec![]),
             PatKind::Char(c) => DPat::Ctor(Ctor::Int(*c as i128), vec![]),
             PatKind::Bool(b) => DPat::Ctor(Ctor::Bool(*b), vec![]),
@@ -689,6 +708,39 @@ impl<'e, 'a> FnCx<'e, 'a> {
             Ty::Int(IntTy::I8) => Some((-128..=127).map(Ctor::Int).collect()),
             _ => None,
         }
+    }
+
+    /// For an integer type wider than a byte, the values split into intervals at the
+    /// bounds of the literals and ranges in `used`: each interval is either inside or
+    /// outside every one of them, so together they act as the type's constructors.
+    fn int_intervals(&self, ty: &Ty, used: &[Ctor]) -> Option<Vec<Ctor>> {
+        let Ty::Int(i) = self.infer.shallow(ty) else {
+            return None;
+        };
+        let (min, max) = i.range();
+        let mut cuts = vec![min];
+        for c in used {
+            match c {
+                Ctor::Int(v) => cuts.extend([*v, *v + 1]),
+                Ctor::Range(lo, hi, incl) => {
+                    cuts.push(lo.unwrap_or(min));
+                    if let Some(h) = hi {
+                        cuts.push(if *incl { *h + 1 } else { *h });
+                    }
+                }
+                _ => {}
+            }
+        }
+        cuts.retain(|c| (min..=max).contains(c));
+        cuts.sort_unstable();
+        cuts.dedup();
+        let ends = cuts.iter().skip(1).map(|c| c - 1).chain([max]);
+        Some(
+            cuts.iter()
+                .zip(ends)
+                .map(|(lo, hi)| Ctor::Range(Some(*lo), Some(hi), true))
+                .collect(),
+        )
     }
 
     fn specialize(&self, rows: &[Vec<DPat>], c: &Ctor, arity: usize) -> Vec<Vec<DPat>> {
@@ -780,7 +832,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             DPat::Wild => {
                 let mut used = Vec::new();
                 Self::head_ctors(rows, &mut used);
-                let all = self.all_ctors(ty);
+                let all = self.all_ctors(ty).or_else(|| self.int_intervals(ty, &used));
                 if let Some(all) = &all {
                     let complete = all.iter().all(|c| used.iter().any(|u| u.covers(c)));
                     if complete {
@@ -834,6 +886,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
         match c {
             Ctor::Bool(b) => b.to_string(),
             Ctor::Int(v) => v.to_string(),
+            Ctor::Range(Some(lo), Some(hi), true)
+                if matches!(self.infer.shallow(ty), Ty::Int(_)) =>
+            {
+                if lo == hi {
+                    lo.to_string()
+                } else {
+                    format!("{lo}..={hi}")
+                }
+            }
             Ctor::Single => match self.infer.shallow(ty) {
                 Ty::Tuple(_) => format!("({})", args.join(", ")),
                 Ty::Adt(a) => {
@@ -910,6 +971,12 @@ impl Ctor {
                 lo.is_none_or(|l| *v >= l)
                     && hi.is_none_or(|h| if *incl { *v <= h } else { *v < h })
             }
+            // An interval of `int_intervals` (inclusive, both ends known).
+            (Ctor::Range(lo, hi, incl), Ctor::Range(Some(a), Some(b), true)) => {
+                lo.is_none_or(|l| *a >= l)
+                    && hi.is_none_or(|h| if *incl { *b <= h } else { *b < h })
+            }
+            (Ctor::Int(v), Ctor::Range(Some(a), Some(b), true)) => v == a && v == b,
             _ => self == other,
         }
     }

@@ -358,6 +358,8 @@ pub struct Pat {
 pub enum PatKind {
     Wild,
     Bind(LocalId),
+    /// `name @ pat`: binds the whole value when the sub-pattern matches.
+    At(LocalId, Box<Pat>),
     Int(i128),
     Float(f64),
     Bool(bool),

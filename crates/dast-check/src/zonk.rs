@@ -157,6 +157,7 @@ fn pat(p: &mut Pat, inf: &Infer) {
             fs.iter_mut().for_each(|(_, sp)| pat(sp, inf))
         }
         PatKind::Or(alts) => alts.iter_mut().for_each(|a| pat(a, inf)),
+        PatKind::At(_, sub) => pat(sub, inf),
         _ => {}
     }
 }

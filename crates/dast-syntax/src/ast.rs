@@ -446,6 +446,12 @@ pub enum PatKind {
     /// `x`, `mut x`. A lone identifier that names a unit variant or a constant in scope
     /// (`None`, `MAX`) is decided by the checker, not the parser.
     Bind { name: Ident, mutable: bool },
+    /// `name @ pat`, `mut name @ pat`: binds the whole value when `pat` matches.
+    At {
+        name: Ident,
+        mutable: bool,
+        pat: Box<Pat>,
+    },
     /// `42`, `-1`, `"s"`, `true`, `1.5`
     Lit(Lit),
     /// `1..=5`, `'a'..='z'`, `0..10` (exclusive). Bounds are literals (possibly negative).

@@ -508,6 +508,16 @@ fn pat(p: &Pat) -> String {
         PatKind::Bind { name, mutable } => {
             format!("{}{}", if *mutable { "mut " } else { "" }, name.name)
         }
+        PatKind::At {
+            name,
+            mutable,
+            pat: inner,
+        } => format!(
+            "{}{} @ {}",
+            if *mutable { "mut " } else { "" },
+            name.name,
+            pat(inner)
+        ),
         PatKind::Lit(l) => pat_lit(l),
         PatKind::Range {
             start,

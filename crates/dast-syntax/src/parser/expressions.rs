@@ -150,6 +150,7 @@ pub(super) fn can_start_expression(kind: TokenKind) -> bool {
             | T::LBrace
             | T::Minus
             | T::Bang
+            | T::Star
             | T::Amp
             | T::AmpAmp
             | T::DotDot
@@ -394,7 +395,22 @@ impl Parser<'_> {
             let first = self.text[name.start as usize..].chars().next();
             return !first.is_some_and(char::is_uppercase);
         }
+        if kind == TokenKind::Star && self.star_is_deref() {
+            return false;
+        }
         continues_expression(kind)
+    }
+
+    /// A line starting with `*name` (no space after `*`) is a dereference starting a
+    /// new statement (`*count += 1`), not a multiplication continued from the line
+    /// before (written `* name`).
+    fn star_is_deref(&mut self) -> bool {
+        let star_end = self.peek().span.end;
+        let next = self.nth(1);
+        matches!(
+            next.kind,
+            TokenKind::Ident | TokenKind::SelfValue | TokenKind::LParen
+        ) && next.span.start == star_end
     }
 
     fn report_chained_comparison(&mut self) {
@@ -452,6 +468,7 @@ impl Parser<'_> {
             TokenKind::Unsafe => |p, _| p.unsafe_expr(),
             TokenKind::Minus => |p, r| p.unary(UnOp::Neg, r),
             TokenKind::Bang => |p, r| p.unary(UnOp::Not, r),
+            TokenKind::Star => Self::deref,
             TokenKind::Amp | TokenKind::AmpAmp => Self::reference,
             TokenKind::DotDot | TokenKind::DotDotEq => Self::prefix_range,
             TokenKind::If => |p, _| p.if_expr(),
@@ -628,6 +645,16 @@ impl Parser<'_> {
             },
             span,
         )
+    }
+
+    /// `*x`: references are transparent in Dast, so a dereference is its operand
+    /// (`*count += 1` is `count += 1`, `*self = v` is `self = v`).
+    fn deref(&mut self, r: Restrictions) -> Expr {
+        let start = self.start();
+        self.bump();
+        let mut operand = self.expr_bp(PREFIX_BP, r, false);
+        operand.span = self.span_from(start);
+        operand
     }
 
     /// `&x`, `&mut x`, `&[a, b]`; `&&x` is two references, as in Rust.

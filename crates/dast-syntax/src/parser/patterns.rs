@@ -87,6 +87,9 @@ impl Parser<'_> {
                     let span = self.span_from(start);
                     return self.mk_pat(PatKind::Error, span);
                 };
+                if self.at(TokenKind::At) {
+                    return self.at_pat(start, name, true);
+                }
                 let span = self.span_from(start);
                 self.mk_pat(
                     PatKind::Bind {
@@ -174,22 +177,29 @@ impl Parser<'_> {
             .token_text(&first)
             .starts_with(|c: char| !c.is_uppercase());
         let struct_follows = self.at(TokenKind::LBrace) && !lowercase;
+        if let Some(lit) = self.int_limit(&segments) {
+            return self.range_pat_from(start, lit);
+        }
+        if matches!(self.kind(), TokenKind::DotDot | TokenKind::DotDotEq) {
+            // `MIN..=5`: reported, and the whole range skipped.
+            let span = self.span_from(start);
+            self.report_non_literal_bound(span);
+            self.bump();
+            if starts_literal(self.kind()) || self.at(TokenKind::Ident) {
+                let _ = self.range_bound();
+            }
+            let span = self.span_from(start);
+            return self.mk_pat(PatKind::Error, span);
+        }
         if segments.len() == 1
             && first.kind == TokenKind::Ident
             && !self.at(TokenKind::LParen)
             && !struct_follows
         {
-            if matches!(self.kind(), TokenKind::DotDot | TokenKind::DotDotEq) {
-                // `MIN..=5`: reported, and the whole range skipped.
-                self.report_non_literal_bound(first.span);
-                self.bump();
-                if starts_literal(self.kind()) || self.at(TokenKind::Ident) {
-                    let _ = self.range_bound();
-                }
-                let span = self.span_from(start);
-                return self.mk_pat(PatKind::Error, span);
-            }
             let name = segments.pop().expect("one segment");
+            if self.at(TokenKind::At) {
+                return self.at_pat(start, name, false);
+            }
             return self.mk_pat(
                 PatKind::Bind {
                     name,
@@ -199,6 +209,19 @@ impl Parser<'_> {
             );
         }
         self.path_pat_rest(start, segments, false)
+    }
+
+    /// `name @ pat` (the name already read, at `@`).
+    fn at_pat(&mut self, start: u32, name: Ident, mutable: bool) -> Pat {
+        self.bump();
+        let inner = self.pat();
+        let span = self.span_from(start);
+        let kind = PatKind::At {
+            name,
+            mutable,
+            pat: Box::new(inner),
+        };
+        self.mk_pat(kind, span)
     }
 
     /// After a path: `(elems)`, `{ fields }`, or nothing (a unit variant or constant).
@@ -263,6 +286,31 @@ impl Parser<'_> {
         Some(FieldPat { name, pat, span })
     }
 
+    /// `i32.MIN`, `u8.MAX`, ... as a literal (a range bound, as in Rust's
+    /// `i32::MIN..=-1`).
+    fn int_limit(&self, segments: &[Ident]) -> Option<Lit> {
+        let [ty, item] = segments else { return None };
+        let bits: u32 = match ty.name.as_str() {
+            "i8" | "u8" => 8,
+            "i16" | "u16" => 16,
+            "i32" | "u32" => 32,
+            "i64" | "u64" | "isize" | "usize" => 64,
+            _ => return None,
+        };
+        let signed = ty.name.starts_with('i');
+        let value: u128 = match (item.name.as_str(), signed) {
+            ("MAX", true) => (1u128 << (bits - 1)) - 1,
+            ("MAX", false) => (1u128 << bits) - 1,
+            ("MIN", true) => (1u128 << (bits - 1)).wrapping_neg(),
+            ("MIN", false) => 0,
+            _ => return None,
+        };
+        Some(Lit::Int {
+            value,
+            suffix: None,
+        })
+    }
+
     /// `42`, `-1`, `"s"`, `'a'`, `true`, and ranges `1..=5`, `'a'..='z'`, `0..10`, `5..`.
     fn literal_or_range_pat(&mut self) -> Pat {
         let start = self.start();
@@ -270,12 +318,17 @@ impl Parser<'_> {
             let span = self.span_from(start);
             return self.mk_pat(PatKind::Error, span);
         };
+        self.range_pat_from(start, lit)
+    }
+
+    /// After a literal (or an integer type's `MIN`/`MAX`): the literal, or a range.
+    fn range_pat_from(&mut self, start: u32, lit: Lit) -> Pat {
         if !matches!(self.kind(), TokenKind::DotDot | TokenKind::DotDotEq) {
             let span = self.span_from(start);
             return self.mk_pat(PatKind::Lit(lit), span);
         }
         let inclusive = self.bump().kind == TokenKind::DotDotEq;
-        let end = if inclusive || starts_literal(self.kind()) {
+        let end = if inclusive || starts_literal(self.kind()) || self.at(TokenKind::Ident) {
             self.range_bound()
         } else {
             None
@@ -295,13 +348,19 @@ impl Parser<'_> {
             return self.literal_bound();
         }
         if matches!(self.kind(), TokenKind::Ident | TokenKind::SelfType) {
-            let span = self.current_span();
-            self.report_non_literal_bound(span);
-            self.bump();
+            let start = self.start();
+            let first = self.bump();
+            let mut segments = vec![self.ident_from(&first)];
             while self.at(TokenKind::Dot) && self.nth_kind(1) == TokenKind::Ident {
                 self.bump();
-                self.bump();
+                let token = self.bump();
+                segments.push(self.ident_from(&token));
             }
+            if let Some(lit) = self.int_limit(&segments) {
+                return Some(lit);
+            }
+            let span = self.span_from(start);
+            self.report_non_literal_bound(span);
             return None;
         }
         self.error_expected_with(errors::EXPECTED_PATTERN, "a literal", None);

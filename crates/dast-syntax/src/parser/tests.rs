@@ -1377,3 +1377,50 @@ fn deep_nesting_is_reported_once_without_overflowing_the_stack() {
     assert!(diags.iter().any(|d| d.code == crate::errors::TOO_DEEP));
     assert!(diags.len() <= 3, "{diags:#?}");
 }
+
+// ---------- dereference, `@` bindings, integer limits in patterns ----------
+
+#[test]
+fn deref_is_transparent_and_starts_a_statement_on_a_new_line() {
+    check(
+        "fn f(n: &mut i32, a: i32) {\n    let b = a\n    *n += b\n    let c = a\n        * b\n}",
+        expect![[r#"
+            fn f(n: &mut i32, a: i32) @0..81
+              block @26..81
+                let b @32..41
+                  name a @40..41
+                expr @46..53
+                  assign += @46..53
+                    name n @46..48
+                    name b @52..53
+                let c @58..79
+                  binary * @66..79
+                    name a @66..67
+                    name b @78..79
+        "#]],
+    );
+}
+
+#[test]
+fn at_binding_and_int_limit_patterns() {
+    check(
+        "fn f(n: i64) { match n { k @ 1..=9 => {} mut m @ (10 | 20) => {} i64.MIN..=-1 => {} 0..i64.MAX => {} _ => {} } }",
+        expect![[r#"
+            fn f(n: i64) @0..112
+              block @13..112
+                tail:
+                  match @15..110
+                    name n @21..22
+                    arm k @ 1..=9 @25..40
+                      block @38..40
+                    arm mut m @ 10 | 20 @41..64
+                      block @62..64
+                    arm -9223372036854775808..=-1 @65..83
+                      block @81..83
+                    arm 0..9223372036854775807 @84..100
+                      block @98..100
+                    arm _ @101..108
+                      block @106..108
+        "#]],
+    );
+}

@@ -1,0 +1,152 @@
+//! The binary contract between generated code and its host: symbol names, the ABI
+//! version, the runtime context ([`Ctx`]) and the runtime function table
+//! ([`RuntimeTable`]). Everything here is `#[repr(C)]` and read by machine code, so any
+//! change of a layout, a symbol or a calling convention bumps [`ABI_VERSION`].
+
+use std::mem::offset_of;
+
+use dast_bytecode::{FBinary, FUnary};
+
+/// Version of the native ABI. A shared object exports it as `DAST_ABI_VERSION` (u32);
+/// [`crate::NativeModule::load`] refuses any other value.
+pub const ABI_VERSION: u32 = 1;
+
+/// Exported `u32`: the ABI version the object was compiled for.
+pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
+/// Exported NUL-terminated bytes: the module's registry name.
+pub const SYM_MODULE_NAME: &str = "DAST_MODULE_NAME";
+/// Exported `u64`: [`fingerprint`] of the bytecode the object was compiled from.
+pub const SYM_FINGERPRINT: &str = "DAST_MODULE_FINGERPRINT";
+/// Exported `extern "C" fn(*const RuntimeTable)`: called once, right after loading.
+pub const SYM_INIT: &str = "dast_init";
+/// Module-local data: the runtime table pointer `dast_init` stores.
+pub(crate) const SYM_TABLE_SLOT: &str = "dast_runtime_table";
+
+/// The exported entry point of bytecode function `index` (see [`EntryFn`]).
+pub fn entry_symbol(index: u32) -> String {
+    format!("dast_entry_{index}")
+}
+
+/// The module-local body of bytecode function `index`.
+pub(crate) fn body_symbol(index: u32) -> String {
+    format!("dast_fn_{index}")
+}
+
+/// An entry point: `args` holds the parameters' words, `results` receives the results'
+/// words (return value, then `&mut` parameters); returns [`STATUS_OK`] or
+/// [`STATUS_PANIC`] (then `ctx` holds the panic and `results` is unspecified).
+pub type EntryFn = unsafe extern "C" fn(ctx: *mut Ctx, args: *const u64, results: *mut u64) -> u32;
+
+/// `dast_init`'s type.
+pub type InitFn = unsafe extern "C" fn(table: *const RuntimeTable);
+
+pub const STATUS_OK: u32 = 0;
+pub const STATUS_PANIC: u32 = 1;
+
+/// Why generated code panicked; the numbers are part of the ABI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum PanicCode {
+    DivideByZero = 1,
+    RemainderByZero = 2,
+    StackOverflow = 3,
+}
+
+impl PanicCode {
+    pub fn from_u32(code: u32) -> Option<PanicCode> {
+        match code {
+            1 => Some(PanicCode::DivideByZero),
+            2 => Some(PanicCode::RemainderByZero),
+            3 => Some(PanicCode::StackOverflow),
+            _ => None,
+        }
+    }
+
+    /// The message, word for word the interpreter's.
+    pub fn message(self) -> &'static str {
+        match self {
+            PanicCode::DivideByZero => "attempt to divide by zero",
+            PanicCode::RemainderByZero => {
+                "attempt to calculate the remainder with a divisor of zero"
+            }
+            PanicCode::StackOverflow => "stack overflow",
+        }
+    }
+}
+
+/// `func` value of a panic raised before the function had a frame of its own (a stack
+/// overflow is detected on entry): the trace then starts at the caller's call site, as
+/// the interpreter's does.
+pub const NO_FRAME: u32 = u32::MAX;
+
+/// The per-call runtime context every generated function receives as its first
+/// argument. Generated code reads only `stack_limit`; the rest belongs to the runtime
+/// functions, which get the same pointer.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct Ctx {
+    /// Lowest stack address generated code may run at (checked on function entry).
+    pub stack_limit: usize,
+    /// Set by [`RuntimeTable::panic`].
+    pub(crate) panic: Option<u32>,
+    /// `(function index, pc)` innermost first: the faulting instruction, then each
+    /// caller's call instruction.
+    pub(crate) frames: Vec<(u32, u32)>,
+}
+
+/// Offset of [`Ctx::stack_limit`], as generated code reads it.
+pub(crate) const CTX_STACK_LIMIT: i32 = offset_of!(Ctx, stack_limit) as i32;
+
+/// Functions generated code calls into, handed to `dast_init` once per loaded object
+/// (rather than imported by name: no symbol interposition, and the table's layout is
+/// versioned with the ABI). Heap operations will be added here.
+#[repr(C)]
+pub struct RuntimeTable {
+    pub abi_version: u32,
+    /// Records a panic: `(ctx, PanicCode, function index or NO_FRAME, pc)`.
+    pub panic: unsafe extern "C" fn(*mut Ctx, u32, u32, u32),
+    /// Adds a caller's frame to the panic's trace: `(ctx, function index, pc)`.
+    pub frame: unsafe extern "C" fn(*mut Ctx, u32, u32),
+    /// Rust's `%` on f64 (fmod), which Cranelift has no instruction for.
+    pub rem_f64: extern "C" fn(f64, f64) -> f64,
+    /// Rust's `%` on f32.
+    pub rem_f32: extern "C" fn(f32, f32) -> f32,
+    /// Indexed by `FUnary as usize`: the interpreter's exact functions.
+    pub funary: [extern "C" fn(f64) -> f64; FUNARY_COUNT],
+    /// Indexed by `FBinary as usize`.
+    pub fbinary: [extern "C" fn(f64, f64) -> f64; FBINARY_COUNT],
+}
+
+pub const FUNARY_COUNT: usize = FUnary::ALL.len();
+pub const FBINARY_COUNT: usize = FBinary::ALL.len();
+
+/// Byte offsets of the table's entries, as generated code loads them.
+pub(crate) mod table_offset {
+    use super::RuntimeTable;
+    use std::mem::{offset_of, size_of};
+
+    pub const PANIC: i32 = offset_of!(RuntimeTable, panic) as i32;
+    pub const FRAME: i32 = offset_of!(RuntimeTable, frame) as i32;
+    pub const REM_F64: i32 = offset_of!(RuntimeTable, rem_f64) as i32;
+    pub const REM_F32: i32 = offset_of!(RuntimeTable, rem_f32) as i32;
+    const PTR: i32 = size_of::<usize>() as i32;
+
+    pub fn funary(index: usize) -> i32 {
+        offset_of!(RuntimeTable, funary) as i32 + index as i32 * PTR
+    }
+
+    pub fn fbinary(index: usize) -> i32 {
+        offset_of!(RuntimeTable, fbinary) as i32 + index as i32 * PTR
+    }
+}
+
+/// FNV-1a of the module's `.dbc` encoding: ties an object to the exact bytecode (so its
+/// function indices, names and line tables mean what the loader thinks they mean).
+pub fn fingerprint(module: &dast_bytecode::Module) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in dast_bytecode::encode(module) {
+        h ^= byte as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}

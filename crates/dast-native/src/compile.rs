@@ -1,0 +1,387 @@
+//! A verified module -> one relocatable object file (bodies, entries, init, metadata).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use cranelift_codegen::ir::UserFuncName;
+use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::Context;
+use cranelift_frontend::FunctionBuilderContext;
+use cranelift_module::{
+    default_libcall_names, DataDescription, DataId, FuncId, Linkage, Module as _,
+};
+use cranelift_object::{ObjectBuilder, ObjectModule};
+use dast_bytecode::{signature_layouts, Inst, Module, VerifyError};
+
+use crate::abi;
+use crate::subset::{classify, Unsupported};
+use crate::translate::{
+    body_signature, entry_signature, init_signature, translate_body, translate_entry,
+    translate_init, BodyEnv, Shape,
+};
+
+/// How to compile.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Leave out functions outside the supported subset (and their callers) instead of
+    /// failing: they get no entry point, and calling them through a
+    /// [`crate::NativeModule`] reports that they were not compiled.
+    pub skip_unsupported: bool,
+    /// Cranelift's `opt_level=speed` (else `none`).
+    pub optimize: bool,
+    /// Run Cranelift's IR verifier on every function (about 30% slower compiles).
+    pub verify_ir: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            skip_unsupported: false,
+            optimize: true,
+            verify_ir: cfg!(debug_assertions),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CompileError {
+    /// The module did not pass `dast_bytecode::verify` (native code is only ever made
+    /// from verified bytecode).
+    Verify(VerifyError),
+    /// A function uses something this backend does not compile yet.
+    Unsupported {
+        function: String,
+        pc: Option<u32>,
+        instruction: String,
+    },
+    /// This machine's architecture or OS has no native backend.
+    UnsupportedHost(String),
+    /// Cranelift refused a function or the object could not be written (a bug here).
+    Codegen { function: String, message: String },
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompileError::Verify(e) => write!(f, "invalid bytecode: {e}"),
+            CompileError::Unsupported {
+                function,
+                pc,
+                instruction,
+            } => {
+                write!(
+                    f,
+                    "function `{function}` cannot be compiled to native code yet: "
+                )?;
+                match pc {
+                    Some(pc) => write!(f, "instruction {pc} `{instruction}` is not supported"),
+                    None => write!(f, "{instruction} is not supported"),
+                }
+            }
+            CompileError::UnsupportedHost(what) => write!(f, "no native backend for {what}"),
+            CompileError::Codegen { function, message } => {
+                write!(
+                    f,
+                    "native code generation failed in `{function}`: {message}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+impl From<Unsupported> for CompileError {
+    fn from(u: Unsupported) -> Self {
+        CompileError::Unsupported {
+            function: u.function,
+            pc: u.pc,
+            instruction: u.instruction,
+        }
+    }
+}
+
+fn codegen_error(function: &str, e: impl fmt::Display) -> CompileError {
+    CompileError::Codegen {
+        function: function.to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Compiles every function of `module` (see the crate docs for the subset and the
+/// conventions) into an ELF relocatable object for this machine.
+pub fn compile(module: &Module, opts: &Options) -> Result<Vec<u8>, CompileError> {
+    dast_bytecode::verify(module).map_err(CompileError::Verify)?;
+    let verdicts = classify(module);
+    if !opts.skip_unsupported {
+        if let Some(why) = verdicts.iter().flatten().next() {
+            return Err(why.clone().into());
+        }
+    }
+    let compiled: Vec<bool> = verdicts.iter().map(Option::is_none).collect();
+    let isa = host_isa(opts)?;
+    let mut c = ObjectCompiler::new(module, isa)?;
+    c.declare_bodies(&compiled)?;
+    for (index, f) in module.functions.iter().enumerate() {
+        if compiled[index] {
+            c.define_body(index as u32, native_rounding())?;
+            if f.exported {
+                c.define_entry(index as u32)?;
+            }
+        }
+    }
+    c.define_init()?;
+    c.define_metadata()?;
+    c.finish()
+}
+
+/// Whether `floor`/`ceil`/`trunc` are single instructions on this CPU.
+fn native_rounding() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("sse4.1")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        true
+    }
+}
+
+/// Cranelift's ISA for this machine: position-independent code (mandatory in a shared
+/// object), no unwind info (it breaks `-z text`, and nothing unwinds through Dast code),
+/// and the CPU features the objects may use (they are only ever built and run here).
+fn host_isa(opts: &Options) -> Result<OwnedTargetIsa, CompileError> {
+    let triple = match (std::env::consts::ARCH, std::env::consts::OS) {
+        ("x86_64", "linux") => "x86_64-unknown-linux-gnu",
+        ("aarch64", "linux") => "aarch64-unknown-linux-gnu",
+        (arch, os) => return Err(CompileError::UnsupportedHost(format!("{arch}-{os}"))),
+    };
+    let host = |e: &dyn fmt::Display| CompileError::UnsupportedHost(format!("{triple}: {e}"));
+    let mut flags = settings::builder();
+    let opt = if opts.optimize { "speed" } else { "none" };
+    let verifier = if opts.verify_ir { "true" } else { "false" };
+    for (name, value) in [
+        ("is_pic", "true"),
+        ("opt_level", opt),
+        ("enable_verifier", verifier),
+        ("unwind_info", "false"),
+    ] {
+        flags.set(name, value).map_err(|e| host(&e))?;
+    }
+    let mut isa = cranelift_codegen::isa::lookup_by_name(triple).map_err(|e| host(&e))?;
+    enable_cpu_features(&mut isa);
+    isa.finish(settings::Flags::new(flags))
+        .map_err(|e| host(&e))
+}
+
+#[cfg(target_arch = "x86_64")]
+fn enable_cpu_features(isa: &mut cranelift_codegen::isa::Builder) {
+    use std::arch::is_x86_feature_detected as has;
+    let features = [
+        ("has_sse3", has!("sse3")),
+        ("has_ssse3", has!("ssse3")),
+        ("has_sse41", has!("sse4.1")),
+        ("has_sse42", has!("sse4.2")),
+        ("has_popcnt", has!("popcnt")),
+        ("has_bmi1", has!("bmi1")),
+        ("has_bmi2", has!("bmi2")),
+        ("has_lzcnt", has!("lzcnt")),
+    ];
+    for (name, present) in features {
+        if present {
+            // A flag this Cranelift does not know is no reason to fail: skip it.
+            let _ = isa.enable(name);
+        }
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn enable_cpu_features(_isa: &mut cranelift_codegen::isa::Builder) {}
+
+/// The object being built, with the ids of what it declared.
+struct ObjectCompiler<'m> {
+    module: &'m Module,
+    obj: ObjectModule,
+    shapes: Vec<Shape>,
+    bodies: HashMap<u32, FuncId>,
+    table_slot: DataId,
+    ctx: Context,
+    fb_ctx: FunctionBuilderContext,
+}
+
+impl<'m> ObjectCompiler<'m> {
+    fn new(module: &'m Module, isa: OwnedTargetIsa) -> Result<Self, CompileError> {
+        let builder = ObjectBuilder::new(isa, module.name.clone(), default_libcall_names())
+            .map_err(|e| codegen_error(&module.name, e))?;
+        let mut obj = ObjectModule::new(builder);
+        let table_slot = obj
+            .declare_data(abi::SYM_TABLE_SLOT, Linkage::Local, true, false)
+            .map_err(|e| codegen_error(&module.name, e))?;
+        let shapes = module
+            .functions
+            .iter()
+            .map(|f| {
+                let (params, results) = signature_layouts(&f.sig, |t| module.layout(t));
+                Shape {
+                    params: params.words,
+                    results: results.words,
+                }
+            })
+            .collect();
+        Ok(ObjectCompiler {
+            module,
+            ctx: obj.make_context(),
+            obj,
+            shapes,
+            bodies: HashMap::new(),
+            table_slot,
+            fb_ctx: FunctionBuilderContext::new(),
+        })
+    }
+
+    fn isa(&self) -> &dyn TargetIsa {
+        self.obj.isa()
+    }
+
+    /// Bodies are module-local: calls between them are direct, never through the PLT.
+    fn declare_bodies(&mut self, compiled: &[bool]) -> Result<(), CompileError> {
+        let call_conv = self.isa().default_call_conv();
+        for (index, f) in self.module.functions.iter().enumerate() {
+            if !compiled[index] {
+                continue;
+            }
+            let sig = body_signature(call_conv, self.shapes[index]);
+            let id = self
+                .obj
+                .declare_function(&abi::body_symbol(index as u32), Linkage::Local, &sig)
+                .map_err(|e| codegen_error(&f.name, e))?;
+            self.bodies.insert(index as u32, id);
+        }
+        Ok(())
+    }
+
+    fn define_body(&mut self, index: u32, native_rounding: bool) -> Result<(), CompileError> {
+        let f = &self.module.functions[index as usize];
+        let call_conv = self.isa().default_call_conv();
+        self.obj.clear_context(&mut self.ctx);
+        self.ctx.func.signature = body_signature(call_conv, self.shapes[index as usize]);
+        self.ctx.func.name = UserFuncName::user(0, index);
+        let mut callees = HashMap::new();
+        for inst in &f.code {
+            if let Inst::Call { func, .. } = inst {
+                if let std::collections::hash_map::Entry::Vacant(e) = callees.entry(func.0) {
+                    let id = self.bodies[&func.0];
+                    e.insert(self.obj.declare_func_in_func(id, &mut self.ctx.func));
+                }
+            }
+        }
+        let env = BodyEnv {
+            module: self.module,
+            shapes: &self.shapes,
+            callees,
+            table_slot: self
+                .obj
+                .declare_data_in_func(self.table_slot, &mut self.ctx.func),
+            native_rounding,
+            frontend: self.isa().frontend_config(),
+        };
+        translate_body(&env, index, &mut self.ctx.func, &mut self.fb_ctx);
+        self.obj
+            .define_function(self.bodies[&index], &mut self.ctx)
+            .map_err(|e| codegen_error(&f.name, format!("{e:?}")))
+    }
+
+    fn define_entry(&mut self, index: u32) -> Result<(), CompileError> {
+        let name = &self.module.functions[index as usize].name;
+        let call_conv = self.isa().default_call_conv();
+        let sig = entry_signature(call_conv);
+        let id = self
+            .obj
+            .declare_function(&abi::entry_symbol(index), Linkage::Export, &sig)
+            .map_err(|e| codegen_error(name, e))?;
+        self.obj.clear_context(&mut self.ctx);
+        self.ctx.func.signature = sig;
+        let body = self
+            .obj
+            .declare_func_in_func(self.bodies[&index], &mut self.ctx.func);
+        let frontend = self.isa().frontend_config();
+        translate_entry(
+            self.shapes[index as usize],
+            body,
+            frontend,
+            &mut self.ctx.func,
+            &mut self.fb_ctx,
+        );
+        self.obj
+            .define_function(id, &mut self.ctx)
+            .map_err(|e| codegen_error(name, format!("{e:?}")))
+    }
+
+    fn define_init(&mut self) -> Result<(), CompileError> {
+        let call_conv = self.isa().default_call_conv();
+        let sig = init_signature(call_conv);
+        let id = self
+            .obj
+            .declare_function(abi::SYM_INIT, Linkage::Export, &sig)
+            .map_err(|e| codegen_error(abi::SYM_INIT, e))?;
+        self.obj.clear_context(&mut self.ctx);
+        self.ctx.func.signature = sig;
+        let slot = self
+            .obj
+            .declare_data_in_func(self.table_slot, &mut self.ctx.func);
+        let frontend = self.isa().frontend_config();
+        translate_init(slot, frontend, &mut self.ctx.func, &mut self.fb_ctx);
+        self.obj
+            .define_function(id, &mut self.ctx)
+            .map_err(|e| codegen_error(abi::SYM_INIT, format!("{e:?}")))
+    }
+
+    /// The table slot (zeroed, written by `dast_init`) and the exported facts the loader
+    /// checks before running anything.
+    fn define_metadata(&mut self) -> Result<(), CompileError> {
+        let mut slot = DataDescription::new();
+        slot.define_zeroinit(8);
+        slot.set_align(8);
+        self.define_data(self.table_slot, slot)?;
+
+        let mut name = self.module.name.as_bytes().to_vec();
+        name.push(0);
+        let facts: [(&str, Vec<u8>); 3] = [
+            (
+                abi::SYM_ABI_VERSION,
+                abi::ABI_VERSION.to_le_bytes().to_vec(),
+            ),
+            (abi::SYM_MODULE_NAME, name),
+            (
+                abi::SYM_FINGERPRINT,
+                abi::fingerprint(self.module).to_le_bytes().to_vec(),
+            ),
+        ];
+        for (symbol, bytes) in facts {
+            let id = self
+                .obj
+                .declare_data(symbol, Linkage::Export, false, false)
+                .map_err(|e| codegen_error(symbol, e))?;
+            let mut data = DataDescription::new();
+            data.define(bytes.into_boxed_slice());
+            data.set_align(8);
+            self.define_data(id, data)?;
+        }
+        Ok(())
+    }
+
+    fn define_data(&mut self, id: DataId, data: DataDescription) -> Result<(), CompileError> {
+        self.obj
+            .define_data(id, &data)
+            .map_err(|e| codegen_error(&self.module.name, e))
+    }
+
+    fn finish(self) -> Result<Vec<u8>, CompileError> {
+        let name = self.module.name.clone();
+        self.obj
+            .finish()
+            .emit()
+            .map_err(|e| codegen_error(&name, e))
+    }
+}

@@ -1,0 +1,107 @@
+//! The native backend: verified Dast bytecode -> Cranelift -> object file -> shared
+//! object -> loaded and called, as wasmtime compiles wasm: one verifier, one artifact,
+//! and the interpreter (`dast-vm`) as the reference every result is compared with.
+//!
+//! ```text
+//! compile(&Module, &Options) -> object bytes      (compile.rs, translate.rs)
+//! link_shared_object(&object, "libm.3.so")         (link.rs: cc/ld -shared -z text)
+//! NativeModule::load("libm.3.so", &Module)         (load.rs: RTLD_NOW|RTLD_LOCAL, checks, init)
+//! native.call("fib", &[Scalar::Int(32)])           -> Ok(Scalar) | Err(CallError::Panic)
+//! ```
+//!
+//! # What compiles (the scalar subset)
+//! Functions whose parameters and results are scalar words (no `String`/`Vec`/
+//! `HashMap` anywhere in them) and whose code uses only: `Mov LoadI LoadK`, integer
+//! arithmetic (`Add/Sub/Mul 32/64`, `AddImm*`, `DivS RemS DivU RemU` with the
+//! division-by-zero panics, `Neg64`, bit operations, `Shl`/`Shr` with the masking of the
+//! kind's width, `Norm`), integer and float comparisons, f32/f64 arithmetic and `%`,
+//! `Cvt` (Rust `as`: saturating, NaN -> 0), `FUnary`/`FBinary`, every jump including
+//! `JmpLtS JmpGeS LoopLt LoopLe`, `Call` within the module, and `Ret`. Anything else is
+//! [`CompileError::Unsupported`] naming the function and instruction (or, with
+//! [`Options::skip_unsupported`], the function and its callers get no native code).
+//!
+//! Exactness: every instruction computes the interpreter's bits (`dast-vm/src/exec.rs`).
+//! Float operations with a single exact machine instruction (`+ - * /`, `sqrt`, `abs`,
+//! comparisons, conversions, and `floor ceil trunc` with SSE4.1) are native; `%`, the
+//! transcendental functions, `round`, `signum`, `fract`, `min`/`max` (NaN rules), `powi`,
+//! `powf`, `hypot` and `atan2` call the same Rust functions the interpreter runs, through
+//! the runtime table. `MIN / -1` wraps instead of faulting.
+//!
+//! # Calling convention
+//! Each bytecode function `i` becomes a module-local *body* `dast_fn_i` (platform C
+//! convention, so direct calls, no PLT):
+//!
+//! ```text
+//! body(ctx: *mut Ctx, [out: *mut u64,] p0: u64, .., pn: u64) -> (word0: u64, status: u64)
+//! ```
+//! Parameters are the flattened parameter words (FORMAT.md's value layout); the first
+//! result word comes back in the first return register and the status (0 ok, 1
+//! panicking) in the second. A function with more than one result word (tuples,
+//! structs, `&mut` parameters' final values) also takes `out`, where it stores result
+//! words 1.. (the caller passes a stack slot). Bytecode registers are Cranelift
+//! variables, so nothing lives in memory except those extra results. One difference
+//! from the interpreter, invisible to compiled Dast: after a `Call`, window registers
+//! past the results keep the arguments instead of the callee's scratch values.
+//!
+//! Each exported function also gets an exported *entry* with one fixed C signature,
+//! [`abi::EntryFn`]: `dast_entry_i(ctx, args: *const u64, results: *mut u64) -> u32`.
+//!
+//! # Panics
+//! Generated code never unwinds (no unwind info is emitted, and a Rust panic must never
+//! cross a generated frame). A panic is a return value:
+//! 1. the faulting instruction jumps to a cold block that calls the runtime table's
+//!    `panic(ctx, code, function, pc)` (which records it in the [`abi::Ctx`]) and
+//!    returns status 1;
+//! 2. every caller tests the status after each call; when set, it calls
+//!    `frame(ctx, function, pc_of_the_call)` and returns status 1 in turn;
+//! 3. the entry returns the status to the host, which turns the recorded frames into a
+//!    [`Panic`] through the bytecode's line tables: the interpreter's message and
+//!    `function (file:line:col)` frames, innermost first, elided past [`MAX_TRACE`].
+//!
+//! Messages are [`abi::PanicCode`]s: division and remainder by zero, and "stack
+//! overflow": every body compares its stack pointer with `ctx.stack_limit` on entry
+//! (the host sets it [`NativeModule::set_stack_budget`] bytes below its own frame).
+//!
+//! # ABI version and identity
+//! [`ABI_VERSION`] covers the conventions above, [`abi::Ctx`]'s and
+//! [`abi::RuntimeTable`]'s layouts and the symbol names. An object exports
+//! `DAST_ABI_VERSION` (u32), `DAST_MODULE_NAME` (C string) and
+//! `DAST_MODULE_FINGERPRINT` (u64 hash of the module's `.dbc` encoding);
+//! [`NativeModule::load`] opens with `RTLD_NOW | RTLD_LOCAL` and refuses a missing or
+//! different version, another module's object, or an object of other bytecode, before
+//! running any generated code. Then it calls `dast_init(&RuntimeTable)`, which keeps the
+//! table pointer in a module-local slot: host functions are handed over, never
+//! imported by name, so objects link with no undefined symbols at all.
+//!
+//! # Next steps
+//! - Heap values: reference registers as a second set of variables holding object
+//!   pointers, with `MovR`/`ClearR`/count changes, strings, vectors and maps done by
+//!   runtime-table functions sharing the VM's object layout (FORMAT.md), so native and
+//!   interpreted code can pass values to each other unchanged; `Panic { msg }`,
+//!   `Format`, intrinsics and `CallImport` (through a host-owned slot table, which is
+//!   also how a reload re-points callers), globals (`LoadG`/`StoreG` through a pointer
+//!   in the table or ctx).
+//! - Hot-reloadable native modules: each version linked to its own file name
+//!   (`lib<module>.<n>.so`), loaded beside the old one, callers switched through the
+//!   slot table, the old library dropped (dlclose) once drained; `dast-runtime` keeps an
+//!   `Arc<NativeModule>` per active version.
+//! - `dast build --mode=release`: compile every module, cache objects by fingerprint in
+//!   the target directory, fall back to the interpreter per function for what is not
+//!   yet supported (calls from native to interpreted code through the runtime table).
+//! - Run native calls on a runtime-owned thread with a large stack, so deep recursion
+//!   gets the interpreter's depth rather than the host thread's.
+
+pub mod abi;
+mod compile;
+mod link;
+mod load;
+mod runtime;
+mod subset;
+mod translate;
+
+pub use abi::ABI_VERSION;
+pub use compile::{compile, CompileError, Options};
+pub use link::{link_shared_object, LinkError};
+pub use load::{
+    CallError, LoadError, NativeModule, Panic, Scalar, TraceFrame, DEFAULT_STACK_BUDGET, MAX_TRACE,
+};

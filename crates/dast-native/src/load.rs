@@ -1,0 +1,506 @@
+//! Loading a linked module and calling into it.
+
+use std::ffi::CStr;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use dast_bytecode::{signature_layouts, LineEntry, Module, TypeDesc};
+use libloading::os::unix::{Library as UnixLibrary, RTLD_LOCAL, RTLD_NOW};
+use libloading::Library;
+
+use crate::abi::{self, Ctx, EntryFn, InitFn, PanicCode, ABI_VERSION, STATUS_OK};
+
+/// Most frames a panic's trace lists (the interpreter's `MAX_TRACE`).
+pub const MAX_TRACE: usize = 128;
+
+/// Default bytes of machine stack a call may use below the caller's frame before it
+/// panics "stack overflow" (see [`NativeModule::set_stack_budget`]).
+pub const DEFAULT_STACK_BUDGET: usize = 512 * 1024;
+
+/// A Dast panic raised in native code: the same message and trace the interpreter
+/// gives (innermost frame first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Panic {
+    pub message: String,
+    pub trace: Vec<TraceFrame>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceFrame {
+    pub function: String,
+    pub file: String,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl fmt::Display for Panic {
+    /// `MESSAGE` then one `  at FUNCTION (FILE:LINE:COL)` line per frame, as the VM's.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        for fr in &self.trace {
+            write!(
+                f,
+                "\n  at {} ({}:{}:{})",
+                fr.function, fr.file, fr.line, fr.col
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Panic {}
+
+#[derive(Debug)]
+pub enum LoadError {
+    /// `dlopen` failed (missing file, bad ELF, unresolved symbol with `RTLD_NOW`).
+    Open { path: PathBuf, message: String },
+    /// The library has no `DAST_ABI_VERSION`: not made by this backend.
+    NotADastModule {
+        path: PathBuf,
+        missing: &'static str,
+    },
+    /// Made for another ABI version (an older or newer dast).
+    AbiMismatch {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+    /// Made from another module than the one given.
+    WrongModule {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+    /// Made from other bytecode of the same module (recompile it).
+    Stale { path: PathBuf, module: String },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Open { path, message } => {
+                write!(f, "cannot load `{}`: {message}", path.display())
+            }
+            LoadError::NotADastModule { path, missing } => write!(
+                f,
+                "`{}` is not a Dast native module (no `{missing}` symbol)",
+                path.display()
+            ),
+            LoadError::AbiMismatch {
+                path,
+                found,
+                expected,
+            } => write!(
+                f,
+                "`{}` was built for native ABI version {found}, but this dast uses version \
+                 {expected}: rebuild it",
+                path.display()
+            ),
+            LoadError::WrongModule {
+                path,
+                found,
+                expected,
+            } => write!(
+                f,
+                "`{}` holds module `{found}`, not `{expected}`",
+                path.display()
+            ),
+            LoadError::Stale { path, module } => write!(
+                f,
+                "`{}` was compiled from another version of module `{module}`: rebuild it",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CallError {
+    Panic(Panic),
+    NoSuchFunction(String),
+    /// The function was left out by `Options::skip_unsupported`.
+    NotCompiled(String),
+    ArgumentCount {
+        function: String,
+        expected: usize,
+        found: usize,
+    },
+    /// A typed argument or result that does not match the signature.
+    Type(String),
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::Panic(p) => write!(f, "panicked: {p}"),
+            CallError::NoSuchFunction(name) => write!(f, "no function `{name}`"),
+            CallError::NotCompiled(name) => {
+                write!(f, "function `{name}` was not compiled to native code")
+            }
+            CallError::ArgumentCount {
+                function,
+                expected,
+                found,
+            } => write!(
+                f,
+                "`{function}` takes {expected} argument words, {found} given"
+            ),
+            CallError::Type(what) => f.write_str(what),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+/// A scalar value crossing the host boundary, as `dast_vm::Value`'s scalar variants:
+/// signed integers of every width are `Int`, unsigned `UInt`, `f32` travels as `Float`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scalar {
+    Unit,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Char(char),
+}
+
+struct NativeFunction {
+    name: String,
+    params: Vec<TypeDesc>,
+    ret: TypeDesc,
+    param_words: usize,
+    result_words: usize,
+    /// The bytecode's line table (pc -> line:col), for traces.
+    lines: Vec<LineEntry>,
+    entry: Option<EntryFn>,
+}
+
+/// A loaded native module. Owns its library: the entry points copied out of it are
+/// valid exactly as long as this value, and dropping it closes the library (callers that
+/// share a module across threads hold it in an `Arc` while calling).
+pub struct NativeModule {
+    name: String,
+    source: String,
+    functions: Vec<NativeFunction>,
+    stack_budget: usize,
+    // Declared last: dropped after everything pointing into it.
+    _library: Library,
+}
+
+impl NativeModule {
+    /// Loads the shared object at `path`, made by [`crate::compile`] +
+    /// [`crate::link_shared_object`] from `module`. Refuses (before running any of its
+    /// code) an object of another ABI version, another module, or other bytecode; then
+    /// hands it the runtime table.
+    pub fn load(path: &Path, module: &Module) -> Result<NativeModule, LoadError> {
+        // SAFETY: loading runs the library's initializers; objects made by this crate
+        // have none (linked with -nostdlib), and foreign libraries are refused below
+        // before any of their functions is called.
+        let library: Library = unsafe { UnixLibrary::open(Some(path), RTLD_NOW | RTLD_LOCAL) }
+            .map_err(|e| LoadError::Open {
+                path: path.to_path_buf(),
+                message: open_error_text(&e),
+            })?
+            .into();
+        check_identity(&library, path, module)?;
+        // SAFETY: the ABI version matched, so `dast_init` has `InitFn`'s type; the table
+        // is `'static`.
+        unsafe {
+            let init =
+                symbol::<InitFn>(&library, abi::SYM_INIT).ok_or(LoadError::NotADastModule {
+                    path: path.to_path_buf(),
+                    missing: abi::SYM_INIT,
+                })?;
+            init(crate::runtime::table());
+        }
+        let functions = module
+            .functions
+            .iter()
+            .enumerate()
+            .map(|(index, f)| native_function(&library, module, index, f))
+            .collect();
+        Ok(NativeModule {
+            name: module.name.clone(),
+            source: module.source.clone(),
+            functions,
+            stack_budget: DEFAULT_STACK_BUDGET,
+            _library: library,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether `func` has native code (false when it was skipped as unsupported).
+    pub fn is_compiled(&self, func: &str) -> bool {
+        self.function(func).is_some_and(|f| f.entry.is_some())
+    }
+
+    /// How much machine stack below the host's frame a call may use before it panics
+    /// "stack overflow". The calling thread must have at least this much stack left.
+    pub fn set_stack_budget(&mut self, bytes: usize) {
+        self.stack_budget = bytes;
+    }
+
+    fn function(&self, name: &str) -> Option<&NativeFunction> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+
+    /// Calls `func` with its parameters' words (canonical, flattened: see FORMAT.md's
+    /// value layout) and returns its results' words (return value, then `&mut`
+    /// parameters).
+    pub fn call_words(&self, func: &str, args: &[u64]) -> Result<Vec<u64>, CallError> {
+        let f = self
+            .function(func)
+            .ok_or_else(|| CallError::NoSuchFunction(func.to_string()))?;
+        let entry = f
+            .entry
+            .ok_or_else(|| CallError::NotCompiled(func.to_string()))?;
+        if args.len() != f.param_words {
+            return Err(CallError::ArgumentCount {
+                function: func.to_string(),
+                expected: f.param_words,
+                found: args.len(),
+            });
+        }
+        let mut ctx = Ctx {
+            stack_limit: stack_pointer().saturating_sub(self.stack_budget),
+            ..Ctx::default()
+        };
+        let mut results = vec![0u64; f.result_words.max(1)];
+        // SAFETY: `entry` belongs to the library `self` owns; `args` has the parameter
+        // words and `results` room for the result words, as the entry convention needs.
+        let status = unsafe { entry(&mut ctx, args.as_ptr(), results.as_mut_ptr()) };
+        if status != STATUS_OK {
+            return Err(CallError::Panic(self.panic_of(&ctx)));
+        }
+        results.truncate(f.result_words);
+        Ok(results)
+    }
+
+    /// Calls `func` with typed scalar arguments; for functions whose parameters and
+    /// return value are one word each at most (use [`NativeModule::call_words`] for the
+    /// rest).
+    pub fn call(&self, func: &str, args: &[Scalar]) -> Result<Scalar, CallError> {
+        let f = self
+            .function(func)
+            .ok_or_else(|| CallError::NoSuchFunction(func.to_string()))?;
+        if args.len() != f.params.len() {
+            return Err(CallError::ArgumentCount {
+                function: func.to_string(),
+                expected: f.params.len(),
+                found: args.len(),
+            });
+        }
+        let words = f
+            .params
+            .iter()
+            .zip(args)
+            .enumerate()
+            .map(|(i, (ty, arg))| to_word(ty, *arg).map_err(|e| arg_error(func, i, e)))
+            .collect::<Result<Vec<u64>, CallError>>()?;
+        let results = self.call_words(func, &words)?;
+        from_word(&f.ret, results.first().copied()).ok_or_else(|| {
+            CallError::Type(format!("`{func}` returns a value `call` cannot represent"))
+        })
+    }
+
+    fn panic_of(&self, ctx: &Ctx) -> Panic {
+        let message = ctx
+            .panic
+            .and_then(PanicCode::from_u32)
+            .map_or("native code panicked", PanicCode::message)
+            .to_string();
+        let total = ctx.frames.len();
+        let (inner, outer) = (MAX_TRACE * 3 / 4, MAX_TRACE / 4);
+        let mut trace = Vec::new();
+        for (depth, &(func, pc)) in ctx.frames.iter().enumerate() {
+            if total > MAX_TRACE && depth >= inner && depth < total - outer {
+                if depth == inner {
+                    trace.push(TraceFrame {
+                        function: format!("... {} frames omitted ...", total - inner - outer),
+                        file: String::new(),
+                        line: 0,
+                        col: 0,
+                    });
+                }
+                continue;
+            }
+            trace.push(self.trace_frame(func, pc));
+        }
+        Panic { message, trace }
+    }
+
+    fn trace_frame(&self, func: u32, pc: u32) -> TraceFrame {
+        let f = &self.functions[func as usize];
+        let (line, col) = line_of(&f.lines, pc).unwrap_or((0, 0));
+        TraceFrame {
+            function: f.name.clone(),
+            file: self.source.clone(),
+            line,
+            col,
+        }
+    }
+}
+
+/// libloading puts dlopen's own message in the error's source.
+fn open_error_text(e: &libloading::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(source) => format!("{e}: {source}"),
+        None => e.to_string(),
+    }
+}
+
+/// # Safety
+/// `T` must be the symbol's real type (a function pointer type or a data pointer).
+unsafe fn symbol<T: Copy>(library: &Library, name: &str) -> Option<T> {
+    library.get::<T>(name.as_bytes()).ok().map(|s| *s)
+}
+
+fn check_identity(library: &Library, path: &Path, module: &Module) -> Result<(), LoadError> {
+    let path = path.to_path_buf();
+    let missing = |missing| LoadError::NotADastModule {
+        path: path.clone(),
+        missing,
+    };
+    // SAFETY: the ABI version symbol is a u32 in every ABI version (that is what makes
+    // it the first thing to check); the others are read only once it matched.
+    unsafe {
+        let version = symbol::<*const u32>(library, abi::SYM_ABI_VERSION)
+            .ok_or_else(|| missing(abi::SYM_ABI_VERSION))?;
+        let found = version.read_unaligned();
+        if found != ABI_VERSION {
+            return Err(LoadError::AbiMismatch {
+                path,
+                found,
+                expected: ABI_VERSION,
+            });
+        }
+        let name = symbol::<*const std::ffi::c_char>(library, abi::SYM_MODULE_NAME)
+            .ok_or_else(|| missing(abi::SYM_MODULE_NAME))?;
+        let found = CStr::from_ptr(name).to_string_lossy().into_owned();
+        if found != module.name {
+            return Err(LoadError::WrongModule {
+                path,
+                found,
+                expected: module.name.clone(),
+            });
+        }
+        let fingerprint = symbol::<*const u64>(library, abi::SYM_FINGERPRINT)
+            .ok_or_else(|| missing(abi::SYM_FINGERPRINT))?;
+        if fingerprint.read_unaligned() != abi::fingerprint(module) {
+            return Err(LoadError::Stale {
+                path,
+                module: module.name.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn native_function(
+    library: &Library,
+    module: &Module,
+    index: usize,
+    f: &dast_bytecode::Function,
+) -> NativeFunction {
+    let (params, results) = signature_layouts(&f.sig, |t| module.layout(t));
+    // SAFETY: entries of an object whose identity was checked have `EntryFn`'s type.
+    let entry = unsafe { symbol::<EntryFn>(library, &abi::entry_symbol(index as u32)) };
+    let ty = |t: dast_bytecode::TypeId| module.types[t.0 as usize].clone();
+    NativeFunction {
+        name: f.name.clone(),
+        params: f.sig.params.iter().map(|&t| ty(t)).collect(),
+        ret: ty(f.sig.ret),
+        param_words: params.words as usize,
+        result_words: results.words as usize,
+        lines: f.lines.clone(),
+        entry,
+    }
+}
+
+/// An address in the current frame: close enough to the stack pointer for a budget.
+#[inline(never)]
+fn stack_pointer() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+fn arg_error(func: &str, index: usize, what: String) -> CallError {
+    CallError::Type(format!("argument {} of `{func}`: {what}", index + 1))
+}
+
+/// A typed argument as its canonical word (see FORMAT.md), or why it does not fit.
+fn to_word(ty: &TypeDesc, arg: Scalar) -> Result<u64, String> {
+    let fits_signed = |v: i64, bits: u32| {
+        let min = -(1i128 << (bits - 1));
+        let max = (1i128 << (bits - 1)) - 1;
+        (min..=max).contains(&(v as i128))
+    };
+    let range = |v: &dyn fmt::Display| format!("{v} does not fit in `{ty:?}`");
+    match (ty, arg) {
+        (TypeDesc::Bool, Scalar::Bool(b)) => Ok(b as u64),
+        (TypeDesc::Char, Scalar::Char(c)) => Ok(c as u64),
+        (TypeDesc::F64, Scalar::Float(x)) => Ok(x.to_bits()),
+        (TypeDesc::F32, Scalar::Float(x)) => Ok((x as f32).to_bits() as u64),
+        (TypeDesc::I64 | TypeDesc::Isize, Scalar::Int(v)) => Ok(v as u64),
+        (TypeDesc::I8 | TypeDesc::I16 | TypeDesc::I32, Scalar::Int(v)) => {
+            let bits = match ty {
+                TypeDesc::I8 => 8,
+                TypeDesc::I16 => 16,
+                _ => 32,
+            };
+            if fits_signed(v, bits) {
+                Ok(v as u64)
+            } else {
+                Err(range(&v))
+            }
+        }
+        (TypeDesc::U64 | TypeDesc::Usize, Scalar::UInt(v)) => Ok(v),
+        (TypeDesc::U8 | TypeDesc::U16 | TypeDesc::U32, Scalar::UInt(v)) => {
+            let max = match ty {
+                TypeDesc::U8 => u8::MAX as u64,
+                TypeDesc::U16 => u16::MAX as u64,
+                _ => u32::MAX as u64,
+            };
+            if v <= max {
+                Ok(v)
+            } else {
+                Err(range(&v))
+            }
+        }
+        (ty, arg) => Err(format!("{arg:?} is not a `{ty:?}`")),
+    }
+}
+
+/// A result word as a typed value (`None` for types wider than one word).
+fn from_word(ty: &TypeDesc, word: Option<u64>) -> Option<Scalar> {
+    let w = word.unwrap_or(0);
+    Some(match ty {
+        TypeDesc::Unit | TypeDesc::Never => Scalar::Unit,
+        TypeDesc::Bool => Scalar::Bool(w != 0),
+        TypeDesc::I8 | TypeDesc::I16 | TypeDesc::I32 | TypeDesc::I64 | TypeDesc::Isize => {
+            Scalar::Int(w as i64)
+        }
+        TypeDesc::U8 | TypeDesc::U16 | TypeDesc::U32 | TypeDesc::U64 | TypeDesc::Usize => {
+            Scalar::UInt(w)
+        }
+        TypeDesc::F64 => Scalar::Float(f64::from_bits(w)),
+        TypeDesc::F32 => Scalar::Float(f32::from_bits(w as u32) as f64),
+        TypeDesc::Char => Scalar::Char(char::from_u32(w as u32)?),
+        _ => return None,
+    })
+}
+
+/// The source position of instruction `pc` (as `dast_bytecode::Function::line_of`).
+fn line_of(lines: &[LineEntry], pc: u32) -> Option<(u32, u32)> {
+    let idx = match lines.binary_search_by_key(&pc, |e| e.pc) {
+        Ok(i) => i,
+        Err(0) => return None,
+        Err(i) => i - 1,
+    };
+    Some((lines[idx].line, lines[idx].col))
+}

@@ -1,0 +1,128 @@
+//! The host side of [`RuntimeTable`]: the functions generated code calls. They run
+//! between generated frames, so none of them may unwind (a Rust panic here aborts the
+//! process): they only record data and compute floats.
+
+use dast_bytecode::{FBinary, FUnary};
+
+use crate::abi::{Ctx, RuntimeTable, ABI_VERSION, FBINARY_COUNT, FUNARY_COUNT};
+
+/// # Safety
+/// `ctx` is the live context of the running call (generated code passes its own).
+unsafe extern "C" fn rt_panic(ctx: *mut Ctx, code: u32, func: u32, pc: u32) {
+    let ctx = &mut *ctx;
+    ctx.panic = Some(code);
+    ctx.frames.clear();
+    if func != crate::abi::NO_FRAME {
+        ctx.frames.push((func, pc));
+    }
+}
+
+/// # Safety
+/// As [`rt_panic`].
+unsafe extern "C" fn rt_frame(ctx: *mut Ctx, func: u32, pc: u32) {
+    (*ctx).frames.push((func, pc));
+}
+
+extern "C" fn rem_f64(a: f64, b: f64) -> f64 {
+    a % b
+}
+
+extern "C" fn rem_f32(a: f32, b: f32) -> f32 {
+    a % b
+}
+
+// One plain function per operation (not a dispatcher): generated code calls the entry
+// directly. Each body is the interpreter's (`dast-vm/src/exec.rs`, `funary`/`fbinary`),
+// so both backends round identically.
+macro_rules! unary_fns {
+    ($($op:ident => $name:ident: |$x:ident| $e:expr),* $(,)?) => {
+        $(extern "C" fn $name($x: f64) -> f64 { $e })*
+        fn funary_fn(op: FUnary) -> extern "C" fn(f64) -> f64 {
+            match op { $(FUnary::$op => $name),* }
+        }
+    };
+}
+
+unary_fns! {
+    Sqrt => f_sqrt: |x| x.sqrt(),
+    Sin => f_sin: |x| x.sin(),
+    Cos => f_cos: |x| x.cos(),
+    Tan => f_tan: |x| x.tan(),
+    Asin => f_asin: |x| x.asin(),
+    Acos => f_acos: |x| x.acos(),
+    Atan => f_atan: |x| x.atan(),
+    Exp => f_exp: |x| x.exp(),
+    Ln => f_ln: |x| x.ln(),
+    Log10 => f_log10: |x| x.log10(),
+    Log2 => f_log2: |x| x.log2(),
+    Floor => f_floor: |x| x.floor(),
+    Ceil => f_ceil: |x| x.ceil(),
+    Round => f_round: |x| x.round(),
+    Trunc => f_trunc: |x| x.trunc(),
+    Abs => f_abs: |x| x.abs(),
+    Fract => f_fract: |x| x.fract(),
+    Signum => f_signum: |x| x.signum(),
+}
+
+macro_rules! binary_fns {
+    ($($op:ident => $name:ident: |$a:ident, $b:ident| $e:expr),* $(,)?) => {
+        $(extern "C" fn $name($a: f64, $b: f64) -> f64 { $e })*
+        fn fbinary_fn(op: FBinary) -> extern "C" fn(f64, f64) -> f64 {
+            match op { $(FBinary::$op => $name),* }
+        }
+    };
+}
+
+binary_fns! {
+    Powf => f_powf: |a, b| a.powf(b),
+    Powi => f_powi: |a, b| a.powi(b as i32),
+    Atan2 => f_atan2: |a, b| a.atan2(b),
+    Min => f_min: |a, b| a.min(b),
+    Max => f_max: |a, b| a.max(b),
+    Hypot => f_hypot: |a, b| a.hypot(b),
+}
+
+fn funary_table() -> [extern "C" fn(f64) -> f64; FUNARY_COUNT] {
+    let mut table = [f_sqrt as extern "C" fn(f64) -> f64; FUNARY_COUNT];
+    for &op in FUnary::ALL {
+        table[op as usize] = funary_fn(op);
+    }
+    table
+}
+
+fn fbinary_table() -> [extern "C" fn(f64, f64) -> f64; FBINARY_COUNT] {
+    let mut table = [f_powf as extern "C" fn(f64, f64) -> f64; FBINARY_COUNT];
+    for &op in FBinary::ALL {
+        table[op as usize] = fbinary_fn(op);
+    }
+    table
+}
+
+/// The table handed to every loaded object. It lives as long as the process (objects
+/// keep its address), so it is built once and leaked.
+pub(crate) fn table() -> &'static RuntimeTable {
+    static TABLE: std::sync::OnceLock<RuntimeTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| RuntimeTable {
+        abi_version: ABI_VERSION,
+        panic: rt_panic,
+        frame: rt_frame,
+        rem_f64,
+        rem_f32,
+        funary: funary_table(),
+        fbinary: fbinary_table(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_indexed_by_discriminant() {
+        let t = table();
+        assert_eq!((t.funary[FUnary::Sin as usize])(0.5), 0.5f64.sin());
+        assert_eq!((t.funary[FUnary::Signum as usize])(-3.0), -1.0);
+        assert_eq!((t.fbinary[FBinary::Powi as usize])(2.0, 10.0), 1024.0);
+        assert_eq!((t.fbinary[FBinary::Hypot as usize])(3.0, 4.0), 5.0);
+    }
+}

@@ -1,0 +1,148 @@
+//! Which functions this backend can compile: the scalar subset (see the crate docs).
+
+use dast_bytecode::disasm::inst_text;
+use dast_bytecode::{signature_layouts, Function, Inst, Module};
+
+/// Why a function stays out of native code: the first instruction outside the subset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsupported {
+    pub function: String,
+    pub pc: Option<u32>,
+    pub instruction: String,
+}
+
+/// Per function, `None` when it compiles or the reason it does not. A function calling
+/// an unsupported function is unsupported too (its call could not be made).
+pub(crate) fn classify(module: &Module) -> Vec<Option<Unsupported>> {
+    let mut verdicts: Vec<Option<Unsupported>> = module
+        .functions
+        .iter()
+        .map(|f| own_verdict(module, f))
+        .collect();
+    // Propagate along calls until nothing changes (call graphs may be cyclic).
+    loop {
+        let mut changed = false;
+        for (i, f) in module.functions.iter().enumerate() {
+            if verdicts[i].is_some() {
+                continue;
+            }
+            if let Some(why) = unsupported_callee(module, f, &verdicts) {
+                verdicts[i] = Some(why);
+                changed = true;
+            }
+        }
+        if !changed {
+            return verdicts;
+        }
+    }
+}
+
+fn own_verdict(module: &Module, f: &Function) -> Option<Unsupported> {
+    let (params, results) = signature_layouts(&f.sig, |t| module.layout(t));
+    if params.refs != 0 || results.refs != 0 {
+        return Some(Unsupported {
+            function: f.name.clone(),
+            pc: None,
+            instruction: "a parameter or result holding a reference (String, Vec, HashMap)"
+                .to_string(),
+        });
+    }
+    let (pc, inst) = f
+        .code
+        .iter()
+        .enumerate()
+        .find(|(_, inst)| !is_scalar(inst))?;
+    Some(Unsupported {
+        function: f.name.clone(),
+        pc: Some(pc as u32),
+        instruction: inst_text(module, inst),
+    })
+}
+
+fn unsupported_callee(
+    module: &Module,
+    f: &Function,
+    verdicts: &[Option<Unsupported>],
+) -> Option<Unsupported> {
+    f.code.iter().enumerate().find_map(|(pc, inst)| match inst {
+        Inst::Call { func, .. } => verdicts[func.0 as usize].as_ref().map(|why| Unsupported {
+            function: f.name.clone(),
+            pc: Some(pc as u32),
+            instruction: format!(
+                "{} (calls `{}`, which is not compiled: {})",
+                inst_text(module, inst),
+                why.function,
+                why.instruction
+            ),
+        }),
+        _ => None,
+    })
+}
+
+/// The instructions the translator handles.
+fn is_scalar(inst: &Inst) -> bool {
+    use Inst::*;
+    matches!(
+        inst,
+        Mov { .. }
+            | LoadI { .. }
+            | LoadK { .. }
+            | Add64 { .. }
+            | Sub64 { .. }
+            | Mul64 { .. }
+            | Add32 { .. }
+            | Sub32 { .. }
+            | Mul32 { .. }
+            | AddImm64 { .. }
+            | AddImm32 { .. }
+            | DivS { .. }
+            | RemS { .. }
+            | DivU { .. }
+            | RemU { .. }
+            | Neg64 { .. }
+            | And { .. }
+            | Or { .. }
+            | Xor { .. }
+            | BitNot { .. }
+            | Shl { .. }
+            | Shr { .. }
+            | Norm { .. }
+            | EqI { .. }
+            | NeI { .. }
+            | LtS { .. }
+            | LeS { .. }
+            | LtU { .. }
+            | LeU { .. }
+            | NotB { .. }
+            | AddF64 { .. }
+            | SubF64 { .. }
+            | MulF64 { .. }
+            | DivF64 { .. }
+            | RemF64 { .. }
+            | NegF64 { .. }
+            | AddF32 { .. }
+            | SubF32 { .. }
+            | MulF32 { .. }
+            | DivF32 { .. }
+            | RemF32 { .. }
+            | NegF32 { .. }
+            | EqF64 { .. }
+            | LtF64 { .. }
+            | LeF64 { .. }
+            | EqF32 { .. }
+            | LtF32 { .. }
+            | LeF32 { .. }
+            | Cvt { .. }
+            | FUnary { .. }
+            | FBinary { .. }
+            | Jmp { .. }
+            | JmpIf { .. }
+            | JmpIfNot { .. }
+            | JmpLtS { .. }
+            | JmpGeS { .. }
+            | LoopLt { .. }
+            | LoopLe { .. }
+            | Call { .. }
+            | Ret { .. }
+    )
+}

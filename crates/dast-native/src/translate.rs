@@ -1,0 +1,864 @@
+//! One bytecode function -> one Cranelift function (its *body*), plus the small
+//! exported entry and init functions around bodies.
+//!
+//! Scalar registers become Cranelift `Variable`s (i64 words, the canonical form the
+//! interpreter keeps), so SSA construction removes the register file entirely; floats are
+//! bitcast in and out of words at each instruction and Cranelift folds the round trips.
+
+use std::collections::HashMap;
+
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::types::{F32, F64, I32, I64, I8};
+use cranelift_codegen::ir::{
+    AbiParam, Block, FuncRef, Function as IrFunction, GlobalValue, InstBuilder, MemFlagsData,
+    Signature as IrSignature, StackSlotData, StackSlotKind, Type, Value,
+};
+use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use dast_bytecode::{is_terminator, Cvt, FUnary, Function, Inst, IntKind, Module, S};
+
+use crate::abi::{table_offset, PanicCode, CTX_STACK_LIMIT, NO_FRAME};
+
+/// A function's flattened parameter and result word counts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Shape {
+    pub params: u32,
+    pub results: u32,
+}
+
+impl Shape {
+    /// Results past the first travel through an out-pointer (two return registers hold
+    /// the first word and the status).
+    fn has_out_pointer(self) -> bool {
+        self.results > 1
+    }
+}
+
+/// The body calling convention: `(ctx, [out,] p0, p1, ...) -> (word0, status)`.
+pub(crate) fn body_signature(call_conv: CallConv, shape: Shape) -> IrSignature {
+    let mut sig = IrSignature::new(call_conv);
+    sig.params.push(AbiParam::new(I64));
+    if shape.has_out_pointer() {
+        sig.params.push(AbiParam::new(I64));
+    }
+    for _ in 0..shape.params {
+        sig.params.push(AbiParam::new(I64));
+    }
+    sig.returns.push(AbiParam::new(I64));
+    sig.returns.push(AbiParam::new(I64));
+    sig
+}
+
+/// The entry convention ([`crate::abi::EntryFn`]): `(ctx, args, results) -> u32`.
+pub(crate) fn entry_signature(call_conv: CallConv) -> IrSignature {
+    let mut sig = IrSignature::new(call_conv);
+    sig.params.extend([AbiParam::new(I64); 3]);
+    sig.returns.push(AbiParam::new(I32));
+    sig
+}
+
+/// `dast_init(table)`.
+pub(crate) fn init_signature(call_conv: CallConv) -> IrSignature {
+    let mut sig = IrSignature::new(call_conv);
+    sig.params.push(AbiParam::new(I64));
+    sig
+}
+
+/// What a body needs from the module being compiled.
+pub(crate) struct BodyEnv<'a> {
+    pub module: &'a Module,
+    pub shapes: &'a [Shape],
+    /// Bodies this one calls, declared in its `ir::Function`.
+    pub callees: HashMap<u32, FuncRef>,
+    /// The module-local slot holding the runtime table pointer.
+    pub table_slot: GlobalValue,
+    /// `floor`/`ceil`/`trunc` as single instructions (SSE4.1); otherwise they would
+    /// become libm imports, so they go through the runtime table instead.
+    pub native_rounding: bool,
+    pub frontend: TargetFrontendConfig,
+}
+
+/// Exits taken rarely, emitted after the body so they stay out of its straight line.
+enum ColdExit {
+    /// Record a panic raised at `pc` (or before the frame exists: `func == NO_FRAME`).
+    Panic {
+        block: Block,
+        code: PanicCode,
+        func: u32,
+        pc: u32,
+    },
+    /// A callee panicked: add this frame (`pc` of the call) and pass the status on.
+    Propagate { block: Block, pc: u32 },
+}
+
+pub(crate) fn translate_body(
+    env: &BodyEnv<'_>,
+    index: u32,
+    func: &mut IrFunction,
+    fb_ctx: &mut FunctionBuilderContext,
+) {
+    let f = &env.module.functions[index as usize];
+    let b = FunctionBuilder::new(func, fb_ctx);
+    let mut t = Translator::new(env, index, f, b);
+    t.prologue();
+    t.body();
+    t.cold_exits();
+    t.b.seal_all_blocks();
+    t.b.finalize(env.frontend);
+}
+
+struct Translator<'a, 'b> {
+    env: &'a BodyEnv<'a>,
+    index: u32,
+    f: &'a Function,
+    shape: Shape,
+    b: FunctionBuilder<'b>,
+    regs: Vec<Variable>,
+    /// The block starting at each pc that begins a basic block.
+    leaders: Vec<Option<Block>>,
+    ctx: Value,
+    out: Option<Value>,
+    /// The parameter words, in order.
+    params: Vec<Value>,
+    cold: Vec<ColdExit>,
+}
+
+fn trusted() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+impl<'a, 'b> Translator<'a, 'b> {
+    /// Creates the entry block and reads the context (and out-pointer) parameters.
+    fn new(env: &'a BodyEnv<'a>, index: u32, f: &'a Function, mut b: FunctionBuilder<'b>) -> Self {
+        let shape = env.shapes[index as usize];
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let params = b.block_params(entry).to_vec();
+        let out = shape.has_out_pointer().then(|| params[1]);
+        let regs = (0..f.scalar_regs).map(|_| b.declare_var(I64)).collect();
+        let leaders = find_leaders(&f.code)
+            .into_iter()
+            .map(|is_leader| is_leader.then(|| b.create_block()))
+            .collect();
+        Translator {
+            env,
+            index,
+            f,
+            shape,
+            b,
+            regs,
+            leaders,
+            ctx: params[0],
+            out,
+            params: params[1 + out.is_some() as usize..].to_vec(),
+            cold: Vec::new(),
+        }
+    }
+
+    fn call_conv(&self) -> CallConv {
+        self.b.func.signature.call_conv
+    }
+
+    /// Parameters into their registers, other registers zeroed (so no read is ever of
+    /// an undefined value), then the stack check.
+    fn prologue(&mut self) {
+        let zero = self.b.ins().iconst(I64, 0);
+        for i in 0..self.regs.len() {
+            let v = self.params.get(i).copied().unwrap_or(zero);
+            self.b.def_var(self.regs[i], v);
+        }
+        self.stack_check();
+    }
+
+    /// Native recursion has no frame limit of its own: compare the stack pointer with
+    /// the context's limit on entry and panic "stack overflow" instead of faulting.
+    fn stack_check(&mut self) {
+        let sp = self.b.ins().get_stack_pointer(I64);
+        let limit = self.b.ins().load(I64, trusted(), self.ctx, CTX_STACK_LIMIT);
+        let overflow = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        let exit = self.panic_exit(PanicCode::StackOverflow, NO_FRAME, 0);
+        let start = self.leaders[0].expect("pc 0 starts a block");
+        self.b.ins().brif(overflow, exit, &[], start, &[]);
+    }
+
+    fn body(&mut self) {
+        let mut open = false; // the current block still needs a terminator
+        for pc in 0..self.f.code.len() {
+            if let Some(block) = self.leaders[pc] {
+                if open {
+                    self.b.ins().jump(block, &[]);
+                }
+                self.b.switch_to_block(block);
+            }
+            open = self.inst(pc as u32, self.f.code[pc]);
+        }
+        debug_assert!(!open, "verified code ends with a terminator");
+    }
+
+    fn reg(&mut self, r: S) -> Value {
+        self.b.use_var(self.regs[r.0 as usize])
+    }
+
+    fn set(&mut self, r: S, v: Value) {
+        self.b.def_var(self.regs[r.0 as usize], v);
+    }
+
+    fn block_at(&self, pc: u32) -> Block {
+        self.leaders[pc as usize].expect("branch targets and fall-throughs start blocks")
+    }
+
+    /// Translates one instruction; returns whether the block stays open.
+    fn inst(&mut self, pc: u32, inst: Inst) -> bool {
+        use Inst::*;
+        match inst {
+            Mov { dst, src } => {
+                let v = self.reg(src);
+                self.set(dst, v);
+            }
+            LoadI { dst, imm } => {
+                let v = self.b.ins().iconst(I64, imm as i64);
+                self.set(dst, v);
+            }
+            LoadK { dst, k } => {
+                let word = self.env.module.scalars[k.0 as usize];
+                let v = self.b.ins().iconst(I64, word as i64);
+                self.set(dst, v);
+            }
+            Add64 { dst, a, b } => self.int_bin(dst, a, b, |i, x, y| i.iadd(x, y)),
+            Sub64 { dst, a, b } => self.int_bin(dst, a, b, |i, x, y| i.isub(x, y)),
+            Mul64 { dst, a, b } => self.int_bin(dst, a, b, |i, x, y| i.imul(x, y)),
+            Add32 { dst, a, b } => self.int32_bin(dst, a, b, |i, x, y| i.iadd(x, y)),
+            Sub32 { dst, a, b } => self.int32_bin(dst, a, b, |i, x, y| i.isub(x, y)),
+            Mul32 { dst, a, b } => self.int32_bin(dst, a, b, |i, x, y| i.imul(x, y)),
+            AddImm64 { dst, a, imm } => {
+                let x = self.reg(a);
+                let v = self.b.ins().iadd_imm_s(x, imm as i64);
+                self.set(dst, v);
+            }
+            AddImm32 { dst, a, imm } => {
+                let x = self.reg(a);
+                let v = self.b.ins().iadd_imm_s(x, imm as i64);
+                let v = self.norm(v, IntKind::I32);
+                self.set(dst, v);
+            }
+            DivS { dst, a, b } => self.div_signed(pc, dst, a, b, false),
+            RemS { dst, a, b } => self.div_signed(pc, dst, a, b, true),
+            DivU { dst, a, b } => self.div_unsigned(pc, dst, a, b, false),
+            RemU { dst, a, b } => self.div_unsigned(pc, dst, a, b, true),
+            Neg64 { dst, a } => self.int_un(dst, a, |i, x| i.ineg(x)),
+            And { dst, a, b } => self.int_bin(dst, a, b, |i, x, y| i.band(x, y)),
+            Or { dst, a, b } => self.int_bin(dst, a, b, |i, x, y| i.bor(x, y)),
+            Xor { dst, a, b } => self.int_bin(dst, a, b, |i, x, y| i.bxor(x, y)),
+            BitNot { dst, a } => self.int_un(dst, a, |i, x| i.bnot(x)),
+            Shl { dst, a, b, kind } => self.shift(dst, a, b, kind, true),
+            Shr { dst, a, b, kind } => self.shift(dst, a, b, kind, false),
+            Norm { dst, src, kind } => {
+                let x = self.reg(src);
+                let v = self.norm(x, kind);
+                self.set(dst, v);
+            }
+            EqI { dst, a, b } => self.icmp(dst, a, b, IntCC::Equal),
+            NeI { dst, a, b } => self.icmp(dst, a, b, IntCC::NotEqual),
+            LtS { dst, a, b } => self.icmp(dst, a, b, IntCC::SignedLessThan),
+            LeS { dst, a, b } => self.icmp(dst, a, b, IntCC::SignedLessThanOrEqual),
+            LtU { dst, a, b } => self.icmp(dst, a, b, IntCC::UnsignedLessThan),
+            LeU { dst, a, b } => self.icmp(dst, a, b, IntCC::UnsignedLessThanOrEqual),
+            NotB { dst, a } => {
+                let x = self.reg(a);
+                let c = self.b.ins().icmp_imm_s(IntCC::Equal, x, 0);
+                let v = self.b.ins().uextend(I64, c);
+                self.set(dst, v);
+            }
+            AddF64 { dst, a, b } => self.float_bin(F64, dst, a, b, |i, x, y| i.fadd(x, y)),
+            SubF64 { dst, a, b } => self.float_bin(F64, dst, a, b, |i, x, y| i.fsub(x, y)),
+            MulF64 { dst, a, b } => self.float_bin(F64, dst, a, b, |i, x, y| i.fmul(x, y)),
+            DivF64 { dst, a, b } => self.float_bin(F64, dst, a, b, |i, x, y| i.fdiv(x, y)),
+            AddF32 { dst, a, b } => self.float_bin(F32, dst, a, b, |i, x, y| i.fadd(x, y)),
+            SubF32 { dst, a, b } => self.float_bin(F32, dst, a, b, |i, x, y| i.fsub(x, y)),
+            MulF32 { dst, a, b } => self.float_bin(F32, dst, a, b, |i, x, y| i.fmul(x, y)),
+            DivF32 { dst, a, b } => self.float_bin(F32, dst, a, b, |i, x, y| i.fdiv(x, y)),
+            RemF64 { dst, a, b } => self.float_rem(F64, dst, a, b),
+            RemF32 { dst, a, b } => self.float_rem(F32, dst, a, b),
+            NegF64 { dst, a } => self.float_un(F64, dst, a, |i, x| i.fneg(x)),
+            NegF32 { dst, a } => self.float_un(F32, dst, a, |i, x| i.fneg(x)),
+            EqF64 { dst, a, b } => self.fcmp(F64, dst, a, b, FloatCC::Equal),
+            LtF64 { dst, a, b } => self.fcmp(F64, dst, a, b, FloatCC::LessThan),
+            LeF64 { dst, a, b } => self.fcmp(F64, dst, a, b, FloatCC::LessThanOrEqual),
+            EqF32 { dst, a, b } => self.fcmp(F32, dst, a, b, FloatCC::Equal),
+            LtF32 { dst, a, b } => self.fcmp(F32, dst, a, b, FloatCC::LessThan),
+            LeF32 { dst, a, b } => self.fcmp(F32, dst, a, b, FloatCC::LessThanOrEqual),
+            Cvt { dst, src, op } => self.cvt(dst, src, op),
+            FUnary { dst, a, op } => self.funary(dst, a, op),
+            FBinary { dst, a, b, op } => {
+                let x = self.float_in(F64, a);
+                let y = self.float_in(F64, b);
+                let sig = self.float_sig(F64, 2);
+                let call = self.call_runtime(table_offset::fbinary(op as usize), sig, &[x, y]);
+                let r = self.b.inst_results(call)[0];
+                self.float_out(F64, dst, r);
+            }
+            Jmp { target } => {
+                let block = self.block_at(target);
+                self.b.ins().jump(block, &[]);
+                return false;
+            }
+            JmpIf { cond, target } => {
+                let c = self.reg(cond);
+                self.branch(c, target, pc + 1);
+                return false;
+            }
+            JmpIfNot { cond, target } => {
+                let c = self.reg(cond);
+                self.branch(c, pc + 1, target);
+                return false;
+            }
+            JmpLtS { a, b, target } => {
+                let c = self.compare(a, b, IntCC::SignedLessThan);
+                self.branch(c, target, pc + 1);
+                return false;
+            }
+            JmpGeS { a, b, target } => {
+                let c = self.compare(a, b, IntCC::SignedGreaterThanOrEqual);
+                self.branch(c, target, pc + 1);
+                return false;
+            }
+            LoopLt { ctr, end, target } => {
+                let c = self.reg(ctr);
+                let next = self.b.ins().iadd_imm_s(c, 1);
+                self.set(ctr, next);
+                let e = self.reg(end);
+                let again = self.b.ins().icmp(IntCC::SignedLessThan, next, e);
+                self.branch(again, target, pc + 1);
+                return false;
+            }
+            LoopLe { ctr, end, target } => {
+                // `ctr <= end` is tested before the increment, so `i64::MAX` ends the
+                // loop without wrapping the counter (it stays at MAX, as in the VM).
+                let c = self.reg(ctr);
+                let at_max = self.b.ins().icmp_imm_s(IntCC::Equal, c, i64::MAX);
+                let inc = self.b.ins().iadd_imm_s(c, 1);
+                let next = self.b.ins().select(at_max, c, inc);
+                self.set(ctr, next);
+                let e = self.reg(end);
+                let again = self.b.ins().icmp(IntCC::SignedLessThan, c, e);
+                self.branch(again, target, pc + 1);
+                return false;
+            }
+            Call { func, s, .. } => self.call(pc, func.0, s),
+            Ret { s, .. } => {
+                self.ret(s);
+                return false;
+            }
+            other => unreachable!("outside the scalar subset: {other:?} (checked by subset)"),
+        }
+        true
+    }
+
+    fn int_un(&mut self, dst: S, a: S, op: impl FnOnce(Ins<'_, 'b>, Value) -> Value) {
+        let x = self.reg(a);
+        let v = op(self.b.ins(), x);
+        self.set(dst, v);
+    }
+
+    fn int_bin(&mut self, dst: S, a: S, b: S, op: impl FnOnce(Ins<'_, 'b>, Value, Value) -> Value) {
+        let x = self.reg(a);
+        let y = self.reg(b);
+        let v = op(self.b.ins(), x, y);
+        self.set(dst, v);
+    }
+
+    /// 32-bit wrapping arithmetic: the low 32 bits of the 64-bit result are the i32
+    /// result, sign-extended back to canonical form.
+    fn int32_bin(
+        &mut self,
+        dst: S,
+        a: S,
+        b: S,
+        op: impl FnOnce(Ins<'_, 'b>, Value, Value) -> Value,
+    ) {
+        let x = self.reg(a);
+        let y = self.reg(b);
+        let v = op(self.b.ins(), x, y);
+        let v = self.norm(v, IntKind::I32);
+        self.set(dst, v);
+    }
+
+    /// Truncate to `kind`'s width and sign- or zero-extend back to 64 bits.
+    fn norm(&mut self, x: Value, kind: IntKind) -> Value {
+        let narrow = |t: &mut Self, ty: Type, signed: bool| {
+            let low = t.b.ins().ireduce(ty, x);
+            if signed {
+                t.b.ins().sextend(I64, low)
+            } else {
+                t.b.ins().uextend(I64, low)
+            }
+        };
+        match kind {
+            IntKind::I64 | IntKind::U64 => x,
+            IntKind::I8 => narrow(self, I8, true),
+            IntKind::I16 => narrow(self, cranelift_codegen::ir::types::I16, true),
+            IntKind::I32 => narrow(self, I32, true),
+            IntKind::U8 => narrow(self, I8, false),
+            IntKind::U16 => narrow(self, cranelift_codegen::ir::types::I16, false),
+            IntKind::U32 => narrow(self, I32, false),
+        }
+    }
+
+    /// Branches to a cold panic exit when `y == 0`; continues in a new block otherwise.
+    fn panic_if_zero(&mut self, y: Value, code: PanicCode, pc: u32) {
+        let exit = self.panic_exit(code, self.index, pc);
+        let cont = self.b.create_block();
+        self.b.ins().brif(y, cont, &[], exit, &[]);
+        self.b.switch_to_block(cont);
+    }
+
+    /// Signed division and remainder with the interpreter's wrapping: `MIN / -1 == MIN`
+    /// and `MIN % -1 == 0`. The hardware faults on `MIN / -1`, so a divisor of -1 is
+    /// replaced by 1 and the quotient negated instead.
+    fn div_signed(&mut self, pc: u32, dst: S, a: S, b: S, rem: bool) {
+        let x = self.reg(a);
+        let y = self.reg(b);
+        let code = if rem {
+            PanicCode::RemainderByZero
+        } else {
+            PanicCode::DivideByZero
+        };
+        self.panic_if_zero(y, code, pc);
+        let ins = &mut self.b;
+        let minus_one = ins.ins().icmp_imm_s(IntCC::Equal, y, -1);
+        let one = ins.ins().iconst(I64, 1);
+        let safe = ins.ins().select(minus_one, one, y);
+        let v = if rem {
+            ins.ins().srem(x, safe) // x % 1 == 0 == x % -1
+        } else {
+            let q = ins.ins().sdiv(x, safe);
+            let neg = ins.ins().ineg(x);
+            ins.ins().select(minus_one, neg, q)
+        };
+        self.set(dst, v);
+    }
+
+    fn div_unsigned(&mut self, pc: u32, dst: S, a: S, b: S, rem: bool) {
+        let x = self.reg(a);
+        let y = self.reg(b);
+        let code = if rem {
+            PanicCode::RemainderByZero
+        } else {
+            PanicCode::DivideByZero
+        };
+        self.panic_if_zero(y, code, pc);
+        let v = if rem {
+            self.b.ins().urem(x, y)
+        } else {
+            self.b.ins().udiv(x, y)
+        };
+        self.set(dst, v);
+    }
+
+    /// Shift amounts are masked to the kind's width; left shifts are re-normalized,
+    /// right shifts of canonical words need not be.
+    fn shift(&mut self, dst: S, a: S, b: S, kind: IntKind, left: bool) {
+        let x = self.reg(a);
+        let y = self.reg(b);
+        let amount = self.b.ins().band_imm_s(y, kind_bits(kind) as i64 - 1);
+        let v = if left {
+            let v = self.b.ins().ishl(x, amount);
+            self.norm(v, kind)
+        } else if kind_is_signed(kind) {
+            self.b.ins().sshr(x, amount)
+        } else {
+            self.b.ins().ushr(x, amount)
+        };
+        self.set(dst, v);
+    }
+
+    fn compare(&mut self, a: S, b: S, cc: IntCC) -> Value {
+        let x = self.reg(a);
+        let y = self.reg(b);
+        self.b.ins().icmp(cc, x, y)
+    }
+
+    fn icmp(&mut self, dst: S, a: S, b: S, cc: IntCC) {
+        let c = self.compare(a, b, cc);
+        let v = self.b.ins().uextend(I64, c);
+        self.set(dst, v);
+    }
+
+    /// A word as a float of type `ty` (f32 lives in the low 32 bits).
+    fn float_in(&mut self, ty: Type, r: S) -> Value {
+        let w = self.reg(r);
+        self.word_to_float(ty, w)
+    }
+
+    fn word_to_float(&mut self, ty: Type, w: Value) -> Value {
+        if ty == F32 {
+            let low = self.b.ins().ireduce(I32, w);
+            self.b.ins().bitcast(F32, MemFlagsData::new(), low)
+        } else {
+            self.b.ins().bitcast(F64, MemFlagsData::new(), w)
+        }
+    }
+
+    fn float_to_word(&mut self, ty: Type, x: Value) -> Value {
+        if ty == F32 {
+            let bits = self.b.ins().bitcast(I32, MemFlagsData::new(), x);
+            self.b.ins().uextend(I64, bits)
+        } else {
+            self.b.ins().bitcast(I64, MemFlagsData::new(), x)
+        }
+    }
+
+    fn float_out(&mut self, ty: Type, dst: S, x: Value) {
+        let w = self.float_to_word(ty, x);
+        self.set(dst, w);
+    }
+
+    fn float_un(&mut self, ty: Type, dst: S, a: S, op: impl FnOnce(Ins<'_, 'b>, Value) -> Value) {
+        let x = self.float_in(ty, a);
+        let v = op(self.b.ins(), x);
+        self.float_out(ty, dst, v);
+    }
+
+    fn float_bin(
+        &mut self,
+        ty: Type,
+        dst: S,
+        a: S,
+        b: S,
+        op: impl FnOnce(Ins<'_, 'b>, Value, Value) -> Value,
+    ) {
+        let x = self.float_in(ty, a);
+        let y = self.float_in(ty, b);
+        let v = op(self.b.ins(), x, y);
+        self.float_out(ty, dst, v);
+    }
+
+    /// Rust's float `%` (fmod) has no Cranelift instruction: the runtime computes it.
+    fn float_rem(&mut self, ty: Type, dst: S, a: S, b: S) {
+        let x = self.float_in(ty, a);
+        let y = self.float_in(ty, b);
+        let offset = if ty == F32 {
+            table_offset::REM_F32
+        } else {
+            table_offset::REM_F64
+        };
+        let sig = self.float_sig(ty, 2);
+        let call = self.call_runtime(offset, sig, &[x, y]);
+        let r = self.b.inst_results(call)[0];
+        self.float_out(ty, dst, r);
+    }
+
+    fn fcmp(&mut self, ty: Type, dst: S, a: S, b: S, cc: FloatCC) {
+        let x = self.float_in(ty, a);
+        let y = self.float_in(ty, b);
+        let c = self.b.ins().fcmp(cc, x, y);
+        let v = self.b.ins().uextend(I64, c);
+        self.set(dst, v);
+    }
+
+    /// Conversions; float-to-int saturates with NaN -> 0 (Cranelift's `*_sat` are
+    /// exactly Rust's `as`), int-to-float rounds to nearest.
+    fn cvt(&mut self, dst: S, src: S, op: Cvt) {
+        let w = self.reg(src);
+        let v = match op {
+            Cvt::SToF64 => {
+                let f = self.b.ins().fcvt_from_sint(F64, w);
+                self.float_to_word(F64, f)
+            }
+            Cvt::UToF64 => {
+                let f = self.b.ins().fcvt_from_uint(F64, w);
+                self.float_to_word(F64, f)
+            }
+            Cvt::SToF32 => {
+                let f = self.b.ins().fcvt_from_sint(F32, w);
+                self.float_to_word(F32, f)
+            }
+            Cvt::UToF32 => {
+                let f = self.b.ins().fcvt_from_uint(F32, w);
+                self.float_to_word(F32, f)
+            }
+            Cvt::F64ToS => {
+                let f = self.word_to_float(F64, w);
+                self.b.ins().fcvt_to_sint_sat(I64, f)
+            }
+            Cvt::F64ToU => {
+                let f = self.word_to_float(F64, w);
+                self.b.ins().fcvt_to_uint_sat(I64, f)
+            }
+            Cvt::F32ToS => {
+                let f = self.word_to_float(F32, w);
+                self.b.ins().fcvt_to_sint_sat(I64, f)
+            }
+            Cvt::F32ToU => {
+                let f = self.word_to_float(F32, w);
+                self.b.ins().fcvt_to_uint_sat(I64, f)
+            }
+            Cvt::F32ToF64 => {
+                let f = self.word_to_float(F32, w);
+                let d = self.b.ins().fpromote(F64, f);
+                self.float_to_word(F64, d)
+            }
+            Cvt::F64ToF32 => {
+                let d = self.word_to_float(F64, w);
+                let f = self.b.ins().fdemote(F32, d);
+                self.float_to_word(F32, f)
+            }
+        };
+        self.set(dst, v);
+    }
+
+    /// `sqrt` and `abs` (and the roundings with SSE4.1) are single exact instructions;
+    /// everything else calls the interpreter's own function through the table, so the
+    /// two backends agree to the bit.
+    fn funary(&mut self, dst: S, a: S, op: FUnary) {
+        let x = self.float_in(F64, a);
+        let native = match op {
+            FUnary::Sqrt => Some(self.b.ins().sqrt(x)),
+            FUnary::Abs => Some(self.b.ins().fabs(x)),
+            FUnary::Floor if self.env.native_rounding => Some(self.b.ins().floor(x)),
+            FUnary::Ceil if self.env.native_rounding => Some(self.b.ins().ceil(x)),
+            FUnary::Trunc if self.env.native_rounding => Some(self.b.ins().trunc(x)),
+            _ => None,
+        };
+        let v = match native {
+            Some(v) => v,
+            None => {
+                let sig = self.float_sig(F64, 1);
+                let call = self.call_runtime(table_offset::funary(op as usize), sig, &[x]);
+                self.b.inst_results(call)[0]
+            }
+        };
+        self.float_out(F64, dst, v);
+    }
+
+    fn float_sig(&self, ty: Type, arity: usize) -> IrSignature {
+        let mut sig = IrSignature::new(self.call_conv());
+        sig.params
+            .extend(std::iter::repeat_n(AbiParam::new(ty), arity));
+        sig.returns.push(AbiParam::new(ty));
+        sig
+    }
+
+    /// Calls the runtime table entry at `offset` (the table pointer is in a
+    /// module-local slot that `dast_init` filled).
+    fn call_runtime(
+        &mut self,
+        offset: i32,
+        sig: IrSignature,
+        args: &[Value],
+    ) -> cranelift_codegen::ir::Inst {
+        let slot = self.b.ins().symbol_value(I64, self.env.table_slot);
+        let table = self.b.ins().load(I64, trusted(), slot, 0);
+        let fptr = self.b.ins().load(I64, trusted(), table, offset);
+        let sigref = self.b.import_signature(sig);
+        self.b.ins().call_indirect(sigref, fptr, args)
+    }
+
+    fn branch(&mut self, cond: Value, then_pc: u32, else_pc: u32) {
+        let then_block = self.block_at(then_pc);
+        let else_block = self.block_at(else_pc);
+        self.b.ins().brif(cond, then_block, &[], else_block, &[]);
+    }
+
+    /// A call within the module: arguments from the window, results back into it,
+    /// and a panicking callee's status passed up after recording this frame.
+    fn call(&mut self, pc: u32, callee: u32, window: S) {
+        let shape = self.env.shapes[callee as usize];
+        let mut args = vec![self.ctx];
+        let out_slot = shape.has_out_pointer().then(|| {
+            let bytes = 8 * (shape.results - 1);
+            let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                bytes,
+                3,
+            ));
+            let addr = self.b.ins().stack_addr(I64, slot, 0);
+            args.push(addr);
+            slot
+        });
+        for i in 0..shape.params {
+            let v = self.reg(S(window.0 + i as u16));
+            args.push(v);
+        }
+        let fref = self.env.callees[&callee];
+        let call = self.b.ins().call(fref, &args);
+        let (word0, status) = {
+            let r = self.b.inst_results(call);
+            (r[0], r[1])
+        };
+        let exit = self.b.create_block();
+        self.b.set_cold_block(exit);
+        self.cold.push(ColdExit::Propagate { block: exit, pc });
+        let cont = self.b.create_block();
+        self.b.ins().brif(status, exit, &[], cont, &[]);
+        self.b.switch_to_block(cont);
+        if shape.results >= 1 {
+            self.set(window, word0);
+        }
+        if let Some(slot) = out_slot {
+            for k in 1..shape.results {
+                let v = self.b.ins().stack_load(I64, I64, slot, 8 * (k as i32 - 1));
+                self.set(S(window.0 + k as u16), v);
+            }
+        }
+    }
+
+    fn ret(&mut self, from: S) {
+        let word0 = if self.shape.results >= 1 {
+            self.reg(from)
+        } else {
+            self.b.ins().iconst(I64, 0)
+        };
+        if let Some(out) = self.out {
+            for k in 1..self.shape.results {
+                let v = self.reg(S(from.0 + k as u16));
+                self.b.ins().store(trusted(), v, out, 8 * (k as i32 - 1));
+            }
+        }
+        let ok = self.b.ins().iconst(I64, 0);
+        self.b.ins().return_(&[word0, ok]);
+    }
+
+    fn panic_exit(&mut self, code: PanicCode, func: u32, pc: u32) -> Block {
+        let block = self.b.create_block();
+        self.b.set_cold_block(block);
+        self.cold.push(ColdExit::Panic {
+            block,
+            code,
+            func,
+            pc,
+        });
+        block
+    }
+
+    fn cold_exits(&mut self) {
+        for exit in std::mem::take(&mut self.cold) {
+            match exit {
+                ColdExit::Panic {
+                    block,
+                    code,
+                    func,
+                    pc,
+                } => {
+                    self.b.switch_to_block(block);
+                    let args = [
+                        self.ctx,
+                        self.b.ins().iconst(I32, code as i64),
+                        self.b.ins().iconst(I32, func as i64),
+                        self.b.ins().iconst(I32, pc as i64),
+                    ];
+                    let sig = self.runtime_sig(&[I64, I32, I32, I32]);
+                    self.call_runtime(table_offset::PANIC, sig, &args);
+                }
+                ColdExit::Propagate { block, pc } => {
+                    self.b.switch_to_block(block);
+                    let args = [
+                        self.ctx,
+                        self.b.ins().iconst(I32, self.index as i64),
+                        self.b.ins().iconst(I32, pc as i64),
+                    ];
+                    let sig = self.runtime_sig(&[I64, I32, I32]);
+                    self.call_runtime(table_offset::FRAME, sig, &args);
+                }
+            }
+            let zero = self.b.ins().iconst(I64, 0);
+            let panicking = self.b.ins().iconst(I64, 1);
+            self.b.ins().return_(&[zero, panicking]);
+        }
+    }
+
+    fn runtime_sig(&self, params: &[Type]) -> IrSignature {
+        let mut sig = IrSignature::new(self.call_conv());
+        sig.params
+            .extend(params.iter().map(|&ty| AbiParam::new(ty)));
+        sig
+    }
+}
+
+type Ins<'short, 'b> = cranelift_frontend::FuncInstBuilder<'short, 'b>;
+
+/// Which pcs begin a basic block: 0, every jump target, every instruction after a branch
+/// or terminator.
+fn find_leaders(code: &[Inst]) -> Vec<bool> {
+    let mut leaders = vec![false; code.len()];
+    leaders[0] = true;
+    for (pc, inst) in code.iter().enumerate() {
+        if let Some(target) = inst.target() {
+            leaders[target as usize] = true;
+        }
+        let ends_block = inst.target().is_some() || is_terminator(inst);
+        if ends_block && pc + 1 < code.len() {
+            leaders[pc + 1] = true;
+        }
+    }
+    leaders
+}
+
+fn kind_bits(kind: IntKind) -> u32 {
+    match kind {
+        IntKind::I8 | IntKind::U8 => 8,
+        IntKind::I16 | IntKind::U16 => 16,
+        IntKind::I32 | IntKind::U32 => 32,
+        IntKind::I64 | IntKind::U64 => 64,
+    }
+}
+
+fn kind_is_signed(kind: IntKind) -> bool {
+    matches!(
+        kind,
+        IntKind::I8 | IntKind::I16 | IntKind::I32 | IntKind::I64
+    )
+}
+
+/// The exported entry of a body: loads the argument words, calls the body, stores
+/// the result words (past the first straight through the out-pointer), returns the
+/// status.
+pub(crate) fn translate_entry(
+    shape: Shape,
+    body: FuncRef,
+    frontend: TargetFrontendConfig,
+    func: &mut IrFunction,
+    fb_ctx: &mut FunctionBuilderContext,
+) {
+    let mut b = FunctionBuilder::new(func, fb_ctx);
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    let [ctx, args, results] = b.block_params(block).try_into().expect("three params");
+    let mut call_args = vec![ctx];
+    if shape.has_out_pointer() {
+        call_args.push(b.ins().iadd_imm_s(results, 8));
+    }
+    for i in 0..shape.params {
+        call_args.push(b.ins().load(I64, trusted(), args, 8 * i as i32));
+    }
+    let call = b.ins().call(body, &call_args);
+    let (word0, status) = (b.inst_results(call)[0], b.inst_results(call)[1]);
+    if shape.results >= 1 {
+        b.ins().store(trusted(), word0, results, 0);
+    }
+    let status = b.ins().ireduce(I32, status);
+    b.ins().return_(&[status]);
+    b.seal_all_blocks();
+    b.finalize(frontend);
+}
+
+/// `dast_init(table)`: keeps the table pointer in the module's slot.
+pub(crate) fn translate_init(
+    table_slot: GlobalValue,
+    frontend: TargetFrontendConfig,
+    func: &mut IrFunction,
+    fb_ctx: &mut FunctionBuilderContext,
+) {
+    let mut b = FunctionBuilder::new(func, fb_ctx);
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    let table = b.block_params(block)[0];
+    let slot = b.ins().symbol_value(I64, table_slot);
+    b.ins().store(trusted(), table, slot, 0);
+    b.ins().return_(&[]);
+    b.seal_all_blocks();
+    b.finalize(frontend);
+}

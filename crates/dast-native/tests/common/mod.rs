@@ -1,0 +1,98 @@
+//! Dast source -> bytecode (in memory) -> native module in a temporary directory, and
+//! the same bytecode on the interpreter for comparison.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use dast_bytecode::Module;
+use dast_compiler::{compile_program, MemFs, Program};
+use dast_native::{compile, link_shared_object, NativeModule, Options};
+use dast_vm::Value;
+
+const MANIFEST: &str = "[package]\nname = \"p\"\n";
+
+/// The bytecode of module `main` of a project whose `src/main.dast` is `source`.
+pub fn bytecode(source: &str) -> Module {
+    let mut fs = MemFs::default();
+    fs.files.insert("/p/dast.toml".into(), MANIFEST.into());
+    fs.files
+        .insert("/p/src/main.dast".into(), source.to_string());
+    let program = Program::discover(&fs, Path::new("/p")).expect("project");
+    let compiled = match compile_program(&fs, program) {
+        Ok(c) => c,
+        Err(f) => panic!("compile errors: {:#?}", f.diagnostics),
+    };
+    compiled
+        .modules
+        .into_iter()
+        .find(|m| m.name == "main")
+        .expect("module main")
+}
+
+/// A directory of its own per test process, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("dast-native-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A loaded native module with the directory its library lives in (kept alive beside
+/// it; field order drops the library before the directory).
+pub struct Native {
+    pub module: NativeModule,
+    pub bytecode: Module,
+    pub dir: TempDir,
+}
+
+pub fn native_with(source: &str, opts: &Options) -> Native {
+    let bytecode = bytecode(source);
+    let object = compile(&bytecode, opts).unwrap_or_else(|e| panic!("{e}"));
+    let dir = TempDir::new("lib");
+    let path = dir.0.join("libmain.1.so");
+    link_shared_object(&object, &path).unwrap_or_else(|e| panic!("{e}"));
+    let module = NativeModule::load(&path, &bytecode).unwrap_or_else(|e| panic!("{e}"));
+    Native {
+        module,
+        bytecode,
+        dir,
+    }
+}
+
+pub fn native(source: &str) -> Native {
+    native_with(source, &Options::default())
+}
+
+/// The interpreter, linked and initialized, on the same bytecode.
+pub fn vm(bytecode: &Module) -> dast_vm::Program {
+    let mut program = dast_vm::link(vec![bytecode.clone()]).expect("link");
+    program.init().expect("init");
+    program
+}
+
+/// A VM value as the word the native side returns (scalars only).
+pub fn word_of(value: &Value) -> u64 {
+    match *value {
+        Value::Unit => 0,
+        Value::Bool(b) => b as u64,
+        Value::Int(i) => i as u64,
+        Value::UInt(u) => u,
+        Value::Float(x) => x.to_bits(),
+        Value::Char(c) => c as u64,
+        ref other => panic!("not a scalar: {other:?}"),
+    }
+}

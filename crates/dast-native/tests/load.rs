@@ -1,0 +1,142 @@
+//! Loading: identity checks, versions side by side, linker output.
+
+mod common;
+
+use std::process::Command;
+
+use common::{bytecode, TempDir};
+use dast_native::{compile, link_shared_object, LoadError, NativeModule, Options, Scalar};
+
+const V1: &str = "fn answer() -> i64 { 41 }\nfn main() {}\n";
+const V2: &str = "fn answer() -> i64 { 42 }\nfn main() {}\n";
+
+fn build(source: &str, path: &std::path::Path) -> dast_bytecode::Module {
+    let m = bytecode(source);
+    let object = compile(&m, &Options::default()).unwrap();
+    link_shared_object(&object, path).unwrap();
+    m
+}
+
+#[test]
+fn a_library_of_another_abi_version_is_refused() {
+    let dir = TempDir::new("abi");
+    let c = dir.0.join("old.c");
+    std::fs::write(
+        &c,
+        "const unsigned int DAST_ABI_VERSION = 999;\n\
+         const char DAST_MODULE_NAME[] = \"main\";\n",
+    )
+    .unwrap();
+    let so = dir.0.join("libmain.old.so");
+    let status = Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&so)
+        .arg(&c)
+        .status()
+        .expect("cc runs");
+    assert!(status.success());
+
+    let err = NativeModule::load(&so, &bytecode(V1))
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(err, LoadError::AbiMismatch { found: 999, .. }),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("ABI version 999"), "{text}");
+    assert!(text.contains("rebuild"), "{text}");
+}
+
+#[test]
+fn a_library_without_dast_metadata_is_refused() {
+    let dir = TempDir::new("foreign");
+    let c = dir.0.join("foreign.c");
+    std::fs::write(&c, "int add(int a, int b) { return a + b; }\n").unwrap();
+    let so = dir.0.join("libforeign.so");
+    let status = Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&so)
+        .arg(&c)
+        .status()
+        .expect("cc runs");
+    assert!(status.success());
+    let err = NativeModule::load(&so, &bytecode(V1))
+        .err()
+        .expect("refused");
+    assert!(matches!(err, LoadError::NotADastModule { .. }), "{err:?}");
+}
+
+#[test]
+fn an_object_of_other_bytecode_is_refused() {
+    let dir = TempDir::new("stale");
+    let so = dir.0.join("libmain.1.so");
+    build(V1, &so);
+    let err = NativeModule::load(&so, &bytecode(V2))
+        .err()
+        .expect("refused");
+    assert!(matches!(err, LoadError::Stale { .. }), "{err:?}");
+}
+
+#[test]
+fn a_missing_file_says_what_dlopen_said() {
+    let err = NativeModule::load(std::path::Path::new("/nonexistent/libx.so"), &bytecode(V1))
+        .err()
+        .expect("refused");
+    let text = err.to_string();
+    assert!(text.contains("No such file"), "{text}");
+}
+
+#[test]
+fn two_versions_load_side_by_side() {
+    let dir = TempDir::new("versions");
+    let (p1, p2) = (dir.0.join("libmain.1.so"), dir.0.join("libmain.2.so"));
+    let m1 = build(V1, &p1);
+    let m2 = build(V2, &p2);
+    let v1 = NativeModule::load(&p1, &m1).unwrap();
+    let v2 = NativeModule::load(&p2, &m2).unwrap();
+    assert_eq!(v1.call("answer", &[]).unwrap(), Scalar::Int(41));
+    assert_eq!(v2.call("answer", &[]).unwrap(), Scalar::Int(42));
+    drop(v1);
+    assert_eq!(v2.call("answer", &[]).unwrap(), Scalar::Int(42));
+}
+
+#[test]
+fn linked_objects_need_no_symbol_from_outside_and_export_only_the_abi() {
+    let dir = TempDir::new("symbols");
+    let so = dir.0.join("libmain.1.so");
+    build(
+        "fn f(x: f64) -> f64 { x.sin() % 2.0 }\nfn g(a: i64) -> i64 { a / 3 }\nfn main() {}\n",
+        &so,
+    );
+    // binutils (`nm`) is there wherever the linker is.
+    let out = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(&so)
+        .output()
+        .expect("nm runs");
+    let defined = String::from_utf8_lossy(&out.stdout).to_string();
+    for sym in [
+        "DAST_ABI_VERSION",
+        "DAST_MODULE_NAME",
+        "DAST_MODULE_FINGERPRINT",
+        "dast_init",
+    ] {
+        assert!(defined.contains(sym), "{sym} missing in:\n{defined}");
+    }
+    assert!(defined.contains("dast_entry_0"), "{defined}");
+    assert!(
+        !defined.contains("dast_fn_"),
+        "bodies stay local:\n{defined}"
+    );
+    let undefined = Command::new("nm")
+        .args(["-D", "--undefined-only"])
+        .arg(&so)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&undefined.stdout).trim(),
+        "",
+        "no imports"
+    );
+}

@@ -339,7 +339,10 @@ impl<'a> Env<'a> {
                     let id = self.add_global(module, scope, decl, true, *mutable);
                     self.define(scope, &decl.name, Def::Global(id));
                     pending.push(Pending::Global(id, decl));
-                    if *mutable && self.modules[module.0 as usize].hot_reload {
+                    if *mutable
+                        && self.modules[module.0 as usize].hot_reload
+                        && !has_attr(&item.attrs, "shared")
+                    {
                         self.diags
                             .push(static_mut_in_hot_module(&decl.name, item.span));
                     }

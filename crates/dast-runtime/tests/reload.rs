@@ -409,3 +409,38 @@ fn __on_load__(data: Option[Vec[u8]]) { if data.is_none() { loads += 1 } }
     assert_eq!(report.migrated, vec!["count"]);
     assert_eq!(int(&mut r, "counter", "bump", &[]), 21);
 }
+
+/// The seed's layout: the state struct outside, the `@hot_reload module` block beside
+/// it. The host calls the module's functions by their plain names (`update`), while a
+/// method of a type (`GameState.new`) is never mistaken for one; a `@shared static mut`
+/// is allowed in the hot-reloadable module.
+#[test]
+fn functions_of_an_inline_module_are_called_by_plain_name() {
+    const GAME: &str = "
+struct GameState { score: i32 }
+impl GameState {
+    fn new() -> GameState { GameState { score: 0 } }
+}
+@shared
+static mut HITS: i32 = 0
+@hot_reload
+module GameLogic {
+    var state: GameState
+    fn update() -> i32 {
+        state.score += 1
+        unsafe { HITS += 1 }
+        state.score
+    }
+}
+";
+    let p = Project::new(&[("game", GAME)]);
+    let mut r = p.start();
+    assert_eq!(int(&mut r, "game", "update", &[]), 1);
+    assert_eq!(int(&mut r, "game", "update", &[]), 2);
+    let err = r.call("game", "new", &[]).unwrap_err();
+    assert!(
+        err.message.contains("exports no function `new`"),
+        "{}",
+        err.message
+    );
+}

@@ -216,11 +216,39 @@ impl Linked {
     }
 
     /// The index of the exported function `name`.
+    /// The exported function called `name`; failing that, the one function `name` of an
+    /// inline `module X { }` block (`X.name`), so a host can call a module written as
+    /// `struct S {..}  @hot_reload module M { fn update() }` by `update`. Methods
+    /// (`S.new`, prefixed by a type of the module) never match a plain name.
     pub fn export(&self, name: &str) -> Option<usize> {
-        self.m
+        let exact = self
+            .m
             .functions
             .iter()
-            .position(|f| f.exported && f.name == name)
+            .position(|f| f.exported && f.name == name);
+        exact.or_else(|| self.inline_module_export(name))
+    }
+
+    fn inline_module_export(&self, name: &str) -> Option<usize> {
+        let type_prefix = format!("{}.", self.m.name);
+        let is_type = |prefix: &str| {
+            self.m.types.iter().any(|t| match t {
+                TypeDesc::Struct { name, .. } | TypeDesc::Enum { name, .. } => {
+                    name.strip_prefix(&type_prefix) == Some(prefix)
+                }
+                _ => false,
+            })
+        };
+        let mut found = self.m.functions.iter().enumerate().filter(|(_, f)| {
+            f.exported
+                && f.name
+                    .rsplit_once('.')
+                    .is_some_and(|(prefix, last)| last == name && !is_type(prefix))
+        });
+        match (found.next(), found.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
     }
 }
 

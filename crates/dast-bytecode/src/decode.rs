@@ -5,7 +5,7 @@
 
 use crate::codec::{DecodeError, Reader};
 use crate::encode::{
-    STYLE_DEBUG, STYLE_FILL, STYLE_PLUS, STYLE_PRECISION, STYLE_WIDTH, STYLE_ZERO,
+    STYLE_ALTERNATE, STYLE_DEBUG, STYLE_FILL, STYLE_PLUS, STYLE_PRECISION, STYLE_WIDTH, STYLE_ZERO,
 };
 use crate::inst::{FuncId, TypeId};
 use crate::module::*;
@@ -205,7 +205,7 @@ fn format_spec(r: &mut Reader) -> Result<FormatSpec, DecodeError> {
 fn format_style(r: &mut Reader) -> Result<FormatStyle, DecodeError> {
     let at = r.pos();
     let flags = r.u8()?;
-    if flags >= 64 {
+    if flags >= 128 {
         return Err(r.error_at(at, format!("unknown format style flags {flags:#04x}")));
     }
     let on = |bit: u8| flags & bit != 0;
@@ -232,6 +232,17 @@ fn format_style(r: &mut Reader) -> Result<FormatStyle, DecodeError> {
         3 => Some(Align::Center),
         a => return Err(r.error_at(at, format!("unknown alignment {a}"))),
     };
+    let at = r.pos();
+    let kind = match r.u8()? {
+        0 => FormatKind::Default,
+        1 => FormatKind::LowerHex,
+        2 => FormatKind::UpperHex,
+        3 => FormatKind::Binary,
+        4 => FormatKind::Octal,
+        5 => FormatKind::LowerExp,
+        6 => FormatKind::UpperExp,
+        k => return Err(r.error_at(at, format!("unknown format kind {k}"))),
+    };
     Ok(FormatStyle {
         debug: on(STYLE_DEBUG),
         precision,
@@ -240,5 +251,7 @@ fn format_style(r: &mut Reader) -> Result<FormatStyle, DecodeError> {
         fill,
         zero: on(STYLE_ZERO),
         plus: on(STYLE_PLUS),
+        alternate: on(STYLE_ALTERNATE),
+        kind,
     })
 }

@@ -308,6 +308,9 @@ fn style_text(st: &FormatStyle) -> String {
     if st.plus {
         s.push('+');
     }
+    if st.alternate {
+        s.push('#');
+    }
     if st.zero {
         s.push('0');
     }
@@ -320,6 +323,15 @@ fn style_text(st: &FormatStyle) -> String {
     if st.debug {
         s.push('?');
     }
+    s.push_str(match st.kind {
+        FormatKind::Default => "",
+        FormatKind::LowerHex => "x",
+        FormatKind::UpperHex => "X",
+        FormatKind::Binary => "b",
+        FormatKind::Octal => "o",
+        FormatKind::LowerExp => "e",
+        FormatKind::UpperExp => "E",
+    });
     if s.is_empty() {
         s
     } else {

@@ -180,6 +180,19 @@ pub(crate) const STYLE_PLUS: u8 = 4;
 pub(crate) const STYLE_PRECISION: u8 = 8;
 pub(crate) const STYLE_WIDTH: u8 = 16;
 pub(crate) const STYLE_FILL: u8 = 32;
+pub(crate) const STYLE_ALTERNATE: u8 = 64;
+
+fn format_kind_byte(k: FormatKind) -> u8 {
+    match k {
+        FormatKind::Default => 0,
+        FormatKind::LowerHex => 1,
+        FormatKind::UpperHex => 2,
+        FormatKind::Binary => 3,
+        FormatKind::Octal => 4,
+        FormatKind::LowerExp => 5,
+        FormatKind::UpperExp => 6,
+    }
+}
 
 fn format_style(w: &mut Writer, s: &FormatStyle) {
     let mut flags = 0;
@@ -194,6 +207,7 @@ fn format_style(w: &mut Writer, s: &FormatStyle) {
     set(s.precision.is_some(), STYLE_PRECISION);
     set(s.width.is_some(), STYLE_WIDTH);
     set(s.fill.is_some(), STYLE_FILL);
+    set(s.alternate, STYLE_ALTERNATE);
     w.u8(flags);
     if let Some(p) = s.precision {
         w.u32(p);
@@ -210,4 +224,5 @@ fn format_style(w: &mut Writer, s: &FormatStyle) {
         Some(Align::Right) => 2,
         Some(Align::Center) => 3,
     });
+    w.u8(format_kind_byte(s.kind));
 }

@@ -215,8 +215,29 @@ pub enum Align {
     Center,
 }
 
+/// Which formatting trait a placeholder uses besides Display/Debug: `{:x}`, `{:X}`,
+/// `{:b}`, `{:o}`, `{:e}`, `{:E}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FormatKind {
+    /// Display, or Debug when `debug` is set.
+    #[default]
+    Default,
+    /// `x`
+    LowerHex,
+    /// `X`
+    UpperHex,
+    /// `b`
+    Binary,
+    /// `o`
+    Octal,
+    /// `e`
+    LowerExp,
+    /// `E`
+    UpperExp,
+}
+
 /// A placeholder's format spec, as Rust's: `{}`, `{:?}`, `{:.3}`, `{:>8}`, `{:08.2}`,
-/// `{:-^10}`, `{:+}`.
+/// `{:-^10}`, `{:+}`, `{:#?}`, `{:#010x}`, `{:.3e}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct FormatStyle {
     /// `?`: Debug instead of Display.
@@ -233,6 +254,10 @@ pub struct FormatStyle {
     pub zero: bool,
     /// `+` flag: always print the sign of numbers.
     pub plus: bool,
+    /// `#` flag: pretty Debug (`{:#?}`), `0x`/`0b`/`0o` prefixes.
+    pub alternate: bool,
+    /// `x`, `X`, `b`, `o`, `e`, `E` (or none).
+    pub kind: FormatKind,
 }
 
 /// Where a placeholder's value is: its type and first registers in the current frame.

@@ -197,3 +197,42 @@ fn byte_flips_never_panic() {
     // All three outcomes occur, so the test exercises the verifier too.
     assert!(outcomes.iter().all(|&n| n > 0), "{outcomes:?}");
 }
+
+#[test]
+fn format_kind_and_alternate_round_trip_and_unknown_kind_is_refused() {
+    let mut m = Module::default();
+    let kinds = [
+        FormatKind::Default,
+        FormatKind::LowerHex,
+        FormatKind::UpperHex,
+        FormatKind::Binary,
+        FormatKind::Octal,
+        FormatKind::LowerExp,
+        FormatKind::UpperExp,
+    ];
+    for (i, kind) in kinds.into_iter().enumerate() {
+        m.formats.push(FormatSpec {
+            pieces: vec![FormatPiece::Arg(FormatArg {
+                ty: TypeId(0),
+                style: FormatStyle {
+                    alternate: i % 2 == 0,
+                    kind,
+                    width: Some(0x2222_2222),
+                    ..Default::default()
+                },
+                s: 0,
+                r: 0,
+            })],
+        });
+    }
+    let bytes = encode(&m);
+    assert_eq!(decode(&bytes).unwrap(), m);
+    // The width is followed by the alignment byte, then the kind byte.
+    let at = bytes.windows(4).position(|w| w == [0x22; 4]).unwrap() + 5;
+    assert_eq!(bytes[at], 0);
+    let mut bad = bytes.clone();
+    bad[at] = 9;
+    let e = decode(&bad).unwrap_err();
+    assert_eq!(e.offset, at);
+    assert_eq!(e.message, "unknown format kind 9");
+}

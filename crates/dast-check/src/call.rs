@@ -1976,7 +1976,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     if idx < positional {
                         used[idx] = true;
                     }
-                    self.check_formattable(&vals[idx], style.debug);
+                    self.check_formattable(&vals[idx], &style);
                     out.push(FmtPiece::Arg(idx, style));
                 }
             }
@@ -2002,11 +2002,50 @@ impl<'e, 'a> FnCx<'e, 'a> {
         )
     }
 
-    fn check_formattable(&mut self, e: &Expr, debug: bool) {
-        if debug {
+    fn check_formattable(&mut self, e: &Expr, style: &dast_bytecode::FormatStyle) {
+        use dast_bytecode::FormatKind as K;
+        if style.debug {
             return;
         }
         let t = self.infer.shallow(&e.ty);
+        if style.kind != K::Default {
+            // As Rust: LowerHex/UpperHex/Binary/Octal for integers only,
+            // LowerExp/UpperExp for integers and floats.
+            let (letter, trait_name, exp) = match style.kind {
+                K::LowerHex => ('x', "LowerHex", false),
+                K::UpperHex => ('X', "UpperHex", false),
+                K::Binary => ('b', "Binary", false),
+                K::Octal => ('o', "Octal", false),
+                K::LowerExp => ('e', "LowerExp", true),
+                K::UpperExp => ('E', "UpperExp", true),
+                K::Default => unreachable!(),
+            };
+            let ok = match t {
+                Ty::Int(_) | Ty::Error | Ty::Var(_) => true,
+                Ty::Float(_) => exp,
+                _ => false,
+            };
+            if !ok {
+                let shown = self.show(&t);
+                let help = if exp {
+                    format!("`{{:{letter}}}` formats integers and floats; use `{{}}` or `{{:?}}` for other types")
+                } else if matches!(t, Ty::Float(_)) {
+                    format!("`{{:{letter}}}` formats integers only; convert first (`x as i64`), or use `{{:e}}` or `{{}}` for floats")
+                } else {
+                    format!("`{{:{letter}}}` formats integers only; use `{{}}` or `{{:?}}` for other types")
+                };
+                self.error(
+                    Diagnostic::error(
+                        "E0426",
+                        format!("`{shown}` cannot be formatted with `{{:{letter}}}`"),
+                        e.span,
+                    )
+                    .with_label(format!("no {trait_name} formatting for this type"))
+                    .with_help(help),
+                );
+            }
+            return;
+        }
         let ok = matches!(
             t,
             Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Char | Ty::Str | Ty::Error | Ty::Var(_)

@@ -1,6 +1,6 @@
 //! Parsing of format strings (`"{} {:?} {:.2} {name} {{"`), as Rust's `format!`.
 
-use dast_bytecode::{Align, FormatStyle};
+use dast_bytecode::{Align, FormatKind, FormatStyle};
 
 /// A piece of a parsed format string.
 #[derive(Debug, PartialEq)]
@@ -75,7 +75,8 @@ fn parse_hole(inner: &str) -> Result<Piece, String> {
     Ok(Piece::Hole(which, style))
 }
 
-/// `[[fill]align][+][0][width][.precision][?]`
+/// `[[fill]align][+][#][0][width][.precision][type]`, type one of `?`, `x`, `X`, `b`,
+/// `o`, `e`, `E`.
 fn parse_spec(spec: &str) -> Result<FormatStyle, String> {
     let mut style = FormatStyle::default();
     let chars: Vec<char> = spec.chars().collect();
@@ -96,6 +97,10 @@ fn parse_spec(spec: &str) -> Result<FormatStyle, String> {
     }
     if chars.get(i) == Some(&'+') {
         style.plus = true;
+        i += 1;
+    }
+    if chars.get(i) == Some(&'#') {
+        style.alternate = true;
         i += 1;
     }
     if chars.get(i) == Some(&'0') {
@@ -128,8 +133,23 @@ fn parse_spec(spec: &str) -> Result<FormatStyle, String> {
                 .map_err(|_| "format precision too large".to_string())?,
         );
     }
-    if chars.get(i) == Some(&'?') {
-        style.debug = true;
+    let kind = match chars.get(i) {
+        Some('?') => {
+            style.debug = true;
+            None
+        }
+        Some('x') => Some(FormatKind::LowerHex),
+        Some('X') => Some(FormatKind::UpperHex),
+        Some('b') => Some(FormatKind::Binary),
+        Some('o') => Some(FormatKind::Octal),
+        Some('e') => Some(FormatKind::LowerExp),
+        Some('E') => Some(FormatKind::UpperExp),
+        _ => None,
+    };
+    if let Some(k) = kind {
+        style.kind = k;
+    }
+    if style.debug || kind.is_some() {
         i += 1;
     }
     if i != chars.len() {
@@ -167,6 +187,96 @@ mod tests {
         );
         let Piece::Hole(_, s) = &p[2] else { panic!() };
         assert!(s.zero && s.width == Some(5));
+    }
+
+    fn spec(s: &str) -> FormatStyle {
+        match parse_format(&format!("{{:{s}}}")).unwrap().as_slice() {
+            [Piece::Hole(None, st)] => *st,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_pretty_debug() {
+        let s = spec("#?");
+        assert!(s.debug && s.alternate);
+        assert_eq!(s.kind, FormatKind::Default);
+        let s = spec("?");
+        assert!(s.debug && !s.alternate);
+        let s = spec(">#12?");
+        assert!(s.debug && s.alternate && s.width == Some(12));
+    }
+
+    #[test]
+    fn parses_each_kind() {
+        for (t, k) in [
+            ("x", FormatKind::LowerHex),
+            ("X", FormatKind::UpperHex),
+            ("b", FormatKind::Binary),
+            ("o", FormatKind::Octal),
+            ("e", FormatKind::LowerExp),
+            ("E", FormatKind::UpperExp),
+        ] {
+            let s = spec(t);
+            assert_eq!(s.kind, k, "{t}");
+            assert!(!s.alternate && !s.debug && !s.zero && s.width.is_none());
+            let s = spec(&format!("#{t}"));
+            assert_eq!(s.kind, k, "#{t}");
+            assert!(s.alternate && !s.debug);
+        }
+    }
+
+    #[test]
+    fn parses_radix_combinations() {
+        let s = spec("08x");
+        assert_eq!(
+            (s.zero, s.width, s.kind),
+            (true, Some(8), FormatKind::LowerHex)
+        );
+        assert!(!s.alternate);
+        let s = spec("#010b");
+        assert_eq!(
+            (s.alternate, s.zero, s.width, s.kind),
+            (true, true, Some(10), FormatKind::Binary)
+        );
+        let s = spec(">8x");
+        assert_eq!(
+            (s.align, s.width, s.kind),
+            (Some(Align::Right), Some(8), FormatKind::LowerHex)
+        );
+        let s = spec("*<+#12o");
+        assert_eq!(
+            (s.fill, s.align, s.plus, s.alternate, s.width, s.kind),
+            (
+                Some('*'),
+                Some(Align::Left),
+                true,
+                true,
+                Some(12),
+                FormatKind::Octal
+            )
+        );
+        let s = spec("#X");
+        assert_eq!((s.alternate, s.kind), (true, FormatKind::UpperHex));
+    }
+
+    #[test]
+    fn parses_exp_with_precision() {
+        let s = spec(".3e");
+        assert_eq!((s.precision, s.kind), (Some(3), FormatKind::LowerExp));
+        let s = spec("+12.2E");
+        assert_eq!(
+            (s.plus, s.width, s.precision, s.kind),
+            (true, Some(12), Some(2), FormatKind::UpperExp)
+        );
+    }
+
+    #[test]
+    fn refuses_bad_specs() {
+        for bad in ["q", "x?", "xx", "0#x", "#+x", "?x", "e?"] {
+            let r = parse_format(&format!("{{:{bad}}}"));
+            assert!(r.is_err(), "{bad} parsed as {r:?}");
+        }
     }
 
     #[test]

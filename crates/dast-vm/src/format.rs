@@ -6,11 +6,17 @@
 //! flag pads numbers after the sign). Composite values print as Rust's derived `Debug`,
 //! passing the style down to every leaf as Rust's formatter does (`{:5?}` of `[1, 2]` is
 //! `[    1,     2]`); a composite under `{}` prints as with `{:?}`. Struct and enum names
-//! print without their module qualifier.
+//! print without their module qualifier. `{:#?}` prints as Rust's pretty Debug: one
+//! element or field per line, each indented by 4 spaces per level and followed by `,`.
+//! `{:x}`, `{:X}`, `{:b}`, `{:o}` (and `#` for `0x`/`0b`/`0o`) print an integer through
+//! Rust's formatting of the value's own type (so `-1i8` is `ff`); `{:e}`, `{:E}` print
+//! integers and floats through Rust's `LowerExp`/`UpperExp`.
 
-use std::fmt::{Debug, Display, Write};
+use std::fmt::{Binary, Debug, Display, LowerExp, LowerHex, Octal, UpperExp, UpperHex, Write};
 
-use dast_bytecode::{Align, FormatPiece, FormatSpec, FormatStyle, Layout, TypeDesc, TypeId};
+use dast_bytecode::{
+    Align, FormatKind, FormatPiece, FormatSpec, FormatStyle, Layout, TypeDesc, TypeId,
+};
 
 use crate::heap::Obj;
 use crate::typed::{
@@ -65,9 +71,25 @@ pub(crate) fn value(
         return Err(too_deep());
     }
     let (w, r) = v;
+    if st.debug && st.alternate {
+        if let Some(res) = pretty(out, t, ty, st, v, depth) {
+            return res;
+        }
+    }
+    let radix = st.kind != FormatKind::Default;
     match t.desc(ty) {
         TypeDesc::Unit | TypeDesc::Never => pad_text(out, "()", st),
         TypeDesc::Bool => pad_text(out, if w[0] != 0 { "true" } else { "false" }, st),
+        TypeDesc::I8 if radix => number(out, kind_text(w[0] as i8, st), st),
+        TypeDesc::I16 if radix => number(out, kind_text(w[0] as i16, st), st),
+        TypeDesc::I32 if radix => number(out, kind_text(w[0] as i32, st), st),
+        TypeDesc::I64 | TypeDesc::Isize if radix => number(out, kind_text(w[0] as i64, st), st),
+        TypeDesc::U8 if radix => number(out, kind_text(w[0] as u8, st), st),
+        TypeDesc::U16 if radix => number(out, kind_text(w[0] as u16, st), st),
+        TypeDesc::U32 if radix => number(out, kind_text(w[0] as u32, st), st),
+        TypeDesc::U64 | TypeDesc::Usize if radix => number(out, kind_text(w[0], st), st),
+        TypeDesc::F32 if exp_kind(st) => number(out, exp_text(f32::from_bits(w[0] as u32), st), st),
+        TypeDesc::F64 if exp_kind(st) => number(out, exp_text(f64::from_bits(w[0]), st), st),
         TypeDesc::I8 | TypeDesc::I16 | TypeDesc::I32 | TypeDesc::I64 | TypeDesc::Isize => {
             number(out, int_text(w[0] as i64, st), st)
         }
@@ -149,6 +171,142 @@ pub(crate) fn value(
     Ok(())
 }
 
+/// Rust's pretty Debug (`{:#?}`) of a composite value; `None` for scalars, strings and
+/// chars, which print as with `{:?}`.
+fn pretty(
+    out: &mut String,
+    t: Types,
+    ty: TypeId,
+    st: &FormatStyle,
+    v: View,
+    depth: u32,
+) -> Option<Result<(), String>> {
+    let (w, r) = v;
+    if !matches!(
+        t.desc(ty),
+        TypeDesc::Vec(_)
+            | TypeDesc::Map(..)
+            | TypeDesc::Tuple(_)
+            | TypeDesc::Struct { .. }
+            | TypeDesc::Enum { .. }
+    ) {
+        return None;
+    }
+    let res = (|| -> Result<(), String> {
+        match t.desc(ty) {
+            TypeDesc::Vec(e) => {
+                let vec = typed_vec(t, *e, &r[0])?;
+                out.push('[');
+                if vec.len > 0 {
+                    out.push('\n');
+                }
+                for i in 0..vec.len {
+                    let (ew, er) = vec.elem(i);
+                    pretty_item(out, |o| value(o, t, *e, st, (&ew, er), depth + 1))?;
+                }
+                out.push(']');
+            }
+            TypeDesc::Map(k, vt) => {
+                let m = typed_map(t, *k, *vt, &r[0])?;
+                out.push('{');
+                if m.len() > 0 {
+                    out.push('\n');
+                }
+                for i in 0..m.len() {
+                    let (kw, kr) = m.key_at(i);
+                    pretty_item(out, |o| {
+                        value(o, t, *k, st, (&kw, kr), depth + 1)?;
+                        o.push_str(": ");
+                        value(o, t, *vt, st, m.val_at(i), depth + 1)
+                    })?;
+                }
+                out.push('}');
+            }
+            TypeDesc::Tuple(elems) => {
+                out.push('(');
+                if !elems.is_empty() {
+                    out.push('\n');
+                }
+                let mut off = Layout::ZERO;
+                for e in elems.iter() {
+                    let l = t.layout(*e);
+                    pretty_item(out, |o| value(o, t, *e, st, sub(v, off, l), depth))?;
+                    off = off.plus(l);
+                }
+                out.push(')');
+            }
+            TypeDesc::Struct { name, fields } => {
+                out.push_str(short_name(name));
+                let named = fields.iter().map(|f| (f.name.as_str(), f.ty));
+                pretty_fields(out, t, st, v, Layout::ZERO, named, false, depth)?;
+            }
+            TypeDesc::Enum { variants, .. } => {
+                let (var, off) = t.variant(variants, w[0])?;
+                out.push_str(&var.name);
+                let named = var.fields.iter().map(|f| (f.name.as_str(), f.ty));
+                pretty_fields(out, t, st, v, off, named, var.is_tuple, depth)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    })();
+    Some(res)
+}
+
+/// One element, field or map entry of a pretty Debug: written by `f`, indented by 4
+/// spaces on every line (as Rust's `PadAdapter`), then `,` and a newline.
+fn pretty_item(
+    out: &mut String,
+    f: impl FnOnce(&mut String) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut item = String::new();
+    f(&mut item)?;
+    let mut on_newline = true;
+    for line in item.split_inclusive('\n') {
+        if on_newline {
+            out.push_str("    ");
+        }
+        on_newline = line.ends_with('\n');
+        out.push_str(line);
+    }
+    if on_newline {
+        out.push_str("    ");
+    }
+    out.push_str(",\n");
+    Ok(())
+}
+
+/// ` {\n    a: 1,\n}` or `(\n    1,\n)` (nothing for no fields).
+#[allow(clippy::too_many_arguments)]
+fn pretty_fields<'a>(
+    out: &mut String,
+    t: Types,
+    st: &FormatStyle,
+    v: View,
+    mut off: Layout,
+    fields: impl ExactSizeIterator<Item = (&'a str, TypeId)>,
+    is_tuple: bool,
+    depth: u32,
+) -> Result<(), String> {
+    if fields.len() == 0 {
+        return Ok(());
+    }
+    out.push_str(if is_tuple { "(\n" } else { " {\n" });
+    for (name, ty) in fields {
+        let l = t.layout(ty);
+        pretty_item(out, |o| {
+            if !is_tuple {
+                o.push_str(name);
+                o.push_str(": ");
+            }
+            value(o, t, ty, st, sub(v, off, l), depth)
+        })?;
+        off = off.plus(l);
+    }
+    out.push_str(if is_tuple { ")" } else { "}" });
+    Ok(())
+}
+
 /// ` { a: 1, b: 2 }` or `(1, 2)` (nothing for no fields).
 #[allow(clippy::too_many_arguments)]
 fn fields_text<'a>(
@@ -207,6 +365,75 @@ fn float_text<T: Display + Debug>(x: T, st: &FormatStyle) -> String {
         (true, Some(w), None, false) => format!("{x:+0w$}"),
         (true, Some(w), None, true) => format!("{x:+0w$?}"),
         (true, Some(w), Some(p), _) => format!("{x:+0w$.p$}"),
+    }
+}
+
+fn exp_kind(st: &FormatStyle) -> bool {
+    matches!(st.kind, FormatKind::LowerExp | FormatKind::UpperExp)
+}
+
+/// Renders `x` with Rust's formatting for one literal type letter (`x`, `X`, `b`, `o`,
+/// `e`, `E`), choosing the `+`, `#`, `0`+width and precision flags at run time (the flags
+/// of `format!` are static). Fill and alignment are applied afterwards by `number`.
+macro_rules! with_flags {
+    ($x:expr, $st:expr, $t:literal) => {{
+        let x = $x;
+        let st = $st;
+        match (
+            st.plus,
+            st.alternate,
+            zero_width(st),
+            st.precision.map(|p| p as usize),
+        ) {
+            (false, false, None, None) => format!(concat!("{:", $t, "}"), x),
+            (false, false, None, Some(p)) => format!(concat!("{:.p$", $t, "}"), x, p = p),
+            (false, false, Some(w), None) => format!(concat!("{:0w$", $t, "}"), x, w = w),
+            (false, false, Some(w), Some(p)) => {
+                format!(concat!("{:0w$.p$", $t, "}"), x, w = w, p = p)
+            }
+            (false, true, None, None) => format!(concat!("{:#", $t, "}"), x),
+            (false, true, None, Some(p)) => format!(concat!("{:#.p$", $t, "}"), x, p = p),
+            (false, true, Some(w), None) => format!(concat!("{:#0w$", $t, "}"), x, w = w),
+            (false, true, Some(w), Some(p)) => {
+                format!(concat!("{:#0w$.p$", $t, "}"), x, w = w, p = p)
+            }
+            (true, false, None, None) => format!(concat!("{:+", $t, "}"), x),
+            (true, false, None, Some(p)) => format!(concat!("{:+.p$", $t, "}"), x, p = p),
+            (true, false, Some(w), None) => format!(concat!("{:+0w$", $t, "}"), x, w = w),
+            (true, false, Some(w), Some(p)) => {
+                format!(concat!("{:+0w$.p$", $t, "}"), x, w = w, p = p)
+            }
+            (true, true, None, None) => format!(concat!("{:+#", $t, "}"), x),
+            (true, true, None, Some(p)) => format!(concat!("{:+#.p$", $t, "}"), x, p = p),
+            (true, true, Some(w), None) => format!(concat!("{:+#0w$", $t, "}"), x, w = w),
+            (true, true, Some(w), Some(p)) => {
+                format!(concat!("{:+#0w$.p$", $t, "}"), x, w = w, p = p)
+            }
+        }
+    }};
+}
+
+/// An integer under `{:x}`, `{:X}`, `{:b}`, `{:o}`, `{:e}` or `{:E}`, of its own Rust type.
+fn kind_text<T>(x: T, st: &FormatStyle) -> String
+where
+    T: Display + LowerHex + UpperHex + Binary + Octal + LowerExp + UpperExp,
+{
+    match st.kind {
+        FormatKind::Default => int_text(x, st),
+        FormatKind::LowerHex => with_flags!(x, st, "x"),
+        FormatKind::UpperHex => with_flags!(x, st, "X"),
+        FormatKind::Binary => with_flags!(x, st, "b"),
+        FormatKind::Octal => with_flags!(x, st, "o"),
+        FormatKind::LowerExp | FormatKind::UpperExp => exp_text(x, st),
+    }
+}
+
+/// A float or integer under `{:e}` or `{:E}`.
+fn exp_text<T: LowerExp + UpperExp>(x: T, st: &FormatStyle) -> String {
+    if st.kind == FormatKind::UpperExp {
+        with_flags!(x, st, "E")
+    } else {
+        with_flags!(x, st, "e")
     }
 }
 

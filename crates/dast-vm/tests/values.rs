@@ -49,6 +49,7 @@ fn st(
         fill,
         zero,
         plus,
+        ..Default::default()
     }
 }
 
@@ -168,6 +169,271 @@ fn integers_format_like_rust() {
     assert_eq!(
         c('x', st(false, None, Some(3), None, None, false, false)),
         "x  "
+    );
+}
+
+fn kind(kind: FormatKind) -> FormatStyle {
+    FormatStyle {
+        kind,
+        ..FormatStyle::default()
+    }
+}
+
+#[test]
+fn integers_format_in_radixes_like_rust() {
+    use FormatKind::*;
+    let i8s = |x: i8, style| fmt_scalar(|f| f.i8t, x as i64 as u64, style);
+    let i32s = |x: i32, style| fmt_scalar(|f| f.i32t, x as i64 as u64, style);
+    let i64s = |x: i64, style| fmt_scalar(|f| f.i64t, x as u64, style);
+    let u8s = |x: u8, style| fmt_scalar(|f| f.u8t, x as u64, style);
+    let u64s = |x: u64, style| fmt_scalar(|f| f.u64t, x, style);
+    let usizes = |x: usize, style| fmt_scalar(|f| f.usize_t, x as u64, style);
+    assert_eq!(i64s(255, kind(LowerHex)), "ff");
+    assert_eq!(i64s(255, kind(UpperHex)), "FF");
+    assert_eq!(i64s(5, kind(Binary)), "101");
+    assert_eq!(i64s(8, kind(Octal)), "10");
+    // Negative values print their two's complement at the type's own width.
+    assert_eq!(i8s(-1, kind(LowerHex)), "ff");
+    assert_eq!(i8s(-1, kind(Binary)), "11111111");
+    assert_eq!(i32s(-2, kind(UpperHex)), "FFFFFFFE");
+    assert_eq!(i64s(-1, kind(Octal)), format!("{:o}", -1i64));
+    assert_eq!(u64s(u64::MAX, kind(LowerHex)), "ffffffffffffffff");
+    assert_eq!(
+        usizes(usize::MAX, kind(LowerHex)),
+        format!("{:x}", usize::MAX)
+    );
+    let alt = |k| FormatStyle {
+        alternate: true,
+        ..kind(k)
+    };
+    assert_eq!(u8s(255, alt(LowerHex)), "0xff");
+    assert_eq!(u8s(255, alt(UpperHex)), "0xFF");
+    assert_eq!(u8s(0, alt(Binary)), "0b0");
+    assert_eq!(u8s(8, alt(Octal)), "0o10");
+    // Zero padding counts the prefix and the sign.
+    let zw = |k, w, alternate, plus| FormatStyle {
+        zero: true,
+        width: Some(w),
+        alternate,
+        plus,
+        ..kind(k)
+    };
+    assert_eq!(i64s(255, zw(LowerHex, 8, false, false)), "000000ff");
+    assert_eq!(i64s(255, zw(LowerHex, 10, true, false)), "0x000000ff");
+    assert_eq!(i64s(5, zw(Binary, 10, true, false)), "0b00000101");
+    assert_eq!(i64s(255, zw(LowerHex, 8, true, true)), "+0x000ff");
+    assert_eq!(i64s(255, zw(LowerHex, 8, false, true)), "+00000ff");
+    // Fill and alignment.
+    let padded = |k, w, align, fill, alternate| FormatStyle {
+        width: Some(w),
+        align,
+        fill,
+        alternate,
+        ..kind(k)
+    };
+    assert_eq!(
+        i64s(255, padded(LowerHex, 8, None, None, false)),
+        "      ff"
+    );
+    assert_eq!(
+        i64s(8, padded(Octal, 8, Some(Align::Left), None, true)),
+        "0o10    "
+    );
+    assert_eq!(
+        i64s(
+            255,
+            padded(LowerHex, 12, Some(Align::Center), Some('*'), true)
+        ),
+        "****0xff****"
+    );
+    assert_eq!(
+        i64s(5, padded(Binary, 9, Some(Align::Center), None, false)),
+        "   101   "
+    );
+    let plus = FormatStyle {
+        plus: true,
+        ..kind(LowerHex)
+    };
+    assert_eq!(i64s(255, plus), "+ff");
+    // Precision has no effect on integers.
+    let prec = FormatStyle {
+        precision: Some(3),
+        ..kind(LowerHex)
+    };
+    assert_eq!(i64s(255, prec), "ff");
+}
+
+#[test]
+fn exponents_format_like_rust() {
+    use FormatKind::*;
+    let f = |x: f64, style| fmt_scalar(|f| f.f64t, x.to_bits(), style);
+    let f32s = |x: f32, style| fmt_scalar(|f| f.f32t, x.to_bits() as u64, style);
+    let i = |x: i64, style| fmt_scalar(|f| f.i64t, x as u64, style);
+    let prec = |k, p| FormatStyle {
+        precision: Some(p),
+        ..kind(k)
+    };
+    assert_eq!(f(1234.5, kind(LowerExp)), "1.2345e3");
+    assert_eq!(f(0.00012, kind(UpperExp)), "1.2E-4");
+    assert_eq!(f(1234.5678, prec(LowerExp, 3)), "1.235e3");
+    assert_eq!(f(2.5, prec(LowerExp, 0)), "2e0");
+    assert_eq!(f(-0.0, kind(LowerExp)), "-0e0");
+    assert_eq!(f(f64::NAN, kind(LowerExp)), "NaN");
+    assert_eq!(f(f64::INFINITY, kind(LowerExp)), "inf");
+    assert_eq!(f32s(1.5, kind(LowerExp)), "1.5e0");
+    let plus = FormatStyle {
+        plus: true,
+        ..kind(LowerExp)
+    };
+    assert_eq!(f(1.0, plus), "+1e0");
+    let zp = FormatStyle {
+        zero: true,
+        width: Some(10),
+        precision: Some(2),
+        ..kind(LowerExp)
+    };
+    assert_eq!(f(-3.25159, zp), "-0003.25e0");
+    let right = FormatStyle {
+        width: Some(12),
+        ..kind(LowerExp)
+    };
+    assert_eq!(f(1e10, right), "        1e10");
+    // Integers have LowerExp/UpperExp too.
+    assert_eq!(i(1234, kind(LowerExp)), "1.234e3");
+    assert_eq!(i(0, kind(LowerExp)), "0e0");
+    assert_eq!(i(-1200, kind(UpperExp)), "-1.2E3");
+    assert_eq!(i(1255, prec(LowerExp, 2)), "1.26e3");
+    assert_eq!(i(125, prec(LowerExp, 1)), "1.2e2");
+    assert_eq!(i(i64::MIN, kind(LowerExp)), format!("{:e}", i64::MIN));
+}
+
+#[test]
+fn composites_format_like_rust_pretty_debug() {
+    let mut fx = Fx::new();
+    let (i64t, strt, f64t, chart) = (fx.i64t, fx.strt, fx.f64t, fx.chart);
+    let point = fx.strukt("geo.Point", &[("x", f64t), ("y", f64t)]);
+    let shape = fx.ty(TypeDesc::Enum {
+        name: "geo.Shape".into(),
+        variants: vec![
+            Variant {
+                name: "Empty".into(),
+                fields: vec![],
+                is_tuple: false,
+            },
+            Variant {
+                name: "Dot".into(),
+                fields: vec![Field {
+                    name: "0".into(),
+                    ty: point,
+                }],
+                is_tuple: true,
+            },
+            Variant {
+                name: "C".into(),
+                fields: vec![Field {
+                    name: "x".into(),
+                    ty: f64t,
+                }],
+                is_tuple: false,
+            },
+        ],
+    });
+    let vs = fx.vec_of(shape);
+    let pairs = fx.ty(TypeDesc::Tuple(vec![i64t, chart]));
+    let vpairs = fx.vec_of(pairs);
+    let map = fx.ty(TypeDesc::Map(strt, vpairs));
+    let tup = fx.ty(TypeDesc::Tuple(vec![i64t, strt]));
+    let opt = fx.option_of(tup);
+    let empty = fx.strukt("geo.Empty", &[]);
+    let vi = fx.vec_of(i64t);
+    let pretty = FormatStyle {
+        debug: true,
+        alternate: true,
+        ..FormatStyle::default()
+    };
+    let pretty5 = FormatStyle {
+        width: Some(5),
+        ..pretty
+    };
+    let params = [vs, map, opt, empty, vi];
+    let pieces = vec![
+        arg_style(vs, 0, 0, pretty),
+        lit("|"),
+        arg_style(map, 0, 1, pretty),
+        lit("|"),
+        arg_style(opt, 0, 2, pretty),
+        lit("|"),
+        arg_style(empty, 2, 3, pretty),
+        lit("|"),
+        arg_style(vi, 2, 3, pretty),
+        lit("|"),
+        arg_style(vi, 2, 3, pretty5),
+    ];
+    let f = fx.format(pieces);
+    fx.b.function(
+        "show",
+        &params,
+        strt,
+        (2, 5),
+        vec![
+            Inst::Format { dst: R(4), spec: f },
+            Inst::TakeR {
+                dst: R(0),
+                src: R(4),
+            },
+            ret(0, 0),
+        ],
+    );
+    let (mut p, _) = fx.link();
+    let pt = |x: f64, y: f64| Value::Struct {
+        name: "geo.Point".into(),
+        fields: vec![("x".into(), Value::Float(x)), ("y".into(), Value::Float(y))],
+    };
+    let en = |v: &str, fields: Vec<Value>| Value::Enum {
+        name: "geo.Shape".into(),
+        variant: v.into(),
+        fields,
+    };
+    let shapes = Value::Vec(vec![
+        en("Empty", vec![]),
+        en("Dot", vec![pt(1.0, 2.5)]),
+        en("C", vec![Value::Float(3.0)]),
+    ]);
+    let args = vec![
+        shapes,
+        Value::Map(vec![(
+            Value::Str("a\"".into()),
+            Value::Vec(vec![Value::Tuple(vec![Value::Int(1), Value::Char('c')])]),
+        )]),
+        Value::Enum {
+            name: "Option".into(),
+            variant: "Some".into(),
+            fields: vec![Value::Tuple(vec![Value::Int(1), Value::Str("a".into())])],
+        },
+        Value::Struct {
+            name: "geo.Empty".into(),
+            fields: vec![],
+        },
+        Value::Vec(vec![]),
+    ];
+    let out = p.call("test", "show", &args).unwrap();
+    // From Rust's `{:#?}` of the same values.
+    let expected = concat!(
+        "[\n    Empty,\n    Dot(\n        Point {\n            x: 1.0,\n            y: 2.5,\n",
+        "        },\n    ),\n    C {\n        x: 3.0,\n    },\n]|",
+        "{\n    \"a\\\"\": [\n        (\n            1,\n            'c',\n        ),\n    ],\n}|",
+        "Some(\n    (\n        1,\n        \"a\",\n    ),\n)|",
+        "Empty|[]|[]"
+    );
+    assert_eq!(out, Value::Str(expected.into()));
+    let mut one = args.clone();
+    one[4] = Value::Vec(vec![Value::Int(1), Value::Int(2)]);
+    let Value::Str(out) = p.call("test", "show", &one).unwrap() else {
+        panic!()
+    };
+    assert!(
+        out.ends_with("|[\n    1,\n    2,\n]|[\n        1,\n        2,\n]"),
+        "{out}"
     );
 }
 

@@ -93,6 +93,7 @@ pub fn sample_module() -> Module {
                 fill: Some('*'),
                 zero: false,
                 plus: true,
+                ..Default::default()
             },
             s: 1,
             r: 0,

@@ -410,10 +410,11 @@ unsafe fn run_loop(
     let mut r: *mut Option<Obj> = m.rstack.as_mut_ptr().add(rbase);
     // Only looked at with hot reload on: otherwise `None`, and `CallImport` pays one
     // never-taken branch.
-    let safe_point: Option<Arc<AtomicBool>> = if m.hot_reload {
-        m.safe_point.clone()
-    } else {
-        None
+    // A plain pointer, not an `Arc` clone: the machine owns the flag for the whole loop,
+    // and a pointer gives the loop no drop glue on its many exits.
+    let safe_point: *const AtomicBool = match (&m.safe_point, m.hot_reload) {
+        (Some(flag), true) => Arc::as_ptr(flag),
+        _ => std::ptr::null(),
     };
     let mut gw: *mut u64 = globals[mi].words.as_mut_ptr();
     let mut gr: *mut Option<Obj> = globals[mi].refs.as_mut_ptr();
@@ -701,7 +702,9 @@ unsafe fn run_loop(
                 s: ws,
                 r: wr,
             } => {
-                if let Some(flag) = &safe_point {
+                // SAFETY: `safe_point` is null or points into the `Arc` that `m` (borrowed
+                // for the whole loop) owns; it is re-read each time the loop is entered.
+                if let Some(flag) = safe_point.as_ref() {
                     if flag.load(Ordering::Relaxed) {
                         suspend!(ip.offset_from(code) - 1, Request::SafePoint);
                     }

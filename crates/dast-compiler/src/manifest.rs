@@ -1,13 +1,39 @@
-//! `dast.toml`: the project manifest.
+//! `dast.toml`: the project manifest, with its build profiles.
+//!
+//! ```toml
+//! [package]
+//! name = "game"
+//!
+//! [profile.dev]            # defaults: hot-reload = true, bytecode = true, opt-level = 0
+//! [profile.release]        # defaults: hot-reload = false, bytecode = false, opt-level = 3, lto = true
+//! [profile.hybrid]         # defaults: hot-reload = true (modules: bytecode = true, opt-level = 1)
+//! hot-reload = true
+//!
+//! [profile.hybrid.module.core]     # a module, or a folder of modules
+//! bytecode = false
+//! opt-level = 3
+//!
+//! [profile.hybrid.module.plugins]  # covers plugins.greeter, plugins.x.y ...
+//! bytecode = true
+//! opt-level = 1
+//! ```
+//!
+//! `lto` (release): modules are compiled together, so calls between modules can be direct
+//! and small functions inlined across modules; a module built with `lto` cannot be
+//! reloaded alone. Unknown keys and bad values are errors naming the key and its line.
+
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use toml::Spanned;
 
-/// The parsed manifest. Profiles are kept as raw tables here; the build modes read them.
+/// The parsed manifest.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub package: Package,
     #[serde(default)]
-    pub profile: toml::Table,
+    pub profile: Profiles,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -28,6 +54,72 @@ fn default_version() -> String {
     "0.1.0".into()
 }
 
+/// The three profiles of the seed; any other name is an error.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profiles {
+    pub dev: Option<ProfileTable>,
+    pub release: Option<ProfileTable>,
+    pub hybrid: Option<ProfileTable>,
+}
+
+/// A `[profile.NAME]` table as written (missing keys take the profile's defaults).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProfileTable {
+    pub hot_reload: Option<bool>,
+    pub bytecode: Option<bool>,
+    pub opt_level: Option<Spanned<i64>>,
+    pub lto: Option<bool>,
+    #[serde(default)]
+    pub module: BTreeMap<String, ModuleTable>,
+}
+
+/// A `[profile.NAME.module.PATH]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ModuleTable {
+    pub hot_reload: Option<bool>,
+    pub bytecode: Option<bool>,
+    pub opt_level: Option<Spanned<i64>>,
+}
+
+/// Build settings of one module under one profile, after defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleSettings {
+    pub hot_reload: bool,
+    pub bytecode: bool,
+    pub opt_level: u8,
+    pub lto: bool,
+}
+
+/// A profile with its defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub name: String,
+    /// Settings of modules without a `module` table.
+    pub base: ModuleSettings,
+    /// Per-module overrides, by module or folder name.
+    pub modules: BTreeMap<String, ModuleSettings>,
+}
+
+impl Profile {
+    /// The settings of module `name`: the table of the module itself or of its closest
+    /// enclosing folder (`plugins` covers `plugins.greeter`), else the profile's.
+    pub fn for_module(&self, name: &str) -> ModuleSettings {
+        let mut prefix = name;
+        loop {
+            if let Some(s) = self.modules.get(prefix) {
+                return *s;
+            }
+            match prefix.rsplit_once('.') {
+                Some((head, _)) => prefix = head,
+                None => return self.base,
+            }
+        }
+    }
+}
+
 /// A manifest that could not be read: the message names the key and line.
 #[derive(Debug)]
 pub struct ManifestError(pub String);
@@ -40,22 +132,134 @@ impl std::fmt::Display for ManifestError {
 
 impl Manifest {
     pub fn parse(text: &str, path: &str) -> Result<Manifest, ManifestError> {
-        toml::from_str(text).map_err(|e| {
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let m: Manifest = toml::from_str(text).map_err(|e| {
             let loc = e
                 .span()
-                .map(|s| {
-                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                    format!(":{line}")
-                })
+                .map(|s| format!(":{}", line_of(s.start)))
                 .unwrap_or_default();
             ManifestError(format!("{path}{loc}: {}", e.message()))
+        })?;
+        m.check_opt_levels(|offset| format!("{path}:{}", line_of(offset)))?;
+        Ok(m)
+    }
+
+    fn check_opt_levels(&self, at: impl Fn(usize) -> String) -> Result<(), ManifestError> {
+        let profiles = [
+            &self.profile.dev,
+            &self.profile.release,
+            &self.profile.hybrid,
+        ];
+        let tables = profiles.into_iter().flatten();
+        let levels = tables.flat_map(|t| {
+            std::iter::once(&t.opt_level).chain(t.module.values().map(|m| &m.opt_level))
+        });
+        for level in levels.flatten() {
+            if !(0..=3).contains(level.get_ref()) {
+                return Err(ManifestError(format!(
+                    "{}: invalid value {} for `opt-level`: expected 0, 1, 2 or 3",
+                    at(level.span().start),
+                    level.get_ref()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Profile `name` (`dev`, `release`, `hybrid`) with the seed's defaults for what the
+    /// manifest does not say.
+    pub fn profile(&self, name: &str) -> Option<Profile> {
+        let (table, defaults) = match name {
+            "dev" => (&self.profile.dev, DEV),
+            "release" => (&self.profile.release, RELEASE),
+            "hybrid" => (&self.profile.hybrid, HYBRID),
+            _ => return None,
+        };
+        let table = table.clone().unwrap_or_default();
+        let base = ModuleSettings {
+            hot_reload: table.hot_reload.unwrap_or(defaults.hot_reload),
+            bytecode: table.bytecode.unwrap_or(defaults.bytecode),
+            opt_level: table
+                .opt_level
+                .as_ref()
+                .map_or(defaults.opt_level, |l| *l.get_ref() as u8),
+            lto: table.lto.unwrap_or(defaults.lto),
+        };
+        let modules = table
+            .module
+            .iter()
+            .map(|(path, m)| {
+                let s = ModuleSettings {
+                    hot_reload: m.hot_reload.unwrap_or(base.hot_reload),
+                    bytecode: m.bytecode.unwrap_or(base.bytecode),
+                    opt_level: m
+                        .opt_level
+                        .as_ref()
+                        .map_or(base.opt_level, |l| *l.get_ref() as u8),
+                    lto: base.lto,
+                };
+                (path.clone(), s)
+            })
+            .collect();
+        Some(Profile {
+            name: name.to_string(),
+            base,
+            modules,
         })
     }
 }
 
+const DEV: ModuleSettings = ModuleSettings {
+    hot_reload: true,
+    bytecode: true,
+    opt_level: 0,
+    lto: false,
+};
+const RELEASE: ModuleSettings = ModuleSettings {
+    hot_reload: false,
+    bytecode: false,
+    opt_level: 3,
+    lto: true,
+};
+/// Hybrid: hot reload on; modules without a table are bytecode at opt-level 1, as the
+/// seed's `plugins` table.
+const HYBRID: ModuleSettings = ModuleSettings {
+    hot_reload: true,
+    bytecode: true,
+    opt_level: 1,
+    lto: false,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SEED: &str = r#"
+[package]
+name = "game"
+
+[profile.dev]
+hot-reload = true
+bytecode = true
+opt-level = 0
+
+[profile.release]
+hot-reload = false
+bytecode = false
+opt-level = 3
+lto = true
+
+[profile.hybrid]
+hot-reload = true
+
+[profile.hybrid.module.core]
+bytecode = false
+opt-level = 3
+
+[profile.hybrid.module.plugins]
+bytecode = true
+opt-level = 1
+"#;
 
     #[test]
     fn reads_package() {
@@ -68,5 +272,69 @@ mod tests {
         let err = Manifest::parse("[package]\nname = \"x\"\nnme = 3\n", "dast.toml").unwrap_err();
         assert!(err.0.starts_with("dast.toml:3"), "{}", err.0);
         assert!(err.0.contains("nme"), "{}", err.0);
+    }
+
+    #[test]
+    fn reads_the_seeds_profiles_and_module_tables() {
+        let m = Manifest::parse(SEED, "dast.toml").unwrap();
+        let hybrid = m.profile("hybrid").unwrap();
+        let core = hybrid.for_module("core");
+        assert_eq!(
+            (core.bytecode, core.opt_level, core.hot_reload),
+            (false, 3, true)
+        );
+        let greeter = hybrid.for_module("plugins.greeter");
+        assert_eq!((greeter.bytecode, greeter.opt_level), (true, 1));
+        assert_eq!(hybrid.for_module("main"), HYBRID);
+        let release = m.profile("release").unwrap().for_module("core");
+        assert_eq!(
+            (
+                release.hot_reload,
+                release.bytecode,
+                release.opt_level,
+                release.lto
+            ),
+            (false, false, 3, true)
+        );
+    }
+
+    #[test]
+    fn missing_tables_take_the_seeds_defaults() {
+        let m = Manifest::parse("[package]\nname = \"x\"\n", "dast.toml").unwrap();
+        assert_eq!(m.profile("dev").unwrap().base, DEV);
+        assert_eq!(m.profile("release").unwrap().base, RELEASE);
+        assert!(m.profile("fast").is_none());
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_key_and_line() {
+        let cases = [
+            (
+                "[package]\nname = \"x\"\n[profile.dev]\nhot_reload = true\n",
+                ":4",
+                "hot_reload",
+            ),
+            (
+                "[package]\nname = \"x\"\n[profile.dev]\nbytecode = \"yes\"\n",
+                ":4",
+                "bool",
+            ),
+            ("[package]\nname = \"x\"\n[profile.turbo]\n", ":3", "turbo"),
+            (
+                "[package]\nname = \"x\"\n[profile.release]\nopt-level = 7\n",
+                ":4",
+                "opt-level",
+            ),
+            (
+                "[package]\nname = \"x\"\n[profile.hybrid.module.core]\nlto = true\n",
+                ":4",
+                "lto",
+            ),
+        ];
+        for (text, line, word) in cases {
+            let err = Manifest::parse(text, "dast.toml").unwrap_err().0;
+            assert!(err.starts_with(&format!("dast.toml{line}")), "{err}");
+            assert!(err.contains(word), "{err}");
+        }
     }
 }

@@ -226,6 +226,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
     }
 
+    /// Checks arguments of a call that cannot be made (for their own errors) and gives an
+    /// error expression.
+    pub(crate) fn skip_args(&mut self, args: &[ast::Expr], span: Span) -> Expr {
+        for a in args {
+            self.check_expr(a, None);
+        }
+        Self::err_expr(span)
+    }
+
     /// `path_def` restricted to things that have members: modules, types.
     pub(crate) fn namespace_def(&mut self, e: &ast::Expr) -> Option<PathRes> {
         match self.path_def(e)? {
@@ -474,10 +483,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         .with_label("not a function"),
                     );
                 }
-                for a in args {
-                    self.check_expr(a, None);
-                }
-                Self::err_expr(span)
+                self.skip_args(args, span)
             }
         }
     }
@@ -498,12 +504,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             PathRes::BuiltinAssoc(t, name) => {
                 self.call_builtin_assoc(&t, &name, args, expected, span)
             }
-            PathRes::BuiltinType(Ty::Error) => {
-                for a in args {
-                    self.check_expr(a, None);
-                }
-                Self::err_expr(span)
-            }
+            PathRes::BuiltinType(Ty::Error) => self.skip_args(args, span),
             _ => {
                 self.error(
                     Diagnostic::error(
@@ -513,10 +514,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     )
                     .with_label("not a function"),
                 );
-                for a in args {
-                    self.check_expr(a, None);
-                }
-                Self::err_expr(span)
+                self.skip_args(args, span)
             }
         }
     }
@@ -673,10 +671,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         args: &[ast::Expr],
     ) -> Expr {
         let Some((enum_ty, v)) = self.infer_variant(id, expected) else {
-            for a in args {
-                self.check_expr(a, None);
-            }
-            return Self::err_expr(span);
+            return self.skip_args(args, span);
         };
         self.build_variant(enum_ty, v, args, expected, span)
     }
@@ -804,10 +799,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 args.len(),
                 span,
             ));
-            for a in args {
-                self.check_expr(a, None);
-            }
-            return Self::err_expr(span);
+            return self.skip_args(args, span);
         }
         let vals: Vec<Expr> = args
             .iter()
@@ -1039,10 +1031,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
         };
         let Some(place) = place else {
-            for a in args {
-                self.check_expr(a, None);
-            }
-            return Self::err_expr(span);
+            return self.skip_args(args, span);
         };
         let recv_ty = self.infer.shallow(&place.ty);
         if let Some(k) = self.infer.var_kind(&recv_ty) {
@@ -1147,10 +1136,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 .with_label("has no `self` parameter")
                 .with_help(format!("call it as `{name}(...)`")),
             );
-            for a in args {
-                self.check_expr(a, None);
-            }
-            return Self::err_expr(span);
+            return self.skip_args(args, span);
         }
         let recv = match def.sig.params[0].mode {
             ParamMode::RefMut => {
@@ -1180,10 +1166,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 args.len(),
                 span,
             ));
-            for a in args {
-                self.check_expr(a, None);
-            }
-            return Self::err_expr(span);
+            return self.skip_args(args, span);
         }
         let vals: Vec<Expr> = args
             .iter()

@@ -1816,78 +1816,32 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
 
     fn float_binary(&mut self, op: tir::BinOp, f: FloatTy, d: S, a: S, b: S) {
         use tir::BinOp as B;
-        let f64_ = f == FloatTy::F64;
+        // The f64 instruction or its f32 twin.
+        let pick = |f64_inst: Inst, f32_inst: Inst| {
+            if f == FloatTy::F64 {
+                f64_inst
+            } else {
+                f32_inst
+            }
+        };
         let inst = match op {
-            B::Add => {
-                if f64_ {
-                    Inst::AddF64 { dst: d, a, b }
-                } else {
-                    Inst::AddF32 { dst: d, a, b }
-                }
-            }
-            B::Sub => {
-                if f64_ {
-                    Inst::SubF64 { dst: d, a, b }
-                } else {
-                    Inst::SubF32 { dst: d, a, b }
-                }
-            }
-            B::Mul => {
-                if f64_ {
-                    Inst::MulF64 { dst: d, a, b }
-                } else {
-                    Inst::MulF32 { dst: d, a, b }
-                }
-            }
-            B::Div => {
-                if f64_ {
-                    Inst::DivF64 { dst: d, a, b }
-                } else {
-                    Inst::DivF32 { dst: d, a, b }
-                }
-            }
-            B::Rem => {
-                if f64_ {
-                    Inst::RemF64 { dst: d, a, b }
-                } else {
-                    Inst::RemF32 { dst: d, a, b }
-                }
-            }
-            B::Eq | B::Ne => {
-                if f64_ {
-                    Inst::EqF64 { dst: d, a, b }
-                } else {
-                    Inst::EqF32 { dst: d, a, b }
-                }
-            }
-            B::Lt => {
-                if f64_ {
-                    Inst::LtF64 { dst: d, a, b }
-                } else {
-                    Inst::LtF32 { dst: d, a, b }
-                }
-            }
-            B::Le => {
-                if f64_ {
-                    Inst::LeF64 { dst: d, a, b }
-                } else {
-                    Inst::LeF32 { dst: d, a, b }
-                }
-            }
-            B::Gt => {
-                if f64_ {
-                    Inst::LtF64 { dst: d, a: b, b: a }
-                } else {
-                    Inst::LtF32 { dst: d, a: b, b: a }
-                }
-            }
-            B::Ge => {
-                if f64_ {
-                    Inst::LeF64 { dst: d, a: b, b: a }
-                } else {
-                    Inst::LeF32 { dst: d, a: b, b: a }
-                }
-            }
+            B::Add => pick(Inst::AddF64 { dst: d, a, b }, Inst::AddF32 { dst: d, a, b }),
+            B::Sub => pick(Inst::SubF64 { dst: d, a, b }, Inst::SubF32 { dst: d, a, b }),
+            B::Mul => pick(Inst::MulF64 { dst: d, a, b }, Inst::MulF32 { dst: d, a, b }),
+            B::Div => pick(Inst::DivF64 { dst: d, a, b }, Inst::DivF32 { dst: d, a, b }),
+            B::Rem => pick(Inst::RemF64 { dst: d, a, b }, Inst::RemF32 { dst: d, a, b }),
+            B::Eq | B::Ne => pick(Inst::EqF64 { dst: d, a, b }, Inst::EqF32 { dst: d, a, b }),
+            B::Lt => pick(Inst::LtF64 { dst: d, a, b }, Inst::LtF32 { dst: d, a, b }),
+            B::Le => pick(Inst::LeF64 { dst: d, a, b }, Inst::LeF32 { dst: d, a, b }),
+            // `a > b` is `b < a`, `a >= b` is `b <= a`.
+            B::Gt => pick(
+                Inst::LtF64 { dst: d, a: b, b: a },
+                Inst::LtF32 { dst: d, a: b, b: a },
+            ),
+            B::Ge => pick(
+                Inst::LeF64 { dst: d, a: b, b: a },
+                Inst::LeF32 { dst: d, a: b, b: a },
+            ),
             _ => return,
         };
         self.emit(inst);

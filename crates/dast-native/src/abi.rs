@@ -9,7 +9,7 @@ use dast_bytecode::{FBinary, FUnary};
 
 /// Version of the native ABI. A shared object exports it as `DAST_ABI_VERSION` (u32);
 /// [`crate::NativeModule::load`] refuses any other value.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// Exported `u32`: the ABI version the object was compiled for.
 pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
@@ -50,6 +50,8 @@ pub enum PanicCode {
     DivideByZero = 1,
     RemainderByZero = 2,
     StackOverflow = 3,
+    /// A panic raised by a runtime helper (`exec_one`): its message is in the context.
+    Message = 4,
 }
 
 impl PanicCode {
@@ -58,6 +60,7 @@ impl PanicCode {
             1 => Some(PanicCode::DivideByZero),
             2 => Some(PanicCode::RemainderByZero),
             3 => Some(PanicCode::StackOverflow),
+            4 => Some(PanicCode::Message),
             _ => None,
         }
     }
@@ -70,6 +73,7 @@ impl PanicCode {
                 "attempt to calculate the remainder with a divisor of zero"
             }
             PanicCode::StackOverflow => "stack overflow",
+            PanicCode::Message => "native code panicked",
         }
     }
 }
@@ -80,22 +84,55 @@ impl PanicCode {
 pub const NO_FRAME: u32 = u32::MAX;
 
 /// The per-call runtime context every generated function receives as its first
-/// argument. Generated code reads only `stack_limit`; the rest belongs to the runtime
-/// functions, which get the same pointer.
+/// argument. Generated code reads `stack_limit`, `ref_base`, `ref_limit` and
+/// `global_words`; the rest belongs to the runtime functions, which get the same pointer.
 #[repr(C)]
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Ctx {
     /// Lowest stack address generated code may run at (checked on function entry).
     pub stack_limit: usize,
-    /// Set by [`RuntimeTable::panic`].
+    /// The entry function's reference frame (its reference parameters, then its
+    /// reference results): the start of the runtime's reference stack.
+    pub ref_base: *mut dast_vm::RefSlot,
+    /// One past the reference stack's last slot (a frame reaching past it panics
+    /// "stack overflow").
+    pub ref_limit: usize,
+    /// The module's scalar globals (`LoadG`/`StoreG` read and write them directly).
+    pub global_words: *mut u64,
+    /// The module's interpreter state, for `exec_one`.
+    pub(crate) instance: *mut dast_vm::native::NativeInstance,
+    /// Set by [`RuntimeTable::panic`] and [`RuntimeTable::exec_one`].
     pub(crate) panic: Option<u32>,
+    /// A helper's panic message ([`PanicCode::Message`]).
+    pub(crate) message: Option<String>,
     /// `(function index, pc)` innermost first: the faulting instruction, then each
     /// caller's call instruction.
     pub(crate) frames: Vec<(u32, u32)>,
 }
 
-/// Offset of [`Ctx::stack_limit`], as generated code reads it.
+impl Default for Ctx {
+    fn default() -> Self {
+        Ctx {
+            stack_limit: 0,
+            ref_base: std::ptr::null_mut(),
+            ref_limit: 0,
+            global_words: std::ptr::null_mut(),
+            instance: std::ptr::null_mut(),
+            panic: None,
+            message: None,
+            frames: Vec::new(),
+        }
+    }
+}
+
+/// Offsets of [`Ctx`]'s fields, as generated code reads them.
 pub(crate) const CTX_STACK_LIMIT: i32 = offset_of!(Ctx, stack_limit) as i32;
+pub(crate) const CTX_REF_BASE: i32 = offset_of!(Ctx, ref_base) as i32;
+pub(crate) const CTX_REF_LIMIT: i32 = offset_of!(Ctx, ref_limit) as i32;
+pub(crate) const CTX_GLOBAL_WORDS: i32 = offset_of!(Ctx, global_words) as i32;
+
+/// Bytes of one reference slot (`dast_vm::RefSlot`, a pointer).
+pub(crate) const REF_SLOT_BYTES: i64 = std::mem::size_of::<dast_vm::RefSlot>() as i64;
 
 /// Functions generated code calls into, handed to `dast_init` once per loaded object
 /// (rather than imported by name: no symbol interposition, and the table's layout is
@@ -115,6 +152,16 @@ pub struct RuntimeTable {
     pub funary: [extern "C" fn(f64) -> f64; FUNARY_COUNT],
     /// Indexed by `FBinary as usize`.
     pub fbinary: [extern "C" fn(f64, f64) -> f64; FBINARY_COUNT],
+    /// Runs one instruction with the interpreter's code:
+    /// `(ctx, function index, pc, words, refs) -> status`; the frame's registers are
+    /// in memory (`words`: the scalar words, `refs`: the reference slots). A panic is
+    /// recorded in `ctx` (message, and the frame `(function, pc)`) and returns
+    /// [`STATUS_PANIC`].
+    pub exec_one: unsafe extern "C" fn(*mut Ctx, u32, u32, *mut u64, *mut dast_vm::RefSlot) -> u32,
+    /// The interpreter's `Ret` on references: `(refs, from, results, ref_regs)`.
+    pub ret_refs: unsafe extern "C" fn(*mut dast_vm::RefSlot, u32, u32, u32),
+    /// Releases a panicking frame's references: `(refs, ref_regs)`.
+    pub clear_refs: unsafe extern "C" fn(*mut dast_vm::RefSlot, u32),
 }
 
 pub const FUNARY_COUNT: usize = FUnary::ALL.len();
@@ -129,6 +176,9 @@ pub(crate) mod table_offset {
     pub const FRAME: i32 = offset_of!(RuntimeTable, frame) as i32;
     pub const REM_F64: i32 = offset_of!(RuntimeTable, rem_f64) as i32;
     pub const REM_F32: i32 = offset_of!(RuntimeTable, rem_f32) as i32;
+    pub const EXEC_ONE: i32 = offset_of!(RuntimeTable, exec_one) as i32;
+    pub const RET_REFS: i32 = offset_of!(RuntimeTable, ret_refs) as i32;
+    pub const CLEAR_REFS: i32 = offset_of!(RuntimeTable, clear_refs) as i32;
     const PTR: i32 = size_of::<usize>() as i32;
 
     pub fn funary(index: usize) -> i32 {

@@ -126,7 +126,7 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Vec<u8>, CompileError>
     for (index, f) in module.functions.iter().enumerate() {
         if compiled[index] {
             c.define_body(index as u32, native_rounding())?;
-            if f.exported {
+            if f.exported || module.init.is_some_and(|i| i.0 as usize == index) {
                 c.define_entry(index as u32)?;
             }
         }
@@ -226,6 +226,7 @@ impl<'m> ObjectCompiler<'m> {
                 Shape {
                     params: params.words,
                     results: results.words,
+                    result_refs: results.refs,
                 }
             })
             .collect();

@@ -9,16 +9,30 @@
 //! native.call("fib", &[Scalar::Int(32)])           -> Ok(Scalar) | Err(CallError::Panic)
 //! ```
 //!
-//! # What compiles (the scalar subset)
-//! Functions whose parameters and results are scalar words (no `String`/`Vec`/
-//! `HashMap` anywhere in them) and whose code uses only: `Mov LoadI LoadK`, integer
+//! # What compiles
+//! Every instruction except `CallImport` and the host intrinsics (`Registry*`); a
+//! function using those is [`CompileError::Unsupported`] (or, with
+//! [`Options::skip_unsupported`], it and its callers get no native code).
+//!
+//! The scalar subset is machine code: `Mov LoadI LoadK`, integer
 //! arithmetic (`Add/Sub/Mul 32/64`, `AddImm*`, `DivS RemS DivU RemU` with the
 //! division-by-zero panics, `Neg64`, bit operations, `Shl`/`Shr` with the masking of the
 //! kind's width, `Norm`), integer and float comparisons, f32/f64 arithmetic and `%`,
 //! `Cvt` (Rust `as`: saturating, NaN -> 0), `FUnary`/`FBinary`, every jump including
-//! `JmpLtS JmpGeS LoopLt LoopLe`, `Call` within the module, and `Ret`. Anything else is
-//! [`CompileError::Unsupported`] naming the function and instruction (or, with
-//! [`Options::skip_unsupported`], the function and its callers get no native code).
+//! `JmpLtS JmpGeS LoopLt LoopLe`, `Call` within the module, `Ret`, and `LoadG`/`StoreG`
+//! (through `Ctx::global_words`).
+//!
+//! Everything else (reference moves, strings, vectors, maps, `Format`, intrinsics,
+//! reference globals, `Panic { msg }`) runs through the runtime table's `exec_one`,
+//! which executes that one instruction with the interpreter's own code
+//! (`dast_vm::native::NativeInstance::exec_one`, sharing `dast-vm/src/ops.rs` with the
+//! interpreter loop), so both backends agree by construction. A function that uses
+//! `exec_one` keeps its scalar registers in a stack slot (the VM's word layout) and
+//! stores the registers the instruction reads before the call and reloads those it
+//! writes after; its reference registers always live in memory, in a reference stack
+//! the host owns ([`REF_STACK_SLOTS`] slots), frames laid out exactly as the VM's
+//! (`refs` of a callee = caller's `refs + window`), released by `Ret` as the VM's
+//! (`ret_refs`) and, on a panic, by each frame as the panic passes (`clear_refs`).
 //!
 //! Exactness: every instruction computes the interpreter's bits (`dast-vm/src/exec.rs`).
 //! Float operations with a single exact machine instruction (`+ - * /`, `sqrt`, `abs`,
@@ -32,8 +46,12 @@
 //! convention, so direct calls, no PLT):
 //!
 //! ```text
-//! body(ctx: *mut Ctx, [out: *mut u64,] p0: u64, .., pn: u64) -> (word0: u64, status: u64)
+//! body(ctx: *mut Ctx, [out: *mut u64,] refs: *mut RefSlot, p0: u64, .., pn: u64)
+//!     -> (word0: u64, status: u64)
 //! ```
+//! `refs` is the function's reference frame: its reference parameters, then its other
+//! reference registers; the reference results are left at its start. The entry passes
+//! `ctx.ref_base`; [`NativeModule::call_values`] converts host `dast_vm::Value`s both ways.
 //! Parameters are the flattened parameter words (FORMAT.md's value layout); the first
 //! result word comes back in the first return register and the status (0 ok, 1
 //! panicking) in the second. A function with more than one result word (tuples,
@@ -58,7 +76,9 @@
 //!    [`Panic`] through the bytecode's line tables: the interpreter's message and
 //!    `function (file:line:col)` frames, innermost first, elided past [`MAX_TRACE`].
 //!
-//! Messages are [`abi::PanicCode`]s: division and remainder by zero, and "stack
+//! Messages are [`abi::PanicCode`]s: division and remainder by zero, a helper's message
+//! (`PanicCode::Message`, the text in the context: index out of bounds, `panic(..)`,
+//! unwrap of `None`, ... exactly the VM's), and "stack
 //! overflow": every body compares its stack pointer with `ctx.stack_limit` on entry
 //! (the host sets it [`NativeModule::set_stack_budget`] bytes below its own frame).
 //!
@@ -74,13 +94,11 @@
 //! imported by name, so objects link with no undefined symbols at all.
 //!
 //! # Next steps
-//! - Heap values: reference registers as a second set of variables holding object
-//!   pointers, with `MovR`/`ClearR`/count changes, strings, vectors and maps done by
-//!   runtime-table functions sharing the VM's object layout (FORMAT.md), so native and
-//!   interpreted code can pass values to each other unchanged; `Panic { msg }`,
-//!   `Format`, intrinsics and `CallImport` (through a host-owned slot table, which is
-//!   also how a reload re-points callers), globals (`LoadG`/`StoreG` through a pointer
-//!   in the table or ctx).
+//! - Speed of heap code: dedicated table entries (or inline code) for the hottest
+//!   `exec_one` instructions (`MovR`/`TakeR`/`ClearR`, `VecLoadW`/`VecLoadR`,
+//!   `StrPush`, `VecLen`), skipping the generic dispatch.
+//! - `CallImport` (through a host-owned slot table, which is also how a reload
+//!   re-points callers) and the host intrinsics.
 //! - Hot-reloadable native modules: each version linked to its own file name
 //!   (`lib<module>.<n>.so`), loaded beside the old one, callers switched through the
 //!   slot table, the old library dropped (dlclose) once drained; `dast-runtime` keeps an
@@ -104,4 +122,5 @@ pub use compile::{compile, CompileError, Options};
 pub use link::{link_shared_object, LinkError};
 pub use load::{
     CallError, LoadError, NativeModule, Panic, Scalar, TraceFrame, DEFAULT_STACK_BUDGET, MAX_TRACE,
+    REF_STACK_SLOTS,
 };

@@ -3,8 +3,11 @@
 use std::ffi::CStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use dast_bytecode::{signature_layouts, LineEntry, Module, TypeDesc};
+use dast_vm::native::{clear_refs, NativeInstance, RefStack};
+use dast_vm::Value;
 use libloading::os::unix::{Library as UnixLibrary, RTLD_LOCAL, RTLD_NOW};
 use libloading::Library;
 
@@ -16,6 +19,10 @@ pub const MAX_TRACE: usize = 128;
 /// Default bytes of machine stack a call may use below the caller's frame before it
 /// panics "stack overflow" (see [`NativeModule::set_stack_budget`]).
 pub const DEFAULT_STACK_BUDGET: usize = 512 * 1024;
+
+/// Reference slots of the runtime's reference stack (all frames of a call together),
+/// before "stack overflow".
+pub const REF_STACK_SLOTS: usize = 1 << 18;
 
 /// A Dast panic raised in native code: the same message and trace the interpreter
 /// gives (innermost frame first).
@@ -172,9 +179,17 @@ struct NativeFunction {
     ret: TypeDesc,
     param_words: usize,
     result_words: usize,
+    param_refs: usize,
+    result_refs: usize,
+    ref_regs: usize,
     /// The bytecode's line table (pc -> line:col), for traces.
     lines: Vec<LineEntry>,
     entry: Option<EntryFn>,
+}
+
+struct State {
+    instance: NativeInstance,
+    refs: RefStack,
 }
 
 /// A loaded native module. Owns its library: the entry points copied out of it are
@@ -185,6 +200,10 @@ pub struct NativeModule {
     source: String,
     functions: Vec<NativeFunction>,
     stack_budget: usize,
+    init: Option<u32>,
+    /// The interpreter state the helpers run on and the reference stack; one call at a
+    /// time.
+    state: Mutex<State>,
     // Declared last: dropped after everything pointing into it.
     _library: Library,
 }
@@ -221,11 +240,20 @@ impl NativeModule {
             .enumerate()
             .map(|(index, f)| native_function(&library, module, index, f))
             .collect();
+        let instance = NativeInstance::new(module.clone()).map_err(|e| LoadError::Open {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         Ok(NativeModule {
             name: module.name.clone(),
             source: module.source.clone(),
             functions,
             stack_budget: DEFAULT_STACK_BUDGET,
+            init: module.init.map(|f| f.0),
+            state: Mutex::new(State {
+                instance,
+                refs: RefStack::new(REF_STACK_SLOTS),
+            }),
             _library: library,
         })
     }
@@ -249,16 +277,110 @@ impl NativeModule {
         self.functions.iter().find(|f| f.name == name)
     }
 
+    fn function_index(&self, name: &str) -> Result<usize, CallError> {
+        self.functions
+            .iter()
+            .position(|f| f.name == name)
+            .ok_or_else(|| CallError::NoSuchFunction(name.to_string()))
+    }
+
+    /// Where `print`/`println` of this module's native code write (default: buffered
+    /// stdout); flushed after every call.
+    pub fn set_output(&self, out: Box<dyn std::io::Write + Send>) {
+        self.lock().instance.set_output(out);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs the module's `init` (its `var` initializers), as `dast_vm::Program::init`.
+    pub fn init(&self) -> Result<(), CallError> {
+        let Some(index) = self.init else {
+            return Ok(());
+        };
+        let mut state = self.lock();
+        self.invoke(&mut state, index as usize, &[]).map(|_| ())
+    }
+
+    /// Runs function `index` with its parameters in place (words in `args`, references
+    /// at the start of the reference stack); returns its result words (references at
+    /// the start of the reference stack). On a panic the reference stack is left empty.
+    fn invoke(&self, state: &mut State, index: usize, args: &[u64]) -> Result<Vec<u64>, CallError> {
+        let f = &self.functions[index];
+        let entry = f
+            .entry
+            .ok_or_else(|| CallError::NotCompiled(f.name.clone()))?;
+        let refs = state.refs.as_mut_ptr();
+        let mut ctx = Ctx {
+            stack_limit: stack_pointer().saturating_sub(self.stack_budget),
+            ref_base: refs,
+            ref_limit: refs as usize + state.refs.len() * std::mem::size_of::<dast_vm::RefSlot>(),
+            global_words: state.instance.global_words(),
+            instance: &mut state.instance,
+            ..Ctx::default()
+        };
+        let mut results = vec![0u64; f.result_words.max(1)];
+        // SAFETY: `entry` belongs to the library `self` owns; `args` has the parameter
+        // words and `results` room for the result words, as the entry convention needs;
+        // the context's reference stack, globals and instance live (locked) for the call.
+        let status = unsafe { entry(&mut ctx, args.as_ptr(), results.as_mut_ptr()) };
+        state.instance.flush();
+        if status != STATUS_OK {
+            // Frames release their references as the panic passes; the entry frame's
+            // arguments are left when it failed its own entry check.
+            // SAFETY: the stack has at least `ref_regs` slots (checked before entry).
+            unsafe { clear_refs(refs, f.ref_regs.min(state.refs.len()) as u32) };
+            return Err(CallError::Panic(self.panic_of(&ctx)));
+        }
+        results.truncate(f.result_words);
+        Ok(results)
+    }
+
+    /// Calls `func` with host values (any types, references included), converted by its
+    /// signature as `dast_vm::Program::call` converts them; returns its return value.
+    pub fn call_values(&self, func: &str, args: &[Value]) -> Result<Value, CallError> {
+        let index = self.function_index(func)?;
+        let f = &self.functions[index];
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        let mut words = Vec::new();
+        let written =
+            state
+                .instance
+                .write_args(index as u32, args, &mut words, state.refs.slots_mut());
+        if let Err(e) = written {
+            state.refs.slots_mut()[..f.param_refs].fill(Default::default());
+            return Err(CallError::Type(e));
+        }
+        let results = self.invoke(state, index, &words)?;
+        let n = f.result_refs;
+        let value =
+            state
+                .instance
+                .read_result(index as u32, &results, &state.refs.slots_mut()[..n]);
+        state.refs.slots_mut()[..n].fill(Default::default());
+        value.map_err(CallError::Type)
+    }
+
     /// Calls `func` with its parameters' words (canonical, flattened: see FORMAT.md's
     /// value layout) and returns its results' words (return value, then `&mut`
     /// parameters).
+    ///
+    /// For functions without references in their parameters (use
+    /// [`NativeModule::call_values`] for those); references among the results are
+    /// released.
     pub fn call_words(&self, func: &str, args: &[u64]) -> Result<Vec<u64>, CallError> {
-        let f = self
-            .function(func)
-            .ok_or_else(|| CallError::NoSuchFunction(func.to_string()))?;
-        let entry = f
-            .entry
-            .ok_or_else(|| CallError::NotCompiled(func.to_string()))?;
+        let index = self.function_index(func)?;
+        let f = &self.functions[index];
+        if f.entry.is_none() {
+            return Err(CallError::NotCompiled(func.to_string()));
+        }
+        if f.param_refs != 0 {
+            return Err(CallError::Type(format!(
+                "`{func}` takes references (String, Vec, HashMap): use `call_values`"
+            )));
+        }
         if args.len() != f.param_words {
             return Err(CallError::ArgumentCount {
                 function: func.to_string(),
@@ -266,18 +388,9 @@ impl NativeModule {
                 found: args.len(),
             });
         }
-        let mut ctx = Ctx {
-            stack_limit: stack_pointer().saturating_sub(self.stack_budget),
-            ..Ctx::default()
-        };
-        let mut results = vec![0u64; f.result_words.max(1)];
-        // SAFETY: `entry` belongs to the library `self` owns; `args` has the parameter
-        // words and `results` room for the result words, as the entry convention needs.
-        let status = unsafe { entry(&mut ctx, args.as_ptr(), results.as_mut_ptr()) };
-        if status != STATUS_OK {
-            return Err(CallError::Panic(self.panic_of(&ctx)));
-        }
-        results.truncate(f.result_words);
+        let mut state = self.lock();
+        let results = self.invoke(&mut state, index, args)?;
+        state.refs.slots_mut()[..f.result_refs].fill(Default::default());
         Ok(results)
     }
 
@@ -309,11 +422,12 @@ impl NativeModule {
     }
 
     fn panic_of(&self, ctx: &Ctx) -> Panic {
-        let message = ctx
-            .panic
-            .and_then(PanicCode::from_u32)
-            .map_or("native code panicked", PanicCode::message)
-            .to_string();
+        let message = match (ctx.panic.and_then(PanicCode::from_u32), &ctx.message) {
+            (Some(PanicCode::Message), Some(text)) => text.clone(),
+            (code, _) => code
+                .map_or("native code panicked", PanicCode::message)
+                .to_string(),
+        };
         let total = ctx.frames.len();
         let (inner, outer) = (MAX_TRACE * 3 / 4, MAX_TRACE / 4);
         let mut trace = Vec::new();
@@ -417,6 +531,9 @@ fn native_function(
         ret: ty(f.sig.ret),
         param_words: params.words as usize,
         result_words: results.words as usize,
+        param_refs: params.refs as usize,
+        result_refs: results.refs as usize,
+        ref_regs: f.ref_regs as usize,
         lines: f.lines.clone(),
         entry,
     }

@@ -1,10 +1,15 @@
 //! The host side of [`RuntimeTable`]: the functions generated code calls. They run
-//! between generated frames, so none of them may unwind (a Rust panic here aborts the
-//! process): they only record data and compute floats.
+//! between generated frames, so none of them may unwind: they record data, compute
+//! floats, and run interpreter instructions (`exec_one`, which turns a Rust panic of
+//! the interpreter's code into a Dast panic, as the interpreter's `run_segment` does).
 
 use dast_bytecode::{FBinary, FUnary};
 
-use crate::abi::{Ctx, RuntimeTable, ABI_VERSION, FBINARY_COUNT, FUNARY_COUNT};
+use dast_vm::RefSlot;
+
+use crate::abi::{
+    Ctx, PanicCode, RuntimeTable, ABI_VERSION, FBINARY_COUNT, FUNARY_COUNT, STATUS_OK, STATUS_PANIC,
+};
 
 /// # Safety
 /// `ctx` is the live context of the running call (generated code passes its own).
@@ -21,6 +26,52 @@ unsafe extern "C" fn rt_panic(ctx: *mut Ctx, code: u32, func: u32, pc: u32) {
 /// As [`rt_panic`].
 unsafe extern "C" fn rt_frame(ctx: *mut Ctx, func: u32, pc: u32) {
     (*ctx).frames.push((func, pc));
+}
+
+/// # Safety
+/// `ctx` is the live context of the running call, whose `instance` is the module's;
+/// `words`/`refs` are function `func`'s frame (see `NativeInstance::exec_one`).
+unsafe extern "C" fn rt_exec_one(
+    ctx: *mut Ctx,
+    func: u32,
+    pc: u32,
+    words: *mut u64,
+    refs: *mut RefSlot,
+) -> u32 {
+    let ctx = &mut *ctx;
+    let instance = &mut *ctx.instance;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        instance.exec_one(func, pc, words, refs)
+    }));
+    let message = match outcome {
+        Ok(Ok(())) => return STATUS_OK,
+        Ok(Err(message)) => message,
+        Err(payload) => format!(
+            "internal error: the VM panicked: {}",
+            payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string())
+        ),
+    };
+    ctx.panic = Some(PanicCode::Message as u32);
+    ctx.message = Some(message);
+    ctx.frames.clear();
+    ctx.frames.push((func, pc));
+    STATUS_PANIC
+}
+
+/// # Safety
+/// `refs` is a frame of `ref_regs` slots (see `dast_vm::native::ret_refs`).
+unsafe extern "C" fn rt_ret_refs(refs: *mut RefSlot, from: u32, results: u32, ref_regs: u32) {
+    dast_vm::native::ret_refs(refs, from, results, ref_regs);
+}
+
+/// # Safety
+/// `refs` is a frame of `n` slots.
+unsafe extern "C" fn rt_clear_refs(refs: *mut RefSlot, n: u32) {
+    dast_vm::native::clear_refs(refs, n);
 }
 
 extern "C" fn rem_f64(a: f64, b: f64) -> f64 {
@@ -110,6 +161,9 @@ pub(crate) fn table() -> &'static RuntimeTable {
         rem_f32,
         funary: funary_table(),
         fbinary: fbinary_table(),
+        exec_one: rt_exec_one,
+        ret_refs: rt_ret_refs,
+        clear_refs: rt_clear_refs,
     })
 }
 

@@ -1,7 +1,10 @@
-//! Which functions this backend can compile: the scalar subset (see the crate docs).
+//! Which functions this backend can compile: every instruction but `CallImport` and the
+//! host intrinsics (`Registry*`). The scalar subset is translated to machine code; the
+//! rest runs through the runtime table's `exec_one` (the interpreter's own code).
 
 use dast_bytecode::disasm::inst_text;
-use dast_bytecode::{signature_layouts, Function, Inst, Module};
+use dast_bytecode::{Function, Inst, Module};
+use dast_vm::native::NativeInstance;
 
 /// Why a function stays out of native code: the first instruction outside the subset.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,20 +41,11 @@ pub(crate) fn classify(module: &Module) -> Vec<Option<Unsupported>> {
 }
 
 fn own_verdict(module: &Module, f: &Function) -> Option<Unsupported> {
-    let (params, results) = signature_layouts(&f.sig, |t| module.layout(t));
-    if params.refs != 0 || results.refs != 0 {
-        return Some(Unsupported {
-            function: f.name.clone(),
-            pc: None,
-            instruction: "a parameter or result holding a reference (String, Vec, HashMap)"
-                .to_string(),
-        });
-    }
     let (pc, inst) = f
         .code
         .iter()
         .enumerate()
-        .find(|(_, inst)| !is_scalar(inst))?;
+        .find(|(_, inst)| !is_scalar(inst) && !NativeInstance::runs(inst))?;
     Some(Unsupported {
         function: f.name.clone(),
         pc: Some(pc as u32),
@@ -79,8 +73,8 @@ fn unsupported_callee(
     })
 }
 
-/// The instructions the translator handles.
-fn is_scalar(inst: &Inst) -> bool {
+/// The instructions the translator handles itself (the others run through `exec_one`).
+pub(crate) fn is_scalar(inst: &Inst) -> bool {
     use Inst::*;
     matches!(
         inst,

@@ -11,19 +11,26 @@ use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::{F32, F64, I32, I64, I8};
 use cranelift_codegen::ir::{
     AbiParam, Block, FuncRef, Function as IrFunction, GlobalValue, InstBuilder, MemFlagsData,
-    Signature as IrSignature, StackSlotData, StackSlotKind, Type, Value,
+    Signature as IrSignature, StackSlot, StackSlotData, StackSlotKind, Type, Value,
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use dast_bytecode::{is_terminator, Cvt, FUnary, Function, Inst, IntKind, Module, S};
 
-use crate::abi::{table_offset, PanicCode, CTX_STACK_LIMIT, NO_FRAME};
+use crate::abi::{
+    table_offset, PanicCode, CTX_GLOBAL_WORDS, CTX_REF_BASE, CTX_REF_LIMIT, CTX_STACK_LIMIT,
+    NO_FRAME, REF_SLOT_BYTES,
+};
+use crate::subset::is_scalar;
 
 /// A function's flattened parameter and result word counts.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Shape {
     pub params: u32,
     pub results: u32,
+    /// Reference slots of the results (left at the start of the callee's reference
+    /// frame, as the interpreter leaves them).
+    pub result_refs: u32,
 }
 
 impl Shape {
@@ -34,13 +41,15 @@ impl Shape {
     }
 }
 
-/// The body calling convention: `(ctx, [out,] p0, p1, ...) -> (word0, status)`.
+/// The body calling convention: `(ctx, [out,] refs, p0, p1, ...) -> (word0, status)`,
+/// `refs` being the callee's reference frame (the caller's window, as in the VM).
 pub(crate) fn body_signature(call_conv: CallConv, shape: Shape) -> IrSignature {
     let mut sig = IrSignature::new(call_conv);
     sig.params.push(AbiParam::new(I64));
     if shape.has_out_pointer() {
         sig.params.push(AbiParam::new(I64));
     }
+    sig.params.push(AbiParam::new(I64));
     for _ in 0..shape.params {
         sig.params.push(AbiParam::new(I64));
     }
@@ -89,6 +98,8 @@ enum ColdExit {
     },
     /// A callee panicked: add this frame (`pc` of the call) and pass the status on.
     Propagate { block: Block, pc: u32 },
+    /// `exec_one` panicked (it recorded the panic and this frame).
+    Failed { block: Block },
 }
 
 pub(crate) fn translate_body(
@@ -118,6 +129,10 @@ struct Translator<'a, 'b> {
     leaders: Vec<Option<Block>>,
     ctx: Value,
     out: Option<Value>,
+    /// This function's reference frame.
+    refs: Value,
+    /// The scalar registers in memory, for `exec_one` (functions using it only).
+    words: Option<StackSlot>,
     /// The parameter words, in order.
     params: Vec<Value>,
     cold: Vec<ColdExit>,
@@ -137,6 +152,14 @@ impl<'a, 'b> Translator<'a, 'b> {
         let params = b.block_params(entry).to_vec();
         let out = shape.has_out_pointer().then(|| params[1]);
         let regs = (0..f.scalar_regs).map(|_| b.declare_var(I64)).collect();
+        let words = f.code.iter().any(uses_exec_one).then(|| {
+            b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                8 * (f.scalar_regs as u32).max(1),
+                3,
+            ))
+        });
+        let first_word = 2 + out.is_some() as usize;
         let leaders = find_leaders(&f.code)
             .into_iter()
             .map(|is_leader| is_leader.then(|| b.create_block()))
@@ -151,7 +174,9 @@ impl<'a, 'b> Translator<'a, 'b> {
             leaders,
             ctx: params[0],
             out,
-            params: params[1 + out.is_some() as usize..].to_vec(),
+            refs: params[first_word - 1],
+            words,
+            params: params[first_word..].to_vec(),
             cold: Vec::new(),
         }
     }
@@ -173,10 +198,22 @@ impl<'a, 'b> Translator<'a, 'b> {
 
     /// Native recursion has no frame limit of its own: compare the stack pointer with
     /// the context's limit on entry and panic "stack overflow" instead of faulting.
+    /// A function with references also checks that its reference frame fits the
+    /// runtime's reference stack.
     fn stack_check(&mut self) {
         let sp = self.b.ins().get_stack_pointer(I64);
         let limit = self.b.ins().load(I64, trusted(), self.ctx, CTX_STACK_LIMIT);
-        let overflow = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        let mut overflow = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        let ref_regs = self.f.ref_regs as i64;
+        if ref_regs > 0 {
+            let end = self
+                .b
+                .ins()
+                .iadd_imm_s(self.refs, ref_regs * REF_SLOT_BYTES);
+            let rlimit = self.b.ins().load(I64, trusted(), self.ctx, CTX_REF_LIMIT);
+            let past = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, rlimit);
+            overflow = self.b.ins().bor(overflow, past);
+        }
         let exit = self.panic_exit(PanicCode::StackOverflow, NO_FRAME, 0);
         let start = self.leaders[0].expect("pc 0 starts a block");
         self.b.ins().brif(overflow, exit, &[], start, &[]);
@@ -345,14 +382,77 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.branch(again, target, pc + 1);
                 return false;
             }
-            Call { func, s, .. } => self.call(pc, func.0, s),
-            Ret { s, .. } => {
-                self.ret(s);
+            Call { func, s, r } => self.call(pc, func.0, s, r),
+            Ret { s, r } => {
+                self.ret(s, r);
                 return false;
             }
-            other => unreachable!("outside the scalar subset: {other:?} (checked by subset)"),
+            LoadG { dst, g } => {
+                let base = self
+                    .b
+                    .ins()
+                    .load(I64, trusted(), self.ctx, CTX_GLOBAL_WORDS);
+                let v = self.b.ins().load(I64, trusted(), base, 8 * g.0 as i32);
+                self.set(dst, v);
+            }
+            StoreG { g, src } => {
+                let base = self
+                    .b
+                    .ins()
+                    .load(I64, trusted(), self.ctx, CTX_GLOBAL_WORDS);
+                let v = self.reg(src);
+                self.b.ins().store(trusted(), v, base, 8 * g.0 as i32);
+            }
+            Panic { .. } => {
+                self.exec_one(pc, &inst);
+                // `exec_one` always fails on `Panic`: the continuation is unreachable.
+                let zero = self.b.ins().iconst(I64, 0);
+                let panicking = self.b.ins().iconst(I64, 1);
+                self.b.ins().return_(&[zero, panicking]);
+                return false;
+            }
+            other => self.exec_one(pc, &other),
         }
         true
+    }
+
+    /// Runs `inst` through the runtime's `exec_one` on this frame in memory: the scalar
+    /// registers it reads are stored to the frame first, those it writes loaded after.
+    fn exec_one(&mut self, pc: u32, inst: &Inst) {
+        let slot = self.words.expect("functions using exec_one have a frame");
+        let (reads, writes) = match scalar_effects(self.env.module, inst) {
+            Some(rw) => rw,
+            None => {
+                let all: Vec<u16> = (0..self.regs.len() as u16).collect();
+                (all.clone(), all)
+            }
+        };
+        for r in reads {
+            let v = self.reg(S(r));
+            self.b.ins().stack_store(I64, v, slot, 8 * r as i32);
+        }
+        let words = self.b.ins().stack_addr(I64, slot, 0);
+        let args = [
+            self.ctx,
+            self.b.ins().iconst(I32, self.index as i64),
+            self.b.ins().iconst(I32, pc as i64),
+            words,
+            self.refs,
+        ];
+        let mut sig = self.runtime_sig(&[I64, I32, I32, I64, I64]);
+        sig.returns.push(AbiParam::new(I32));
+        let call = self.call_runtime(table_offset::EXEC_ONE, sig, &args);
+        let status = self.b.inst_results(call)[0];
+        let exit = self.b.create_block();
+        self.b.set_cold_block(exit);
+        self.cold.push(ColdExit::Failed { block: exit });
+        let cont = self.b.create_block();
+        self.b.ins().brif(status, exit, &[], cont, &[]);
+        self.b.switch_to_block(cont);
+        for w in writes {
+            let v = self.b.ins().stack_load(I64, I64, slot, 8 * w as i32);
+            self.set(S(w), v);
+        }
     }
 
     fn int_un(&mut self, dst: S, a: S, op: impl FnOnce(Ins<'_, 'b>, Value) -> Value) {
@@ -663,7 +763,7 @@ impl<'a, 'b> Translator<'a, 'b> {
 
     /// A call within the module: arguments from the window, results back into it,
     /// and a panicking callee's status passed up after recording this frame.
-    fn call(&mut self, pc: u32, callee: u32, window: S) {
+    fn call(&mut self, pc: u32, callee: u32, window: S, ref_window: dast_bytecode::R) {
         let shape = self.env.shapes[callee as usize];
         let mut args = vec![self.ctx];
         let out_slot = shape.has_out_pointer().then(|| {
@@ -677,6 +777,11 @@ impl<'a, 'b> Translator<'a, 'b> {
             args.push(addr);
             slot
         });
+        let callee_refs = self
+            .b
+            .ins()
+            .iadd_imm_s(self.refs, ref_window.0 as i64 * REF_SLOT_BYTES);
+        args.push(callee_refs);
         for i in 0..shape.params {
             let v = self.reg(S(window.0 + i as u16));
             args.push(v);
@@ -704,7 +809,19 @@ impl<'a, 'b> Translator<'a, 'b> {
         }
     }
 
-    fn ret(&mut self, from: S) {
+    /// Results into the return registers (and the out-pointer); references as the
+    /// interpreter's `Ret` leaves them (results at the frame's start, the rest released).
+    fn ret(&mut self, from: S, ref_from: dast_bytecode::R) {
+        if self.f.ref_regs > 0 {
+            let args = [
+                self.refs,
+                self.b.ins().iconst(I32, ref_from.0 as i64),
+                self.b.ins().iconst(I32, self.shape.result_refs as i64),
+                self.b.ins().iconst(I32, self.f.ref_regs as i64),
+            ];
+            let sig = self.runtime_sig(&[I64, I32, I32, I32]);
+            self.call_runtime(table_offset::RET_REFS, sig, &args);
+        }
         let word0 = if self.shape.results >= 1 {
             self.reg(from)
         } else {
@@ -750,6 +867,11 @@ impl<'a, 'b> Translator<'a, 'b> {
                     ];
                     let sig = self.runtime_sig(&[I64, I32, I32, I32]);
                     self.call_runtime(table_offset::PANIC, sig, &args);
+                    // A frame that failed its entry check owns nothing (its reference
+                    // frame may not even fit the stack).
+                    if func != NO_FRAME {
+                        self.release_refs();
+                    }
                 }
                 ColdExit::Propagate { block, pc } => {
                     self.b.switch_to_block(block);
@@ -760,6 +882,11 @@ impl<'a, 'b> Translator<'a, 'b> {
                     ];
                     let sig = self.runtime_sig(&[I64, I32, I32]);
                     self.call_runtime(table_offset::FRAME, sig, &args);
+                    self.release_refs();
+                }
+                ColdExit::Failed { block } => {
+                    self.b.switch_to_block(block);
+                    self.release_refs();
                 }
             }
             let zero = self.b.ins().iconst(I64, 0);
@@ -768,12 +895,58 @@ impl<'a, 'b> Translator<'a, 'b> {
         }
     }
 
+    /// A panicking frame releases its references (as the interpreter's unwinding does),
+    /// so the reference stack is empty again when the panic reaches the host.
+    fn release_refs(&mut self) {
+        if self.f.ref_regs == 0 {
+            return;
+        }
+        let args = [self.refs, self.b.ins().iconst(I32, self.f.ref_regs as i64)];
+        let sig = self.runtime_sig(&[I64, I32]);
+        self.call_runtime(table_offset::CLEAR_REFS, sig, &args);
+    }
+
     fn runtime_sig(&self, params: &[Type]) -> IrSignature {
         let mut sig = IrSignature::new(self.call_conv());
         sig.params
             .extend(params.iter().map(|&ty| AbiParam::new(ty)));
         sig
     }
+}
+
+/// Whether `inst` runs through `exec_one` (and so its function needs a frame in memory).
+fn uses_exec_one(inst: &Inst) -> bool {
+    !is_scalar(inst) && !matches!(inst, Inst::LoadG { .. } | Inst::StoreG { .. })
+}
+
+/// The scalar registers an `exec_one` instruction reads and writes, or `None` for
+/// "possibly any" (then every register is synced both ways).
+fn scalar_effects(module: &Module, inst: &Inst) -> Option<(Vec<u16>, Vec<u16>)> {
+    use Inst::*;
+    let none = Vec::new;
+    Some(match *inst {
+        MovR { .. } | TakeR { .. } | ClearR { .. } | LoadStr { .. } | Panic { .. } => {
+            (none(), none())
+        }
+        LoadGR { .. } | TakeGR { .. } | StoreGR { .. } => (none(), none()),
+        StrConcat { .. } | StrPush { .. } | VecNew { .. } | MapNew { .. } => (none(), none()),
+        StrEq { dst, .. } | StrCmp { dst, .. } | StrLen { dst, .. } | VecLen { dst, .. } => {
+            (none(), vec![dst.0])
+        }
+        VecLoadW { dst, idx, .. } | VecLoadB { dst, idx, .. } => (vec![idx.0], vec![dst.0]),
+        VecLoadR { idx, .. } | VecStoreR { idx, .. } => (vec![idx.0], none()),
+        VecStoreW { idx, src, .. } | VecStoreB { idx, src, .. } => (vec![idx.0, src.0], none()),
+        Intrinsic { op, ty, s, .. } => {
+            let (args, res) =
+                dast_bytecode::intrinsic_window_with(op, ty, &module.types, |t| module.layout(t))
+                    .ok()?;
+            // The whole window is written back: whatever the interpreter leaves in it.
+            let reads = (s.0..s.0 + args.words as u16).collect();
+            let writes = (s.0..s.0 + args.words.max(res.words) as u16).collect();
+            (reads, writes)
+        }
+        _ => return None,
+    })
 }
 
 type Ins<'short, 'b> = cranelift_frontend::FuncInstBuilder<'short, 'b>;
@@ -830,6 +1003,7 @@ pub(crate) fn translate_entry(
     if shape.has_out_pointer() {
         call_args.push(b.ins().iadd_imm_s(results, 8));
     }
+    call_args.push(b.ins().load(I64, trusted(), ctx, CTX_REF_BASE));
     for i in 0..shape.params {
         call_args.push(b.ins().load(I64, trusted(), args, 8 * i as i32));
     }

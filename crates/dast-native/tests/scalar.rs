@@ -513,6 +513,8 @@ fn fib(n: i64) -> i64 {
     if n < 2 { n } else { fib(n - 1) + fib(n - 2) }
 }
 fn show(n: i64) {
+    let mut registry = ModuleRegistry.new()
+    registry.load_module(\"game_logic\", \"v1.0\")
     println(\"{}\", fib(n))
 }
 fn calls_show() -> i64 {

@@ -29,15 +29,11 @@ use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use dast_bytecode::{
-    intrinsic_window_with, Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, Layout, TypeDesc, TypeId,
-};
+use dast_bytecode::{Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, TypeId};
 
-use crate::format;
 use crate::heap::*;
-use crate::intrinsics::{self, Cx};
 use crate::link::{FuncInfo, Linked};
-use crate::typed::*;
+use crate::ops;
 
 /// Deepest Dast call stack; one more call panics with "stack overflow".
 pub const MAX_FRAMES: usize = 250_000;
@@ -279,48 +275,6 @@ fn fbinary(op: FBinary, a: f64, b: f64) -> f64 {
     }
 }
 
-#[cold]
-#[inline(never)]
-fn index_error(len: usize, i: u64) -> String {
-    format!("index out of bounds: the len is {len} but the index is {i}")
-}
-
-/// Element `i`'s word `off` (or the bounds / shape error).
-#[inline(always)]
-fn word_index(v: &VecObj, i: u64, off: u16) -> Result<usize, String> {
-    let wpe = v.shape.wpe as usize;
-    if i >= v.len as u64 {
-        return Err(index_error(v.len, i));
-    }
-    if off as usize >= wpe {
-        return Err(shape_mismatch());
-    }
-    Ok(i as usize * wpe + off as usize)
-}
-
-#[inline(always)]
-fn ref_index(v: &VecObj, i: u64, off: u16) -> Result<usize, String> {
-    let rpe = v.shape.rpe as usize;
-    if i >= v.len as u64 {
-        return Err(index_error(v.len, i));
-    }
-    if off as usize >= rpe {
-        return Err(shape_mismatch());
-    }
-    Ok(i as usize * rpe + off as usize)
-}
-
-#[inline(always)]
-fn byte_index(v: &VecObj, i: u64) -> Result<usize, String> {
-    if i >= v.len as u64 {
-        return Err(index_error(v.len, i));
-    }
-    if !v.shape.is_bytes() {
-        return Err(shape_mismatch());
-    }
-    Ok(i as usize)
-}
-
 /// When fuzzing, strings and vectors are kept small so no input exhausts memory.
 #[cfg(feature = "fuzzing")]
 pub(crate) fn fuzz_limit(len: usize) -> Result<(), String> {
@@ -419,15 +373,11 @@ unsafe fn run_loop(
     let mut gw: *mut u64 = globals[mi].words.as_mut_ptr();
     let mut gr: *mut Option<Obj> = globals[mi].refs.as_mut_ptr();
 
-    // Register access: `S!(x)` / `R!(x)` are places (readable and writable).
+    // Register access: `S!(x)` is a place (readable and writable); references go
+    // through `ops`.
     macro_rules! S {
         ($x:expr) => {
             *s.add($x.0 as usize)
-        };
-    }
-    macro_rules! R {
-        ($x:expr) => {
-            *r.add($x.0 as usize)
         };
     }
     macro_rules! fail {
@@ -543,19 +493,12 @@ unsafe fn run_loop(
         match *inst {
             // ---- moves and constants ----
             Inst::Mov { dst, src } => S!(dst) = S!(src),
-            Inst::MovR { dst, src } => {
-                if dst != src {
-                    R!(dst) = R!(src).clone();
-                }
-            }
-            Inst::TakeR { dst, src } => {
-                let v = (R!(src)).take();
-                R!(dst) = v;
-            }
-            Inst::ClearR { dst } => R!(dst) = None,
+            Inst::MovR { dst, src } => ops::mov_r(r, dst, src),
+            Inst::TakeR { dst, src } => ops::take_r(r, dst, src),
+            Inst::ClearR { dst } => ops::clear_r(r, dst),
             Inst::LoadI { dst, imm } => S!(dst) = imm as i64 as u64,
             Inst::LoadK { dst, k } => S!(dst) = *lm.m.scalars.get_unchecked(k.0 as usize),
-            Inst::LoadStr { dst, k } => R!(dst) = lm.strings.get_unchecked(k.0 as usize).clone(),
+            Inst::LoadStr { dst, k } => ops::load_str(lm, r, dst, k.0),
 
             // ---- integers ----
             Inst::Add64 { dst, a, b } => bin!(dst, a, b, |x, y| x.wrapping_add(y)),
@@ -756,7 +699,7 @@ unsafe fn run_loop(
                 r = m.rstack.as_mut_ptr().add(rbase);
             }
             Inst::Panic { msg } => {
-                let text = tri!(str_of(&R!(msg))).to_string();
+                let text = ops::panic_text(r, msg);
                 fail!(text);
             }
             Inst::Intrinsic {
@@ -782,149 +725,41 @@ unsafe fn run_loop(
                     };
                     suspend!(ip.offset_from(code), req);
                 }
-                let t = lm.types();
-                let (args, res) = tri!(intrinsic_window_with(op, ty, t.types, |x| t.layout(x)));
-                let nw = args.words.max(res.words) as usize;
-                let nr = args.refs.max(res.refs) as usize;
-                let w = std::slice::from_raw_parts_mut(s.add(ws.0 as usize), nw);
-                let rw = std::slice::from_raw_parts_mut(r.add(wr.0 as usize), nr);
-                let mut cx = Cx { t, out: &mut *out };
-                tri!(intrinsics::run(&mut cx, op, ty, w, rw));
-                for x in &mut rw[res.refs as usize..] {
-                    *x = None;
-                }
+                tri!(ops::intrinsic(lm, &mut *out, s, r, op, ty, ws, wr));
             }
 
             // ---- module state ----
             Inst::LoadG { dst, g } => S!(dst) = *gw.add(g.0 as usize),
             Inst::StoreG { g, src } => *gw.add(g.0 as usize) = S!(src),
-            Inst::LoadGR { dst, g } => R!(dst) = (*gr.add(g.0 as usize)).clone(),
-            Inst::TakeGR { dst, g } => R!(dst) = (*gr.add(g.0 as usize)).take(),
-            Inst::StoreGR { g, src } => *gr.add(g.0 as usize) = R!(src).clone(),
+            Inst::LoadGR { dst, g } => ops::load_gr(gr, r, dst, g.0),
+            Inst::TakeGR { dst, g } => ops::take_gr(gr, r, dst, g.0),
+            Inst::StoreGR { g, src } => ops::store_gr(gr, r, g.0, src),
 
             // ---- strings ----
-            Inst::StrConcat { dst, a, b } => {
-                #[cfg(feature = "fuzzing")]
-                tri!(fuzz_limit(
-                    tri!(str_of(&R!(a))).len() + tri!(str_of(&R!(b))).len()
-                ));
-                if dst == a && a != b {
-                    let rhs: *const Option<Obj> = r.add(b.0 as usize);
-                    let tail = tri!(str_of(&*rhs));
-                    tri!(str_mut(&mut R!(a))).push_str(tail);
-                } else {
-                    let joined = {
-                        let (x, y) = (tri!(str_of(&R!(a))), tri!(str_of(&R!(b))));
-                        let mut joined = String::with_capacity(x.len() + y.len());
-                        joined.push_str(x);
-                        joined.push_str(y);
-                        joined
-                    };
-                    R!(dst) = Some(Obj::string(joined));
-                }
-            }
-            Inst::StrPush { a, b } => {
-                #[cfg(feature = "fuzzing")]
-                tri!(fuzz_limit(
-                    tri!(str_of(&R!(a))).len() + tri!(str_of(&R!(b))).len()
-                ));
-                if a == b {
-                    let copy = tri!(str_of(&R!(b))).to_string();
-                    tri!(str_mut(&mut R!(a))).push_str(&copy);
-                } else {
-                    // Distinct registers: a shared borrow of `b` and a unique one of `a`.
-                    let rhs: *const Option<Obj> = r.add(b.0 as usize);
-                    let tail = tri!(str_of(&*rhs));
-                    tri!(str_mut(&mut R!(a))).push_str(tail);
-                }
-            }
-            Inst::StrEq { dst, a, b } => {
-                let eq = tri!(str_of(&R!(a))) == tri!(str_of(&R!(b)));
-                S!(dst) = eq as u64;
-            }
-            Inst::StrCmp { dst, a, b } => {
-                let o = tri!(str_of(&R!(a))).cmp(tri!(str_of(&R!(b))));
-                S!(dst) = o as i64 as u64;
-            }
-            Inst::StrLen { dst, a } => S!(dst) = tri!(str_of(&R!(a))).len() as u64,
-            Inst::Format { dst, spec } => {
-                let spec = lm.m.formats.get_unchecked(spec.0 as usize);
-                let text = {
-                    let w = std::slice::from_raw_parts(s, info.scalar_regs as usize);
-                    let rr = std::slice::from_raw_parts(r, info.ref_regs as usize);
-                    tri!(format::render(lm.types(), spec, w, rr))
-                };
-                R!(dst) = Some(Obj::string(text));
-            }
+            Inst::StrConcat { dst, a, b } => tri!(ops::str_concat(r, dst, a, b)),
+            Inst::StrPush { a, b } => tri!(ops::str_push(r, a, b)),
+            Inst::StrEq { dst, a, b } => tri!(ops::str_eq(s, r, dst, a, b)),
+            Inst::StrCmp { dst, a, b } => tri!(ops::str_cmp(s, r, dst, a, b)),
+            Inst::StrLen { dst, a } => tri!(ops::str_len(s, r, dst, a)),
+            Inst::Format { dst, spec } => tri!(ops::format(lm, &info, s, r, dst, spec.0)),
 
             // ---- vectors ----
-            Inst::VecNew { dst, elem } => {
-                let shape = *lm.shapes.get_unchecked(elem.0 as usize);
-                R!(dst) = Some(Obj::new(HeapObj::Vec(VecObj::new(shape))));
-            }
-            Inst::VecLen { dst, v } => S!(dst) = tri!(vec_of(&R!(v))).len as u64,
-            Inst::VecLoadW { dst, v, idx, off } => {
-                let vec = tri!(vec_of(&R!(v)));
-                let at = tri!(word_index(vec, S!(idx), off));
-                S!(dst) = vec.words[at];
-            }
+            Inst::VecNew { dst, elem } => ops::vec_new(lm, r, dst, elem),
+            Inst::VecLen { dst, v } => tri!(ops::vec_len(s, r, dst, v)),
+            Inst::VecLoadW { dst, v, idx, off } => tri!(ops::vec_load_w(s, r, dst, v, idx, off)),
             Inst::VecStoreW { v, idx, off, src } => {
-                let x = S!(src);
-                let i = S!(idx);
-                let vec = tri!(vec_mut(&mut R!(v)));
-                let at = tri!(word_index(vec, i, off));
-                vec.words[at] = x;
+                tri!(ops::vec_store_w(s, r, v, idx, off, src))
             }
-            Inst::VecLoadR { dst, v, idx, off } => {
-                let elem = {
-                    let vec = tri!(vec_of(&R!(v)));
-                    let at = tri!(ref_index(vec, S!(idx), off));
-                    vec.refs[at].clone()
-                };
-                R!(dst) = elem;
-            }
+            Inst::VecLoadR { dst, v, idx, off } => tri!(ops::vec_load_r(s, r, dst, v, idx, off)),
             Inst::VecStoreR { v, idx, off, src } => {
-                let x = R!(src).clone();
-                let i = S!(idx);
-                let vec = tri!(vec_mut(&mut R!(v)));
-                let at = tri!(ref_index(vec, i, off));
-                vec.refs[at] = x;
+                tri!(ops::vec_store_r(s, r, v, idx, off, src))
             }
-            Inst::VecLoadB { dst, v, idx } => {
-                let vec = tri!(vec_of(&R!(v)));
-                let at = tri!(byte_index(vec, S!(idx)));
-                S!(dst) = vec.byte_word(vec.bytes[at]);
-            }
-            Inst::VecStoreB { v, idx, src } => {
-                let x = S!(src) as u8;
-                let i = S!(idx);
-                let vec = tri!(vec_mut(&mut R!(v)));
-                let at = tri!(byte_index(vec, i));
-                vec.bytes[at] = x;
-            }
-            Inst::VecPush { v, s: ws, r: wr } => {
-                let l: Layout = tri!(vec_of(&R!(v))).shape.elem_layout();
-                let (w0, r0) = (ws.0 as u32, wr.0 as u32);
-                if w0 + l.words > info.scalar_regs
-                    || r0 + l.refs > info.ref_regs
-                    || (v.0 as u32 >= r0 && (v.0 as u32) < r0 + l.refs)
-                {
-                    fail!(internal("VecPush window does not fit the frame"));
-                }
-                let words = std::slice::from_raw_parts(s.add(ws.0 as usize), l.words as usize);
-                let refs = std::slice::from_raw_parts_mut(r.add(wr.0 as usize), l.refs as usize);
-                tri!(vec_mut(&mut R!(v))).push_taken(words, refs);
-            }
+            Inst::VecLoadB { dst, v, idx } => tri!(ops::vec_load_b(s, r, dst, v, idx)),
+            Inst::VecStoreB { v, idx, src } => tri!(ops::vec_store_b(s, r, v, idx, src)),
+            Inst::VecPush { v, s: ws, r: wr } => tri!(ops::vec_push(&info, s, r, v, ws, wr)),
 
             // ---- maps ----
-            Inst::MapNew { dst, ty } => {
-                let (k, v) = match lm.m.types.get_unchecked(ty.0 as usize) {
-                    TypeDesc::Map(k, v) => (*k, *v),
-                    _ => unreachable!("verified: MapNew names a map type"),
-                };
-                let map = MapObj::new(lm.layouts[k.0 as usize], lm.layouts[v.0 as usize]);
-                R!(dst) = Some(Obj::new(HeapObj::Map(map)));
-            }
+            Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
         }
     }
 }

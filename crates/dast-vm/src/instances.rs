@@ -50,7 +50,8 @@ pub(crate) struct InstanceState {
 /// A reference slot of a global (a string, vector or map, or nothing), opaque to other
 /// crates: they can only clone and move it, which is all state migration needs.
 #[derive(Clone, Default)]
-pub struct RefSlot(Option<Obj>);
+#[repr(transparent)]
+pub struct RefSlot(pub(crate) Option<Obj>);
 
 impl fmt::Debug for RefSlot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -34,6 +34,8 @@ mod host;
 mod instances;
 mod intrinsics;
 mod link;
+pub mod native;
+mod ops;
 mod serialize;
 mod typed;
 mod value;

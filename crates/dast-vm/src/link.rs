@@ -158,7 +158,7 @@ impl Linked {
         }
     }
 
-    fn new(m: Module) -> Result<Linked, LinkError> {
+    pub(crate) fn new(m: Module) -> Result<Linked, LinkError> {
         verify(&m).map_err(|error| LinkError::Verify {
             module: m.name.clone(),
             error,

@@ -1,0 +1,286 @@
+//! Support for the native backend (`dast-native`): one module's interpreter state
+//! (its linked tables, its globals, its output) and the interpreter's own instruction
+//! bodies (`ops.rs`), run one instruction at a time on frames that generated code keeps
+//! in memory with the interpreter's register layout (a block of `u64` scalar words and
+//! a block of reference slots, each slot one pointer wide). Native and interpreted
+//! code thus share one implementation of every heap, string, vector, map, format,
+//! intrinsic and global instruction.
+
+use std::io::Write;
+
+use dast_bytecode::{Inst, Intrinsic, Module, TypeId};
+
+use crate::exec::{is_host_intrinsic, Globals};
+use crate::heap::Obj;
+use crate::instances::RefSlot;
+use crate::link::{LinkError, Linked};
+use crate::ops;
+use crate::typed::{from_value, internal, to_value};
+use crate::Value;
+
+// Generated code moves reference slots as plain pointer-sized words.
+const _: () = assert!(std::mem::size_of::<RefSlot>() == std::mem::size_of::<usize>());
+const _: () = assert!(std::mem::size_of::<Option<Obj>>() == std::mem::size_of::<usize>());
+
+/// A block of reference slots, all empty, at a fixed address for its whole life (a
+/// native call's reference frames live in it, as the interpreter's in its `rstack`).
+pub struct RefStack {
+    slots: Box<[RefSlot]>,
+}
+
+impl RefStack {
+    pub fn new(len: usize) -> RefStack {
+        RefStack {
+            slots: vec![RefSlot::default(); len].into_boxed_slice(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    pub fn as_mut_ptr(&mut self) -> *mut RefSlot {
+        self.slots.as_mut_ptr()
+    }
+
+    pub fn slots_mut(&mut self) -> &mut [RefSlot] {
+        &mut self.slots
+    }
+
+    /// Empties every slot (releasing what they hold).
+    pub fn clear(&mut self) {
+        for slot in self.slots.iter_mut() {
+            slot.0 = None;
+        }
+    }
+}
+
+fn slots(refs: *mut RefSlot) -> *mut Option<Obj> {
+    // `RefSlot` is `repr(transparent)` over `Option<Obj>`.
+    refs.cast()
+}
+
+/// The interpreter's `Ret` on references: result slots `from..from + results` move to
+/// `0..results`, every other slot of the frame (`results..ref_regs`) is released.
+///
+/// # Safety
+/// `refs` points at a frame of at least `ref_regs` slots, `from + results <= ref_regs`.
+pub unsafe fn ret_refs(refs: *mut RefSlot, from: u32, results: u32, ref_regs: u32) {
+    let r = slots(refs);
+    if from != 0 {
+        for i in 0..results as usize {
+            let v = (*r.add(from as usize + i)).take();
+            *r.add(i) = v;
+        }
+    }
+    for i in results as usize..ref_regs as usize {
+        *r.add(i) = None;
+    }
+}
+
+/// Releases slots `0..n` (a panicking frame's references).
+///
+/// # Safety
+/// `refs` points at `n` slots.
+pub unsafe fn clear_refs(refs: *mut RefSlot, n: u32) {
+    let r = slots(refs);
+    for i in 0..n as usize {
+        *r.add(i) = None;
+    }
+}
+
+/// One module as the native backend runs it: verified and linked alone (no imports),
+/// with its globals and its output.
+pub struct NativeInstance {
+    linked: Linked,
+    globals: Globals,
+    out: Box<dyn Write + Send>,
+}
+
+impl NativeInstance {
+    /// Verifies `module` and builds the interpreter's tables for it. Its imports are not
+    /// resolved: `CallImport` is not run here.
+    pub fn new(module: Module) -> Result<NativeInstance, LinkError> {
+        let linked = Linked::new(module)?;
+        let globals = Globals {
+            words: vec![0; linked.m.global_words as usize],
+            refs: vec![None; linked.m.global_refs as usize],
+        };
+        Ok(NativeInstance {
+            linked,
+            globals,
+            out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+        })
+    }
+
+    pub fn module(&self) -> &Module {
+        &self.linked.m
+    }
+
+    /// Where `print`/`println` write (default: buffered stdout).
+    pub fn set_output(&mut self, out: Box<dyn Write + Send>) {
+        let _ = self.out.flush();
+        self.out = out;
+    }
+
+    /// The module's scalar globals (`global_words` of them), read and written directly
+    /// by generated code's `LoadG`/`StoreG`.
+    pub fn global_words(&mut self) -> *mut u64 {
+        self.globals.words.as_mut_ptr()
+    }
+
+    pub fn flush(&mut self) {
+        let _ = self.out.flush();
+    }
+
+    /// Whether [`NativeInstance::exec_one`] runs `inst`.
+    pub fn runs(inst: &Inst) -> bool {
+        use Inst::*;
+        match inst {
+            Intrinsic { op, .. } => !is_host_intrinsic(*op),
+            MovR { .. } | TakeR { .. } | ClearR { .. } | LoadStr { .. } | Panic { .. } => true,
+            LoadG { .. } | StoreG { .. } | LoadGR { .. } | TakeGR { .. } | StoreGR { .. } => true,
+            StrConcat { .. }
+            | StrPush { .. }
+            | StrEq { .. }
+            | StrCmp { .. }
+            | StrLen { .. }
+            | Format { .. } => true,
+            VecNew { .. }
+            | VecLen { .. }
+            | VecLoadW { .. }
+            | VecStoreW { .. }
+            | VecLoadR { .. }
+            | VecStoreR { .. }
+            | VecLoadB { .. }
+            | VecStoreB { .. }
+            | VecPush { .. }
+            | MapNew { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Runs instruction `pc` of function `func` on the frame `words`/`refs`, with the
+    /// interpreter's code (`Err` holds a panic's message, as the interpreter reports it).
+    ///
+    /// # Safety
+    /// `func` and `pc` name an instruction of this module for which
+    /// [`NativeInstance::runs`] holds; `words` and `refs` point at that function's frame
+    /// (`scalar_regs` words, `ref_regs` slots) holding its registers.
+    pub unsafe fn exec_one(
+        &mut self,
+        func: u32,
+        pc: u32,
+        words: *mut u64,
+        refs: *mut RefSlot,
+    ) -> Result<(), String> {
+        let lm = &self.linked;
+        let info = *lm.funcs.get_unchecked(func as usize);
+        let inst = *info.code.add(pc as usize);
+        let s = words;
+        let r = slots(refs);
+        let gw = self.globals.words.as_mut_ptr();
+        let gr = self.globals.refs.as_mut_ptr();
+        match inst {
+            Inst::MovR { dst, src } => ops::mov_r(r, dst, src),
+            Inst::TakeR { dst, src } => ops::take_r(r, dst, src),
+            Inst::ClearR { dst } => ops::clear_r(r, dst),
+            Inst::LoadStr { dst, k } => ops::load_str(lm, r, dst, k.0),
+            Inst::Panic { msg } => return Err(ops::panic_text(r, msg)),
+            Inst::Intrinsic {
+                op,
+                ty,
+                s: ws,
+                r: wr,
+            } => {
+                if op == Intrinsic::Exit {
+                    let exit_code = *s.add(ws.0 as usize) as i32;
+                    if cfg!(feature = "fuzzing") {
+                        return Err(format!("exit({exit_code})"));
+                    }
+                    let _ = self.out.flush();
+                    std::process::exit(exit_code);
+                }
+                if is_host_intrinsic(op) {
+                    return Err(internal("host intrinsic in native code"));
+                }
+                ops::intrinsic(lm, &mut *self.out, s, r, op, ty, ws, wr)?;
+            }
+            Inst::LoadG { dst, g } => *s.add(dst.0 as usize) = *gw.add(g.0 as usize),
+            Inst::StoreG { g, src } => *gw.add(g.0 as usize) = *s.add(src.0 as usize),
+            Inst::LoadGR { dst, g } => ops::load_gr(gr, r, dst, g.0),
+            Inst::TakeGR { dst, g } => ops::take_gr(gr, r, dst, g.0),
+            Inst::StoreGR { g, src } => ops::store_gr(gr, r, g.0, src),
+            Inst::StrConcat { dst, a, b } => ops::str_concat(r, dst, a, b)?,
+            Inst::StrPush { a, b } => ops::str_push(r, a, b)?,
+            Inst::StrEq { dst, a, b } => ops::str_eq(s, r, dst, a, b)?,
+            Inst::StrCmp { dst, a, b } => ops::str_cmp(s, r, dst, a, b)?,
+            Inst::StrLen { dst, a } => ops::str_len(s, r, dst, a)?,
+            Inst::Format { dst, spec } => ops::format(lm, &info, s, r, dst, spec.0)?,
+            Inst::VecNew { dst, elem } => ops::vec_new(lm, r, dst, elem),
+            Inst::VecLen { dst, v } => ops::vec_len(s, r, dst, v)?,
+            Inst::VecLoadW { dst, v, idx, off } => ops::vec_load_w(s, r, dst, v, idx, off)?,
+            Inst::VecStoreW { v, idx, off, src } => ops::vec_store_w(s, r, v, idx, off, src)?,
+            Inst::VecLoadR { dst, v, idx, off } => ops::vec_load_r(s, r, dst, v, idx, off)?,
+            Inst::VecStoreR { v, idx, off, src } => ops::vec_store_r(s, r, v, idx, off, src)?,
+            Inst::VecLoadB { dst, v, idx } => ops::vec_load_b(s, r, dst, v, idx)?,
+            Inst::VecStoreB { v, idx, src } => ops::vec_store_b(s, r, v, idx, src)?,
+            Inst::VecPush { v, s: ws, r: wr } => ops::vec_push(&info, s, r, v, ws, wr)?,
+            Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
+            other => return Err(internal(format!("{other:?} is not run by exec_one"))),
+        }
+        Ok(())
+    }
+
+    /// Writes host values as function `func`'s parameters: words into `words`, references
+    /// into the slots at `refs` (which must be empty and at least the parameters' count).
+    pub fn write_args(
+        &self,
+        func: u32,
+        args: &[Value],
+        words: &mut Vec<u64>,
+        refs: &mut [RefSlot],
+    ) -> Result<(), String> {
+        let lm = &self.linked;
+        let f = &lm.m.functions[func as usize];
+        if args.len() != f.sig.params.len() {
+            return Err(format!(
+                "`{}` takes {} arguments but {} were given",
+                f.name,
+                f.sig.params.len(),
+                args.len()
+            ));
+        }
+        let t = lm.types();
+        let mut r = 0usize;
+        for (i, (ty, v)) in f.sig.params.iter().zip(args).enumerate() {
+            let l = t.layout(*ty);
+            let w = words.len();
+            words.resize(w + l.words as usize, 0);
+            let nr = r + l.refs as usize;
+            let Some(slots) = refs.get_mut(r..nr) else {
+                return Err("too many references in the arguments".to_string());
+            };
+            // SAFETY: `RefSlot` is `repr(transparent)` over `Option<Obj>`.
+            let slots: &mut [Option<Obj>] = unsafe { &mut *(slots as *mut [RefSlot] as *mut _) };
+            from_value(t, *ty, v, &mut words[w..], slots)
+                .map_err(|e| format!("argument {} of `{}`: {e}", i + 1, f.name))?;
+            r = nr;
+        }
+        Ok(())
+    }
+
+    /// Function `func`'s return value from its result words and slots (the slots are
+    /// left as they are).
+    pub fn read_result(&self, func: u32, words: &[u64], refs: &[RefSlot]) -> Result<Value, String> {
+        let lm = &self.linked;
+        let ret: TypeId = lm.m.functions[func as usize].sig.ret;
+        // SAFETY: as in `write_args`.
+        let slots: &[Option<Obj>] = unsafe { &*(refs as *const [RefSlot] as *const _) };
+        to_value(lm.types(), ret, (words, slots), 0)
+    }
+}

@@ -5,6 +5,7 @@ use std::path::Path;
 use dast_compiler::{Compiled, RealFs};
 
 use crate::hot::{self, Log};
+use crate::release;
 use crate::render;
 use crate::{LogLevel, Mode};
 use dast_runtime::{Level, Registry};
@@ -90,7 +91,18 @@ pub fn build(path: &Path, mode: Mode, _hot_reload: bool) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let Mode::Dev = mode;
+    if mode == Mode::Release {
+        let dir = c.program.target_dir("release");
+        return match release::build_modules(&c.modules, &dir) {
+            Ok(paths) => {
+                for p in paths {
+                    eprintln!("  wrote {}", relative(&p).display());
+                }
+                EXIT_OK
+            }
+            Err(code) => code,
+        };
+    }
     let dir = c.program.target_dir("dev");
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("error: cannot create `{}`: {e}", dir.display());
@@ -116,7 +128,9 @@ fn relative(path: &Path) -> &Path {
 }
 
 pub fn run(path: &Path, mode: Mode, hot_reload: bool, log_level: LogLevel) -> u8 {
-    let Mode::Dev = mode;
+    if mode == Mode::Release {
+        return run_release(path, hot_reload);
+    }
     let log = Log {
         min: level_of(log_level),
     };
@@ -148,6 +162,43 @@ pub fn run(path: &Path, mode: Mode, hot_reload: bool, log_level: LogLevel) -> u8
             Ok(())
         }
     })
+}
+
+/// `run --mode=release`: builds every module into a scratch directory, then runs `main`
+/// natively.
+fn run_release(path: &Path, hot_reload: bool) -> u8 {
+    if hot_reload {
+        eprintln!("error: `--hot-reload` is not supported with `--mode=release` yet");
+        return EXIT_COMPILE_ERROR;
+    }
+    let (modules, entry) = if path.extension().is_some_and(|e| e == "dbc") {
+        match load_dbc_dir(path) {
+            Ok(found) => found,
+            Err(code) => return code,
+        }
+    } else {
+        let c = match compile(path) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        let Some(entry) = c.program.entry.clone() else {
+            eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
+            return EXIT_COMPILE_ERROR;
+        };
+        (c.modules, entry)
+    };
+    let scratch = match release::ScratchDir::new() {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("error: cannot create a build directory: {e}");
+            return EXIT_COMPILE_ERROR;
+        }
+    };
+    let paths = match release::build_modules(&modules, &scratch.0) {
+        Ok(paths) => paths,
+        Err(code) => return code,
+    };
+    release::run_native(modules, paths, entry)
 }
 
 fn level_of(l: LogLevel) -> Level {

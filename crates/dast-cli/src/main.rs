@@ -2,6 +2,7 @@
 
 mod commands;
 mod hot;
+mod release;
 mod render;
 mod watch;
 
@@ -25,6 +26,8 @@ struct Cli {
 pub enum Mode {
     /// Bytecode (`.dbc`), for development.
     Dev,
+    /// Native code: each module compiled (Cranelift) and linked into `lib<module>.so`.
+    Release,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -45,7 +48,8 @@ enum Command {
         /// A `.dast` file or a project directory (default: the current directory).
         path: Option<PathBuf>,
     },
-    /// Build a program: `target/dev/<module>.dbc` for each module.
+    /// Build a program: `target/dev/<module>.dbc` (or, in release mode,
+    /// `target/release/lib<module>.so`) for each module.
     Build {
         #[arg(long, value_enum, default_value = "dev")]
         mode: Mode,

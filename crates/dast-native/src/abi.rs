@@ -9,7 +9,7 @@ use dast_bytecode::{FBinary, FUnary};
 
 /// Version of the native ABI. A shared object exports it as `DAST_ABI_VERSION` (u32);
 /// [`crate::NativeModule::load`] refuses any other value.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// Exported `u32`: the ABI version the object was compiled for.
 pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
@@ -108,6 +108,11 @@ pub struct Ctx {
     /// `(function index, pc)` innermost first: the faulting instruction, then each
     /// caller's call instruction.
     pub(crate) frames: Vec<(u32, u32)>,
+    /// Frames of other modules a panic passed before reaching this module's (innermost
+    /// first; they come before `frames`).
+    pub(crate) inner_trace: Vec<crate::TraceFrame>,
+    /// The module running (for `call_import`'s link table).
+    pub(crate) module: *const crate::NativeModule,
 }
 
 impl Default for Ctx {
@@ -121,6 +126,8 @@ impl Default for Ctx {
             panic: None,
             message: None,
             frames: Vec::new(),
+            inner_trace: Vec::new(),
+            module: std::ptr::null(),
         }
     }
 }
@@ -162,6 +169,11 @@ pub struct RuntimeTable {
     pub ret_refs: unsafe extern "C" fn(*mut dast_vm::RefSlot, u32, u32, u32),
     /// Releases a panicking frame's references: `(refs, ref_regs)`.
     pub clear_refs: unsafe extern "C" fn(*mut dast_vm::RefSlot, u32),
+    /// `CallImport`: `(ctx, import index, args, results, refs) -> status`; the argument
+    /// and result words in memory, `refs` the callee's reference frame. A panic is
+    /// recorded in `ctx` (with the other module's frames) and returns [`STATUS_PANIC`].
+    pub call_import:
+        unsafe extern "C" fn(*mut Ctx, u32, *const u64, *mut u64, *mut dast_vm::RefSlot) -> u32,
 }
 
 pub const FUNARY_COUNT: usize = FUnary::ALL.len();
@@ -179,6 +191,7 @@ pub(crate) mod table_offset {
     pub const EXEC_ONE: i32 = offset_of!(RuntimeTable, exec_one) as i32;
     pub const RET_REFS: i32 = offset_of!(RuntimeTable, ret_refs) as i32;
     pub const CLEAR_REFS: i32 = offset_of!(RuntimeTable, clear_refs) as i32;
+    pub const CALL_IMPORT: i32 = offset_of!(RuntimeTable, call_import) as i32;
     const PTR: i32 = size_of::<usize>() as i32;
 
     pub fn funary(index: usize) -> i32 {

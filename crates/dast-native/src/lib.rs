@@ -10,7 +10,7 @@
 //! ```
 //!
 //! # What compiles
-//! Every instruction except `CallImport` and the host intrinsics (`Registry*`); a
+//! Every instruction except the host intrinsics (`Registry*`); a
 //! function using those is [`CompileError::Unsupported`] (or, with
 //! [`Options::skip_unsupported`], it and its callers get no native code).
 //!
@@ -40,6 +40,18 @@
 //! transcendental functions, `round`, `signum`, `fract`, `min`/`max` (NaN rules), `powi`,
 //! `powf`, `hypot` and `atan2` call the same Rust functions the interpreter runs, through
 //! the runtime table. `MIN / -1` wraps instead of faulting.
+//!
+//! # Calls between modules
+//! `CallImport` stores the argument words in a stack slot and calls the runtime table's
+//! `call_import(ctx, import, args, results, refs)`. The host resolves the import through
+//! the caller's link table (filled once by [`link_modules`] after every module is
+//! loaded: by module and function name, signatures checked by `dast_vm::link`), flushes
+//! the caller's output, and runs the callee module's entry with the callee's own context
+//! (its globals and interpreter state) on the caller's machine stack budget and
+//! reference stack (the callee's frame is the caller's window, as in the VM). A panic
+//! in the callee comes back as the callee's resolved frames (`Ctx::inner_trace`) ahead
+//! of the caller's, so traces cross modules exactly as the interpreter's. A call that
+//! re-enters a module already running (import cycles) panics instead of deadlocking.
 //!
 //! # Calling convention
 //! Each bytecode function `i` becomes a module-local *body* `dast_fn_i` (platform C
@@ -97,8 +109,10 @@
 //! - Speed of heap code: dedicated table entries (or inline code) for the hottest
 //!   `exec_one` instructions (`MovR`/`TakeR`/`ClearR`, `VecLoadW`/`VecLoadR`,
 //!   `StrPush`, `VecLen`), skipping the generic dispatch.
-//! - `CallImport` (through a host-owned slot table, which is also how a reload
-//!   re-points callers) and the host intrinsics.
+//! - Faster `CallImport`: a slot table of (callee body, callee context) read by
+//!   generated code (one load + indirect call) instead of the host trampoline; also how
+//!   a reload re-points callers. Re-entrant (cyclic) cross-module calls. The host
+//!   intrinsics.
 //! - Hot-reloadable native modules: each version linked to its own file name
 //!   (`lib<module>.<n>.so`), loaded beside the old one, callers switched through the
 //!   slot table, the old library dropped (dlclose) once drained; `dast-runtime` keeps an
@@ -121,6 +135,6 @@ pub use abi::ABI_VERSION;
 pub use compile::{compile, CompileError, Options};
 pub use link::{link_shared_object, LinkError};
 pub use load::{
-    CallError, LoadError, NativeModule, Panic, Scalar, TraceFrame, DEFAULT_STACK_BUDGET, MAX_TRACE,
-    REF_STACK_SLOTS,
+    link_modules, CallError, LoadError, NativeModule, Panic, Scalar, TraceFrame,
+    DEFAULT_STACK_BUDGET, MAX_TRACE, REF_STACK_SLOTS,
 };

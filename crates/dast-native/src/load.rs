@@ -3,7 +3,7 @@
 use std::ffi::CStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use dast_bytecode::{signature_layouts, LineEntry, Module, TypeDesc};
 use dast_vm::native::{clear_refs, NativeInstance, RefStack};
@@ -204,6 +204,11 @@ pub struct NativeModule {
     /// The interpreter state the helpers run on and the reference stack; one call at a
     /// time.
     state: Mutex<State>,
+    /// What each of the module's imports resolved to (callee module, function index),
+    /// set once by [`link_modules`].
+    links: OnceLock<Vec<(Arc<NativeModule>, usize)>>,
+    /// The module's imports, `(module, function)`, in import-index order.
+    imports: Vec<(String, String)>,
     // Declared last: dropped after everything pointing into it.
     _library: Library,
 }
@@ -254,6 +259,12 @@ impl NativeModule {
                 instance,
                 refs: RefStack::new(REF_STACK_SLOTS),
             }),
+            links: OnceLock::new(),
+            imports: module
+                .imports
+                .iter()
+                .map(|i| (i.module.clone(), i.name.clone()))
+                .collect(),
             _library: library,
         })
     }
@@ -318,6 +329,7 @@ impl NativeModule {
             ref_limit: refs as usize + state.refs.len() * std::mem::size_of::<dast_vm::RefSlot>(),
             global_words: state.instance.global_words(),
             instance: &mut state.instance,
+            module: self,
             ..Ctx::default()
         };
         let mut results = vec![0u64; f.result_words.max(1)];
@@ -422,16 +434,11 @@ impl NativeModule {
     }
 
     fn panic_of(&self, ctx: &Ctx) -> Panic {
-        let message = match (ctx.panic.and_then(PanicCode::from_u32), &ctx.message) {
-            (Some(PanicCode::Message), Some(text)) => text.clone(),
-            (code, _) => code
-                .map_or("native code panicked", PanicCode::message)
-                .to_string(),
-        };
-        let total = ctx.frames.len();
+        let (message, frames) = self.full_trace(ctx);
+        let total = frames.len();
         let (inner, outer) = (MAX_TRACE * 3 / 4, MAX_TRACE / 4);
         let mut trace = Vec::new();
-        for (depth, &(func, pc)) in ctx.frames.iter().enumerate() {
+        for (depth, frame) in frames.into_iter().enumerate() {
             if total > MAX_TRACE && depth >= inner && depth < total - outer {
                 if depth == inner {
                     trace.push(TraceFrame {
@@ -443,9 +450,22 @@ impl NativeModule {
                 }
                 continue;
             }
-            trace.push(self.trace_frame(func, pc));
+            trace.push(frame);
         }
         Panic { message, trace }
+    }
+
+    /// The panic recorded in `ctx`: its message and every frame (other modules' first).
+    fn full_trace(&self, ctx: &Ctx) -> (String, Vec<TraceFrame>) {
+        let message = match (ctx.panic.and_then(PanicCode::from_u32), &ctx.message) {
+            (Some(PanicCode::Message), Some(text)) => text.clone(),
+            (code, _) => code
+                .map_or("native code panicked", PanicCode::message)
+                .to_string(),
+        };
+        let mut frames = ctx.inner_trace.clone();
+        frames.extend(ctx.frames.iter().map(|&(f, pc)| self.trace_frame(f, pc)));
+        (message, frames)
     }
 
     fn trace_frame(&self, func: u32, pc: u32) -> TraceFrame {
@@ -458,6 +478,98 @@ impl NativeModule {
             col,
         }
     }
+}
+
+/// Resolves every import of `modules` (by module name and function name) to the loaded
+/// module defining it, after checking the bytecode links (`dast_vm::link`: every import
+/// exists with the same signature). `bytecode` is the modules the libraries were
+/// compiled from. A module can be linked once.
+pub fn link_modules(modules: &[Arc<NativeModule>], bytecode: &[Module]) -> Result<(), String> {
+    dast_vm::link(bytecode.to_vec()).map_err(|e| e.to_string())?;
+    for m in modules {
+        let mut links = Vec::new();
+        for (module, name) in &m.imports {
+            let callee = modules
+                .iter()
+                .find(|c| &c.name == module)
+                .ok_or_else(|| format!("module `{}` imports missing module `{module}`", m.name))?;
+            let index = callee
+                .functions
+                .iter()
+                .position(|f| &f.name == name)
+                .ok_or_else(|| format!("module `{module}` has no function `{name}`"))?;
+            links.push((Arc::clone(callee), index));
+        }
+        m.links
+            .set(links)
+            .map_err(|_| format!("module `{}` is already linked", m.name))?;
+    }
+    Ok(())
+}
+
+/// The host side of `CallImport` (see [`crate::abi::RuntimeTable::call_import`]).
+///
+/// # Safety
+/// `ctx` is the running call's context, `args`/`results` hold the import's words and
+/// `refs` is the callee's reference frame within `ctx`'s reference stack.
+pub(crate) unsafe fn call_import(
+    ctx: &mut Ctx,
+    import: u32,
+    args: *const u64,
+    results: *mut u64,
+    refs: *mut dast_vm::RefSlot,
+) -> u32 {
+    let fail = |ctx: &mut Ctx, message: String| {
+        ctx.panic = Some(PanicCode::Message as u32);
+        ctx.message = Some(message);
+        ctx.frames.clear();
+        ctx.inner_trace.clear();
+        abi::STATUS_PANIC
+    };
+    let caller = &*ctx.module;
+    let Some((callee, index)) = caller.links.get().and_then(|l| l.get(import as usize)) else {
+        return fail(ctx, format!("module `{}` was not linked", caller.name));
+    };
+    let f = &callee.functions[*index];
+    let Some(entry) = f.entry else {
+        return fail(
+            ctx,
+            format!("function `{}` was not compiled to native code", f.name),
+        );
+    };
+    // What the caller printed comes first.
+    (*ctx.instance).flush();
+    let Ok(mut guard) = callee.state.try_lock() else {
+        return fail(
+            ctx,
+            format!(
+                "native code cannot re-enter module `{}` (cyclic cross-module call)",
+                callee.name
+            ),
+        );
+    };
+    let state = &mut *guard;
+    let mut inner = Ctx {
+        stack_limit: ctx.stack_limit,
+        ref_base: refs,
+        ref_limit: ctx.ref_limit,
+        global_words: state.instance.global_words(),
+        instance: &mut state.instance,
+        module: &**callee,
+        ..Ctx::default()
+    };
+    let status = entry(&mut inner, args, results);
+    state.instance.flush();
+    if status == STATUS_OK {
+        return status;
+    }
+    let room =
+        (ctx.ref_limit.saturating_sub(refs as usize)) / std::mem::size_of::<dast_vm::RefSlot>();
+    clear_refs(refs, f.ref_regs.min(room) as u32);
+    let (message, trace) = callee.full_trace(&inner);
+    fail(ctx, message);
+    ctx.inner_trace = trace;
+    abi::STATUS_PANIC
 }
 
 /// libloading puts dlopen's own message in the error's source.

@@ -17,6 +17,7 @@ unsafe extern "C" fn rt_panic(ctx: *mut Ctx, code: u32, func: u32, pc: u32) {
     let ctx = &mut *ctx;
     ctx.panic = Some(code);
     ctx.frames.clear();
+    ctx.inner_trace.clear();
     if func != crate::abi::NO_FRAME {
         ctx.frames.push((func, pc));
     }
@@ -58,6 +59,7 @@ unsafe extern "C" fn rt_exec_one(
     ctx.panic = Some(PanicCode::Message as u32);
     ctx.message = Some(message);
     ctx.frames.clear();
+    ctx.inner_trace.clear();
     ctx.frames.push((func, pc));
     STATUS_PANIC
 }
@@ -72,6 +74,33 @@ unsafe extern "C" fn rt_ret_refs(refs: *mut RefSlot, from: u32, results: u32, re
 /// `refs` is a frame of `n` slots.
 unsafe extern "C" fn rt_clear_refs(refs: *mut RefSlot, n: u32) {
     dast_vm::native::clear_refs(refs, n);
+}
+
+/// # Safety
+/// `ctx` is the live context of the running call (its `module` set by the host);
+/// `args`/`results` hold the import's parameter and result words; `refs` is the callee's
+/// reference frame inside the running reference stack.
+unsafe extern "C" fn rt_call_import(
+    ctx: *mut Ctx,
+    import: u32,
+    args: *const u64,
+    results: *mut u64,
+    refs: *mut RefSlot,
+) -> u32 {
+    let ctx = &mut *ctx;
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        crate::load::call_import(ctx, import, args, results, refs)
+    }));
+    match outcome {
+        Ok(status) => status,
+        Err(_) => {
+            ctx.panic = Some(PanicCode::Message as u32);
+            ctx.message = Some("internal error: a cross-module call panicked".to_string());
+            ctx.frames.clear();
+            ctx.inner_trace.clear();
+            STATUS_PANIC
+        }
+    }
 }
 
 extern "C" fn rem_f64(a: f64, b: f64) -> f64 {
@@ -164,6 +193,7 @@ pub(crate) fn table() -> &'static RuntimeTable {
         exec_one: rt_exec_one,
         ret_refs: rt_ret_refs,
         clear_refs: rt_clear_refs,
+        call_import: rt_call_import,
     })
 }
 

@@ -1,5 +1,5 @@
-//! Which functions this backend can compile: every instruction but `CallImport` and the
-//! host intrinsics (`Registry*`). The scalar subset is translated to machine code; the
+//! Which functions this backend can compile: every instruction but the host intrinsics
+//! (`Registry*`). The scalar subset is translated to machine code; the
 //! rest runs through the runtime table's `exec_one` (the interpreter's own code).
 
 use dast_bytecode::disasm::inst_text;
@@ -137,6 +137,7 @@ pub(crate) fn is_scalar(inst: &Inst) -> bool {
             | LoopLt { .. }
             | LoopLe { .. }
             | Call { .. }
+            | CallImport { .. }
             | Ret { .. }
     )
 }

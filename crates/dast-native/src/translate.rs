@@ -383,6 +383,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 return false;
             }
             Call { func, s, r } => self.call(pc, func.0, s, r),
+            CallImport { import, s, r } => self.call_import(pc, import.0, s, r),
             Ret { s, r } => {
                 self.ret(s, r);
                 return false;
@@ -806,6 +807,54 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let v = self.b.ins().stack_load(I64, I64, slot, 8 * (k as i32 - 1));
                 self.set(S(window.0 + k as u16), v);
             }
+        }
+    }
+
+    /// A call to another module, through the host (`RuntimeTable::call_import`, which
+    /// resolves the import in the link table and runs the callee module's entry with
+    /// its own context): argument words go in a stack slot, result words come back in
+    /// another; the reference window is passed as the callee's reference frame.
+    fn call_import(&mut self, pc: u32, import: u32, window: S, ref_window: dast_bytecode::R) {
+        let module = self.env.module;
+        let imp = &module.imports[import as usize];
+        let (params, results) = dast_bytecode::signature_layouts(&imp.sig, |t| module.layout(t));
+        let slot_for = |b: &mut FunctionBuilder<'_>, words: u32| {
+            b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                8 * words.max(1),
+                3,
+            ))
+        };
+        let arg_slot = slot_for(&mut self.b, params.words);
+        let res_slot = slot_for(&mut self.b, results.words);
+        for i in 0..params.words {
+            let v = self.reg(S(window.0 + i as u16));
+            self.b.ins().stack_store(I64, v, arg_slot, 8 * i as i32);
+        }
+        let args_ptr = self.b.ins().stack_addr(I64, arg_slot, 0);
+        let res_ptr = self.b.ins().stack_addr(I64, res_slot, 0);
+        let callee_refs = self
+            .b
+            .ins()
+            .iadd_imm_s(self.refs, ref_window.0 as i64 * REF_SLOT_BYTES);
+        let index = self.b.ins().iconst(I32, import as i64);
+        let mut sig = self.runtime_sig(&[I64, I32, I64, I64, I64]);
+        sig.returns.push(AbiParam::new(I32));
+        let call = self.call_runtime(
+            table_offset::CALL_IMPORT,
+            sig,
+            &[self.ctx, index, args_ptr, res_ptr, callee_refs],
+        );
+        let status = self.b.inst_results(call)[0];
+        let exit = self.b.create_block();
+        self.b.set_cold_block(exit);
+        self.cold.push(ColdExit::Propagate { block: exit, pc });
+        let cont = self.b.create_block();
+        self.b.ins().brif(status, exit, &[], cont, &[]);
+        self.b.switch_to_block(cont);
+        for k in 0..results.words {
+            let v = self.b.ins().stack_load(I64, I64, res_slot, 8 * k as i32);
+            self.set(S(window.0 + k as u16), v);
         }
     }
 

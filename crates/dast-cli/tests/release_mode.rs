@@ -1,0 +1,166 @@
+//! `--mode=release` (native code) against the default bytecode mode: same stdout, same
+//! stderr (panic messages and traces), same exit status; and `build --mode=release`
+//! writes one shared object per module.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-programs")
+}
+
+fn dast(args: &[&str], path: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dast"))
+        .args(args)
+        .arg(path)
+        .output()
+        .expect("run dast")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn release_runs_like_dev() {
+    let programs = [
+        "hello.dast",
+        "game_of_life.dast",
+        "calculator.dast",
+        "enums.dast",
+        "hashmap_methods.dast",
+        "float_format.dast",
+        "module_var.dast",
+        "consts_statics_modules.dast",
+        "panic_div_zero.dast",
+        "panic_index_oob.dast",
+        "panic_in_method_tail_call.dast",
+        "panic_expect.dast",
+    ];
+    for name in programs {
+        let path = root().join("run").join(name);
+        let dev = dast(&["run"], &path);
+        let release = dast(&["run", "--mode=release"], &path);
+        assert_eq!(
+            text(&release.stdout),
+            text(&dev.stdout),
+            "{name}: stdout\nrelease stderr: {}",
+            text(&release.stderr)
+        );
+        assert_eq!(
+            release.status.code(),
+            dev.status.code(),
+            "{name}: exit status"
+        );
+        assert_eq!(text(&release.stderr), text(&dev.stderr), "{name}: stderr");
+    }
+}
+
+#[test]
+fn release_panics_like_dev() {
+    let path = root().join("run/panic_div_zero.dast");
+    let release = dast(&["run", "--mode=release"], &path);
+    assert_eq!(release.status.code(), Some(101));
+    let stderr = text(&release.stderr);
+    assert!(stderr.starts_with("panicked at "), "{stderr}");
+    assert!(stderr.contains("stack backtrace"), "{stderr}");
+}
+
+/// A copy of `dir` in a fresh temporary directory (removed on drop).
+struct TempCopy(PathBuf);
+
+impl TempCopy {
+    fn of(dir: &Path, tag: &str) -> TempCopy {
+        let to =
+            std::env::temp_dir().join(format!("dast-release-test-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&to);
+        copy_dir(dir, &to);
+        TempCopy(to)
+    }
+}
+
+impl Drop for TempCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            if e.file_name() != "target" {
+                copy_dir(&e.path(), &target);
+            }
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn build_release_writes_shared_objects() {
+    let project = TempCopy::of(&root().join("projects/imports"), "build");
+    let out = dast(&["build", "--mode=release"], &project.0);
+    assert!(out.status.success(), "build failed: {}", text(&out.stderr));
+    let dir = project.0.join("target/release");
+    for module in ["main", "geometry", "util.strings"] {
+        let lib = dir.join(format!("lib{module}.so"));
+        assert!(
+            lib.is_file(),
+            "missing {}: {}",
+            lib.display(),
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn release_runs_a_multi_module_project_like_dev() {
+    let project = TempCopy::of(&root().join("projects/imports"), "run");
+    let dev = dast(&["run"], &project.0);
+    let release = dast(&["run", "--mode=release"], &project.0);
+    assert_eq!(
+        text(&release.stdout),
+        text(&dev.stdout),
+        "stdout\nrelease stderr: {}",
+        text(&release.stderr)
+    );
+    assert_eq!(release.status.code(), dev.status.code());
+}
+
+/// Two modules calling each other's functions natively (a string argument and result,
+/// a module global, output from both modules), then a panic raised in the imported
+/// module: its trace crosses the module boundary exactly as the interpreter's.
+#[test]
+fn cross_module_calls_and_panics_like_dev() {
+    let dir = std::env::temp_dir().join(format!("dast-release-test-xmod-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let project = TempCopy(dir.clone());
+    std::fs::write(dir.join("dast.toml"), "[package]\nname = \"xmod\"\n").unwrap();
+    std::fs::write(
+        dir.join("src/lib2.dast"),
+        "var calls: i32 = 0\n\nfn divide(a: i32, b: i32) -> i32 {\n    calls += 1\n    \
+         println(\"dividing {} by {} (call {})\", a, b, calls)\n    inner(a, b)\n}\n\n\
+         fn inner(a: i32, b: i32) -> i32 {\n    a / b\n}\n\n\
+         fn greet(name: String) -> String {\n    format(\"hello {}\", name)\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/main.dast"),
+        "import lib2\n\nfn outer(x: i32) -> i32 {\n    lib2.divide(100, x) + 1\n}\n\n\
+         fn main() {\n    println(\"{}\", lib2.greet(\"native\"))\n    \
+         println(\"{}\", outer(5))\n    println(\"{}\", outer(0))\n}\n",
+    )
+    .unwrap();
+    let dev = dast(&["run"], &project.0);
+    let release = dast(&["run", "--mode=release"], &project.0);
+    assert_eq!(dev.status.code(), Some(101), "{}", text(&dev.stderr));
+    assert!(text(&dev.stdout).contains("dividing 100 by 0 (call 2)"));
+    assert_eq!(text(&release.stdout), text(&dev.stdout));
+    assert_eq!(text(&release.stderr), text(&dev.stderr));
+    assert_eq!(release.status.code(), dev.status.code());
+}

@@ -1397,28 +1397,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
             (PlaceRoot::Global(g), None) => self.store_global(*g, root_off, l, src),
             (PlaceRoot::Temp(_), None) => {}
             (_, Some(k)) => {
-                // p = prefix[idx] . fields ; the vector is prefix.
-                let Proj::Index(idx) = &p.projs[k] else {
-                    unreachable!()
-                };
-                let prefix = Place {
-                    root: p.root.clone(),
-                    projs: p.projs[..k].to_vec(),
-                    ty: self.prefix_ty(p, k),
-                };
-                let elem_ty = match &prefix.ty {
-                    Ty::Vec(t) => (**t).clone(),
-                    _ => Ty::Error,
-                };
-                let mut off = Layout::ZERO;
-                let mut cur = elem_ty.clone();
-                for proj in &p.projs[k + 1..] {
-                    if let Proj::Field { of, index } = proj {
-                        off = off.plus(field_offset(&self.mb.c.env, of, None, *index));
-                        cur = fields_of(&self.mb.c.env, of, None)[*index as usize].clone();
-                    }
-                }
-                let _ = cur;
+                let (prefix, idx, elem_ty, off) = self.split_at_index(p, k);
                 let m = self.mark();
                 let i = self.expr_s(idx);
                 self.with_place_ref(&prefix, &mut |fl, v| {
@@ -1427,6 +1406,30 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 self.release(m);
             }
         }
+    }
+
+    /// Splits `p = prefix[idx].fields` at index projection `k`: the vector's place, the
+    /// index, the element type, and the offset of `fields` within an element.
+    fn split_at_index<'p>(&self, p: &'p Place, k: usize) -> (Place, &'p Expr, Ty, Layout) {
+        let Proj::Index(idx) = &p.projs[k] else {
+            unreachable!("split_place returns the position of an index projection")
+        };
+        let prefix = Place {
+            root: p.root.clone(),
+            projs: p.projs[..k].to_vec(),
+            ty: self.prefix_ty(p, k),
+        };
+        let elem_ty = match &prefix.ty {
+            Ty::Vec(t) => (**t).clone(),
+            _ => Ty::Error,
+        };
+        let mut off = Layout::ZERO;
+        for proj in &p.projs[k + 1..] {
+            if let Proj::Field { of, index } = proj {
+                off = off.plus(field_offset(&self.mb.c.env, of, None, *index));
+            }
+        }
+        (prefix, idx, elem_ty, off)
     }
 
     /// The static offset of the root-relative fields before the first index projection,
@@ -1529,24 +1532,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 self.release(m);
             }
             (_, Some(k)) => {
-                let Proj::Index(idx) = &p.projs[k] else {
-                    unreachable!()
-                };
-                let prefix = Place {
-                    root: p.root.clone(),
-                    projs: p.projs[..k].to_vec(),
-                    ty: self.prefix_ty(p, k),
-                };
-                let elem_ty = match &prefix.ty {
-                    Ty::Vec(t) => (**t).clone(),
-                    _ => Ty::Error,
-                };
-                let mut off = Layout::ZERO;
-                for proj in &p.projs[k + 1..] {
-                    if let Proj::Field { of, index } = proj {
-                        off = off.plus(field_offset(&self.mb.c.env, of, None, *index));
-                    }
-                }
+                let (prefix, idx, _, off) = self.split_at_index(p, k);
                 let m = self.mark();
                 let i = self.expr_s(idx);
                 let tmp = self.alloc_r();
@@ -1575,7 +1561,6 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                         src: tmp,
                     });
                 });
-                let _ = elem_ty;
                 self.release(m);
             }
         }

@@ -226,6 +226,25 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
     }
 
+    /// Whether a built-in `name` got `n` arguments; otherwise reports it (checking the
+    /// arguments anyway, for their own errors).
+    fn check_arg_count(&mut self, name: &str, n: usize, args: &[ast::Expr], span: Span) -> bool {
+        if args.len() == n {
+            return true;
+        }
+        self.error(arity_error(
+            &format!("`{name}` takes"),
+            "argument",
+            n,
+            args.len(),
+            span,
+        ));
+        for a in args {
+            self.check_expr(a, None);
+        }
+        false
+    }
+
     /// Checks arguments of a call that cannot be made (for their own errors) and gives an
     /// error expression.
     pub(crate) fn skip_args(&mut self, args: &[ast::Expr], span: Span) -> Expr {
@@ -1429,22 +1448,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         span: Span,
     ) -> Expr {
         let t = self.infer.shallow(t);
-        let no_args = |cx: &mut Self| -> bool {
-            if !args.is_empty() {
-                cx.error(arity_error(
-                    &format!("`{name}` takes"),
-                    "argument",
-                    0,
-                    args.len(),
-                    span,
-                ));
-                for a in args {
-                    cx.check_expr(a, None);
-                }
-                return false;
-            }
-            true
-        };
+        let no_args = |cx: &mut Self| cx.check_arg_count(name, 0, args, span);
         let ty = match (&t, name) {
             (Ty::Vec(_) | Ty::Map(..) | Ty::Str, "new") => {
                 if !no_args(self) {
@@ -1567,22 +1571,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         expected: Option<&Ty>,
         span: Span,
     ) -> Expr {
-        let arity = |cx: &mut Self, n: usize| -> bool {
-            if args.len() != n {
-                cx.error(arity_error(
-                    &format!("`{name}` takes"),
-                    "argument",
-                    n,
-                    args.len(),
-                    span,
-                ));
-                for a in args {
-                    cx.check_expr(a, None);
-                }
-                return false;
-            }
-            true
-        };
+        let arity = |cx: &mut Self, n: usize| cx.check_arg_count(name, n, args, span);
         match name {
             "print" | "println" | "eprint" | "eprintln" => {
                 let op = match name {

@@ -655,25 +655,16 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
 
     /// Copies a value of layout `l` from `src` to `dst` (references are shared).
     fn copy(&mut self, src: Loc, dst: Loc, l: Layout) {
-        if src == dst {
-            return;
-        }
-        for i in 0..l.words as u16 {
-            self.emit(Inst::Mov {
-                dst: S(dst.s + i),
-                src: S(src.s + i),
-            });
-        }
-        for i in 0..l.refs as u16 {
-            self.emit(Inst::MovR {
-                dst: R(dst.r + i),
-                src: R(src.r + i),
-            });
-        }
+        self.transfer(src, dst, l, false);
     }
 
     /// Moves a value (references leave `src`, which becomes null).
     fn move_val(&mut self, src: Loc, dst: Loc, l: Layout) {
+        self.transfer(src, dst, l, true);
+    }
+
+    /// Words are copied; references are shared (`MovR`) or moved (`TakeR`).
+    fn transfer(&mut self, src: Loc, dst: Loc, l: Layout, take: bool) {
         if src == dst {
             return;
         }
@@ -684,9 +675,11 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
             });
         }
         for i in 0..l.refs as u16 {
-            self.emit(Inst::TakeR {
-                dst: R(dst.r + i),
-                src: R(src.r + i),
+            let (dst, src) = (R(dst.r + i), R(src.r + i));
+            self.emit(if take {
+                Inst::TakeR { dst, src }
+            } else {
+                Inst::MovR { dst, src }
             });
         }
     }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use dast_compiler::{Compiled, RealFs};
+use dast_compiler::{Compiled, Profile, RealFs};
 
 use crate::hot::{self, Log};
 use crate::release;
@@ -86,14 +86,19 @@ pub fn check(path: &Path) -> u8 {
     }
 }
 
-pub fn build(path: &Path, mode: Mode, _hot_reload: bool) -> u8 {
+pub fn build(path: &Path, mode: Mode, hot_reload: bool) -> u8 {
     let c = match compile(path) {
         Ok(c) => c,
         Err(code) => return code,
     };
     if mode == Mode::Release {
         let dir = c.program.target_dir("release");
-        return match release::build_modules(&c.modules, &dir) {
+        let mut profile = release_profile(&c.program);
+        if hot_reload {
+            // Every cross-module call through a slot, every module reloadable.
+            profile = profile.with_hot_reload();
+        }
+        return match release::build_modules(&c.modules, &dir, &profile) {
             Ok(paths) => {
                 for p in paths {
                     eprintln!("  wrote {}", relative(&p).display());
@@ -171,9 +176,12 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
         eprintln!("error: `--hot-reload` is not supported with `--mode=release` yet");
         return EXIT_COMPILE_ERROR;
     }
-    let (modules, entry) = if path.extension().is_some_and(|e| e == "dbc") {
+    let (modules, entry, profile) = if path.extension().is_some_and(|e| e == "dbc") {
         match load_dbc_dir(path) {
-            Ok(found) => found,
+            Ok((modules, entry)) => {
+                let profile = Profile::seed_default("release").expect("a seed profile");
+                (modules, entry, profile)
+            }
             Err(code) => return code,
         }
     } else {
@@ -185,8 +193,9 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
             eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
             return EXIT_COMPILE_ERROR;
         };
-        (c.modules, entry)
+        (c.modules, entry, release_profile(&c.program))
     };
+
     let scratch = match release::ScratchDir::new() {
         Ok(dir) => dir,
         Err(e) => {
@@ -194,11 +203,15 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
             return EXIT_COMPILE_ERROR;
         }
     };
-    let paths = match release::build_modules(&modules, &scratch.0) {
+    let paths = match release::build_modules(&modules, &scratch.0, &profile) {
         Ok(paths) => paths,
         Err(code) => return code,
     };
     release::run_native(modules, paths, entry)
+}
+
+fn release_profile(program: &dast_compiler::Program) -> Profile {
+    program.profile("release").expect("`release` is a profile")
 }
 
 fn level_of(l: LogLevel) -> Level {

@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeSet;
+
 use dast_bytecode::Module;
-use dast_native::{CompileError, NativeModule, Options};
+use dast_compiler::Profile;
+use dast_native::{CompileError, Group, NativeModule, Options};
 
 use crate::commands::{EXIT_COMPILE_ERROR, EXIT_OK, EXIT_PANIC};
 
@@ -18,19 +21,51 @@ pub fn library_path(dir: &Path, module: &str) -> PathBuf {
     dir.join(format!("lib{module}.so"))
 }
 
-/// Compiles and links every module into `dir`; returns the library paths in module
-/// order. Errors are printed; the result is the exit status.
-pub fn build_modules(modules: &[Module], dir: &Path) -> Result<Vec<PathBuf>, u8> {
+/// Compiles and links every module into `dir` with the settings `profile` gives it;
+/// returns the library paths in module order. Errors are printed; the result is the
+/// exit status.
+///
+/// Modules are built dependencies first. A module calls an imported module *directly*
+/// (no slot, no count: the dynamic linker binds the call) when neither of them is
+/// hot-reloadable and the callee was built before it (so the libraries form no cycle);
+/// every other cross-module call goes through the caller's import slots.
+pub fn build_modules(
+    modules: &[Module],
+    dir: &Path,
+    profile: &Profile,
+) -> Result<Vec<PathBuf>, u8> {
     if let Err(e) = std::fs::create_dir_all(dir) {
         eprintln!("error: cannot create `{}`: {e}", dir.display());
         return Err(EXIT_COMPILE_ERROR);
     }
-    let opts = Options {
-        verify_ir: false,
-        ..Options::default()
-    };
-    let mut paths = Vec::new();
-    for m in modules {
+    let mut paths: Vec<Option<PathBuf>> = vec![None; modules.len()];
+    for index in build_order(modules) {
+        let m = &modules[index];
+        let settings = profile.for_module(&m.name);
+        let built = |name: &str| {
+            modules
+                .iter()
+                .position(|o| o.name == name)
+                .and_then(|i| paths[i].clone())
+        };
+        let mut direct = BTreeSet::new();
+        let mut needed = Vec::new();
+        for imp in &m.imports {
+            let callee_reloads = profile.for_module(&imp.module).hot_reload;
+            if settings.hot_reload || callee_reloads || direct.contains(&imp.module) {
+                continue;
+            }
+            if let Some(path) = built(&imp.module) {
+                direct.insert(imp.module.clone());
+                needed.push(path);
+            }
+        }
+        let opts = Options {
+            verify_ir: false,
+            optimize: settings.opt_level > 0,
+            direct_imports: direct,
+            ..Options::default()
+        };
         let object = dast_native::compile(m, &opts).map_err(|e| {
             match &e {
                 CompileError::Unsupported { .. } => eprintln!(
@@ -43,13 +78,35 @@ pub fn build_modules(modules: &[Module], dir: &Path) -> Result<Vec<PathBuf>, u8>
             EXIT_COMPILE_ERROR
         })?;
         let out = library_path(dir, &m.name);
-        dast_native::link_shared_object(&object, &out).map_err(|e| {
+        dast_native::link_shared_object_with(&object, &out, &needed).map_err(|e| {
             eprintln!("error: {e}");
             EXIT_COMPILE_ERROR
         })?;
-        paths.push(out);
+        paths[index] = Some(out);
     }
-    Ok(paths)
+    Ok(paths.into_iter().flatten().collect())
+}
+
+/// Module indices, each after the modules it imports (depth first; an import cycle is
+/// broken where the search meets it).
+fn build_order(modules: &[Module]) -> Vec<usize> {
+    fn visit(i: usize, modules: &[Module], seen: &mut [bool], order: &mut Vec<usize>) {
+        if std::mem::replace(&mut seen[i], true) {
+            return;
+        }
+        for imp in &modules[i].imports {
+            if let Some(dep) = modules.iter().position(|m| m.name == imp.module) {
+                visit(dep, modules, seen, order);
+            }
+        }
+        order.push(i);
+    }
+    let mut seen = vec![false; modules.len()];
+    let mut order = Vec::with_capacity(modules.len());
+    for i in 0..modules.len() {
+        visit(i, modules, &mut seen, &mut order);
+    }
+    order
 }
 
 /// Loads the libraries built from `modules`, runs every module's `init`, then `main`
@@ -74,8 +131,9 @@ pub fn run_native(modules: Vec<Module>, paths: Vec<PathBuf>, entry: String) -> u
 
 fn run_loaded(modules: &[Module], paths: &[PathBuf], entry: &str) -> u8 {
     let mut loaded = Vec::new();
+    let group = Group::new();
     for (m, path) in modules.iter().zip(paths) {
-        match NativeModule::load(path, m) {
+        match NativeModule::load_in(path, m, &group) {
             Ok(mut native) => {
                 native.set_stack_budget(RUN_STACK_BUDGET);
                 loaded.push(std::sync::Arc::new(native));

@@ -21,39 +21,44 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The differential test: every program of `test-programs/run` (output, panics, exit
+/// codes) and `test-programs/errors` (compile errors: the same diagnostics, nothing
+/// built) gives the same stdout, stderr and exit status in release mode as in dev mode.
 #[test]
-fn release_runs_like_dev() {
-    let programs = [
-        "hello.dast",
-        "game_of_life.dast",
-        "calculator.dast",
-        "enums.dast",
-        "hashmap_methods.dast",
-        "float_format.dast",
-        "module_var.dast",
-        "consts_statics_modules.dast",
-        "panic_div_zero.dast",
-        "panic_index_oob.dast",
-        "panic_in_method_tail_call.dast",
-        "panic_expect.dast",
-    ];
-    for name in programs {
-        let path = root().join("run").join(name);
-        let dev = dast(&["run"], &path);
-        let release = dast(&["run", "--mode=release"], &path);
-        assert_eq!(
-            text(&release.stdout),
-            text(&dev.stdout),
-            "{name}: stdout\nrelease stderr: {}",
-            text(&release.stderr)
-        );
-        assert_eq!(
-            release.status.code(),
-            dev.status.code(),
-            "{name}: exit status"
-        );
-        assert_eq!(text(&release.stderr), text(&dev.stderr), "{name}: stderr");
+fn every_test_program_runs_in_release_like_dev() {
+    let mut checked = 0;
+    for folder in ["run", "errors"] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join(folder))
+            .expect("test-programs folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "dast"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            assert_same_in_both_modes(&path);
+            checked += 1;
+        }
     }
+    assert!(checked > 100, "only {checked} programs found");
+}
+
+fn assert_same_in_both_modes(path: &Path) {
+    let name = path.display();
+    let dev = dast(&["run"], path);
+    let release = dast(&["run", "--mode=release"], path);
+    assert_eq!(
+        text(&release.stdout),
+        text(&dev.stdout),
+        "{name}: stdout\nrelease stderr: {}",
+        text(&release.stderr)
+    );
+    assert_eq!(
+        release.status.code(),
+        dev.status.code(),
+        "{name}: exit status\nrelease stderr: {}",
+        text(&release.stderr)
+    );
+    assert_eq!(text(&release.stderr), text(&dev.stderr), "{name}: stderr");
 }
 
 #[test]

@@ -104,6 +104,31 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// Profile `name` as the seed defines it, for programs without a manifest (a
+    /// single file) or a manifest without that profile's table.
+    pub fn seed_default(name: &str) -> Option<Profile> {
+        let base = match name {
+            "dev" => DEV,
+            "release" => RELEASE,
+            "hybrid" => HYBRID,
+            _ => return None,
+        };
+        Some(Profile {
+            name: name.to_string(),
+            base,
+            modules: BTreeMap::new(),
+        })
+    }
+
+    /// The profile with `hot-reload` forced on for every module (`--hot-reload`).
+    pub fn with_hot_reload(mut self) -> Profile {
+        self.base.hot_reload = true;
+        for settings in self.modules.values_mut() {
+            settings.hot_reload = true;
+        }
+        self
+    }
+
     /// The settings of module `name`: the table of the module itself or of its closest
     /// enclosing folder (`plugins` covers `plugins.greeter`), else the profile's.
     pub fn for_module(&self, name: &str) -> ModuleSettings {

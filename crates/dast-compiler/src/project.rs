@@ -61,6 +61,15 @@ fn display(path: &Path) -> String {
 }
 
 impl Program {
+    /// Profile `name` (`dev`, `release`, `hybrid`): the manifest's, or the seed's
+    /// defaults for a single file.
+    pub fn profile(&self, name: &str) -> Option<crate::Profile> {
+        match &self.manifest {
+            Some(m) => m.profile(name),
+            None => crate::Profile::seed_default(name),
+        }
+    }
+
     /// Finds the program at `path`: a `.dast` file, or a directory with `dast.toml`.
     pub fn discover(fs: &dyn FileSystem, path: &Path) -> Result<Program, LoadError> {
         if !fs.exists(path) {

@@ -9,7 +9,7 @@ use dast_bytecode::{FBinary, FUnary};
 
 /// Version of the native ABI. A shared object exports it as `DAST_ABI_VERSION` (u32);
 /// [`crate::NativeModule::load`] refuses any other value.
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 
 /// Exported `u32`: the ABI version the object was compiled for.
 pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
@@ -17,10 +17,37 @@ pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
 pub const SYM_MODULE_NAME: &str = "DAST_MODULE_NAME";
 /// Exported `u64`: [`fingerprint`] of the bytecode the object was compiled from.
 pub const SYM_FINGERPRINT: &str = "DAST_MODULE_FINGERPRINT";
-/// Exported `extern "C" fn(*const RuntimeTable)`: called once, right after loading.
+/// Exported `extern "C" fn(*const RuntimeTable, *mut ModuleData)`: called once, right
+/// after loading.
 pub const SYM_INIT: &str = "dast_init";
 /// Module-local data: the runtime table pointer `dast_init` stores.
 pub(crate) const SYM_TABLE_SLOT: &str = "dast_runtime_table";
+/// Module-local data: the [`ModuleData`] pointer `dast_init` stores.
+pub(crate) const SYM_MODULE_SLOT: &str = "dast_module_data";
+/// Exported data: one function pointer per import, read by every `CallImport` compiled
+/// through slots (see [`crate::Options::direct_imports`]). Each starts at the import's
+/// *host stub* (a local function calling [`RuntimeTable::call_import`]); the host
+/// re-points it at the callee's counted thunk ([`thunk_symbol`]) when it links a native
+/// callee, and again when that callee is reloaded.
+pub const SYM_IMPORT_SLOTS: &str = "DAST_IMPORT_SLOTS";
+
+/// The exported body of function `name` of module `module`, which other modules call
+/// directly when they were compiled with the callee in
+/// [`crate::Options::direct_imports`] (the dynamic linker binds the call once, at load).
+pub fn export_symbol(module: &str, name: &str) -> String {
+    format!("dast_fn.{module}.{name}")
+}
+
+/// The exported *counted thunk* of function `index`: same convention as its body;
+/// counts the call in [`ModuleData::in_flight`] for its duration. Slots point here.
+pub fn thunk_symbol(index: u32) -> String {
+    format!("dast_thunk_{index}")
+}
+
+/// The module-local host stub of import `index` (body convention, calls the host).
+pub(crate) fn host_stub_symbol(index: u32) -> String {
+    format!("dast_host_stub_{index}")
+}
 
 /// The exported entry point of bytecode function `index` (see [`EntryFn`]).
 pub fn entry_symbol(index: u32) -> String {
@@ -38,7 +65,7 @@ pub(crate) fn body_symbol(index: u32) -> String {
 pub type EntryFn = unsafe extern "C" fn(ctx: *mut Ctx, args: *const u64, results: *mut u64) -> u32;
 
 /// `dast_init`'s type.
-pub type InitFn = unsafe extern "C" fn(table: *const RuntimeTable);
+pub type InitFn = unsafe extern "C" fn(table: *const RuntimeTable, module: *mut ModuleData);
 
 pub const STATUS_OK: u32 = 0;
 pub const STATUS_PANIC: u32 = 1;
@@ -84,8 +111,9 @@ impl PanicCode {
 pub const NO_FRAME: u32 = u32::MAX;
 
 /// The per-call runtime context every generated function receives as its first
-/// argument. Generated code reads `stack_limit`, `ref_base`, `ref_limit` and
-/// `global_words`; the rest belongs to the runtime functions, which get the same pointer.
+/// argument, shared by every module the call passes through (a cross-module call is a
+/// plain call with the same context). Generated code reads `stack_limit`, `ref_base` and
+/// `ref_limit`; the rest belongs to the runtime functions, which get the same pointer.
 #[repr(C)]
 #[derive(Debug)]
 pub struct Ctx {
@@ -97,22 +125,16 @@ pub struct Ctx {
     /// One past the reference stack's last slot (a frame reaching past it panics
     /// "stack overflow").
     pub ref_limit: usize,
-    /// The module's scalar globals (`LoadG`/`StoreG` read and write them directly).
-    pub global_words: *mut u64,
-    /// The module's interpreter state, for `exec_one`.
-    pub(crate) instance: *mut dast_vm::native::NativeInstance,
     /// Set by [`RuntimeTable::panic`] and [`RuntimeTable::exec_one`].
     pub(crate) panic: Option<u32>,
     /// A helper's panic message ([`PanicCode::Message`]).
     pub(crate) message: Option<String>,
-    /// `(function index, pc)` innermost first: the faulting instruction, then each
-    /// caller's call instruction.
-    pub(crate) frames: Vec<(u32, u32)>,
-    /// Frames of other modules a panic passed before reaching this module's (innermost
-    /// first; they come before `frames`).
+    /// `(module, function index, pc)` innermost first: the faulting instruction, then
+    /// each caller's call instruction, whichever module they belong to.
+    pub(crate) frames: Vec<(*const ModuleData, u32, u32)>,
+    /// Frames already resolved to text (those a host-stub call brought back from a
+    /// callee the host ran); they come before `frames`.
     pub(crate) inner_trace: Vec<crate::TraceFrame>,
-    /// The module running (for `call_import`'s link table).
-    pub(crate) module: *const crate::NativeModule,
 }
 
 impl Default for Ctx {
@@ -121,22 +143,44 @@ impl Default for Ctx {
             stack_limit: 0,
             ref_base: std::ptr::null_mut(),
             ref_limit: 0,
-            global_words: std::ptr::null_mut(),
-            instance: std::ptr::null_mut(),
             panic: None,
             message: None,
             frames: Vec::new(),
             inner_trace: Vec::new(),
-            module: std::ptr::null(),
         }
     }
 }
+
+/// One loaded version of a module, as its generated code sees it: host-owned, at a fixed
+/// address for the library's life, its pointer kept by `dast_init` in the module-local
+/// slot [`SYM_MODULE_SLOT`]. Generated code reads `global_words` and updates
+/// `in_flight`; the runtime functions get the pointer with every call that needs to
+/// know which module is running (`exec_one`, panics).
+#[repr(C)]
+#[derive(Debug)]
+pub struct ModuleData {
+    /// The module's scalar globals (`LoadG`/`StoreG` read and write them directly).
+    pub global_words: *mut u64,
+    /// Calls running in this version that entered it through a counted thunk (from
+    /// another module's slot). Generated code updates it with plain loads and stores:
+    /// only one thread runs a group's code at a time (its lock), as the interpreter's
+    /// per-version counts. The host reads it atomically (an aligned word), from any
+    /// thread, to know whether a replaced version has drained.
+    pub in_flight: std::sync::atomic::AtomicU64,
+    /// The module's interpreter state, for `exec_one` and for resolving trace frames.
+    pub(crate) instance: *mut dast_vm::native::NativeInstance,
+    /// The module's group, for host stubs' calls (its import handler).
+    pub(crate) group: *const crate::load::GroupShared,
+}
+
+/// Offsets of [`ModuleData`]'s fields, as generated code reads them.
+pub(crate) const MODULE_GLOBAL_WORDS: i32 = offset_of!(ModuleData, global_words) as i32;
+pub(crate) const MODULE_IN_FLIGHT: i32 = offset_of!(ModuleData, in_flight) as i32;
 
 /// Offsets of [`Ctx`]'s fields, as generated code reads them.
 pub(crate) const CTX_STACK_LIMIT: i32 = offset_of!(Ctx, stack_limit) as i32;
 pub(crate) const CTX_REF_BASE: i32 = offset_of!(Ctx, ref_base) as i32;
 pub(crate) const CTX_REF_LIMIT: i32 = offset_of!(Ctx, ref_limit) as i32;
-pub(crate) const CTX_GLOBAL_WORDS: i32 = offset_of!(Ctx, global_words) as i32;
 
 /// Bytes of one reference slot (`dast_vm::RefSlot`, a pointer).
 pub(crate) const REF_SLOT_BYTES: i64 = std::mem::size_of::<dast_vm::RefSlot>() as i64;
@@ -147,10 +191,10 @@ pub(crate) const REF_SLOT_BYTES: i64 = std::mem::size_of::<dast_vm::RefSlot>() a
 #[repr(C)]
 pub struct RuntimeTable {
     pub abi_version: u32,
-    /// Records a panic: `(ctx, PanicCode, function index or NO_FRAME, pc)`.
-    pub panic: unsafe extern "C" fn(*mut Ctx, u32, u32, u32),
-    /// Adds a caller's frame to the panic's trace: `(ctx, function index, pc)`.
-    pub frame: unsafe extern "C" fn(*mut Ctx, u32, u32),
+    /// Records a panic: `(ctx, module, PanicCode, function index or NO_FRAME, pc)`.
+    pub panic: unsafe extern "C" fn(*mut Ctx, *const ModuleData, u32, u32, u32),
+    /// Adds a caller's frame to the panic's trace: `(ctx, module, function index, pc)`.
+    pub frame: unsafe extern "C" fn(*mut Ctx, *const ModuleData, u32, u32),
     /// Rust's `%` on f64 (fmod), which Cranelift has no instruction for.
     pub rem_f64: extern "C" fn(f64, f64) -> f64,
     /// Rust's `%` on f32.
@@ -160,20 +204,34 @@ pub struct RuntimeTable {
     /// Indexed by `FBinary as usize`.
     pub fbinary: [extern "C" fn(f64, f64) -> f64; FBINARY_COUNT],
     /// Runs one instruction with the interpreter's code:
-    /// `(ctx, function index, pc, words, refs) -> status`; the frame's registers are
+    /// `(ctx, module, function index, pc, words, refs) -> status`; the frame's registers are
     /// in memory (`words`: the scalar words, `refs`: the reference slots). A panic is
     /// recorded in `ctx` (message, and the frame `(function, pc)`) and returns
     /// [`STATUS_PANIC`].
-    pub exec_one: unsafe extern "C" fn(*mut Ctx, u32, u32, *mut u64, *mut dast_vm::RefSlot) -> u32,
+    pub exec_one: unsafe extern "C" fn(
+        *mut Ctx,
+        *const ModuleData,
+        u32,
+        u32,
+        *mut u64,
+        *mut dast_vm::RefSlot,
+    ) -> u32,
     /// The interpreter's `Ret` on references: `(refs, from, results, ref_regs)`.
     pub ret_refs: unsafe extern "C" fn(*mut dast_vm::RefSlot, u32, u32, u32),
     /// Releases a panicking frame's references: `(refs, ref_regs)`.
     pub clear_refs: unsafe extern "C" fn(*mut dast_vm::RefSlot, u32),
-    /// `CallImport`: `(ctx, import index, args, results, refs) -> status`; the argument
-    /// and result words in memory, `refs` the callee's reference frame. A panic is
-    /// recorded in `ctx` (with the other module's frames) and returns [`STATUS_PANIC`].
-    pub call_import:
-        unsafe extern "C" fn(*mut Ctx, u32, *const u64, *mut u64, *mut dast_vm::RefSlot) -> u32,
+    /// A host stub's `CallImport` (a slot the host has not pointed at native code):
+    /// `(ctx, module, import index, args, results, refs) -> status`; the argument and
+    /// result words in memory, `refs` the callee's reference frame. A panic is recorded
+    /// in `ctx` (with the callee's frames) and returns [`STATUS_PANIC`].
+    pub call_import: unsafe extern "C" fn(
+        *mut Ctx,
+        *const ModuleData,
+        u32,
+        *const u64,
+        *mut u64,
+        *mut dast_vm::RefSlot,
+    ) -> u32,
 }
 
 pub const FUNARY_COUNT: usize = FUnary::ALL.len();

@@ -1,6 +1,6 @@
 //! A verified module -> one relocatable object file (bodies, entries, init, metadata).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use cranelift_codegen::ir::UserFuncName;
@@ -18,7 +18,7 @@ use crate::abi;
 use crate::subset::{classify, Unsupported};
 use crate::translate::{
     body_signature, entry_signature, init_signature, translate_body, translate_entry,
-    translate_init, BodyEnv, Shape,
+    translate_host_stub, translate_init, translate_thunk, BodyEnv, HostStub, ImportCall, Shape,
 };
 
 /// How to compile.
@@ -32,6 +32,13 @@ pub struct Options {
     pub optimize: bool,
     /// Run Cranelift's IR verifier on every function (about 30% slower compiles).
     pub verify_ir: bool,
+    /// Modules whose functions this module calls *directly* (release without hot
+    /// reload): a `call` bound once by the dynamic linker to the callee library's
+    /// exported body, no slot, no count. The library must then be linked against theirs
+    /// ([`crate::link_shared_object_with`]). Calls into every other module go through
+    /// the import's slot, which the host points at the active version of the callee
+    /// (hot reload, hybrid, import cycles).
+    pub direct_imports: BTreeSet<String>,
 }
 
 impl Default for Options {
@@ -40,6 +47,7 @@ impl Default for Options {
             skip_unsupported: false,
             optimize: true,
             verify_ir: cfg!(debug_assertions),
+            direct_imports: BTreeSet::new(),
         }
     }
 }
@@ -121,13 +129,17 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Vec<u8>, CompileError>
     }
     let compiled: Vec<bool> = verdicts.iter().map(Option::is_none).collect();
     let isa = host_isa(opts)?;
-    let mut c = ObjectCompiler::new(module, isa)?;
+    let mut c = ObjectCompiler::new(module, isa, &opts.direct_imports)?;
     c.declare_bodies(&compiled)?;
+    c.define_host_stubs()?;
     for (index, f) in module.functions.iter().enumerate() {
         if compiled[index] {
             c.define_body(index as u32, native_rounding())?;
             if f.exported || module.init.is_some_and(|i| i.0 as usize == index) {
                 c.define_entry(index as u32)?;
+            }
+            if f.exported {
+                c.define_thunk(index as u32)?;
             }
         }
     }
@@ -206,30 +218,64 @@ struct ObjectCompiler<'m> {
     shapes: Vec<Shape>,
     bodies: HashMap<u32, FuncId>,
     table_slot: DataId,
+    module_slot: DataId,
+    import_slots: DataId,
+    /// Per import: its shape, and the callee's exported body when called directly.
+    imports: Vec<(Shape, Option<FuncId>)>,
+    host_stubs: Vec<FuncId>,
     ctx: Context,
     fb_ctx: FunctionBuilderContext,
 }
 
+fn shape_of(module: &Module, sig: &dast_bytecode::Signature) -> Shape {
+    let (params, results) = signature_layouts(sig, |t| module.layout(t));
+    Shape {
+        params: params.words,
+        results: results.words,
+        result_refs: results.refs,
+    }
+}
+
 impl<'m> ObjectCompiler<'m> {
-    fn new(module: &'m Module, isa: OwnedTargetIsa) -> Result<Self, CompileError> {
+    fn new(
+        module: &'m Module,
+        isa: OwnedTargetIsa,
+        direct: &BTreeSet<String>,
+    ) -> Result<Self, CompileError> {
+        let err = |e| codegen_error(&module.name, e);
         let builder = ObjectBuilder::new(isa, module.name.clone(), default_libcall_names())
             .map_err(|e| codegen_error(&module.name, e))?;
         let mut obj = ObjectModule::new(builder);
         let table_slot = obj
             .declare_data(abi::SYM_TABLE_SLOT, Linkage::Local, true, false)
-            .map_err(|e| codegen_error(&module.name, e))?;
+            .map_err(err)?;
+        let module_slot = obj
+            .declare_data(abi::SYM_MODULE_SLOT, Linkage::Local, true, false)
+            .map_err(err)?;
+        let import_slots = obj
+            .declare_data(abi::SYM_IMPORT_SLOTS, Linkage::Export, true, false)
+            .map_err(err)?;
         let shapes = module
             .functions
             .iter()
-            .map(|f| {
-                let (params, results) = signature_layouts(&f.sig, |t| module.layout(t));
-                Shape {
-                    params: params.words,
-                    results: results.words,
-                    result_refs: results.refs,
-                }
-            })
+            .map(|f| shape_of(module, &f.sig))
             .collect();
+        let call_conv = obj.isa().default_call_conv();
+        let mut imports = Vec::new();
+        for imp in &module.imports {
+            let shape = shape_of(module, &imp.sig);
+            let callee = if direct.contains(&imp.module) {
+                let sig = body_signature(call_conv, shape);
+                let name = abi::export_symbol(&imp.module, &imp.name);
+                Some(
+                    obj.declare_function(&name, Linkage::Import, &sig)
+                        .map_err(err)?,
+                )
+            } else {
+                None
+            };
+            imports.push((shape, callee));
+        }
         Ok(ObjectCompiler {
             module,
             ctx: obj.make_context(),
@@ -237,6 +283,10 @@ impl<'m> ObjectCompiler<'m> {
             shapes,
             bodies: HashMap::new(),
             table_slot,
+            module_slot,
+            import_slots,
+            imports,
+            host_stubs: Vec::new(),
             fb_ctx: FunctionBuilderContext::new(),
         })
     }
@@ -245,7 +295,9 @@ impl<'m> ObjectCompiler<'m> {
         self.obj.isa()
     }
 
-    /// Bodies are module-local: calls between them are direct, never through the PLT.
+    /// Bodies of private functions are module-local; those of exported functions are
+    /// exported under [`abi::export_symbol`] for other modules' direct calls. Calls
+    /// within the module are direct either way (`-Bsymbolic` binds them locally).
     fn declare_bodies(&mut self, compiled: &[bool]) -> Result<(), CompileError> {
         let call_conv = self.isa().default_call_conv();
         for (index, f) in self.module.functions.iter().enumerate() {
@@ -253,9 +305,15 @@ impl<'m> ObjectCompiler<'m> {
                 continue;
             }
             let sig = body_signature(call_conv, self.shapes[index]);
+            let (name, linkage) = if f.exported {
+                let name = abi::export_symbol(&self.module.name, &f.name);
+                (name, Linkage::Export)
+            } else {
+                (abi::body_symbol(index as u32), Linkage::Local)
+            };
             let id = self
                 .obj
-                .declare_function(&abi::body_symbol(index as u32), Linkage::Local, &sig)
+                .declare_function(&name, linkage, &sig)
                 .map_err(|e| codegen_error(&f.name, e))?;
             self.bodies.insert(index as u32, id);
         }
@@ -269,18 +327,40 @@ impl<'m> ObjectCompiler<'m> {
         self.ctx.func.signature = body_signature(call_conv, self.shapes[index as usize]);
         self.ctx.func.name = UserFuncName::user(0, index);
         let mut callees = HashMap::new();
+        let mut imports = HashMap::new();
         for inst in &f.code {
-            if let Inst::Call { func, .. } = inst {
-                if let std::collections::hash_map::Entry::Vacant(e) = callees.entry(func.0) {
+            match *inst {
+                Inst::Call { func, .. } if !callees.contains_key(&func.0) => {
                     let id = self.bodies[&func.0];
-                    e.insert(self.obj.declare_func_in_func(id, &mut self.ctx.func));
+                    callees.insert(
+                        func.0,
+                        self.obj.declare_func_in_func(id, &mut self.ctx.func),
+                    );
                 }
+                Inst::CallImport { import, .. } if !imports.contains_key(&import.0) => {
+                    let (shape, callee) = self.imports[import.0 as usize];
+                    let how = match callee {
+                        Some(id) => ImportCall::Direct(
+                            self.obj.declare_func_in_func(id, &mut self.ctx.func),
+                        ),
+                        None => ImportCall::Slot,
+                    };
+                    imports.insert(import.0, (how, shape));
+                }
+                _ => {}
             }
         }
         let env = BodyEnv {
             module: self.module,
             shapes: &self.shapes,
             callees,
+            imports,
+            module_slot: self
+                .obj
+                .declare_data_in_func(self.module_slot, &mut self.ctx.func),
+            import_slots: self
+                .obj
+                .declare_data_in_func(self.import_slots, &mut self.ctx.func),
             table_slot: self
                 .obj
                 .declare_data_in_func(self.table_slot, &mut self.ctx.func),
@@ -319,6 +399,69 @@ impl<'m> ObjectCompiler<'m> {
             .map_err(|e| codegen_error(name, format!("{e:?}")))
     }
 
+    /// The exported counted thunk of an exported function (what slots point at).
+    fn define_thunk(&mut self, index: u32) -> Result<(), CompileError> {
+        let name = &self.module.functions[index as usize].name;
+        let call_conv = self.isa().default_call_conv();
+        let sig = body_signature(call_conv, self.shapes[index as usize]);
+        let id = self
+            .obj
+            .declare_function(&abi::thunk_symbol(index), Linkage::Export, &sig)
+            .map_err(|e| codegen_error(name, e))?;
+        self.obj.clear_context(&mut self.ctx);
+        self.ctx.func.signature = sig;
+        let body = self
+            .obj
+            .declare_func_in_func(self.bodies[&index], &mut self.ctx.func);
+        let module_slot = self
+            .obj
+            .declare_data_in_func(self.module_slot, &mut self.ctx.func);
+        let frontend = self.isa().frontend_config();
+        translate_thunk(
+            body,
+            module_slot,
+            frontend,
+            &mut self.ctx.func,
+            &mut self.fb_ctx,
+        );
+        self.obj
+            .define_function(id, &mut self.ctx)
+            .map_err(|e| codegen_error(name, format!("{e:?}")))
+    }
+
+    /// One host stub per import: where its slot points until the host links it.
+    fn define_host_stubs(&mut self) -> Result<(), CompileError> {
+        let call_conv = self.isa().default_call_conv();
+        for index in 0..self.imports.len() {
+            let (shape, _) = self.imports[index];
+            let name = abi::host_stub_symbol(index as u32);
+            let sig = body_signature(call_conv, shape);
+            let id = self
+                .obj
+                .declare_function(&name, Linkage::Local, &sig)
+                .map_err(|e| codegen_error(&name, e))?;
+            self.obj.clear_context(&mut self.ctx);
+            self.ctx.func.signature = sig;
+            let stub = HostStub {
+                import: index as u32,
+                shape,
+                table_slot: self
+                    .obj
+                    .declare_data_in_func(self.table_slot, &mut self.ctx.func),
+                module_slot: self
+                    .obj
+                    .declare_data_in_func(self.module_slot, &mut self.ctx.func),
+            };
+            let frontend = self.isa().frontend_config();
+            translate_host_stub(stub, frontend, &mut self.ctx.func, &mut self.fb_ctx);
+            self.obj
+                .define_function(id, &mut self.ctx)
+                .map_err(|e| codegen_error(&name, format!("{e:?}")))?;
+            self.host_stubs.push(id);
+        }
+        Ok(())
+    }
+
     fn define_init(&mut self) -> Result<(), CompileError> {
         let call_conv = self.isa().default_call_conv();
         let sig = init_signature(call_conv);
@@ -328,11 +471,20 @@ impl<'m> ObjectCompiler<'m> {
             .map_err(|e| codegen_error(abi::SYM_INIT, e))?;
         self.obj.clear_context(&mut self.ctx);
         self.ctx.func.signature = sig;
-        let slot = self
+        let table_slot = self
             .obj
             .declare_data_in_func(self.table_slot, &mut self.ctx.func);
+        let module_slot = self
+            .obj
+            .declare_data_in_func(self.module_slot, &mut self.ctx.func);
         let frontend = self.isa().frontend_config();
-        translate_init(slot, frontend, &mut self.ctx.func, &mut self.fb_ctx);
+        translate_init(
+            table_slot,
+            module_slot,
+            frontend,
+            &mut self.ctx.func,
+            &mut self.fb_ctx,
+        );
         self.obj
             .define_function(id, &mut self.ctx)
             .map_err(|e| codegen_error(abi::SYM_INIT, format!("{e:?}")))
@@ -341,10 +493,22 @@ impl<'m> ObjectCompiler<'m> {
     /// The table slot (zeroed, written by `dast_init`) and the exported facts the loader
     /// checks before running anything.
     fn define_metadata(&mut self) -> Result<(), CompileError> {
-        let mut slot = DataDescription::new();
-        slot.define_zeroinit(8);
-        slot.set_align(8);
-        self.define_data(self.table_slot, slot)?;
+        for id in [self.table_slot, self.module_slot] {
+            let mut slot = DataDescription::new();
+            slot.define_zeroinit(8);
+            slot.set_align(8);
+            self.define_data(id, slot)?;
+        }
+        // Every import slot starts at its host stub.
+        // (Initialized data, not zero-init: relocations in `.bss` would be dropped.)
+        let mut slots = DataDescription::new();
+        slots.define(vec![0u8; 8 * self.host_stubs.len().max(1)].into_boxed_slice());
+        slots.set_align(8);
+        for (i, &stub) in self.host_stubs.iter().enumerate() {
+            let fref = self.obj.declare_func_in_data(stub, &mut slots);
+            slots.write_function_addr(8 * i as u32, fref);
+        }
+        self.define_data(self.import_slots, slots)?;
 
         let mut name = self.module.name.as_bytes().to_vec();
         name.push(0);

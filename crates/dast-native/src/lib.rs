@@ -41,17 +41,33 @@
 //! `powf`, `hypot` and `atan2` call the same Rust functions the interpreter runs, through
 //! the runtime table. `MIN / -1` wraps instead of faulting.
 //!
-//! # Calls between modules
-//! `CallImport` stores the argument words in a stack slot and calls the runtime table's
-//! `call_import(ctx, import, args, results, refs)`. The host resolves the import through
-//! the caller's link table (filled once by [`link_modules`] after every module is
-//! loaded: by module and function name, signatures checked by `dast_vm::link`), flushes
-//! the caller's output, and runs the callee module's entry with the callee's own context
-//! (its globals and interpreter state) on the caller's machine stack budget and
-//! reference stack (the callee's frame is the caller's window, as in the VM). A panic
-//! in the callee comes back as the callee's resolved frames (`Ctx::inner_trace`) ahead
-//! of the caller's, so traces cross modules exactly as the interpreter's. A call that
-//! re-enters a module already running (import cycles) panics instead of deadlocking.
+//! # Modules, groups and calls between modules
+//! Every loaded module has a host-owned [`abi::ModuleData`] (its globals, its
+//! interpreter state, its in-flight count) whose address `dast_init` keeps in a
+//! module-local slot; generated code finds its own module there, never through the
+//! context, so one [`abi::Ctx`] serves a whole call across modules and a cross-module
+//! call is an ordinary call of the callee's body. Modules that call one another are
+//! loaded into one [`Group`]: one lock (one call at a time in the group), one reference
+//! stack, one output, so calls go from module to module with no locking or flushing,
+//! and import cycles simply recurse.
+//!
+//! A `CallImport` is compiled one of two ways ([`Options::direct_imports`]):
+//! - **direct** (release, hot reload off): `call` of the callee library's exported body
+//!   [`abi::export_symbol`], bound once by the dynamic linker when the caller is loaded
+//!   (the caller is linked against the callee's library: `DT_NEEDED`, `RUNPATH
+//!   $ORIGIN`). No table the runtime maintains, no count: the instruction sequence a C
+//!   program compiled with `-fno-plt` uses to call into a shared library.
+//! - **through a slot** (hot reload, hybrid, the back edge of an import cycle): an
+//!   indirect call through the import's entry in the exported table
+//!   [`abi::SYM_IMPORT_SLOTS`]. The host points it ([`link_modules`],
+//!   [`NativeModule::repoint`]) at the callee version's *counted thunk*
+//!   ([`abi::thunk_symbol`]: in-flight count up, body, count down), so a replaced
+//!   version is known to be drained when its count is zero; until then a slot holds its
+//!   *host stub*, which calls the runtime's `call_import` and so the group's
+//!   [`ImportHandler`] (a module the host runs as bytecode).
+//!
+//! A panic's frames are recorded as `(module data, function, pc)` whichever module they
+//! belong to, so traces cross modules as the interpreter's do.
 //!
 //! # Calling convention
 //! Each bytecode function `i` becomes a module-local *body* `dast_fn_i` (platform C
@@ -109,14 +125,9 @@
 //! - Speed of heap code: dedicated table entries (or inline code) for the hottest
 //!   `exec_one` instructions (`MovR`/`TakeR`/`ClearR`, `VecLoadW`/`VecLoadR`,
 //!   `StrPush`, `VecLen`), skipping the generic dispatch.
-//! - Faster `CallImport`: a slot table of (callee body, callee context) read by
-//!   generated code (one load + indirect call) instead of the host trampoline; also how
-//!   a reload re-points callers. Re-entrant (cyclic) cross-module calls. The host
-//!   intrinsics.
-//! - Hot-reloadable native modules: each version linked to its own file name
-//!   (`lib<module>.<n>.so`), loaded beside the old one, callers switched through the
-//!   slot table, the old library dropped (dlclose) once drained; `dast-runtime` keeps an
-//!   `Arc<NativeModule>` per active version.
+//! - The host intrinsics (`Registry*`) in native code.
+//! - State migration between native versions and the reload transaction of
+//!   `dast-runtime` over native modules (hybrid mode).
 //! - `dast build --mode=release`: compile every module, cache objects by fingerprint in
 //!   the target directory, fall back to the interpreter per function for what is not
 //!   yet supported (calls from native to interpreted code through the runtime table).
@@ -133,8 +144,8 @@ mod translate;
 
 pub use abi::ABI_VERSION;
 pub use compile::{compile, CompileError, Options};
-pub use link::{link_shared_object, LinkError};
+pub use link::{link_shared_object, link_shared_object_with, LinkError};
 pub use load::{
-    link_modules, CallError, LoadError, NativeModule, Panic, Scalar, TraceFrame,
-    DEFAULT_STACK_BUDGET, MAX_TRACE, REF_STACK_SLOTS,
+    link_modules, CallError, Group, ImportHandler, LoadError, NativeModule, Panic, Scalar,
+    TraceFrame, DEFAULT_STACK_BUDGET, MAX_TRACE, REF_STACK_SLOTS,
 };

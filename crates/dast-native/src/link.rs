@@ -48,6 +48,19 @@ impl std::error::Error for LinkError {}
 /// `-z text` turns any text relocation into an error (generated code must be
 /// position-independent); `-Bsymbolic` binds the module's own references locally.
 pub fn link_shared_object(object: &[u8], out: &Path) -> Result<(), LinkError> {
+    link_shared_object_with(object, out, &[])
+}
+
+/// Links `object` into `out` against the libraries `needed` (those of the modules it
+/// calls directly, see [`crate::Options::direct_imports`]): each becomes a `DT_NEEDED`
+/// entry under its file name (every library's soname is its file name), found at run
+/// time beside `out` (`RUNPATH $ORIGIN`), and the dynamic linker binds the direct calls
+/// once when the library is loaded (`RTLD_NOW`).
+pub fn link_shared_object_with(
+    object: &[u8],
+    out: &Path,
+    needed: &[PathBuf],
+) -> Result<(), LinkError> {
     let dir = out
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -60,7 +73,11 @@ pub fn link_shared_object(object: &[u8], out: &Path) -> Result<(), LinkError> {
         move |error| LinkError::Io { path, error }
     };
     std::fs::write(&obj_path, object).map_err(io_err(&obj_path))?;
-    let linked = run_linker(&obj_path, &tmp_out);
+    let soname = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let linked = run_linker(&obj_path, &tmp_out, &soname, needed);
     let _ = std::fs::remove_file(&obj_path);
     if let Err(e) = linked {
         let _ = std::fs::remove_file(&tmp_out);
@@ -70,22 +87,27 @@ pub fn link_shared_object(object: &[u8], out: &Path) -> Result<(), LinkError> {
 }
 
 /// Tries `cc` (the usual driver), then plain `ld` (generated code needs no libc).
-fn run_linker(obj: &Path, out: &Path) -> Result<(), LinkError> {
-    let candidates: [(&str, &[&str]); 2] = [
-        (
-            "cc",
-            &[
-                "-shared",
-                "-nostdlib",
-                "-Wl,-z,text",
-                "-Wl,-Bsymbolic",
-                "-o",
-            ],
-        ),
-        ("ld", &["-shared", "-z", "text", "-Bsymbolic", "-o"]),
-    ];
-    for (linker, args) in candidates {
-        let output = match Command::new(linker).args(args).arg(out).arg(obj).output() {
+fn run_linker(obj: &Path, out: &Path, soname: &str, needed: &[PathBuf]) -> Result<(), LinkError> {
+    let mut cc: Vec<String> = ["-shared", "-nostdlib", "-Wl,-z,text", "-Wl,-Bsymbolic"]
+        .map(String::from)
+        .to_vec();
+    cc.push(format!("-Wl,-soname,{soname}"));
+    let mut ld: Vec<String> = ["-shared", "-z", "text", "-Bsymbolic", "-soname", soname]
+        .map(String::from)
+        .to_vec();
+    if !needed.is_empty() {
+        cc.push("-Wl,-rpath,$ORIGIN".into());
+        ld.extend(["-rpath".into(), "$ORIGIN".into()]);
+    }
+    for (linker, args) in [("cc", cc), ("ld", ld)] {
+        let output = match Command::new(linker)
+            .args(&args)
+            .arg("-o")
+            .arg(out)
+            .arg(obj)
+            .args(needed)
+            .output()
+        {
             Ok(output) => output,
             Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
             Err(error) => {

@@ -1,9 +1,11 @@
 //! Loading a linked module and calling into it.
 
+use std::cell::UnsafeCell;
 use std::ffi::CStr;
 use std::fmt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use dast_bytecode::{signature_layouts, LineEntry, Module, TypeDesc};
 use dast_vm::native::{clear_refs, NativeInstance, RefStack};
@@ -11,7 +13,7 @@ use dast_vm::Value;
 use libloading::os::unix::{Library as UnixLibrary, RTLD_LOCAL, RTLD_NOW};
 use libloading::Library;
 
-use crate::abi::{self, Ctx, EntryFn, InitFn, PanicCode, ABI_VERSION, STATUS_OK};
+use crate::abi::{self, Ctx, EntryFn, InitFn, ModuleData, PanicCode, ABI_VERSION, STATUS_OK};
 
 /// Most frames a panic's trace lists (the interpreter's `MAX_TRACE`).
 pub const MAX_TRACE: usize = 128;
@@ -182,43 +184,128 @@ struct NativeFunction {
     param_refs: usize,
     result_refs: usize,
     ref_regs: usize,
-    /// The bytecode's line table (pc -> line:col), for traces.
-    lines: Vec<LineEntry>,
     entry: Option<EntryFn>,
 }
 
-struct State {
-    instance: NativeInstance,
-    refs: RefStack,
+/// Modules that call one another natively: one lock (one call at a time in the whole
+/// group, so generated code can go from module to module without locking, and a module
+/// may be re-entered through an import cycle), one reference stack (a callee's reference
+/// frame is its caller's window), one output (what modules print comes out in order),
+/// and the handler of imports that no native module serves. Cloning shares the group.
+#[derive(Clone)]
+pub struct Group(Arc<GroupShared>);
+
+pub(crate) struct GroupShared {
+    refs: Mutex<RefStack>,
+    out: SharedOutput,
+    handler: Mutex<Option<Arc<ImportHandler>>>,
+}
+
+/// Runs a call that a module's slot does not send to native code (a module the host
+/// runs otherwise, e.g. as bytecode): `(module, function, argument words, result
+/// words, the callee's reference frame)`. The reference frame holds the reference
+/// arguments and receives the reference results (as a callee's window in the VM).
+/// `Err` is the callee's panic; its trace comes before the native caller's frames.
+pub type ImportHandler = dyn Fn(&str, &str, &[u64], &mut [u64], *mut dast_vm::RefSlot) -> Result<(), Panic>
+    + Send
+    + Sync;
+
+impl Default for Group {
+    fn default() -> Self {
+        Group::new()
+    }
+}
+
+impl Group {
+    pub fn new() -> Group {
+        Group(Arc::new(GroupShared {
+            refs: Mutex::new(RefStack::new(REF_STACK_SLOTS)),
+            out: SharedOutput(Arc::new(Mutex::new(Box::new(std::io::BufWriter::new(
+                std::io::stdout(),
+            ))))),
+            handler: Mutex::new(None),
+        }))
+    }
+
+    /// Where `print`/`println` of the group's native code write (default: buffered
+    /// stdout); flushed after every call from the host.
+    pub fn set_output(&self, out: Box<dyn Write + Send>) {
+        let mut slot = self.0.out.0.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = slot.flush();
+        *slot = out;
+    }
+
+    /// Who runs calls whose slot the host did not point at a native module.
+    pub fn set_import_handler(&self, handler: Arc<ImportHandler>) {
+        *self.0.handler.lock().unwrap_or_else(|e| e.into_inner()) = Some(handler);
+    }
+
+    fn same(&self, other: &Group) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The group's output, shared by its modules' interpreter states.
+#[derive(Clone)]
+struct SharedOutput(Arc<Mutex<Box<dyn Write + Send>>>);
+
+impl Write for SharedOutput {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).flush()
+    }
+}
+
+/// The module's state while its group is locked.
+struct State<'a> {
+    instance: &'a mut NativeInstance,
+    refs: MutexGuard<'a, RefStack>,
 }
 
 /// A loaded native module. Owns its library: the entry points copied out of it are
 /// valid exactly as long as this value, and dropping it closes the library (callers that
-/// share a module across threads hold it in an `Arc` while calling).
+/// share a module across threads hold it in an `Arc` while calling; callers whose slots
+/// point into it hold it too).
 pub struct NativeModule {
     name: String,
-    source: String,
     functions: Vec<NativeFunction>,
     stack_budget: usize,
     init: Option<u32>,
-    /// The interpreter state the helpers run on and the reference stack; one call at a
-    /// time.
-    state: Mutex<State>,
-    /// What each of the module's imports resolved to (callee module, function index),
-    /// set once by [`link_modules`].
-    links: OnceLock<Vec<(Arc<NativeModule>, usize)>>,
+    group: Group,
+    /// The interpreter state the helpers run on: touched only with the group locked.
+    instance: UnsafeCell<Box<NativeInstance>>,
+    /// What generated code sees of this module (its address went to `dast_init`).
+    data: Box<UnsafeCell<ModuleData>>,
+    /// The library's import slots (`abi::SYM_IMPORT_SLOTS`), one per import.
+    slots: *mut usize,
+    /// The module each slot points into (kept alive while it does).
+    targets: Mutex<Vec<Option<Arc<NativeModule>>>>,
     /// The module's imports, `(module, function)`, in import-index order.
     imports: Vec<(String, String)>,
     // Declared last: dropped after everything pointing into it.
     _library: Library,
 }
 
+// SAFETY: the interpreter state, the module data and the slots are only read or written
+// with the group's lock held (every call from the host takes it; generated code runs
+// only inside such calls), which serializes all access across threads.
+unsafe impl Send for NativeModule {}
+unsafe impl Sync for NativeModule {}
+
 impl NativeModule {
     /// Loads the shared object at `path`, made by [`crate::compile`] +
-    /// [`crate::link_shared_object`] from `module`. Refuses (before running any of its
-    /// code) an object of another ABI version, another module, or other bytecode; then
-    /// hands it the runtime table.
+    /// [`crate::link_shared_object`] from `module`, in a group of its own.
     pub fn load(path: &Path, module: &Module) -> Result<NativeModule, LoadError> {
+        Self::load_in(path, module, &Group::new())
+    }
+
+    /// Loads the shared object at `path` into `group`. Refuses (before running any of
+    /// its code) an object of another ABI version, another module, or other bytecode;
+    /// then hands it the runtime table and its module data.
+    pub fn load_in(path: &Path, module: &Module, group: &Group) -> Result<NativeModule, LoadError> {
         // SAFETY: loading runs the library's initializers; objects made by this crate
         // have none (linked with -nostdlib), and foreign libraries are refused below
         // before any of their functions is called.
@@ -229,37 +316,49 @@ impl NativeModule {
             })?
             .into();
         check_identity(&library, path, module)?;
-        // SAFETY: the ABI version matched, so `dast_init` has `InitFn`'s type; the table
-        // is `'static`.
-        unsafe {
-            let init =
-                symbol::<InitFn>(&library, abi::SYM_INIT).ok_or(LoadError::NotADastModule {
+        let not_dast = |missing| LoadError::NotADastModule {
+            path: path.to_path_buf(),
+            missing,
+        };
+        let mut instance =
+            Box::new(
+                NativeInstance::new(module.clone()).map_err(|e| LoadError::Open {
                     path: path.to_path_buf(),
-                    missing: abi::SYM_INIT,
-                })?;
-            init(crate::runtime::table());
-        }
+                    message: e.to_string(),
+                })?,
+            );
+        instance.set_output(Box::new(group.0.out.clone()));
+        let data = Box::new(UnsafeCell::new(ModuleData {
+            global_words: instance.global_words(),
+            in_flight: std::sync::atomic::AtomicU64::new(0),
+            instance: &mut *instance,
+            group: Arc::as_ptr(&group.0),
+        }));
+        // SAFETY: the ABI version matched, so `dast_init` has `InitFn`'s type and the
+        // slots are a `usize` per import; the table is `'static` and the module data
+        // lives (boxed, never moved) as long as the library.
+        let slots = unsafe {
+            let init = symbol::<InitFn>(&library, abi::SYM_INIT).ok_or(not_dast(abi::SYM_INIT))?;
+            init(crate::runtime::table(), data.get());
+            symbol::<*mut usize>(&library, abi::SYM_IMPORT_SLOTS)
+                .ok_or(not_dast(abi::SYM_IMPORT_SLOTS))?
+        };
         let functions = module
             .functions
             .iter()
             .enumerate()
             .map(|(index, f)| native_function(&library, module, index, f))
             .collect();
-        let instance = NativeInstance::new(module.clone()).map_err(|e| LoadError::Open {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
         Ok(NativeModule {
             name: module.name.clone(),
-            source: module.source.clone(),
             functions,
             stack_budget: DEFAULT_STACK_BUDGET,
             init: module.init.map(|f| f.0),
-            state: Mutex::new(State {
-                instance,
-                refs: RefStack::new(REF_STACK_SLOTS),
-            }),
-            links: OnceLock::new(),
+            group: group.clone(),
+            instance: UnsafeCell::new(instance),
+            data,
+            slots,
+            targets: Mutex::new(vec![None; module.imports.len()]),
             imports: module
                 .imports
                 .iter()
@@ -267,6 +366,23 @@ impl NativeModule {
                 .collect(),
             _library: library,
         })
+    }
+
+    /// Calls running in this module that came in through a slot (from another
+    /// module's code): a replaced version is drained when this is zero and no call from
+    /// the host is running in it.
+    pub fn in_flight(&self) -> u64 {
+        // SAFETY: the data lives as long as `self`; the count is read atomically.
+        unsafe {
+            (*self.data.get())
+                .in_flight
+                .load(std::sync::atomic::Ordering::Acquire)
+        }
+    }
+
+    /// The group the module was loaded into.
+    pub fn group(&self) -> &Group {
+        &self.group
     }
 
     pub fn name(&self) -> &str {
@@ -295,14 +411,17 @@ impl NativeModule {
             .ok_or_else(|| CallError::NoSuchFunction(name.to_string()))
     }
 
-    /// Where `print`/`println` of this module's native code write (default: buffered
-    /// stdout); flushed after every call.
+    /// Where `print`/`println` of this module's group write (see [`Group::set_output`]).
     pub fn set_output(&self, out: Box<dyn std::io::Write + Send>) {
-        self.lock().instance.set_output(out);
+        self.group.set_output(out);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> State<'_> {
+        let refs = self.group.0.refs.lock().unwrap_or_else(|e| e.into_inner());
+        // SAFETY: the group is locked (`refs` is its guard): nothing else touches the
+        // interpreter state until it is released.
+        let instance = unsafe { &mut **self.instance.get() };
+        State { instance, refs }
     }
 
     /// Runs the module's `init` (its `var` initializers), as `dast_vm::Program::init`.
@@ -327,9 +446,6 @@ impl NativeModule {
             stack_limit: stack_pointer().saturating_sub(self.stack_budget),
             ref_base: refs,
             ref_limit: refs as usize + state.refs.len() * std::mem::size_of::<dast_vm::RefSlot>(),
-            global_words: state.instance.global_words(),
-            instance: &mut state.instance,
-            module: self,
             ..Ctx::default()
         };
         let mut results = vec![0u64; f.result_words.max(1)];
@@ -355,7 +471,7 @@ impl NativeModule {
         let index = self.function_index(func)?;
         let f = &self.functions[index];
         let mut guard = self.lock();
-        let state = &mut *guard;
+        let state = &mut guard;
         let mut words = Vec::new();
         let written =
             state
@@ -464,112 +580,155 @@ impl NativeModule {
                 .to_string(),
         };
         let mut frames = ctx.inner_trace.clone();
-        frames.extend(ctx.frames.iter().map(|&(f, pc)| self.trace_frame(f, pc)));
+        frames.extend(ctx.frames.iter().map(|&(m, f, pc)| trace_frame(m, f, pc)));
         (message, frames)
     }
 
-    fn trace_frame(&self, func: u32, pc: u32) -> TraceFrame {
-        let f = &self.functions[func as usize];
-        let (line, col) = line_of(&f.lines, pc).unwrap_or((0, 0));
-        TraceFrame {
-            function: f.name.clone(),
-            file: self.source.clone(),
-            line,
-            col,
-        }
+    /// The address of this module's counted thunk for function `index`.
+    fn thunk(&self, index: usize) -> Option<usize> {
+        // SAFETY: only the address is taken; thunks exist for compiled exported functions.
+        unsafe { symbol::<*const u8>(&self._library, &abi::thunk_symbol(index as u32)) }
+            .map(|p| p as usize)
     }
-}
 
-/// Resolves every import of `modules` (by module name and function name) to the loaded
-/// module defining it, after checking the bytecode links (`dast_vm::link`: every import
-/// exists with the same signature). `bytecode` is the modules the libraries were
-/// compiled from. A module can be linked once.
-pub fn link_modules(modules: &[Arc<NativeModule>], bytecode: &[Module]) -> Result<(), String> {
-    dast_vm::link(bytecode.to_vec()).map_err(|e| e.to_string())?;
-    for m in modules {
-        let mut links = Vec::new();
-        for (module, name) in &m.imports {
-            let callee = modules
-                .iter()
-                .find(|c| &c.name == module)
-                .ok_or_else(|| format!("module `{}` imports missing module `{module}`", m.name))?;
+    /// Points this module's import slot `import` at `callee`'s function `index` (its
+    /// counted thunk), keeping `callee` alive while the slot points into it.
+    fn point_slot(
+        &self,
+        import: usize,
+        callee: &Arc<NativeModule>,
+        index: usize,
+    ) -> Result<(), String> {
+        let f = &callee.functions[index];
+        let thunk = callee.thunk(index).ok_or_else(|| {
+            format!(
+                "function `{}::{}` was not compiled to native code",
+                callee.name, f.name
+            )
+        })?;
+        let _lock = self.lock();
+        // SAFETY: `import` is below the import count (the slot table has one word per
+        // import) and the group is locked, so no generated code is reading the slot.
+        unsafe { self.slots.add(import).write(thunk) };
+        self.targets.lock().unwrap_or_else(|e| e.into_inner())[import] = Some(Arc::clone(callee));
+        Ok(())
+    }
+
+    /// Re-points every import slot of this module that names `callee`'s module at
+    /// `callee` (a newly loaded version): calls made from now on run it. Returns how
+    /// many slots moved.
+    pub fn repoint(&self, callee: &Arc<NativeModule>) -> Result<usize, String> {
+        if !self.group.same(&callee.group) {
+            return Err(format!(
+                "module `{}` was loaded into another group",
+                callee.name
+            ));
+        }
+        let mut moved = 0;
+        for (import, (module, name)) in self.imports.iter().enumerate() {
+            if *module != callee.name {
+                continue;
+            }
             let index = callee
                 .functions
                 .iter()
                 .position(|f| &f.name == name)
                 .ok_or_else(|| format!("module `{module}` has no function `{name}`"))?;
-            links.push((Arc::clone(callee), index));
+            self.point_slot(import, callee, index)?;
+            moved += 1;
         }
-        m.links
-            .set(links)
-            .map_err(|_| format!("module `{}` is already linked", m.name))?;
+        Ok(moved)
+    }
+}
+
+/// Frame `(module, func, pc)` as text, through the module's bytecode.
+fn trace_frame(module: *const ModuleData, func: u32, pc: u32) -> TraceFrame {
+    // SAFETY: frames are recorded by running code of loaded modules and resolved before
+    // the call that recorded them returns to the host, while those modules are alive.
+    let bytecode = unsafe { (*(*module).instance).module() };
+    let f = &bytecode.functions[func as usize];
+    let (line, col) = line_of(&f.lines, pc).unwrap_or((0, 0));
+    TraceFrame {
+        function: f.name.clone(),
+        file: bytecode.source.clone(),
+        line,
+        col,
+    }
+}
+
+/// Resolves every import of `modules` (by module name and function name) to the loaded
+/// module defining it, after checking the bytecode links (`dast_vm::link`: every import
+/// exists with the same signature), and points the import slots at the callees'
+/// counted thunks. `bytecode` is the modules the libraries were compiled from (all of
+/// the program's, native or not); the native modules must share one [`Group`]. Imports
+/// compiled as direct calls were already bound by the dynamic linker; their slots are
+/// pointed too, but nothing reads them. Imports of modules not in `modules` keep their
+/// host stubs: the group's [`ImportHandler`] runs them.
+pub fn link_modules(modules: &[Arc<NativeModule>], bytecode: &[Module]) -> Result<(), String> {
+    dast_vm::link(bytecode.to_vec()).map_err(|e| e.to_string())?;
+    for m in modules {
+        if let Some(other) = modules.iter().find(|o| !o.group.same(&m.group)) {
+            return Err(format!(
+                "modules `{}` and `{}` were loaded into different groups",
+                m.name, other.name
+            ));
+        }
+        for callee in modules {
+            m.repoint(callee)?;
+        }
     }
     Ok(())
 }
 
-/// The host side of `CallImport` (see [`crate::abi::RuntimeTable::call_import`]).
+/// The host side of a host stub's `CallImport` (see
+/// [`crate::abi::RuntimeTable::call_import`]): the group's [`ImportHandler`] runs it.
 ///
 /// # Safety
-/// `ctx` is the running call's context, `args`/`results` hold the import's words and
-/// `refs` is the callee's reference frame within `ctx`'s reference stack.
+/// `ctx` is the running call's context, `caller` the calling module's data,
+/// `args`/`results` hold the import's words and `refs` is the callee's reference frame
+/// within `ctx`'s reference stack.
 pub(crate) unsafe fn call_import(
     ctx: &mut Ctx,
+    caller: &ModuleData,
     import: u32,
     args: *const u64,
     results: *mut u64,
     refs: *mut dast_vm::RefSlot,
 ) -> u32 {
-    let fail = |ctx: &mut Ctx, message: String| {
+    let fail = |ctx: &mut Ctx, message: String, trace: Vec<TraceFrame>| {
         ctx.panic = Some(PanicCode::Message as u32);
         ctx.message = Some(message);
         ctx.frames.clear();
-        ctx.inner_trace.clear();
+        ctx.inner_trace = trace;
         abi::STATUS_PANIC
     };
-    let caller = &*ctx.module;
-    let Some((callee, index)) = caller.links.get().and_then(|l| l.get(import as usize)) else {
-        return fail(ctx, format!("module `{}` was not linked", caller.name));
-    };
-    let f = &callee.functions[*index];
-    let Some(entry) = f.entry else {
-        return fail(
-            ctx,
-            format!("function `{}` was not compiled to native code", f.name),
-        );
-    };
-    // What the caller printed comes first.
-    (*ctx.instance).flush();
-    let Ok(mut guard) = callee.state.try_lock() else {
+    let bytecode = (*caller.instance).module();
+    let imp = &bytecode.imports[import as usize];
+    let (params, res) = dast_bytecode::signature_layouts(&imp.sig, |t| bytecode.layout(t));
+    // The group outlives the call (every module of it holds it).
+    let handler = (*caller.group)
+        .handler
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let Some(handler) = handler else {
         return fail(
             ctx,
             format!(
-                "native code cannot re-enter module `{}` (cyclic cross-module call)",
-                callee.name
+                "call to `{}::{}` from `{}`: that module is not linked",
+                imp.module, imp.name, bytecode.name
             ),
+            Vec::new(),
         );
     };
-    let state = &mut *guard;
-    let mut inner = Ctx {
-        stack_limit: ctx.stack_limit,
-        ref_base: refs,
-        ref_limit: ctx.ref_limit,
-        global_words: state.instance.global_words(),
-        instance: &mut state.instance,
-        module: &**callee,
-        ..Ctx::default()
-    };
-    let status = entry(&mut inner, args, results);
-    state.instance.flush();
-    if status == STATUS_OK {
-        return status;
+    // What the caller printed comes first.
+    (*caller.instance).flush();
+    let args = std::slice::from_raw_parts(args, params.words as usize);
+    let results = std::slice::from_raw_parts_mut(results, res.words as usize);
+    match handler(&imp.module, &imp.name, args, results, refs) {
+        Ok(()) => STATUS_OK,
+        Err(p) => fail(ctx, p.message, p.trace),
     }
-    let room =
-        (ctx.ref_limit.saturating_sub(refs as usize)) / std::mem::size_of::<dast_vm::RefSlot>();
-    clear_refs(refs, f.ref_regs.min(room) as u32);
-    let (message, trace) = callee.full_trace(&inner);
-    fail(ctx, message);
-    ctx.inner_trace = trace;
-    abi::STATUS_PANIC
 }
 
 /// libloading puts dlopen's own message in the error's source.
@@ -646,7 +805,6 @@ fn native_function(
         param_refs: params.refs as usize,
         result_refs: results.refs as usize,
         ref_regs: f.ref_regs as usize,
-        lines: f.lines.clone(),
         entry,
     }
 }

@@ -8,39 +8,48 @@ use dast_bytecode::{FBinary, FUnary};
 use dast_vm::RefSlot;
 
 use crate::abi::{
-    Ctx, PanicCode, RuntimeTable, ABI_VERSION, FBINARY_COUNT, FUNARY_COUNT, STATUS_OK, STATUS_PANIC,
+    Ctx, ModuleData, PanicCode, RuntimeTable, ABI_VERSION, FBINARY_COUNT, FUNARY_COUNT, STATUS_OK,
+    STATUS_PANIC,
 };
 
 /// # Safety
-/// `ctx` is the live context of the running call (generated code passes its own).
-unsafe extern "C" fn rt_panic(ctx: *mut Ctx, code: u32, func: u32, pc: u32) {
+/// `ctx` is the live context of the running call (generated code passes its own) and
+/// `module` the running module's data.
+unsafe extern "C" fn rt_panic(
+    ctx: *mut Ctx,
+    module: *const ModuleData,
+    code: u32,
+    func: u32,
+    pc: u32,
+) {
     let ctx = &mut *ctx;
     ctx.panic = Some(code);
     ctx.frames.clear();
     ctx.inner_trace.clear();
     if func != crate::abi::NO_FRAME {
-        ctx.frames.push((func, pc));
+        ctx.frames.push((module, func, pc));
     }
 }
 
 /// # Safety
 /// As [`rt_panic`].
-unsafe extern "C" fn rt_frame(ctx: *mut Ctx, func: u32, pc: u32) {
-    (*ctx).frames.push((func, pc));
+unsafe extern "C" fn rt_frame(ctx: *mut Ctx, module: *const ModuleData, func: u32, pc: u32) {
+    (*ctx).frames.push((module, func, pc));
 }
 
 /// # Safety
-/// `ctx` is the live context of the running call, whose `instance` is the module's;
+/// `ctx` is the live context of the running call, `module` the running module's data;
 /// `words`/`refs` are function `func`'s frame (see `NativeInstance::exec_one`).
 unsafe extern "C" fn rt_exec_one(
     ctx: *mut Ctx,
+    module: *const ModuleData,
     func: u32,
     pc: u32,
     words: *mut u64,
     refs: *mut RefSlot,
 ) -> u32 {
     let ctx = &mut *ctx;
-    let instance = &mut *ctx.instance;
+    let instance = &mut *(*module).instance;
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         instance.exec_one(func, pc, words, refs)
     }));
@@ -60,7 +69,7 @@ unsafe extern "C" fn rt_exec_one(
     ctx.message = Some(message);
     ctx.frames.clear();
     ctx.inner_trace.clear();
-    ctx.frames.push((func, pc));
+    ctx.frames.push((module, func, pc));
     STATUS_PANIC
 }
 
@@ -77,11 +86,12 @@ unsafe extern "C" fn rt_clear_refs(refs: *mut RefSlot, n: u32) {
 }
 
 /// # Safety
-/// `ctx` is the live context of the running call (its `module` set by the host);
+/// `ctx` is the live context of the running call, `module` the caller's data;
 /// `args`/`results` hold the import's parameter and result words; `refs` is the callee's
 /// reference frame inside the running reference stack.
 unsafe extern "C" fn rt_call_import(
     ctx: *mut Ctx,
+    module: *const ModuleData,
     import: u32,
     args: *const u64,
     results: *mut u64,
@@ -89,7 +99,7 @@ unsafe extern "C" fn rt_call_import(
 ) -> u32 {
     let ctx = &mut *ctx;
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::load::call_import(ctx, import, args, results, refs)
+        crate::load::call_import(ctx, &*module, import, args, results, refs)
     }));
     match outcome {
         Ok(status) => status,

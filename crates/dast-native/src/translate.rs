@@ -18,8 +18,8 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use dast_bytecode::{is_terminator, Cvt, FUnary, Function, Inst, IntKind, Module, S};
 
 use crate::abi::{
-    table_offset, PanicCode, CTX_GLOBAL_WORDS, CTX_REF_BASE, CTX_REF_LIMIT, CTX_STACK_LIMIT,
-    NO_FRAME, REF_SLOT_BYTES,
+    table_offset, PanicCode, CTX_REF_BASE, CTX_REF_LIMIT, CTX_STACK_LIMIT, MODULE_GLOBAL_WORDS,
+    MODULE_IN_FLIGHT, NO_FRAME, REF_SLOT_BYTES,
 };
 use crate::subset::is_scalar;
 
@@ -66,11 +66,20 @@ pub(crate) fn entry_signature(call_conv: CallConv) -> IrSignature {
     sig
 }
 
-/// `dast_init(table)`.
+/// `dast_init(table, module_data)`.
 pub(crate) fn init_signature(call_conv: CallConv) -> IrSignature {
     let mut sig = IrSignature::new(call_conv);
-    sig.params.push(AbiParam::new(I64));
+    sig.params.extend([AbiParam::new(I64); 2]);
     sig
+}
+
+/// How a `CallImport` reaches its callee.
+#[derive(Clone, Copy)]
+pub(crate) enum ImportCall {
+    /// A direct call of the callee module's exported body (bound by the dynamic linker).
+    Direct(FuncRef),
+    /// An indirect call through the import's entry in the module's slot table.
+    Slot,
 }
 
 /// What a body needs from the module being compiled.
@@ -81,6 +90,12 @@ pub(crate) struct BodyEnv<'a> {
     pub callees: HashMap<u32, FuncRef>,
     /// The module-local slot holding the runtime table pointer.
     pub table_slot: GlobalValue,
+    /// The module-local slot holding the module's [`crate::abi::ModuleData`] pointer.
+    pub module_slot: GlobalValue,
+    /// The exported slot table (one function pointer per import).
+    pub import_slots: GlobalValue,
+    /// How each import this body calls is reached, and its shape.
+    pub imports: HashMap<u32, (ImportCall, Shape)>,
     /// `floor`/`ceil`/`trunc` as single instructions (SSE4.1); otherwise they would
     /// become libm imports, so they go through the runtime table instead.
     pub native_rounding: bool,
@@ -133,6 +148,8 @@ struct Translator<'a, 'b> {
     refs: Value,
     /// The scalar registers in memory, for `exec_one` (functions using it only).
     words: Option<StackSlot>,
+    /// The module's global words, loaded once on entry (functions using globals only).
+    globals: Option<Value>,
     /// The parameter words, in order.
     params: Vec<Value>,
     cold: Vec<ColdExit>,
@@ -176,6 +193,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             out,
             refs: params[first_word - 1],
             words,
+            globals: None,
             params: params[first_word..].to_vec(),
             cold: Vec::new(),
         }
@@ -193,7 +211,24 @@ impl<'a, 'b> Translator<'a, 'b> {
             let v = self.params.get(i).copied().unwrap_or(zero);
             self.b.def_var(self.regs[i], v);
         }
+        let uses_globals = self
+            .f
+            .code
+            .iter()
+            .any(|i| matches!(i, Inst::LoadG { .. } | Inst::StoreG { .. }));
+        if uses_globals {
+            // The globals never move while the library is loaded: one load per call.
+            let data = self.module_data();
+            let words = self.b.ins().load(I64, trusted(), data, MODULE_GLOBAL_WORDS);
+            self.globals = Some(words);
+        }
         self.stack_check();
+    }
+
+    /// This module's [`crate::abi::ModuleData`] pointer (from the slot `dast_init` set).
+    fn module_data(&mut self) -> Value {
+        let slot = self.b.ins().symbol_value(I64, self.env.module_slot);
+        self.b.ins().load(I64, trusted(), slot, 0)
     }
 
     /// Native recursion has no frame limit of its own: compare the stack pointer with
@@ -389,18 +424,12 @@ impl<'a, 'b> Translator<'a, 'b> {
                 return false;
             }
             LoadG { dst, g } => {
-                let base = self
-                    .b
-                    .ins()
-                    .load(I64, trusted(), self.ctx, CTX_GLOBAL_WORDS);
+                let base = self.globals.expect("loaded in the prologue");
                 let v = self.b.ins().load(I64, trusted(), base, 8 * g.0 as i32);
                 self.set(dst, v);
             }
             StoreG { g, src } => {
-                let base = self
-                    .b
-                    .ins()
-                    .load(I64, trusted(), self.ctx, CTX_GLOBAL_WORDS);
+                let base = self.globals.expect("loaded in the prologue");
                 let v = self.reg(src);
                 self.b.ins().store(trusted(), v, base, 8 * g.0 as i32);
             }
@@ -435,12 +464,13 @@ impl<'a, 'b> Translator<'a, 'b> {
         let words = self.b.ins().stack_addr(I64, slot, 0);
         let args = [
             self.ctx,
+            self.module_data(),
             self.b.ins().iconst(I32, self.index as i64),
             self.b.ins().iconst(I32, pc as i64),
             words,
             self.refs,
         ];
-        let mut sig = self.runtime_sig(&[I64, I32, I32, I64, I64]);
+        let mut sig = self.runtime_sig(&[I64, I64, I32, I32, I64, I64]);
         sig.returns.push(AbiParam::new(I32));
         let call = self.call_runtime(table_offset::EXEC_ONE, sig, &args);
         let status = self.b.inst_results(call)[0];
@@ -766,6 +796,39 @@ impl<'a, 'b> Translator<'a, 'b> {
     /// and a panicking callee's status passed up after recording this frame.
     fn call(&mut self, pc: u32, callee: u32, window: S, ref_window: dast_bytecode::R) {
         let shape = self.env.shapes[callee as usize];
+        let target = CallTarget::Direct(self.env.callees[&callee]);
+        self.call_body(pc, shape, target, window, ref_window);
+    }
+
+    /// A call to another module: with the same context and calling convention as a
+    /// call within the module, either directly to the callee's exported body (release:
+    /// no table, no counts) or through the import's slot (hot reload: the slot holds the
+    /// active version's counted thunk, or the host stub).
+    fn call_import(&mut self, pc: u32, import: u32, window: S, ref_window: dast_bytecode::R) {
+        let (how, shape) = self.env.imports[&import];
+        let target = match how {
+            ImportCall::Direct(fref) => CallTarget::Direct(fref),
+            ImportCall::Slot => {
+                let slots = self.b.ins().symbol_value(I64, self.env.import_slots);
+                let fptr = self.b.ins().load(I64, trusted(), slots, 8 * import as i32);
+                let sig = body_signature(self.call_conv(), shape);
+                CallTarget::Indirect(self.b.import_signature(sig), fptr)
+            }
+        };
+        self.call_body(pc, shape, target, window, ref_window);
+    }
+
+    /// Calls a body (`(ctx, [out,] refs, params..) -> (word0, status)`): arguments from
+    /// the window, results back into it, a panicking callee's status passed up after
+    /// recording this frame.
+    fn call_body(
+        &mut self,
+        pc: u32,
+        shape: Shape,
+        target: CallTarget,
+        window: S,
+        ref_window: dast_bytecode::R,
+    ) {
         let mut args = vec![self.ctx];
         let out_slot = shape.has_out_pointer().then(|| {
             let bytes = 8 * (shape.results - 1);
@@ -787,8 +850,10 @@ impl<'a, 'b> Translator<'a, 'b> {
             let v = self.reg(S(window.0 + i as u16));
             args.push(v);
         }
-        let fref = self.env.callees[&callee];
-        let call = self.b.ins().call(fref, &args);
+        let call = match target {
+            CallTarget::Direct(fref) => self.b.ins().call(fref, &args),
+            CallTarget::Indirect(sig, fptr) => self.b.ins().call_indirect(sig, fptr, &args),
+        };
         let (word0, status) = {
             let r = self.b.inst_results(call);
             (r[0], r[1])
@@ -807,54 +872,6 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let v = self.b.ins().stack_load(I64, I64, slot, 8 * (k as i32 - 1));
                 self.set(S(window.0 + k as u16), v);
             }
-        }
-    }
-
-    /// A call to another module, through the host (`RuntimeTable::call_import`, which
-    /// resolves the import in the link table and runs the callee module's entry with
-    /// its own context): argument words go in a stack slot, result words come back in
-    /// another; the reference window is passed as the callee's reference frame.
-    fn call_import(&mut self, pc: u32, import: u32, window: S, ref_window: dast_bytecode::R) {
-        let module = self.env.module;
-        let imp = &module.imports[import as usize];
-        let (params, results) = dast_bytecode::signature_layouts(&imp.sig, |t| module.layout(t));
-        let slot_for = |b: &mut FunctionBuilder<'_>, words: u32| {
-            b.create_sized_stack_slot(StackSlotData::new(
-                StackSlotKind::ExplicitSlot,
-                8 * words.max(1),
-                3,
-            ))
-        };
-        let arg_slot = slot_for(&mut self.b, params.words);
-        let res_slot = slot_for(&mut self.b, results.words);
-        for i in 0..params.words {
-            let v = self.reg(S(window.0 + i as u16));
-            self.b.ins().stack_store(I64, v, arg_slot, 8 * i as i32);
-        }
-        let args_ptr = self.b.ins().stack_addr(I64, arg_slot, 0);
-        let res_ptr = self.b.ins().stack_addr(I64, res_slot, 0);
-        let callee_refs = self
-            .b
-            .ins()
-            .iadd_imm_s(self.refs, ref_window.0 as i64 * REF_SLOT_BYTES);
-        let index = self.b.ins().iconst(I32, import as i64);
-        let mut sig = self.runtime_sig(&[I64, I32, I64, I64, I64]);
-        sig.returns.push(AbiParam::new(I32));
-        let call = self.call_runtime(
-            table_offset::CALL_IMPORT,
-            sig,
-            &[self.ctx, index, args_ptr, res_ptr, callee_refs],
-        );
-        let status = self.b.inst_results(call)[0];
-        let exit = self.b.create_block();
-        self.b.set_cold_block(exit);
-        self.cold.push(ColdExit::Propagate { block: exit, pc });
-        let cont = self.b.create_block();
-        self.b.ins().brif(status, exit, &[], cont, &[]);
-        self.b.switch_to_block(cont);
-        for k in 0..results.words {
-            let v = self.b.ins().stack_load(I64, I64, res_slot, 8 * k as i32);
-            self.set(S(window.0 + k as u16), v);
         }
     }
 
@@ -910,11 +927,12 @@ impl<'a, 'b> Translator<'a, 'b> {
                     self.b.switch_to_block(block);
                     let args = [
                         self.ctx,
+                        self.module_data(),
                         self.b.ins().iconst(I32, code as i64),
                         self.b.ins().iconst(I32, func as i64),
                         self.b.ins().iconst(I32, pc as i64),
                     ];
-                    let sig = self.runtime_sig(&[I64, I32, I32, I32]);
+                    let sig = self.runtime_sig(&[I64, I64, I32, I32, I32]);
                     self.call_runtime(table_offset::PANIC, sig, &args);
                     // A frame that failed its entry check owns nothing (its reference
                     // frame may not even fit the stack).
@@ -926,10 +944,11 @@ impl<'a, 'b> Translator<'a, 'b> {
                     self.b.switch_to_block(block);
                     let args = [
                         self.ctx,
+                        self.module_data(),
                         self.b.ins().iconst(I32, self.index as i64),
                         self.b.ins().iconst(I32, pc as i64),
                     ];
-                    let sig = self.runtime_sig(&[I64, I32, I32]);
+                    let sig = self.runtime_sig(&[I64, I64, I32, I32]);
                     self.call_runtime(table_offset::FRAME, sig, &args);
                     self.release_refs();
                 }
@@ -996,6 +1015,12 @@ fn scalar_effects(module: &Module, inst: &Inst) -> Option<(Vec<u16>, Vec<u16>)> 
         }
         _ => return None,
     })
+}
+
+/// Where a call goes: a declared function, or a loaded function pointer.
+enum CallTarget {
+    Direct(FuncRef),
+    Indirect(cranelift_codegen::ir::SigRef, Value),
 }
 
 type Ins<'short, 'b> = cranelift_frontend::FuncInstBuilder<'short, 'b>;
@@ -1067,9 +1092,10 @@ pub(crate) fn translate_entry(
     b.finalize(frontend);
 }
 
-/// `dast_init(table)`: keeps the table pointer in the module's slot.
+/// `dast_init(table, module_data)`: keeps both pointers in the module's slots.
 pub(crate) fn translate_init(
     table_slot: GlobalValue,
+    module_slot: GlobalValue,
     frontend: TargetFrontendConfig,
     func: &mut IrFunction,
     fb_ctx: &mut FunctionBuilderContext,
@@ -1078,10 +1104,117 @@ pub(crate) fn translate_init(
     let block = b.create_block();
     b.append_block_params_for_function_params(block);
     b.switch_to_block(block);
-    let table = b.block_params(block)[0];
+    let [table, data] = b.block_params(block).try_into().expect("two params");
     let slot = b.ins().symbol_value(I64, table_slot);
     b.ins().store(trusted(), table, slot, 0);
+    let slot = b.ins().symbol_value(I64, module_slot);
+    b.ins().store(trusted(), data, slot, 0);
     b.ins().return_(&[]);
+    b.seal_all_blocks();
+    b.finalize(frontend);
+}
+
+/// A counted thunk (body convention): the call is counted in the module's
+/// `in_flight` while the body runs, so the host knows when a version it replaced has
+/// drained. Only slots (hot reload) lead here; direct calls go to the body.
+pub(crate) fn translate_thunk(
+    body: FuncRef,
+    module_slot: GlobalValue,
+    frontend: TargetFrontendConfig,
+    func: &mut IrFunction,
+    fb_ctx: &mut FunctionBuilderContext,
+) {
+    let mut b = FunctionBuilder::new(func, fb_ctx);
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    let params = b.block_params(block).to_vec();
+    let slot = b.ins().symbol_value(I64, module_slot);
+    let data = b.ins().load(I64, trusted(), slot, 0);
+    let count = b.ins().load(I64, trusted(), data, MODULE_IN_FLIGHT);
+    let up = b.ins().iadd_imm_s(count, 1);
+    b.ins().store(trusted(), up, data, MODULE_IN_FLIGHT);
+    let call = b.ins().call(body, &params);
+    let results = b.inst_results(call).to_vec();
+    let count = b.ins().load(I64, trusted(), data, MODULE_IN_FLIGHT);
+    let down = b.ins().iadd_imm_s(count, -1);
+    b.ins().store(trusted(), down, data, MODULE_IN_FLIGHT);
+    b.ins().return_(&results);
+    b.seal_all_blocks();
+    b.finalize(frontend);
+}
+
+/// What a host stub needs.
+pub(crate) struct HostStub {
+    pub import: u32,
+    pub shape: Shape,
+    pub table_slot: GlobalValue,
+    pub module_slot: GlobalValue,
+}
+
+/// The host stub of an import (body convention): the argument words go to memory and
+/// the runtime's `call_import` runs the callee however the host resolved it; the
+/// result words come back (past the first through the out-pointer).
+pub(crate) fn translate_host_stub(
+    stub: HostStub,
+    frontend: TargetFrontendConfig,
+    func: &mut IrFunction,
+    fb_ctx: &mut FunctionBuilderContext,
+) {
+    let call_conv = func.signature.call_conv;
+    let shape = stub.shape;
+    let mut b = FunctionBuilder::new(func, fb_ctx);
+    let block = b.create_block();
+    b.append_block_params_for_function_params(block);
+    b.switch_to_block(block);
+    let params = b.block_params(block).to_vec();
+    let ctx = params[0];
+    let out = shape.has_out_pointer().then(|| params[1]);
+    let first_word = 2 + out.is_some() as usize;
+    let refs = params[first_word - 1];
+    let slot_for = |b: &mut FunctionBuilder<'_>, words: u32| {
+        b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            8 * words.max(1),
+            3,
+        ))
+    };
+    let arg_slot = slot_for(&mut b, shape.params);
+    let res_slot = slot_for(&mut b, shape.results);
+    for (i, &v) in params[first_word..].iter().enumerate() {
+        b.ins().stack_store(I64, v, arg_slot, 8 * i as i32);
+    }
+    let args_ptr = b.ins().stack_addr(I64, arg_slot, 0);
+    let res_ptr = b.ins().stack_addr(I64, res_slot, 0);
+    let slot = b.ins().symbol_value(I64, stub.module_slot);
+    let data = b.ins().load(I64, trusted(), slot, 0);
+    let import = b.ins().iconst(I32, stub.import as i64);
+    let mut sig = IrSignature::new(call_conv);
+    sig.params.extend(
+        [I64, I64, I32, I64, I64, I64]
+            .iter()
+            .map(|&t| AbiParam::new(t)),
+    );
+    sig.returns.push(AbiParam::new(I32));
+    let slot = b.ins().symbol_value(I64, stub.table_slot);
+    let table = b.ins().load(I64, trusted(), slot, 0);
+    let fptr = b
+        .ins()
+        .load(I64, trusted(), table, table_offset::CALL_IMPORT);
+    let sigref = b.import_signature(sig);
+    let call = b
+        .ins()
+        .call_indirect(sigref, fptr, &[ctx, data, import, args_ptr, res_ptr, refs]);
+    let status = b.inst_results(call)[0];
+    let status = b.ins().uextend(I64, status);
+    let word0 = b.ins().stack_load(I64, I64, res_slot, 0);
+    if let Some(out) = out {
+        for k in 1..shape.results {
+            let v = b.ins().stack_load(I64, I64, res_slot, 8 * k as i32);
+            b.ins().store(trusted(), v, out, 8 * (k as i32 - 1));
+        }
+    }
+    b.ins().return_(&[word0, status]);
     b.seal_all_blocks();
     b.finalize(frontend);
 }

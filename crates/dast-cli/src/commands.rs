@@ -86,42 +86,96 @@ pub fn check(path: &Path) -> u8 {
     }
 }
 
-pub fn build(path: &Path, mode: Mode, hot_reload: bool) -> u8 {
+/// The build mode and the flags that override its profile.
+pub struct ModeChoice {
+    pub mode: Mode,
+    pub hot_reload: bool,
+    /// `--native` (hybrid only).
+    pub native: Vec<String>,
+    /// `--bytecode` (hybrid only).
+    pub bytecode: Vec<String>,
+}
+
+pub fn build(path: &Path, choice: &ModeChoice) -> u8 {
+    if choice.mode != Mode::Hybrid && !(choice.native.is_empty() && choice.bytecode.is_empty()) {
+        eprintln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");
+        return EXIT_COMPILE_ERROR;
+    }
     let c = match compile(path) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if mode == Mode::Release {
-        let dir = c.program.target_dir("release");
-        let mut profile = release_profile(&c.program);
-        if hot_reload {
-            // Every cross-module call through a slot, every module reloadable.
-            profile = profile.with_hot_reload();
-        }
-        return match release::build_modules(&c.modules, &dir, &profile) {
-            Ok(paths) => {
-                for p in paths {
-                    eprintln!("  wrote {}", relative(&p).display());
-                }
-                EXIT_OK
+    let written = match choice.mode {
+        Mode::Dev => write_bytecode(&c.modules, &c.program.target_dir("dev")),
+        Mode::Release => {
+            let mut profile = release_profile(&c.program);
+            if choice.hot_reload {
+                // Every cross-module call through a slot, every module reloadable.
+                profile = profile.with_hot_reload();
             }
-            Err(code) => code,
-        };
+            let dir = c.program.target_dir("release");
+            release::build_modules(&c.modules, &dir, &profile, |_| true)
+        }
+        Mode::Hybrid => build_hybrid(&c, choice),
+    };
+    match written {
+        Ok(paths) => {
+            for p in paths {
+                eprintln!("  wrote {}", relative(&p).display());
+            }
+            EXIT_OK
+        }
+        Err(code) => code,
     }
-    let dir = c.program.target_dir("dev");
-    if let Err(e) = std::fs::create_dir_all(&dir) {
+}
+
+/// `target/hybrid/`: `lib<module>.so` for the modules the profile (after the flags)
+/// builds as machine code, `<module>.dbc` for the others.
+fn build_hybrid(c: &Compiled, choice: &ModeChoice) -> Result<Vec<std::path::PathBuf>, u8> {
+    let names: Vec<&str> = c.modules.iter().map(|m| m.name.as_str()).collect();
+    let mut profile = c.program.profile("hybrid").expect("`hybrid` is a profile");
+    if choice.hot_reload {
+        profile = profile.with_hot_reload();
+    }
+    let profile = release::override_modes(profile, &names, &choice.native, &choice.bytecode)
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            EXIT_COMPILE_ERROR
+        })?;
+    let dir = c.program.target_dir("hybrid");
+    let (bytecode, native): (Vec<_>, Vec<_>) = c
+        .modules
+        .iter()
+        .cloned()
+        .partition(|m| profile.for_module(&m.name).bytecode);
+    let mut paths = write_bytecode(&bytecode, &dir)?;
+    let native_names: Vec<String> = native.iter().map(|m| m.name.clone()).collect();
+    paths.extend(release::build_modules(&c.modules, &dir, &profile, |m| {
+        native_names.contains(&m.name)
+    })?);
+    paths.sort();
+    Ok(paths)
+}
+
+/// `<module>.dbc` for each module, in `dir`.
+fn write_bytecode(
+    modules: &[dast_bytecode::Module],
+    dir: &Path,
+) -> Result<Vec<std::path::PathBuf>, u8> {
+    if let Err(e) = std::fs::create_dir_all(dir) {
         eprintln!("error: cannot create `{}`: {e}", dir.display());
-        return EXIT_COMPILE_ERROR;
+        return Err(EXIT_COMPILE_ERROR);
     }
-    for m in &c.modules {
+    let mut paths = Vec::new();
+    for m in modules {
         let out = dir.join(format!("{}.dbc", m.name));
         if let Err(e) = std::fs::write(&out, dast_bytecode::encode(m)) {
             eprintln!("error: cannot write `{}`: {e}", out.display());
-            return EXIT_COMPILE_ERROR;
+            return Err(EXIT_COMPILE_ERROR);
         }
-        eprintln!("  wrote {}", relative(&out).display());
+        paths.push(out);
     }
-    EXIT_OK
+    Ok(paths)
 }
 
 /// `path` relative to the working directory when it is inside it.
@@ -135,6 +189,13 @@ fn relative(path: &Path) -> &Path {
 pub fn run(path: &Path, mode: Mode, hot_reload: bool, log_level: LogLevel) -> u8 {
     if mode == Mode::Release {
         return run_release(path, hot_reload);
+    }
+    if mode == Mode::Hybrid {
+        eprintln!(
+            "error: `dast run --mode=hybrid` is not available yet: `dast build --mode=hybrid` \
+             builds the mix; run with `--mode=dev` or `--mode=release`"
+        );
+        return EXIT_COMPILE_ERROR;
     }
     let log = Log {
         min: level_of(log_level),
@@ -203,7 +264,7 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
             return EXIT_COMPILE_ERROR;
         }
     };
-    let paths = match release::build_modules(&modules, &scratch.0, &profile) {
+    let paths = match release::build_modules(&modules, &scratch.0, &profile, |_| true) {
         Ok(paths) => paths,
         Err(code) => return code,
     };

@@ -28,6 +28,9 @@ pub enum Mode {
     Dev,
     /// Native code: each module compiled (Cranelift) and linked into `lib<module>.so`.
     Release,
+    /// Per module: machine code for the modules the `hybrid` profile (or `--native`)
+    /// names, bytecode for the others.
+    Hybrid,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -56,6 +59,14 @@ enum Command {
         /// Build for hot reloading (bytecode modules are always reloadable).
         #[arg(long)]
         hot_reload: bool,
+        /// With `--mode=hybrid`: modules (or folders: `plugins`, `plugins/*`) to build as
+        /// machine code, overriding the profile.
+        #[arg(long, value_delimiter = ',', value_name = "MODULES")]
+        native: Vec<String>,
+        /// With `--mode=hybrid`: modules (or folders) to build as bytecode, overriding
+        /// the profile.
+        #[arg(long, value_delimiter = ',', value_name = "MODULES")]
+        bytecode: Vec<String>,
         path: Option<PathBuf>,
     },
     /// Build and run a program (its `main` function).
@@ -82,8 +93,18 @@ fn main() -> ExitCode {
         Command::Build {
             mode,
             hot_reload,
+            native,
+            bytecode,
             path,
-        } => commands::build(&path_or_cwd(path), mode, hot_reload),
+        } => {
+            let choice = commands::ModeChoice {
+                mode,
+                hot_reload,
+                native,
+                bytecode,
+            };
+            commands::build(&path_or_cwd(path), &choice)
+        }
         Command::Run {
             mode,
             hot_reload,

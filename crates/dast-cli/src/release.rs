@@ -26,13 +26,18 @@ pub fn library_path(dir: &Path, module: &str) -> PathBuf {
 /// exit status.
 ///
 /// Modules are built dependencies first. A module calls an imported module *directly*
-/// (no slot, no count: the dynamic linker binds the call) when neither of them is
-/// hot-reloadable and the callee was built before it (so the libraries form no cycle);
-/// every other cross-module call goes through the caller's import slots.
+/// (no slot, no count: the call is bound when the libraries are linked and loaded) when
+/// its `lto` setting is on, neither of them is hot-reloadable, and the callee was built
+/// before it (so the libraries form no cycle); every other cross-module call goes
+/// through the caller's import slots.
+///
+/// Only the modules `native` accepts are built (the others, bytecode in hybrid mode, are
+/// called through slots and host stubs).
 pub fn build_modules(
     modules: &[Module],
     dir: &Path,
     profile: &Profile,
+    native: impl Fn(&Module) -> bool,
 ) -> Result<Vec<PathBuf>, u8> {
     if let Err(e) = std::fs::create_dir_all(dir) {
         eprintln!("error: cannot create `{}`: {e}", dir.display());
@@ -41,6 +46,9 @@ pub fn build_modules(
     let mut paths: Vec<Option<PathBuf>> = vec![None; modules.len()];
     for index in build_order(modules) {
         let m = &modules[index];
+        if !native(m) {
+            continue;
+        }
         let settings = profile.for_module(&m.name);
         let built = |name: &str| {
             modules
@@ -52,7 +60,8 @@ pub fn build_modules(
         let mut needed = Vec::new();
         for imp in &m.imports {
             let callee_reloads = profile.for_module(&imp.module).hot_reload;
-            if settings.hot_reload || callee_reloads || direct.contains(&imp.module) {
+            let bound_at_link = settings.lto && !settings.hot_reload && !callee_reloads;
+            if !bound_at_link || direct.contains(&imp.module) {
                 continue;
             }
             if let Some(path) = built(&imp.module) {
@@ -85,6 +94,59 @@ pub fn build_modules(
         paths[index] = Some(out);
     }
     Ok(paths.into_iter().flatten().collect())
+}
+
+/// `profile` with the modules `native` and `bytecode` name (module names or folders:
+/// `core`, `plugins`, `plugins/*`, `plugins.greeter`) set to machine code or bytecode.
+/// A name matching no module, or a module named by both lists, is an error.
+pub fn override_modes(
+    mut profile: Profile,
+    modules: &[&str],
+    native: &[String],
+    bytecode: &[String],
+) -> Result<Profile, String> {
+    let mut chosen: Vec<(&str, bool, &str)> = Vec::new();
+    for (patterns, as_bytecode) in [(native, false), (bytecode, true)] {
+        for pattern in patterns {
+            let prefix = folder_of(pattern);
+            let matched: Vec<&str> = modules
+                .iter()
+                .copied()
+                .filter(|m| *m == prefix || m.starts_with(&format!("{prefix}.")))
+                .collect();
+            if matched.is_empty() {
+                return Err(format!(
+                    "`{pattern}` names no module of this program (modules: {})",
+                    modules.join(", ")
+                ));
+            }
+            for m in matched {
+                if let Some((_, _, other)) =
+                    chosen.iter().find(|(n, b, _)| *n == m && *b != as_bytecode)
+                {
+                    return Err(format!(
+                        "module `{m}` is named by both `--native` and `--bytecode` (`{other}`, `{pattern}`)"
+                    ));
+                }
+                chosen.push((m, as_bytecode, pattern));
+            }
+        }
+    }
+    for (m, as_bytecode, _) in chosen {
+        let mut settings = profile.for_module(m);
+        settings.bytecode = as_bytecode;
+        profile.modules.insert(m.to_string(), settings);
+    }
+    Ok(profile)
+}
+
+/// `plugins/*`, `plugins/`, `plugins.*` -> `plugins`; `a/b` -> `a.b`.
+fn folder_of(pattern: &str) -> String {
+    let p = pattern
+        .trim_end_matches("/*")
+        .trim_end_matches(".*")
+        .trim_end_matches('/');
+    p.replace('/', ".")
 }
 
 /// Module indices, each after the modules it imports (depth first; an import cycle is

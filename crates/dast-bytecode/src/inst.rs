@@ -510,6 +510,12 @@ pub enum Intrinsic {
     RegistryModules,
     /// `(code: i32)` -> never: exits the process with `code` (used by `exit`).
     Exit,
+    /// Never in a module (the verifier rejects it): the body the VM gives each function
+    /// of an instance whose code runs elsewhere (a native module in hybrid mode),
+    /// followed by `Ret { s: 0, r: 0 }`. Suspends to the host, which runs the function
+    /// on the frame's parameters (the frame's first words and references) and leaves
+    /// its results at the frame's start. Host-handled.
+    Foreign,
 }
 
 impl Inst {

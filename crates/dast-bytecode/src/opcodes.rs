@@ -198,6 +198,7 @@ enum_codec!(
         RegistryCall,
         RegistryGetVersion,
         RegistryModules,
+        Foreign,
     ]
 );
 

@@ -279,6 +279,7 @@ pub fn intrinsic_window_with(
         }
     };
     Ok(match op {
+        Foreign => return Err("Foreign is the VM's own body of foreign functions".into()),
         Print | Println | Eprintln => (F, Z),
         Sleep | Exit => (W, Z),
         NowMs => (Z, W),

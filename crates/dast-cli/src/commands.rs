@@ -15,7 +15,7 @@ pub const EXIT_COMPILE_ERROR: u8 = 1;
 pub const EXIT_PANIC: u8 = 101;
 
 /// Compiles, rendering diagnostics on failure.
-fn compile(path: &Path) -> Result<Compiled, u8> {
+pub(crate) fn compile(path: &Path) -> Result<Compiled, u8> {
     match dast_compiler::compile(&RealFs, path) {
         Err(e) => {
             eprintln!("error: {e}");
@@ -132,16 +132,7 @@ pub fn build(path: &Path, choice: &ModeChoice) -> u8 {
 /// `target/hybrid/`: `lib<module>.so` for the modules the profile (after the flags)
 /// builds as machine code, `<module>.dbc` for the others.
 fn build_hybrid(c: &Compiled, choice: &ModeChoice) -> Result<Vec<std::path::PathBuf>, u8> {
-    let names: Vec<&str> = c.modules.iter().map(|m| m.name.as_str()).collect();
-    let mut profile = c.program.profile("hybrid").expect("`hybrid` is a profile");
-    if choice.hot_reload {
-        profile = profile.with_hot_reload();
-    }
-    let profile = release::override_modes(profile, &names, &choice.native, &choice.bytecode)
-        .map_err(|e| {
-            eprintln!("error: {e}");
-            EXIT_COMPILE_ERROR
-        })?;
+    let profile = hybrid_profile(c, choice)?;
     let dir = c.program.target_dir("hybrid");
     let (bytecode, native): (Vec<_>, Vec<_>) = c
         .modules
@@ -155,6 +146,19 @@ fn build_hybrid(c: &Compiled, choice: &ModeChoice) -> Result<Vec<std::path::Path
     })?);
     paths.sort();
     Ok(paths)
+}
+
+/// The `hybrid` profile with `--hot-reload`, `--native` and `--bytecode` applied.
+pub(crate) fn hybrid_profile(c: &Compiled, choice: &ModeChoice) -> Result<Profile, u8> {
+    let names: Vec<&str> = c.modules.iter().map(|m| m.name.as_str()).collect();
+    let mut profile = c.program.profile("hybrid").expect("`hybrid` is a profile");
+    if choice.hot_reload {
+        profile = profile.with_hot_reload();
+    }
+    release::override_modes(profile, &names, &choice.native, &choice.bytecode).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_COMPILE_ERROR
+    })
 }
 
 /// `<module>.dbc` for each module, in `dir`.
@@ -186,27 +190,28 @@ fn relative(path: &Path) -> &Path {
     }
 }
 
-pub fn run(path: &Path, mode: Mode, hot_reload: bool, log_level: LogLevel) -> u8 {
+pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
+    let (mode, hot_reload) = (choice.mode, choice.hot_reload);
+    if mode != Mode::Hybrid && !(choice.native.is_empty() && choice.bytecode.is_empty()) {
+        eprintln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");
+        return EXIT_COMPILE_ERROR;
+    }
     if mode == Mode::Release {
         return run_release(path, hot_reload);
-    }
-    if mode == Mode::Hybrid {
-        eprintln!(
-            "error: `dast run --mode=hybrid` is not available yet: `dast build --mode=hybrid` \
-             builds the mix; run with `--mode=dev` or `--mode=release`"
-        );
-        return EXIT_COMPILE_ERROR;
     }
     let log = Log {
         min: level_of(log_level),
     };
+    if mode == Mode::Hybrid {
+        return crate::hybrid::run(path, choice, log);
+    }
     if path.extension().is_some_and(|e| e == "dbc") {
         if hot_reload {
             eprintln!("error: `--hot-reload` needs source files: run a `.dast` file or a project");
             return EXIT_COMPILE_ERROR;
         }
         return match load_dbc_dir(path) {
-            Ok((modules, entry)) => run_modules(modules, &entry, log, |_| Ok(())),
+            Ok((modules, entry)) => run_modules(modules, &entry, log, |_| None, |_| Ok(())),
             Err(code) => code,
         };
     }
@@ -219,15 +224,21 @@ pub fn run(path: &Path, mode: Mode, hot_reload: bool, log_level: LogLevel) -> u8
         return EXIT_COMPILE_ERROR;
     };
     let program = c.program;
-    run_modules(c.modules, &entry, log, |registry| {
-        if hot_reload {
-            hot::enable(registry, &program, log)
-        } else {
-            // Nothing is watched and no call pays for counting.
-            registry.program_mut().set_hot_reload(false);
-            Ok(())
-        }
-    })
+    run_modules(
+        c.modules,
+        &entry,
+        log,
+        |_| None,
+        |registry| {
+            if hot_reload {
+                hot::enable(registry, &program, log, None)
+            } else {
+                // Nothing is watched and no call pays for counting.
+                registry.program_mut().set_hot_reload(false);
+                Ok(())
+            }
+        },
+    )
 }
 
 /// `run --mode=release`: builds every module into a scratch directory, then runs `main`
@@ -316,13 +327,20 @@ fn load_dbc_dir(path: &Path) -> Result<(Vec<dast_bytecode::Module>, String), u8>
 
 /// Runs `main` of `entry` on a registry (so `ModuleRegistry` requests are answered),
 /// after `setup` has configured it.
-fn run_modules(
+/// Runs `main` of `entry` on a registry of `modules`, those for which `foreign` gives
+/// code running it (native modules in hybrid mode); `setup` prepares the registry.
+pub(crate) fn run_modules(
     modules: Vec<dast_bytecode::Module>,
     entry: &str,
     log: Log,
+    foreign: impl FnMut(&str) -> Option<std::sync::Arc<dyn dast_vm::Foreign>>,
     setup: impl FnOnce(&mut Registry) -> Result<(), String>,
 ) -> u8 {
-    let mut registry = match Registry::new(modules) {
+    let labelled = modules
+        .into_iter()
+        .map(|m| (m, dast_runtime::FIRST_LABEL.to_string()))
+        .collect();
+    let mut registry = match Registry::with_foreign(labelled, foreign) {
         Ok(r) => r,
         Err(dast_runtime::StartError::Init(panic)) => {
             report_panic(&panic);

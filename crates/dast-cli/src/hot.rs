@@ -13,6 +13,9 @@ use dast_bytecode::Module;
 use dast_compiler::{module_name_for, Program, RealFs};
 use dast_runtime::{Level, LogSink, ModuleSource, Registry};
 
+use dast_vm::Foreign;
+
+use crate::hybrid::NativeBuilder;
 use crate::render;
 use crate::watch::SourceWatcher;
 
@@ -33,10 +36,12 @@ impl LogSink for Log {
 /// Modules whose source changed, shared between the watcher thread and the registry.
 type Changed = Arc<Mutex<HashSet<String>>>;
 
-/// New versions of modules, compiled from the project's files on request.
+/// New versions of modules, compiled from the project's files on request (and, in
+/// hybrid mode, built into native libraries for the native modules).
 struct WatchedSource {
     program: Program,
     changed: Changed,
+    native: Option<NativeBuilder>,
 }
 
 impl ModuleSource for WatchedSource {
@@ -57,11 +62,23 @@ impl ModuleSource for WatchedSource {
             Err(failed) => Err(render::render_plain(&failed.sources, &failed.diagnostics)),
         }
     }
+
+    fn foreign(&mut self, module: &Module) -> Result<Option<Arc<dyn Foreign>>, String> {
+        match self.native.as_mut() {
+            Some(builder) => builder.build(module),
+            None => Ok(None),
+        }
+    }
 }
 
 /// Sets up hot reloading on `registry`: the source, the watcher thread and the safe
-/// point flag.
-pub fn enable(registry: &mut Registry, program: &Program, log: Log) -> Result<(), String> {
+/// point flag; `native` builds new versions of native modules (hybrid mode).
+pub fn enable(
+    registry: &mut Registry,
+    program: &Program,
+    log: Log,
+    native: Option<NativeBuilder>,
+) -> Result<(), String> {
     let changed: Changed = Arc::default();
     let flag = Arc::new(AtomicBool::new(false));
     let initial: HashMap<PathBuf, String> = program
@@ -84,6 +101,7 @@ pub fn enable(registry: &mut Registry, program: &Program, log: Log) -> Result<()
     registry.set_source(Box::new(WatchedSource {
         program: program.clone(),
         changed,
+        native,
     }));
     registry.set_safe_point_flag(flag);
     Ok(())

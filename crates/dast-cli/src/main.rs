@@ -2,6 +2,7 @@
 
 mod commands;
 mod hot;
+mod hybrid;
 mod release;
 mod render;
 mod watch;
@@ -76,6 +77,12 @@ enum Command {
         /// Watch `src/` and reload changed hot-reloadable modules while the program runs.
         #[arg(long)]
         hot_reload: bool,
+        /// With `--mode=hybrid`: modules (or folders) to run as machine code.
+        #[arg(long, value_delimiter = ',', value_name = "MODULES")]
+        native: Vec<String>,
+        /// With `--mode=hybrid`: modules (or folders) to run as bytecode.
+        #[arg(long, value_delimiter = ',', value_name = "MODULES")]
+        bytecode: Vec<String>,
         /// Which reload log lines to print.
         #[arg(long, value_enum, default_value = "info")]
         log_level: LogLevel,
@@ -108,9 +115,19 @@ fn main() -> ExitCode {
         Command::Run {
             mode,
             hot_reload,
+            native,
+            bytecode,
             log_level,
             path,
-        } => commands::run(&path_or_cwd(path), mode, hot_reload, log_level),
+        } => {
+            let choice = commands::ModeChoice {
+                mode,
+                hot_reload,
+                native,
+                bytecode,
+            };
+            commands::run(&path_or_cwd(path), &choice, log_level)
+        }
         Command::Disasm { file } => commands::disasm(&file),
     };
     ExitCode::from(code)

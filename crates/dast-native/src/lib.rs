@@ -136,6 +136,7 @@
 
 pub mod abi;
 mod compile;
+mod hybrid;
 mod link;
 mod load;
 mod runtime;
@@ -144,8 +145,9 @@ mod translate;
 
 pub use abi::ABI_VERSION;
 pub use compile::{compile, CompileError, Options};
+pub use hybrid::{serve_imports_from_vm, NativeCode};
 pub use link::{link_shared_object, link_shared_object_with, LinkError};
 pub use load::{
-    link_modules, CallError, Group, ImportHandler, LoadError, NativeModule, Panic, Scalar,
-    TraceFrame, DEFAULT_STACK_BUDGET, MAX_TRACE, REF_STACK_SLOTS,
+    link_modules, CallError, Group, ImportHandler, ImportResult, LoadError, NativeModule, Panic,
+    Scalar, TraceFrame, DEFAULT_STACK_BUDGET, MAX_TRACE, REF_STACK_SLOTS,
 };

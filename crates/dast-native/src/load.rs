@@ -196,19 +196,91 @@ struct NativeFunction {
 pub struct Group(Arc<GroupShared>);
 
 pub(crate) struct GroupShared {
-    refs: Mutex<RefStack>,
+    /// Held by the thread running the group's code (re-entered, not re-locked, by
+    /// that thread's nested calls: native -> host -> native).
+    lock: Mutex<()>,
+    /// [`thread_token`] of the thread holding `lock`, 0 when none does.
+    owner: std::sync::atomic::AtomicUsize,
+    /// Touched only by the owner.
+    inner: UnsafeCell<GroupInner>,
     out: SharedOutput,
     handler: Mutex<Option<Arc<ImportHandler>>>,
+    /// Modules that may call other members through slots (see [`Group::join`]).
+    members: Mutex<Vec<std::sync::Weak<NativeModule>>>,
+    /// The version of each module that members' slots call (see [`Group::activate`]).
+    active: Mutex<std::collections::HashMap<String, std::sync::Weak<NativeModule>>>,
+}
+
+// SAFETY: `inner` is only touched by the thread that holds `lock` (see `GroupLock`).
+unsafe impl Sync for GroupShared {}
+unsafe impl Send for GroupShared {}
+
+struct GroupInner {
+    refs: RefStack,
+    /// Set while native code has called out to the host (a host stub): where a nested
+    /// call into the group starts.
+    nested: Option<Nested>,
+}
+
+#[derive(Clone, Copy)]
+struct Nested {
+    /// First free slot of the reference stack, above the calling frames.
+    ref_base: usize,
+    /// The outermost call's stack limit (nested frames share its budget).
+    stack_limit: usize,
+}
+
+/// A token per live thread (the address of a thread-local), never 0.
+fn thread_token() -> usize {
+    thread_local!(static TOKEN: u8 = const { 0 });
+    TOKEN.with(|t| t as *const u8 as usize)
+}
+
+/// The group held by this thread: a fresh hold (`guard` set) or a nested one.
+struct GroupLock<'a> {
+    shared: &'a GroupShared,
+    guard: Option<MutexGuard<'a, ()>>,
+}
+
+impl GroupShared {
+    fn enter(&self) -> GroupLock<'_> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let me = thread_token();
+        if self.owner.load(Relaxed) == me {
+            return GroupLock {
+                shared: self,
+                guard: None,
+            };
+        }
+        let guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        self.owner.store(me, Relaxed);
+        GroupLock {
+            shared: self,
+            guard: Some(guard),
+        }
+    }
+}
+
+impl Drop for GroupLock<'_> {
+    fn drop(&mut self) {
+        if self.guard.is_some() {
+            self.shared
+                .owner
+                .store(0, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// Runs a call that a module's slot does not send to native code (a module the host
-/// runs otherwise, e.g. as bytecode): `(module, function, argument words, result
-/// words, the callee's reference frame)`. The reference frame holds the reference
-/// arguments and receives the reference results (as a callee's window in the VM).
-/// `Err` is the callee's panic; its trace comes before the native caller's frames.
-pub type ImportHandler = dyn Fn(&str, &str, &[u64], &mut [u64], *mut dast_vm::RefSlot) -> Result<(), Panic>
-    + Send
-    + Sync;
+/// runs otherwise, e.g. as bytecode): `(module, function, parameter words, reference
+/// parameters)` -> `(result words, result references)`, as
+/// `dast_vm::Program::call_words`. `Err` is the callee's panic; its trace comes before
+/// the native caller's frames.
+pub type ImportHandler =
+    dyn Fn(&str, &str, &[u64], Vec<dast_vm::RefSlot>) -> ImportResult + Send + Sync;
+
+/// What an [`ImportHandler`] returns.
+pub type ImportResult = Result<(Vec<u64>, Vec<dast_vm::RefSlot>), Panic>;
 
 impl Default for Group {
     fn default() -> Self {
@@ -219,12 +291,66 @@ impl Default for Group {
 impl Group {
     pub fn new() -> Group {
         Group(Arc::new(GroupShared {
-            refs: Mutex::new(RefStack::new(REF_STACK_SLOTS)),
+            lock: Mutex::new(()),
+            owner: std::sync::atomic::AtomicUsize::new(0),
+            inner: UnsafeCell::new(GroupInner {
+                refs: RefStack::new(REF_STACK_SLOTS),
+                nested: None,
+            }),
             out: SharedOutput(Arc::new(Mutex::new(Box::new(std::io::BufWriter::new(
                 std::io::stdout(),
             ))))),
             handler: Mutex::new(None),
+            members: Mutex::new(Vec::new()),
+            active: Mutex::new(std::collections::HashMap::new()),
         }))
+    }
+
+    /// Records `module` as a member, so [`Group::activate`] re-points its slots, and
+    /// points its slots at the active versions of the modules it imports (a new version
+    /// calls what its predecessor called).
+    pub fn join(&self, module: &Arc<NativeModule>) -> Result<(), String> {
+        {
+            let mut members = self.0.members.lock().unwrap_or_else(|e| e.into_inner());
+            members.retain(|m| m.strong_count() > 0);
+            members.push(Arc::downgrade(module));
+        }
+        let active: Vec<Arc<NativeModule>> = {
+            let active = self.0.active.lock().unwrap_or_else(|e| e.into_inner());
+            active
+                .values()
+                .filter_map(std::sync::Weak::upgrade)
+                .collect()
+        };
+        for callee in active {
+            if callee.name != module.name {
+                module.repoint(&callee)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes `module` the version every member's slots call for its module name
+    /// (the members' imports of it move to it in one step each).
+    pub fn activate(&self, module: &Arc<NativeModule>) -> Result<(), String> {
+        self.0
+            .active
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(module.name.clone(), Arc::downgrade(module));
+        let members: Vec<Arc<NativeModule>> = {
+            let members = self.0.members.lock().unwrap_or_else(|e| e.into_inner());
+            members
+                .iter()
+                .filter_map(std::sync::Weak::upgrade)
+                .collect()
+        };
+        for m in members {
+            if m.name != module.name {
+                m.repoint(module)?;
+            }
+        }
+        Ok(())
     }
 
     /// Where `print`/`println` of the group's native code write (default: buffered
@@ -259,10 +385,14 @@ impl Write for SharedOutput {
     }
 }
 
-/// The module's state while its group is locked.
+/// The module's state while its group is held: its interpreter state and the free part
+/// of the reference stack (all of it, or what a nested call finds above its callers).
 struct State<'a> {
     instance: &'a mut NativeInstance,
-    refs: MutexGuard<'a, RefStack>,
+    refs: &'a mut [dast_vm::RefSlot],
+    /// The stack limit of the call this one is nested in.
+    stack_limit: Option<usize>,
+    _hold: GroupLock<'a>,
 }
 
 /// A loaded native module. Owns its library: the entry points copied out of it are
@@ -385,6 +515,14 @@ impl NativeModule {
         &self.group
     }
 
+    /// Runs `f` on the module's globals (scalar words and references), with the group
+    /// held.
+    pub fn with_globals<R>(&self, f: impl FnOnce(&mut [u64], &mut [dast_vm::RefSlot]) -> R) -> R {
+        let state = self.lock();
+        let (words, refs) = state.instance.globals_mut();
+        f(words, refs)
+    }
+
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -417,11 +555,27 @@ impl NativeModule {
     }
 
     fn lock(&self) -> State<'_> {
-        let refs = self.group.0.refs.lock().unwrap_or_else(|e| e.into_inner());
-        // SAFETY: the group is locked (`refs` is its guard): nothing else touches the
-        // interpreter state until it is released.
-        let instance = unsafe { &mut **self.instance.get() };
-        State { instance, refs }
+        let hold = self.group.0.enter();
+        // SAFETY: this thread holds the group: nothing else touches the interpreter
+        // state or the reference stack until it is released. A nested hold only uses
+        // the part of the stack above the frames of the calls it is nested in.
+        let (instance, inner) =
+            unsafe { (&mut **self.instance.get(), &mut *self.group.0.inner.get()) };
+        let (base, stack_limit) = match (hold.guard.is_some(), inner.nested) {
+            (false, Some(n)) => (n.ref_base, Some(n.stack_limit)),
+            (fresh, _) => {
+                // Re-entry happens only through a host stub, which sets `nested`.
+                debug_assert!(fresh, "re-entered a native group outside a host stub");
+                (0, None)
+            }
+        };
+        let refs = &mut inner.refs.slots_mut()[base.min(REF_STACK_SLOTS)..];
+        State {
+            instance,
+            refs,
+            stack_limit,
+            _hold: hold,
+        }
     }
 
     /// Runs the module's `init` (its `var` initializers), as `dast_vm::Program::init`.
@@ -442,10 +596,13 @@ impl NativeModule {
             .entry
             .ok_or_else(|| CallError::NotCompiled(f.name.clone()))?;
         let refs = state.refs.as_mut_ptr();
+        let stack_limit = state
+            .stack_limit
+            .unwrap_or_else(|| stack_pointer().saturating_sub(self.stack_budget));
         let mut ctx = Ctx {
-            stack_limit: stack_pointer().saturating_sub(self.stack_budget),
+            stack_limit,
             ref_base: refs,
-            ref_limit: refs as usize + state.refs.len() * std::mem::size_of::<dast_vm::RefSlot>(),
+            ref_limit: refs as usize + std::mem::size_of_val(state.refs),
             ..Ctx::default()
         };
         let mut results = vec![0u64; f.result_words.max(1)];
@@ -465,6 +622,45 @@ impl NativeModule {
         Ok(results)
     }
 
+    /// Calls function `index` (its index in the module's bytecode) with its parameters
+    /// as words and references (FORMAT.md's layout, references moved in) and returns
+    /// its results the same way: how the VM runs a native module's functions in hybrid
+    /// mode (`dast_vm::Foreign`). Re-entrant from the group's [`ImportHandler`].
+    pub fn call_raw(
+        &self,
+        index: usize,
+        args: &[u64],
+        refs: Vec<dast_vm::RefSlot>,
+    ) -> Result<(Vec<u64>, Vec<dast_vm::RefSlot>), CallError> {
+        let f = self
+            .functions
+            .get(index)
+            .ok_or_else(|| CallError::NoSuchFunction(format!("#{index}")))?;
+        if args.len() != f.param_words || refs.len() != f.param_refs {
+            return Err(CallError::ArgumentCount {
+                function: f.name.clone(),
+                expected: f.param_words,
+                found: args.len(),
+            });
+        }
+        let mut state = self.lock();
+        if state.refs.len() < f.ref_regs.max(f.param_refs) {
+            return Err(CallError::Panic(Panic {
+                message: "stack overflow".into(),
+                trace: Vec::new(),
+            }));
+        }
+        for (slot, r) in state.refs.iter_mut().zip(refs) {
+            *slot = r;
+        }
+        let results = self.invoke(&mut state, index, args)?;
+        let out = state.refs[..f.result_refs]
+            .iter_mut()
+            .map(std::mem::take)
+            .collect();
+        Ok((results, out))
+    }
+
     /// Calls `func` with host values (any types, references included), converted by its
     /// signature as `dast_vm::Program::call` converts them; returns its return value.
     pub fn call_values(&self, func: &str, args: &[Value]) -> Result<Value, CallError> {
@@ -473,21 +669,19 @@ impl NativeModule {
         let mut guard = self.lock();
         let state = &mut guard;
         let mut words = Vec::new();
-        let written =
-            state
-                .instance
-                .write_args(index as u32, args, &mut words, state.refs.slots_mut());
+        let written = state
+            .instance
+            .write_args(index as u32, args, &mut words, state.refs);
         if let Err(e) = written {
-            state.refs.slots_mut()[..f.param_refs].fill(Default::default());
+            state.refs[..f.param_refs].fill(Default::default());
             return Err(CallError::Type(e));
         }
         let results = self.invoke(state, index, &words)?;
         let n = f.result_refs;
-        let value =
-            state
-                .instance
-                .read_result(index as u32, &results, &state.refs.slots_mut()[..n]);
-        state.refs.slots_mut()[..n].fill(Default::default());
+        let value = state
+            .instance
+            .read_result(index as u32, &results, &state.refs[..n]);
+        state.refs[..n].fill(Default::default());
         value.map_err(CallError::Type)
     }
 
@@ -518,7 +712,7 @@ impl NativeModule {
         }
         let mut state = self.lock();
         let results = self.invoke(&mut state, index, args)?;
-        state.refs.slots_mut()[..f.result_refs].fill(Default::default());
+        state.refs[..f.result_refs].fill(Default::default());
         Ok(results)
     }
 
@@ -725,8 +919,40 @@ pub(crate) unsafe fn call_import(
     (*caller.instance).flush();
     let args = std::slice::from_raw_parts(args, params.words as usize);
     let results = std::slice::from_raw_parts_mut(results, res.words as usize);
-    match handler(&imp.module, &imp.name, args, results, refs) {
-        Ok(()) => STATUS_OK,
+    // A call back into the group (bytecode calling native code again) starts above
+    // the callee's window, with this call's stack budget.
+    let group = &*caller.group;
+    let inner = group.inner.get();
+    let window = params.refs.max(res.refs) as usize;
+    let start = (*inner).refs.as_mut_ptr() as usize;
+    let ref_base = (refs as usize - start) / std::mem::size_of::<dast_vm::RefSlot>() + window;
+    let saved = (*inner).nested.replace(Nested {
+        ref_base,
+        stack_limit: ctx.stack_limit,
+    });
+    let ref_args = (0..params.refs as usize)
+        .map(|i| std::mem::take(&mut *refs.add(i)))
+        .collect();
+    let outcome = handler(&imp.module, &imp.name, args, ref_args);
+    (*inner).nested = saved;
+    match outcome {
+        Ok((words, ref_results))
+            if words.len() == results.len() && ref_results.len() == res.refs as usize =>
+        {
+            results.copy_from_slice(&words);
+            for (i, r) in ref_results.into_iter().enumerate() {
+                *refs.add(i) = r;
+            }
+            STATUS_OK
+        }
+        Ok(_) => fail(
+            ctx,
+            format!(
+                "internal error: `{}::{}` returned the wrong number of values",
+                imp.module, imp.name
+            ),
+            Vec::new(),
+        ),
         Err(p) => fail(ctx, p.message, p.trace),
     }
 }

@@ -95,7 +95,7 @@ fn a_native_module_is_replaced_beside_the_old_one_and_closed_once_drained() {
     {
         let seen = Arc::clone(&seen);
         let watched = Arc::clone(&watched);
-        group.set_import_handler(Arc::new(move |module, function, _args, results, _refs| {
+        group.set_import_handler(Arc::new(move |module, function, _args, _refs| {
             assert_eq!((module, function), ("probe", "check"));
             let version = watched
                 .lock()
@@ -103,8 +103,7 @@ fn a_native_module_is_replaced_beside_the_old_one_and_closed_once_drained() {
                 .upgrade()
                 .expect("alive while running");
             seen.store(version.in_flight(), Ordering::SeqCst);
-            results[0] = 0;
-            Ok(())
+            Ok((vec![0], Vec::new()))
         }));
     }
     link_modules(&[Arc::clone(&core1), Arc::clone(&main)], &v1).unwrap();

@@ -35,7 +35,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use dast_bytecode::Module;
-use dast_vm::{Host, HostRequest, Program, Value};
+use dast_vm::{Foreign, Host, HostRequest, Program, Value};
 
 use crate::registry::{module_infos, Hub, Registry, Session};
 use crate::report::*;
@@ -48,6 +48,14 @@ pub trait ModuleSource: Send {
     fn has_update(&mut self, name: &str) -> bool;
     /// Module `name` compiled from its current source; `Err` is the rendered diagnostic.
     fn build(&mut self, name: &str) -> Result<Module, String>;
+
+    /// The code a new version built by [`ModuleSource::build`] runs when it does not
+    /// run as bytecode (a native module in hybrid mode: its library, built and loaded
+    /// beside the running version's); `None` for bytecode. `Err` refuses the reload.
+    fn foreign(&mut self, module: &Module) -> Result<Option<Arc<dyn Foreign>>, String> {
+        let _ = module;
+        Ok(None)
+    }
 }
 
 /// Where the registry's log lines go (`line` without the `[LEVEL] ` tag).
@@ -172,8 +180,12 @@ impl Hub {
             if module.name != name {
                 return Err(format!("the source built module `{}`", module.name));
             }
+            let code = match self.source.as_mut() {
+                Some(source) => source.foreign(&module)?,
+                None => None,
+            };
             self.session(program)
-                .reload(module)
+                .reload_with(module, code)
                 .map_err(|e| e.to_string())
         });
         match result {

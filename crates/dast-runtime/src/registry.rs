@@ -4,7 +4,9 @@
 use std::io::Write;
 
 use dast_bytecode::Module;
-use dast_vm::{InstanceId, Panic, Program, Value};
+use std::sync::Arc;
+
+use dast_vm::{Foreign, InstanceId, Panic, Program, Value};
 
 use crate::host::{LogSink, ModuleSource, StderrLog};
 use crate::report::*;
@@ -87,9 +89,27 @@ impl Registry {
 
     /// As [`Registry::new`], with each module's first label given.
     pub fn with_labels(modules: Vec<(Module, String)>) -> Result<Registry, StartError> {
+        Registry::with_foreign(modules, |_| None)
+    }
+
+    /// As [`Registry::with_labels`], the modules for which `code` gives foreign code
+    /// (native modules in hybrid mode) running it instead of their bytecode, from their
+    /// initializers on.
+    pub fn with_foreign(
+        modules: Vec<(Module, String)>,
+        mut code: impl FnMut(&str) -> Option<Arc<dyn Foreign>>,
+    ) -> Result<Registry, StartError> {
         let (modules, labels): (Vec<Module>, Vec<String>) = modules.into_iter().unzip();
         let names: Vec<String> = modules.iter().map(|m| m.name.clone()).collect();
         let mut program = dast_vm::link(modules).map_err(|e| StartError::Link(Box::new(e)))?;
+        for name in &names {
+            if let Some(code) = code(name) {
+                let id = program.instance_of(name).expect("linked");
+                program
+                    .set_foreign(id, code)
+                    .expect("a linked instance is live");
+            }
+        }
         program.set_hot_reload(true);
         program.init().map_err(StartError::Init)?;
         let modules = names

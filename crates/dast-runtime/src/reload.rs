@@ -4,7 +4,8 @@
 //! one), so a failure among them discards the new instance and changes nothing else.
 
 use dast_bytecode::Module;
-use dast_vm::{InstanceId, Value};
+use dast_vm::{Foreign, InstanceId, Value};
+use std::sync::Arc;
 
 use crate::migrate::{self, Action};
 use crate::registry::{try_free, Registry, Session, Version};
@@ -42,14 +43,28 @@ impl Registry {
     /// Replaces the active version of module `new.name` with `new`, all or nothing.
     /// On error, the old version is still active with its state untouched.
     pub fn reload(&mut self, new: Module) -> Result<ReloadReport, ReloadError> {
-        self.session().reload(new)
+        self.session().reload_with(new, None)
+    }
+
+    /// As [`Registry::reload`], the new version running `code` instead of its bytecode
+    /// (a native module's new library, see [`dast_vm::Foreign`]) when given.
+    pub fn reload_foreign(
+        &mut self,
+        new: Module,
+        code: Option<Arc<dyn Foreign>>,
+    ) -> Result<ReloadReport, ReloadError> {
+        self.session().reload_with(new, code)
     }
 }
 
 impl Session<'_> {
     /// See [`Registry::reload`]; also used while a call is suspended (a reload
     /// requested by running code).
-    pub(crate) fn reload(&mut self, new: Module) -> Result<ReloadReport, ReloadError> {
+    pub(crate) fn reload_with(
+        &mut self,
+        new: Module,
+        code: Option<Arc<dyn Foreign>>,
+    ) -> Result<ReloadReport, ReloadError> {
         let name = new.name.clone();
         let old = self
             .entry(&name)
@@ -60,6 +75,11 @@ impl Session<'_> {
             .program
             .load_instance(new)
             .map_err(|e| ReloadError::Link(Box::new(e)))?;
+        if let Some(code) = code {
+            self.program
+                .set_foreign(new_id, code)
+                .expect("a freshly loaded instance is live");
+        }
         match self.prepare(old, new_id) {
             Ok(migrated) => Ok(self.publish(&name, old, new_id, migrated)),
             Err(e) => {

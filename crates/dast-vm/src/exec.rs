@@ -110,6 +110,7 @@ pub(crate) fn is_host_intrinsic(op: Intrinsic) -> bool {
             | Intrinsic::RegistryCall
             | Intrinsic::RegistryGetVersion
             | Intrinsic::RegistryModules
+            | Intrinsic::Foreign
     )
 }
 

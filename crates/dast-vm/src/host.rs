@@ -57,7 +57,7 @@ use dast_bytecode::{intrinsic_window_with, Intrinsic, TypeDesc, TypeId};
 
 use crate::exec::{Fault, Frame, Request};
 use crate::typed::{from_value, str_of, to_value, typed_vec, Types};
-use crate::{Program, Value};
+use crate::{Panic, Program, Value};
 
 /// What Dast code asks of its host, with arguments already converted to host data.
 /// The reply each variant expects is documented on it.
@@ -102,6 +102,13 @@ pub(crate) enum Stop {
     Fault(Fault),
     /// The VM (or a host) panicked in Rust: the message.
     Internal(String),
+    /// Foreign code called by the frame that was on top (of instance `module`)
+    /// panicked (its frame is popped): its panic, whose trace goes before the callers'
+    /// frames.
+    Foreign {
+        panic: Panic,
+        module: usize,
+    },
 }
 
 const NO_HOST: &str = "`ModuleRegistry` needs a host: run this program with `dast run`";
@@ -111,6 +118,15 @@ impl Program {
     /// to resume, or pops it and returns the panic it gets.
     pub(crate) fn serve(&mut self, req: Request, host: Option<&mut dyn Host>) -> Result<(), Stop> {
         let fr = *self.machine.frames.last().expect("a suspended frame");
+        if let Request::Intrinsic {
+            op: Intrinsic::Foreign,
+            ..
+        } = req
+        {
+            return self.serve_foreign(&fr).inspect_err(|_| {
+                self.machine.frames.pop();
+            });
+        }
         let result = match req {
             Request::SafePoint => {
                 if let Some(flag) = &self.machine.safe_point {

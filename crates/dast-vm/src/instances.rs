@@ -45,6 +45,8 @@ pub(crate) struct InstanceState {
     /// Calls the host declared running in the instance outside the VM's own counting
     /// (see [`Program::begin_host_call`]).
     pub host_calls: u32,
+    /// The instance's code when it runs outside the interpreter (`foreign.rs`).
+    pub foreign: crate::foreign::ForeignSlot,
 }
 
 /// A reference slot of a global (a string, vector or map, or nothing), opaque to other
@@ -221,6 +223,9 @@ impl Program {
                 self.repoint_imports(i, new.index());
             }
         }
+        if let Some(code) = self.foreign_of(new.index()) {
+            code.activated();
+        }
         previous.map(InstanceId::of)
     }
 
@@ -229,7 +234,8 @@ impl Program {
     /// [`Program::begin_host_call`]s. Always 0 with hot reload off.
     pub fn in_flight(&self, id: InstanceId) -> u32 {
         let counted = self.modules[id.index()].in_flight.get();
-        counted + self.states[id.index()].host_calls
+        let foreign = self.foreign_of(id.index()).map_or(0, |f| f.in_flight());
+        counted + self.states[id.index()].host_calls + foreign
     }
 
     /// Declares that the host is inside a call of this instance that the VM does not
@@ -287,6 +293,10 @@ impl Program {
         to_global: usize,
         f: impl FnOnce(&Module, (&[u64], &[RefSlot]), &Module, (&mut [u64], &mut [RefSlot])),
     ) {
+        // Foreign instances keep their globals on their side: read both first, write
+        // the destination back after.
+        self.pull_globals(from.index());
+        self.pull_globals(to.index());
         let (fw, fr) = self.global_slots(from.index(), from_global);
         let (tw, tr) = self.global_slots(to.index(), to_global);
         // Copies of the source (words are cheap, references only counted) let source
@@ -308,6 +318,7 @@ impl Program {
         for (slot, value) in dst.refs[tr].iter_mut().zip(dst_refs) {
             *slot = value.0;
         }
+        self.push_globals(to.index());
     }
 
     pub(crate) fn is_active(&self, mi: usize) -> bool {
@@ -353,7 +364,7 @@ impl Program {
     }
 
     /// The index of a live (not unloaded) instance, or the panic a call to it gets.
-    fn live(&self, id: InstanceId) -> Result<usize, Panic> {
+    pub(crate) fn live(&self, id: InstanceId) -> Result<usize, Panic> {
         let mi = id.index();
         match self.states.get(mi) {
             Some(s) if !s.unloaded => Ok(mi),

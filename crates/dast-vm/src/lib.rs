@@ -28,6 +28,7 @@
 //! `SERIALIZE.md` documents the `serialize` encoding.
 
 mod exec;
+mod foreign;
 mod format;
 mod heap;
 mod host;
@@ -55,6 +56,7 @@ use link::Linked;
 use typed::{from_value, to_value};
 
 pub use exec::{MAX_FRAMES, MAX_STACK};
+pub use foreign::Foreign;
 pub use host::{Host, HostRequest};
 pub use instances::{InstanceId, RefSlot, UnloadError};
 
@@ -481,6 +483,9 @@ impl Program {
     fn fail(&mut self, stop: Stop, mi: usize, floor: usize, rbase: usize) -> Panic {
         let (panic, current) = match &stop {
             Stop::Fault(fault) => (self.panic_from(fault, floor), Some(fault.module)),
+            Stop::Foreign { panic, module } => {
+                (self.panic_through(panic.clone(), floor), Some(*module))
+            }
             Stop::Internal(what) => (
                 Panic::host(format!("internal error: the VM panicked: {what}")),
                 None,
@@ -497,12 +502,24 @@ impl Program {
     /// [`MAX_TRACE`] frames keeps its innermost and outermost frames, with one frame
     /// named `... N frames omitted ...` (empty file, line 0) in between.
     fn panic_from(&self, fault: &Fault, floor: usize) -> Panic {
-        let mut trace = vec![self.trace_frame(fault.module, fault.func, fault.pc)];
+        let panic = Panic {
+            message: fault.message.clone(),
+            trace: vec![self.trace_frame(fault.module, fault.func, fault.pc)],
+        };
+        self.panic_through(panic, floor)
+    }
+
+    /// `panic` (raised in the innermost frame, or in foreign code called from it, its
+    /// trace so far in `panic.trace`) with the frames of its callers down to the entry
+    /// frame added.
+    fn panic_through(&self, panic: Panic, floor: usize) -> Panic {
+        let Panic { message, mut trace } = panic;
+        let inner_frames = trace.len();
         let callers = &self.machine.frames[floor..];
-        let total = callers.len() + 1;
+        let total = callers.len() + inner_frames;
         let (inner, outer) = (MAX_TRACE * 3 / 4, MAX_TRACE / 4);
         for (depth, fr) in callers.iter().rev().enumerate() {
-            let depth = depth + 1;
+            let depth = depth + inner_frames;
             if total > MAX_TRACE && depth >= inner && depth < total - outer {
                 if depth == inner {
                     trace.push(TraceFrame {
@@ -517,10 +534,7 @@ impl Program {
             let pc = (fr.pc as usize).saturating_sub(1);
             trace.push(self.trace_frame(fr.module as usize, fr.func as usize, pc));
         }
-        Panic {
-            message: fault.message.clone(),
-            trace,
-        }
+        Panic { message, trace }
     }
 
     fn trace_frame(&self, mi: usize, fi: usize, pc: usize) -> TraceFrame {

@@ -133,6 +133,14 @@ impl NativeInstance {
         self.globals.words.as_mut_ptr()
     }
 
+    /// The module's globals: scalar words and reference slots (FORMAT.md's layout).
+    pub fn globals_mut(&mut self) -> (&mut [u64], &mut [RefSlot]) {
+        let refs = &mut self.globals.refs;
+        // SAFETY: `RefSlot` is `repr(transparent)` over `Option<Obj>`.
+        let refs = unsafe { std::slice::from_raw_parts_mut(refs.as_mut_ptr().cast(), refs.len()) };
+        (&mut self.globals.words, refs)
+    }
+
     pub fn flush(&mut self) {
         let _ = self.out.flush();
     }

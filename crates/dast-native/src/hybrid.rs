@@ -1,0 +1,154 @@
+//! Native modules inside a VM program (hybrid mode): a [`NativeCode`] is the
+//! [`dast_vm::Foreign`] code of the module's VM instance, so the VM runs every call of
+//! the module natively (from the host, from bytecode imports, from hooks), and the
+//! group's import handler ([`serve_imports_from_vm`]) runs native calls into bytecode
+//! modules as nested calls of the running program.
+//!
+//! ```text
+//! bytecode --CallImport--> VM instance of `core` (foreign body) --> NativeCode::call
+//!     --> NativeModule::call_raw --> native code of `core`
+//!         --slot--> native `render`              (native to native: direct, counted)
+//!         --host stub--> handler --> Program::call_words --> bytecode `plugins.greeter`
+//! ```
+//!
+//! The running program travels in a thread-local for the duration of each native call
+//! (the VM hands `&mut Program` to [`dast_vm::Foreign::call`], and the handler runs
+//! inside that call on the same thread).
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use dast_vm::{Foreign, Program, RefSlot};
+
+use crate::{CallError, Group, NativeModule};
+
+thread_local! {
+    /// The program whose foreign call is running on this thread (null outside).
+    static CURRENT: Cell<*mut Program> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+/// One loaded version of a native module as its VM instance's code.
+pub struct NativeCode {
+    module: Arc<NativeModule>,
+}
+
+impl NativeCode {
+    /// Wraps `module`, which joins its group: its slots call the active versions of
+    /// the native modules it imports, and later versions of them re-point it.
+    pub fn new(module: Arc<NativeModule>) -> Result<NativeCode, String> {
+        module.group().join(&module)?;
+        Ok(NativeCode { module })
+    }
+
+    pub fn module(&self) -> &Arc<NativeModule> {
+        &self.module
+    }
+}
+
+/// Restores the previous current program when a foreign call ends.
+struct Entered(*mut Program);
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.set(self.0));
+    }
+}
+
+fn enter(program: &mut Program) -> Entered {
+    Entered(CURRENT.with(|c| c.replace(program)))
+}
+
+impl Foreign for NativeCode {
+    fn call(
+        &self,
+        program: &mut Program,
+        func: usize,
+        args: &[u64],
+        refs: Vec<RefSlot>,
+    ) -> Result<(Vec<u64>, Vec<RefSlot>), dast_vm::Panic> {
+        let _entered = enter(program);
+        self.module
+            .call_raw(func, args, refs)
+            .map_err(|e| vm_panic(&self.module, e))
+    }
+
+    fn read_globals(&self, words: &mut [u64], refs: &mut [RefSlot]) {
+        self.module.with_globals(|w, r| {
+            words.copy_from_slice(w);
+            refs.clone_from_slice(r);
+        });
+    }
+
+    fn write_globals(&self, words: &[u64], refs: &[RefSlot]) {
+        self.module.with_globals(|w, r| {
+            w.copy_from_slice(words);
+            r.clone_from_slice(refs);
+        });
+    }
+
+    fn in_flight(&self) -> u32 {
+        self.module.in_flight() as u32
+    }
+
+    fn activated(&self) {
+        // Every import of this module by a member names a function the VM already
+        // checked (`check_importers`), so re-pointing cannot fail on a missing one.
+        let _ = self.module.group().activate(&self.module);
+    }
+}
+
+/// Installs, as `group`'s import handler, calls into the program running the group's
+/// native code (bytecode modules, or native modules the VM runs as foreign code).
+pub fn serve_imports_from_vm(group: &Group) {
+    group.set_import_handler(Arc::new(|module, function, args, refs| {
+        let program = CURRENT.with(Cell::get);
+        if program.is_null() {
+            return Err(crate::Panic {
+                message: format!("call to `{module}.{function}` outside a running program"),
+                trace: Vec::new(),
+            });
+        }
+        // SAFETY: `program` was set by `NativeCode::call` on this thread from its
+        // `&mut Program`, which is not used while the native call (inside which this
+        // handler runs) is running.
+        let program = unsafe { &mut *program };
+        program
+            .call_words(module, function, args, refs)
+            .map_err(|p| crate::Panic {
+                message: p.message,
+                trace: p
+                    .trace
+                    .into_iter()
+                    .map(|f| crate::TraceFrame {
+                        function: f.function,
+                        file: f.file,
+                        line: f.line,
+                        col: f.col,
+                    })
+                    .collect(),
+            })
+    }));
+}
+
+/// A native call's error as the VM's panic.
+fn vm_panic(module: &NativeModule, e: CallError) -> dast_vm::Panic {
+    match e {
+        CallError::Panic(p) => dast_vm::Panic {
+            message: p.message,
+            trace: p
+                .trace
+                .into_iter()
+                .map(|f| dast_vm::TraceFrame {
+                    function: f.function,
+                    file: f.file,
+                    line: f.line,
+                    col: f.col,
+                })
+                .collect(),
+        },
+        other => dast_vm::Panic {
+            message: format!("native module `{}`: {other}", module.name()),
+            trace: Vec::new(),
+        },
+    }
+}

@@ -1,0 +1,238 @@
+//! Instances whose code runs outside the interpreter (native modules in hybrid mode).
+//!
+//! [`Program::set_foreign`] gives every function of an instance the same two-instruction
+//! body, `Intrinsic Foreign; Ret s0, r0`, so nothing in the interpreter loop changes
+//! (and calls that never reach a foreign instance pay nothing): a call into the
+//! instance, from the host, from bytecode through an import, or from a nested call,
+//! enters that body, which suspends like any host request. The program then hands the
+//! frame's parameters to the instance's [`Foreign`] implementation, with itself, so that
+//! the foreign code can call back into bytecode ([`Program::call_words`]): those calls
+//! are nested calls above the suspended frame. The results go to the frame's start and
+//! the frame resumes at its `Ret`.
+//!
+//! The instance keeps everything else: its bytecode (signatures, names, line tables),
+//! its place in the import tables, its version state and in-flight counts, its globals
+//! (which the foreign side may ignore or mirror). A panic of the foreign code comes back
+//! with its own trace, which goes before the trace of the bytecode frames that called it.
+
+use std::sync::Arc;
+
+use dast_bytecode::{signature_layouts, Inst, Intrinsic, TypeId, R, S};
+
+use crate::exec::Frame;
+use crate::host::Stop;
+use crate::instances::RefSlot;
+use crate::{InstanceId, Panic, Program};
+
+/// The code of a foreign instance's functions.
+pub trait Foreign: Send + Sync {
+    /// Runs function `func` (its index in the instance's bytecode) on `args` (its
+    /// parameter words, FORMAT.md's layout) and `refs` (its reference parameters, moved
+    /// in); returns its result words and result references (return value, then `&mut`
+    /// parameters). `program` is the running program, for calls back into bytecode.
+    fn call(
+        &self,
+        program: &mut Program,
+        func: usize,
+        args: &[u64],
+        refs: Vec<RefSlot>,
+    ) -> Result<(Vec<u64>, Vec<RefSlot>), Panic>;
+
+    /// Copies the foreign side's `var`s into `words`/`refs` (the instance's globals,
+    /// FORMAT.md's layout), before the VM reads them (state migration). Foreign code
+    /// that keeps its globals in the VM's slots does nothing.
+    fn read_globals(&self, words: &mut [u64], refs: &mut [RefSlot]) {
+        let _ = (words, refs);
+    }
+
+    /// Makes `words`/`refs` the foreign side's `var`s, after the VM wrote them.
+    fn write_globals(&self, words: &[u64], refs: &[RefSlot]) {
+        let _ = (words, refs);
+    }
+
+    /// Calls running in the foreign code that the VM did not count (entered from other
+    /// foreign code directly): the instance is not drained while this is above zero.
+    fn in_flight(&self) -> u32 {
+        0
+    }
+
+    /// The instance became its module's active version ([`Program::activate`]): foreign
+    /// code calling the module directly should now reach this version.
+    fn activated(&self) {}
+}
+
+/// Every foreign function's body.
+static FOREIGN_BODY: [Inst; 2] = [
+    Inst::Intrinsic {
+        op: Intrinsic::Foreign,
+        ty: TypeId(0),
+        s: S(0),
+        r: R(0),
+    },
+    Inst::Ret { s: S(0), r: R(0) },
+];
+
+/// An instance's foreign code, if it has some.
+#[derive(Clone, Default)]
+pub(crate) struct ForeignSlot(pub Option<Arc<dyn Foreign>>);
+
+impl std::fmt::Debug for ForeignSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "foreign"
+        } else {
+            "bytecode"
+        })
+    }
+}
+
+impl Program {
+    /// Makes instance `id` foreign: from now on every call of one of its functions runs
+    /// `code` instead of its bytecode (see the module docs).
+    pub fn set_foreign(&mut self, id: InstanceId, code: Arc<dyn Foreign>) -> Result<(), Panic> {
+        let mi = self.live(id)?;
+        for info in &mut self.modules[mi].funcs {
+            info.code = FOREIGN_BODY.as_ptr();
+        }
+        self.states[mi].foreign = ForeignSlot(Some(code));
+        Ok(())
+    }
+
+    /// The foreign code of instance `mi`, if any.
+    pub(crate) fn foreign_of(&self, mi: usize) -> Option<Arc<dyn Foreign>> {
+        self.states[mi].foreign.0.clone()
+    }
+
+    /// Pulls instance `mi`'s globals from its foreign code (no-op for bytecode).
+    pub(crate) fn pull_globals(&mut self, mi: usize) {
+        if let Some(code) = self.foreign_of(mi) {
+            let g = &mut self.globals[mi];
+            code.read_globals(&mut g.words, ref_slots_mut(&mut g.refs));
+        }
+    }
+
+    /// Pushes instance `mi`'s globals to its foreign code (no-op for bytecode).
+    pub(crate) fn push_globals(&mut self, mi: usize) {
+        if let Some(code) = self.foreign_of(mi) {
+            let g = &self.globals[mi];
+            code.write_globals(&g.words, ref_slots(&g.refs));
+        }
+    }
+
+    /// Whether instance `id` runs foreign code.
+    pub fn is_foreign(&self, id: InstanceId) -> bool {
+        self.states
+            .get(id.index())
+            .is_some_and(|s| s.foreign.0.is_some())
+    }
+
+    /// Runs the foreign function of the suspended frame `fr` and leaves its results at
+    /// the frame's start (the frame then resumes at its `Ret`).
+    pub(crate) fn serve_foreign(&mut self, fr: &Frame) -> Result<(), Stop> {
+        let (mi, fi) = (fr.module as usize, fr.func as usize);
+        let Some(code) = self.states[mi].foreign.0.clone() else {
+            return Err(Stop::Internal(
+                "a foreign body in a bytecode instance".into(),
+            ));
+        };
+        let lm = &self.modules[mi];
+        let (params, results) =
+            signature_layouts(&lm.m.functions[fi].sig, |t| lm.layouts[t.0 as usize]);
+        let info = lm.funcs[fi];
+        let (sb, rb) = (fr.sbase as usize, fr.rbase as usize);
+        let args = self.machine.sstack[sb..sb + params.words as usize].to_vec();
+        let refs = self.machine.rstack[rb..rb + params.refs as usize]
+            .iter_mut()
+            .map(|r| RefSlot(r.take()))
+            .collect();
+        // What bytecode printed comes before what the foreign code prints.
+        let _ = self.out.flush();
+        // Nested calls made by the foreign code start above this frame.
+        let saved = self.machine.top;
+        self.machine.top = (sb + info.scalar_regs as usize, rb + info.ref_regs as usize);
+        self.suspended += 1;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            code.call(self, fi, &args, refs)
+        }));
+        self.suspended -= 1;
+        self.machine.top = saved;
+        let (words, refs) = match outcome {
+            Ok(Ok(results)) => results,
+            Ok(Err(panic)) => return Err(Stop::Foreign { panic, module: mi }),
+            Err(payload) => {
+                let what = crate::host::panic_text(&*payload);
+                return Err(Stop::Internal(format!("foreign code panicked: {what}")));
+            }
+        };
+        if words.len() != results.words as usize || refs.len() != results.refs as usize {
+            return Err(Stop::Internal(format!(
+                "foreign code returned {} words and {} references, expected {} and {}",
+                words.len(),
+                refs.len(),
+                results.words,
+                results.refs
+            )));
+        }
+        self.machine.sstack[sb..sb + words.len()].copy_from_slice(&words);
+        for (slot, r) in self.machine.rstack[rb..].iter_mut().zip(refs) {
+            *slot = r.0;
+        }
+        Ok(())
+    }
+
+    /// Calls exported function `func` of the active instance of `module` with its
+    /// parameters as words and references (see [`Foreign::call`]) and returns its
+    /// results the same way: what foreign code uses to call bytecode. Called from
+    /// inside [`Foreign::call`], this is a nested call above the suspended frame.
+    pub fn call_words(
+        &mut self,
+        module: &str,
+        func: &str,
+        args: &[u64],
+        refs: Vec<RefSlot>,
+    ) -> Result<(Vec<u64>, Vec<RefSlot>), Panic> {
+        let (mi, fi) = self.find_export(module, func)?;
+        let lm = &self.modules[mi];
+        let (params, results) =
+            signature_layouts(&lm.m.functions[fi].sig, |t| lm.layouts[t.0 as usize]);
+        if args.len() != params.words as usize || refs.len() != params.refs as usize {
+            return Err(Panic::host(format!(
+                "`{module}.{func}` takes {} words and {} references, {} and {} given",
+                params.words,
+                params.refs,
+                args.len(),
+                refs.len()
+            )));
+        }
+        let info = lm.funcs[fi];
+        let (sb, rb) = self.machine.top;
+        self.machine
+            .reserve(sb + info.scalar_regs as usize, rb + info.ref_regs as usize)
+            .map_err(Panic::host)?;
+        self.machine.sstack[sb..sb + args.len()].copy_from_slice(args);
+        for (slot, r) in self.machine.rstack[rb..].iter_mut().zip(refs) {
+            *slot = r.0;
+        }
+        let run = self.run_function(mi, fi, None);
+        // What it printed comes before what the foreign caller prints next.
+        let _ = self.out.flush();
+        run?;
+        let words = self.machine.sstack[sb..sb + results.words as usize].to_vec();
+        let refs = self.machine.rstack[rb..rb + results.refs as usize]
+            .iter_mut()
+            .map(|r| RefSlot(r.take()))
+            .collect();
+        Ok((words, refs))
+    }
+}
+
+/// The VM's reference slots as [`RefSlot`]s (`repr(transparent)` over `Option<Obj>`).
+fn ref_slots(refs: &[Option<crate::heap::Obj>]) -> &[RefSlot] {
+    // SAFETY: `RefSlot` is `repr(transparent)` over `Option<Obj>`.
+    unsafe { std::slice::from_raw_parts(refs.as_ptr().cast(), refs.len()) }
+}
+
+fn ref_slots_mut(refs: &mut [Option<crate::heap::Obj>]) -> &mut [RefSlot] {
+    // SAFETY: as `ref_slots`.
+    unsafe { std::slice::from_raw_parts_mut(refs.as_mut_ptr().cast(), refs.len()) }
+}

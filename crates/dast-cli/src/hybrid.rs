@@ -42,6 +42,12 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    // Hot-reloadable: `@hot_reload` in the source *and* `hot-reload = true` for the
+    // module in the profile (hot-reload.md).
+    let mut c = c;
+    for m in &mut c.modules {
+        m.hot_reload &= profile.for_module(&m.name).hot_reload;
+    }
     let native: HashSet<String> = c
         .modules
         .iter()

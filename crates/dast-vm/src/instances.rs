@@ -277,6 +277,8 @@ impl Program {
             refs: Vec::new(),
         };
         self.states[mi].unloaded = true;
+        // Foreign code goes with its instance (a native version's library is closed).
+        self.states[mi].foreign = crate::foreign::ForeignSlot::default();
         Ok(())
     }
 

@@ -7,7 +7,7 @@
 //!
 //! Run: `cargo run --release -p dast-native --example native_reload_latency`
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -75,7 +75,7 @@ fn compile_big(k: usize) -> Module {
     }
 }
 
-fn native_code(m: &Module, path: &PathBuf, group: &Group) -> Arc<NativeCode> {
+fn native_code(m: &Module, path: &Path, group: &Group) -> Arc<NativeCode> {
     let object = compile(
         m,
         &Options {

@@ -78,9 +78,10 @@ pub fn build_modules(
         let object = dast_native::compile(m, &opts).map_err(|e| {
             match &e {
                 CompileError::Unsupported { .. } => eprintln!(
-                    "error: module `{}` cannot be built in release mode: {e}\n\
-                     note: use `--mode=dev` (bytecode) for this program",
-                    m.name
+                    "error: module `{name}` cannot be compiled to native code: {e}\n\
+                     note: run it as bytecode: `--mode=dev`, or `--mode=hybrid` with \
+                     `--bytecode={name}`",
+                    name = m.name
                 ),
                 _ => eprintln!("error: module `{}`: {e}", m.name),
             }

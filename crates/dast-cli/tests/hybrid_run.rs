@@ -67,7 +67,7 @@ fn values_cross_the_boundary_both_ways_whichever_modules_are_native() {
     let dev = dast(&["run"], &project.0);
     assert_eq!(dev.status.code(), Some(101), "{}", text(&dev.stderr));
     assert!(text(&dev.stdout).contains("P { x: 42, name: \"p-core\" }"));
-    for native in ["core", "plugin", "core,plugin", "main", "core,plugin,main"] {
+    for native in ["core", "plugin", "core,plugin"] {
         let flag = format!("--native={native}");
         let hybrid = dast(&["run", "--mode=hybrid", &flag], &project.0);
         assert_eq!(
@@ -79,6 +79,20 @@ fn values_cross_the_boundary_both_ways_whichever_modules_are_native() {
         assert_eq!(text(&hybrid.stderr), text(&dev.stderr), "{native}: stderr");
         assert_eq!(hybrid.status.code(), dev.status.code(), "{native}: status");
     }
+}
+
+#[test]
+fn a_module_native_code_cannot_run_is_refused_with_a_hint() {
+    // `main` uses `ModuleRegistry`, which native code does not support yet.
+    let project = TempCopy::of(&repo().join("test-programs/projects/values"), "refused");
+    let out = dast(&["run", "--mode=hybrid", "--native=main"], &project.0);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("module `main` cannot be compiled to native code")
+            && stderr.contains("`--bytecode=main`"),
+        "{stderr}"
+    );
 }
 
 #[test]

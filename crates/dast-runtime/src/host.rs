@@ -206,14 +206,30 @@ impl Hub {
     /// Reloads every hot-reloadable module whose source changed; returns each one
     /// tried with whether its new version is active.
     pub(crate) fn apply_updates(&mut self, program: &mut Program) -> Vec<(String, bool)> {
-        let hot: Vec<String> = self
+        let modules: Vec<(String, bool)> = self
             .modules
             .iter()
-            .filter(|e| program.module_of(e.active().instance).hot_reload)
-            .map(|e| e.name.clone())
+            .map(|e| {
+                let hot = program.module_of(e.active().instance).hot_reload;
+                (e.name.clone(), hot)
+            })
             .collect();
+        let (hot, cold): (Vec<_>, Vec<_>) = modules.into_iter().partition(|(_, hot)| *hot);
+        for (name, _) in cold {
+            if !self.told_not_hot.contains(&name) && self.has_update(&name) {
+                self.emit(
+                    Level::Warn,
+                    &format!(
+                        "'{name}' changed, but it is not hot-reloadable (no `@hot_reload` \
+                         module or fn, or `hot-reload = false` in the profile): restart to \
+                         use the change"
+                    ),
+                );
+                self.told_not_hot.insert(name);
+            }
+        }
         let mut tried = Vec::new();
-        for name in hot {
+        for (name, _) in hot {
             if self.has_update(&name) {
                 let ok = self.reload(program, &name);
                 tried.push((name, ok));

@@ -29,6 +29,8 @@ pub(crate) struct Hub {
     pub modules: Vec<ModuleEntry>,
     pub source: Option<Box<dyn ModuleSource>>,
     pub log: Box<dyn LogSink>,
+    /// Modules whose change was reported as not reloadable (reported once each).
+    pub told_not_hot: std::collections::HashSet<String>,
 }
 
 /// The registry's state borrowed next to its program: what the reload transaction and
@@ -132,6 +134,7 @@ impl Registry {
             modules,
             source: None,
             log: Box::new(StderrLog::default()),
+            told_not_hot: Default::default(),
         };
         Ok(Registry { program, hub })
     }

@@ -297,9 +297,12 @@ impl Group {
                 refs: RefStack::new(REF_STACK_SLOTS),
                 nested: None,
             }),
-            out: SharedOutput(Arc::new(Mutex::new(Box::new(std::io::BufWriter::new(
-                std::io::stdout(),
-            ))))),
+            out: SharedOutput(
+                Arc::new(Mutex::new(Box::new(std::io::BufWriter::new(
+                    std::io::stdout(),
+                )))),
+                Arc::default(),
+            ),
             handler: Mutex::new(None),
             members: Mutex::new(Vec::new()),
             active: Mutex::new(std::collections::HashMap::new()),
@@ -371,16 +374,25 @@ impl Group {
     }
 }
 
-/// The group's output, shared by its modules' interpreter states.
+/// The group's output, shared by its modules' interpreter states. A flush with
+/// nothing written since the last one does nothing (calls flush on every return to the
+/// host, and an empty flush of stdout still takes its lock).
 #[derive(Clone)]
-struct SharedOutput(Arc<Mutex<Box<dyn Write + Send>>>);
+struct SharedOutput(
+    Arc<Mutex<Box<dyn Write + Send>>>,
+    Arc<std::sync::atomic::AtomicBool>,
+);
 
 impl Write for SharedOutput {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.1.store(true, std::sync::atomic::Ordering::Relaxed);
         self.0.lock().unwrap_or_else(|e| e.into_inner()).write(buf)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
+        if !self.1.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
+        }
         self.0.lock().unwrap_or_else(|e| e.into_inner()).flush()
     }
 }

@@ -15,6 +15,7 @@
 //! (which the foreign side may ignore or mirror). A panic of the foreign code comes back
 //! with its own trace, which goes before the trace of the bytecode frames that called it.
 
+use std::io::Write;
 use std::sync::Arc;
 
 use dast_bytecode::{signature_layouts, Inst, Intrinsic, TypeId, R, S};

@@ -16,6 +16,7 @@
 //! and returns, so calls inside a module cost nothing more.
 
 use std::fmt;
+use std::io::Write;
 
 use dast_bytecode::{Layout, Module};
 

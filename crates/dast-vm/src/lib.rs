@@ -128,6 +128,42 @@ pub struct FunctionSignature {
     pub ret: String,
 }
 
+/// Where a program prints: flushing is skipped when nothing was written since the last
+/// flush (programs flush at every return to the host and around calls into foreign
+/// code, and an empty flush of stdout still takes its lock).
+struct Output {
+    inner: Box<dyn Write + Send>,
+    dirty: bool,
+}
+
+impl Output {
+    fn new(inner: Box<dyn Write + Send>) -> Output {
+        Output {
+            inner,
+            dirty: false,
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.dirty = true;
+        self.inner.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.dirty = true;
+        self.inner.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !std::mem::replace(&mut self.dirty, false) {
+            return Ok(());
+        }
+        self.inner.flush()
+    }
+}
+
 /// Linked, verified modules with their state, ready to run.
 ///
 /// Each entry of `modules`/`globals` is an *instance* (one loaded version of a module,
@@ -142,7 +178,7 @@ pub struct Program {
     /// Module name -> its active instance.
     active: FxHashMap<String, usize>,
     machine: Machine,
-    out: Box<dyn Write + Send>,
+    out: Output,
     /// Answers requests of running code (see `host.rs`); taken out while a call runs.
     host: Option<Box<dyn Host + Send>>,
     /// How many requests the host is serving now (nesting depth).
@@ -179,7 +215,7 @@ pub fn link(modules: Vec<Module>) -> Result<Program, LinkError> {
         globals,
         active,
         machine: Machine::new(),
-        out: Box::new(std::io::BufWriter::new(std::io::stdout())),
+        out: Output::new(Box::new(std::io::BufWriter::new(std::io::stdout()))),
         host: None,
         suspended: 0,
     })
@@ -282,7 +318,7 @@ impl Program {
     /// Where `print`/`println` write (default: buffered stdout).
     pub fn set_output(&mut self, out: Box<dyn Write + Send>) {
         let _ = self.out.flush();
-        self.out = out;
+        self.out = Output::new(out);
     }
 
     /// Limits how many jumps and calls later calls may make in total (then they panic
@@ -468,7 +504,7 @@ impl Program {
             ..
         } = self;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            exec::run(modules, globals, machine, &mut **out, start, floor)
+            exec::run(modules, globals, machine, out, start, floor)
         }));
         match outcome {
             Ok(Ok(exit)) => Ok(exit),

@@ -23,6 +23,8 @@ use crate::abi::{
 };
 use crate::subset::is_scalar;
 
+mod heap;
+
 /// A function's flattened parameter and result word counts.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Shape {
@@ -136,6 +138,8 @@ struct Translator<'a, 'b> {
     /// The parameter words, in order.
     params: Vec<Value>,
     cold: Vec<ColdExit>,
+    /// What the current block knows about its vector registers (`heap.rs`).
+    heap: heap::HeapCache,
 }
 
 fn trusted() -> MemFlagsData {
@@ -178,6 +182,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             words,
             params: params[first_word..].to_vec(),
             cold: Vec::new(),
+            heap: heap::HeapCache::new(&f.code),
         }
     }
 
@@ -248,6 +253,7 @@ impl<'a, 'b> Translator<'a, 'b> {
     /// Translates one instruction; returns whether the block stays open.
     fn inst(&mut self, pc: u32, inst: Inst) -> bool {
         use Inst::*;
+        self.heap_before(pc, &inst);
         match inst {
             Mov { dst, src } => {
                 let v = self.reg(src);
@@ -412,6 +418,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.b.ins().return_(&[zero, panicking]);
                 return false;
             }
+            other if heap::has_fast_path(&other) => self.heap_inst(pc, other),
             other => self.exec_one(pc, &other),
         }
         true

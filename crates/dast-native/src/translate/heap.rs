@@ -199,7 +199,7 @@ impl Translator<'_, '_> {
         self.b.ins().jump(cont, &[]);
         self.b.seal_block(slow_block);
         self.b.switch_to_block(slow_block);
-        self.exec_one(pc, &inst);
+        self.cold_exec_one(pc, inst);
         self.b.ins().trap(TrapCode::unwrap_user(1));
         self.b.seal_block(cont);
         self.b.switch_to_block(cont);
@@ -212,7 +212,7 @@ impl Translator<'_, '_> {
         self.b.ins().jump(cont, &[]);
         self.b.seal_block(slow_block);
         self.b.switch_to_block(slow_block);
-        self.exec_one(pc, &inst);
+        self.cold_exec_one(pc, inst);
         self.b.ins().jump(cont, &[]);
         self.b.seal_block(cont);
         self.b.switch_to_block(cont);
@@ -361,6 +361,13 @@ impl Translator<'_, '_> {
         at
     }
 
+    /// An index register's value, as the key of known element addresses: aliases
+    /// resolved (reading a variable after a merge may give an alias of the same value).
+    fn index(&mut self, idx: S) -> Value {
+        let i = self.reg(idx);
+        self.b.func.dfg.resolve_aliases(i)
+    }
+
     fn element_address(&mut self, data: Value, stride: Option<Value>, i: Value) -> Value {
         let bytes = match stride {
             Some(stride) => self.b.ins().imul(i, stride),
@@ -383,7 +390,7 @@ impl Translator<'_, '_> {
     /// of its kind (`i8` sign-extended, `bool`/`u8` zero-extended).
     fn vec_load(&mut self, pc: u32, inst: Inst, dst: S, v: R, idx: S, storage: Storage) {
         let mut slow = Slow::default();
-        let i = self.reg(idx);
+        let i = self.index(idx);
         let at = self.element(v, i, storage, &mut slow);
         let word = match storage {
             Storage::Words { off } => self.b.ins().load(I64, trusted(), at, i32::from(off) * 8),
@@ -400,19 +407,19 @@ impl Translator<'_, '_> {
     }
 
     /// `VecStoreW`/`VecStoreB`: in place when the vector is not shared (its count is
-    /// one); a shared one is copied by `exec_one` first, after which the block knows
-    /// the copy (unique) instead.
+    /// one). A shared one goes through `exec_one`, which copies it and stores into the
+    /// copy; both paths then meet *before* the store's own instruction (which stores the
+    /// same word again on that path), so the block after the store is dominated by it and
+    /// pure values computed before the store are not computed again on each path (which
+    /// Cranelift's code placement would otherwise do after a merge).
     fn vec_store(&mut self, pc: u32, inst: Inst, v: R, idx: S, storage: Storage, src: S) {
-        let mut slow = Slow::default();
-        let i = self.reg(idx);
+        let mut fail = Slow::default();
+        let i = self.index(idx);
         let x = self.reg(src);
-        let at = self.element(v, i, storage, &mut slow);
+        let mut at = self.element(v, i, storage, &mut fail);
         let view = self.heap.views[&v.0].clone();
         if !view.unique {
-            let count_at = self.b.ins().iadd_imm_s(view.obj, i64::from(layout::COUNT));
-            let count = self.b.ins().atomic_load(I64, trusted(), count_at);
-            let unique = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
-            self.guard(unique, &mut slow);
+            at = self.make_unique(pc, inst, v, i, storage, view, at);
         }
         match storage {
             Storage::Words { off } => {
@@ -422,53 +429,67 @@ impl Translator<'_, '_> {
                 self.b.ins().istore8(trusted(), x, at, 0);
             }
         }
-        match slow.0 {
-            None => {
-                self.heap.views.get_mut(&v.0).expect("view").unique = true;
-            }
-            Some(slow_block) => self.store_join(pc, inst, v, i, storage, view, at, slow_block),
-        }
+        self.heap.views.get_mut(&v.0).expect("view").unique = true;
+        self.finish_failing(pc, inst, fail);
     }
 
-    /// After a store with a slow path: the slow path (which may have replaced the
-    /// vector by a copy) reloads the fields the block knows, and both paths pass them
-    /// to the continuation.
+    /// Checks that the vector in `v` (`view`, its element `i` at `at`) is not shared; if
+    /// it is, `exec_one` runs the store (copying the vector first). Continues in a block
+    /// where the vector is unique and its fields known again; returns element `i`'s
+    /// address there.
     #[allow(clippy::too_many_arguments)]
-    fn store_join(
+    fn make_unique(
         &mut self,
         pc: u32,
         inst: Inst,
         v: R,
         i: Value,
         storage: Storage,
-        fast: VecView,
+        view: VecView,
         at: Value,
-        slow_block: Block,
-    ) {
-        let fast_values = view_values(&fast, at);
-        let cont = self.b.create_block();
-        let params: Vec<Value> = fast_values
+    ) -> Value {
+        let known = view_values(&view, at);
+        let unique_block = self.b.create_block();
+        let params: Vec<Value> = known
             .iter()
             .map(|&x| {
                 let ty = self.b.func.dfg.value_type(x);
-                self.b.append_block_param(cont, ty)
+                self.b.append_block_param(unique_block, ty)
             })
             .collect();
-        let args: Vec<BlockArg> = fast_values.iter().map(|&x| BlockArg::Value(x)).collect();
-        self.b.ins().jump(cont, &args);
+        let copy = self.b.create_block();
+        self.b.set_cold_block(copy);
+        let count_at = self.b.ins().iadd_imm_s(view.obj, i64::from(layout::COUNT));
+        let count = self.b.ins().atomic_load(I64, trusted(), count_at);
+        let unique = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
+        let args: Vec<BlockArg> = known.iter().map(|&x| BlockArg::Value(x)).collect();
+        self.b.ins().brif(unique, unique_block, &args, copy, &[]);
 
-        self.b.seal_block(slow_block);
-        self.b.switch_to_block(slow_block);
-        self.exec_one(pc, &inst);
+        self.b.seal_block(copy);
+        self.b.switch_to_block(copy);
+        self.cold_exec_one(pc, inst);
         // `exec_one` succeeded: `v` holds a unique vector and `i` is in bounds.
-        let reloaded = self.reload_view(v, &fast, storage, i);
+        let reloaded = self.reload_view(v, &view, storage, i);
         let args: Vec<BlockArg> = reloaded.iter().map(|&x| BlockArg::Value(x)).collect();
-        self.b.ins().jump(cont, &args);
-        self.b.seal_block(cont);
-        self.b.switch_to_block(cont);
+        self.b.ins().jump(unique_block, &args);
+        self.b.seal_block(unique_block);
+        self.b.switch_to_block(unique_block);
 
-        let view = view_from_values(&fast, storage, i, &params);
+        let view = view_from_values(&view, storage, i, &params);
         self.heap.views.insert(v.0, view);
+        *params.last().expect("element address")
+    }
+
+    /// `exec_one` from a cold block; its continuation (single predecessor) is sealed
+    /// at once, so variables read after it resolve to the values they had before.
+    fn cold_exec_one(&mut self, pc: u32, inst: Inst) {
+        self.exec_one(pc, &inst);
+        let cont = self
+            .b
+            .current_block()
+            .expect("exec_one continues in a block");
+        self.b.set_cold_block(cont);
+        self.b.seal_block(cont);
     }
 
     /// The values [`view_values`] lists, loaded again from the register (no checks:
@@ -590,7 +611,7 @@ impl Translator<'_, '_> {
         self.b.switch_to_block(free);
         // This frame held the only reference: no other thread can see the count.
         self.b.ins().store(trusted(), one, count_at, 0);
-        self.exec_one(pc, &inst);
+        self.cold_exec_one(pc, inst);
         self.b.ins().jump(done, &[]);
         self.b.seal_block(done);
         self.b.switch_to_block(done);

@@ -140,6 +140,9 @@ struct Translator<'a, 'b> {
     cold: Vec<ColdExit>,
     /// What the current block knows about its vector registers (`heap.rs`).
     heap: heap::HeapCache,
+    /// The float each word made by `float_to_word` holds: reading the word back as that
+    /// type gives the float itself (Cranelift keeps the bitcast round trips otherwise).
+    floats: HashMap<(Value, Type), Value>,
 }
 
 fn trusted() -> MemFlagsData {
@@ -183,6 +186,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             params: params[first_word..].to_vec(),
             cold: Vec::new(),
             heap: heap::HeapCache::new(&f.code),
+            floats: HashMap::new(),
         }
     }
 
@@ -600,6 +604,10 @@ impl<'a, 'b> Translator<'a, 'b> {
     }
 
     fn word_to_float(&mut self, ty: Type, w: Value) -> Value {
+        let w = self.b.func.dfg.resolve_aliases(w);
+        if let Some(&x) = self.floats.get(&(w, ty)) {
+            return x;
+        }
         if ty == F32 {
             let low = self.b.ins().ireduce(I32, w);
             self.b.ins().bitcast(F32, MemFlagsData::new(), low)
@@ -609,12 +617,14 @@ impl<'a, 'b> Translator<'a, 'b> {
     }
 
     fn float_to_word(&mut self, ty: Type, x: Value) -> Value {
-        if ty == F32 {
+        let w = if ty == F32 {
             let bits = self.b.ins().bitcast(I32, MemFlagsData::new(), x);
             self.b.ins().uextend(I64, bits)
         } else {
             self.b.ins().bitcast(I64, MemFlagsData::new(), x)
-        }
+        };
+        self.floats.insert((w, ty), x);
+        w
     }
 
     fn float_out(&mut self, ty: Type, dst: S, x: Value) {

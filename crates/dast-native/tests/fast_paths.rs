@@ -327,3 +327,54 @@ fn shared_vectors_are_copied_before_a_store_as_in_the_vm() {
         let _ = p.agree("through_calls", &[Value::UInt(n)]);
     }
 }
+
+const LOOPS: &str = "
+fn grow_sometimes(n: usize) -> String {
+    let mut v: Vec[i64] = [1, 2]
+    let mut s: i64 = v[1] + v.len() as i64
+    for i in 0..n {
+        if i % 3 == 0 {
+            v.push(i as i64)
+        }
+        s = s + v[v.len() - 1] + v[i % v.len()]
+        v[0] = s
+    }
+    format(\"{} {:?}\", s, v)
+}
+
+fn share_sometimes(n: usize) -> String {
+    let mut v: Vec[i64] = [0; 4]
+    let mut kept: Vec[Vec[i64]] = Vec.new()
+    for i in 0..n {
+        if i % 2 == 1 {
+            kept.push(v)
+        }
+        v[i % 4] = v[i % 4] + i as i64
+    }
+    format(\"{:?} {:?}\", v, kept)
+}
+
+fn swap_each_time(n: usize) -> String {
+    let mut a: Vec[u8] = [1, 2, 3]
+    let mut b: Vec[u8] = [7, 8, 9]
+    for i in 0..n {
+        let t = a
+        a = b
+        b = t
+        a[i % 3] = a[i % 3] + 1
+    }
+    format(\"{:?} {:?}\", a, b)
+}
+
+fn main() {}
+";
+
+#[test]
+fn loops_forget_what_a_path_through_them_changes() {
+    let mut p = Pair::new(LOOPS);
+    for n in [0, 1, 2, 5, 12] {
+        let _ = p.agree("grow_sometimes", &[Value::UInt(n)]);
+        let _ = p.agree("share_sometimes", &[Value::UInt(n)]);
+        let _ = p.agree("swap_each_time", &[Value::UInt(n)]);
+    }
+}

@@ -34,8 +34,11 @@ use std::collections::HashMap;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I64, I8};
 use cranelift_codegen::ir::{AtomicRmwOp, Block, BlockArg, InstBuilder, TrapCode, Value};
+use cranelift_frontend::Variable;
 use dast_bytecode::{is_terminator, Inst, R, S};
 use dast_vm::native::layout;
+
+mod flow;
 
 use super::{trusted, Translator};
 use crate::abi::REF_SLOT_BYTES;
@@ -45,16 +48,49 @@ use crate::subset::is_scalar;
 pub(super) struct HeapCache {
     /// Per pc: a block entered only by falling through from `pc - 1`.
     fall_through_only: Vec<bool>,
+    /// Per block leader: the registers known on every path into it (`flow.rs`).
+    entry_facts: Vec<Option<flow::FactMap>>,
+    /// Known registers whose fields are in SSA values of this block.
     views: HashMap<u16, VecView>,
+    /// Known registers whose fields are still only in their variables.
+    inherited: HashMap<u16, flow::Facts>,
+    /// Each register's fields as Cranelift variables, defined wherever they are read
+    /// and checked, so later blocks can use them.
+    vars: HashMap<u16, ViewVars>,
 }
 
 impl HeapCache {
     pub(super) fn new(code: &[Inst]) -> HeapCache {
         HeapCache {
             fall_through_only: fall_through_only(code),
+            entry_facts: flow::entry_facts(code, &super::find_leaders(code)),
             views: HashMap::new(),
+            inherited: HashMap::new(),
+            vars: HashMap::new(),
         }
     }
+
+    fn forget(&mut self, r: u16) {
+        self.views.remove(&r);
+        self.inherited.remove(&r);
+    }
+
+    fn forget_all(&mut self) {
+        self.views.clear();
+        self.inherited.clear();
+    }
+}
+
+/// The variables holding a register's [`VecView`] fields.
+#[derive(Clone, Copy)]
+struct ViewVars {
+    obj: Variable,
+    len: Variable,
+    words_data: Variable,
+    wpe: Variable,
+    stride: Variable,
+    bytes_data: Variable,
+    is_i8: Variable,
 }
 
 /// A vector register's object as loaded and checked in this block.
@@ -146,11 +182,83 @@ impl Translator<'_, '_> {
     /// instructions keep their own records).
     pub(super) fn heap_before(&mut self, pc: u32, inst: &Inst) {
         let new_block = self.leaders[pc as usize].is_some();
-        if new_block && !self.heap.fall_through_only[pc as usize]
-            || !keeps_heap(inst) && !has_fast_path(inst)
-        {
-            self.heap.views.clear();
+        if new_block && !self.heap.fall_through_only[pc as usize] {
+            self.heap.forget_all();
+            if let Some(facts) = &self.heap.entry_facts[pc as usize] {
+                self.heap.inherited = facts.iter().map(|(&r, &f)| (r, f)).collect();
+            }
         }
+        if !keeps_heap(inst) && !has_fast_path(inst) {
+            self.heap.forget_all();
+        }
+    }
+
+    /// Records what is now known about register `r`, in the block's map and in the
+    /// register's variables.
+    fn record_view(&mut self, r: u16, view: VecView) {
+        let vars = self.view_vars(r);
+        self.b.def_var(vars.obj, view.obj);
+        self.b.def_var(vars.len, view.len);
+        if let Some(w) = &view.words {
+            self.b.def_var(vars.words_data, w.data);
+            self.b.def_var(vars.wpe, w.wpe);
+            self.b.def_var(vars.stride, w.stride);
+        }
+        if let Some(b) = &view.bytes {
+            self.b.def_var(vars.bytes_data, b.data);
+            self.b.def_var(vars.is_i8, b.is_i8);
+        }
+        self.heap.inherited.remove(&r);
+        self.heap.views.insert(r, view);
+    }
+
+    fn view_vars(&mut self, r: u16) -> ViewVars {
+        if let Some(&vars) = self.heap.vars.get(&r) {
+            return vars;
+        }
+        let mut var = |ty| self.b.declare_var(ty);
+        let vars = ViewVars {
+            obj: var(I64),
+            len: var(I64),
+            words_data: var(I64),
+            wpe: var(I64),
+            stride: var(I64),
+            bytes_data: var(I64),
+            is_i8: var(I8),
+        };
+        self.heap.vars.insert(r, vars);
+        vars
+    }
+
+    /// What the block knows about register `r`, reading inherited fields from their
+    /// variables at the first use in the block.
+    fn known(&mut self, r: u16) -> Option<VecView> {
+        if let Some(view) = self.heap.views.get(&r) {
+            return Some(view.clone());
+        }
+        let facts = self.heap.inherited.remove(&r)?;
+        let vars = self.heap.vars[&r];
+        let words = facts.words.then(|| WordsView {
+            data: self.b.use_var(vars.words_data),
+            wpe: self.b.use_var(vars.wpe),
+            stride: self.b.use_var(vars.stride),
+            checked_offsets: facts.checked,
+            elems: HashMap::new(),
+        });
+        let bytes = facts.bytes.then(|| BytesView {
+            data: self.b.use_var(vars.bytes_data),
+            is_i8: self.b.use_var(vars.is_i8),
+            elems: HashMap::new(),
+        });
+        let view = VecView {
+            obj: self.b.use_var(vars.obj),
+            len: self.b.use_var(vars.len),
+            unique: facts.unique,
+            words,
+            bytes,
+        };
+        self.heap.views.insert(r, view.clone());
+        Some(view)
     }
 
     /// Translates an instruction for which [`has_fast_path`] holds.
@@ -239,8 +347,8 @@ impl Translator<'_, '_> {
     /// The vector in register `v`: loaded and checked (not empty, a vector) at its first
     /// use in the block.
     fn view(&mut self, v: R, slow: &mut Slow) -> VecView {
-        if let Some(view) = self.heap.views.get(&v.0) {
-            return view.clone();
+        if let Some(view) = self.known(v.0) {
+            return view;
         }
         let obj = self.load_slot(v);
         self.guard(obj, slow);
@@ -258,7 +366,7 @@ impl Translator<'_, '_> {
             words: None,
             bytes: None,
         };
-        self.heap.views.insert(v.0, view.clone());
+        self.record_view(v.0, view.clone());
         view
     }
 
@@ -316,7 +424,7 @@ impl Translator<'_, '_> {
                 }
                 if let Some(&at) = words.elems.get(&i) {
                     view.words = Some(words);
-                    self.heap.views.insert(v.0, view);
+                    self.record_view(v.0, view);
                     return at;
                 }
                 let r = (words.data, Some(words.stride));
@@ -342,7 +450,7 @@ impl Translator<'_, '_> {
                 };
                 if let Some(&at) = bytes.elems.get(&i) {
                     view.bytes = Some(bytes);
-                    self.heap.views.insert(v.0, view);
+                    self.record_view(v.0, view);
                     return at;
                 }
                 let r = (bytes.data, None);
@@ -357,7 +465,7 @@ impl Translator<'_, '_> {
             Storage::Words { .. } => view.words.as_mut().map(|w| w.elems.insert(i, at)),
             Storage::Bytes => view.bytes.as_mut().map(|b| b.elems.insert(i, at)),
         };
-        self.heap.views.insert(v.0, view);
+        self.record_view(v.0, view);
         at
     }
 
@@ -476,7 +584,7 @@ impl Translator<'_, '_> {
         self.b.switch_to_block(unique_block);
 
         let view = view_from_values(&view, storage, i, &params);
-        self.heap.views.insert(v.0, view);
+        self.record_view(v.0, view);
         *params.last().expect("element address")
     }
 
@@ -547,15 +655,11 @@ impl Translator<'_, '_> {
         self.store_slot(dst, obj);
         self.finish_joining(pc, inst, slow);
         // Both registers now hold the same object, shared.
-        match self.heap.views.get_mut(&src.0) {
-            Some(view) => {
-                view.unique = false;
-                let copy = view.clone();
-                self.heap.views.insert(dst.0, copy);
-            }
-            None => {
-                self.heap.views.remove(&dst.0);
-            }
+        self.heap.forget(dst.0);
+        if let Some(mut view) = self.known(src.0) {
+            view.unique = false;
+            self.heap.views.insert(src.0, view.clone());
+            self.record_view(dst.0, view);
         }
     }
 
@@ -574,17 +678,19 @@ impl Translator<'_, '_> {
         self.store_slot(src, null);
         self.finish_joining(pc, inst, slow);
         // The object moved with what the block knows about it (its count unchanged).
-        match self.heap.views.remove(&src.0) {
-            Some(view) => self.heap.views.insert(dst.0, view),
-            None => self.heap.views.remove(&dst.0),
-        };
+        let moved = self.known(src.0);
+        self.heap.forget(src.0);
+        self.heap.forget(dst.0);
+        if let Some(view) = moved {
+            self.record_view(dst.0, view);
+        }
     }
 
     /// `ClearR`: nothing for an empty register; a count decrement when other references
     /// remain; `exec_one` frees the last reference (the count is put back to one first,
     /// so `exec_one` finds the register as it was).
     fn clear_r(&mut self, pc: u32, inst: Inst, dst: R) {
-        self.heap.views.remove(&dst.0);
+        self.heap.forget(dst.0);
         let obj = self.load_slot(dst);
         let held = self.b.create_block();
         let release = self.b.create_block();

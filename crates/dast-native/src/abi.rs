@@ -15,6 +15,9 @@ pub const ABI_VERSION: u32 = 4;
 pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
 /// Exported NUL-terminated bytes: the module's registry name.
 pub const SYM_MODULE_NAME: &str = "DAST_MODULE_NAME";
+/// Exported `u64`: `dast_vm::native::layout::FINGERPRINT`, the heap layout the
+/// object's inline fast paths read.
+pub const SYM_HEAP_LAYOUT: &str = "DAST_HEAP_LAYOUT";
 /// Exported `u64`: [`fingerprint`] of the bytecode the object was compiled from.
 pub const SYM_FINGERPRINT: &str = "DAST_MODULE_FINGERPRINT";
 /// Exported `extern "C" fn(*const RuntimeTable, *mut ModuleData)`: called once, right

@@ -512,7 +512,11 @@ impl<'m> ObjectCompiler<'m> {
 
         let mut name = self.module.name.as_bytes().to_vec();
         name.push(0);
-        let facts: [(&str, Vec<u8>); 3] = [
+        let facts: [(&str, Vec<u8>); 4] = [
+            (
+                abi::SYM_HEAP_LAYOUT,
+                dast_vm::native::layout::FINGERPRINT.to_le_bytes().to_vec(),
+            ),
             (
                 abi::SYM_ABI_VERSION,
                 abi::ABI_VERSION.to_le_bytes().to_vec(),

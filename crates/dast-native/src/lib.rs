@@ -34,6 +34,12 @@
 //! (`refs` of a callee = caller's `refs + window`), released by `Ret` as the VM's
 //! (`ret_refs`) and, on a panic, by each frame as the panic passes (`clear_refs`).
 //!
+//! The hottest of those have inline fast paths (`translate/heap.rs`): `VecLen`,
+//! `VecLoadW/StoreW`, `VecLoadB/StoreB`, `MovR`, `TakeR` and `ClearR` read the heap
+//! objects' fields directly (offsets from `dast_vm::native::layout`) and call `exec_one`
+//! only when the interpreter's instruction would fail (its panic message and trace),
+//! for copy-on-write of a shared vector, or to release a reference.
+//!
 //! Exactness: every instruction computes the interpreter's bits (`dast-vm/src/exec.rs`).
 //! Float operations with a single exact machine instruction (`+ - * /`, `sqrt`, `abs`,
 //! comparisons, conversions, and `floor ceil trunc` with SSE4.1) are native; `%`, the
@@ -122,12 +128,10 @@
 //! imported by name, so objects link with no undefined symbols at all.
 //!
 //! # Next steps
-//! - Speed of heap code: dedicated table entries (or inline code) for the hottest
-//!   `exec_one` instructions (`MovR`/`TakeR`/`ClearR`, `VecLoadW`/`VecLoadR`,
-//!   `StrPush`, `VecLen`), skipping the generic dispatch.
+//! - Speed of heap code: fast paths for `VecPush` (spare capacity), `VecLoadR`/
+//!   `VecStoreR`, `StrPush`/`StrLen`; dedicated table entries for the rest of the hot
+//!   `exec_one` instructions, skipping the generic dispatch.
 //! - The host intrinsics (`Registry*`) in native code.
-//! - State migration between native versions and the reload transaction of
-//!   `dast-runtime` over native modules (hybrid mode).
 //! - `dast build --mode=release`: compile every module, cache objects by fingerprint in
 //!   the target directory, fall back to the interpreter per function for what is not
 //!   yet supported (calls from native to interpreted code through the runtime table).

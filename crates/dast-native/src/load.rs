@@ -82,6 +82,8 @@ pub enum LoadError {
     },
     /// Made from other bytecode of the same module (recompile it).
     Stale { path: PathBuf, module: String },
+    /// Made by a dast whose heap objects are laid out differently.
+    HeapLayout { path: PathBuf },
 }
 
 impl fmt::Display for LoadError {
@@ -112,6 +114,11 @@ impl fmt::Display for LoadError {
             } => write!(
                 f,
                 "`{}` holds module `{found}`, not `{expected}`",
+                path.display()
+            ),
+            LoadError::HeapLayout { path } => write!(
+                f,
+                "`{}` was built by another build of dast (its heap layout differs): rebuild it",
                 path.display()
             ),
             LoadError::Stale { path, module } => write!(
@@ -1001,6 +1008,11 @@ fn check_identity(library: &Library, path: &Path, module: &Module) -> Result<(),
                 found,
                 expected: ABI_VERSION,
             });
+        }
+        let layout = symbol::<*const u64>(library, abi::SYM_HEAP_LAYOUT)
+            .ok_or_else(|| missing(abi::SYM_HEAP_LAYOUT))?;
+        if layout.read_unaligned() != dast_vm::native::layout::FINGERPRINT {
+            return Err(LoadError::HeapLayout { path });
         }
         let name = symbol::<*const std::ffi::c_char>(library, abi::SYM_MODULE_NAME)
             .ok_or_else(|| missing(abi::SYM_MODULE_NAME))?;

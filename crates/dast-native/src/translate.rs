@@ -23,6 +23,8 @@ use crate::abi::{
 };
 use crate::subset::is_scalar;
 
+mod heap;
+
 /// A function's flattened parameter and result word counts.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Shape {
@@ -153,6 +155,11 @@ struct Translator<'a, 'b> {
     /// The parameter words, in order.
     params: Vec<Value>,
     cold: Vec<ColdExit>,
+    /// What the current block knows about its vector registers (`heap.rs`).
+    heap: heap::HeapCache,
+    /// The float each word made by `float_to_word` holds: reading the word back as that
+    /// type gives the float itself (Cranelift keeps the bitcast round trips otherwise).
+    floats: HashMap<(Value, Type), Value>,
 }
 
 fn trusted() -> MemFlagsData {
@@ -196,6 +203,8 @@ impl<'a, 'b> Translator<'a, 'b> {
             globals: None,
             params: params[first_word..].to_vec(),
             cold: Vec::new(),
+            heap: heap::HeapCache::new(&f.code),
+            floats: HashMap::new(),
         }
     }
 
@@ -283,6 +292,7 @@ impl<'a, 'b> Translator<'a, 'b> {
     /// Translates one instruction; returns whether the block stays open.
     fn inst(&mut self, pc: u32, inst: Inst) -> bool {
         use Inst::*;
+        self.heap_before(pc, &inst);
         match inst {
             Mov { dst, src } => {
                 let v = self.reg(src);
@@ -441,6 +451,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.b.ins().return_(&[zero, panicking]);
                 return false;
             }
+            other if heap::has_fast_path(&other) => self.heap_inst(pc, other),
             other => self.exec_one(pc, &other),
         }
         true
@@ -623,6 +634,10 @@ impl<'a, 'b> Translator<'a, 'b> {
     }
 
     fn word_to_float(&mut self, ty: Type, w: Value) -> Value {
+        let w = self.b.func.dfg.resolve_aliases(w);
+        if let Some(&x) = self.floats.get(&(w, ty)) {
+            return x;
+        }
         if ty == F32 {
             let low = self.b.ins().ireduce(I32, w);
             self.b.ins().bitcast(F32, MemFlagsData::new(), low)
@@ -632,12 +647,14 @@ impl<'a, 'b> Translator<'a, 'b> {
     }
 
     fn float_to_word(&mut self, ty: Type, x: Value) -> Value {
-        if ty == F32 {
+        let w = if ty == F32 {
             let bits = self.b.ins().bitcast(I32, MemFlagsData::new(), x);
             self.b.ins().uextend(I64, bits)
         } else {
             self.b.ins().bitcast(I64, MemFlagsData::new(), x)
-        }
+        };
+        self.floats.insert((w, ty), x);
+        w
     }
 
     fn float_out(&mut self, ty: Type, dst: S, x: Value) {

@@ -140,3 +140,32 @@ fn linked_objects_need_no_symbol_from_outside_and_export_only_the_abi() {
         "no imports"
     );
 }
+
+#[test]
+fn a_library_made_for_another_heap_layout_is_refused() {
+    let dir = TempDir::new("layout");
+    let c = dir.0.join("other.c");
+    std::fs::write(
+        &c,
+        format!(
+            "const unsigned int DAST_ABI_VERSION = {};\n\
+             const unsigned long long DAST_HEAP_LAYOUT = 12345;\n\
+             const char DAST_MODULE_NAME[] = \"main\";\n",
+            dast_native::ABI_VERSION
+        ),
+    )
+    .unwrap();
+    let so = dir.0.join("libmain.other.so");
+    let status = Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(&so)
+        .arg(&c)
+        .status()
+        .expect("cc runs");
+    assert!(status.success());
+    let err = NativeModule::load(&so, &bytecode(V1))
+        .err()
+        .expect("refused");
+    assert!(matches!(err, LoadError::HeapLayout { .. }), "{err:?}");
+    assert!(err.to_string().contains("rebuild"), "{err}");
+}

@@ -20,6 +20,8 @@ use rustc_hash::FxHasher;
 /// compare-and-swap.
 pub(crate) struct Obj(NonNull<Inner>);
 
+// `repr(C)`: generated code reads `count` and `obj` (see [`native_layout`]).
+#[repr(C)]
 struct Inner {
     count: AtomicUsize,
     obj: HeapObj,
@@ -123,11 +125,14 @@ impl Drop for Obj {
     }
 }
 
+// `repr(u8)`: a one-byte tag first, then the variant's fields (RFC 2195), so generated
+// code can test the tag and find a vector's fields (see [`native_layout`]).
 #[derive(Clone)]
+#[repr(u8)]
 pub(crate) enum HeapObj {
-    Str(String),
-    Vec(VecObj),
-    Map(MapObj),
+    Str(String) = 0,
+    Vec(VecObj) = 1,
+    Map(MapObj) = 2,
 }
 
 impl HeapObj {
@@ -141,16 +146,18 @@ impl HeapObj {
 }
 
 /// How a vector stores its elements.
+// `repr(u8)` with fixed values: generated code reads the kind (see [`native_layout`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub(crate) enum ElemKind {
     /// One byte per element, read back as 0/1.
-    Bool,
+    Bool = 0,
     /// One byte per element, zero-extended.
-    U8,
+    U8 = 1,
     /// One byte per element, sign-extended.
-    I8,
+    I8 = 2,
     /// `wpe` words and `rpe` references per element.
-    Words,
+    Words = 3,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -718,6 +725,116 @@ fn eq_general(w1: &[u64], r1: &[Option<Obj>], w2: &[u64], r2: &[Option<Obj>]) ->
     w1 == w2 && r1.len() == r2.len() && r1.iter().zip(r2).all(|(a, b)| eq_ref(a, b))
 }
 
+/// Where generated code (the native backend's inline fast paths) finds a heap object's
+/// fields. A reference slot holds a pointer to an `Inner` (null: empty).
+///
+/// # Layout contract
+/// Every offset is in bytes from that pointer, computed here from the Rust types so
+/// they follow any change of the structs; what they rely on is:
+/// - `Inner` is `repr(C)`: the reference count (`usize`, atomic) then the object;
+/// - `HeapObj` is `repr(u8)`: a one-byte tag ([`TAG_VEC`] for vectors) at the object's
+///   start, then the variant's fields laid out as a `repr(C)` struct `(u8, VecObj)`;
+/// - `ElemKind` is `repr(u8)` with the values of [`KIND_WORDS`] and [`KIND_I8`];
+/// - a `Vec`'s data pointer sits at a fixed offset inside it, found at compile time by
+///   looking at an empty `Vec` (whose pointer is the dangling `align_of::<T>()` and whose
+///   capacity and length are zero).
+///
+/// Generated code only reads these fields, and writes elements of a vector whose count
+/// it found to be one (copy-on-write is the runtime's, on the slow path). The objects
+/// generated code reads were created by the same binary that compiled it, so a layout
+/// change only needs a rebuild; `tests::native_layout_matches_objects` checks the
+/// offsets against real objects.
+pub mod native_layout {
+    use std::mem::{align_of, offset_of, transmute};
+
+    use super::{ElemKind, Inner, VecObj, VecShape};
+
+    /// A vector variant of `HeapObj` as `repr(u8)` lays it out.
+    #[repr(C)]
+    struct VecVariant(u8, VecObj);
+
+    const OBJ: usize = offset_of!(Inner, obj);
+    const VEC: usize = OBJ + offset_of!(VecVariant, 1);
+    const SHAPE: usize = VEC + offset_of!(VecObj, shape);
+
+    /// Index (in words) of the data pointer among a `Vec`'s three words: the one equal
+    /// to `align` in an empty `Vec` (the others are zero).
+    const fn ptr_word(words: [usize; 3], align: usize) -> usize {
+        let mut found = usize::MAX;
+        let mut i = 0;
+        while i < 3 {
+            if words[i] == align {
+                assert!(found == usize::MAX, "ambiguous Vec layout");
+                found = i;
+            }
+            i += 1;
+        }
+        assert!(found != usize::MAX, "unknown Vec layout");
+        found * size_of::<usize>()
+    }
+
+    // SAFETY: a `Vec` is three `usize`-sized words (checked by `transmute`'s size check);
+    // an empty one owns no allocation, so forgetting it (as `transmute` does) leaks
+    // nothing.
+    const WORDS_PTR: usize = ptr_word(
+        unsafe { transmute::<Vec<u64>, [usize; 3]>(Vec::new()) },
+        align_of::<u64>(),
+    );
+    // SAFETY: as above.
+    const BYTES_PTR: usize = ptr_word(
+        unsafe { transmute::<Vec<u8>, [usize; 3]>(Vec::new()) },
+        align_of::<u8>(),
+    );
+
+    /// The reference count (`usize`; one means unique, so writable in place).
+    pub const COUNT: i32 = offset_of!(Inner, count) as i32;
+    /// The object's tag (`u8`).
+    pub const TAG: i32 = OBJ as i32;
+    /// The tag of a vector.
+    pub const TAG_VEC: u8 = 1;
+    /// A vector's length in elements (`usize`).
+    pub const VEC_LEN: i32 = (VEC + offset_of!(VecObj, len)) as i32;
+    /// A vector's element kind (`u8`, an `ElemKind`).
+    pub const VEC_KIND: i32 = (SHAPE + offset_of!(VecShape, kind)) as i32;
+    /// A word vector's words per element (`u32`; zero for byte vectors).
+    pub const VEC_WPE: i32 = (SHAPE + offset_of!(VecShape, wpe)) as i32;
+    /// A word vector's data pointer (`*mut u64`, `len * wpe` words).
+    pub const VEC_WORDS_PTR: i32 = (VEC + offset_of!(VecObj, words) + WORDS_PTR) as i32;
+    /// A byte vector's data pointer (`*mut u8`, `len` bytes).
+    pub const VEC_BYTES_PTR: i32 = (VEC + offset_of!(VecObj, bytes) + BYTES_PTR) as i32;
+    /// `ElemKind::Words`: elements in words (anything else is one byte per element).
+    pub const KIND_WORDS: u8 = ElemKind::Words as u8;
+    /// `ElemKind::I8`: bytes read back sign-extended (`Bool` and `U8`: zero-extended).
+    pub const KIND_I8: u8 = ElemKind::I8 as u8;
+
+    /// A digest of every constant above: native code records the one it was compiled
+    /// against and the loader refuses a library made for another heap layout (another
+    /// build of dast, another Rust standard library).
+    pub const FINGERPRINT: u64 = {
+        let parts = [
+            COUNT as u64,
+            TAG as u64,
+            TAG_VEC as u64,
+            VEC_LEN as u64,
+            VEC_KIND as u64,
+            VEC_WPE as u64,
+            VEC_WORDS_PTR as u64,
+            VEC_BYTES_PTR as u64,
+            KIND_WORDS as u64,
+            KIND_I8 as u64,
+            std::mem::size_of::<Inner>() as u64,
+        ];
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut i = 0;
+        while i < parts.len() {
+            h ^= parts[i];
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            i += 1;
+        }
+        h
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -791,5 +908,64 @@ mod tests {
         assert_eq!(map.swap_remove_key(&KeyRef::Ref(&a2)), Some(0));
         assert_eq!(map.find(&KeyRef::Ref(&b)), Some(0));
         assert_eq!(map.find(&KeyRef::Ref(&a1)), None);
+    }
+
+    /// Reads a field of the object `o` points at, as generated code does.
+    unsafe fn field<T: Copy>(o: &Obj, offset: i32) -> T {
+        std::ptr::read((o.0.as_ptr() as *const u8).offset(offset as isize) as *const T)
+    }
+
+    #[test]
+    fn native_layout_matches_objects() {
+        use native_layout::*;
+        let words = VecShape {
+            kind: ElemKind::Words,
+            wpe: 3,
+            rpe: 0,
+        };
+        let mut v = VecObj::new(words);
+        for i in 0..5u64 {
+            v.push_cloned(&[i, 10 * i, 100 * i], &[]);
+        }
+        let o = Obj::new(HeapObj::Vec(v));
+        let copy = o.clone();
+        let HeapObj::Vec(v) = o.get() else {
+            unreachable!()
+        };
+        unsafe {
+            assert_eq!(field::<usize>(&o, COUNT), 2);
+            assert_eq!(field::<u8>(&o, TAG), TAG_VEC);
+            assert_eq!(field::<usize>(&o, VEC_LEN), 5);
+            assert_eq!(field::<u32>(&o, VEC_WPE), 3);
+            assert_eq!(field::<u8>(&o, VEC_KIND), KIND_WORDS);
+            assert_eq!(field::<*const u64>(&o, VEC_WORDS_PTR), v.words.as_ptr());
+        }
+        drop(copy);
+        for kind in [ElemKind::Bool, ElemKind::U8, ElemKind::I8] {
+            let shape = VecShape {
+                kind,
+                wpe: 0,
+                rpe: 0,
+            };
+            let mut v = VecObj::new(shape);
+            v.push_cloned(&[1], &[]);
+            let o = Obj::new(HeapObj::Vec(v));
+            let HeapObj::Vec(v) = o.get() else {
+                unreachable!()
+            };
+            unsafe {
+                assert_eq!(field::<usize>(&o, COUNT), 1);
+                assert_eq!(field::<u8>(&o, VEC_KIND), kind as u8);
+                assert_eq!(field::<u32>(&o, VEC_WPE), 0);
+                assert_eq!(field::<*const u8>(&o, VEC_BYTES_PTR), v.bytes.as_ptr());
+            }
+        }
+        assert_eq!(KIND_I8, ElemKind::I8 as u8);
+        for other in [
+            Obj::string("x".into()),
+            Obj::new(HeapObj::Map(MapObj::new(Layout::WORD, Layout::WORD))),
+        ] {
+            assert_ne!(unsafe { field::<u8>(&other, TAG) }, TAG_VEC);
+        }
     }
 }

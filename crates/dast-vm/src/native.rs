@@ -18,6 +18,10 @@ use crate::ops;
 use crate::typed::{from_value, internal, to_value};
 use crate::Value;
 
+/// Offsets of heap object fields for generated code's inline fast paths, and the
+/// layout contract they rely on.
+pub use crate::heap::native_layout as layout;
+
 // Generated code moves reference slots as plain pointer-sized words.
 const _: () = assert!(std::mem::size_of::<RefSlot>() == std::mem::size_of::<usize>());
 const _: () = assert!(std::mem::size_of::<Option<Obj>>() == std::mem::size_of::<usize>());

@@ -1,0 +1,380 @@
+//! The inline fast paths of vector and reference instructions (`translate/heap.rs`)
+//! against the interpreter, on their edge cases: every index around the bounds
+//! (including negative numbers cast to huge `usize`s), empty vectors, byte vectors of
+//! each kind, structs stored inline, and copy-on-write of shared vectors.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::native;
+use dast_native::CallError;
+use dast_vm::Value;
+
+/// An output sink both backends write to.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Capture {
+    fn take(&self) -> String {
+        String::from_utf8(std::mem::take(&mut *self.0.lock().unwrap())).unwrap()
+    }
+}
+
+/// Both backends on one program.
+struct Pair {
+    native: common::Native,
+    native_out: Capture,
+    vm: dast_vm::Program,
+    vm_out: Capture,
+}
+
+impl Pair {
+    fn new(source: &str) -> Pair {
+        let native = native(source);
+        let native_out = Capture::default();
+        native.module.set_output(Box::new(native_out.clone()));
+        native.module.init().expect("native init");
+        let mut vm = dast_vm::link(vec![native.bytecode.clone()]).expect("link");
+        let vm_out = Capture::default();
+        vm.set_output(Box::new(vm_out.clone()));
+        vm.init().expect("vm init");
+        Pair {
+            native,
+            native_out,
+            vm,
+            vm_out,
+        }
+    }
+
+    /// Calls `func` on both backends, asserts the same output and result (or the same
+    /// panic message and trace), and returns the result.
+    fn agree(&mut self, func: &str, args: &[Value]) -> Result<Value, String> {
+        let expected = self.vm.call("main", func, args).map_err(|p| p.to_string());
+        let expected = (self.vm_out.take(), expected);
+        let got = self
+            .native
+            .module
+            .call_values(func, args)
+            .map_err(|e| match e {
+                CallError::Panic(p) => p.to_string(),
+                other => format!("not a panic: {other}"),
+            });
+        let got = (self.native_out.take(), got);
+        assert_eq!(got, expected, "{func}{args:?}: native (left) vs vm (right)");
+        got.1
+    }
+}
+
+/// Indices around a vector of length `len`: in bounds, at and past the end, and
+/// negative ones (huge as `usize`).
+fn indices(len: u64) -> Vec<u64> {
+    let mut v: Vec<u64> = (0..len + 2).collect();
+    v.extend([u64::MAX, u64::MAX - 1, 1 << 63, 1 << 32]);
+    v
+}
+
+fn assert_out_of_bounds(r: Result<Value, String>) {
+    let text = r.unwrap_err();
+    assert!(text.starts_with("index out of bounds"), "{text}");
+}
+
+const WORDS: &str = "
+fn load(i: usize) -> i64 {
+    let v: Vec[i64] = [10, -20, 30]
+    v[i]
+}
+
+fn store(i: usize) -> i64 {
+    let mut v: Vec[i64] = [1, 2, 3]
+    v[i] = 7
+    v[0] * 100 + v[1] * 10 + v[2]
+}
+
+fn load_empty(i: usize) -> i64 {
+    let v: Vec[i64] = Vec.new()
+    v[i]
+}
+
+fn store_empty(i: usize) -> usize {
+    let mut v: Vec[f64] = Vec.new()
+    v[i] = 1.5
+    v.len()
+}
+
+fn len_empty() -> usize {
+    let v: Vec[i64] = Vec.new()
+    v.len()
+}
+
+fn negative(i: i64) -> i64 {
+    let v: Vec[i64] = [1, 2, 3]
+    v[i as usize]
+}
+
+fn main() {}
+";
+
+#[test]
+fn word_vectors_check_every_index_as_the_vm() {
+    let mut p = Pair::new(WORDS);
+    for i in indices(3) {
+        let _ = p.agree("load", &[Value::UInt(i)]);
+        let _ = p.agree("store", &[Value::UInt(i)]);
+    }
+    for i in indices(0) {
+        assert_out_of_bounds(p.agree("load_empty", &[Value::UInt(i)]));
+        assert_out_of_bounds(p.agree("store_empty", &[Value::UInt(i)]));
+    }
+    assert_eq!(p.agree("len_empty", &[]), Ok(Value::UInt(0)));
+    for i in [-1, -2, i64::MIN, 0, 2, 3] {
+        let _ = p.agree("negative", &[Value::Int(i)]);
+    }
+    assert_out_of_bounds(p.agree("negative", &[Value::Int(-1)]));
+    assert_eq!(p.agree("load", &[Value::UInt(1)]), Ok(Value::Int(-20)));
+}
+
+const BYTES: &str = "
+fn load_u8(i: usize) -> u8 {
+    let v: Vec[u8] = [0, 1, 127, 128, 255]
+    v[i]
+}
+
+fn load_i8(i: usize) -> i8 {
+    let v: Vec[i8] = [0, 1, 127, -128, -1]
+    v[i]
+}
+
+fn load_bool(i: usize) -> bool {
+    let v: Vec[bool] = [true, false, true, true, false]
+    v[i]
+}
+
+fn store_u8(i: usize, x: u8) -> String {
+    let mut v: Vec[u8] = [0, 1, 2, 3, 4]
+    v[i] = x
+    format(\"{:?}\", v)
+}
+
+fn store_i8(i: usize, x: i8) -> i64 {
+    let mut v: Vec[i8] = [0, 1, 2, 3, 4]
+    v[i] = x
+    let mut s: i64 = 0
+    for k in 0..v.len() {
+        s = s * 1000 + v[k] as i64
+    }
+    s
+}
+
+fn store_bool(i: usize, x: bool) -> String {
+    let mut v = [false; 5]
+    v[i] = x
+    let w = v
+    v[0] = true
+    format(\"{:?} {:?}\", v, w)
+}
+
+fn main() {}
+";
+
+#[test]
+fn byte_vectors_read_back_each_kind_as_the_vm() {
+    let mut p = Pair::new(BYTES);
+    for i in indices(5) {
+        let _ = p.agree("load_u8", &[Value::UInt(i)]);
+        let _ = p.agree("load_i8", &[Value::UInt(i)]);
+        let _ = p.agree("load_bool", &[Value::UInt(i)]);
+        let _ = p.agree("store_u8", &[Value::UInt(i), Value::UInt(200)]);
+        let _ = p.agree("store_i8", &[Value::UInt(i), Value::Int(-7)]);
+        let _ = p.agree("store_bool", &[Value::UInt(i), Value::Bool(true)]);
+    }
+    assert_eq!(p.agree("load_i8", &[Value::UInt(4)]), Ok(Value::Int(-1)));
+    assert_eq!(p.agree("load_u8", &[Value::UInt(4)]), Ok(Value::UInt(255)));
+    assert_eq!(
+        p.agree("load_bool", &[Value::UInt(2)]),
+        Ok(Value::Bool(true))
+    );
+}
+
+const STRUCTS: &str = "
+struct P {
+    a: i64,
+    b: f64,
+    on: bool,
+    tag: String,
+    c: u8,
+}
+
+fn make(n: i64) -> Vec[P] {
+    let mut v: Vec[P] = Vec.new()
+    for i in 0..n {
+        v.push(P { a: i, b: i as f64 * 0.5, on: i % 2 == 0, tag: format(\"t{}\", i), c: (i * 100) as u8 })
+    }
+    v
+}
+
+fn fields(i: usize) -> String {
+    let v = make(4)
+    format(\"{} {} {} {} {}\", v[i].a, v[i].b, v[i].on, v[i].tag, v[i].c)
+}
+
+fn update(i: usize) -> String {
+    let mut v = make(4)
+    v[i].b = v[i].b + 1.25
+    v[i].a = -v[i].a
+    v[i].on = !v[i].on
+    v[i].c = v[i].c + 1
+    v[i].tag = format(\"{}!\", v[i].tag)
+    format(\"{:?}\", v)
+}
+
+fn whole(i: usize, j: usize) -> String {
+    let mut v = make(3)
+    let mut x = v[i]
+    x.a = x.a + 100
+    v[j] = x
+    format(\"{:?}\", v)
+}
+
+fn main() {}
+";
+
+#[test]
+fn struct_vectors_store_fields_inline_as_the_vm() {
+    let mut p = Pair::new(STRUCTS);
+    for i in indices(4) {
+        let _ = p.agree("fields", &[Value::UInt(i)]);
+        let _ = p.agree("update", &[Value::UInt(i)]);
+    }
+    for (i, j) in [(0, 2), (2, 0), (1, 1), (3, 0), (0, 3), (u64::MAX, 0)] {
+        let _ = p.agree("whole", &[Value::UInt(i), Value::UInt(j)]);
+    }
+}
+
+const SHARED: &str = "
+fn after_copy(i: usize) -> String {
+    let mut a: Vec[i64] = [1, 2, 3]
+    a[0] = 5
+    let b = a
+    a[1] = 6
+    a[2] = 7
+    a[i] = 9
+    format(\"{:?} {:?}\", a, b)
+}
+
+fn snapshots(n: usize) -> String {
+    let mut a: Vec[f64] = [0.0; n]
+    let mut all: Vec[Vec[f64]] = Vec.new()
+    for i in 0..n {
+        a[i] = i as f64 + 0.5
+        all.push(a)
+        a[i] = a[i] * 2.0
+    }
+    format(\"{:?} {:?}\", a, all)
+}
+
+fn through_calls(n: usize) -> String {
+    let mut a: Vec[i64] = [0; n]
+    let keep = a
+    for i in 0..n {
+        bump(&mut a, i)
+    }
+    format(\"{:?} {:?}\", a, keep)
+}
+
+fn bump(v: &mut Vec[i64], i: usize) {
+    v[i] = v[i] + i as i64 + 1
+    if i > 0 {
+        v[i - 1] = v[i - 1] * 10
+    }
+}
+
+fn bytes_after_copy(i: usize) -> String {
+    let mut a: Vec[u8] = [1, 2, 3]
+    let b = a
+    a[i] = 250
+    a[0] = a[0] + 1
+    format(\"{:?} {:?}\", a, b)
+}
+
+fn main() {}
+";
+
+#[test]
+fn shared_vectors_are_copied_before_a_store_as_in_the_vm() {
+    let mut p = Pair::new(SHARED);
+    for i in indices(3) {
+        let _ = p.agree("after_copy", &[Value::UInt(i)]);
+        let _ = p.agree("bytes_after_copy", &[Value::UInt(i)]);
+    }
+    assert_eq!(
+        p.agree("after_copy", &[Value::UInt(0)]),
+        Ok(Value::Str("[9, 6, 7] [5, 2, 3]".into()))
+    );
+    for n in [0, 1, 4] {
+        let _ = p.agree("snapshots", &[Value::UInt(n)]);
+        let _ = p.agree("through_calls", &[Value::UInt(n)]);
+    }
+}
+
+const LOOPS: &str = "
+fn grow_sometimes(n: usize) -> String {
+    let mut v: Vec[i64] = [1, 2]
+    let mut s: i64 = v[1] + v.len() as i64
+    for i in 0..n {
+        if i % 3 == 0 {
+            v.push(i as i64)
+        }
+        s = s + v[v.len() - 1] + v[i % v.len()]
+        v[0] = s
+    }
+    format(\"{} {:?}\", s, v)
+}
+
+fn share_sometimes(n: usize) -> String {
+    let mut v: Vec[i64] = [0; 4]
+    let mut kept: Vec[Vec[i64]] = Vec.new()
+    for i in 0..n {
+        if i % 2 == 1 {
+            kept.push(v)
+        }
+        v[i % 4] = v[i % 4] + i as i64
+    }
+    format(\"{:?} {:?}\", v, kept)
+}
+
+fn swap_each_time(n: usize) -> String {
+    let mut a: Vec[u8] = [1, 2, 3]
+    let mut b: Vec[u8] = [7, 8, 9]
+    for i in 0..n {
+        let t = a
+        a = b
+        b = t
+        a[i % 3] = a[i % 3] + 1
+    }
+    format(\"{:?} {:?}\", a, b)
+}
+
+fn main() {}
+";
+
+#[test]
+fn loops_forget_what_a_path_through_them_changes() {
+    let mut p = Pair::new(LOOPS);
+    for n in [0, 1, 2, 5, 12] {
+        let _ = p.agree("grow_sometimes", &[Value::UInt(n)]);
+        let _ = p.agree("share_sometimes", &[Value::UInt(n)]);
+        let _ = p.agree("swap_each_time", &[Value::UInt(n)]);
+    }
+}

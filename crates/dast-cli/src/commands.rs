@@ -248,14 +248,24 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
         eprintln!("error: `--hot-reload` is not supported with `--mode=release` yet");
         return EXIT_COMPILE_ERROR;
     }
-    let (modules, entry, profile) = if path.extension().is_some_and(|e| e == "dbc") {
-        match load_dbc_dir(path) {
-            Ok((modules, entry)) => {
-                let profile = Profile::seed_default("release").expect("a seed profile");
-                (modules, entry, profile)
-            }
+    // Libraries go where `dast build --mode=release` puts them, and are reused while
+    // their module and options are unchanged; loose `.dbc` files build in a scratch
+    // directory.
+    let mut scratch = None;
+    let (modules, entry, profile, dir) = if path.extension().is_some_and(|e| e == "dbc") {
+        let (modules, entry) = match load_dbc_dir(path) {
+            Ok(found) => found,
             Err(code) => return code,
-        }
+        };
+        let dir = match release::ScratchDir::new() {
+            Ok(dir) => scratch.insert(dir).0.clone(),
+            Err(e) => {
+                eprintln!("error: cannot create a build directory: {e}");
+                return EXIT_COMPILE_ERROR;
+            }
+        };
+        let profile = Profile::seed_default("release").expect("a seed profile");
+        (modules, entry, profile, dir)
     } else {
         let c = match compile(path) {
             Ok(c) => c,
@@ -265,21 +275,16 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
             eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
             return EXIT_COMPILE_ERROR;
         };
-        (c.modules, entry, release_profile(&c.program))
+        let dir = c.program.target_dir("release");
+        (c.modules, entry, release_profile(&c.program), dir)
     };
-
-    let scratch = match release::ScratchDir::new() {
-        Ok(dir) => dir,
-        Err(e) => {
-            eprintln!("error: cannot create a build directory: {e}");
-            return EXIT_COMPILE_ERROR;
-        }
-    };
-    let paths = match release::build_modules(&modules, &scratch.0, &profile, |_| true) {
+    let paths = match release::build_modules(&modules, &dir, &profile, |_| true) {
         Ok(paths) => paths,
         Err(code) => return code,
     };
-    release::run_native(modules, paths, entry)
+    let status = release::run_native(modules, paths, entry);
+    drop(scratch);
+    status
 }
 
 fn release_profile(program: &dast_compiler::Program) -> Profile {

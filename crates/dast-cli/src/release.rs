@@ -75,6 +75,12 @@ pub fn build_modules(
             direct_imports: direct,
             ..Options::default()
         };
+        let out = library_path(dir, &m.name);
+        let key = build_key(m, &opts);
+        if is_fresh(&out, &key) {
+            paths[index] = Some(out);
+            continue;
+        }
         let object = dast_native::compile(m, &opts).map_err(|e| {
             match &e {
                 CompileError::Unsupported { .. } => eprintln!(
@@ -87,11 +93,12 @@ pub fn build_modules(
             }
             EXIT_COMPILE_ERROR
         })?;
-        let out = library_path(dir, &m.name);
         dast_native::link_shared_object_with(&object, &out, &needed).map_err(|e| {
             eprintln!("error: {e}");
             EXIT_COMPILE_ERROR
         })?;
+        // Only a complete library gets its key: a failed build is never reused.
+        let _ = std::fs::write(key_path(&out), &key);
         paths[index] = Some(out);
     }
     Ok(paths.into_iter().flatten().collect())
@@ -148,6 +155,31 @@ fn folder_of(pattern: &str) -> String {
         .trim_end_matches(".*")
         .trim_end_matches('/');
     p.replace('/', ".")
+}
+
+/// What a library was built from: the module's bytecode (fingerprint), the options
+/// (optimization, direct calls), the native ABI and heap layout, and this dast.
+fn build_key(m: &Module, opts: &Options) -> String {
+    format!(
+        "dast {} abi {} heap {:016x} bytecode {:016x} optimize {} direct {:?}\n",
+        env!("CARGO_PKG_VERSION"),
+        dast_native::ABI_VERSION,
+        dast_vm::native::layout::FINGERPRINT,
+        dast_native::abi::fingerprint(m),
+        opts.optimize,
+        opts.direct_imports,
+    )
+}
+
+fn key_path(library: &Path) -> PathBuf {
+    let mut name = library.as_os_str().to_owned();
+    name.push(".key");
+    PathBuf::from(name)
+}
+
+/// Whether `library` was built with `key` (then it is reused as it is).
+fn is_fresh(library: &Path, key: &str) -> bool {
+    library.is_file() && std::fs::read_to_string(key_path(library)).is_ok_and(|k| k == key)
 }
 
 /// Module indices, each after the modules it imports (depth first; an import cycle is

@@ -171,10 +171,13 @@ fn build_key(m: &Module, opts: &Options) -> String {
     )
 }
 
+/// `.lib<module>.so.key` beside the library (hidden: not an artifact).
 fn key_path(library: &Path) -> PathBuf {
-    let mut name = library.as_os_str().to_owned();
-    name.push(".key");
-    PathBuf::from(name)
+    let name = library
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    library.with_file_name(format!(".{name}.key"))
 }
 
 /// Whether `library` was built with `key` (then it is reused as it is).

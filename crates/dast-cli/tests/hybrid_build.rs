@@ -36,12 +36,14 @@ impl Project {
         Project(dir)
     }
 
-    /// File name -> contents of everything in `target/hybrid`.
+    /// File name -> contents of every artifact in `target/hybrid` (hidden files are
+    /// build bookkeeping).
     fn artifacts(&self) -> BTreeMap<String, Vec<u8>> {
         std::fs::read_dir(self.0.join("target/hybrid"))
             .expect("target/hybrid")
+            .map(|e| e.unwrap())
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
             .map(|e| {
-                let e = e.unwrap();
                 let name = e.file_name().to_string_lossy().into_owned();
                 (name, std::fs::read(e.path()).unwrap())
             })

@@ -169,3 +169,25 @@ fn cross_module_calls_and_panics_like_dev() {
     assert_eq!(text(&release.stderr), text(&dev.stderr));
     assert_eq!(release.status.code(), dev.status.code());
 }
+
+/// A second run reuses the library (same module, same options); an edit rebuilds it.
+#[test]
+fn release_libraries_are_reused_until_the_source_changes() {
+    let dir = std::env::temp_dir().join(format!("dast-release-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("app.dast");
+    std::fs::write(&file, "fn main() { println(\"one\") }\n").unwrap();
+    let lib = dir.join("target/release/libapp.so");
+    let first = dast(&["run", "--mode=release"], &file);
+    assert_eq!(text(&first.stdout), "one\n", "{}", text(&first.stderr));
+    let built = std::fs::metadata(&lib).unwrap().modified().unwrap();
+    let again = dast(&["run", "--mode=release"], &file);
+    assert_eq!(text(&again.stdout), "one\n");
+    let reused = std::fs::metadata(&lib).unwrap().modified().unwrap();
+    assert_eq!(built, reused, "the library was rebuilt without a change");
+    std::fs::write(&file, "fn main() { println(\"two\") }\n").unwrap();
+    let edited = dast(&["run", "--mode=release"], &file);
+    assert_eq!(text(&edited.stdout), "two\n", "{}", text(&edited.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,11 +3,12 @@
 //! and the output (behaviour change, a refused edit that keeps the old version and its
 //! state, a field added, a revert).
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::Running;
 
 const MAIN: &str = r#"
 fn main() {
@@ -55,66 +56,6 @@ module Game {{
     )
 }
 
-struct Running {
-    child: Child,
-    out: Arc<Mutex<String>>,
-    err: Arc<Mutex<String>>,
-}
-
-impl Running {
-    fn start(dir: &Path) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dast"))
-            .args(["run", "--hot-reload", "--log-level=debug"])
-            .arg(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start dast");
-        let out = collect(child.stdout.take().unwrap());
-        let err = collect(child.stderr.take().unwrap());
-        Running { child, out, err }
-    }
-
-    /// Waits until stream `which` contains `text` (after `from` bytes); returns its end.
-    fn wait_for(&self, stderr: bool, text: &str, from: usize) -> usize {
-        let buf = if stderr { &self.err } else { &self.out };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = buf.lock().unwrap().clone();
-            if let Some(i) = s.get(from..).and_then(|t| t.find(text)) {
-                return from + i + text.len();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}\nstdout:\n{}\nstderr:\n{}",
-                self.out.lock().unwrap(),
-                self.err.lock().unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn collect(r: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
-    let buf = Arc::new(Mutex::new(String::new()));
-    let b = buf.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(r).lines().map_while(Result::ok) {
-            let mut s = b.lock().unwrap();
-            s.push_str(&line);
-            s.push('\n');
-        }
-    });
-    buf
-}
-
 fn project() -> (PathBuf, PathBuf) {
     let dir = std::env::temp_dir().join(format!("dast-hot-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -135,7 +76,7 @@ fn edit(path: &Path, text: &str) {
 #[test]
 fn seed_host_loop_reloads_edits_while_running() {
     let (dir, game_file) = project();
-    let run = Running::start(&dir);
+    let run = Running::start(&["run", "--hot-reload", "--log-level=debug"], &dir);
     run.wait_for(true, "[INFO] Module 'game' loaded (v1.0)", 0);
     let out = run.wait_for(false, "one n=", 0);
 

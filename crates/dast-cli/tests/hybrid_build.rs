@@ -3,24 +3,15 @@
 //! whether the modes come from `dast.toml` or from the flags; clear errors for bad
 //! flags.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+use common::{copy_dir, dast, text};
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hybrid")
-}
-
-fn dast(args: &[&str], path: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dast"))
-        .args(args)
-        .arg(path)
-        .output()
-        .expect("run dast")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A copy of the example's sources in a fresh directory, with `manifest` as its
@@ -31,7 +22,7 @@ impl Project {
     fn with_manifest(tag: &str, manifest: &str) -> Project {
         let dir = std::env::temp_dir().join(format!("dast-hybrid-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        copy_sources(&example().join("src"), &dir.join("src"));
+        copy_dir(&example().join("src"), &dir.join("src"));
         std::fs::write(dir.join("dast.toml"), manifest).unwrap();
         Project(dir)
     }
@@ -54,19 +45,6 @@ impl Project {
 impl Drop for Project {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy_sources(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_sources(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
     }
 }
 

@@ -6,60 +6,11 @@
 //! are native. Then hot reload: a native and a bytecode module edited while the program
 //! runs, and a bad edit refused with the old version still running with its state.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
 
-fn dast(args: &[&str], path: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dast"))
-        .args(args)
-        .arg(path)
-        .output()
-        .expect("run dast")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A copy of `from` (without `target/`) in a fresh temporary directory.
-struct TempCopy(PathBuf);
-
-impl TempCopy {
-    fn of(from: &Path, tag: &str) -> TempCopy {
-        let to = std::env::temp_dir().join(format!("dast-hybrid-run-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&to);
-        copy_dir(from, &to);
-        TempCopy(to)
-    }
-}
-
-impl Drop for TempCopy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            if e.file_name() != "target" {
-                copy_dir(&e.path(), &target);
-            }
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
+use common::{dast, repo, text, Running, TempCopy};
 
 #[test]
 fn values_cross_the_boundary_both_ways_whichever_modules_are_native() {
@@ -110,71 +61,6 @@ fn a_project_with_a_native_folder_runs_like_dev() {
         text(&hybrid.stderr)
     );
     assert_eq!(hybrid.status.code(), dev.status.code());
-}
-
-struct Running {
-    child: Child,
-    out: Arc<Mutex<String>>,
-    err: Arc<Mutex<String>>,
-}
-
-impl Running {
-    fn start(args: &[&str], dir: &Path) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dast"))
-            .args(args)
-            .arg(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start dast");
-        let out = collect(child.stdout.take().unwrap());
-        let err = collect(child.stderr.take().unwrap());
-        Running { child, out, err }
-    }
-
-    /// Waits until stdout (or stderr) contains `text` after byte `from`; returns the
-    /// end of the match.
-    fn wait_for(&self, stderr: bool, text: &str, from: usize) -> usize {
-        let buf = if stderr { &self.err } else { &self.out };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let s = buf.lock().unwrap().clone();
-            if let Some(i) = s.get(from..).and_then(|t| t.find(text)) {
-                return from + i + text.len();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}\nstdout:\n{}\nstderr:\n{}",
-                self.out.lock().unwrap(),
-                self.err.lock().unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn stdout_len(&self) -> usize {
-        self.out.lock().unwrap().len()
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn collect(r: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
-    let buf = Arc::new(Mutex::new(String::new()));
-    let b = buf.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(r).lines().map_while(Result::ok) {
-            let mut s = b.lock().unwrap();
-            s.push_str(&line);
-            s.push('\n');
-        }
-    });
-    buf
 }
 
 fn edit(path: &Path, from: &str, to: &str) {

@@ -2,23 +2,14 @@
 //! stderr (panic messages and traces), same exit status; and `build --mode=release`
 //! writes one shared object per module.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+use common::{dast, repo, text, TempCopy};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-programs")
-}
-
-fn dast(args: &[&str], path: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dast"))
-        .args(args)
-        .arg(path)
-        .output()
-        .expect("run dast")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    repo().join("test-programs")
 }
 
 /// The differential test: every program of `test-programs/run` (output, panics, exit
@@ -69,40 +60,6 @@ fn release_panics_like_dev() {
     let stderr = text(&release.stderr);
     assert!(stderr.starts_with("panicked at "), "{stderr}");
     assert!(stderr.contains("stack backtrace"), "{stderr}");
-}
-
-/// A copy of `dir` in a fresh temporary directory (removed on drop).
-struct TempCopy(PathBuf);
-
-impl TempCopy {
-    fn of(dir: &Path, tag: &str) -> TempCopy {
-        let to =
-            std::env::temp_dir().join(format!("dast-release-test-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&to);
-        copy_dir(dir, &to);
-        TempCopy(to)
-    }
-}
-
-impl Drop for TempCopy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            if e.file_name() != "target" {
-                copy_dir(&e.path(), &target);
-            }
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

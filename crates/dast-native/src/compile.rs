@@ -3,8 +3,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
-use cranelift_codegen::ir::UserFuncName;
-use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
+use cranelift_codegen::ir::{Function as IrFunction, Signature as IrSignature, UserFuncName};
+use cranelift_codegen::isa::{OwnedTargetIsa, TargetFrontendConfig, TargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
@@ -373,121 +373,101 @@ impl<'m> ObjectCompiler<'m> {
             .map_err(|e| codegen_error(&f.name, format!("{e:?}")))
     }
 
-    fn define_entry(&mut self, index: u32) -> Result<(), CompileError> {
-        let name = &self.module.functions[index as usize].name;
-        let call_conv = self.isa().default_call_conv();
-        let sig = entry_signature(call_conv);
+    /// Declares function `symbol` with `sig`, has `translate` build it (with the object,
+    /// to declare what it references, the function, the builder context and the
+    /// frontend configuration) and defines it.
+    fn define_with(
+        &mut self,
+        symbol: &str,
+        linkage: Linkage,
+        sig: IrSignature,
+        translate: impl FnOnce(
+            &mut ObjectModule,
+            &mut IrFunction,
+            &mut FunctionBuilderContext,
+            TargetFrontendConfig,
+        ),
+    ) -> Result<FuncId, CompileError> {
         let id = self
             .obj
-            .declare_function(&abi::entry_symbol(index), Linkage::Export, &sig)
-            .map_err(|e| codegen_error(name, e))?;
+            .declare_function(symbol, linkage, &sig)
+            .map_err(|e| codegen_error(symbol, e))?;
         self.obj.clear_context(&mut self.ctx);
         self.ctx.func.signature = sig;
-        let body = self
-            .obj
-            .declare_func_in_func(self.bodies[&index], &mut self.ctx.func);
         let frontend = self.isa().frontend_config();
-        translate_entry(
-            self.shapes[index as usize],
-            body,
-            frontend,
+        translate(
+            &mut self.obj,
             &mut self.ctx.func,
             &mut self.fb_ctx,
+            frontend,
         );
         self.obj
             .define_function(id, &mut self.ctx)
-            .map_err(|e| codegen_error(name, format!("{e:?}")))
+            .map_err(|e| codegen_error(symbol, format!("{e:?}")))?;
+        Ok(id)
+    }
+
+    fn define_entry(&mut self, index: u32) -> Result<(), CompileError> {
+        let sig = entry_signature(self.isa().default_call_conv());
+        let (shape, body) = (self.shapes[index as usize], self.bodies[&index]);
+        let symbol = abi::entry_symbol(index);
+        self.define_with(&symbol, Linkage::Export, sig, |obj, func, fb, frontend| {
+            let body = obj.declare_func_in_func(body, func);
+            translate_entry(shape, body, frontend, func, fb);
+        })?;
+        Ok(())
     }
 
     /// The exported counted thunk of an exported function (what slots point at).
     fn define_thunk(&mut self, index: u32) -> Result<(), CompileError> {
-        let name = &self.module.functions[index as usize].name;
-        let call_conv = self.isa().default_call_conv();
-        let sig = body_signature(call_conv, self.shapes[index as usize]);
-        let id = self
-            .obj
-            .declare_function(&abi::thunk_symbol(index), Linkage::Export, &sig)
-            .map_err(|e| codegen_error(name, e))?;
-        self.obj.clear_context(&mut self.ctx);
-        self.ctx.func.signature = sig;
-        let body = self
-            .obj
-            .declare_func_in_func(self.bodies[&index], &mut self.ctx.func);
-        let module_slot = self
-            .obj
-            .declare_data_in_func(self.module_slot, &mut self.ctx.func);
-        let frontend = self.isa().frontend_config();
-        translate_thunk(
-            body,
-            module_slot,
-            frontend,
-            &mut self.ctx.func,
-            &mut self.fb_ctx,
-        );
-        self.obj
-            .define_function(id, &mut self.ctx)
-            .map_err(|e| codegen_error(name, format!("{e:?}")))
+        let sig = body_signature(self.isa().default_call_conv(), self.shapes[index as usize]);
+        let (body, module_slot) = (self.bodies[&index], self.module_slot);
+        let symbol = abi::thunk_symbol(index);
+        self.define_with(&symbol, Linkage::Export, sig, |obj, func, fb, frontend| {
+            let body = obj.declare_func_in_func(body, func);
+            let module_slot = obj.declare_data_in_func(module_slot, func);
+            translate_thunk(body, module_slot, frontend, func, fb);
+        })?;
+        Ok(())
     }
 
     /// One host stub per import: where its slot points until the host links it.
     fn define_host_stubs(&mut self) -> Result<(), CompileError> {
         let call_conv = self.isa().default_call_conv();
+        let (table_slot, module_slot) = (self.table_slot, self.module_slot);
         for index in 0..self.imports.len() {
             let (shape, _) = self.imports[index];
-            let name = abi::host_stub_symbol(index as u32);
+            let symbol = abi::host_stub_symbol(index as u32);
             let sig = body_signature(call_conv, shape);
-            let id = self
-                .obj
-                .declare_function(&name, Linkage::Local, &sig)
-                .map_err(|e| codegen_error(&name, e))?;
-            self.obj.clear_context(&mut self.ctx);
-            self.ctx.func.signature = sig;
-            let stub = HostStub {
-                import: index as u32,
-                shape,
-                table_slot: self
-                    .obj
-                    .declare_data_in_func(self.table_slot, &mut self.ctx.func),
-                module_slot: self
-                    .obj
-                    .declare_data_in_func(self.module_slot, &mut self.ctx.func),
-            };
-            let frontend = self.isa().frontend_config();
-            translate_host_stub(stub, frontend, &mut self.ctx.func, &mut self.fb_ctx);
-            self.obj
-                .define_function(id, &mut self.ctx)
-                .map_err(|e| codegen_error(&name, format!("{e:?}")))?;
+            let id =
+                self.define_with(&symbol, Linkage::Local, sig, |obj, func, fb, frontend| {
+                    let stub = HostStub {
+                        import: index as u32,
+                        shape,
+                        table_slot: obj.declare_data_in_func(table_slot, func),
+                        module_slot: obj.declare_data_in_func(module_slot, func),
+                    };
+                    translate_host_stub(stub, frontend, func, fb);
+                })?;
             self.host_stubs.push(id);
         }
         Ok(())
     }
 
     fn define_init(&mut self) -> Result<(), CompileError> {
-        let call_conv = self.isa().default_call_conv();
-        let sig = init_signature(call_conv);
-        let id = self
-            .obj
-            .declare_function(abi::SYM_INIT, Linkage::Export, &sig)
-            .map_err(|e| codegen_error(abi::SYM_INIT, e))?;
-        self.obj.clear_context(&mut self.ctx);
-        self.ctx.func.signature = sig;
-        let table_slot = self
-            .obj
-            .declare_data_in_func(self.table_slot, &mut self.ctx.func);
-        let module_slot = self
-            .obj
-            .declare_data_in_func(self.module_slot, &mut self.ctx.func);
-        let frontend = self.isa().frontend_config();
-        translate_init(
-            table_slot,
-            module_slot,
-            frontend,
-            &mut self.ctx.func,
-            &mut self.fb_ctx,
-        );
-        self.obj
-            .define_function(id, &mut self.ctx)
-            .map_err(|e| codegen_error(abi::SYM_INIT, format!("{e:?}")))
+        let sig = init_signature(self.isa().default_call_conv());
+        let (table_slot, module_slot) = (self.table_slot, self.module_slot);
+        self.define_with(
+            abi::SYM_INIT,
+            Linkage::Export,
+            sig,
+            |obj, func, fb, frontend| {
+                let table_slot = obj.declare_data_in_func(table_slot, func);
+                let module_slot = obj.declare_data_in_func(module_slot, func);
+                translate_init(table_slot, module_slot, frontend, func, fb);
+            },
+        )?;
+        Ok(())
     }
 
     /// The table slot (zeroed, written by `dast_init`) and the exported facts the loader

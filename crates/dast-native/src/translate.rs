@@ -1085,28 +1085,24 @@ pub(crate) fn translate_entry(
     func: &mut IrFunction,
     fb_ctx: &mut FunctionBuilderContext,
 ) {
-    let mut b = FunctionBuilder::new(func, fb_ctx);
-    let block = b.create_block();
-    b.append_block_params_for_function_params(block);
-    b.switch_to_block(block);
-    let [ctx, args, results] = b.block_params(block).try_into().expect("three params");
-    let mut call_args = vec![ctx];
-    if shape.has_out_pointer() {
-        call_args.push(b.ins().iadd_imm_s(results, 8));
-    }
-    call_args.push(b.ins().load(I64, trusted(), ctx, CTX_REF_BASE));
-    for i in 0..shape.params {
-        call_args.push(b.ins().load(I64, trusted(), args, 8 * i as i32));
-    }
-    let call = b.ins().call(body, &call_args);
-    let (word0, status) = (b.inst_results(call)[0], b.inst_results(call)[1]);
-    if shape.results >= 1 {
-        b.ins().store(trusted(), word0, results, 0);
-    }
-    let status = b.ins().ireduce(I32, status);
-    b.ins().return_(&[status]);
-    b.seal_all_blocks();
-    b.finalize(frontend);
+    straight_line(func, fb_ctx, frontend, |b, params| {
+        let [ctx, args, results] = params.try_into().expect("three params");
+        let mut call_args = vec![ctx];
+        if shape.has_out_pointer() {
+            call_args.push(b.ins().iadd_imm_s(results, 8));
+        }
+        call_args.push(b.ins().load(I64, trusted(), ctx, CTX_REF_BASE));
+        for i in 0..shape.params {
+            call_args.push(b.ins().load(I64, trusted(), args, 8 * i as i32));
+        }
+        let call = b.ins().call(body, &call_args);
+        let (word0, status) = (b.inst_results(call)[0], b.inst_results(call)[1]);
+        if shape.results >= 1 {
+            b.ins().store(trusted(), word0, results, 0);
+        }
+        let status = b.ins().ireduce(I32, status);
+        b.ins().return_(&[status]);
+    });
 }
 
 /// `dast_init(table, module_data)`: keeps both pointers in the module's slots.
@@ -1117,18 +1113,14 @@ pub(crate) fn translate_init(
     func: &mut IrFunction,
     fb_ctx: &mut FunctionBuilderContext,
 ) {
-    let mut b = FunctionBuilder::new(func, fb_ctx);
-    let block = b.create_block();
-    b.append_block_params_for_function_params(block);
-    b.switch_to_block(block);
-    let [table, data] = b.block_params(block).try_into().expect("two params");
-    let slot = b.ins().symbol_value(I64, table_slot);
-    b.ins().store(trusted(), table, slot, 0);
-    let slot = b.ins().symbol_value(I64, module_slot);
-    b.ins().store(trusted(), data, slot, 0);
-    b.ins().return_(&[]);
-    b.seal_all_blocks();
-    b.finalize(frontend);
+    straight_line(func, fb_ctx, frontend, |b, params| {
+        let [table, data] = params.try_into().expect("two params");
+        let slot = b.ins().symbol_value(I64, table_slot);
+        b.ins().store(trusted(), table, slot, 0);
+        let slot = b.ins().symbol_value(I64, module_slot);
+        b.ins().store(trusted(), data, slot, 0);
+        b.ins().return_(&[]);
+    });
 }
 
 /// A counted thunk (body convention): the call is counted in the module's
@@ -1141,22 +1133,35 @@ pub(crate) fn translate_thunk(
     func: &mut IrFunction,
     fb_ctx: &mut FunctionBuilderContext,
 ) {
+    straight_line(func, fb_ctx, frontend, |b, params| {
+        let slot = b.ins().symbol_value(I64, module_slot);
+        let data = b.ins().load(I64, trusted(), slot, 0);
+        let count = b.ins().load(I64, trusted(), data, MODULE_IN_FLIGHT);
+        let up = b.ins().iadd_imm_s(count, 1);
+        b.ins().store(trusted(), up, data, MODULE_IN_FLIGHT);
+        let call = b.ins().call(body, &params);
+        let results = b.inst_results(call).to_vec();
+        let count = b.ins().load(I64, trusted(), data, MODULE_IN_FLIGHT);
+        let down = b.ins().iadd_imm_s(count, -1);
+        b.ins().store(trusted(), down, data, MODULE_IN_FLIGHT);
+        b.ins().return_(&results);
+    });
+}
+
+/// Builds a function of one block (entries, thunks, stubs, init): `body` gets the
+/// builder, positioned in it, and the function's parameters.
+fn straight_line(
+    func: &mut IrFunction,
+    fb_ctx: &mut FunctionBuilderContext,
+    frontend: TargetFrontendConfig,
+    body: impl FnOnce(&mut FunctionBuilder<'_>, Vec<Value>),
+) {
     let mut b = FunctionBuilder::new(func, fb_ctx);
     let block = b.create_block();
     b.append_block_params_for_function_params(block);
     b.switch_to_block(block);
     let params = b.block_params(block).to_vec();
-    let slot = b.ins().symbol_value(I64, module_slot);
-    let data = b.ins().load(I64, trusted(), slot, 0);
-    let count = b.ins().load(I64, trusted(), data, MODULE_IN_FLIGHT);
-    let up = b.ins().iadd_imm_s(count, 1);
-    b.ins().store(trusted(), up, data, MODULE_IN_FLIGHT);
-    let call = b.ins().call(body, &params);
-    let results = b.inst_results(call).to_vec();
-    let count = b.ins().load(I64, trusted(), data, MODULE_IN_FLIGHT);
-    let down = b.ins().iadd_imm_s(count, -1);
-    b.ins().store(trusted(), down, data, MODULE_IN_FLIGHT);
-    b.ins().return_(&results);
+    body(&mut b, params);
     b.seal_all_blocks();
     b.finalize(frontend);
 }
@@ -1180,58 +1185,53 @@ pub(crate) fn translate_host_stub(
 ) {
     let call_conv = func.signature.call_conv;
     let shape = stub.shape;
-    let mut b = FunctionBuilder::new(func, fb_ctx);
-    let block = b.create_block();
-    b.append_block_params_for_function_params(block);
-    b.switch_to_block(block);
-    let params = b.block_params(block).to_vec();
-    let ctx = params[0];
-    let out = shape.has_out_pointer().then(|| params[1]);
-    let first_word = 2 + out.is_some() as usize;
-    let refs = params[first_word - 1];
-    let slot_for = |b: &mut FunctionBuilder<'_>, words: u32| {
-        b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            8 * words.max(1),
-            3,
-        ))
-    };
-    let arg_slot = slot_for(&mut b, shape.params);
-    let res_slot = slot_for(&mut b, shape.results);
-    for (i, &v) in params[first_word..].iter().enumerate() {
-        b.ins().stack_store(I64, v, arg_slot, 8 * i as i32);
-    }
-    let args_ptr = b.ins().stack_addr(I64, arg_slot, 0);
-    let res_ptr = b.ins().stack_addr(I64, res_slot, 0);
-    let slot = b.ins().symbol_value(I64, stub.module_slot);
-    let data = b.ins().load(I64, trusted(), slot, 0);
-    let import = b.ins().iconst(I32, stub.import as i64);
-    let mut sig = IrSignature::new(call_conv);
-    sig.params.extend(
-        [I64, I64, I32, I64, I64, I64]
-            .iter()
-            .map(|&t| AbiParam::new(t)),
-    );
-    sig.returns.push(AbiParam::new(I32));
-    let slot = b.ins().symbol_value(I64, stub.table_slot);
-    let table = b.ins().load(I64, trusted(), slot, 0);
-    let fptr = b
-        .ins()
-        .load(I64, trusted(), table, table_offset::CALL_IMPORT);
-    let sigref = b.import_signature(sig);
-    let call = b
-        .ins()
-        .call_indirect(sigref, fptr, &[ctx, data, import, args_ptr, res_ptr, refs]);
-    let status = b.inst_results(call)[0];
-    let status = b.ins().uextend(I64, status);
-    let word0 = b.ins().stack_load(I64, I64, res_slot, 0);
-    if let Some(out) = out {
-        for k in 1..shape.results {
-            let v = b.ins().stack_load(I64, I64, res_slot, 8 * k as i32);
-            b.ins().store(trusted(), v, out, 8 * (k as i32 - 1));
+    straight_line(func, fb_ctx, frontend, |b, params| {
+        let ctx = params[0];
+        let out = shape.has_out_pointer().then(|| params[1]);
+        let first_word = 2 + out.is_some() as usize;
+        let refs = params[first_word - 1];
+        let slot_for = |b: &mut FunctionBuilder<'_>, words: u32| {
+            b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                8 * words.max(1),
+                3,
+            ))
+        };
+        let arg_slot = slot_for(b, shape.params);
+        let res_slot = slot_for(b, shape.results);
+        for (i, &v) in params[first_word..].iter().enumerate() {
+            b.ins().stack_store(I64, v, arg_slot, 8 * i as i32);
         }
-    }
-    b.ins().return_(&[word0, status]);
-    b.seal_all_blocks();
-    b.finalize(frontend);
+        let args_ptr = b.ins().stack_addr(I64, arg_slot, 0);
+        let res_ptr = b.ins().stack_addr(I64, res_slot, 0);
+        let slot = b.ins().symbol_value(I64, stub.module_slot);
+        let data = b.ins().load(I64, trusted(), slot, 0);
+        let import = b.ins().iconst(I32, stub.import as i64);
+        let mut sig = IrSignature::new(call_conv);
+        sig.params.extend(
+            [I64, I64, I32, I64, I64, I64]
+                .iter()
+                .map(|&t| AbiParam::new(t)),
+        );
+        sig.returns.push(AbiParam::new(I32));
+        let slot = b.ins().symbol_value(I64, stub.table_slot);
+        let table = b.ins().load(I64, trusted(), slot, 0);
+        let fptr = b
+            .ins()
+            .load(I64, trusted(), table, table_offset::CALL_IMPORT);
+        let sigref = b.import_signature(sig);
+        let call =
+            b.ins()
+                .call_indirect(sigref, fptr, &[ctx, data, import, args_ptr, res_ptr, refs]);
+        let status = b.inst_results(call)[0];
+        let status = b.ins().uextend(I64, status);
+        let word0 = b.ins().stack_load(I64, I64, res_slot, 0);
+        if let Some(out) = out {
+            for k in 1..shape.results {
+                let v = b.ins().stack_load(I64, I64, res_slot, 8 * k as i32);
+                b.ins().store(trusted(), v, out, 8 * (k as i32 - 1));
+            }
+        }
+        b.ins().return_(&[word0, status]);
+    });
 }

@@ -96,6 +96,17 @@ pub struct ModeChoice {
     pub bytecode: Vec<String>,
 }
 
+impl ModeChoice {
+    pub fn new(mode: Mode, hot_reload: bool, native: Vec<String>, bytecode: Vec<String>) -> Self {
+        ModeChoice {
+            mode,
+            hot_reload,
+            native,
+            bytecode,
+        }
+    }
+}
+
 pub fn build(path: &Path, choice: &ModeChoice) -> u8 {
     if choice.mode != Mode::Hybrid && !(choice.native.is_empty() && choice.bytecode.is_empty()) {
         eprintln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");

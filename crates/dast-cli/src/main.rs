@@ -103,15 +103,10 @@ fn main() -> ExitCode {
             native,
             bytecode,
             path,
-        } => {
-            let choice = commands::ModeChoice {
-                mode,
-                hot_reload,
-                native,
-                bytecode,
-            };
-            commands::build(&path_or_cwd(path), &choice)
-        }
+        } => commands::build(
+            &path_or_cwd(path),
+            &commands::ModeChoice::new(mode, hot_reload, native, bytecode),
+        ),
         Command::Run {
             mode,
             hot_reload,
@@ -119,15 +114,11 @@ fn main() -> ExitCode {
             bytecode,
             log_level,
             path,
-        } => {
-            let choice = commands::ModeChoice {
-                mode,
-                hot_reload,
-                native,
-                bytecode,
-            };
-            commands::run(&path_or_cwd(path), &choice, log_level)
-        }
+        } => commands::run(
+            &path_or_cwd(path),
+            &commands::ModeChoice::new(mode, hot_reload, native, bytecode),
+            log_level,
+        ),
         Command::Disasm { file } => commands::disasm(&file),
     };
     ExitCode::from(code)

@@ -59,7 +59,8 @@ fn label{i}(n: i64) -> String {{
     src
 }
 
-fn compile_big(k: usize) -> Module {
+/// The project (`main` importing `big`) with `big`'s constant `K = k`: `(big, main)`.
+fn compile_project(k: usize) -> (Module, Module) {
     let mut fs = MemFs::default();
     fs.files
         .insert("/p/dast.toml".into(), "[package]\nname = \"p\"\n".into());
@@ -69,10 +70,12 @@ fn compile_big(k: usize) -> Module {
     );
     fs.files.insert("/p/src/big.dast".into(), source(k));
     let program = Program::discover(&fs, Path::new("/p")).unwrap();
-    match compile_program(&fs, program) {
-        Ok(c) => c.modules.into_iter().find(|m| m.name == "big").unwrap(),
+    let modules = match compile_program(&fs, program) {
+        Ok(c) => c.modules,
         Err(f) => panic!("{:#?}", f.diagnostics),
-    }
+    };
+    let take = |name: &str| modules.iter().find(|m| m.name == name).unwrap().clone();
+    (take("big"), take("main"))
 }
 
 fn native_code(m: &Module, path: &Path, group: &Group) -> Arc<NativeCode> {
@@ -94,23 +97,10 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let group = Group::new();
     dast_native::serve_imports_from_vm(&group);
-    let big = compile_big(3);
+    let (big, main) = compile_project(3);
     let lines = source(3).lines().count();
     let first = native_code(&big, &dir.join("libbig.so"), &group);
     group.activate(first.module()).unwrap();
-    let main = {
-        let mut fs = MemFs::default();
-        fs.files
-            .insert("/p/dast.toml".into(), "[package]\nname = \"p\"\n".into());
-        fs.files.insert(
-            "/p/src/main.dast".into(),
-            "import big\nfn main() {}\nfn probe() -> i64 { big.sum0(10) }\n".into(),
-        );
-        fs.files.insert("/p/src/big.dast".into(), source(3));
-        let program = Program::discover(&fs, Path::new("/p")).unwrap();
-        let c = compile_program(&fs, program).unwrap_or_else(|_| panic!("compiles"));
-        c.modules.into_iter().find(|m| m.name == "main").unwrap()
-    };
     let labelled = vec![(big, "v1.0".to_string()), (main, "v1.0".to_string())];
     let mut registry = Registry::with_foreign(labelled, |name| {
         (name == "big").then(|| Arc::clone(&first) as Arc<dyn Foreign>)
@@ -121,7 +111,7 @@ fn main() {
     for n in 0..SAMPLES {
         let k = 4 + n;
         let start = Instant::now();
-        let module = compile_big(k);
+        let (module, _) = compile_project(k);
         let code = native_code(&module, &dir.join(format!("libbig.{}.so", n + 2)), &group);
         registry
             .reload_foreign(module, Some(code as Arc<dyn Foreign>))

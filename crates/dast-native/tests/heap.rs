@@ -4,34 +4,13 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+
 use std::time::Instant;
 
-use common::{bytecode, native, vm, TempDir};
+use common::{bytecode, native, vm, Capture, TempDir};
 use dast_native::{compile, link_shared_object, CallError, NativeModule, Options};
 use dast_vm::Value;
-
-/// An output sink both backends can write to; read back with `take`.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Capture {
-    fn take(&self) -> String {
-        String::from_utf8(std::mem::take(&mut *self.0.lock().unwrap())).unwrap()
-    }
-}
 
 /// What a call printed and returned (or its panic, as text with its trace).
 type Outcome = (String, Result<Value, String>);

@@ -17,17 +17,11 @@ fn build(source: &str, path: &std::path::Path) -> dast_bytecode::Module {
     m
 }
 
-#[test]
-fn a_library_of_another_abi_version_is_refused() {
-    let dir = TempDir::new("abi");
-    let c = dir.0.join("old.c");
-    std::fs::write(
-        &c,
-        "const unsigned int DAST_ABI_VERSION = 999;\n\
-         const char DAST_MODULE_NAME[] = \"main\";\n",
-    )
-    .unwrap();
-    let so = dir.0.join("libmain.old.so");
+/// A shared library compiled by `cc` from `c_source`, in `dir`.
+fn c_library(dir: &TempDir, name: &str, c_source: &str) -> std::path::PathBuf {
+    let c = dir.0.join(format!("{name}.c"));
+    std::fs::write(&c, c_source).unwrap();
+    let so = dir.0.join(format!("lib{name}.so"));
     let status = Command::new("cc")
         .args(["-shared", "-fPIC", "-o"])
         .arg(&so)
@@ -35,6 +29,18 @@ fn a_library_of_another_abi_version_is_refused() {
         .status()
         .expect("cc runs");
     assert!(status.success());
+    so
+}
+
+#[test]
+fn a_library_of_another_abi_version_is_refused() {
+    let dir = TempDir::new("abi");
+    let so = c_library(
+        &dir,
+        "old",
+        "const unsigned int DAST_ABI_VERSION = 999;\n\
+         const char DAST_MODULE_NAME[] = \"main\";\n",
+    );
 
     let err = NativeModule::load(&so, &bytecode(V1))
         .err()
@@ -51,16 +57,7 @@ fn a_library_of_another_abi_version_is_refused() {
 #[test]
 fn a_library_without_dast_metadata_is_refused() {
     let dir = TempDir::new("foreign");
-    let c = dir.0.join("foreign.c");
-    std::fs::write(&c, "int add(int a, int b) { return a + b; }\n").unwrap();
-    let so = dir.0.join("libforeign.so");
-    let status = Command::new("cc")
-        .args(["-shared", "-fPIC", "-o"])
-        .arg(&so)
-        .arg(&c)
-        .status()
-        .expect("cc runs");
-    assert!(status.success());
+    let so = c_library(&dir, "foreign", "int add(int a, int b) { return a + b; }\n");
     let err = NativeModule::load(&so, &bytecode(V1))
         .err()
         .expect("refused");
@@ -144,25 +141,16 @@ fn linked_objects_need_no_symbol_from_outside_and_export_only_the_abi() {
 #[test]
 fn a_library_made_for_another_heap_layout_is_refused() {
     let dir = TempDir::new("layout");
-    let c = dir.0.join("other.c");
-    std::fs::write(
-        &c,
-        format!(
+    let so = c_library(
+        &dir,
+        "other",
+        &format!(
             "const unsigned int DAST_ABI_VERSION = {};\n\
              const unsigned long long DAST_HEAP_LAYOUT = 12345;\n\
              const char DAST_MODULE_NAME[] = \"main\";\n",
             dast_native::ABI_VERSION
         ),
-    )
-    .unwrap();
-    let so = dir.0.join("libmain.other.so");
-    let status = Command::new("cc")
-        .args(["-shared", "-fPIC", "-o"])
-        .arg(&so)
-        .arg(&c)
-        .status()
-        .expect("cc runs");
-    assert!(status.success());
+    );
     let err = NativeModule::load(&so, &bytecode(V1))
         .err()
         .expect("refused");

@@ -264,20 +264,7 @@ fn run_loaded(modules: &[Module], paths: &[PathBuf], entry: &str) -> u8 {
 fn report(e: &dast_native::CallError) -> u8 {
     match e {
         dast_native::CallError::Panic(p) => {
-            let trace: Vec<dast_vm::TraceFrame> = p
-                .trace
-                .iter()
-                .map(|f| dast_vm::TraceFrame {
-                    function: f.function.clone(),
-                    file: f.file.clone(),
-                    line: f.line,
-                    col: f.col,
-                })
-                .collect();
-            crate::commands::report_panic(&dast_vm::Panic {
-                message: p.message.clone(),
-                trace,
-            });
+            crate::commands::report_panic(p);
             EXIT_PANIC
         }
         other => {

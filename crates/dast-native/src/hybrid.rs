@@ -103,7 +103,7 @@ pub fn serve_imports_from_vm(group: &Group) {
     group.set_import_handler(Arc::new(|module, function, args, refs| {
         let program = CURRENT.with(Cell::get);
         if program.is_null() {
-            return Err(crate::Panic {
+            return Err(dast_vm::Panic {
                 message: format!("call to `{module}.{function}` outside a running program"),
                 trace: Vec::new(),
             });
@@ -112,40 +112,14 @@ pub fn serve_imports_from_vm(group: &Group) {
         // `&mut Program`, which is not used while the native call (inside which this
         // handler runs) is running.
         let program = unsafe { &mut *program };
-        program
-            .call_words(module, function, args, refs)
-            .map_err(|p| crate::Panic {
-                message: p.message,
-                trace: p
-                    .trace
-                    .into_iter()
-                    .map(|f| crate::TraceFrame {
-                        function: f.function,
-                        file: f.file,
-                        line: f.line,
-                        col: f.col,
-                    })
-                    .collect(),
-            })
+        program.call_words(module, function, args, refs)
     }));
 }
 
 /// A native call's error as the VM's panic.
 fn vm_panic(module: &NativeModule, e: CallError) -> dast_vm::Panic {
     match e {
-        CallError::Panic(p) => dast_vm::Panic {
-            message: p.message,
-            trace: p
-                .trace
-                .into_iter()
-                .map(|f| dast_vm::TraceFrame {
-                    function: f.function,
-                    file: f.file,
-                    line: f.line,
-                    col: f.col,
-                })
-                .collect(),
-        },
+        CallError::Panic(p) => p,
         other => dast_vm::Panic {
             message: format!("native module `{}`: {other}", module.name()),
             trace: Vec::new(),

@@ -15,8 +15,9 @@ use libloading::Library;
 
 use crate::abi::{self, Ctx, EntryFn, InitFn, ModuleData, PanicCode, ABI_VERSION, STATUS_OK};
 
-/// Most frames a panic's trace lists (the interpreter's `MAX_TRACE`).
-pub const MAX_TRACE: usize = 128;
+/// Panics raised in native code are the interpreter's: the same message and trace
+/// (innermost frame first, at most `MAX_TRACE` frames).
+pub use dast_vm::{Panic, TraceFrame, MAX_TRACE};
 
 /// Default bytes of machine stack a call may use below the caller's frame before it
 /// panics "stack overflow" (see [`NativeModule::set_stack_budget`]).
@@ -25,39 +26,6 @@ pub const DEFAULT_STACK_BUDGET: usize = 512 * 1024;
 /// Reference slots of the runtime's reference stack (all frames of a call together),
 /// before "stack overflow".
 pub const REF_STACK_SLOTS: usize = 1 << 18;
-
-/// A Dast panic raised in native code: the same message and trace the interpreter
-/// gives (innermost frame first).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Panic {
-    pub message: String,
-    pub trace: Vec<TraceFrame>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TraceFrame {
-    pub function: String,
-    pub file: String,
-    pub line: u32,
-    pub col: u32,
-}
-
-impl fmt::Display for Panic {
-    /// `MESSAGE` then one `  at FUNCTION (FILE:LINE:COL)` line per frame, as the VM's.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        for fr in &self.trace {
-            write!(
-                f,
-                "\n  at {} ({}:{}:{})",
-                fr.function, fr.file, fr.line, fr.col
-            )?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Panic {}
 
 #[derive(Debug)]
 pub enum LoadError {

@@ -9,7 +9,7 @@ use dast_bytecode::{FBinary, FUnary};
 
 /// Version of the native ABI. A shared object exports it as `DAST_ABI_VERSION` (u32);
 /// [`crate::NativeModule::load`] refuses any other value.
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
 
 /// Exported `u32`: the ABI version the object was compiled for.
 pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
@@ -219,6 +219,19 @@ pub struct RuntimeTable {
         *mut u64,
         *mut dast_vm::RefSlot,
     ) -> u32,
+    /// A temporary reference's load and single use run as one, the object borrowed
+    /// instead of counted (`dast_vm::native::NativeInstance::exec_borrowed`):
+    /// `(ctx, module, function index, load pc, reader pc, words, refs) -> status`, the
+    /// frame in memory and a panic recorded as by `exec_one`.
+    pub exec_borrowed: unsafe extern "C" fn(
+        *mut Ctx,
+        *const ModuleData,
+        u32,
+        u32,
+        u32,
+        *mut u64,
+        *mut dast_vm::RefSlot,
+    ) -> u32,
     /// The interpreter's `Ret` on references: `(refs, from, results, ref_regs)`.
     pub ret_refs: unsafe extern "C" fn(*mut dast_vm::RefSlot, u32, u32, u32),
     /// Releases a panicking frame's references: `(refs, ref_regs)`.
@@ -250,6 +263,7 @@ pub(crate) mod table_offset {
     pub const REM_F64: i32 = offset_of!(RuntimeTable, rem_f64) as i32;
     pub const REM_F32: i32 = offset_of!(RuntimeTable, rem_f32) as i32;
     pub const EXEC_ONE: i32 = offset_of!(RuntimeTable, exec_one) as i32;
+    pub const EXEC_BORROWED: i32 = offset_of!(RuntimeTable, exec_borrowed) as i32;
     pub const RET_REFS: i32 = offset_of!(RuntimeTable, ret_refs) as i32;
     pub const CLEAR_REFS: i32 = offset_of!(RuntimeTable, clear_refs) as i32;
     pub const CALL_IMPORT: i32 = offset_of!(RuntimeTable, call_import) as i32;

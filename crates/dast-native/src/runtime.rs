@@ -48,21 +48,57 @@ unsafe extern "C" fn rt_exec_one(
     words: *mut u64,
     refs: *mut RefSlot,
 ) -> u32 {
-    let ctx = &mut *ctx;
     let instance = &mut *(*module).instance;
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        instance.exec_one(func, pc, words, refs)
-    }));
-    let message = match outcome {
+    run_recording_panics(&mut *ctx, module, func, pc, || {
+        instance
+            .exec_one(func, pc, words, refs)
+            .map_err(|message| (pc, message))
+    })
+}
+
+/// # Safety
+/// As [`rt_exec_one`]; `load` and `reader` satisfy `NativeInstance::exec_borrowed`'s
+/// contract (the translator checks it).
+unsafe extern "C" fn rt_exec_borrowed(
+    ctx: *mut Ctx,
+    module: *const ModuleData,
+    func: u32,
+    load: u32,
+    reader: u32,
+    words: *mut u64,
+    refs: *mut RefSlot,
+) -> u32 {
+    let instance = &mut *(*module).instance;
+    run_recording_panics(&mut *ctx, module, func, load, || {
+        instance.exec_borrowed(func, load, reader, words, refs)
+    })
+}
+
+/// Runs interpreter code for instruction `pc` of function `func` of `module`: a Dast
+/// panic (`Err`: the pc that failed and the message) or a Rust panic (a bug in the VM)
+/// is recorded in `ctx` with this frame, and returns [`STATUS_PANIC`]; no unwinding
+/// leaves this function.
+fn run_recording_panics(
+    ctx: &mut Ctx,
+    module: *const ModuleData,
+    func: u32,
+    pc: u32,
+    run: impl FnOnce() -> Result<(), (u32, String)>,
+) -> u32 {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run));
+    let (pc, message) = match outcome {
         Ok(Ok(())) => return STATUS_OK,
-        Ok(Err(message)) => message,
-        Err(payload) => format!(
-            "internal error: the VM panicked: {}",
-            payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string())
+        Ok(Err(failure)) => failure,
+        Err(payload) => (
+            pc,
+            format!(
+                "internal error: the VM panicked: {}",
+                payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_string())
+            ),
         ),
     };
     ctx.panic = Some(PanicCode::Message as u32);
@@ -201,6 +237,7 @@ pub(crate) fn table() -> &'static RuntimeTable {
         funary: funary_table(),
         fbinary: fbinary_table(),
         exec_one: rt_exec_one,
+        exec_borrowed: rt_exec_borrowed,
         ret_refs: rt_ret_refs,
         clear_refs: rt_clear_refs,
         call_import: rt_call_import,

@@ -23,6 +23,7 @@ use crate::abi::{
 };
 use crate::subset::is_scalar;
 
+mod borrow;
 mod heap;
 
 /// A function's flattened parameter and result word counts.
@@ -144,6 +145,8 @@ struct Translator<'a, 'b> {
     regs: Vec<Variable>,
     /// The block starting at each pc that begins a basic block.
     leaders: Vec<Option<Block>>,
+    /// Each pc's part in a temporary reference that borrows (`borrow.rs`).
+    borrows: Vec<Option<borrow::Borrow>>,
     ctx: Value,
     out: Option<Value>,
     /// This function's reference frame.
@@ -184,7 +187,9 @@ impl<'a, 'b> Translator<'a, 'b> {
             ))
         });
         let first_word = 2 + out.is_some() as usize;
-        let leaders = find_leaders(&f.code)
+        let is_leader = find_leaders(&f.code);
+        let borrows = borrow::find_borrows(env.module, &f.code, &is_leader);
+        let leaders = is_leader
             .into_iter()
             .map(|is_leader| is_leader.then(|| b.create_block()))
             .collect();
@@ -196,6 +201,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             b,
             regs,
             leaders,
+            borrows,
             ctx: params[0],
             out,
             refs: params[first_word - 1],
@@ -272,7 +278,20 @@ impl<'a, 'b> Translator<'a, 'b> {
                 }
                 self.b.switch_to_block(block);
             }
-            open = self.inst(pc as u32, self.f.code[pc]);
+            open = match self.borrows[pc] {
+                None => self.inst(pc as u32, self.f.code[pc]),
+                Some(borrow::Borrow::Load) => {
+                    // Run by its reader; what the block knew of the temporary is stale.
+                    self.heap_before(pc as u32, &self.f.code[pc]);
+                    self.heap_forget_all();
+                    true
+                }
+                Some(borrow::Borrow::Reader { load }) => {
+                    self.heap_before(pc as u32, &self.f.code[pc]);
+                    self.exec_borrowed(load, pc as u32);
+                    true
+                }
+            };
         }
         debug_assert!(!open, "verified code ends with a terminator");
     }
@@ -460,30 +479,53 @@ impl<'a, 'b> Translator<'a, 'b> {
     /// Runs `inst` through the runtime's `exec_one` on this frame in memory: the scalar
     /// registers it reads are stored to the frame first, those it writes loaded after.
     fn exec_one(&mut self, pc: u32, inst: &Inst) {
+        let (reads, writes) = self.scalar_effects(inst);
+        self.run_interpreted(table_offset::EXEC_ONE, &[pc], &reads, &writes);
+    }
+
+    /// Runs a borrowed use (`borrow.rs`): the load at `load` and its reader at `reader`,
+    /// through the runtime's `exec_borrowed`.
+    fn exec_borrowed(&mut self, load: u32, reader: u32) {
+        let (mut reads, writes) = self.scalar_effects(&self.f.code[reader as usize]);
+        reads.extend(self.scalar_effects(&self.f.code[load as usize]).0);
+        self.run_interpreted(
+            table_offset::EXEC_BORROWED,
+            &[load, reader],
+            &reads,
+            &writes,
+        );
+    }
+
+    fn scalar_effects(&self, inst: &Inst) -> (Vec<u16>, Vec<u16>) {
+        scalar_effects(self.env.module, inst).unwrap_or_else(|| {
+            let all: Vec<u16> = (0..self.regs.len() as u16).collect();
+            (all.clone(), all)
+        })
+    }
+
+    /// Calls the runtime entry at `offset` as `(ctx, module, function, pcs.., words,
+    /// refs) -> status` on this frame in memory, syncing the scalar registers it
+    /// `reads` and `writes`; a failure (recorded by the runtime) unwinds this frame.
+    fn run_interpreted(&mut self, offset: i32, pcs: &[u32], reads: &[u16], writes: &[u16]) {
         let slot = self.words.expect("functions using exec_one have a frame");
-        let (reads, writes) = match scalar_effects(self.env.module, inst) {
-            Some(rw) => rw,
-            None => {
-                let all: Vec<u16> = (0..self.regs.len() as u16).collect();
-                (all.clone(), all)
-            }
-        };
-        for r in reads {
+        for &r in reads {
             let v = self.reg(S(r));
             self.b.ins().stack_store(I64, v, slot, 8 * r as i32);
         }
         let words = self.b.ins().stack_addr(I64, slot, 0);
-        let args = [
+        let mut args = vec![
             self.ctx,
             self.module_data(),
             self.b.ins().iconst(I32, self.index as i64),
-            self.b.ins().iconst(I32, pc as i64),
-            words,
-            self.refs,
         ];
-        let mut sig = self.runtime_sig(&[I64, I64, I32, I32, I64, I64]);
+        args.extend(pcs.iter().map(|&pc| self.b.ins().iconst(I32, pc as i64)));
+        args.extend([words, self.refs]);
+        let mut params = vec![I64, I64, I32];
+        params.extend(pcs.iter().map(|_| I32));
+        params.extend([I64, I64]);
+        let mut sig = self.runtime_sig(&params);
         sig.returns.push(AbiParam::new(I32));
-        let call = self.call_runtime(table_offset::EXEC_ONE, sig, &args);
+        let call = self.call_runtime(offset, sig, &args);
         let status = self.b.inst_results(call)[0];
         let exit = self.b.create_block();
         self.b.set_cold_block(exit);
@@ -491,7 +533,7 @@ impl<'a, 'b> Translator<'a, 'b> {
         let cont = self.b.create_block();
         self.b.ins().brif(status, exit, &[], cont, &[]);
         self.b.switch_to_block(cont);
-        for w in writes {
+        for &w in writes {
             let v = self.b.ins().stack_load(I64, I64, slot, 8 * w as i32);
             self.set(S(w), v);
         }

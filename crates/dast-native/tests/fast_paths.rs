@@ -1,7 +1,8 @@
 //! The inline fast paths of vector and reference instructions (`translate/heap.rs`)
 //! against the interpreter, on their edge cases: every index around the bounds
 //! (including negative numbers cast to huge `usize`s), empty vectors, byte vectors of
-//! each kind, structs stored inline, and copy-on-write of shared vectors.
+//! each kind, structs stored inline, copy-on-write of shared vectors, and temporaries
+//! that borrow (`translate/borrow.rs`).
 
 mod common;
 
@@ -355,3 +356,79 @@ fn loops_forget_what_a_path_through_them_changes() {
         let _ = p.agree("swap_each_time", &[Value::UInt(n)]);
     }
 }
+
+const BORROWED: &str = "
+fn join(n: i64, i: usize) -> String {
+    let words: Vec[String] = [\"ab\", \"c\", \"\", \"def\"]
+    let mut s = \"\"
+    for k in 0..n {
+        s.push_str(words[(k as usize) % 4])
+    }
+    s.push_str(words[i])
+    s
+}
+
+fn onto_an_element(i: usize) -> String {
+    let mut words: Vec[String] = [\"x\", \"yz\"]
+    let mut s = words[0]
+    s.push_str(words[i])
+    s.push_str(words[i])
+    words[0].push_str(\"!\")
+    s + \" \" + words[0] + \" \" + words[1]
+}
+
+fn measure(i: usize) -> i64 {
+    let words: Vec[String] = [\"four\", \"\", \"seven!!\"]
+    let same = words[i] == \"four\"
+    let len = words[i].len() as i64
+    if same { len * 10 } else { len }
+}
+
+fn lookup(k: i64) -> i64 {
+    let mut m: HashMap[i64, i64] = HashMap.new()
+    for i in 0..10 {
+        m.insert(i * 3, i);
+    }
+    let mut total: i64 = 0
+    for i in 0..12 {
+        total += m.get(i).unwrap_or(100)
+    }
+    total * 1000 + m.get(k).unwrap()
+}
+
+fn lookup_strings(k: String) -> String {
+    let mut m: HashMap[String, String] = HashMap.new()
+    m.insert(\"a\", \"one\");
+    m.insert(\"b\", \"two\");
+    m.get(k).unwrap_or(\"none\") + \" \" + m.get(\"a\").unwrap()
+}
+
+fn main() {}
+";
+
+#[test]
+fn borrowed_temporaries_read_and_panic_as_the_vm() {
+    let mut p = Pair::new(BORROWED);
+    for i in indices(4) {
+        let _ = p.agree("join", &[Value::Int(9), Value::UInt(i)]);
+        let _ = p.agree("onto_an_element", &[Value::UInt(i)]);
+        let _ = p.agree("measure", &[Value::UInt(i)]);
+    }
+    assert_eq!(
+        p.agree("join", &[Value::Int(5), Value::UInt(3)]),
+        Ok(Value::Str("abcdefabdef".into()))
+    );
+    assert_eq!(
+        p.agree("onto_an_element", &[Value::UInt(1)]),
+        Ok(Value::Str("xyzyz x! yz".into()))
+    );
+    assert_out_of_bounds(p.agree("join", &[Value::Int(0), Value::UInt(4)]));
+    for k in [0, 3, 27, 28, -1] {
+        let _ = p.agree("lookup", &[Value::Int(k)]);
+    }
+    assert_eq!(p.agree("lookup", &[Value::Int(27)]), Ok(Value::Int(806_009)));
+    for k in ["a", "b", "c"] {
+        let _ = p.agree("lookup_strings", &[Value::Str(k.into())]);
+    }
+}
+

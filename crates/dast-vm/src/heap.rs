@@ -18,6 +18,10 @@ use rustc_hash::FxHasher;
 /// Like `Arc<HeapObj>` without weak counts: the uniqueness test of copy-on-write, done on
 /// every mutation, is then a single atomic load instead of `Arc::make_mut`'s
 /// compare-and-swap.
+///
+/// `repr(transparent)` over `NonNull`: `None::<Obj>` is a null pointer, which generated
+/// code and [`crate::native::RefStack`]'s zeroed allocation rely on.
+#[repr(transparent)]
 pub(crate) struct Obj(NonNull<Inner>);
 
 // `repr(C)`: generated code reads `count` and `obj` (see [`native_layout`]).

@@ -622,11 +622,23 @@ fn map_insert_op(t: Types, ty: TypeId, w: &mut [u64], r: &mut [Option<Obj>]) -> 
 }
 
 fn map_get(t: Types, ty: TypeId, w: &mut [u64], r: &mut [Option<Obj>]) -> Result<(), String> {
+    let map = r[0].take();
+    map_get_from(t, ty, &map, w, r)
+}
+
+/// `MapGet` on `map` (not taken from the window: the native backend passes a borrowed
+/// map); the key is in the window after the map's slot, the result goes to its start.
+pub(crate) fn map_get_from(
+    t: Types,
+    ty: TypeId,
+    map: &Option<Obj>,
+    w: &mut [u64],
+    r: &mut [Option<Obj>],
+) -> Result<(), String> {
     let (k, vt) = map_types(t, ty);
     let vl = t.layout(vt);
-    let map = r[0].take();
     canonical_key(t, k, w, &mut r[1..]);
-    let m = typed_map(t, k, vt, &map)?;
+    let m = typed_map(t, k, vt, map)?;
     let found = m.find(&m.key_ref(w, &r[1..]));
     let (ow, or) = sub_mut(&mut w[1..], r, Layout::ZERO, vl);
     match found {

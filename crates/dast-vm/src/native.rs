@@ -7,13 +7,14 @@
 //! intrinsic and global instruction.
 
 use std::io::Write;
+use std::ptr::NonNull;
 
 use dast_bytecode::{Inst, Intrinsic, Module, TypeId};
 
 use crate::exec::{is_host_intrinsic, Globals};
 use crate::heap::Obj;
 use crate::instances::RefSlot;
-use crate::link::{LinkError, Linked};
+use crate::link::{FuncInfo, LinkError, Linked};
 use crate::ops;
 use crate::typed::{from_value, internal, to_value};
 use crate::Value;
@@ -28,38 +29,65 @@ const _: () = assert!(std::mem::size_of::<Option<Obj>>() == std::mem::size_of::<
 
 /// A block of reference slots, all empty, at a fixed address for its whole life (a
 /// native call's reference frames live in it, as the interpreter's in its `rstack`).
+///
+/// The block is large (a deep recursion's frames) and mostly never touched, so it is
+/// allocated zeroed (an empty slot is a null pointer): the allocator maps fresh pages
+/// and only the pages calls reach are ever faulted in. Every call leaves the slots it
+/// used empty (returns move results out, panicking frames release theirs, and the
+/// host takes arguments and results back), so dropping the block does not walk it.
 pub struct RefStack {
-    slots: Box<[RefSlot]>,
+    slots: NonNull<RefSlot>,
+    len: usize,
 }
+
+// SAFETY: the block is owned (like a `Box<[RefSlot]>`), and `RefSlot` is `Send + Sync`.
+unsafe impl Send for RefStack {}
+unsafe impl Sync for RefStack {}
 
 impl RefStack {
     pub fn new(len: usize) -> RefStack {
-        RefStack {
-            slots: vec![RefSlot::default(); len].into_boxed_slice(),
-        }
+        let len = len.max(1);
+        let layout = Self::layout(len);
+        // SAFETY: `layout` has a non-zero size; all-zero bytes are `len` empty slots.
+        let ptr = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<RefSlot>();
+        let Some(slots) = NonNull::new(ptr) else {
+            std::alloc::handle_alloc_error(layout)
+        };
+        RefStack { slots, len }
+    }
+
+    fn layout(len: usize) -> std::alloc::Layout {
+        std::alloc::Layout::array::<RefSlot>(len).expect("reference stack size overflows")
     }
 
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.len == 0
     }
 
     pub fn as_mut_ptr(&mut self) -> *mut RefSlot {
-        self.slots.as_mut_ptr()
+        self.slots.as_ptr()
     }
 
     pub fn slots_mut(&mut self) -> &mut [RefSlot] {
-        &mut self.slots
+        // SAFETY: `len` initialized slots, owned by `self`, borrowed mutably here.
+        unsafe { std::slice::from_raw_parts_mut(self.slots.as_ptr(), self.len) }
     }
+}
 
-    /// Empties every slot (releasing what they hold).
-    pub fn clear(&mut self) {
-        for slot in self.slots.iter_mut() {
-            slot.0 = None;
-        }
+impl Drop for RefStack {
+    fn drop(&mut self) {
+        // Every slot is empty here (see the type's comment). A slot that is not would
+        // only leak its object; debug builds check the whole block.
+        debug_assert!(
+            self.slots_mut().iter().all(|slot| slot.0.is_none()),
+            "a reference stack was dropped holding references"
+        );
+        // SAFETY: allocated in `new` with this layout.
+        unsafe { std::alloc::dealloc(self.slots.as_ptr().cast(), Self::layout(self.len)) }
     }
 }
 
@@ -190,11 +218,20 @@ impl NativeInstance {
         words: *mut u64,
         refs: *mut RefSlot,
     ) -> Result<(), String> {
-        let lm = &self.linked;
-        let info = *lm.funcs.get_unchecked(func as usize);
+        let info = *self.linked.funcs.get_unchecked(func as usize);
         let inst = *info.code.add(pc as usize);
-        let s = words;
-        let r = slots(refs);
+        self.run_inst(&info, inst, words, slots(refs))
+    }
+
+    /// Runs `inst` of the function `info` on its frame (see [`NativeInstance::exec_one`]).
+    unsafe fn run_inst(
+        &mut self,
+        info: &FuncInfo,
+        inst: Inst,
+        s: *mut u64,
+        r: *mut Option<Obj>,
+    ) -> Result<(), String> {
+        let lm = &self.linked;
         let gw = self.globals.words.as_mut_ptr();
         let gr = self.globals.refs.as_mut_ptr();
         match inst {
@@ -232,7 +269,7 @@ impl NativeInstance {
             Inst::StrEq { dst, a, b } => ops::str_eq(s, r, dst, a, b)?,
             Inst::StrCmp { dst, a, b } => ops::str_cmp(s, r, dst, a, b)?,
             Inst::StrLen { dst, a } => ops::str_len(s, r, dst, a)?,
-            Inst::Format { dst, spec } => ops::format(lm, &info, s, r, dst, spec.0)?,
+            Inst::Format { dst, spec } => ops::format(lm, info, s, r, dst, spec.0)?,
             Inst::VecNew { dst, elem } => ops::vec_new(lm, r, dst, elem),
             Inst::VecLen { dst, v } => ops::vec_len(s, r, dst, v)?,
             Inst::VecLoadW { dst, v, idx, off } => ops::vec_load_w(s, r, dst, v, idx, off)?,
@@ -241,9 +278,90 @@ impl NativeInstance {
             Inst::VecStoreR { v, idx, off, src } => ops::vec_store_r(s, r, v, idx, off, src)?,
             Inst::VecLoadB { dst, v, idx } => ops::vec_load_b(s, r, dst, v, idx)?,
             Inst::VecStoreB { v, idx, src } => ops::vec_store_b(s, r, v, idx, src)?,
-            Inst::VecPush { v, s: ws, r: wr } => ops::vec_push(&info, s, r, v, ws, wr)?,
+            Inst::VecPush { v, s: ws, r: wr } => ops::vec_push(info, s, r, v, ws, wr)?,
             Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
             other => return Err(internal(format!("{other:?} is not run by exec_one"))),
+        }
+        Ok(())
+    }
+
+    /// Runs a temporary reference's single use without making the temporary: `load`
+    /// (`VecLoadR` of a vector element or `MovR` of another register, into the
+    /// temporary) and `reader` (its one use) as one step, the reader seeing the object
+    /// borrowed from where it lives, so its count is not touched (two atomic operations
+    /// saved per use: most of the cost of `s.push_str(words[i])` or `m.get(k)` in a
+    /// loop). The temporary is left empty, as the `ClearR` that ends its life would.
+    /// `Err` holds the pc that failed (the load or the reader) and the message.
+    ///
+    /// The reader is `StrPush` onto another string, `StrLen`, `StrEq`, `StrCmp`, or
+    /// `MapGet` of a map whose values hold no references (`Intrinsic MapGet`'s window
+    /// starts at the temporary).
+    ///
+    /// # Safety
+    /// As [`NativeInstance::exec_one`] for `load` and `reader`; the instructions between
+    /// them (if any) change no reference register; the temporary is not the register
+    /// the object is borrowed from, and the reader does not write that register.
+    pub unsafe fn exec_borrowed(
+        &mut self,
+        func: u32,
+        load: u32,
+        reader: u32,
+        words: *mut u64,
+        refs: *mut RefSlot,
+    ) -> Result<(), (u32, String)> {
+        let info = *self.linked.funcs.get_unchecked(func as usize);
+        let (s, r) = (words, slots(refs));
+        let (origin, temp) = match *info.code.add(load as usize) {
+            Inst::VecLoadR { dst, v, idx, off } => (
+                ops::vec_elem_r(s, r, v, idx, off).map_err(|e| (load, e))?,
+                dst,
+            ),
+            Inst::MovR { dst, src } => (r.add(src.0 as usize).cast_const(), dst),
+            other => return Err((load, internal(format!("{other:?} does not borrow")))),
+        };
+        // The temporary's old value goes, as the load would have dropped it.
+        *r.add(temp.0 as usize) = None;
+        let outcome = match *info.code.add(reader as usize) {
+            Inst::Intrinsic {
+                op: Intrinsic::MapGet,
+                ty,
+                s: ws,
+                r: wr,
+            } if wr == temp => {
+                self.map_get_borrowed(&*origin, ty, s.add(ws.0 as usize), r.add(wr.0 as usize))
+            }
+            inst @ (Inst::StrPush { .. }
+            | Inst::StrLen { .. }
+            | Inst::StrEq { .. }
+            | Inst::StrCmp { .. }) => {
+                // The temporary holds an uncounted copy while the reader runs, and is
+                // emptied without a release after.
+                std::ptr::write(r.add(temp.0 as usize), std::ptr::read(origin));
+                let outcome = self.run_inst(&info, inst, s, r);
+                std::ptr::write(r.add(temp.0 as usize), None);
+                outcome
+            }
+            other => Err(internal(format!("{other:?} is not a borrowing reader"))),
+        };
+        outcome.map_err(|e| (reader, e))
+    }
+
+    /// `Intrinsic MapGet` on a borrowed map, leaving the window as `ops::intrinsic` does.
+    unsafe fn map_get_borrowed(
+        &mut self,
+        map: &Option<Obj>,
+        ty: TypeId,
+        s: *mut u64,
+        r: *mut Option<Obj>,
+    ) -> Result<(), String> {
+        let t = self.linked.types();
+        let (args, res) =
+            dast_bytecode::intrinsic_window_with(Intrinsic::MapGet, ty, t.types, |x| t.layout(x))?;
+        let w = std::slice::from_raw_parts_mut(s, args.words.max(res.words) as usize);
+        let rw = std::slice::from_raw_parts_mut(r, args.refs.max(res.refs) as usize);
+        crate::intrinsics::map_get_from(t, ty, map, w, rw)?;
+        for x in &mut rw[res.refs as usize..] {
+            *x = None;
         }
         Ok(())
     }

@@ -290,13 +290,24 @@ pub(crate) unsafe fn vec_load_r(
     idx: S,
     off: u16,
 ) -> Result<(), String> {
-    let elem = {
-        let vec = vec_of(&rreg!(r, v))?;
-        let at = ref_index(vec, sreg!(s, idx), off)?;
-        vec.refs[at].clone()
-    };
+    let elem = (*vec_elem_r(s, r, v, idx, off)?).clone();
     rreg!(r, dst) = elem;
     Ok(())
+}
+
+/// The slot of `VecLoadR`'s element, borrowed from the vector (or `VecLoadR`'s error).
+/// It stays valid while register `v` holds the vector and nothing changes it.
+#[inline(always)]
+pub(crate) unsafe fn vec_elem_r(
+    s: *mut u64,
+    r: *mut Option<Obj>,
+    v: R,
+    idx: S,
+    off: u16,
+) -> Result<*const Option<Obj>, String> {
+    let vec = vec_of(&rreg!(r, v))?;
+    let at = ref_index(vec, sreg!(s, idx), off)?;
+    Ok(&vec.refs[at])
 }
 
 #[inline(always)]

@@ -193,6 +193,11 @@ impl Translator<'_, '_> {
         }
     }
 
+    /// Forgets what the block knew of every register's object.
+    pub(super) fn heap_forget_all(&mut self) {
+        self.heap.forget_all();
+    }
+
     /// Records what is now known about register `r`, in the block's map and in the
     /// register's variables.
     fn record_view(&mut self, r: u16, view: VecView) {

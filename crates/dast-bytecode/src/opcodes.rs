@@ -30,10 +30,22 @@ pub(crate) trait Codec: Sized + Copy {
     fn put(self, w: &mut Writer);
     fn get(r: &mut Reader) -> Result<Self, DecodeError>;
     fn operand(self) -> Operand;
+    /// The operand under `renamer` (registers and jump targets; the rest stay).
+    fn rename(self, _renamer: &mut dyn Renamer) -> Self {
+        self
+    }
+}
+
+/// New names for an instruction's registers and jump targets ([`Inst::renamed`]): how
+/// the native backend splices a callee's code into its caller.
+pub trait Renamer {
+    fn scalar(&mut self, r: S) -> S;
+    fn reference(&mut self, r: R) -> R;
+    fn target(&mut self, pc: u32) -> u32;
 }
 
 macro_rules! newtype_codec {
-    ($ty:ident, $prim:ident, $variant:ident) => {
+    ($ty:ident, $prim:ident, $variant:ident $(, $rename:ident)?) => {
         impl Codec for $ty {
             fn put(self, w: &mut Writer) {
                 w.$prim(self.0);
@@ -44,12 +56,15 @@ macro_rules! newtype_codec {
             fn operand(self) -> Operand {
                 Operand::$variant(self.0)
             }
+            $(fn rename(self, renamer: &mut dyn Renamer) -> Self {
+                renamer.$rename(self)
+            })?
         }
     };
 }
 
-newtype_codec!(S, u16, S);
-newtype_codec!(R, u16, R);
+newtype_codec!(S, u16, S, scalar);
+newtype_codec!(R, u16, R, reference);
 newtype_codec!(FuncId, u32, Func);
 newtype_codec!(ImportId, u32, Import);
 newtype_codec!(TypeId, u32, Type);
@@ -66,6 +81,9 @@ impl Codec for u32 {
     }
     fn operand(self) -> Operand {
         Operand::Target(self)
+    }
+    fn rename(self, renamer: &mut dyn Renamer) -> Self {
+        renamer.target(self)
     }
 }
 
@@ -233,6 +251,15 @@ macro_rules! inst_table {
             pub fn opcode(&self) -> u8 {
                 match self {
                     $(Inst::$name { .. } => $op,)*
+                }
+            }
+
+            /// The same instruction with its registers and jump targets renamed.
+            pub fn renamed(&self, renamer: &mut dyn Renamer) -> Inst {
+                match *self {
+                    $(Inst::$name { $($field),* } => Inst::$name {
+                        $($field: Codec::rename($field, renamer)),*
+                    },)*
                 }
             }
 

@@ -15,6 +15,7 @@ use cranelift_object::{ObjectBuilder, ObjectModule};
 use dast_bytecode::{signature_layouts, Inst, Module, VerifyError};
 
 use crate::abi;
+use crate::inline::inline_calls;
 use crate::subset::{classify, Unsupported};
 use crate::translate::{
     body_signature, entry_signature, init_signature, translate_body, translate_entry,
@@ -227,7 +228,7 @@ struct ObjectCompiler<'m> {
     fb_ctx: FunctionBuilderContext,
 }
 
-fn shape_of(module: &Module, sig: &dast_bytecode::Signature) -> Shape {
+pub(crate) fn shape_of(module: &Module, sig: &dast_bytecode::Signature) -> Shape {
     let (params, results) = signature_layouts(sig, |t| module.layout(t));
     Shape {
         params: params.words,
@@ -326,9 +327,13 @@ impl<'m> ObjectCompiler<'m> {
         self.obj.clear_context(&mut self.ctx);
         self.ctx.func.signature = body_signature(call_conv, self.shapes[index as usize]);
         self.ctx.func.name = UserFuncName::user(0, index);
+        let bodies = &self.bodies;
+        let inlined = inline_calls(self.module, &self.shapes, index, &|callee| {
+            bodies.contains_key(&callee)
+        });
         let mut callees = HashMap::new();
         let mut imports = HashMap::new();
-        for inst in &f.code {
+        for inst in &inlined.function.code {
             match *inst {
                 Inst::Call { func, .. } if !callees.contains_key(&func.0) => {
                     let id = self.bodies[&func.0];
@@ -367,7 +372,7 @@ impl<'m> ObjectCompiler<'m> {
             native_rounding,
             frontend: self.isa().frontend_config(),
         };
-        translate_body(&env, index, &mut self.ctx.func, &mut self.fb_ctx);
+        translate_body(&env, index, &inlined, &mut self.ctx.func, &mut self.fb_ctx);
         self.obj
             .define_function(self.bodies[&index], &mut self.ctx)
             .map_err(|e| codegen_error(&f.name, format!("{e:?}")))

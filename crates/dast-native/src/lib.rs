@@ -141,6 +141,7 @@
 pub mod abi;
 mod compile;
 mod hybrid;
+mod inline;
 mod link;
 mod load;
 mod runtime;

@@ -21,6 +21,7 @@ use crate::abi::{
     table_offset, PanicCode, CTX_REF_BASE, CTX_REF_LIMIT, CTX_STACK_LIMIT, MODULE_GLOBAL_WORDS,
     MODULE_IN_FLIGHT, NO_FRAME, REF_SLOT_BYTES,
 };
+use crate::inline::{Inlined, Origin};
 use crate::subset::is_scalar;
 
 mod borrow;
@@ -120,15 +121,17 @@ enum ColdExit {
     Failed { block: Block },
 }
 
+/// Translates function `index` of the module, as `inlined` (its code after inlining)
+/// has it, into `func`.
 pub(crate) fn translate_body(
     env: &BodyEnv<'_>,
     index: u32,
+    inlined: &Inlined,
     func: &mut IrFunction,
     fb_ctx: &mut FunctionBuilderContext,
 ) {
-    let f = &env.module.functions[index as usize];
     let b = FunctionBuilder::new(func, fb_ctx);
-    let mut t = Translator::new(env, index, f, b);
+    let mut t = Translator::new(env, index, inlined, b);
     t.prologue();
     t.body();
     t.cold_exits();
@@ -139,7 +142,10 @@ pub(crate) fn translate_body(
 struct Translator<'a, 'b> {
     env: &'a BodyEnv<'a>,
     index: u32,
+    /// The function's code after inlining (`inline.rs`).
     f: &'a Function,
+    /// Where each pc of `f` comes from, for the runtime and for stack traces.
+    origins: &'a [Origin],
     shape: Shape,
     b: FunctionBuilder<'b>,
     regs: Vec<Variable>,
@@ -171,7 +177,13 @@ fn trusted() -> MemFlagsData {
 
 impl<'a, 'b> Translator<'a, 'b> {
     /// Creates the entry block and reads the context (and out-pointer) parameters.
-    fn new(env: &'a BodyEnv<'a>, index: u32, f: &'a Function, mut b: FunctionBuilder<'b>) -> Self {
+    fn new(
+        env: &'a BodyEnv<'a>,
+        index: u32,
+        inlined: &'a Inlined,
+        mut b: FunctionBuilder<'b>,
+    ) -> Self {
+        let f = &inlined.function;
         let shape = env.shapes[index as usize];
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
@@ -197,6 +209,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             env,
             index,
             f,
+            origins: &inlined.origins,
             shape,
             b,
             regs,
@@ -518,7 +531,12 @@ impl<'a, 'b> Translator<'a, 'b> {
             self.module_data(),
             self.b.ins().iconst(I32, self.index as i64),
         ];
-        args.extend(pcs.iter().map(|&pc| self.b.ins().iconst(I32, pc as i64)));
+        // The runtime decodes the instruction from the module's own code (inlined code
+        // never runs there: only the caller's instructions do).
+        args.extend(pcs.iter().map(|&pc| {
+            let original = self.origins[pc as usize].pc;
+            self.b.ins().iconst(I32, original as i64)
+        }));
         args.extend([words, self.refs]);
         let mut params = vec![I64, I64, I32];
         params.extend(pcs.iter().map(|_| I32));
@@ -984,31 +1002,29 @@ impl<'a, 'b> Translator<'a, 'b> {
                     pc,
                 } => {
                     self.b.switch_to_block(block);
-                    let args = [
-                        self.ctx,
-                        self.module_data(),
-                        self.b.ins().iconst(I32, code as i64),
-                        self.b.ins().iconst(I32, func as i64),
-                        self.b.ins().iconst(I32, pc as i64),
-                    ];
-                    let sig = self.runtime_sig(&[I64, I64, I32, I32, I32]);
-                    self.call_runtime(table_offset::PANIC, sig, &args);
                     // A frame that failed its entry check owns nothing (its reference
                     // frame may not even fit the stack).
-                    if func != NO_FRAME {
+                    if func == NO_FRAME {
+                        self.record_panic(code, NO_FRAME, 0);
+                    } else {
+                        let origin = self.origins[pc as usize];
+                        match origin.inlined {
+                            Some((callee, callee_pc)) => {
+                                self.record_panic(code, callee, callee_pc);
+                                self.record_frame(self.index, origin.pc);
+                            }
+                            None => self.record_panic(code, func, origin.pc),
+                        }
                         self.release_refs();
                     }
                 }
                 ColdExit::Propagate { block, pc } => {
                     self.b.switch_to_block(block);
-                    let args = [
-                        self.ctx,
-                        self.module_data(),
-                        self.b.ins().iconst(I32, self.index as i64),
-                        self.b.ins().iconst(I32, pc as i64),
-                    ];
-                    let sig = self.runtime_sig(&[I64, I64, I32, I32]);
-                    self.call_runtime(table_offset::FRAME, sig, &args);
+                    let origin = self.origins[pc as usize];
+                    if let Some((callee, callee_pc)) = origin.inlined {
+                        self.record_frame(callee, callee_pc);
+                    }
+                    self.record_frame(self.index, origin.pc);
                     self.release_refs();
                 }
                 ColdExit::Failed { block } => {
@@ -1020,6 +1036,31 @@ impl<'a, 'b> Translator<'a, 'b> {
             let panicking = self.b.ins().iconst(I64, 1);
             self.b.ins().return_(&[zero, panicking]);
         }
+    }
+
+    /// Records a panic raised at `pc` of function `func` (the trace's first frame).
+    fn record_panic(&mut self, code: PanicCode, func: u32, pc: u32) {
+        let args = [
+            self.ctx,
+            self.module_data(),
+            self.b.ins().iconst(I32, code as i64),
+            self.b.ins().iconst(I32, func as i64),
+            self.b.ins().iconst(I32, pc as i64),
+        ];
+        let sig = self.runtime_sig(&[I64, I64, I32, I32, I32]);
+        self.call_runtime(table_offset::PANIC, sig, &args);
+    }
+
+    /// Adds the frame at `pc` of function `func` to a panic's trace.
+    fn record_frame(&mut self, func: u32, pc: u32) {
+        let args = [
+            self.ctx,
+            self.module_data(),
+            self.b.ins().iconst(I32, func as i64),
+            self.b.ins().iconst(I32, pc as i64),
+        ];
+        let sig = self.runtime_sig(&[I64, I64, I32, I32]);
+        self.call_runtime(table_offset::FRAME, sig, &args);
     }
 
     /// A panicking frame releases its references (as the interpreter's unwinding does),

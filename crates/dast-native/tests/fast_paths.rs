@@ -426,9 +426,11 @@ fn borrowed_temporaries_read_and_panic_as_the_vm() {
     for k in [0, 3, 27, 28, -1] {
         let _ = p.agree("lookup", &[Value::Int(k)]);
     }
-    assert_eq!(p.agree("lookup", &[Value::Int(27)]), Ok(Value::Int(806_009)));
+    assert_eq!(
+        p.agree("lookup", &[Value::Int(27)]),
+        Ok(Value::Int(806_009))
+    );
     for k in ["a", "b", "c"] {
         let _ = p.agree("lookup_strings", &[Value::Str(k.into())]);
     }
 }
-

@@ -3,16 +3,17 @@
 //! returned status) is most of a small function's cost, as in a recursive `fib`.
 //!
 //! A call is inlined when its callee is short, uses no reference registers (so its
-//! code is arithmetic, branches and calls), and is compiled to native code. Only the
-//! caller's own calls are inlined (one level), so recursion stops by itself. Inlining
-//! within a module is safe under hot reload: a module is replaced as a whole.
+//! code is arithmetic, branches and calls), and is compiled to native code. Inlining
+//! is repeated on its own result [`DEPTH`] times, within a growth budget, so recursion
+//! stops by itself. Inlining within a module is safe under hot reload: a module is
+//! replaced as a whole.
 //!
 //! The callee's code is spliced in place of the call with its registers renamed above
 //! the caller's, its parameters copied in from the call's window, and each `Ret` turned
 //! into moves of the results into the window and a jump past the splice. Every pc of
-//! the result keeps its origin ([`Origin`]): the caller's pc it came from and, inside a
-//! splice, the callee's own pc, so panics and stack traces name the same functions and
-//! lines as without inlining.
+//! the result keeps its origin ([`Origin`]): the caller's pc it came from and, inside
+//! splices, the callees' own pcs, so panics and stack traces name the same functions
+//! and lines as without inlining.
 
 use dast_bytecode::opcodes::Renamer;
 use dast_bytecode::{Function, Inst, Module, R, S};
@@ -24,14 +25,42 @@ use crate::translate::Shape;
 const MAX_CALLEE_LEN: usize = 24;
 /// A caller stops inlining once its code has grown by this many instructions.
 const MAX_GROWTH: usize = 256;
+/// Rounds of inlining (a recursive function is unrolled this many levels).
+const DEPTH: usize = 2;
 
 /// Where an instruction of an inlined function comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Origin {
     /// The caller's pc: the instruction itself, or the call it was spliced for.
     pub pc: u32,
-    /// Inside a splice: the callee and its pc.
-    pub inlined: Option<(u32, u32)>,
+    /// Inside splices: each callee and its pc, innermost first (the outer ones are at
+    /// calls that were themselves inlined).
+    pub frames: Vec<(u32, u32)>,
+}
+
+impl Origin {
+    fn own(pc: u32) -> Origin {
+        Origin {
+            pc,
+            frames: Vec::new(),
+        }
+    }
+
+    /// The innermost callee and its pc, for a spliced instruction.
+    #[cfg(test)]
+    fn inlined(&self) -> Option<(u32, u32)> {
+        self.frames.first().copied()
+    }
+
+    /// This origin's instruction run inside a splice of `callee`, at its `pc`.
+    fn within(&self, callee: u32, pc: u32) -> Origin {
+        let mut frames = vec![(callee, pc)];
+        frames.extend_from_slice(&self.frames);
+        Origin {
+            pc: self.pc,
+            frames,
+        }
+    }
 }
 
 /// A function with its small calls inlined, and the origin of each of its pcs.
@@ -49,38 +78,42 @@ pub(crate) fn inline_calls(
     compiled: &dyn Fn(u32) -> bool,
 ) -> Inlined {
     let f = &module.functions[index as usize];
-    let inlinable = |callee: u32| {
+    let inlinable = |callee: u32, caller_regs: u16| {
         let g = &module.functions[callee as usize];
         compiled(callee)
             && g.ref_regs == 0
             && g.code.len() <= MAX_CALLEE_LEN
             && g.code.iter().all(is_scalar)
-            && f.scalar_regs as u32 + g.scalar_regs as u32 <= u16::MAX as u32
+            && caller_regs as u32 + g.scalar_regs as u32 <= u16::MAX as u32
     };
-    // Which calls to splice, within the growth budget.
+    let mut current = Inlined {
+        function: f.clone(),
+        origins: (0..f.code.len() as u32).map(Origin::own).collect(),
+    };
     let mut growth = 0;
-    let splices: Vec<bool> = f
-        .code
-        .iter()
-        .map(|inst| match *inst {
-            Inst::Call { func, .. } if inlinable(func.0) => {
-                let len = splice_len(&module.functions[func.0 as usize], shapes[func.0 as usize]);
-                let fits = growth + len <= MAX_GROWTH;
-                growth += len * fits as usize;
-                fits
-            }
-            _ => false,
-        })
-        .collect();
-    if !splices.contains(&true) {
-        return Inlined {
-            function: f.clone(),
-            origins: (0..f.code.len() as u32)
-                .map(|pc| Origin { pc, inlined: None })
-                .collect(),
-        };
+    for _ in 0..DEPTH {
+        // Which calls to splice, within the growth budget.
+        let splices: Vec<bool> = current
+            .function
+            .code
+            .iter()
+            .map(|inst| match *inst {
+                Inst::Call { func, .. } if inlinable(func.0, current.function.scalar_regs) => {
+                    let len =
+                        splice_len(&module.functions[func.0 as usize], shapes[func.0 as usize]);
+                    let fits = growth + len <= MAX_GROWTH;
+                    growth += len * fits as usize;
+                    fits
+                }
+                _ => false,
+            })
+            .collect();
+        if !splices.contains(&true) {
+            break;
+        }
+        current = Splicer::new(module, shapes, &current, &splices).run();
     }
-    Splicer::new(module, shapes, f, &splices).run()
+    current
 }
 
 /// Instructions a splice of `g` takes: parameter moves and zeroed registers, then its
@@ -98,6 +131,8 @@ struct Splicer<'a> {
     module: &'a Module,
     shapes: &'a [Shape],
     f: &'a Function,
+    /// The origins of `f`'s pcs (from an earlier round).
+    from: &'a [Origin],
     splices: &'a [bool],
     /// The new pc of each of the caller's pcs.
     new_pc: Vec<u32>,
@@ -108,7 +143,13 @@ struct Splicer<'a> {
 }
 
 impl<'a> Splicer<'a> {
-    fn new(module: &'a Module, shapes: &'a [Shape], f: &'a Function, splices: &'a [bool]) -> Self {
+    fn new(
+        module: &'a Module,
+        shapes: &'a [Shape],
+        input: &'a Inlined,
+        splices: &'a [bool],
+    ) -> Self {
+        let f = &input.function;
         let mut new_pc = Vec::with_capacity(f.code.len() + 1);
         let mut at = 0u32;
         let mut extra_regs = 0u16;
@@ -128,6 +169,7 @@ impl<'a> Splicer<'a> {
             module,
             shapes,
             f,
+            from: &input.origins,
             splices,
             new_pc,
             extra_regs,
@@ -147,7 +189,8 @@ impl<'a> Splicer<'a> {
                     let mut caller = CallerNames {
                         new_pc: &self.new_pc,
                     };
-                    self.push(other.renamed(&mut caller), Origin { pc, inlined: None });
+                    let origin = self.from[pc as usize].clone();
+                    self.push(other.renamed(&mut caller), origin);
                 }
             }
         }
@@ -186,10 +229,7 @@ impl<'a> Splicer<'a> {
             .map(|t| start + prologue + t as u32 + rets(t) * results as u32)
             .collect();
         let end = self.new_pc[pc as usize + 1];
-        let at_call = Origin {
-            pc,
-            inlined: Some((callee, 0)),
-        };
+        let at_call = self.from[pc as usize].within(callee, 0);
         for i in 0..g.scalar_regs {
             let dst = S(base + i);
             let inst = if (i as u32) < shape.params {
@@ -201,7 +241,7 @@ impl<'a> Splicer<'a> {
                 // As the callee's prologue: no register is read undefined.
                 Inst::LoadI { dst, imm: 0 }
             };
-            self.push(inst, at_call);
+            self.push(inst, at_call.clone());
         }
         let mut names = CalleeNames {
             base,
@@ -209,10 +249,7 @@ impl<'a> Splicer<'a> {
             callee_pc: &callee_pc,
         };
         for (t, inst) in g.code.iter().enumerate() {
-            let origin = Origin {
-                pc,
-                inlined: Some((callee, t as u32)),
-            };
+            let origin = self.from[pc as usize].within(callee, t as u32);
             match *inst {
                 Inst::Ret { s: from, .. } => {
                     for k in 0..results {
@@ -220,7 +257,7 @@ impl<'a> Splicer<'a> {
                             dst: S(window.0 + k),
                             src: S(base + from.0 + k),
                         };
-                        self.push(mov, origin);
+                        self.push(mov, origin.clone());
                     }
                     self.push(Inst::Jmp { target: end }, origin);
                 }
@@ -323,25 +360,31 @@ fn main() {}
 ";
 
     #[test]
-    fn a_self_recursive_call_is_spliced_once() {
+    fn a_self_recursive_function_is_unrolled_depth_levels() {
         let m = module(SOURCE);
         let fib = inlined(&m, "fib");
         let original = &m.functions[0];
-        // Each of the two calls became fib's body, holding two calls of its own.
+        // Each round, each of the calls became fib's body, holding two calls of its own.
         assert_eq!(calls(original).len(), 2);
-        assert_eq!(calls(&fib.function).len(), 4);
+        assert_eq!(calls(&fib.function).len(), 2 << DEPTH);
+        let deepest = fib.origins.iter().map(|o| o.frames.len()).max();
+        assert_eq!(deepest, Some(DEPTH));
         assert!(fib.function.scalar_regs > original.scalar_regs);
         assert_eq!(fib.origins.len(), fib.function.code.len());
         // Spliced pcs name fib's own pcs; the others keep their place in order.
-        let spliced: Vec<_> = fib.origins.iter().filter(|o| o.inlined.is_some()).collect();
+        let spliced: Vec<_> = fib
+            .origins
+            .iter()
+            .filter(|o| o.inlined().is_some())
+            .collect();
         assert!(!spliced.is_empty());
         assert!(spliced
             .iter()
-            .all(|o| o.inlined.unwrap().1 < original.code.len() as u32));
+            .all(|o| o.inlined().unwrap().1 < original.code.len() as u32));
         let own: Vec<u32> = fib
             .origins
             .iter()
-            .filter(|o| o.inlined.is_none())
+            .filter(|o| o.inlined().is_none())
             .map(|o| o.pc)
             .collect();
         assert_eq!(own.len() + 2, original.code.len());
@@ -357,14 +400,21 @@ fn main() {}
             let Some(target) = inst.target() else {
                 continue;
             };
-            let to = fib.origins[target as usize];
-            let from = fib.origins[pc];
-            match (from.inlined, to.inlined) {
+            let to = &fib.origins[target as usize];
+            let from = &fib.origins[pc];
+            match (from.inlined(), to.inlined()) {
                 // Within one splice: the callee's own jump, to its own target.
                 (Some((callee, t_from)), Some((_, t_to))) => {
                     assert_eq!(from.pc, to.pc, "a jump between splices at {pc}");
                     let g = &m.functions[callee as usize];
-                    assert_eq!(g.code[t_from as usize].target(), Some(t_to), "pc {pc}");
+                    if matches!(g.code[t_from as usize], Inst::Ret { .. }) {
+                        // Out of a nested splice, into the one around it.
+                        assert_eq!(to.frames.len() + 1, from.frames.len(), "pc {pc}");
+                        assert_eq!(to.frames[1..], from.frames[2..], "pc {pc}");
+                    } else {
+                        assert_eq!(g.code[t_from as usize].target(), Some(t_to), "pc {pc}");
+                        assert_eq!(to.frames[1..], from.frames[1..], "pc {pc}");
+                    }
                 }
                 (None, None) => {
                     let want = original.code[from.pc as usize].target().unwrap();
@@ -373,7 +423,7 @@ fn main() {}
                 (Some(_), None) | (None, Some(_)) => {
                     // A `Ret` jumps past its splice, to the caller's next instruction.
                     assert!(
-                        from.inlined.is_some(),
+                        from.inlined().is_some(),
                         "a caller jump into a splice at {pc}"
                     );
                     assert_eq!(to.pc, from.pc + 1);
@@ -398,9 +448,9 @@ fn main() {}
             .iter()
             .enumerate()
             .filter(|(pc, i)| {
-                spread.origins[*pc].inlined.is_some()
+                spread.origins[*pc].inlined().is_some()
                     && i.target()
-                        .is_some_and(|t| spread.origins[t as usize].inlined.is_none())
+                        .is_some_and(|t| spread.origins[t as usize].inlined().is_none())
             })
             .count();
         assert_eq!(jumps_out, rets);
@@ -412,7 +462,7 @@ fn main() {}
         let shout = inlined(&m, "shout");
         let original = m.functions.iter().find(|f| f.name == "shout").unwrap();
         assert_eq!(shout.function.code, original.code);
-        assert!(shout.origins.iter().all(|o| o.inlined.is_none()));
+        assert!(shout.origins.iter().all(|o| o.inlined().is_none()));
     }
 
     #[test]

@@ -1007,11 +1007,11 @@ impl<'a, 'b> Translator<'a, 'b> {
                     if func == NO_FRAME {
                         self.record_panic(code, NO_FRAME, 0);
                     } else {
-                        let origin = self.origins[pc as usize];
-                        match origin.inlined {
-                            Some((callee, callee_pc)) => {
+                        let origin = self.origins[pc as usize].clone();
+                        match origin.frames.split_first() {
+                            Some((&(callee, callee_pc), outer)) => {
                                 self.record_panic(code, callee, callee_pc);
-                                self.record_frame(self.index, origin.pc);
+                                self.record_frames(outer, origin.pc);
                             }
                             None => self.record_panic(code, func, origin.pc),
                         }
@@ -1020,11 +1020,8 @@ impl<'a, 'b> Translator<'a, 'b> {
                 }
                 ColdExit::Propagate { block, pc } => {
                     self.b.switch_to_block(block);
-                    let origin = self.origins[pc as usize];
-                    if let Some((callee, callee_pc)) = origin.inlined {
-                        self.record_frame(callee, callee_pc);
-                    }
-                    self.record_frame(self.index, origin.pc);
+                    let origin = self.origins[pc as usize].clone();
+                    self.record_frames(&origin.frames, origin.pc);
                     self.release_refs();
                 }
                 ColdExit::Failed { block } => {
@@ -1049,6 +1046,15 @@ impl<'a, 'b> Translator<'a, 'b> {
         ];
         let sig = self.runtime_sig(&[I64, I64, I32, I32, I32]);
         self.call_runtime(table_offset::PANIC, sig, &args);
+    }
+
+    /// Adds the frames of inlined callees (innermost first), then this function's frame
+    /// at `pc`, to a panic's trace: the frames the calls would have had.
+    fn record_frames(&mut self, inlined: &[(u32, u32)], pc: u32) {
+        for &(callee, callee_pc) in inlined {
+            self.record_frame(callee, callee_pc);
+        }
+        self.record_frame(self.index, pc);
     }
 
     /// Adds the frame at `pc` of function `func` to a panic's trace.

@@ -54,6 +54,18 @@ fn uses_all(a: i64, b: i64) -> i64 {
     sign(a - b) * 1000000 + sum_to(lo) * 1000 + q + fib(10)
 }
 
+fn inner(x: i64) -> i64 {
+    10 / x
+}
+
+fn middle(x: i64) -> i64 {
+    inner(x) * 2
+}
+
+fn outer(x: i64) -> i64 {
+    middle(x) + 1
+}
+
 fn main() {}
 ";
 
@@ -121,6 +133,14 @@ fn panics_inside_inlined_code_have_the_vm_trace() {
         .agree("uses_all", &[Value::Int(0), Value::Int(5)])
         .unwrap_err();
     assert!(text.contains("uses_all"), "{text}");
+    // Two levels deep: `inner` inlined into `middle`, both into `outer`.
+    assert_eq!(p.agree("outer", &[Value::Int(5)]), Ok(Value::Int(5)));
+    let text = p.agree("outer", &[Value::Int(0)]).unwrap_err();
+    let frames: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(frames.len(), 3, "{text}");
+    for (frame, name) in frames.iter().zip(["inner", "middle", "outer"]) {
+        assert!(frame.contains(&format!("at {name} (")), "{text}");
+    }
 }
 
 #[test]

@@ -330,10 +330,8 @@ impl NativeInstance {
             } if wr == temp => {
                 self.map_get_borrowed(&*origin, ty, s.add(ws.0 as usize), r.add(wr.0 as usize))
             }
-            inst @ (Inst::StrPush { .. }
-            | Inst::StrLen { .. }
-            | Inst::StrEq { .. }
-            | Inst::StrCmp { .. }) => {
+            Inst::StrPush { a, .. } => ops::str_push_from(r, a, origin),
+            inst @ (Inst::StrLen { .. } | Inst::StrEq { .. } | Inst::StrCmp { .. }) => {
                 // The temporary holds an uncounted copy while the reader runs, and is
                 // emptied without a release after.
                 std::ptr::write(r.add(temp.0 as usize), std::ptr::read(origin));

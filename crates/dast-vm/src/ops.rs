@@ -172,17 +172,31 @@ pub(crate) unsafe fn str_concat(r: *mut Option<Obj>, dst: R, a: R, b: R) -> Resu
 
 #[inline(always)]
 pub(crate) unsafe fn str_push(r: *mut Option<Obj>, a: R, b: R) -> Result<(), String> {
-    #[cfg(feature = "fuzzing")]
-    crate::exec::fuzz_limit(str_of(&rreg!(r, a))?.len() + str_of(&rreg!(r, b))?.len())?;
     if a == b {
+        #[cfg(feature = "fuzzing")]
+        crate::exec::fuzz_limit(2 * str_of(&rreg!(r, a))?.len())?;
         let copy = str_of(&rreg!(r, b))?.to_string();
         str_mut(&mut rreg!(r, a))?.push_str(&copy);
     } else {
         // Distinct registers: a shared borrow of `b` and a unique one of `a`.
-        let rhs: *const Option<Obj> = r.add(b.0 as usize);
-        let tail = str_of(&*rhs)?;
-        str_mut(&mut rreg!(r, a))?.push_str(tail);
+        str_push_from(r, a, r.add(b.0 as usize))?;
     }
+    Ok(())
+}
+
+/// `StrPush` of the string in slot `tail` (another register, or a borrowed vector
+/// element) onto register `a`. If `a` holds the same object, its count is at least two
+/// (the slot holds it too), so it is copied before the push and `tail` stays valid.
+#[inline(always)]
+pub(crate) unsafe fn str_push_from(
+    r: *mut Option<Obj>,
+    a: R,
+    tail: *const Option<Obj>,
+) -> Result<(), String> {
+    #[cfg(feature = "fuzzing")]
+    crate::exec::fuzz_limit(str_of(&rreg!(r, a))?.len() + str_of(&*tail)?.len())?;
+    let tail = str_of(&*tail)?;
+    str_mut(&mut rreg!(r, a))?.push_str(tail);
     Ok(())
 }
 

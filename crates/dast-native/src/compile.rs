@@ -29,7 +29,8 @@ pub struct Options {
     /// failing: they get no entry point, and calling them through a
     /// [`crate::NativeModule`] reports that they were not compiled.
     pub skip_unsupported: bool,
-    /// Cranelift's `opt_level=speed` (else `none`).
+    /// Cranelift's `opt_level=speed` and inlining of small functions (else `none` and
+    /// no inlining: the fastest compile).
     pub optimize: bool,
     /// Run Cranelift's IR verifier on every function (about 30% slower compiles).
     pub verify_ir: bool,
@@ -135,7 +136,7 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Vec<u8>, CompileError>
     c.define_host_stubs()?;
     for (index, f) in module.functions.iter().enumerate() {
         if compiled[index] {
-            c.define_body(index as u32, native_rounding())?;
+            c.define_body(index as u32, native_rounding(), opts.optimize)?;
             if f.exported || module.init.is_some_and(|i| i.0 as usize == index) {
                 c.define_entry(index as u32)?;
             }
@@ -321,7 +322,12 @@ impl<'m> ObjectCompiler<'m> {
         Ok(())
     }
 
-    fn define_body(&mut self, index: u32, native_rounding: bool) -> Result<(), CompileError> {
+    fn define_body(
+        &mut self,
+        index: u32,
+        native_rounding: bool,
+        inline: bool,
+    ) -> Result<(), CompileError> {
         let f = &self.module.functions[index as usize];
         let call_conv = self.isa().default_call_conv();
         self.obj.clear_context(&mut self.ctx);
@@ -329,7 +335,7 @@ impl<'m> ObjectCompiler<'m> {
         self.ctx.func.name = UserFuncName::user(0, index);
         let bodies = &self.bodies;
         let inlined = inline_calls(self.module, &self.shapes, index, &|callee| {
-            bodies.contains_key(&callee)
+            inline && bodies.contains_key(&callee)
         });
         let mut callees = HashMap::new();
         let mut imports = HashMap::new();

@@ -127,10 +127,18 @@
 //! table pointer in a module-local slot: host functions are handed over, never
 //! imported by name, so objects link with no undefined symbols at all.
 //!
+//! # Optimizations
+//! - Small scalar functions are inlined into their callers within a module (`inline.rs`,
+//!   two rounds, only when optimizing), keeping each instruction's origin for traces.
+//! - A reference loaded into a temporary, read once and cleared runs as one
+//!   `exec_borrowed` call that borrows the object (`translate/borrow.rs`).
+//! - The hottest vector and reference instructions have inline fast paths
+//!   (`translate/heap.rs`).
+//!
 //! # Next steps
-//! - Speed of heap code: fast paths for `VecPush` (spare capacity), `VecLoadR`/
-//!   `VecStoreR`, `StrPush`/`StrLen`; dedicated table entries for the rest of the hot
-//!   `exec_one` instructions, skipping the generic dispatch.
+//! - Speed of heap code: inline fast paths for `StrPush` (spare capacity) and `VecPush`,
+//!   the map intrinsics without the generic dispatch, and a map layout with fewer cache
+//!   misses per lookup; floats kept in float registers across loads and stores.
 //! - The host intrinsics (`Registry*`) in native code.
 //! - `dast build --mode=release`: compile every module, cache objects by fingerprint in
 //!   the target directory, fall back to the interpreter per function for what is not

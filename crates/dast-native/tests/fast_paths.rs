@@ -6,54 +6,8 @@
 
 mod common;
 
-use common::{native, Capture};
-use dast_native::CallError;
+use common::Pair;
 use dast_vm::Value;
-
-/// Both backends on one program.
-struct Pair {
-    native: common::Native,
-    native_out: Capture,
-    vm: dast_vm::Program,
-    vm_out: Capture,
-}
-
-impl Pair {
-    fn new(source: &str) -> Pair {
-        let native = native(source);
-        let native_out = Capture::default();
-        native.module.set_output(Box::new(native_out.clone()));
-        native.module.init().expect("native init");
-        let mut vm = dast_vm::link(vec![native.bytecode.clone()]).expect("link");
-        let vm_out = Capture::default();
-        vm.set_output(Box::new(vm_out.clone()));
-        vm.init().expect("vm init");
-        Pair {
-            native,
-            native_out,
-            vm,
-            vm_out,
-        }
-    }
-
-    /// Calls `func` on both backends, asserts the same output and result (or the same
-    /// panic message and trace), and returns the result.
-    fn agree(&mut self, func: &str, args: &[Value]) -> Result<Value, String> {
-        let expected = self.vm.call("main", func, args).map_err(|p| p.to_string());
-        let expected = (self.vm_out.take(), expected);
-        let got = self
-            .native
-            .module
-            .call_values(func, args)
-            .map_err(|e| match e {
-                CallError::Panic(p) => p.to_string(),
-                other => format!("not a panic: {other}"),
-            });
-        let got = (self.native_out.take(), got);
-        assert_eq!(got, expected, "{func}{args:?}: native (left) vs vm (right)");
-        got.1
-    }
-}
 
 /// Indices around a vector of length `len`: in bounds, at and past the end, and
 /// negative ones (huge as `usize`).

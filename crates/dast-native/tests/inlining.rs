@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{native, Capture};
+use common::Pair;
 use dast_native::CallError;
 use dast_vm::Value;
 
@@ -69,46 +69,9 @@ fn outer(x: i64) -> i64 {
 fn main() {}
 ";
 
-struct Pair {
-    native: common::Native,
-    native_out: Capture,
-    vm: dast_vm::Program,
-}
-
-impl Pair {
-    fn new() -> Pair {
-        let native = native(PROGRAM);
-        let native_out = Capture::default();
-        native.module.set_output(Box::new(native_out.clone()));
-        native.module.init().expect("native init");
-        let mut vm = dast_vm::link(vec![native.bytecode.clone()]).expect("link");
-        vm.init().expect("vm init");
-        Pair {
-            native,
-            native_out,
-            vm,
-        }
-    }
-
-    fn agree(&mut self, func: &str, args: &[Value]) -> Result<Value, String> {
-        let expected = self.vm.call("main", func, args).map_err(|p| p.to_string());
-        let got = self
-            .native
-            .module
-            .call_values(func, args)
-            .map_err(|e| match e {
-                CallError::Panic(p) => p.to_string(),
-                other => format!("not a panic: {other}"),
-            });
-        assert_eq!(got, expected, "{func}{args:?}: native (left) vs vm (right)");
-        let _ = self.native_out.take();
-        got
-    }
-}
-
 #[test]
 fn inlined_calls_compute_as_the_vm() {
-    let mut p = Pair::new();
+    let mut p = Pair::new(PROGRAM);
     assert_eq!(p.agree("fib", &[Value::Int(20)]), Ok(Value::Int(6765)));
     for (a, b) in [(7, 3), (3, 7), (5, 5), (-4, 9), (100, 1)] {
         let _ = p.agree("uses_all", &[Value::Int(a), Value::Int(b)]);
@@ -121,7 +84,7 @@ fn inlined_calls_compute_as_the_vm() {
 
 #[test]
 fn panics_inside_inlined_code_have_the_vm_trace() {
-    let mut p = Pair::new();
+    let mut p = Pair::new(PROGRAM);
     // Raised in `divide`, inlined into `half_then_divide`.
     let text = p
         .agree("half_then_divide", &[Value::Int(9), Value::Int(0)])
@@ -147,7 +110,7 @@ fn panics_inside_inlined_code_have_the_vm_trace() {
 fn recursion_through_inlined_bodies_still_overflows_cleanly() {
     // The depth differs (the native stack is not the interpreter's frame limit), so
     // only the message and the frames' text are compared.
-    let p = Pair::new();
+    let p = Pair::new(PROGRAM);
     let err = p
         .native
         .module

@@ -116,3 +116,48 @@ impl Capture {
         String::from_utf8(std::mem::take(&mut *self.0.lock().unwrap())).unwrap()
     }
 }
+
+/// Both backends on one program, compared call by call.
+pub struct Pair {
+    pub native: Native,
+    pub native_out: Capture,
+    pub vm: dast_vm::Program,
+    pub vm_out: Capture,
+}
+
+impl Pair {
+    pub fn new(source: &str) -> Pair {
+        let native = native(source);
+        let native_out = Capture::default();
+        native.module.set_output(Box::new(native_out.clone()));
+        native.module.init().expect("native init");
+        let mut vm = dast_vm::link(vec![native.bytecode.clone()]).expect("link");
+        let vm_out = Capture::default();
+        vm.set_output(Box::new(vm_out.clone()));
+        vm.init().expect("vm init");
+        Pair {
+            native,
+            native_out,
+            vm,
+            vm_out,
+        }
+    }
+
+    /// Calls `func` on both backends, asserts the same output and result (or the same
+    /// panic message and trace), and returns the result.
+    pub fn agree(&mut self, func: &str, args: &[Value]) -> Result<Value, String> {
+        let expected = self.vm.call("main", func, args).map_err(|p| p.to_string());
+        let expected = (self.vm_out.take(), expected);
+        let got = self
+            .native
+            .module
+            .call_values(func, args)
+            .map_err(|e| match e {
+                dast_native::CallError::Panic(p) => p.to_string(),
+                other => format!("not a panic: {other}"),
+            });
+        let got = (self.native_out.take(), got);
+        assert_eq!(got, expected, "{func}{args:?}: native (left) vs vm (right)");
+        got.1
+    }
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use std::time::Instant;
 
-use common::{bytecode, native, vm, Capture, TempDir};
+use common::{bytecode, native, vm, Capture, Pair, TempDir};
 use dast_native::{compile, link_shared_object, CallError, NativeModule, Options};
 use dast_vm::Value;
 
@@ -29,39 +29,16 @@ fn run_native(n: &NativeModule, out: &Capture, func: &str, args: &[Value]) -> Ou
 }
 
 /// Both backends on `source`, `init` run, output captured.
-struct Pair {
-    native: common::Native,
-    native_out: Capture,
-    vm: dast_vm::Program,
-    vm_out: Capture,
-}
-
 fn pair(source: &str) -> Pair {
-    let native = native(source);
-    let native_out = Capture::default();
-    native.module.set_output(Box::new(native_out.clone()));
-    native.module.init().expect("native init");
-    let mut vm = dast_vm::link(vec![native.bytecode.clone()]).expect("link");
-    let vm_out = Capture::default();
-    vm.set_output(Box::new(vm_out.clone()));
-    vm.init().expect("vm init");
-    assert_eq!(native_out.take(), vm_out.take(), "init output");
-    Pair {
-        native,
-        native_out,
-        vm,
-        vm_out,
-    }
+    Pair::new(source)
 }
 
-impl Pair {
-    /// Calls `func` on both and asserts the same output and result; returns them.
-    fn agree(&mut self, func: &str, args: &[Value]) -> Outcome {
-        let expected = run_vm(&mut self.vm, &self.vm_out, func, args);
-        let got = run_native(&self.native.module, &self.native_out, func, args);
-        assert_eq!(got, expected, "{func}{args:?}: native (left) vs vm (right)");
-        got
-    }
+/// Calls `func` on both and asserts the same output and result; returns them.
+fn agree(p: &mut Pair, func: &str, args: &[Value]) -> Outcome {
+    let expected = run_vm(&mut p.vm, &p.vm_out, func, args);
+    let got = run_native(&p.native.module, &p.native_out, func, args);
+    assert_eq!(got, expected, "{func}{args:?}: native (left) vs vm (right)");
+    got
 }
 
 #[test]
@@ -89,7 +66,7 @@ fn main() {
     let vm_time = t0.elapsed();
     assert_eq!(out, "4250000\n");
     assert_eq!(vm_out, out);
-    let _ = p.agree("build", &[Value::UInt(17)]);
+    let _ = agree(&mut p, "build", &[Value::UInt(17)]);
     eprintln!("note: strcat: native {native_time:?}, vm {vm_time:?}");
 }
 
@@ -121,7 +98,7 @@ fn main() {
     let vm_time = t0.elapsed();
     assert_eq!(out, "499999500000\n");
     assert_eq!(vm_out, out);
-    let _ = p.agree("run", &[Value::Int(1000)]);
+    let _ = agree(&mut p, "run", &[Value::Int(1000)]);
     eprintln!("note: hashmap: native {native_time:?}, vm {vm_time:?}");
 }
 
@@ -155,14 +132,22 @@ fn main() {
 }
 ";
     let mut p = pair(source);
-    let (out, _) = p.agree("main", &[]);
+    let (out, _) = agree(&mut p, "main", &[]);
     assert!(out.starts_with("dast#  0, dast#  1"), "{out}");
-    let (_, r) = p.agree("greet", &[Value::Str("héllo".into()), Value::Int(4)]);
+    let (_, r) = agree(
+        &mut p,
+        "greet",
+        &[Value::Str("héllo".into()), Value::Int(4)],
+    );
     assert!(matches!(r, Ok(Value::Str(_))), "{r:?}");
-    let _ = p.agree("shout", &[Value::Str("abc".into())]);
-    let _ = p.agree("greet", &[Value::Str(String::new()), Value::Int(0)]);
+    let _ = agree(&mut p, "shout", &[Value::Str("abc".into())]);
+    let _ = agree(&mut p, "greet", &[Value::Str(String::new()), Value::Int(0)]);
     for (a, b) in [("a", "b"), ("b", "a"), ("same", "same")] {
-        let _ = p.agree("compare", &[Value::Str(a.into()), Value::Str(b.into())]);
+        let _ = agree(
+            &mut p,
+            "compare",
+            &[Value::Str(a.into()), Value::Str(b.into())],
+        );
     }
 }
 
@@ -207,10 +192,10 @@ fn main() {
 }
 ";
     let mut p = pair(source);
-    let _ = p.agree("main", &[]);
-    let _ = p.agree("describe", &[Value::Int(0)]);
-    let _ = p.agree("describe", &[Value::Int(12)]);
-    let _ = p.agree("fill", &[Value::Str("y".into()), Value::Int(3)]);
+    let _ = agree(&mut p, "main", &[]);
+    let _ = agree(&mut p, "describe", &[Value::Int(0)]);
+    let _ = agree(&mut p, "describe", &[Value::Int(12)]);
+    let _ = agree(&mut p, "fill", &[Value::Str("y".into()), Value::Int(3)]);
 }
 
 #[test]
@@ -220,15 +205,15 @@ fn module_vars_match_the_vm() {
     )
     .unwrap();
     let mut p = pair(&source);
-    let (out, _) = p.agree("main", &[]);
+    let (out, _) = agree(&mut p, "main", &[]);
     assert!(
         out.contains("[\"rent:500\", \"food:120\", \"rent:500\"]"),
         "{out}"
     );
     // State persists across calls, as in the VM.
-    let _ = p.agree("next_id", &[]);
-    let _ = p.agree("record", &[Value::Str("tax".into()), Value::Int(7)]);
-    let _ = p.agree("snapshot", &[]);
+    let _ = agree(&mut p, "next_id", &[]);
+    let _ = agree(&mut p, "record", &[Value::Str("tax".into()), Value::Int(7)]);
+    let _ = agree(&mut p, "snapshot", &[]);
 }
 
 #[test]
@@ -254,7 +239,7 @@ fn fails(msg: String) -> i64 {
 fn main() {}
 ";
     let mut p = pair(source);
-    let (_, r) = p.agree("outer", &[Value::UInt(3)]);
+    let (_, r) = agree(&mut p, "outer", &[Value::UInt(3)]);
     let text = r.unwrap_err();
     assert!(
         text.starts_with("index out of bounds: the len is 3 but the index is 3"),
@@ -262,10 +247,10 @@ fn main() {}
     );
     assert!(text.contains("at pick ("), "{text}");
     assert!(text.contains("at outer ("), "{text}");
-    let _ = p.agree("fails", &[Value::Str("custom message".into())]);
+    let _ = agree(&mut p, "fails", &[Value::Str("custom message".into())]);
     // The module stays usable after a panic, its reference stack empty.
-    let _ = p.agree("outer", &[Value::UInt(0)]);
-    let _ = p.agree("outer", &[Value::UInt(1)]);
+    let _ = agree(&mut p, "outer", &[Value::UInt(0)]);
+    let _ = agree(&mut p, "outer", &[Value::UInt(1)]);
 }
 
 /// Every program of `test-programs/run` that compiles natively prints what the

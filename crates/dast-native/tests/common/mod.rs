@@ -135,6 +135,7 @@ impl Pair {
         let vm_out = Capture::default();
         vm.set_output(Box::new(vm_out.clone()));
         vm.init().expect("vm init");
+        assert_eq!(native_out.take(), vm_out.take(), "init output");
         Pair {
             native,
             native_out,

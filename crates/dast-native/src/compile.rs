@@ -15,7 +15,7 @@ use cranelift_object::{ObjectBuilder, ObjectModule};
 use dast_bytecode::{signature_layouts, Inst, Module, VerifyError};
 
 use crate::abi;
-use crate::inline::inline_calls;
+use crate::inline::{inline_calls, Inlined};
 use crate::subset::{classify, Unsupported};
 use crate::translate::{
     body_signature, entry_signature, init_signature, translate_body, translate_entry,
@@ -334,9 +334,13 @@ impl<'m> ObjectCompiler<'m> {
         self.ctx.func.signature = body_signature(call_conv, self.shapes[index as usize]);
         self.ctx.func.name = UserFuncName::user(0, index);
         let bodies = &self.bodies;
-        let inlined = inline_calls(self.module, &self.shapes, index, &|callee| {
-            inline && bodies.contains_key(&callee)
-        });
+        let inlined = if inline {
+            inline_calls(self.module, &self.shapes, index, &|callee| {
+                bodies.contains_key(&callee)
+            })
+        } else {
+            Inlined::unchanged(f)
+        };
         let mut callees = HashMap::new();
         let mut imports = HashMap::new();
         for inst in &inlined.function.code {

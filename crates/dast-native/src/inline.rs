@@ -69,6 +69,16 @@ pub(crate) struct Inlined {
     pub origins: Vec<Origin>,
 }
 
+impl Inlined {
+    /// `f` as it is: every pc its own origin.
+    pub(crate) fn unchanged(f: &Function) -> Inlined {
+        Inlined {
+            function: f.clone(),
+            origins: (0..f.code.len() as u32).map(Origin::own).collect(),
+        }
+    }
+}
+
 /// Inlines the calls of function `index` that qualify; `compiled` tells which functions
 /// are translated to native code.
 pub(crate) fn inline_calls(
@@ -86,10 +96,7 @@ pub(crate) fn inline_calls(
             && g.code.iter().all(is_scalar)
             && caller_regs as u32 + g.scalar_regs as u32 <= u16::MAX as u32
     };
-    let mut current = Inlined {
-        function: f.clone(),
-        origins: (0..f.code.len() as u32).map(Origin::own).collect(),
-    };
+    let mut current = Inlined::unchanged(f);
     let mut growth = 0;
     for _ in 0..DEPTH {
         // Which calls to splice, within the growth budget.

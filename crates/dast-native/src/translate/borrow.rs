@@ -21,9 +21,9 @@
 //! instruction panics in between, the temporary is simply empty (as after the release
 //! the interpreter's unwinding would do).
 
-use dast_bytecode::{intrinsic_window_with, is_terminator, Inst, Intrinsic, Module, R};
+use dast_bytecode::{intrinsic_window_with, Inst, Intrinsic, Module, R};
 
-use crate::subset::is_scalar;
+use super::heap::keeps_heap;
 
 /// What an instruction is in a borrowed use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +73,8 @@ fn borrowed_use(module: &Module, code: &[Inst], leaders: &[bool], pc: usize) -> 
 }
 
 /// The first pc after `pc` that is not a scalar instruction leaving references alone,
-/// if the block goes on until there.
+/// if the block goes on until there (a jump ends the block: the pc after it is a
+/// leader).
 fn next_non_scalar(code: &[Inst], leaders: &[bool], pc: usize) -> Option<usize> {
     let mut next = pc + 1;
     loop {
@@ -81,19 +82,11 @@ fn next_non_scalar(code: &[Inst], leaders: &[bool], pc: usize) -> Option<usize> 
         if leaders[next] {
             return None;
         }
-        if !leaves_refs(inst) {
+        if !keeps_heap(inst) {
             return Some(next);
         }
         next += 1;
     }
-}
-
-/// Scalar instructions that neither touch a reference nor leave the block.
-fn leaves_refs(inst: &Inst) -> bool {
-    is_scalar(inst)
-        && !matches!(inst, Inst::Call { .. } | Inst::CallImport { .. })
-        && inst.target().is_none()
-        && !is_terminator(inst)
 }
 
 /// Whether `reader` only reads the temporary and cannot change the origin register.

@@ -171,7 +171,7 @@ pub(super) fn has_fast_path(inst: &Inst) -> bool {
 }
 
 /// Instructions that leave every reference register and heap object as it is.
-fn keeps_heap(inst: &Inst) -> bool {
+pub(super) fn keeps_heap(inst: &Inst) -> bool {
     (is_scalar(inst) && !matches!(inst, Inst::Call { .. } | Inst::CallImport { .. }))
         || matches!(inst, Inst::LoadG { .. } | Inst::StoreG { .. })
 }

@@ -164,7 +164,7 @@ fn build_key(m: &Module, opts: &Options) -> String {
         "dast {} abi {} heap {:016x} bytecode {:016x} optimize {} direct {:?}\n",
         env!("CARGO_PKG_VERSION"),
         dast_native::ABI_VERSION,
-        dast_vm::native::layout::FINGERPRINT,
+        dast_vm::native::layout::fingerprint(),
         dast_native::abi::fingerprint(m),
         opts.optimize,
         opts.direct_imports,

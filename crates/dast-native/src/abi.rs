@@ -9,13 +9,13 @@ use dast_bytecode::{FBinary, FUnary};
 
 /// Version of the native ABI. A shared object exports it as `DAST_ABI_VERSION` (u32);
 /// [`crate::NativeModule::load`] refuses any other value.
-pub const ABI_VERSION: u32 = 5;
+pub const ABI_VERSION: u32 = 6;
 
 /// Exported `u32`: the ABI version the object was compiled for.
 pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
 /// Exported NUL-terminated bytes: the module's registry name.
 pub const SYM_MODULE_NAME: &str = "DAST_MODULE_NAME";
-/// Exported `u64`: `dast_vm::native::layout::FINGERPRINT`, the heap layout the
+/// Exported `u64`: `dast_vm::native::layout::fingerprint()`, the heap layout the
 /// object's inline fast paths read.
 pub const SYM_HEAP_LAYOUT: &str = "DAST_HEAP_LAYOUT";
 /// Exported `u64`: [`fingerprint`] of the bytecode the object was compiled from.
@@ -248,6 +248,8 @@ pub struct RuntimeTable {
         *mut u64,
         *mut dast_vm::RefSlot,
     ) -> u32,
+    /// `memcpy` for inline string appends: `(to, from, n)`, the ranges not overlapping.
+    pub copy_bytes: unsafe extern "C" fn(*mut u8, *const u8, usize),
 }
 
 pub const FUNARY_COUNT: usize = FUnary::ALL.len();
@@ -267,6 +269,7 @@ pub(crate) mod table_offset {
     pub const RET_REFS: i32 = offset_of!(RuntimeTable, ret_refs) as i32;
     pub const CLEAR_REFS: i32 = offset_of!(RuntimeTable, clear_refs) as i32;
     pub const CALL_IMPORT: i32 = offset_of!(RuntimeTable, call_import) as i32;
+    pub const COPY_BYTES: i32 = offset_of!(RuntimeTable, copy_bytes) as i32;
     const PTR: i32 = size_of::<usize>() as i32;
 
     pub fn funary(index: usize) -> i32 {

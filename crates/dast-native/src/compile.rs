@@ -510,7 +510,9 @@ impl<'m> ObjectCompiler<'m> {
         let facts: [(&str, Vec<u8>); 4] = [
             (
                 abi::SYM_HEAP_LAYOUT,
-                dast_vm::native::layout::FINGERPRINT.to_le_bytes().to_vec(),
+                dast_vm::native::layout::fingerprint()
+                    .to_le_bytes()
+                    .to_vec(),
             ),
             (
                 abi::SYM_ABI_VERSION,

@@ -979,7 +979,7 @@ fn check_identity(library: &Library, path: &Path, module: &Module) -> Result<(),
         }
         let layout = symbol::<*const u64>(library, abi::SYM_HEAP_LAYOUT)
             .ok_or_else(|| missing(abi::SYM_HEAP_LAYOUT))?;
-        if layout.read_unaligned() != dast_vm::native::layout::FINGERPRINT {
+        if layout.read_unaligned() != dast_vm::native::layout::fingerprint() {
             return Err(LoadError::HeapLayout { path });
         }
         let name = symbol::<*const std::ffi::c_char>(library, abi::SYM_MODULE_NAME)

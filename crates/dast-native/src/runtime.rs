@@ -241,7 +241,18 @@ pub(crate) fn table() -> &'static RuntimeTable {
         ret_refs: rt_ret_refs,
         clear_refs: rt_clear_refs,
         call_import: rt_call_import,
+        copy_bytes: rt_copy_bytes,
     })
+}
+
+/// `RuntimeTable::copy_bytes`.
+///
+/// # Safety
+/// `from..from + n` is readable, `to..to + n` writable, and they do not overlap.
+unsafe extern "C" fn rt_copy_bytes(to: *mut u8, from: *const u8, n: usize) {
+    // SAFETY: as the caller promises (generated code checked both strings' lengths and
+    // the destination's capacity; two distinct strings never share bytes).
+    unsafe { std::ptr::copy_nonoverlapping(from, to, n) }
 }
 
 #[cfg(test)]

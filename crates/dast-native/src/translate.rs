@@ -301,7 +301,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 }
                 Some(borrow::Borrow::Reader { load }) => {
                     self.heap_before(pc as u32, &self.f.code[pc]);
-                    self.exec_borrowed(load, pc as u32);
+                    self.borrowed(load, pc as u32);
                     true
                 }
             };
@@ -483,6 +483,9 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.b.ins().return_(&[zero, panicking]);
                 return false;
             }
+            StrPush { a, b } if a != b => {
+                self.str_push(a, heap::Tail::Reg(b), |t| t.exec_one(pc, &inst))
+            }
             other if heap::has_fast_path(&other) => self.heap_inst(pc, other),
             other => self.exec_one(pc, &other),
         }
@@ -494,6 +497,26 @@ impl<'a, 'b> Translator<'a, 'b> {
     fn exec_one(&mut self, pc: u32, inst: &Inst) {
         let (reads, writes) = self.scalar_effects(inst);
         self.run_interpreted(table_offset::EXEC_ONE, &[pc], &reads, &writes);
+    }
+
+    /// A borrowed use (`borrow.rs`): a push of the borrowed string in machine code when
+    /// it can (`heap/strings.rs`), else the load and its reader through `exec_borrowed`.
+    fn borrowed(&mut self, load: u32, reader: u32) {
+        let tail = match self.f.code[load as usize] {
+            Inst::VecLoadR { v, idx, off, .. } => heap::Tail::Elem { v, idx, off },
+            Inst::MovR { src, .. } => heap::Tail::Reg(src),
+            _ => return self.exec_borrowed(load, reader),
+        };
+        match (self.f.code[reader as usize], tail) {
+            // Pushing a string onto itself reads the bytes being appended to.
+            (Inst::StrPush { a, .. }, heap::Tail::Reg(src)) if src == a => {
+                self.exec_borrowed(load, reader)
+            }
+            (Inst::StrPush { a, .. }, tail) => {
+                self.str_push(a, tail, |t| t.exec_borrowed(load, reader))
+            }
+            _ => self.exec_borrowed(load, reader),
+        }
     }
 
     /// Runs a borrowed use (`borrow.rs`): the load at `load` and its reader at `reader`,

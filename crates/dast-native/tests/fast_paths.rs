@@ -388,3 +388,92 @@ fn borrowed_temporaries_read_and_panic_as_the_vm() {
         let _ = p.agree("lookup_strings", &[Value::Str(k.into())]);
     }
 }
+
+const APPENDS: &str = "
+struct Named {
+    id: i64,
+    name: String,
+    tag: String,
+}
+
+fn every_length(n: usize) -> String {
+    let mut pieces: Vec[String] = Vec.new()
+    let mut p = \"\"
+    for k in 0..n {
+        pieces.push(p)
+        p.push_str(\"xé\")
+    }
+    let mut s = \"\"
+    for k in 0..n {
+        s.push_str(pieces[k])
+        s.push_str(\"|\")
+    }
+    s
+}
+
+fn shared_then_pushed(n: i64) -> String {
+    let mut a = \"start\"
+    let b = a
+    a.push_str(\"+more\")
+    let mut c = \"\"
+    for k in 0..n {
+        c.push_str(b)
+        c.push_str(a)
+    }
+    a + \"|\" + b + \"|\" + c
+}
+
+fn copies_keep_their_value(n: i64) -> String {
+    let mut s = \"ab\"
+    let mut seen: Vec[String] = Vec.new()
+    for k in 0..n {
+        seen.push(s)
+        s.push_str(\"cd\")
+    }
+    seen[0] + \" \" + seen[seen.len() - 1] + \" \" + s
+}
+
+fn fields(i: usize) -> String {
+    let v: Vec[Named] = [Named { id: 1, name: \"one\", tag: \"→\" }, Named { id: 2, name: \"two\", tag: \"日本🎉\" }]
+    let mut s = \"\"
+    s.push_str(v[i].tag)
+    s.push_str(v[i].name)
+    s.push_str(v[1 - i % 2].tag)
+    s
+}
+
+fn main() {}
+";
+
+#[test]
+fn string_appends_copy_grow_and_share_as_the_vm() {
+    let mut p = Pair::new(APPENDS);
+    // Tails of every length from 0 to 2 * 21 bytes: each inline copy width and memcpy.
+    for n in [0, 1, 2, 5, 9, 22, 40] {
+        let _ = p.agree("every_length", &[Value::UInt(n)]);
+    }
+    assert_eq!(
+        p.agree("every_length", &[Value::UInt(3)]),
+        Ok(Value::Str("|xé|xéxé|".into()))
+    );
+    for n in [0, 1, 3, 50] {
+        let _ = p.agree("shared_then_pushed", &[Value::Int(n)]);
+        let _ = p.agree("copies_keep_their_value", &[Value::Int(n)]);
+    }
+    assert_eq!(
+        p.agree("shared_then_pushed", &[Value::Int(1)]),
+        Ok(Value::Str("start+more|start|startstart+more".into()))
+    );
+    assert_eq!(
+        p.agree("copies_keep_their_value", &[Value::Int(3)]),
+        Ok(Value::Str("ab abcdcd abcdcdcd".into()))
+    );
+    for i in indices(2) {
+        let _ = p.agree("fields", &[Value::UInt(i)]);
+    }
+    assert_eq!(
+        p.agree("fields", &[Value::UInt(1)]),
+        Ok(Value::Str("日本🎉two→".into()))
+    );
+    assert_out_of_bounds(p.agree("fields", &[Value::UInt(2)]));
+}

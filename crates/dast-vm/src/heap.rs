@@ -741,10 +741,14 @@ fn eq_general(w1: &[u64], r1: &[Option<Obj>], w2: &[u64], r2: &[Option<Obj>]) ->
 /// - `ElemKind` is `repr(u8)` with the values of [`KIND_WORDS`] and [`KIND_I8`];
 /// - a `Vec`'s data pointer sits at a fixed offset inside it, found at compile time by
 ///   looking at an empty `Vec` (whose pointer is the dangling `align_of::<T>()` and whose
-///   capacity and length are zero).
+///   capacity and length are zero);
+/// - a `String`'s data pointer, length and capacity sit at offsets found at run time
+///   ([`str_fields`]).
 ///
-/// Generated code only reads these fields, and writes elements of a vector whose count
-/// it found to be one (copy-on-write is the runtime's, on the slow path). The objects
+/// Generated code only reads these fields, writes elements of a vector whose count it
+/// found to be one (copy-on-write is the runtime's, on the slow path), and appends to a
+/// string whose count is one within its capacity (copying bytes and growing its length:
+/// what `String::push_str` does when it needs no allocation). The objects
 /// generated code reads were created by the same binary that compiled it, so a layout
 /// change only needs a rebuild; `tests::native_layout_matches_objects` checks the
 /// offsets against real objects.
@@ -756,6 +760,10 @@ pub mod native_layout {
     /// A vector variant of `HeapObj` as `repr(u8)` lays it out.
     #[repr(C)]
     struct VecVariant(u8, VecObj);
+
+    /// A string variant of `HeapObj` as `repr(u8)` lays it out.
+    #[repr(C)]
+    struct StrVariant(u8, String);
 
     const OBJ: usize = offset_of!(Inner, obj);
     const VEC: usize = OBJ + offset_of!(VecVariant, 1);
@@ -789,6 +797,11 @@ pub mod native_layout {
         unsafe { transmute::<Vec<u8>, [usize; 3]>(Vec::new()) },
         align_of::<u8>(),
     );
+    // SAFETY: as above.
+    const REFS_PTR: usize = ptr_word(
+        unsafe { transmute::<Vec<Option<super::Obj>>, [usize; 3]>(Vec::new()) },
+        align_of::<Option<super::Obj>>(),
+    );
 
     /// The reference count (`usize`; one means unique, so writable in place).
     pub const COUNT: i32 = offset_of!(Inner, count) as i32;
@@ -806,15 +819,79 @@ pub mod native_layout {
     pub const VEC_WORDS_PTR: i32 = (VEC + offset_of!(VecObj, words) + WORDS_PTR) as i32;
     /// A byte vector's data pointer (`*mut u8`, `len` bytes).
     pub const VEC_BYTES_PTR: i32 = (VEC + offset_of!(VecObj, bytes) + BYTES_PTR) as i32;
+    /// A word vector's references per element (`u32`).
+    pub const VEC_RPE: i32 = (SHAPE + offset_of!(VecShape, rpe)) as i32;
+    /// A word vector's reference pointer (`*mut Option<Obj>`, `len * rpe` slots, a null
+    /// slot being `None`).
+    pub const VEC_REFS_PTR: i32 = (VEC + offset_of!(VecObj, refs) + REFS_PTR) as i32;
+    /// The tag of a string.
+    pub const TAG_STR: u8 = 0;
+
+    /// Where a string's bytes are: offsets (from the object) of its data pointer
+    /// (`*mut u8`), length and capacity (`usize`). A `String` is a `Vec<u8>`, whose
+    /// field order Rust does not fix and an empty one cannot tell apart (length and
+    /// capacity both zero), so this looks at a real one, at run time.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct StrFields {
+        pub ptr: i32,
+        pub len: i32,
+        pub cap: i32,
+    }
+
+    /// The [`StrFields`] of this build.
+    pub fn str_fields() -> StrFields {
+        static FIELDS: std::sync::OnceLock<StrFields> = std::sync::OnceLock::new();
+        *FIELDS.get_or_init(find_str_fields)
+    }
+
+    fn find_str_fields() -> StrFields {
+        const CAP: usize = 37;
+        let mut s = String::with_capacity(CAP);
+        s.push_str("dast");
+        let ptr = s.as_ptr() as usize;
+        assert!(
+            s.capacity() == CAP && ptr != CAP && ptr != 4,
+            "unexpected String"
+        );
+        // SAFETY: a `String` is three `usize` words (checked by `transmute`'s size
+        // check); `s` is forgotten by the transmute and rebuilt below, so nothing leaks
+        // or is freed twice.
+        let words = unsafe { transmute::<String, [usize; 3]>(s) };
+        let at = |value: usize| {
+            let i = words
+                .iter()
+                .position(|&w| w == value)
+                .expect("String fields");
+            (OBJ + offset_of!(StrVariant, 1) + i * size_of::<usize>()) as i32
+        };
+        let fields = StrFields {
+            ptr: at(ptr),
+            len: at(4),
+            cap: at(CAP),
+        };
+        // SAFETY: the same three words the transmute produced.
+        drop(unsafe { transmute::<[usize; 3], String>(words) });
+        fields
+    }
     /// `ElemKind::Words`: elements in words (anything else is one byte per element).
     pub const KIND_WORDS: u8 = ElemKind::Words as u8;
     /// `ElemKind::I8`: bytes read back sign-extended (`Bool` and `U8`: zero-extended).
     pub const KIND_I8: u8 = ElemKind::I8 as u8;
 
-    /// A digest of every constant above: native code records the one it was compiled
+    /// A digest of every offset above: native code records the one it was compiled
     /// against and the loader refuses a library made for another heap layout (another
     /// build of dast, another Rust standard library).
-    pub const FINGERPRINT: u64 = {
+    pub fn fingerprint() -> u64 {
+        let s = str_fields();
+        let mut h = CONST_FINGERPRINT;
+        for part in [s.ptr, s.len, s.cap] {
+            h ^= part as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    }
+
+    const CONST_FINGERPRINT: u64 = {
         let parts = [
             COUNT as u64,
             TAG as u64,
@@ -824,6 +901,9 @@ pub mod native_layout {
             VEC_WPE as u64,
             VEC_WORDS_PTR as u64,
             VEC_BYTES_PTR as u64,
+            VEC_RPE as u64,
+            VEC_REFS_PTR as u64,
+            TAG_STR as u64,
             KIND_WORDS as u64,
             KIND_I8 as u64,
             std::mem::size_of::<Inner>() as u64,
@@ -965,6 +1045,37 @@ mod tests {
             }
         }
         assert_eq!(KIND_I8, ElemKind::I8 as u8);
+        let with_refs = VecShape {
+            kind: ElemKind::Words,
+            wpe: 1,
+            rpe: 2,
+        };
+        let mut v = VecObj::new(with_refs);
+        v.push_cloned(&[7], &[Some(Obj::string("a".into())), None]);
+        let o = Obj::new(HeapObj::Vec(v));
+        let HeapObj::Vec(v) = o.get() else {
+            unreachable!()
+        };
+        unsafe {
+            assert_eq!(field::<u32>(&o, VEC_RPE), 2);
+            assert_eq!(
+                field::<*const Option<Obj>>(&o, VEC_REFS_PTR),
+                v.refs.as_ptr()
+            );
+        }
+        let mut text = String::with_capacity(100);
+        text.push_str("hello");
+        let s = Obj::string(text);
+        let HeapObj::Str(text) = s.get() else {
+            unreachable!()
+        };
+        let f = str_fields();
+        unsafe {
+            assert_eq!(field::<u8>(&s, TAG), TAG_STR);
+            assert_eq!(field::<*const u8>(&s, f.ptr), text.as_ptr());
+            assert_eq!(field::<usize>(&s, f.len), 5);
+            assert_eq!(field::<usize>(&s, f.cap), 100);
+        }
         for other in [
             Obj::string("x".into()),
             Obj::new(HeapObj::Map(MapObj::new(Layout::WORD, Layout::WORD))),

@@ -39,6 +39,9 @@ use dast_bytecode::{is_terminator, Inst, R, S};
 use dast_vm::native::layout;
 
 mod flow;
+mod strings;
+
+pub(super) use strings::Tail;
 
 use super::{trusted, Translator};
 use crate::abi::REF_SLOT_BYTES;

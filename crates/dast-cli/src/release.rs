@@ -158,17 +158,36 @@ fn folder_of(pattern: &str) -> String {
 }
 
 /// What a library was built from: the module's bytecode (fingerprint), the options
-/// (optimization, direct calls), the native ABI and heap layout, and this dast.
+/// (optimization, direct calls), the native ABI and heap layout, and this dast (its
+/// version and, so that a rebuilt compiler does not reuse its predecessor's code, the
+/// size and time of its executable).
 fn build_key(m: &Module, opts: &Options) -> String {
     format!(
-        "dast {} abi {} heap {:016x} bytecode {:016x} optimize {} direct {:?}\n",
+        "dast {} ({}) abi {} heap {:016x} bytecode {:016x} optimize {} direct {:?}\n",
         env!("CARGO_PKG_VERSION"),
+        compiler_stamp(),
         dast_native::ABI_VERSION,
         dast_vm::native::layout::fingerprint(),
         dast_native::abi::fingerprint(m),
         opts.optimize,
         opts.direct_imports,
     )
+}
+
+/// The running executable's size and modification time ("unknown" if unreadable).
+fn compiler_stamp() -> String {
+    let meta = std::env::current_exe().and_then(std::fs::metadata);
+    match meta {
+        Ok(meta) => {
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{} bytes, {modified}", meta.len())
+        }
+        Err(_) => "unknown".to_string(),
+    }
 }
 
 /// `.lib<module>.so.key` beside the library (hidden: not an artifact).

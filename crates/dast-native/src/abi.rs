@@ -250,6 +250,9 @@ pub struct RuntimeTable {
     ) -> u32,
     /// `memcpy` for inline string appends: `(to, from, n)`, the ranges not overlapping.
     pub copy_bytes: unsafe extern "C" fn(*mut u8, *const u8, usize),
+    /// Makes the object in a reference slot unique (`dast_vm::native::unshare`): a
+    /// vector a loop will store into, before the loop.
+    pub unshare: unsafe extern "C" fn(*mut dast_vm::RefSlot),
 }
 
 pub const FUNARY_COUNT: usize = FUnary::ALL.len();
@@ -270,6 +273,7 @@ pub(crate) mod table_offset {
     pub const CLEAR_REFS: i32 = offset_of!(RuntimeTable, clear_refs) as i32;
     pub const CALL_IMPORT: i32 = offset_of!(RuntimeTable, call_import) as i32;
     pub const COPY_BYTES: i32 = offset_of!(RuntimeTable, copy_bytes) as i32;
+    pub const UNSHARE: i32 = offset_of!(RuntimeTable, unshare) as i32;
     const PTR: i32 = size_of::<usize>() as i32;
 
     pub fn funary(index: usize) -> i32 {

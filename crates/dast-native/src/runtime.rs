@@ -242,7 +242,14 @@ pub(crate) fn table() -> &'static RuntimeTable {
         clear_refs: rt_clear_refs,
         call_import: rt_call_import,
         copy_bytes: rt_copy_bytes,
+        unshare: rt_unshare,
     })
+}
+
+/// # Safety
+/// `slot` is a slot of the running frame.
+unsafe extern "C" fn rt_unshare(slot: *mut RefSlot) {
+    dast_vm::native::unshare(slot);
 }
 
 /// `RuntimeTable::copy_bytes`.

@@ -291,6 +291,11 @@ impl<'a, 'b> Translator<'a, 'b> {
                 }
                 self.b.switch_to_block(block);
             }
+            let ends_block = pc + 1 == self.f.code.len() || self.leaders[pc + 1].is_some();
+            let branches = self.f.code[pc].target().is_some();
+            if ends_block && branches {
+                self.heap_block_end(pc as u32);
+            }
             open = match self.borrows[pc] {
                 None => self.inst(pc as u32, self.f.code[pc]),
                 Some(borrow::Borrow::Load) => {
@@ -305,6 +310,9 @@ impl<'a, 'b> Translator<'a, 'b> {
                     true
                 }
             };
+            if ends_block && !branches && open {
+                self.heap_block_end(pc as u32);
+            }
         }
         debug_assert!(!open, "verified code ends with a terminator");
     }
@@ -716,9 +724,30 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.word_to_float(ty, w)
     }
 
-    fn word_to_float(&mut self, ty: Type, w: Value) -> Value {
+    /// The float of type `ty` that word `w` was made from by [`Self::float_to_word`].
+    fn known_float(&self, w: Value, ty: Type) -> Option<Value> {
         let w = self.b.func.dfg.resolve_aliases(w);
-        if let Some(&x) = self.floats.get(&(w, ty)) {
+        self.floats.get(&(w, ty)).copied()
+    }
+
+    /// Whether the next instruction of the block that mentions scalar register `r`
+    /// after `pc` reads it as an `f64` (so a load into `r` had better be a float load).
+    /// Register windows are not looked into: this only picks the cheaper form.
+    fn read_as_f64_next(&self, pc: u32, r: S) -> bool {
+        for next in pc as usize + 1..self.f.code.len() {
+            if self.leaders[next].is_some() {
+                return false;
+            }
+            let inst = &self.f.code[next];
+            if let Some(as_f64) = reads_f64(inst, r) {
+                return as_f64;
+            }
+        }
+        false
+    }
+
+    fn word_to_float(&mut self, ty: Type, w: Value) -> Value {
+        if let Some(x) = self.known_float(w, ty) {
             return x;
         }
         if ty == F32 {
@@ -1109,6 +1138,43 @@ impl<'a, 'b> Translator<'a, 'b> {
             .extend(params.iter().map(|&ty| AbiParam::new(ty)));
         sig
     }
+}
+
+/// Whether `inst` reads scalar register `r` as an `f64` (`Some(true)`), mentions it
+/// otherwise (`Some(false)`), or does not name it (`None`).
+fn reads_f64(inst: &Inst, r: S) -> Option<bool> {
+    use Inst::*;
+    let as_f64 = match *inst {
+        AddF64 { a, b, .. }
+        | SubF64 { a, b, .. }
+        | MulF64 { a, b, .. }
+        | DivF64 { a, b, .. }
+        | RemF64 { a, b, .. }
+        | EqF64 { a, b, .. }
+        | LtF64 { a, b, .. }
+        | LeF64 { a, b, .. } => a == r || b == r,
+        NegF64 { a, .. } => a == r,
+        _ => false,
+    };
+    if as_f64 {
+        return Some(true);
+    }
+    struct Mentions(S, bool);
+    impl dast_bytecode::opcodes::Renamer for Mentions {
+        fn scalar(&mut self, s: S) -> S {
+            self.1 |= s == self.0;
+            s
+        }
+        fn reference(&mut self, r: dast_bytecode::R) -> dast_bytecode::R {
+            r
+        }
+        fn target(&mut self, pc: u32) -> u32 {
+            pc
+        }
+    }
+    let mut mentions = Mentions(r, false);
+    inst.renamed(&mut mentions);
+    mentions.1.then_some(false)
 }
 
 /// Whether `inst` runs through `exec_one` (and so its function needs a frame in memory).

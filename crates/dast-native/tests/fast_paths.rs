@@ -477,3 +477,86 @@ fn string_appends_copy_grow_and_share_as_the_vm() {
     );
     assert_out_of_bounds(p.agree("fields", &[Value::UInt(2)]));
 }
+
+const LOOP_ENTRIES: &str = "
+struct P {
+    x: f64,
+    y: f64,
+}
+
+fn shared_into_loop(n: usize) -> String {
+    let mut a: Vec[f64] = [1.5, 2.5, 3.5]
+    let keep = a
+    let len = a.len()
+    for k in 0..n {
+        a[k % len] = a[k % len] * 2.0
+    }
+    format(\"{:?} {:?}\", a, keep)
+}
+
+fn bytes_into_loop(n: usize) -> String {
+    let mut f: Vec[bool] = [true; 5]
+    let keep = f
+    let len = f.len()
+    for k in 0..n {
+        f[k % len] = !f[k % len]
+    }
+    format(\"{:?} {:?}\", f, keep)
+}
+
+fn structs_in_nested_loops(n: usize, rounds: i64) -> String {
+    let mut ps: Vec[P] = Vec.new()
+    for i in 0..n {
+        ps.push(P { x: i as f64, y: 0.5 })
+    }
+    let before = ps
+    let len = ps.len()
+    for _ in 0..rounds {
+        for k in 0..len {
+            ps[k].x = ps[k].x + ps[k].y
+            if ps[k].x > 3.0 {
+                ps[k].y = -ps[k].y
+            }
+        }
+    }
+    format(\"{:?} {:?}\", ps, before)
+}
+
+fn bad_index_in_loop(i: usize) -> String {
+    let mut a: Vec[i64] = [1, 2, 3]
+    let keep = a
+    let len = a.len()
+    for k in 0..len {
+        a[k] = a[k] + a[i]
+    }
+    format(\"{:?} {:?}\", a, keep)
+}
+
+fn main() {}
+";
+
+/// A loop that stores into a vector known before it gets the vector unique and its
+/// fields loaded on entry (`heap/flow.rs`, upgrades): a shared one is copied there,
+/// once, and nothing else changes, not even when the loop runs zero times.
+#[test]
+fn loops_entered_with_a_shared_vector_copy_it_first() {
+    let mut p = Pair::new(LOOP_ENTRIES);
+    for n in [0, 1, 2, 7] {
+        let _ = p.agree("shared_into_loop", &[Value::UInt(n)]);
+        let _ = p.agree("bytes_into_loop", &[Value::UInt(n)]);
+        for rounds in [0, 1, 3] {
+            let _ = p.agree(
+                "structs_in_nested_loops",
+                &[Value::UInt(n), Value::Int(rounds)],
+            );
+        }
+    }
+    assert_eq!(
+        p.agree("shared_into_loop", &[Value::UInt(4)]),
+        Ok(Value::Str("[6.0, 5.0, 7.0] [1.5, 2.5, 3.5]".into()))
+    );
+    for i in indices(3) {
+        let _ = p.agree("bad_index_in_loop", &[Value::UInt(i)]);
+    }
+    assert_out_of_bounds(p.agree("bad_index_in_loop", &[Value::UInt(3)]));
+}

@@ -125,6 +125,20 @@ pub unsafe fn clear_refs(refs: *mut RefSlot, n: u32) {
     }
 }
 
+/// Makes the object in `slot` unique (copy-on-write: copied when shared, so writing it
+/// in place changes no other value). Generated code does this before a loop that
+/// stores into a vector, where the first store would copy it anyway; an empty slot is
+/// left alone.
+///
+/// # Safety
+/// `slot` points at a live reference slot no one else is using.
+pub unsafe fn unshare(slot: *mut RefSlot) {
+    let slot: *mut Option<Obj> = slot.cast();
+    if let Some(obj) = &mut *slot {
+        obj.make_mut();
+    }
+}
+
 /// One module as the native backend runs it: verified and linked alone (no imports),
 /// with its globals and its output.
 pub struct NativeInstance {

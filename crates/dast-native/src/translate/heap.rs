@@ -32,7 +32,7 @@
 use std::collections::HashMap;
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::types::{I64, I8};
+use cranelift_codegen::ir::types::{F64, I64, I8};
 use cranelift_codegen::ir::{AtomicRmwOp, Block, BlockArg, InstBuilder, TrapCode, Value};
 use cranelift_frontend::Variable;
 use dast_bytecode::{is_terminator, Inst, R, S};
@@ -44,7 +44,7 @@ mod strings;
 pub(super) use strings::Tail;
 
 use super::{trusted, Translator};
-use crate::abi::REF_SLOT_BYTES;
+use crate::abi::{table_offset, REF_SLOT_BYTES};
 use crate::subset::is_scalar;
 
 /// What the current bytecode block knows about its vector registers.
@@ -53,6 +53,11 @@ pub(super) struct HeapCache {
     fall_through_only: Vec<bool>,
     /// Per block leader: the registers known on every path into it (`flow.rs`).
     entry_facts: Vec<Option<flow::FactMap>>,
+    /// Per block end: what to establish there for the loops it enters (`flow.rs`).
+    upgrades: Vec<Option<Vec<(u16, flow::Upgrade)>>>,
+    /// The block leader whose entry was last handled (`heap_before` may run twice on a
+    /// block's first instruction: for its block end, then for itself).
+    entered: Option<u32>,
     /// Known registers whose fields are in SSA values of this block.
     views: HashMap<u16, VecView>,
     /// Known registers whose fields are still only in their variables.
@@ -64,9 +69,12 @@ pub(super) struct HeapCache {
 
 impl HeapCache {
     pub(super) fn new(code: &[Inst]) -> HeapCache {
+        let flow = flow::analyze(code, &super::find_leaders(code));
         HeapCache {
             fall_through_only: fall_through_only(code),
-            entry_facts: flow::entry_facts(code, &super::find_leaders(code)),
+            entry_facts: flow.entry,
+            upgrades: flow.upgrades,
+            entered: None,
             views: HashMap::new(),
             inherited: HashMap::new(),
             vars: HashMap::new(),
@@ -184,16 +192,88 @@ impl Translator<'_, '_> {
     /// with other predecessors starts or when `inst` may change the heap (the fast-path
     /// instructions keep their own records).
     pub(super) fn heap_before(&mut self, pc: u32, inst: &Inst) {
-        let new_block = self.leaders[pc as usize].is_some();
+        self.heap_enter(pc);
+        if !keeps_heap(inst) && !has_fast_path(inst) {
+            self.heap.forget_all();
+        }
+    }
+
+    /// At a block's first instruction: what the block knows on entry (once per block).
+    fn heap_enter(&mut self, pc: u32) {
+        let new_block = self.leaders[pc as usize].is_some() && self.heap.entered != Some(pc);
+        if new_block {
+            self.heap.entered = Some(pc);
+        }
         if new_block && !self.heap.fall_through_only[pc as usize] {
             self.heap.forget_all();
             if let Some(facts) = &self.heap.entry_facts[pc as usize] {
                 self.heap.inherited = facts.iter().map(|(&r, &f)| (r, f)).collect();
             }
         }
-        if !keeps_heap(inst) && !has_fast_path(inst) {
-            self.heap.forget_all();
+    }
+
+    /// At the end of the block whose last instruction is at `pc`: establishes what the
+    /// loops it enters were promised (`flow::Flow::upgrades`). Runs before that
+    /// instruction when it is a branch (which leaves the heap alone), after it
+    /// otherwise.
+    pub(super) fn heap_block_end(&mut self, pc: u32) {
+        let Some(list) = self.heap.upgrades[pc as usize].clone() else {
+            return;
+        };
+        // The instruction at `pc` may begin its block: take the block's entry first.
+        self.heap_enter(pc);
+        for (r, up) in list {
+            let Some(mut view) = self.known(r) else {
+                unreachable!("flow.rs promised r{r} known at pc {pc}")
+            };
+            if up.words && view.words.is_none() {
+                view.words = Some(self.words_fields(view.obj));
+                self.record_view(r, view.clone());
+            }
+            if up.unique && !view.unique {
+                self.establish_unique(R(r), view);
+            }
         }
+    }
+
+    /// Makes the vector in `v` unique before a loop that stores into it: the count
+    /// checked, and a shared vector copied by the runtime (`unshare`), its fields read
+    /// again.
+    fn establish_unique(&mut self, v: R, view: VecView) {
+        let known = view_values_of(&view);
+        let unique_block = self.b.create_block();
+        let params: Vec<Value> = known
+            .iter()
+            .map(|&x| {
+                let ty = self.b.func.dfg.value_type(x);
+                self.b.append_block_param(unique_block, ty)
+            })
+            .collect();
+        let copy = self.b.create_block();
+        self.b.set_cold_block(copy);
+        let count_at = self.b.ins().iadd_imm_s(view.obj, i64::from(layout::COUNT));
+        let count = self.b.ins().atomic_load(I64, trusted(), count_at);
+        let unique = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
+        let args: Vec<BlockArg> = known.iter().map(|&x| BlockArg::Value(x)).collect();
+        self.b.ins().brif(unique, unique_block, &args, copy, &[]);
+
+        self.b.seal_block(copy);
+        self.b.switch_to_block(copy);
+        let slot = self
+            .b
+            .ins()
+            .iadd_imm_s(self.refs, Self::slot_offset(v) as i64);
+        let sig = self.runtime_sig(&[I64]);
+        self.call_runtime(table_offset::UNSHARE, sig, &[slot]);
+        let reloaded = self.reload_fields(v, &view);
+        let args: Vec<BlockArg> = reloaded.iter().map(|&x| BlockArg::Value(x)).collect();
+        self.b.ins().jump(unique_block, &args);
+        self.b.seal_block(unique_block);
+        self.b.switch_to_block(unique_block);
+
+        let mut view = view_from_fields(&view, &params);
+        view.unique = true;
+        self.record_view(v.0, view);
     }
 
     /// Forgets what the block knew of every register's object.
@@ -509,6 +589,10 @@ impl Translator<'_, '_> {
         let i = self.index(idx);
         let at = self.element(v, i, storage, &mut slow);
         let word = match storage {
+            Storage::Words { off } if self.read_as_f64_next(pc, dst) => {
+                let x = self.b.ins().load(F64, trusted(), at, i32::from(off) * 8);
+                self.float_to_word(F64, x)
+            }
             Storage::Words { off } => self.b.ins().load(I64, trusted(), at, i32::from(off) * 8),
             Storage::Bytes => {
                 let is_i8 = self.heap.views[&v.0].bytes.as_ref().expect("bytes").is_i8;
@@ -532,6 +616,11 @@ impl Translator<'_, '_> {
         let mut fail = Slow::default();
         let i = self.index(idx);
         let x = self.reg(src);
+        // A float result is stored as the float: no move through an integer register.
+        let x = match storage {
+            Storage::Words { .. } => self.known_float(x, F64).unwrap_or(x),
+            Storage::Bytes => x,
+        };
         let mut at = self.element(v, i, storage, &mut fail);
         let view = self.heap.views[&v.0].clone();
         if !view.unique {
@@ -611,17 +700,7 @@ impl Translator<'_, '_> {
     /// The values [`view_values`] lists, loaded again from the register (no checks:
     /// the instruction just succeeded on it).
     fn reload_view(&mut self, v: R, shape: &VecView, storage: Storage, i: Value) -> Vec<Value> {
-        let obj = self.load_slot(v);
-        let len = self.b.ins().load(I64, trusted(), obj, layout::VEC_LEN);
-        let mut values = vec![obj, len];
-        if shape.words.is_some() {
-            let w = self.words_fields(obj);
-            values.extend([w.data, w.wpe, w.stride]);
-        }
-        if shape.bytes.is_some() {
-            let b = self.bytes_fields(obj);
-            values.extend([b.data, b.is_i8]);
-        }
+        let mut values = self.reload_fields(v, shape);
         let at = match storage {
             Storage::Words { .. } => {
                 let (data, stride) = (values[2], values[4]);
@@ -633,6 +712,23 @@ impl Translator<'_, '_> {
             }
         };
         values.push(at);
+        values
+    }
+
+    /// The values [`view_values_of`] lists, loaded again from the register (which holds
+    /// a vector with the storages `shape` knows).
+    fn reload_fields(&mut self, v: R, shape: &VecView) -> Vec<Value> {
+        let obj = self.load_slot(v);
+        let len = self.b.ins().load(I64, trusted(), obj, layout::VEC_LEN);
+        let mut values = vec![obj, len];
+        if shape.words.is_some() {
+            let w = self.words_fields(obj);
+            values.extend([w.data, w.wpe, w.stride]);
+        }
+        if shape.bytes.is_some() {
+            let b = self.bytes_fields(obj);
+            values.extend([b.data, b.is_i8]);
+        }
         values
     }
 
@@ -732,8 +828,8 @@ impl Translator<'_, '_> {
     }
 }
 
-/// What a store's continuation receives: the view's values, then the element address.
-fn view_values(view: &VecView, at: Value) -> Vec<Value> {
+/// A view's values: the object, its length, then the fields of its storages.
+fn view_values_of(view: &VecView) -> Vec<Value> {
     let mut values = vec![view.obj, view.len];
     if let Some(w) = &view.words {
         values.extend([w.data, w.wpe, w.stride]);
@@ -741,8 +837,39 @@ fn view_values(view: &VecView, at: Value) -> Vec<Value> {
     if let Some(b) = &view.bytes {
         values.extend([b.data, b.is_i8]);
     }
+    values
+}
+
+/// What a store's continuation receives: the view's values, then the element address.
+fn view_values(view: &VecView, at: Value) -> Vec<Value> {
+    let mut values = view_values_of(view);
     values.push(at);
     values
+}
+
+/// The view whose values ([`view_values_of`]' order) are `params`, known as `shape`
+/// was (its element addresses forgotten).
+fn view_from_fields(shape: &VecView, params: &[Value]) -> VecView {
+    let words = shape.words.as_ref().map(|w| WordsView {
+        data: params[2],
+        wpe: params[3],
+        stride: params[4],
+        checked_offsets: w.checked_offsets,
+        elems: HashMap::new(),
+    });
+    let at = 2 + 3 * usize::from(words.is_some());
+    let bytes = shape.bytes.as_ref().map(|_| BytesView {
+        data: params[at],
+        is_i8: params[at + 1],
+        elems: HashMap::new(),
+    });
+    VecView {
+        obj: params[0],
+        len: params[1],
+        unique: shape.unique,
+        words,
+        bytes,
+    }
 }
 
 /// The view after a store's continuation, from its block parameters (in

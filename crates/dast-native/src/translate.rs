@@ -491,6 +491,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.b.ins().return_(&[zero, panicking]);
                 return false;
             }
+            VecPush { v, s, .. } => self.vec_push(pc, inst, v, s),
             StrPush { a, b } if a != b => {
                 self.str_push(a, heap::Tail::Reg(b), |t| t.exec_one(pc, &inst))
             }
@@ -1207,6 +1208,16 @@ fn scalar_effects(module: &Module, inst: &Inst) -> Option<(Vec<u16>, Vec<u16>)> 
             let reads = (s.0..s.0 + args.words as u16).collect();
             let writes = (s.0..s.0 + args.words.max(res.words) as u16).collect();
             (reads, writes)
+        }
+        Format { spec, .. } => {
+            let mut reads = Vec::new();
+            for piece in &module.format(spec).pieces {
+                if let dast_bytecode::FormatPiece::Arg(arg) = piece {
+                    let words = module.layout(arg.ty).words as u16;
+                    reads.extend(arg.s..arg.s + words);
+                }
+            }
+            (reads, none())
         }
         _ => return None,
     })

@@ -560,3 +560,67 @@ fn loops_entered_with_a_shared_vector_copy_it_first() {
     }
     assert_out_of_bounds(p.agree("bad_index_in_loop", &[Value::UInt(3)]));
 }
+
+const PUSHES: &str = "
+struct Q {
+    a: i64,
+    b: f64,
+    c: bool,
+}
+
+fn words(n: i64) -> String {
+    let mut v: Vec[Q] = Vec.new()
+    let mut kept: Vec[Vec[Q]] = Vec.new()
+    for i in 0..n {
+        v.push(Q { a: i * 3, b: i as f64 / 4.0, c: i % 2 == 0 })
+        if i % 5 == 2 {
+            kept.push(v)
+        }
+    }
+    format(\"{:?} {:?}\", v, kept)
+}
+
+fn bytes(n: i64) -> String {
+    let mut flags: Vec[bool] = Vec.new()
+    let mut small: Vec[i8] = Vec.new()
+    let mut unsigned: Vec[u8] = [7]
+    let copy = unsigned
+    for i in 0..n {
+        flags.push(i % 3 == 0)
+        small.push((i * 37 % 256 - 128) as i8)
+        unsigned.push((i * 11 % 256) as u8)
+    }
+    format(\"{:?} {:?} {:?} {:?}\", flags, small, unsigned, copy)
+}
+
+fn with_references(n: i64) -> String {
+    let mut names: Vec[String] = Vec.new()
+    let mut units: Vec[()] = Vec.new()
+    for i in 0..n {
+        names.push(format(\"n{}\", i))
+        units.push(())
+    }
+    format(\"{:?} {}\", names, units.len())
+}
+
+fn main() {}
+";
+
+/// Pushes in machine code (`heap/push.rs`): every element size through the jump
+/// table, growth past the capacity, shared vectors, byte kinds, and the elements that
+/// go to the interpreter (references, `()`).
+#[test]
+fn pushes_store_grow_and_share_as_the_vm() {
+    let mut p = Pair::new(PUSHES);
+    for n in [0, 1, 2, 3, 7, 33, 100] {
+        let _ = p.agree("words", &[Value::Int(n)]);
+        let _ = p.agree("bytes", &[Value::Int(n)]);
+        let _ = p.agree("with_references", &[Value::Int(n)]);
+    }
+    assert_eq!(
+        p.agree("bytes", &[Value::Int(2)]),
+        Ok(Value::Str(
+            "[true, false] [-128, -91] [7, 0, 11] [7]".into()
+        ))
+    );
+}

@@ -827,51 +827,95 @@ pub mod native_layout {
     /// The tag of a string.
     pub const TAG_STR: u8 = 0;
 
-    /// Where a string's bytes are: offsets (from the object) of its data pointer
-    /// (`*mut u8`), length and capacity (`usize`). A `String` is a `Vec<u8>`, whose
-    /// field order Rust does not fix and an empty one cannot tell apart (length and
-    /// capacity both zero), so this looks at a real one, at run time.
+    /// Where a growable buffer's parts are: offsets (from the object) of its data
+    /// pointer, length and capacity (`usize`, in elements). A `Vec`'s field order is
+    /// not fixed by Rust and an empty one cannot tell its length from its capacity
+    /// (both zero), so these are found at run time by looking at a real one.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub struct StrFields {
+    pub struct BufFields {
         pub ptr: i32,
         pub len: i32,
         pub cap: i32,
     }
 
-    /// The [`StrFields`] of this build.
-    pub fn str_fields() -> StrFields {
-        static FIELDS: std::sync::OnceLock<StrFields> = std::sync::OnceLock::new();
-        *FIELDS.get_or_init(find_str_fields)
+    /// A string's bytes (its `String`).
+    pub fn str_fields() -> BufFields {
+        static FIELDS: std::sync::OnceLock<BufFields> = std::sync::OnceLock::new();
+        *FIELDS.get_or_init(|| {
+            let base = OBJ + offset_of!(StrVariant, 1);
+            // SAFETY: a `String` is three `usize` words (checked by `transmute`'s size
+            // check); the probe rebuilds and drops it.
+            buf_fields(
+                base,
+                |cap| {
+                    let mut s = String::with_capacity(cap);
+                    s.push_str("dast");
+                    unsafe { transmute::<String, [usize; 3]>(s) }
+                },
+                |words| drop(unsafe { transmute::<[usize; 3], String>(words) }),
+            )
+        })
     }
 
-    fn find_str_fields() -> StrFields {
+    /// A word vector's words (its `Vec<u64>`; length and capacity in words).
+    pub fn vec_words_fields() -> BufFields {
+        static FIELDS: std::sync::OnceLock<BufFields> = std::sync::OnceLock::new();
+        *FIELDS.get_or_init(|| {
+            let base = VEC + offset_of!(VecObj, words);
+            // SAFETY: as for strings, with a `Vec<u64>`.
+            buf_fields(
+                base,
+                |cap| {
+                    let mut v: Vec<u64> = Vec::with_capacity(cap);
+                    v.extend([1, 2, 3, 4]);
+                    unsafe { transmute::<Vec<u64>, [usize; 3]>(v) }
+                },
+                |words| drop(unsafe { transmute::<[usize; 3], Vec<u64>>(words) }),
+            )
+        })
+    }
+
+    /// A byte vector's bytes (its `Vec<u8>`).
+    pub fn vec_bytes_fields() -> BufFields {
+        static FIELDS: std::sync::OnceLock<BufFields> = std::sync::OnceLock::new();
+        *FIELDS.get_or_init(|| {
+            let base = VEC + offset_of!(VecObj, bytes);
+            // SAFETY: as for strings, with a `Vec<u8>`.
+            buf_fields(
+                base,
+                |cap| {
+                    let mut v: Vec<u8> = Vec::with_capacity(cap);
+                    v.extend([1, 2, 3, 4]);
+                    unsafe { transmute::<Vec<u8>, [usize; 3]>(v) }
+                },
+                |words| drop(unsafe { transmute::<[usize; 3], Vec<u8>>(words) }),
+            )
+        })
+    }
+
+    /// The fields of a buffer at `base` in the object: `make(cap)` gives the words of a
+    /// buffer of capacity `cap` holding four elements, `free` takes them back.
+    fn buf_fields(
+        base: usize,
+        make: impl Fn(usize) -> [usize; 3],
+        free: impl Fn([usize; 3]),
+    ) -> BufFields {
         const CAP: usize = 37;
-        let mut s = String::with_capacity(CAP);
-        s.push_str("dast");
-        let ptr = s.as_ptr() as usize;
-        assert!(
-            s.capacity() == CAP && ptr != CAP && ptr != 4,
-            "unexpected String"
-        );
-        // SAFETY: a `String` is three `usize` words (checked by `transmute`'s size
-        // check); `s` is forgotten by the transmute and rebuilt below, so nothing leaks
-        // or is freed twice.
-        let words = unsafe { transmute::<String, [usize; 3]>(s) };
+        const LEN: usize = 4;
+        let words = make(CAP);
         let at = |value: usize| {
-            let i = words
-                .iter()
-                .position(|&w| w == value)
-                .expect("String fields");
-            (OBJ + offset_of!(StrVariant, 1) + i * size_of::<usize>()) as i32
+            let mut found = words.iter().enumerate().filter(|(_, &w)| w == value);
+            let (i, _) = found.next().expect("buffer field");
+            assert!(found.next().is_none(), "ambiguous buffer layout");
+            (base + i * size_of::<usize>()) as i32
         };
-        let fields = StrFields {
-            ptr: at(ptr),
-            len: at(4),
-            cap: at(CAP),
-        };
-        // SAFETY: the same three words the transmute produced.
-        drop(unsafe { transmute::<[usize; 3], String>(words) });
-        fields
+        let (len, cap) = (at(LEN), at(CAP));
+        let ptr = (0..3)
+            .map(|i| (base + i * size_of::<usize>()) as i32)
+            .find(|&o| o != len && o != cap)
+            .expect("three fields");
+        free(words);
+        BufFields { ptr, len, cap }
     }
     /// `ElemKind::Words`: elements in words (anything else is one byte per element).
     pub const KIND_WORDS: u8 = ElemKind::Words as u8;
@@ -882,11 +926,12 @@ pub mod native_layout {
     /// against and the loader refuses a library made for another heap layout (another
     /// build of dast, another Rust standard library).
     pub fn fingerprint() -> u64 {
-        let s = str_fields();
         let mut h = CONST_FINGERPRINT;
-        for part in [s.ptr, s.len, s.cap] {
-            h ^= part as u64;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        for f in [str_fields(), vec_words_fields(), vec_bytes_fields()] {
+            for part in [f.ptr, f.len, f.cap] {
+                h ^= part as u64;
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
         }
         h
     }
@@ -1062,6 +1107,30 @@ mod tests {
                 field::<*const Option<Obj>>(&o, VEC_REFS_PTR),
                 v.refs.as_ptr()
             );
+        }
+        let mut v = VecObj::new(words);
+        v.words.reserve_exact(50);
+        v.push_cloned(&[1, 2, 3], &[]);
+        let o = Obj::new(HeapObj::Vec(v));
+        let f = vec_words_fields();
+        unsafe {
+            assert_eq!(field::<usize>(&o, f.len), 3);
+            assert!(field::<usize>(&o, f.cap) >= 50);
+            assert_eq!(f.ptr, VEC_WORDS_PTR);
+        }
+        let mut v = VecObj::new(VecShape {
+            kind: ElemKind::U8,
+            wpe: 0,
+            rpe: 0,
+        });
+        v.bytes.reserve_exact(70);
+        v.push_cloned(&[9], &[]);
+        let o = Obj::new(HeapObj::Vec(v));
+        let f = vec_bytes_fields();
+        unsafe {
+            assert_eq!(field::<usize>(&o, f.len), 1);
+            assert!(field::<usize>(&o, f.cap) >= 70);
+            assert_eq!(f.ptr, VEC_BYTES_PTR);
         }
         let mut text = String::with_capacity(100);
         text.push_str("hello");

@@ -39,6 +39,7 @@ use dast_bytecode::{is_terminator, Inst, R, S};
 use dast_vm::native::layout;
 
 mod flow;
+mod push;
 mod strings;
 
 pub(super) use strings::Tail;
@@ -374,15 +375,27 @@ impl Translator<'_, '_> {
     /// Continues in a new block when `ok` is non-zero; branches to the slow path
     /// otherwise.
     fn guard(&mut self, ok: Value, slow: &mut Slow) {
-        let slow_block = *slow.0.get_or_insert_with(|| {
-            let block = self.b.create_block();
-            self.b.set_cold_block(block);
-            block
-        });
+        let slow_block = self.slow_block(slow);
         let next = self.b.create_block();
         self.b.ins().brif(ok, next, &[], slow_block, &[]);
         self.b.seal_block(next);
         self.b.switch_to_block(next);
+    }
+
+    /// Continues when the object at `obj` (not null) has tag `tag`.
+    fn guard_tag(&mut self, obj: Value, tag: u8, slow: &mut Slow) {
+        let found = self.b.ins().uload8(I64, trusted(), obj, layout::TAG);
+        let ok = self.b.ins().icmp_imm_s(IntCC::Equal, found, i64::from(tag));
+        self.guard(ok, slow);
+    }
+
+    /// The slow-path block, created now if no check made it yet.
+    fn slow_block(&mut self, slow: &mut Slow) -> Block {
+        *slow.0.get_or_insert_with(|| {
+            let block = self.b.create_block();
+            self.b.set_cold_block(block);
+            block
+        })
     }
 
     /// Ends an instruction whose slow path always fails: the slow block runs the

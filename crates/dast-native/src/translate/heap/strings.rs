@@ -113,13 +113,6 @@ impl Translator<'_, '_> {
         obj
     }
 
-    /// Continues when the object at `obj` (not null) has tag `tag`.
-    fn guard_tag(&mut self, obj: Value, tag: u8, slow: &mut Slow) {
-        let found = self.b.ins().uload8(I64, trusted(), obj, layout::TAG);
-        let ok = self.b.ins().icmp_imm_s(IntCC::Equal, found, i64::from(tag));
-        self.guard(ok, slow);
-    }
-
     /// Copies `n` bytes from `from` to `to` (not overlapping). Up to [`INLINE_COPY`]
     /// bytes move as two overlapping words (or halves, or three single bytes), the way
     /// a small `memcpy` does, reading and writing only inside both ranges.

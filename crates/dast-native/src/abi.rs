@@ -9,7 +9,7 @@ use dast_bytecode::{FBinary, FUnary};
 
 /// Version of the native ABI. A shared object exports it as `DAST_ABI_VERSION` (u32);
 /// [`crate::NativeModule::load`] refuses any other value.
-pub const ABI_VERSION: u32 = 6;
+pub const ABI_VERSION: u32 = 7;
 
 /// Exported `u32`: the ABI version the object was compiled for.
 pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
@@ -253,6 +253,14 @@ pub struct RuntimeTable {
     /// Makes the object in a reference slot unique (`dast_vm::native::unshare`): a
     /// vector a loop will store into, before the loop.
     pub unshare: unsafe extern "C" fn(*mut dast_vm::RefSlot),
+    /// `MapGet` on a map with one-word keys and word values
+    /// (`dast_vm::native::map_find_word`): `(slot, key, value words) -> value pointer`,
+    /// null when absent, `NOT_HANDLED` for another object.
+    pub map_find_word: unsafe extern "C" fn(*const dast_vm::RefSlot, u64, u32) -> *const u64,
+    /// `MapInsert` on a map with one-word keys and values
+    /// (`dast_vm::native::map_insert_word`): `(slot, key, value) -> (status, old)`.
+    pub map_insert_word:
+        unsafe extern "C" fn(*mut dast_vm::RefSlot, u64, u64) -> dast_vm::native::MapInsert,
 }
 
 pub const FUNARY_COUNT: usize = FUnary::ALL.len();
@@ -274,6 +282,8 @@ pub(crate) mod table_offset {
     pub const CALL_IMPORT: i32 = offset_of!(RuntimeTable, call_import) as i32;
     pub const COPY_BYTES: i32 = offset_of!(RuntimeTable, copy_bytes) as i32;
     pub const UNSHARE: i32 = offset_of!(RuntimeTable, unshare) as i32;
+    pub const MAP_FIND_WORD: i32 = offset_of!(RuntimeTable, map_find_word) as i32;
+    pub const MAP_INSERT_WORD: i32 = offset_of!(RuntimeTable, map_insert_word) as i32;
     const PTR: i32 = size_of::<usize>() as i32;
 
     pub fn funary(index: usize) -> i32 {

@@ -243,6 +243,8 @@ pub(crate) fn table() -> &'static RuntimeTable {
         call_import: rt_call_import,
         copy_bytes: rt_copy_bytes,
         unshare: rt_unshare,
+        map_find_word: rt_map_find_word,
+        map_insert_word: rt_map_insert_word,
     })
 }
 
@@ -250,6 +252,22 @@ pub(crate) fn table() -> &'static RuntimeTable {
 /// `slot` is a slot of the running frame.
 unsafe extern "C" fn rt_unshare(slot: *mut RefSlot) {
     dast_vm::native::unshare(slot);
+}
+
+/// # Safety
+/// `slot` is a slot of the running frame (or a global); see `map_find_word`.
+unsafe extern "C" fn rt_map_find_word(slot: *const RefSlot, key: u64, words: u32) -> *const u64 {
+    dast_vm::native::map_find_word(slot, key, words)
+}
+
+/// # Safety
+/// `slot` is a slot of the running frame.
+unsafe extern "C" fn rt_map_insert_word(
+    slot: *mut RefSlot,
+    key: u64,
+    value: u64,
+) -> dast_vm::native::MapInsert {
+    dast_vm::native::map_insert_word(slot, key, value)
 }
 
 /// `RuntimeTable::copy_bytes`.

@@ -492,6 +492,14 @@ impl<'a, 'b> Translator<'a, 'b> {
                 return false;
             }
             VecPush { v, s, .. } => self.vec_push(pc, inst, v, s),
+            Intrinsic {
+                op: dast_bytecode::Intrinsic::MapInsert,
+                ty,
+                s,
+                r,
+            } if heap::word_map_values(self.env.module, ty) == Some(1) => {
+                self.map_insert_word(r, s, |t| t.exec_one(pc, &inst))
+            }
             StrPush { a, b } if a != b => {
                 self.str_push(a, heap::Tail::Reg(b), |t| t.exec_one(pc, &inst))
             }
@@ -516,6 +524,20 @@ impl<'a, 'b> Translator<'a, 'b> {
             Inst::MovR { src, .. } => heap::Tail::Reg(src),
             _ => return self.exec_borrowed(load, reader),
         };
+        if let (
+            Inst::Intrinsic {
+                op: dast_bytecode::Intrinsic::MapGet,
+                ty,
+                s,
+                ..
+            },
+            heap::Tail::Reg(map),
+        ) = (self.f.code[reader as usize], tail)
+        {
+            if let Some(words) = heap::word_map_values(self.env.module, ty) {
+                return self.map_get_word(map, s, words, |t| t.exec_borrowed(load, reader));
+            }
+        }
         match (self.f.code[reader as usize], tail) {
             // Pushing a string onto itself reads the bytes being appended to.
             (Inst::StrPush { a, .. }, heap::Tail::Reg(src)) if src == a => {

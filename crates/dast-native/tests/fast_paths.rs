@@ -624,3 +624,71 @@ fn pushes_store_grow_and_share_as_the_vm() {
         ))
     );
 }
+
+const MAPS: &str = "
+struct V {
+    a: i64,
+    b: f64,
+}
+
+fn ints(n: i64, probe: i64) -> String {
+    let mut m: HashMap[i64, i64] = HashMap.new()
+    let mut replaced: i64 = 0
+    for i in 0..n {
+        match m.insert(i * 7 % 5, i) {
+            Some(old) => replaced += old,
+            None => {}
+        }
+    }
+    let copy = m
+    m.insert(probe, -1);
+    format(\"{} {:?} {:?} {:?} {}\", replaced, m.get(probe), copy.get(probe), m.get(2), m.len())
+}
+
+fn keys_of_each_kind(c: char, b: bool) -> String {
+    let mut by_char: HashMap[char, u8] = HashMap.new()
+    let mut by_bool: HashMap[bool, f64] = HashMap.new()
+    by_char.insert('x', 1);
+    by_char.insert(c, 2);
+    by_bool.insert(true, 0.5);
+    by_bool.insert(b, -2.5);
+    format(\"{:?} {:?} {:?} {:?}\", by_char.get('x'), by_char.get(c), by_bool.get(true), by_bool.get(false))
+}
+
+fn struct_values(k: i64) -> String {
+    let mut m: HashMap[i64, V] = HashMap.new()
+    for i in 0..4 {
+        m.insert(i, V { a: i * 10, b: i as f64 + 0.25 });
+    }
+    let mut names: HashMap[i64, String] = HashMap.new()
+    names.insert(1, \"one\");
+    format(\"{:?} {:?} {:?}\", m.get(k), names.get(k), names.insert(k, \"new\"))
+}
+
+fn main() {}
+";
+
+/// Word-keyed maps through the runtime's direct entries (`heap/maps.rs`): inserts
+/// that add and replace, lookups of present and absent keys, copies, keys of each
+/// one-word kind, struct values, and maps the entries leave to the interpreter.
+#[test]
+fn word_maps_insert_and_get_as_the_vm() {
+    let mut p = Pair::new(MAPS);
+    for n in [0, 1, 5, 40] {
+        for probe in [0, 2, 4, 9, -3] {
+            let _ = p.agree("ints", &[Value::Int(n), Value::Int(probe)]);
+        }
+    }
+    assert_eq!(
+        p.agree("ints", &[Value::Int(7), Value::Int(9)]),
+        Ok(Value::Str("1 Some(-1) None Some(6) 6".into()))
+    );
+    for c in ['x', 'y'] {
+        for b in [true, false] {
+            let _ = p.agree("keys_of_each_kind", &[Value::Char(c), Value::Bool(b)]);
+        }
+    }
+    for k in [-1, 0, 1, 3, 4] {
+        let _ = p.agree("struct_values", &[Value::Int(k)]);
+    }
+}

@@ -9,10 +9,10 @@
 use std::io::Write;
 use std::ptr::NonNull;
 
-use dast_bytecode::{Inst, Intrinsic, Module, TypeId};
+use dast_bytecode::{Inst, Intrinsic, Layout, Module, TypeId};
 
 use crate::exec::{is_host_intrinsic, Globals};
-use crate::heap::Obj;
+use crate::heap::{HeapObj, KeyRef, Obj};
 use crate::instances::RefSlot;
 use crate::link::{FuncInfo, LinkError, Linked};
 use crate::ops;
@@ -136,6 +136,82 @@ pub unsafe fn unshare(slot: *mut RefSlot) {
     let slot: *mut Option<Obj> = slot.cast();
     if let Some(obj) = &mut *slot {
         obj.make_mut();
+    }
+}
+
+/// What [`map_find_word`] returns for an object it does not handle (not a map, or not
+/// of the layout asked for): the caller then runs the interpreter's instruction,
+/// which reports the problem.
+pub const NOT_HANDLED: usize = 1;
+
+/// [`MapInsert::status`] for an object [`map_insert_word`] does not handle.
+pub const INSERT_NOT_HANDLED: u64 = 2;
+
+/// `MapGet` for generated code, on a map with one-word keys and values of
+/// `value_words` words and no references: the entry's value words, null when the key
+/// is absent, or [`NOT_HANDLED`] (an odd address, never a value's).
+///
+/// # Safety
+/// `slot` points at a live reference slot; the pointer returned is read before the map
+/// changes.
+pub unsafe fn map_find_word(slot: *const RefSlot, key: u64, value_words: u32) -> *const u64 {
+    let slot: *const Option<Obj> = slot.cast();
+    let not_handled = NOT_HANDLED as *const u64;
+    let Some(obj) = &*slot else {
+        return not_handled;
+    };
+    let HeapObj::Map(m) = obj.get() else {
+        return not_handled;
+    };
+    let values = Layout {
+        words: value_words,
+        refs: 0,
+    };
+    if m.key != Layout::WORD || m.val != values {
+        return not_handled;
+    }
+    match m.find(&KeyRef::Word(key)) {
+        Some(i) => m.vwords.as_ptr().add(i * value_words as usize),
+        None => std::ptr::null(),
+    }
+}
+
+/// What [`map_insert_word`] did: `status` 0 (a new key), 1 (a replaced value, `old`)
+/// or [`INSERT_NOT_HANDLED`]. Returned in two registers.
+#[repr(C)]
+pub struct MapInsert {
+    pub status: u64,
+    pub old: u64,
+}
+
+/// `MapInsert` for generated code, on a map with one-word keys and one-word values
+/// (made unique first, as every mutation).
+///
+/// # Safety
+/// `slot` points at a live reference slot no one else is using.
+pub unsafe fn map_insert_word(slot: *mut RefSlot, key: u64, value: u64) -> MapInsert {
+    let slot: *mut Option<Obj> = slot.cast();
+    let not_handled = MapInsert {
+        status: INSERT_NOT_HANDLED,
+        old: 0,
+    };
+    let Some(obj) = &mut *slot else {
+        return not_handled;
+    };
+    let word_map = |h: &HeapObj| matches!(h, HeapObj::Map(m) if m.key == Layout::WORD && m.val == Layout::WORD);
+    if !word_map(obj.get()) {
+        return not_handled;
+    }
+    let HeapObj::Map(m) = obj.make_mut() else {
+        unreachable!("checked above")
+    };
+    let (i, new) = m.insert_key(&KeyRef::Word(key));
+    if new {
+        m.vwords.push(value);
+        MapInsert { status: 0, old: 0 }
+    } else {
+        let old = std::mem::replace(&mut m.vwords[i], value);
+        MapInsert { status: 1, old }
     }
 }
 
@@ -424,5 +500,33 @@ impl NativeInstance {
         // SAFETY: as in `write_args`.
         let slots: &[Option<Obj>] = unsafe { &*(refs as *const [RefSlot] as *const _) };
         to_value(lm.types(), ret, (words, slots), 0)
+    }
+}
+
+#[cfg(test)]
+mod map_entry_tests {
+    use super::*;
+    use crate::heap::MapObj;
+
+    #[test]
+    fn word_map_entries_insert_replace_and_find() {
+        let mut slot: Option<Obj> = Some(Obj::new(HeapObj::Map(MapObj::new(
+            Layout::WORD,
+            Layout::WORD,
+        ))));
+        let p: *mut RefSlot = (&mut slot as *mut Option<Obj>).cast();
+        unsafe {
+            let r = map_insert_word(p, 5, 50);
+            assert_eq!((r.status, r.old), (0, 0));
+            let r = map_insert_word(p, 5, 51);
+            assert_eq!((r.status, r.old), (1, 50));
+            assert_eq!(*map_find_word(p, 5, 1), 51);
+            assert!(map_find_word(p, 6, 1).is_null());
+            assert_eq!(map_find_word(p, 5, 2) as usize, NOT_HANDLED);
+            let mut string: Option<Obj> = Some(Obj::string("map?".into()));
+            let q: *mut RefSlot = (&mut string as *mut Option<Obj>).cast();
+            assert_eq!(map_insert_word(q, 1, 2).status, INSERT_NOT_HANDLED);
+            assert_eq!(map_find_word(q, 1, 1) as usize, NOT_HANDLED);
+        }
     }
 }

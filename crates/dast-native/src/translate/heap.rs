@@ -39,9 +39,11 @@ use dast_bytecode::{is_terminator, Inst, R, S};
 use dast_vm::native::layout;
 
 mod flow;
+mod maps;
 mod push;
 mod strings;
 
+pub(super) use maps::word_map_values;
 pub(super) use strings::Tail;
 
 use super::{trusted, Translator};

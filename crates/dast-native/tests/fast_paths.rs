@@ -448,7 +448,7 @@ fn main() {}
 #[test]
 fn string_appends_copy_grow_and_share_as_the_vm() {
     let mut p = Pair::new(APPENDS);
-    // Tails of every length from 0 to 2 * 21 bytes: each inline copy width and memcpy.
+    // Tails of 0 to 39 "xé"s (three bytes each), onto strings with and without room.
     for n in [0, 1, 2, 5, 9, 22, 40] {
         let _ = p.agree("every_length", &[Value::UInt(n)]);
     }

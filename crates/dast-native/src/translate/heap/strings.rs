@@ -1,5 +1,5 @@
 //! `StrPush` in machine code: appending to a string that is not shared and has room
-//! for the tail is a byte copy and a new length (what `String::push_str` does when it
+//! for the tail is a memcpy and a new length (what `String::push_str` does when it
 //! need not allocate). Everything else, including growing the string, copying a shared
 //! one and every panic, takes the slow path: the interpreter's own instruction (through
 //! `exec_one`, or `exec_borrowed` when the tail is a borrowed temporary, `borrow.rs`).
@@ -11,8 +11,8 @@
 //! the interpreter's message.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::types::{I16, I32, I64, I8};
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Type, Value};
+use cranelift_codegen::ir::types::I64;
+use cranelift_codegen::ir::{InstBuilder, Value};
 use dast_bytecode::{R, S};
 use dast_vm::native::layout;
 
@@ -28,10 +28,6 @@ pub(in crate::translate) enum Tail {
     /// Element `idx`, reference `off`, of the vector in `v` (a borrowed `VecLoadR`).
     Elem { v: R, idx: S, off: u16 },
 }
-
-/// Tails at most this long are copied inline; longer ones through the runtime's
-/// `copy_bytes` (memcpy).
-const INLINE_COPY: i64 = 16;
 
 impl Translator<'_, '_> {
     /// `StrPush dst, tail`: the fast path, then `slow_path` (which runs the original
@@ -113,70 +109,12 @@ impl Translator<'_, '_> {
         obj
     }
 
-    /// Copies `n` bytes from `from` to `to` (not overlapping). Up to [`INLINE_COPY`]
-    /// bytes move as two overlapping words (or halves, or three single bytes), the way
-    /// a small `memcpy` does, reading and writing only inside both ranges.
+    /// Copies `n` bytes from `from` to `to` (not overlapping) with the runtime's
+    /// `copy_bytes` (memcpy). An inline copy branching on the length class (two
+    /// overlapping words, halves, bytes) was no faster on the strcat benchmark's
+    /// three- to five-byte strings and made every push site longer to compile.
     fn copy_bytes(&mut self, to: Value, from: Value, n: Value) {
-        let done = self.b.create_block();
-        let small = self.b.create_block();
-        let large = self.b.create_block();
-        self.b.set_cold_block(large);
-        let is_small = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, n, INLINE_COPY);
-        self.b.ins().brif(is_small, small, &[], large, &[]);
-
-        self.b.seal_block(large);
-        self.b.switch_to_block(large);
-        let mut sig = self.runtime_sig(&[I64, I64, I64]);
-        sig.returns.clear();
+        let sig = self.runtime_sig(&[I64, I64, I64]);
         self.call_runtime(table_offset::COPY_BYTES, sig, &[to, from, n]);
-        self.b.ins().jump(done, &[]);
-
-        self.b.seal_block(small);
-        self.b.switch_to_block(small);
-        // Widest first: [8, 16], [4, 8), [2, 4) as two overlapping accesses, then 1.
-        for (width, ty) in [(8, I64), (4, I32), (2, I16)] {
-            let wide = self.b.create_block();
-            let narrower = self.b.create_block();
-            let fits = self
-                .b
-                .ins()
-                .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, n, width);
-            self.b.ins().brif(fits, wide, &[], narrower, &[]);
-            self.b.seal_block(wide);
-            self.b.switch_to_block(wide);
-            self.copy_ends(to, from, n, ty, width);
-            self.b.ins().jump(done, &[]);
-            self.b.seal_block(narrower);
-            self.b.switch_to_block(narrower);
-        }
-        let one = self.b.create_block();
-        self.b.ins().brif(n, one, &[], done, &[]);
-        self.b.seal_block(one);
-        self.b.switch_to_block(one);
-        let byte = self.b.ins().load(I8, trusted(), from, 0);
-        self.b.ins().store(trusted(), byte, to, 0);
-        self.b.ins().jump(done, &[]);
-        self.b.seal_block(done);
-        self.b.switch_to_block(done);
     }
-
-    /// Copies bytes `[0, width)` and `[n - width, n)`: all of `[0, n)` when
-    /// `width <= n <= 2 * width`.
-    fn copy_ends(&mut self, to: Value, from: Value, n: Value, ty: Type, width: i64) {
-        let head = self.b.ins().load(ty, unaligned(), from, 0);
-        let last = self.b.ins().iadd_imm_s(n, -width);
-        let from_end = self.b.ins().iadd(from, last);
-        let to_end = self.b.ins().iadd(to, last);
-        let tail = self.b.ins().load(ty, unaligned(), from_end, 0);
-        self.b.ins().store(unaligned(), head, to, 0);
-        self.b.ins().store(unaligned(), tail, to_end, 0);
-    }
-}
-
-/// Byte data at any address, never trapping (the ranges were checked).
-fn unaligned() -> MemFlagsData {
-    MemFlagsData::new().with_notrap()
 }

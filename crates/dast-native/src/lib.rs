@@ -133,12 +133,20 @@
 //! - A reference loaded into a temporary, read once and cleared runs as one
 //!   `exec_borrowed` call that borrows the object (`translate/borrow.rs`).
 //! - The hottest vector and reference instructions have inline fast paths
-//!   (`translate/heap.rs`).
+//!   (`translate/heap.rs`), and so do `VecPush` (`heap/push.rs`) and `StrPush`
+//!   (`heap/strings.rs`) when the object is unique and has room; word-keyed maps call
+//!   the runtime's `map_find_word`/`map_insert_word` directly (`heap/maps.rs`).
+//! - A loop that uses a vector known before it gets the vector's word fields loaded and
+//!   the vector made unique on entry (`heap/flow.rs`, upgrades), so its iterations
+//!   neither reload the fields nor check the count.
+//! - A vector word feeding `f64` arithmetic is loaded as a float, and a float result is
+//!   stored as one, so floats do not travel through integer registers.
 //!
 //! # Next steps
-//! - Speed of heap code: inline fast paths for `StrPush` (spare capacity) and `VecPush`,
-//!   the map intrinsics without the generic dispatch, and a map layout with fewer cache
-//!   misses per lookup; floats kept in float registers across loads and stores.
+//! - Speed: recursion-heavy code (fib is 2.1x C: gcc turns the second recursive call
+//!   into a loop); a map layout with fewer cache misses per lookup; a loop's
+//!   element-offset checks (`off < wpe`) are still made once per iteration.
+//! - Compile speed: the fast paths made the backend about a fifth slower per line.
 //! - The host intrinsics (`Registry*`) in native code.
 //! - `dast build --mode=release`: compile every module, cache objects by fingerprint in
 //!   the target directory, fall back to the interpreter per function for what is not

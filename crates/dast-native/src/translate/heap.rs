@@ -244,28 +244,8 @@ impl Translator<'_, '_> {
     /// again.
     fn establish_unique(&mut self, v: R, view: VecView) {
         let known = view_values_of(&view);
-        let unique_block = self.b.create_block();
-        let params: Vec<Value> = known
-            .iter()
-            .map(|&x| {
-                let ty = self.b.func.dfg.value_type(x);
-                self.b.append_block_param(unique_block, ty)
-            })
-            .collect();
-        let copy = self.b.create_block();
-        self.b.set_cold_block(copy);
-        let count_at = self.b.ins().iadd_imm_s(view.obj, i64::from(layout::COUNT));
-        let count = self.b.ins().atomic_load(I64, trusted(), count_at);
-        let unique = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
-        let args: Vec<BlockArg> = known.iter().map(|&x| BlockArg::Value(x)).collect();
-        self.b.ins().brif(unique, unique_block, &args, copy, &[]);
-
-        self.b.seal_block(copy);
-        self.b.switch_to_block(copy);
-        let slot = self
-            .b
-            .ins()
-            .iadd_imm_s(self.refs, Self::slot_offset(v) as i64);
+        let (unique_block, params) = self.branch_on_count(view.obj, &known);
+        let slot = self.slot_address(v);
         let sig = self.runtime_sig(&[I64]);
         self.call_runtime(table_offset::UNSHARE, sig, &[slot]);
         let reloaded = self.reload_fields(v, &view);
@@ -391,6 +371,56 @@ impl Translator<'_, '_> {
         self.guard(ok, slow);
     }
 
+    /// Branches on the count of `obj`: when it is one, to a new block that takes
+    /// `known` as its parameters (returned with them, to be switched to later); when
+    /// not, to a new cold block, which becomes the current one.
+    fn branch_on_count(&mut self, obj: Value, known: &[Value]) -> (Block, Vec<Value>) {
+        let unique_block = self.b.create_block();
+        let params: Vec<Value> = known
+            .iter()
+            .map(|&x| {
+                let ty = self.b.func.dfg.value_type(x);
+                self.b.append_block_param(unique_block, ty)
+            })
+            .collect();
+        let copy = self.b.create_block();
+        self.b.set_cold_block(copy);
+        let count_at = self.b.ins().iadd_imm_s(obj, i64::from(layout::COUNT));
+        let count = self.b.ins().atomic_load(I64, trusted(), count_at);
+        let unique = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
+        let args: Vec<BlockArg> = known.iter().map(|&x| BlockArg::Value(x)).collect();
+        self.b.ins().brif(unique, unique_block, &args, copy, &[]);
+        self.b.seal_block(copy);
+        self.b.switch_to_block(copy);
+        (unique_block, params)
+    }
+
+    /// Runs `slow_path` in the cold block `slow` (the fast path having ended with a
+    /// jump to `done`), then continues at `done`, which both paths now reach.
+    fn run_slow_then_join(&mut self, slow: Block, done: Block, slow_path: impl FnOnce(&mut Self)) {
+        self.b.seal_block(slow);
+        self.b.switch_to_block(slow);
+        slow_path(self);
+        let resumed = self.b.current_block().expect("the slow path continues");
+        self.b.set_cold_block(resumed);
+        self.b.ins().jump(done, &[]);
+        self.b.seal_block(done);
+        self.b.switch_to_block(done);
+    }
+
+    /// The object in register `r`, after checking that there is one, that its tag is
+    /// `tag` and that its count is one (so it may be changed in place).
+    fn unique_object(&mut self, r: R, tag: u8, slow: &mut Slow) -> Value {
+        let obj = self.load_slot(r);
+        self.guard(obj, slow);
+        self.guard_tag(obj, tag, slow);
+        let count_at = self.b.ins().iadd_imm_s(obj, i64::from(layout::COUNT));
+        let count = self.b.ins().atomic_load(I64, trusted(), count_at);
+        let unique = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
+        self.guard(unique, slow);
+        obj
+    }
+
     /// The slow-path block, created now if no check made it yet.
     fn slow_block(&mut self, slow: &mut Slow) -> Block {
         *slow.0.get_or_insert_with(|| {
@@ -433,6 +463,13 @@ impl Translator<'_, '_> {
 
     fn slot_offset(r: R) -> i32 {
         (r.0 as i64 * REF_SLOT_BYTES) as i32
+    }
+
+    /// The address of reference register `r`'s slot in this frame.
+    fn slot_address(&mut self, r: R) -> Value {
+        self.b
+            .ins()
+            .iadd_imm_s(self.refs, i64::from(Self::slot_offset(r)))
     }
 
     fn load_slot(&mut self, r: R) -> Value {
@@ -669,24 +706,7 @@ impl Translator<'_, '_> {
         at: Value,
     ) -> Value {
         let known = view_values(&view, at);
-        let unique_block = self.b.create_block();
-        let params: Vec<Value> = known
-            .iter()
-            .map(|&x| {
-                let ty = self.b.func.dfg.value_type(x);
-                self.b.append_block_param(unique_block, ty)
-            })
-            .collect();
-        let copy = self.b.create_block();
-        self.b.set_cold_block(copy);
-        let count_at = self.b.ins().iadd_imm_s(view.obj, i64::from(layout::COUNT));
-        let count = self.b.ins().atomic_load(I64, trusted(), count_at);
-        let unique = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
-        let args: Vec<BlockArg> = known.iter().map(|&x| BlockArg::Value(x)).collect();
-        self.b.ins().brif(unique, unique_block, &args, copy, &[]);
-
-        self.b.seal_block(copy);
-        self.b.switch_to_block(copy);
+        let (unique_block, params) = self.branch_on_count(view.obj, &known);
         self.cold_exec_one(pc, inst);
         // `exec_one` succeeded: `v` holds a unique vector and `i` is in bounds.
         let reloaded = self.reload_view(v, &view, storage, i);

@@ -8,7 +8,7 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I32, I64};
-use cranelift_codegen::ir::{AbiParam, InstBuilder, Value};
+use cranelift_codegen::ir::{AbiParam, Block, InstBuilder, Value};
 use dast_bytecode::{Layout, Module, TypeDesc, TypeId, R, S};
 use dast_vm::native::{INSERT_NOT_HANDLED, NOT_HANDLED};
 
@@ -48,21 +48,8 @@ impl Translator<'_, '_> {
         let call = self.call_runtime(table_offset::MAP_FIND_WORD, sig, &[slot, key, count]);
         let at = self.b.inst_results(call)[0];
 
-        let (slow, handled, found, done) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
-        self.b.set_cold_block(slow);
-        let not_handled = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, at, NOT_HANDLED as i64);
-        self.b.ins().brif(not_handled, slow, &[], handled, &[]);
-
-        self.b.seal_block(handled);
-        self.b.switch_to_block(handled);
+        let (slow, done) = self.unless_not_handled(at, NOT_HANDLED as i64);
+        let found = self.b.create_block();
         let is_found = self.b.ins().icmp_imm_s(IntCC::NotEqual, at, 0);
         let flag = self.b.ins().uextend(I64, is_found);
         self.set(s, flag);
@@ -76,14 +63,7 @@ impl Translator<'_, '_> {
         }
         self.b.ins().jump(done, &[]);
 
-        self.b.seal_block(slow);
-        self.b.switch_to_block(slow);
-        slow_path(self);
-        let resumed = self.b.current_block().expect("the slow path continues");
-        self.b.set_cold_block(resumed);
-        self.b.ins().jump(done, &[]);
-        self.b.seal_block(done);
-        self.b.switch_to_block(done);
+        self.run_slow_then_join(slow, done, slow_path);
     }
 
     /// `MapInsert` of a one-word key (at `s`) and value (at `s + 1`) into the map in
@@ -105,39 +85,29 @@ impl Translator<'_, '_> {
         let call = self.call_runtime(table_offset::MAP_INSERT_WORD, sig, &[slot, key, value]);
         let (status, old) = (self.b.inst_results(call)[0], self.b.inst_results(call)[1]);
 
+        let (slow, done) = self.unless_not_handled(status, INSERT_NOT_HANDLED as i64);
+        self.set(s, status);
+        let result = self.b.ins().select(status, old, value);
+        self.set(value_reg, result);
+        self.b.ins().jump(done, &[]);
+
+        self.run_slow_then_join(slow, done, slow_path);
+    }
+
+    /// Branches on a runtime entry's result `x`: to a new cold block (returned first)
+    /// when it is `marker` ("not handled"), else on in a new block, which becomes the
+    /// current one; also returns the block both paths will join at.
+    fn unless_not_handled(&mut self, x: Value, marker: i64) -> (Block, Block) {
         let (slow, handled, done) = (
             self.b.create_block(),
             self.b.create_block(),
             self.b.create_block(),
         );
         self.b.set_cold_block(slow);
-        let not_handled = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, status, INSERT_NOT_HANDLED as i64);
+        let not_handled = self.b.ins().icmp_imm_s(IntCC::Equal, x, marker);
         self.b.ins().brif(not_handled, slow, &[], handled, &[]);
-
         self.b.seal_block(handled);
         self.b.switch_to_block(handled);
-        self.set(s, status);
-        let result = self.b.ins().select(status, old, value);
-        self.set(value_reg, result);
-        self.b.ins().jump(done, &[]);
-
-        self.b.seal_block(slow);
-        self.b.switch_to_block(slow);
-        slow_path(self);
-        let resumed = self.b.current_block().expect("the slow path continues");
-        self.b.set_cold_block(resumed);
-        self.b.ins().jump(done, &[]);
-        self.b.seal_block(done);
-        self.b.switch_to_block(done);
-    }
-
-    /// The address of reference register `r`'s slot in this frame.
-    fn slot_address(&mut self, r: R) -> Value {
-        self.b
-            .ins()
-            .iadd_imm_s(self.refs, i64::from(Self::slot_offset(r)))
+        (slow, done)
     }
 }

@@ -25,13 +25,7 @@ impl Translator<'_, '_> {
     /// `VecPush v, s, r` (`inst`, at `pc`).
     pub(in crate::translate) fn vec_push(&mut self, pc: u32, inst: Inst, v: R, s: S) {
         let mut slow = Slow::default();
-        let obj = self.load_slot(v);
-        self.guard(obj, &mut slow);
-        self.guard_tag(obj, layout::TAG_VEC, &mut slow);
-        let count_at = self.b.ins().iadd_imm_s(obj, i64::from(layout::COUNT));
-        let count = self.b.ins().atomic_load(I64, trusted(), count_at);
-        let unique = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
-        self.guard(unique, &mut slow);
+        let obj = self.unique_object(v, layout::TAG_VEC, &mut slow);
 
         let done = self.b.create_block();
         let words = self.b.create_block();

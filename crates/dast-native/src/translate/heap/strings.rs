@@ -41,13 +41,7 @@ impl Translator<'_, '_> {
         let mut slow = Slow::default();
         let tail_obj = self.tail_object(tail, &mut slow);
         self.guard_tag(tail_obj, layout::TAG_STR, &mut slow);
-        let obj = self.load_slot(dst);
-        self.guard(obj, &mut slow);
-        self.guard_tag(obj, layout::TAG_STR, &mut slow);
-        let count_at = self.b.ins().iadd_imm_s(obj, i64::from(layout::COUNT));
-        let count = self.b.ins().atomic_load(I64, trusted(), count_at);
-        let unique = self.b.ins().icmp_imm_s(IntCC::Equal, count, 1);
-        self.guard(unique, &mut slow);
+        let obj = self.unique_object(dst, layout::TAG_STR, &mut slow);
 
         let f = layout::str_fields();
         let len = self.b.ins().load(I64, trusted(), obj, f.len);
@@ -68,14 +62,7 @@ impl Translator<'_, '_> {
         let Some(slow_block) = slow.0 else { return };
         let cont = self.b.create_block();
         self.b.ins().jump(cont, &[]);
-        self.b.seal_block(slow_block);
-        self.b.switch_to_block(slow_block);
-        slow_path(self);
-        let resumed = self.b.current_block().expect("the slow path continues");
-        self.b.set_cold_block(resumed);
-        self.b.ins().jump(cont, &[]);
-        self.b.seal_block(cont);
-        self.b.switch_to_block(cont);
+        self.run_slow_then_join(slow_block, cont, slow_path);
     }
 
     /// The tail's object pointer, after the checks the interpreter's load would make.

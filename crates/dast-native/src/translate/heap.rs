@@ -448,15 +448,16 @@ impl Translator<'_, '_> {
 
     /// Ends an instruction whose slow path continues: both paths meet in a new block.
     fn finish_joining(&mut self, pc: u32, inst: Inst, slow: Slow) {
+        self.finish_joining_with(slow, |t| t.cold_exec_one(pc, inst));
+    }
+
+    /// Ends a fast path whose slow path (if any check made one) runs `slow_path` and
+    /// continues: both paths meet in a new block.
+    fn finish_joining_with(&mut self, slow: Slow, slow_path: impl FnOnce(&mut Self)) {
         let Some(slow_block) = slow.0 else { return };
         let cont = self.b.create_block();
         self.b.ins().jump(cont, &[]);
-        self.b.seal_block(slow_block);
-        self.b.switch_to_block(slow_block);
-        self.cold_exec_one(pc, inst);
-        self.b.ins().jump(cont, &[]);
-        self.b.seal_block(cont);
-        self.b.switch_to_block(cont);
+        self.run_slow_then_join(slow_block, cont, slow_path);
     }
 
     // ---- reading vectors ----

@@ -59,10 +59,7 @@ impl Translator<'_, '_> {
         self.copy_bytes(to, from, n);
         self.b.ins().store(trusted(), new_len, obj, f.len);
 
-        let Some(slow_block) = slow.0 else { return };
-        let cont = self.b.create_block();
-        self.b.ins().jump(cont, &[]);
-        self.run_slow_then_join(slow_block, cont, slow_path);
+        self.finish_joining_with(slow, slow_path);
     }
 
     /// The tail's object pointer, after the checks the interpreter's load would make.

@@ -14,6 +14,17 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_COMPILE_ERROR: u8 = 1;
 pub const EXIT_PANIC: u8 = 101;
 
+/// Compiles a program to run: as [`compile`], and it must have a `main` module (its
+/// name is returned beside the result).
+pub(crate) fn compile_runnable(path: &Path) -> Result<(Compiled, String), u8> {
+    let c = compile(path)?;
+    let Some(entry) = c.program.entry.clone() else {
+        eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
+        return Err(EXIT_COMPILE_ERROR);
+    };
+    Ok((c, entry))
+}
+
 /// Compiles, rendering diagnostics on failure.
 pub(crate) fn compile(path: &Path) -> Result<Compiled, u8> {
     match dast_compiler::compile(&RealFs, path) {
@@ -226,13 +237,9 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
             Err(code) => code,
         };
     }
-    let c = match compile(path) {
-        Ok(c) => c,
+    let (c, entry) = match compile_runnable(path) {
+        Ok(found) => found,
         Err(code) => return code,
-    };
-    let Some(entry) = c.program.entry.clone() else {
-        eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
-        return EXIT_COMPILE_ERROR;
     };
     let program = c.program;
     run_modules(
@@ -278,13 +285,9 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
         let profile = Profile::seed_default("release").expect("a seed profile");
         (modules, entry, profile, dir)
     } else {
-        let c = match compile(path) {
-            Ok(c) => c,
+        let (c, entry) = match compile_runnable(path) {
+            Ok(found) => found,
             Err(code) => return code,
-        };
-        let Some(entry) = c.program.entry.clone() else {
-            eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
-            return EXIT_COMPILE_ERROR;
         };
         let dir = c.program.target_dir("release");
         (c.modules, entry, release_profile(&c.program), dir)

@@ -30,13 +30,9 @@ use crate::release;
 const STACK_BUDGET: usize = 4 * 1024 * 1024;
 
 pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
-    let c = match commands::compile(path) {
-        Ok(c) => c,
+    let (c, entry) = match commands::compile_runnable(path) {
+        Ok(found) => found,
         Err(code) => return code,
-    };
-    let Some(entry) = c.program.entry.clone() else {
-        eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
-        return EXIT_COMPILE_ERROR;
     };
     let profile = match commands::hybrid_profile(&c, choice) {
         Ok(p) => p,

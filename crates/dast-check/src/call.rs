@@ -1367,6 +1367,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             })
         };
         let value = Ty::Adt(self.env.prelude_adt("Value")?);
+        let call_error = Ty::Adt(self.env.prelude_adt("CallError")?);
         match name {
             "load_module" => pure(Builtin::RegistryLoad, vec![Ty::Str, Ty::Str], Ty::Bool),
             "has_update" => pure(Builtin::RegistryHasUpdate, vec![Ty::Str], Ty::Bool),
@@ -1374,7 +1375,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             "call" => pure(
                 Builtin::RegistryCall,
                 vec![Ty::Str, Ty::Str, Ty::Vec(Box::new(value.clone()))],
-                value,
+                Ty::Result(Box::new(value), Box::new(call_error)),
             ),
             "get_version" => pure(
                 Builtin::RegistryGetVersion,

@@ -249,7 +249,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
         |_| None,
         |registry| {
             if hot_reload {
-                hot::enable(registry, &program, log, None)
+                hot::enable(registry, &program, "dev", log, None)
             } else {
                 // Nothing is watched and no call pays for counting.
                 registry.program_mut().set_hot_reload(false);
@@ -375,7 +375,7 @@ pub(crate) fn run_modules(
         eprintln!("error: {e}");
         return EXIT_COMPILE_ERROR;
     }
-    match registry.call(entry, "main", &[]) {
+    match registry.call_entry(entry, "main") {
         Ok(_) => EXIT_OK,
         Err(panic) => {
             report_panic(&panic);

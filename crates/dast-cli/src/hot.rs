@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dast_bytecode::Module;
-use dast_compiler::{module_name_for, Program, RealFs};
+use dast_compiler::{module_name_for, Program, RealFs, DEFAULT_ROLLBACK_WINDOW};
 use dast_runtime::{Level, LogSink, ModuleSource, Registry};
 
 use dast_vm::Foreign;
@@ -71,14 +71,20 @@ impl ModuleSource for WatchedSource {
     }
 }
 
-/// Sets up hot reloading on `registry`: the source, the watcher thread and the safe
-/// point flag; `native` builds new versions of native modules (hybrid mode).
+/// Sets up hot reloading on `registry`: the source, the watcher thread, the safe
+/// point flag and rollback as profile `profile` says (on by default); `native` builds
+/// new versions of native modules (hybrid mode).
 pub fn enable(
     registry: &mut Registry,
     program: &Program,
+    profile: &str,
     log: Log,
     native: Option<NativeBuilder>,
 ) -> Result<(), String> {
+    let rollback = program
+        .profile(profile)
+        .map_or(Some(DEFAULT_ROLLBACK_WINDOW), |p| p.rollback);
+    registry.set_rollback(rollback);
     let changed: Changed = Arc::default();
     let flag = Arc::new(AtomicBool::new(false));
     let initial: HashMap<PathBuf, String> = program

@@ -72,7 +72,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
         |name| codes.get(name).map(|c| Arc::clone(c) as Arc<dyn Foreign>),
         |registry| {
             if choice.hot_reload {
-                hot::enable(registry, &program, log, Some(builder))
+                hot::enable(registry, &program, "hybrid", log, Some(builder))
             } else {
                 registry.program_mut().set_hot_reload(false);
                 Ok(())

@@ -1,7 +1,8 @@
 //! `dast run --hot-reload` end to end: the seed's host loop runs a `@hot_reload`
 //! module; the test edits the module's file while the program runs and reads the log
 //! and the output (behaviour change, a refused edit that keeps the old version and its
-//! state, a field added, a revert).
+//! state, a removed function the host calls, a panicking version rolled back, a field
+//! added, a revert).
 
 mod common;
 
@@ -60,7 +61,12 @@ fn project() -> (PathBuf, PathBuf) {
     let dir = std::env::temp_dir().join(format!("dast-hot-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(dir.join("dast.toml"), "[package]\nname = \"hot\"\n").unwrap();
+    // A short rollback window so the kept version's unloading shows up soon.
+    std::fs::write(
+        dir.join("dast.toml"),
+        "[package]\nname = \"hot\"\n\n[profile.dev]\nrollback-window-ms = 1500\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("src/main.dast"), MAIN).unwrap();
     let game_file = dir.join("src/game.dast");
     std::fs::write(&game_file, game("one", false)).unwrap();
@@ -95,15 +101,51 @@ fn seed_host_loop_reloads_edits_while_running() {
     let err = run.wait_for(true, "[ERROR] Reload of 'game' refused", err);
     let out = run.wait_for(false, "two n=", out);
 
-    // A new field: carried by the hooks, the new field starts at its default.
-    edit(&game_file, &game("three", true));
+    // Removing a function the host calls by name: refused, naming it and the caller.
+    edit(
+        &game_file,
+        &game("two", false).replace("fn update(", "fn step("),
+    );
+    let err = run.wait_for(
+        true,
+        "[ERROR] Reload of 'game' refused: the host calls `game.update` by name (from main",
+        err,
+    );
+    let out = run.wait_for(false, "two n=", out);
+
+    // A version that panics: reported with its trace, rolled back to v1.1 with the
+    // state it reached, and the counter goes on.
+    edit(
+        &game_file,
+        &game("bad", false).replace(
+            "state.n += k",
+            "state.n += k\n        if state.n > 0 { panic(\"bad edit\") }",
+        ),
+    );
     let err = run.wait_for(true, "reloaded (v1.1 -> v1.2)", err);
+    let err = run.wait_for(
+        true,
+        "[ERROR] Module 'game' v1.2 panicked in update: bad edit",
+        err,
+    );
+    let err = run.wait_for(true, "at update (", err);
+    let err = run.wait_for(
+        true,
+        "[WARN] Module 'game' v1.2 panicked in update; rolled back to v1.1",
+        err,
+    );
+    let out = run.wait_for(false, "two n=", out);
+
+    // A new field: carried by the hooks, the new field starts at its default. Version
+    // numbers never repeat: this is v1.3.
+    edit(&game_file, &game("three", true));
+    let err = run.wait_for(true, "reloaded (v1.1 -> v1.3)", err);
     let out = run.wait_for(false, "lives=0", out);
     run.wait_for(true, "[DEBUG] v1.1 unloaded", err);
 
     // Back to the first text: a change like any other.
     edit(&game_file, &game("one", false));
-    run.wait_for(true, "reloaded (v1.2 -> v1.3)", err);
+    run.wait_for(true, "reloaded (v1.3 -> v1.4)", err);
     let out = run.wait_for(false, "one n=", out);
 
     // The counter never restarted: every printed n is a multiple of 20 and increasing.

@@ -8,7 +8,7 @@ mod project;
 
 pub use fs::MemFs;
 pub use fs::{FileSystem, RealFs};
-pub use manifest::{Manifest, ManifestError, ModuleSettings, Profile};
+pub use manifest::{Manifest, ManifestError, ModuleSettings, Profile, DEFAULT_ROLLBACK_WINDOW};
 pub use project::{module_name_for, ModuleSource, Program, ProgramKind};
 
 use dast_base::{Diagnostic, SourceMap};

@@ -9,6 +9,9 @@
 //! [profile.hybrid]         # defaults: hot-reload = true (modules: bytecode = true, opt-level = 1)
 //! hot-reload = true
 //!
+//! rollback = true          # dev and hybrid: a reloaded version that panics within
+//! rollback-window-ms = 10000  # this many ms is replaced by the version before it
+//!
 //! [profile.hybrid.module.core]     # a module, or a folder of modules
 //! bytecode = false
 //! opt-level = 3
@@ -23,6 +26,7 @@
 //! reloaded alone. Unknown keys and bad values are errors naming the key and its line.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -71,6 +75,8 @@ pub struct ProfileTable {
     pub bytecode: Option<bool>,
     pub opt_level: Option<Spanned<i64>>,
     pub lto: Option<bool>,
+    pub rollback: Option<bool>,
+    pub rollback_window_ms: Option<u64>,
     #[serde(default)]
     pub module: BTreeMap<String, ModuleTable>,
 }
@@ -101,7 +107,13 @@ pub struct Profile {
     pub base: ModuleSettings,
     /// Per-module overrides, by module or folder name.
     pub modules: BTreeMap<String, ModuleSettings>,
+    /// With hot reload: how long a replaced version is kept to roll back to if the new
+    /// one panics (`None`: no rollback).
+    pub rollback: Option<Duration>,
 }
+
+/// How long a replaced version is kept for rollback unless the manifest says.
+pub const DEFAULT_ROLLBACK_WINDOW: Duration = Duration::from_secs(10);
 
 impl Profile {
     /// Profile `name` as the seed defines it, for programs without a manifest (a
@@ -115,6 +127,7 @@ impl Profile {
         };
         Some(Profile {
             name: name.to_string(),
+            rollback: base.hot_reload.then_some(DEFAULT_ROLLBACK_WINDOW),
             base,
             modules: BTreeMap::new(),
         })
@@ -226,10 +239,16 @@ impl Manifest {
                 (path.clone(), s)
             })
             .collect();
+        let window = table
+            .rollback_window_ms
+            .map_or(DEFAULT_ROLLBACK_WINDOW, Duration::from_millis);
+        // Rollback is on by default where hot reload is (dev, hybrid).
+        let rollback = table.rollback.unwrap_or(defaults.hot_reload);
         Some(Profile {
             name: name.to_string(),
             base,
             modules,
+            rollback: rollback.then_some(window),
         })
     }
 }

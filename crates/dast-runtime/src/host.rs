@@ -89,13 +89,18 @@ impl Host for Hub {
             HostRequest::Load { name, label } => Ok(Value::Bool(self.load(&name, &label))),
             HostRequest::HasUpdate { name } => Ok(Value::Bool(self.has_update(&name))),
             HostRequest::Reload { name } => Ok(Value::Bool(self.reload(program, &name))),
-            HostRequest::Call { module, func, args } => {
-                let result = program
-                    .call_with_host(self, &module, &func, &args)
-                    .map_err(|panic| panic.message);
-                // A version that drained during the call is unloaded now.
-                self.collect_and_log(program);
-                result
+            HostRequest::Call {
+                module,
+                func,
+                args,
+                caller,
+            } => {
+                let caller = format!(
+                    "{} ({}:{}:{})",
+                    caller.function, caller.file, caller.line, caller.col
+                );
+                let result = self.call_by_name(program, &module, &func, &args, &caller);
+                Ok(call_result_value(result))
             }
             HostRequest::GetVersion { name } => {
                 let number = self
@@ -114,7 +119,7 @@ impl Host for Hub {
 }
 
 impl Hub {
-    fn session<'a>(&'a mut self, program: &'a mut Program) -> Session<'a> {
+    pub(crate) fn session<'a>(&'a mut self, program: &'a mut Program) -> Session<'a> {
         Session {
             program,
             modules: &mut self.modules,
@@ -122,14 +127,14 @@ impl Hub {
     }
 
     /// Unloads the drained versions, logging `[DEBUG] v1.0 unloaded` for each.
-    fn collect_and_log(&mut self, program: &mut Program) {
+    pub(crate) fn collect_and_log(&mut self, program: &mut Program) {
         for event in self.session(program).collect() {
             let (level, line) = event.log_line();
             self.emit(level, &line);
         }
     }
 
-    fn emit(&mut self, level: Level, line: &str) {
+    pub(crate) fn emit(&mut self, level: Level, line: &str) {
         self.log.log(level, line);
     }
 
@@ -148,6 +153,7 @@ impl Hub {
         entry.loaded_by_host = true;
         if entry.versions.len() == 1 && !label.is_empty() {
             entry.versions[0].label = label.to_string();
+            entry.newest.1 = label.to_string();
         }
         let line = format!("Module '{name}' loaded ({})", entry.active().label);
         self.emit(Level::Info, &line);
@@ -184,8 +190,9 @@ impl Hub {
                 Some(source) => source.foreign(&module)?,
                 None => None,
             };
+            let keep = self.rollback;
             self.session(program)
-                .reload_with(module, code)
+                .reload_with(module, code, keep)
                 .map_err(|e| e.to_string())
         });
         match result {
@@ -279,6 +286,39 @@ impl Registry {
     pub fn apply_updates(&mut self) -> Vec<(String, bool)> {
         let Registry { program, hub } = self;
         hub.apply_updates(program)
+    }
+}
+
+/// `registry.call`'s reply: `Result[Value, CallError]` in host form (the VM turns the
+/// `Ok` payload into the prelude's `Value`).
+fn call_result_value(result: Result<Value, Box<CallError>>) -> Value {
+    let (variant, field) = match result {
+        Ok(v) => ("Ok", v),
+        Err(e) => ("Err", call_error_value(&e)),
+    };
+    Value::Enum {
+        name: "Result".to_string(),
+        variant: variant.to_string(),
+        fields: vec![field],
+    }
+}
+
+/// The prelude's `CallError` in host form.
+fn call_error_value(e: &CallError) -> Value {
+    let text = |s: &str| Value::Str(s.to_string());
+    let trace = e.trace_lines().into_iter().map(Value::Str).collect();
+    let rolled_back_to = crate::reload::option(e.rolled_back_to.as_deref().map(text));
+    Value::Struct {
+        name: "CallError".to_string(),
+        fields: vec![
+            ("module".to_string(), text(&e.module)),
+            ("version".to_string(), Value::UInt(e.version as u64)),
+            ("label".to_string(), text(&e.label)),
+            ("function".to_string(), text(&e.function)),
+            ("message".to_string(), text(&e.panic.message)),
+            ("trace".to_string(), Value::Vec(trace)),
+            ("rolled_back_to".to_string(), rolled_back_to),
+        ],
     }
 }
 

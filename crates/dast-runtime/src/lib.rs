@@ -68,6 +68,7 @@
 //!   (bounded, default 1 s) for its count to reach zero, migrate, switch", and the
 //!   refusal after the timeout replaces today's immediate refusal.
 
+mod calls;
 mod host;
 pub mod migrate;
 mod registry;

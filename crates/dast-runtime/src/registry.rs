@@ -1,18 +1,22 @@
 //! The registry: every loaded module with its versions, calls into them, pins and the
 //! collection of drained versions. The reload transaction is in `reload.rs`.
 
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use dast_bytecode::Module;
-use std::sync::Arc;
-
-use dast_vm::{Foreign, InstanceId, Panic, Program, Value};
+use dast_vm::{Foreign, FunctionSignature, InstanceId, Panic, Program, Value};
 
 use crate::host::{LogSink, ModuleSource, StderrLog};
 use crate::report::*;
 
 /// The label of a module's first version unless the host gives one.
 pub const FIRST_LABEL: &str = "v1.0";
+
+/// The caller recorded for calls by name made through the Rust API.
+const RUST_HOST: &str = "the Rust host";
 
 /// Loaded modules and their versions over one VM [`Program`] (see the crate docs).
 pub struct Registry {
@@ -30,7 +34,12 @@ pub(crate) struct Hub {
     pub source: Option<Box<dyn ModuleSource>>,
     pub log: Box<dyn LogSink>,
     /// Modules whose change was reported as not reloadable (reported once each).
-    pub told_not_hot: std::collections::HashSet<String>,
+    pub told_not_hot: HashSet<String>,
+    /// How long a replaced version is kept to roll back to (`None`: no rollback).
+    pub rollback: Option<Duration>,
+    /// (module, version, function) whose panic was logged at error level: later
+    /// panics of the same go to debug, so a host loop does not flood the log.
+    pub logged_panics: HashSet<(String, u32, String)>,
 }
 
 /// The registry's state borrowed next to its program: what the reload transaction and
@@ -48,6 +57,21 @@ pub(crate) struct ModuleEntry {
     pub next_label: Option<String>,
     /// Loaded by running code (`registry.load_module`), not only linked at start.
     pub loaded_by_host: bool,
+    /// Versions unloaded and pruned from `versions`.
+    pub unloaded: u32,
+    /// Number and label of the newest version ever made (after a rollback it is not
+    /// the active one, and it may be pruned: numbers never repeat).
+    pub newest: (u32, String),
+    /// Functions the host called by name, with the signature they had then: a reload
+    /// must keep them.
+    pub called: BTreeMap<String, HostCalled>,
+}
+
+/// A function the host called by name (see [`ModuleEntry::called`]).
+pub(crate) struct HostCalled {
+    pub sig: FunctionSignature,
+    /// Where it was first called from (`main (src/main.dast:26:9)`, `the Rust host`).
+    pub caller: String,
 }
 
 pub(crate) struct Version {
@@ -57,9 +81,36 @@ pub(crate) struct Version {
     pub state: VersionState,
     /// Holds from [`Registry::pin`]: a pinned version is not freed.
     pub pins: u32,
+    /// Kept until then to roll back to (the version replaced last, with rollback on).
+    pub kept_until: Option<Instant>,
+}
+
+impl Version {
+    pub fn new(number: u32, label: String, instance: InstanceId) -> Version {
+        Version {
+            number,
+            label,
+            instance,
+            state: VersionState::Active,
+            pins: 0,
+            kept_until: None,
+        }
+    }
+
+    /// Kept for a rollback now.
+    pub fn is_kept(&self, now: Instant) -> bool {
+        self.kept_until.is_some_and(|t| now < t)
+    }
 }
 
 impl ModuleEntry {
+    /// Drops unloaded versions from the list, counting them.
+    pub fn prune_unloaded(&mut self) {
+        let before = self.versions.len();
+        self.versions.retain(|v| v.state != VersionState::Unloaded);
+        self.unloaded += (before - self.versions.len()) as u32;
+    }
+
     pub fn active(&self) -> &Version {
         self.versions
             .iter()
@@ -69,12 +120,12 @@ impl ModuleEntry {
 
     /// Number and label of the version a reload would create.
     pub fn next_version(&self) -> (u32, String) {
-        let last = self.versions.last().expect("a module has a version");
+        let (number, label) = &self.newest;
         let label = match &self.next_label {
             Some(l) => l.clone(),
-            None => next_label(&last.label),
+            None => next_label(label),
         };
-        (last.number + 1, label)
+        (number + 1, label)
     }
 }
 
@@ -118,16 +169,17 @@ impl Registry {
             .into_iter()
             .zip(labels)
             .map(|(name, label)| ModuleEntry {
-                versions: vec![Version {
-                    number: 1,
+                newest: (1, label.clone()),
+                versions: vec![Version::new(
+                    1,
                     label,
-                    instance: program.instance_of(&name).expect("linked"),
-                    state: VersionState::Active,
-                    pins: 0,
-                }],
+                    program.instance_of(&name).expect("linked"),
+                )],
                 name,
                 next_label: None,
                 loaded_by_host: false,
+                unloaded: 0,
+                called: BTreeMap::new(),
             })
             .collect();
         let hub = Hub {
@@ -135,15 +187,32 @@ impl Registry {
             source: None,
             log: Box::new(StderrLog::default()),
             told_not_hot: Default::default(),
+            rollback: None,
+            logged_panics: Default::default(),
         };
         Ok(Registry { program, hub })
     }
 
     /// Calls `func` of the active version of `module`. The registry answers the
-    /// call's `ModuleRegistry` requests and safe points (see `host.rs`).
-    pub fn call(&mut self, module: &str, func: &str, args: &[Value]) -> Result<Value, Panic> {
+    /// call's `ModuleRegistry` requests and safe points (see `host.rs`). A panic is
+    /// logged and, with rollback on, may put the previous version back (`calls.rs`);
+    /// the function is recorded as called by the host, so a reload must keep it.
+    pub fn call(
+        &mut self,
+        module: &str,
+        func: &str,
+        args: &[Value],
+    ) -> Result<Value, Box<CallError>> {
         let Registry { program, hub } = self;
-        program.call_with_host(hub, module, func, args)
+        hub.call_by_name(program, module, func, args, RUST_HOST)
+    }
+
+    /// Runs the program's entry point (`main`): as [`Registry::call`] without
+    /// arguments, but its panic is only returned (the host reports it as the program's
+    /// end), not logged, recorded or rolled back.
+    pub fn call_entry(&mut self, module: &str, func: &str) -> Result<Value, Panic> {
+        let Registry { program, hub } = self;
+        program.call_with_host(hub, module, func, &[])
     }
 
     /// Calls `func` of version `number` of `module` (active or draining): how two
@@ -179,9 +248,19 @@ impl Registry {
         Ok(())
     }
 
-    /// Frees every draining version with no call in flight and no pin.
+    /// Frees every draining version with no call in flight, no pin and no rollback
+    /// hold.
     pub fn collect(&mut self) -> Vec<Event> {
         self.session().collect()
+    }
+
+    /// Rollback: with `Some(window)`, a reload keeps the version it replaces for
+    /// `window`; if the new version panics in a call by name ([`Registry::call`],
+    /// `registry.call`) within that time, the kept version becomes active again with
+    /// the new version's state carried back (hooks or automatic migration in reverse),
+    /// or else the state it had at the switch. `None` (the default) turns it off.
+    pub fn set_rollback(&mut self, window: Option<Duration>) {
+        self.hub.rollback = window;
     }
 
     pub(crate) fn session(&mut self) -> Session<'_> {
@@ -246,14 +325,22 @@ impl Registry {
         let entry = self
             .entry(module)
             .ok_or_else(|| VersionError::UnknownModule(module.to_string()))?;
-        let v = entry
-            .versions
-            .iter()
-            .find(|v| v.number == number)
-            .ok_or_else(|| VersionError::UnknownVersion {
-                module: module.to_string(),
-                number,
-            })?;
+        let v = entry.versions.iter().find(|v| v.number == number);
+        let newest = entry.newest.0;
+        let Some(v) = v else {
+            // Unloaded versions are pruned: an older number than the newest was one.
+            return Err(if number >= 1 && number <= newest {
+                VersionError::Unloaded {
+                    module: module.to_string(),
+                    number,
+                }
+            } else {
+                VersionError::UnknownVersion {
+                    module: module.to_string(),
+                    number,
+                }
+            });
+        };
         if v.state == VersionState::Unloaded {
             return Err(VersionError::Unloaded {
                 module: module.to_string(),
@@ -284,10 +371,14 @@ impl Registry {
 impl Session<'_> {
     /// See [`Registry::collect`].
     pub fn collect(&mut self) -> Vec<Event> {
+        let now = Instant::now();
         let mut events = Vec::new();
         for entry in self.modules.iter_mut() {
             for v in &mut entry.versions {
-                if v.state == VersionState::Draining && try_free(self.program, v.instance, v.pins) {
+                if v.state == VersionState::Draining
+                    && !v.is_kept(now)
+                    && try_free(self.program, v.instance, v.pins)
+                {
                     v.state = VersionState::Unloaded;
                     events.push(Event::Unloaded {
                         module: entry.name.clone(),
@@ -296,6 +387,7 @@ impl Session<'_> {
                     });
                 }
             }
+            entry.prune_unloaded();
         }
         events
     }
@@ -321,6 +413,7 @@ pub(crate) fn module_infos(program: &Program, modules: &[ModuleEntry]) -> Vec<Mo
         .map(|e| ModuleInfo {
             name: e.name.clone(),
             versions: e.versions.iter().map(info).collect(),
+            unloaded: e.unloaded,
         })
         .collect()
 }

@@ -3,9 +3,11 @@
 //! 1-3 touch only the new instance (and, for hooks, call `__on_unload__` on the old
 //! one), so a failure among them discards the new instance and changes nothing else.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use dast_bytecode::Module;
 use dast_vm::{Foreign, InstanceId, Value};
-use std::sync::Arc;
 
 use crate::migrate::{self, Action};
 use crate::registry::{try_free, Registry, Session, Version};
@@ -32,7 +34,7 @@ enum Strategy {
 
 /// What migration did, for the report.
 #[derive(Default)]
-struct Migrated {
+pub(crate) struct Migrated {
     migrated: Vec<String>,
     dropped: Vec<String>,
     initialized: Vec<String>,
@@ -43,7 +45,8 @@ impl Registry {
     /// Replaces the active version of module `new.name` with `new`, all or nothing.
     /// On error, the old version is still active with its state untouched.
     pub fn reload(&mut self, new: Module) -> Result<ReloadReport, ReloadError> {
-        self.session().reload_with(new, None)
+        let keep = self.hub.rollback;
+        self.session().reload_with(new, None, keep)
     }
 
     /// As [`Registry::reload`], the new version running `code` instead of its bytecode
@@ -53,17 +56,21 @@ impl Registry {
         new: Module,
         code: Option<Arc<dyn Foreign>>,
     ) -> Result<ReloadReport, ReloadError> {
-        self.session().reload_with(new, code)
+        let keep = self.hub.rollback;
+        self.session().reload_with(new, code, keep)
     }
 }
 
 impl Session<'_> {
     /// See [`Registry::reload`]; also used while a call is suspended (a reload
     /// requested by running code).
+    /// `keep`: how long the replaced version is kept to roll back to (`None`: it
+    /// drains and is freed as usual).
     pub(crate) fn reload_with(
         &mut self,
         new: Module,
         code: Option<Arc<dyn Foreign>>,
+        keep: Option<Duration>,
     ) -> Result<ReloadReport, ReloadError> {
         let name = new.name.clone();
         let old = self
@@ -81,7 +88,7 @@ impl Session<'_> {
                 .expect("a freshly loaded instance is live");
         }
         match self.prepare(old, new_id) {
-            Ok(migrated) => Ok(self.publish(&name, old, new_id, migrated)),
+            Ok(migrated) => Ok(self.publish(&name, (old, new_id), migrated, keep)),
             Err(e) => {
                 // Never activated and never entered by anyone else: it can go at once.
                 let _ = self.program.unload(new_id);
@@ -95,6 +102,7 @@ impl Session<'_> {
         self.program
             .check_importers(new)
             .map_err(|e| ReloadError::Incompatible(Box::new(e)))?;
+        self.check_host_calls(new)?;
         let strategy = self.strategy(old, new)?;
         self.ensure_no_lost_updates(old)?;
         self.program.init_instance(new).map_err(ReloadError::Init)?;
@@ -110,6 +118,31 @@ impl Session<'_> {
                 Ok(done)
             }
         }
+    }
+
+    /// Every function the host called by name is still exported by `new` with the
+    /// signature it had (else the host's next call would fail).
+    fn check_host_calls(&self, new: InstanceId) -> Result<(), ReloadError> {
+        let module = &self.program.module_of(new).name;
+        let Some(entry) = self.entry(module) else {
+            return Ok(());
+        };
+        for (function, called) in &entry.called {
+            let change = match self.program.instance_signature(new, function) {
+                None => "removes it".to_string(),
+                Some(sig) if sig != called.sig => {
+                    format!("changes its signature from {} to {}", called.sig, sig)
+                }
+                Some(_) => continue,
+            };
+            return Err(ReloadError::HostCall {
+                module: module.clone(),
+                function: function.clone(),
+                caller: called.caller.clone(),
+                change,
+            });
+        }
+        Ok(())
     }
 
     fn strategy(&self, old: InstanceId, new: InstanceId) -> Result<Strategy, ReloadError> {
@@ -145,7 +178,7 @@ impl Session<'_> {
 
     /// Applies an automatic migration plan: carried `var`s are copied (or widened) over
     /// the new version's initial values; new ones keep them; removed ones are reported.
-    fn carry(&mut self, old: InstanceId, new: InstanceId, plan: &[Action]) -> Migrated {
+    pub(crate) fn carry(&mut self, old: InstanceId, new: InstanceId, plan: &[Action]) -> Migrated {
         let mut done = Migrated::default();
         for action in plan {
             match action {
@@ -171,7 +204,7 @@ impl Session<'_> {
 
     /// Hands the old version's `__on_unload__` bytes (or `None`) to the new version's
     /// `__on_load__`. A panic in either refuses the reload.
-    fn run_hooks(
+    pub(crate) fn run_hooks(
         &mut self,
         (old, unload): (InstanceId, Option<&str>),
         (new, load): (InstanceId, &str),
@@ -197,13 +230,15 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// Step 4 (and 5 when nothing holds the old version): the switch.
+    /// Step 4 (and 5 when nothing holds the old version): the switch. With `keep`, the
+    /// old version is kept that long to roll back to, and a version kept before is
+    /// released (it drains as usual).
     fn publish(
         &mut self,
         name: &str,
-        old: InstanceId,
-        new: InstanceId,
+        (old, new): (InstanceId, InstanceId),
         migrated: Migrated,
+        keep: Option<Duration>,
     ) -> ReloadReport {
         self.program.activate(new);
         let entry = self
@@ -213,28 +248,35 @@ impl Session<'_> {
             .expect("reloaded module is loaded");
         let (number, label) = entry.next_version();
         entry.next_label = None;
+        entry.newest = (number, label.clone());
+        for v in &mut entry.versions {
+            v.kept_until = None;
+        }
         let previous = entry
             .versions
             .iter_mut()
             .find(|v| v.instance == old)
             .expect("the old version is listed");
-        let old_state = if try_free(self.program, old, previous.pins) {
+        let in_flight = self.program.in_flight(old);
+        let old_state = if let Some(window) = keep {
+            previous.state = VersionState::Draining;
+            previous.kept_until = Some(Instant::now() + window);
+            OldState::KeptForRollback {
+                in_flight,
+                window_ms: window.as_millis() as u64,
+            }
+        } else if try_free(self.program, old, previous.pins) {
             previous.state = VersionState::Unloaded;
             OldState::Unloaded
         } else {
             previous.state = VersionState::Draining;
-            OldState::Draining {
-                in_flight: self.program.in_flight(old),
-            }
+            OldState::Draining { in_flight }
         };
         let from = (previous.number, previous.label.clone());
-        entry.versions.push(Version {
-            number,
-            label: label.clone(),
-            instance: new,
-            state: VersionState::Active,
-            pins: 0,
-        });
+        entry
+            .versions
+            .push(Version::new(number, label.clone(), new));
+        entry.prune_unloaded();
         ReloadReport {
             module: name.to_string(),
             from,
@@ -250,14 +292,14 @@ impl Session<'_> {
 
 /// The name of a module's hook function: `__on_load__` in a file module, or
 /// `Game.__on_load__` inside a `module Game { }` block.
-fn hook(m: &Module, name: &str) -> Option<String> {
+pub(crate) fn hook(m: &Module, name: &str) -> Option<String> {
     let is_hook =
         |f: &&dast_bytecode::Function| f.exported && f.name.rsplit('.').next() == Some(name);
     m.functions.iter().find(is_hook).map(|f| f.name.clone())
 }
 
 /// A host `Option[T]` value.
-fn option(value: Option<Value>) -> Value {
+pub(crate) fn option(value: Option<Value>) -> Value {
     let (variant, fields) = match value {
         Some(v) => ("Some", vec![v]),
         None => ("None", vec![]),

@@ -13,7 +13,8 @@ pub enum VersionState {
     Active,
     /// Replaced, but calls still run in it (or it is pinned): it is freed once they end.
     Draining,
-    /// Freed; kept in the listing so the history stays visible.
+    /// Freed. [`crate::Registry::modules`] no longer lists it (only the count of
+    /// unloaded versions is kept, so a long-running program does not accumulate them).
     Unloaded,
 }
 
@@ -30,8 +31,10 @@ pub struct VersionInfo {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModuleInfo {
     pub name: String,
-    /// Oldest first.
+    /// The live versions (active and draining), oldest first.
     pub versions: Vec<VersionInfo>,
+    /// How many earlier versions were unloaded.
+    pub unloaded: u32,
 }
 
 /// What became of the replaced version right after a reload.
@@ -39,6 +42,9 @@ pub struct ModuleInfo {
 pub enum OldState {
     /// Still running calls (or pinned): [`crate::Registry::collect`] frees it later.
     Draining { in_flight: u32 },
+    /// Kept for a rollback ([`crate::Registry::set_rollback`]): if the new version
+    /// panics within `window_ms`, this one becomes active again; after that it drains.
+    KeptForRollback { in_flight: u32, window_ms: u64 },
     /// Freed at once.
     Unloaded,
 }
@@ -109,12 +115,69 @@ impl ReloadReport {
             OldState::Draining { in_flight } => {
                 format!("{} draining ({in_flight} active calls)", self.from.1)
             }
+            OldState::KeptForRollback {
+                in_flight,
+                window_ms,
+            } => format!(
+                "{} draining ({in_flight} active calls), kept {} for rollback",
+                self.from.1,
+                seconds(window_ms)
+            ),
             OldState::Unloaded => format!("{} unloaded", self.from.1),
         };
         lines.push((Level::Debug, old));
         lines
     }
 }
+
+/// `1.5 s`, `10 s`, `250 ms`.
+fn seconds(ms: u64) -> String {
+    match ms {
+        ms if ms < 1000 => format!("{ms} ms"),
+        ms if ms % 1000 == 0 => format!("{} s", ms / 1000),
+        ms => format!("{:.1} s", ms as f64 / 1000.0),
+    }
+}
+
+/// A call by name ([`crate::Registry::call`], or `registry.call` in Dast) that failed:
+/// the version and function it reached, and the panic with its Dast trace through the
+/// callee. The registry has logged it, and rolled back when it could.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallError {
+    pub module: String,
+    /// The version that was called (0 and an empty label when the module is unknown).
+    pub version: u32,
+    pub label: String,
+    pub function: String,
+    /// The message and the trace, innermost frame first.
+    pub panic: Panic,
+    /// The label of the version made active again because this one panicked.
+    pub rolled_back_to: Option<String>,
+}
+
+impl CallError {
+    /// The trace as `function (file:line:col)` lines, innermost first.
+    pub fn trace_lines(&self) -> Vec<String> {
+        self.panic
+            .trace
+            .iter()
+            .map(|f| format!("{} ({}:{}:{})", f.function, f.file, f.line, f.col))
+            .collect()
+    }
+}
+
+impl fmt::Display for CallError {
+    /// `module 'm' v1.2 panicked in update: MESSAGE` and one `  at ...` line per frame.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Module '{}' {} panicked in {}: {}",
+            self.module, self.label, self.function, self.panic
+        )
+    }
+}
+
+impl std::error::Error for CallError {}
 
 /// Something that happened after a reload, reported by [`crate::Registry::collect`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,6 +219,15 @@ pub enum ReloadError {
     Init(Panic),
     /// `__on_unload__` or `__on_load__` panicked (or could not be called).
     Hook { hook: &'static str, panic: Panic },
+    /// The host calls `function` by name (`registry.call` or the Rust API, first from
+    /// `caller`) and the new version removes it or changes its signature.
+    HostCall {
+        module: String,
+        function: String,
+        caller: String,
+        /// `removes it`, or `changes its signature from (f32) -> () to (i32) -> ()`.
+        change: String,
+    },
 }
 
 impl fmt::Display for ReloadError {
@@ -177,6 +249,16 @@ impl fmt::Display for ReloadError {
             ReloadError::Hook { hook, panic } => {
                 write!(f, "`{hook}` panicked: {}", panic.message)
             }
+            ReloadError::HostCall {
+                module,
+                function,
+                caller,
+                change,
+            } => write!(
+                f,
+                "the host calls `{module}.{function}` by name (from {caller}) and the new \
+                 version {change}; keep `{function}` as it was, or restart the program"
+            ),
         }
     }
 }

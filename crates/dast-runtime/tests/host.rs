@@ -67,8 +67,35 @@ fn dast(variant: &str, field: Option<Value>) -> Value {
     }
 }
 
+/// `registry.call`'s reply for a call that returned `v`: `Ok(v)`.
+fn ok(v: Value) -> Value {
+    Value::Enum {
+        name: "Result".to_string(),
+        variant: "Ok".to_string(),
+        fields: vec![v],
+    }
+}
+
+/// `Ok(Value.Int(x))`.
 fn int(x: i64) -> Value {
-    dast("Int", Some(Value::Int(x)))
+    ok(dast("Int", Some(Value::Int(x))))
+}
+
+/// The fields of the `CallError` in an `Err` reply of `registry.call`.
+fn call_error(reply: Value) -> Vec<(String, Value)> {
+    match reply {
+        Value::Enum {
+            variant, fields, ..
+        } if variant == "Err" => match fields.into_iter().next() {
+            Some(Value::Struct { fields, .. }) => fields,
+            other => panic!("not a CallError: {other:?}"),
+        },
+        other => panic!("not an Err: {other}"),
+    }
+}
+
+fn field<'a>(fields: &'a [(String, Value)], name: &str) -> &'a Value {
+    &fields.iter().find(|(n, _)| n == name).expect(name).1
 }
 
 const GAME_V1: &str = "
@@ -138,19 +165,28 @@ fn a_registry_call_reaches_the_active_version_and_converts_values() {
     assert_eq!(r.call("host", "call_add", &[]), Ok(int(5)));
     assert_eq!(
         r.call("host", "call_name", &[]),
-        Ok(dast("Str", Some(Value::Str("v1".to_string()))))
+        Ok(ok(dast("Str", Some(Value::Str("v1".to_string())))))
     );
     assert_eq!(
         r.call("host", "call_list", &[]),
-        Ok(dast("List", Some(Value::Vec(vec![int(1), int(2)]))))
+        Ok(ok(dast(
+            "List",
+            Some(Value::Vec(vec![
+                dast("Int", Some(Value::Int(1))),
+                dast("Int", Some(Value::Int(2)))
+            ]))
+        )))
     );
     r.reload(p.edited("game", GAME_V2)).unwrap();
     assert_eq!(r.call("host", "call_answer", &[]), Ok(int(2)));
     assert_eq!(r.call("host", "call_add", &[]), Ok(int(6)));
-    // A missing module is a panic of the caller.
-    let err = r.call("host", "call_missing", &[]).unwrap_err();
-    assert_eq!(err.message, "no module `nope`");
-    assert_eq!(err.trace[0].function, "call_missing");
+    // A missing module is an `Err` the caller gets.
+    let err = call_error(r.call("host", "call_missing", &[]).unwrap());
+    assert_eq!(
+        field(&err, "message"),
+        &Value::Str("no module `nope` is loaded".to_string())
+    );
+    assert_eq!(field(&err, "version"), &Value::UInt(0));
 }
 
 #[test]
@@ -188,10 +224,10 @@ fn versions_modules_and_load_are_answered_from_the_registry() {
     let (name, versions) = &entries[0];
     assert_eq!(name, &Value::Str("game".to_string()));
     let text = versions.to_string();
+    // Unloaded versions are pruned from the listing.
     assert_eq!(
         text,
-        "[ModuleVersion { version: 1, label: \"release-1\", state: Unloaded, active_calls: 0 }, \
-         ModuleVersion { version: 2, label: \"release-2\", state: Active, active_calls: 0 }]"
+        "[ModuleVersion { version: 2, label: \"release-2\", state: Active, active_calls: 0 }]"
     );
     // The host module itself is listed, running its call.
     let (host, versions) = &entries[1];
@@ -302,12 +338,16 @@ fn a_version_reloaded_under_a_suspended_call_drains_then_unloads() {
             .map(|v| (v.number, v.state, v.in_flight))
             .collect::<Vec<_>>()
     };
-    assert_eq!(
-        worker_info(&r),
-        vec![(1, VersionState::Unloaded, 0), (2, VersionState::Active, 0)]
-    );
+    assert_eq!(worker_info(&r), vec![(2, VersionState::Active, 0)]);
     assert!(r.collect().is_empty());
-    assert_eq!(worker_info(&r)[0], (1, VersionState::Unloaded, 0));
+    assert_eq!(
+        r.modules()
+            .iter()
+            .find(|m| m.name == "worker")
+            .unwrap()
+            .unloaded,
+        1
+    );
     assert_eq!(r.call("host", "call_work", &[]), Ok(int(2)));
     assert_eq!(r.call("worker", "work", &[]), Ok(Value::Int(2)));
     for m in r.modules() {
@@ -318,17 +358,27 @@ fn a_version_reloaded_under_a_suspended_call_drains_then_unloads() {
 }
 
 #[test]
-fn a_panic_in_a_nested_call_is_a_panic_of_the_caller_and_leaves_the_registry_usable() {
+fn a_panic_in_a_nested_call_is_an_err_of_the_caller_and_leaves_the_registry_usable() {
     let p = Project::new(&[("game", GAME_V1)]);
-    let (mut r, _log, _source) = start(&p);
-    let err = r.call("host", "call_boom", &[]).unwrap_err();
-    assert_eq!(err.message, "boom in game");
-    // The caller's trace: the intrinsic's instruction (pc 3 -> line 4) in `call_boom`.
-    assert_eq!(err.trace.len(), 1);
+    let (mut r, log, _source) = start(&p);
+    let err = call_error(r.call("host", "call_boom", &[]).unwrap());
+    let text = |s: &str| Value::Str(s.to_string());
+    assert_eq!(field(&err, "message"), &text("boom in game"));
+    assert_eq!(field(&err, "module"), &text("game"));
+    assert_eq!(field(&err, "label"), &text("v1.0"));
+    assert_eq!(field(&err, "function"), &text("boom"));
+    // The trace runs through the callee (`boom` in game.dast), not the caller.
     assert_eq!(
-        (err.trace[0].function.as_str(), err.trace[0].line),
-        ("call_boom", 4)
+        field(&err, "trace"),
+        &Value::Vec(vec![text("boom (/p/src/game.dast:8:20)")])
     );
+    // Logged once at error level, with the trace; a repeat goes to debug.
+    assert_eq!(
+        log.lines(),
+        vec!["[ERROR] Module 'game' v1.0 panicked in boom: boom in game\n  at boom (/p/src/game.dast:8:20)"]
+    );
+    r.call("host", "call_boom", &[]).unwrap();
+    assert!(log.lines()[1].starts_with("[DEBUG] Module 'game' v1.0 panicked in boom"));
     for m in r.modules() {
         for v in m.versions {
             assert_eq!(v.in_flight, 0, "{} v{}", m.name, v.number);

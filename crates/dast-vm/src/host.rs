@@ -57,7 +57,7 @@ use dast_bytecode::{intrinsic_window_with, Intrinsic, TypeDesc, TypeId};
 
 use crate::exec::{Fault, Frame, Request};
 use crate::typed::{from_value, str_of, to_value, typed_vec, Types};
-use crate::{Panic, Program, Value};
+use crate::{Panic, Program, TraceFrame, Value};
 
 /// What Dast code asks of its host, with arguments already converted to host data.
 /// The reply each variant expects is documented on it.
@@ -71,12 +71,16 @@ pub enum HostRequest {
     /// `registry.reload_module(name)`: reply `Value::Bool` (true when the new version
     /// is active).
     Reload { name: String },
-    /// `registry.call(module, func, args)`: reply the callee's return value (any host
-    /// value; it is converted to the prelude's `Value` enum, see the module docs).
+    /// `registry.call(module, func, args)`: reply a `Result` as a `Value::Enum` named
+    /// `Result`: `Ok` with the callee's return value (any host value; it is converted to
+    /// the prelude's `Value` enum, see the module docs), or `Err` with the prelude's
+    /// `CallError` as a `Value::Struct` (written as given). `caller` is where the
+    /// request was made (the `registry.call` expression).
     Call {
         module: String,
         func: String,
         args: Vec<Value>,
+        caller: TraceFrame,
     },
     /// `registry.get_version(name)`: reply `Option[u32]` as a `Value::Enum` (`Some` with
     /// one `UInt`/`Int` field, or `None`).
@@ -202,17 +206,22 @@ impl Program {
             Intrinsic::RegistryGetVersion => HostRequest::GetVersion { name: text(0)? },
             Intrinsic::RegistryModules => HostRequest::Modules,
             Intrinsic::RegistryCall => {
-                value_enum(t, ty)?;
-                let list = typed_vec(t, ty, &r[2])?;
+                let (value_ty, _) = call_result_types(t, ty)?;
+                let list = typed_vec(t, value_ty, &r[2])?;
                 let mut args = Vec::with_capacity(list.len);
                 for i in 0..list.len {
                     let (ew, er) = list.elem(i);
-                    args.push(from_dast_value(to_value(t, ty, (&ew, er), 0)?)?);
+                    args.push(from_dast_value(to_value(t, value_ty, (&ew, er), 0)?)?);
                 }
                 HostRequest::Call {
                     module: text(0)?,
                     func: text(1)?,
                     args,
+                    caller: self.trace_frame(
+                        fr.module as usize,
+                        fr.func as usize,
+                        fr.pc as usize - 1,
+                    ),
                 }
             }
             other => unreachable!("{other:?} is not a host intrinsic"),
@@ -269,9 +278,32 @@ impl Program {
                 };
             }
             Intrinsic::RegistryCall => {
-                let name = value_enum(t, ty)?;
-                let dast = to_dast_value(name, reply);
-                from_value(t, ty, &dast, &mut w[..rw], &mut r[..rr])?;
+                let (_, value_name) = call_result_types(t, ty)?;
+                let result = match reply {
+                    Value::Enum {
+                        name,
+                        variant,
+                        mut fields,
+                    } if fields.len() == 1 && (variant == "Ok" || variant == "Err") => {
+                        let field = fields.pop().expect("one field");
+                        let field = match variant.as_str() {
+                            "Ok" => to_dast_value(value_name, field),
+                            _ => field,
+                        };
+                        Value::Enum {
+                            name,
+                            variant,
+                            fields: vec![field],
+                        }
+                    }
+                    other => {
+                        return Err(format!(
+                            "the host replied {other} to {op:?}, expected a Result"
+                        ))
+                    }
+                };
+                from_value(t, ty, &result, &mut w[..rw], &mut r[..rr])
+                    .map_err(|e| format!("the host's reply to {op:?}: {e}"))?;
             }
             Intrinsic::RegistryModules => {
                 from_value(t, ty, &reply, &mut w[..rw], &mut r[..rr])
@@ -286,14 +318,27 @@ impl Program {
     }
 }
 
-/// The name of the prelude's `Value` enum, which `ty` must be.
-fn value_enum(t: Types<'_>, ty: TypeId) -> Result<&str, String> {
-    match t.desc(ty) {
-        TypeDesc::Enum { name, .. } if name.rsplit('.').next() == Some("Value") => Ok(name),
-        _ => Err(format!(
-            "RegistryCall needs the prelude's `Value` enum as its type, found `{}`",
+/// `RegistryCall`'s type operand is `Result[Value, CallError]`: the type and name of
+/// the prelude's `Value` enum inside it.
+fn call_result_types(t: Types<'_>, ty: TypeId) -> Result<(TypeId, &str), String> {
+    let expected = || {
+        format!(
+            "RegistryCall needs `Result[Value, CallError]` (prelude types) as its type, found `{}`",
             t.name(ty)
-        )),
+        )
+    };
+    let TypeDesc::Enum { name, variants } = t.desc(ty) else {
+        return Err(expected());
+    };
+    let ok = match variants.as_slice() {
+        [ok, err] if name == "Result" && ok.fields.len() == 1 && err.fields.len() == 1 => {
+            ok.fields[0].ty
+        }
+        _ => return Err(expected()),
+    };
+    match t.desc(ok) {
+        TypeDesc::Enum { name, .. } if name.rsplit('.').next() == Some("Value") => Ok((ok, name)),
+        _ => Err(expected()),
     }
 }
 

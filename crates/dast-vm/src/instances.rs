@@ -66,6 +66,13 @@ impl fmt::Debug for RefSlot {
     }
 }
 
+/// An instance's `var` state at one moment ([`Program::snapshot_globals`]).
+pub struct GlobalsSnapshot {
+    instance: InstanceId,
+    words: Vec<u64>,
+    refs: Vec<Option<Obj>>,
+}
+
 /// Why an instance cannot be unloaded (yet).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UnloadError {
@@ -322,6 +329,31 @@ impl Program {
             *slot = value.0;
         }
         self.push_globals(to.index());
+    }
+
+    /// A copy of an instance's `var` state (scalar words and counted references: heap
+    /// values are copy-on-write, so later writes through the instance leave the copy
+    /// as it was), to put back with [`Program::restore_globals`].
+    pub fn snapshot_globals(&mut self, id: InstanceId) -> GlobalsSnapshot {
+        self.pull_globals(id.index());
+        let g = &self.globals[id.index()];
+        GlobalsSnapshot {
+            instance: id,
+            words: g.words.clone(),
+            refs: g.refs.clone(),
+        }
+    }
+
+    /// Puts back the state `snapshot` copied from the same instance.
+    pub fn restore_globals(&mut self, snapshot: GlobalsSnapshot) {
+        let mi = snapshot.instance.index();
+        let g = &mut self.globals[mi];
+        if g.words.len() != snapshot.words.len() || g.refs.len() != snapshot.refs.len() {
+            return; // unloaded since: nothing to restore into
+        }
+        g.words = snapshot.words;
+        g.refs = snapshot.refs;
+        self.push_globals(mi);
     }
 
     pub(crate) fn is_active(&self, mi: usize) -> bool {

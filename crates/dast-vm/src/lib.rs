@@ -58,7 +58,7 @@ use typed::{from_value, to_value};
 pub use exec::{MAX_FRAMES, MAX_STACK};
 pub use foreign::Foreign;
 pub use host::{Host, HostRequest};
-pub use instances::{InstanceId, RefSlot, UnloadError};
+pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, UnloadError};
 
 /// Most frames a panic's trace lists (see [`Panic`]).
 pub const MAX_TRACE: usize = 128;
@@ -126,6 +126,22 @@ pub struct FunctionSignature {
     /// Indices of `&mut` parameters.
     pub mut_params: Vec<u32>,
     pub ret: String,
+}
+
+impl fmt::Display for FunctionSignature {
+    /// `(f32, &mut Vec[i32]) -> ()`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match self.mut_params.contains(&(i as u32)) {
+                true => format!("&mut {p}"),
+                false => p.clone(),
+            })
+            .collect();
+        write!(f, "({}) -> {}", params.join(", "), self.ret)
+    }
 }
 
 /// Where a program prints: flushing is skipped when nothing was written since the last
@@ -340,16 +356,27 @@ impl Program {
         names
     }
 
-    /// The signature of an exported function.
+    /// The signature of an exported function (of the active instance).
     pub fn function_signature(&self, module: &str, func: &str) -> Option<FunctionSignature> {
         let (mi, fi) = self.find_export(module, func).ok()?;
+        Some(self.signature_at(mi, fi))
+    }
+
+    /// The signature of an exported function of this exact instance.
+    pub fn instance_signature(&self, id: InstanceId, func: &str) -> Option<FunctionSignature> {
+        let mi = self.live(id).ok()?;
+        let fi = self.modules[mi].export(func)?;
+        Some(self.signature_at(mi, fi))
+    }
+
+    fn signature_at(&self, mi: usize, fi: usize) -> FunctionSignature {
         let m = &self.modules[mi].m;
         let sig = &m.functions[fi].sig;
-        Some(FunctionSignature {
+        FunctionSignature {
             params: sig.params.iter().map(|t| type_name(&m.types, *t)).collect(),
             mut_params: sig.mut_params.clone(),
             ret: type_name(&m.types, sig.ret),
-        })
+        }
     }
 
     /// The active instance of `module` and its exported function `func`.
@@ -573,7 +600,7 @@ impl Program {
         Panic { message, trace }
     }
 
-    fn trace_frame(&self, mi: usize, fi: usize, pc: usize) -> TraceFrame {
+    pub(crate) fn trace_frame(&self, mi: usize, fi: usize, pc: usize) -> TraceFrame {
         let m = &self.modules[mi].m;
         let f = &m.functions[fi];
         let (line, col) = f.line_of(pc as u32).unwrap_or((0, 0));

@@ -39,20 +39,39 @@ fn value_enum(b: &mut ModuleBuilder) -> TypeId {
     value
 }
 
-/// `host`: `keep() -> Value` keeps 7 in S20 and "kept" in R6 across
+/// `Result[Value, String]`: the shape `registry.call` returns (its error type is the
+/// prelude's `CallError`; the VM writes whatever the host replies into it).
+fn call_result(b: &mut ModuleBuilder, value: TypeId) -> TypeId {
+    let str_t = b.ty(TypeDesc::Str);
+    let one = |name: &str, ty| Variant {
+        name: name.to_string(),
+        fields: vec![Field {
+            name: "0".to_string(),
+            ty,
+        }],
+        is_tuple: true,
+    };
+    b.ty(TypeDesc::Enum {
+        name: "Result".to_string(),
+        variants: vec![one("Ok", value), one("Err", str_t)],
+    })
+}
+
+/// `host`: `keep() -> Result[Value, String]` keeps 7 in S20 and "kept" in R6 across
 /// `registry.call("lib", "down", [])`, then adds both (7 + 4) to the `Int` it got;
 /// `reload() -> bool` asks `registry.reload_module("lib")`; `twice() -> i64` calls the
 /// import `lib.get` twice.
 fn host_module() -> Module {
     let mut b = ModuleBuilder::new("host");
     let value = value_enum(&mut b);
+    let result = call_result(&mut b, value);
     let (i64_t, bool_t) = (b.ty(TypeDesc::I64), b.ty(TypeDesc::Bool));
     let (kl, kd, kk) = (b.string("lib"), b.string("down"), b.string("kept"));
-    // Value's words: tag, Int; references: Str, List.
+    // The result's words: its tag, Value's tag, Int; references: Str, List, the error.
     b.function(
         "keep",
         &[],
-        value,
+        result,
         (22, 8),
         vec![
             Inst::LoadI { dst: S(20), imm: 7 },
@@ -65,7 +84,7 @@ fn host_module() -> Module {
             },
             Inst::Intrinsic {
                 op: Intrinsic::RegistryCall,
-                ty: value,
+                ty: result,
                 s: S(0),
                 r: R(0),
             },
@@ -74,13 +93,13 @@ fn host_module() -> Module {
                 a: R(6),
             },
             Inst::Add64 {
-                dst: S(1),
-                a: S(1),
+                dst: S(2),
+                a: S(2),
                 b: S(20),
             },
             Inst::Add64 {
-                dst: S(1),
-                a: S(1),
+                dst: S(2),
+                a: S(2),
                 b: S(21),
             },
             Inst::Ret { s: S(0), r: R(0) },
@@ -212,6 +231,15 @@ fn int(x: i64) -> Value {
     }
 }
 
+/// `Ok(v)`, as a host replies to `registry.call` and `keep` returns.
+fn ok(v: Value) -> Value {
+    Value::Enum {
+        name: "Result".to_string(),
+        variant: "Ok".to_string(),
+        fields: vec![v],
+    }
+}
+
 /// Serves `Call` by calling `lib.<call_as>` instead (with `arg`), recording what it saw.
 #[derive(Default)]
 struct TestHost {
@@ -235,14 +263,14 @@ impl Host for TestHost {
             HostRequest::Call { .. } => {
                 let args: Vec<Value> = self.arg.iter().cloned().collect();
                 match program.call("lib", &self.call_as, &args) {
-                    Ok(v) => Ok(v),
+                    Ok(v) => Ok(ok(v)),
                     // A nested panic handled by the host: the outer call goes on.
                     Err(p) => {
                         self.seen
                             .lock()
                             .unwrap()
                             .push(format!("nested: {}", p.message));
-                        Ok(Value::Int(-1))
+                        Ok(ok(Value::Int(-1)))
                     }
                 }
             }
@@ -297,16 +325,16 @@ fn a_nested_call_runs_above_the_suspended_call_and_it_resumes_intact() {
     }));
     // 5000 + 7 + len("kept"): the nested recursion grew the stacks, and the outer
     // call's registers survived it.
-    assert_eq!(p.call("host", "keep", &[]), Ok(int(5011)));
+    assert_eq!(p.call("host", "keep", &[]), Ok(ok(int(5011))));
     assert_eq!(
         seen.lock().unwrap().as_slice(),
-        ["Call { module: \"lib\", func: \"down\", args: [] } at depth 1".to_string(),]
+        ["Call { module: \"lib\", func: \"down\", args: [], caller: TraceFrame { function: \"keep\", file: \"host.dast\", line: 6, col: 1 } } at depth 1".to_string(),]
     );
     for m in ["host", "lib"] {
         assert_eq!(p.in_flight(p.instance_of(m).unwrap()), 0, "{m}");
     }
     // The host stays installed.
-    assert_eq!(p.call("host", "keep", &[]), Ok(int(5011)));
+    assert_eq!(p.call("host", "keep", &[]), Ok(ok(int(5011))));
 }
 
 #[test]
@@ -319,7 +347,7 @@ fn a_panic_in_a_nested_call_leaves_the_suspended_call_intact() {
         seen: seen.clone(),
         ..TestHost::default()
     }));
-    assert_eq!(p.call("host", "keep", &[]), Ok(int(-1 + 7 + 4)));
+    assert_eq!(p.call("host", "keep", &[]), Ok(ok(int(-1 + 7 + 4))));
     assert_eq!(seen.lock().unwrap()[1], "nested: boom in lib");
     for m in ["host", "lib"] {
         assert_eq!(p.in_flight(p.instance_of(m).unwrap()), 0, "{m}");

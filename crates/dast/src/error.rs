@@ -16,6 +16,10 @@ pub enum Error {
     Link(Box<LinkError>),
     /// Dast code panicked (or the call itself was malformed): message and Dast trace.
     Panic(Panic),
+    /// A call by name failed: the module, version and function it reached, and the
+    /// panic with its Dast trace through the callee (and the version rolled back to,
+    /// with rollback on).
+    Call(Box<dast_runtime::CallError>),
     /// A reload was refused; the old version is still active with its state.
     Reload(String),
     /// A typed handle's Rust types do not match the Dast function, or it is missing.
@@ -33,6 +37,7 @@ impl fmt::Display for Error {
                 Some(at) => write!(f, "panicked at {}:{}:{}: {p}", at.file, at.line, at.col),
                 None => write!(f, "panicked: {p}"),
             },
+            Error::Call(e) => write!(f, "{e}"),
             Error::Reload(text) | Error::Signature(text) => f.write_str(text),
         }
     }
@@ -43,6 +48,12 @@ impl std::error::Error for Error {}
 impl From<Panic> for Error {
     fn from(p: Panic) -> Error {
         Error::Panic(p)
+    }
+}
+
+impl From<Box<dast_runtime::CallError>> for Error {
+    fn from(e: Box<dast_runtime::CallError>) -> Error {
+        Error::Call(e)
     }
 }
 

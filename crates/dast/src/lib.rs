@@ -113,7 +113,7 @@ impl Runtime {
 
     /// Calls exported function `func` of the active version of `module`.
     pub fn call(&self, module: &str, func: &str, args: &[Value]) -> Result<Value, Error> {
-        self.with_registry(|r| r.call(module, func, args).map_err(Error::Panic))
+        self.with_registry(|r| r.call(module, func, args).map_err(Error::from))
     }
 
     /// A handle calling `module.func` with Rust types: `Params` a tuple of

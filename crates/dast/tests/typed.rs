@@ -75,15 +75,20 @@ fn a_panic_comes_back_with_its_trace_and_the_runtime_stays_usable() {
     let boom = rt.get_typed_func::<(i32,), i32>("math", "boom").unwrap();
     let err = boom.call((1,)).unwrap_err();
     assert!(
-        err.to_string()
-            .starts_with("panicked at /p/src/math.dast:8:"),
+        err.to_string().starts_with(
+            "Module 'math' v1.0 panicked in boom: too big\n  at boom (/p/src/math.dast:8:"
+        ),
         "{err}"
     );
-    let Error::Panic(p) = err else {
-        panic!("expected a panic")
+    let Error::Call(e) = err else {
+        panic!("expected a failed call")
     };
-    assert_eq!(p.message, "too big");
-    assert_eq!(p.trace[0].function, "boom");
+    assert_eq!(
+        (e.module.as_str(), e.version, e.function.as_str()),
+        ("math", 1, "boom")
+    );
+    assert_eq!(e.panic.message, "too big");
+    assert_eq!(e.panic.trace[0].function, "boom");
     assert_eq!(boom.call((-1,)).unwrap(), -1);
     assert_eq!(
         rt.call("math", "add", &[Value::Int(1), Value::Int(2)]),
@@ -102,12 +107,19 @@ fn a_handle_follows_reloads_and_notices_a_changed_signature() {
     rt.reload_module(common::module(&[("game", v2)], "game"))
         .unwrap();
     assert_eq!(answer.call(()).unwrap(), 2);
-    // Nothing in Dast calls `answer`, so the registry accepts the new signature; the
-    // handle refuses to call it with the old types.
-    rt.reload_module(common::module(&[("game", v3)], "game"))
-        .unwrap();
-    assert!(matches!(answer.call(()), Err(Error::Signature(_))));
-    assert_eq!(rt.get_version("game"), Some(3));
+    // The host called `answer` by name, so a version that changes its signature is
+    // refused, naming the function and the caller; the handle keeps working.
+    let err = rt
+        .reload_module(common::module(&[("game", v3)], "game"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Reload of 'game' refused: the host calls `game.answer` by name (from the Rust \
+         host) and the new version changes its signature from () -> i32 to () -> i64; keep \
+         `answer` as it was, or restart the program"
+    );
+    assert_eq!(answer.call(()).unwrap(), 2);
+    assert_eq!(rt.get_version("game"), Some(2));
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Hand-assembled modules that use the `ModuleRegistry` intrinsics (the checker cannot
-//! compile calls to them yet): each function runs one intrinsic on string constants.
+//! Hand-assembled modules that use the `ModuleRegistry` intrinsics: each function runs
+//! one intrinsic on string constants, so the tests control every instruction and pc.
 #![allow(dead_code)]
 
 use dast_bytecode::build::ModuleBuilder;
@@ -9,6 +9,8 @@ use dast_bytecode::*;
 pub struct Asm {
     pub b: ModuleBuilder,
     pub value: TypeId,
+    /// `Result[Value, CallError]`, what `registry.call` returns.
+    pub call_result: TypeId,
     pub str_t: TypeId,
     pub bool_t: TypeId,
     pub i64_t: TypeId,
@@ -18,6 +20,55 @@ pub struct Asm {
 /// Float, Char (words); Str, List (references).
 pub const VALUE_WORDS: u16 = 6;
 pub const VALUE_REFS: u16 = 2;
+
+/// The prelude's `CallError` struct and `Result[Value, CallError]`.
+fn call_result_type(b: &mut ModuleBuilder, value: TypeId, str_t: TypeId) -> TypeId {
+    let u32_t = b.ty(TypeDesc::U32);
+    let strings = b.ty(TypeDesc::Vec(str_t));
+    let option_str = b.ty(TypeDesc::Enum {
+        name: "Option".to_string(),
+        variants: vec![
+            Variant {
+                name: "None".to_string(),
+                fields: vec![],
+                is_tuple: false,
+            },
+            Variant {
+                name: "Some".to_string(),
+                fields: vec![Field {
+                    name: "0".to_string(),
+                    ty: str_t,
+                }],
+                is_tuple: true,
+            },
+        ],
+    });
+    let field = |name: &str, ty| Field {
+        name: name.to_string(),
+        ty,
+    };
+    let call_error = b.ty(TypeDesc::Struct {
+        name: "CallError".to_string(),
+        fields: vec![
+            field("module", str_t),
+            field("version", u32_t),
+            field("label", str_t),
+            field("function", str_t),
+            field("message", str_t),
+            field("trace", strings),
+            field("rolled_back_to", option_str),
+        ],
+    });
+    let variant = |name: &str, ty| Variant {
+        name: name.to_string(),
+        fields: vec![field("0", ty)],
+        is_tuple: true,
+    };
+    b.ty(TypeDesc::Enum {
+        name: "Result".to_string(),
+        variants: vec![variant("Ok", value), variant("Err", call_error)],
+    })
+}
 
 impl Asm {
     pub fn new(name: &str) -> Asm {
@@ -54,9 +105,11 @@ impl Asm {
             ],
         });
         b.module.types.push(TypeDesc::Vec(value));
+        let call_result = call_result_type(&mut b, value, str_t);
         Asm {
             b,
             value,
+            call_result,
             str_t,
             bool_t,
             i64_t,
@@ -92,7 +145,8 @@ impl Asm {
         self.b.function(name, &[], ret, regs, code);
     }
 
-    /// `name() -> Value { registry.call(module, func, [Int(a) for a in ints]) }`.
+    /// `name() -> Result[Value, CallError] { registry.call(module, func, [Int(a) for a
+    /// in ints]) }`.
     pub fn call_fn(&mut self, name: &str, module: &str, func: &str, ints: &[i32]) {
         let (km, kf) = (self.b.string(module), self.b.string(func));
         // Registers: R0 module, R1 func, R2 args; an element built at S8.. / R4..
@@ -123,14 +177,14 @@ impl Asm {
         }
         code.push(Inst::Intrinsic {
             op: Intrinsic::RegistryCall,
-            ty: self.value,
+            ty: self.call_result,
             s: S(0),
             r: R(0),
         });
         code.push(Inst::Ret { s: S(0), r: R(0) });
-        let value = self.value;
+        let result = self.call_result;
         self.b
-            .function(name, &[], value, (8 + VALUE_WORDS, 6), code);
+            .function(name, &[], result, (8 + VALUE_WORDS, 8), code);
     }
 
     /// `name() -> bool { registry.reload_module(module) }`.

@@ -20,6 +20,7 @@ const MIN_INST: usize = 3;
 const MIN_LINE: usize = 12;
 const MIN_IMPORT: usize = 4 + 4 + MIN_SIGNATURE;
 const MIN_GLOBAL: usize = 17;
+const MIN_SHARED: usize = 20;
 const MIN_PIECE: usize = 5;
 
 /// Decodes a `.dbc` file.
@@ -49,6 +50,16 @@ pub fn decode(bytes: &[u8]) -> Result<Module, DecodeError> {
     })?;
     let global_words = r.u32()?;
     let global_refs = r.u32()?;
+    let shared = r.vec("shared static", MIN_SHARED, |r| {
+        Ok(SharedStatic {
+            name: r.str()?,
+            ty: TypeId(r.u32()?),
+            abi: r.u32()?,
+            slot: r.u32()?,
+            init: FuncId(r.u32()?),
+        })
+    })?;
+    let shared_words = r.u32()?;
     let init = match r.bool()? {
         false => None,
         true => Some(FuncId(r.u32()?)),
@@ -72,6 +83,8 @@ pub fn decode(bytes: &[u8]) -> Result<Module, DecodeError> {
         globals,
         global_words,
         global_refs,
+        shared,
+        shared_words,
         init,
         scalars,
         strings,

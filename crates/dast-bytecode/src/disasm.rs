@@ -22,6 +22,7 @@ pub fn disassemble(m: &Module) -> String {
     }
     types_section(o, m);
     globals_section(o, m);
+    shared_section(o, m);
     if !m.imports.is_empty() {
         let _ = writeln!(o, "\nimports:");
         for (i, imp) in m.imports.iter().enumerate() {
@@ -241,6 +242,24 @@ fn globals_section(o: &mut String, m: &Module) {
     }
 }
 
+fn shared_section(o: &mut String, m: &Module) {
+    if m.shared.is_empty() && m.shared_words == 0 {
+        return;
+    }
+    let _ = writeln!(o, "\nshared ({} words):", m.shared_words);
+    for g in &m.shared {
+        let _ = writeln!(
+            o,
+            "  @shared static mut {}: {}  @ sh{}  abi {}  init f{}",
+            g.name,
+            type_name(&m.types, g.ty),
+            g.slot,
+            g.abi,
+            g.init.0
+        );
+    }
+}
+
 fn constants_section(o: &mut String, m: &Module) {
     if !m.scalars.is_empty() {
         let _ = writeln!(o, "\nscalars:");
@@ -390,6 +409,7 @@ pub fn inst_text(_m: &Module, inst: &Inst) -> String {
             Operand::Type(t) => format!("t{t}"),
             Operand::Const(k) => format!("k{k}"),
             Operand::Global(g) => format!("g{g}"),
+            Operand::Shared(g) => format!("sh{g}"),
             Operand::Imm(v) => v.to_string(),
             Operand::Name(n) => n.to_string(),
         })

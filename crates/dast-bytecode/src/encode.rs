@@ -38,6 +38,15 @@ pub fn encode(m: &Module) -> Vec<u8> {
     }
     w.u32(m.global_words);
     w.u32(m.global_refs);
+    w.len(m.shared.len());
+    for g in &m.shared {
+        w.str(&g.name);
+        w.u32(g.ty.0);
+        w.u32(g.abi);
+        w.u32(g.slot);
+        w.u32(g.init.0);
+    }
+    w.u32(m.shared_words);
     match m.init {
         None => w.u8(0),
         Some(f) => {

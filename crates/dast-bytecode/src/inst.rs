@@ -59,6 +59,11 @@ pub struct TypeId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct GlobalSlot(pub u32);
 
+/// Index of a word of the module's shared-word table: the words of its `@shared static`s,
+/// which live outside the version (see [`crate::SharedStatic`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SharedSlot(pub u32);
+
 /// Index into the module's constant pools (`scalars`, `strings` or `formats` depending on
 /// the instruction).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -323,6 +328,11 @@ pub enum Inst {
     TakeGR { dst: R, g: GlobalSlot },
     /// `globals.refs[g] = src` (count goes up)
     StoreGR { g: GlobalSlot, src: R },
+    /// `dst = shared[g]`: a word of a `@shared static`, in memory every version of the
+    /// module shares (the instance holds a pointer per shared slot).
+    LoadSh { dst: S, g: SharedSlot },
+    /// `shared[g] = src`
+    StoreSh { g: SharedSlot, src: S },
 
     // ---- strings ----
     /// `dst = a + b` (new string)

@@ -5,7 +5,7 @@ use crate::inst::{ConstId, FuncId, Inst, TypeId};
 /// Magic number at the start of every `.dbc` file.
 pub const MAGIC: [u8; 4] = *b"DBC\0";
 /// Version of the `.dbc` format (bumped on any incompatible change).
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A type in a module's type table. Types are structural within a module: the compiler
 /// interns them, so equal types have equal ids. Across modules, a struct or enum is
@@ -199,6 +199,28 @@ pub struct Global {
     pub is_static: bool,
 }
 
+/// The most words one `@shared static` may have: its cell is reserved at this size when
+/// first created and never moves, so appending fields never relocates bytes that old
+/// versions (and native code) point at.
+pub const SHARED_CELL_WORDS: u32 = 8192;
+
+/// A `@shared static mut`: its value lives in memory owned by the runtime (one cell per
+/// module name and static name), outside every version of the module, so every loaded
+/// version (a Draining one too) reads and writes the same words. Its type holds no
+/// references (scalars and structs of scalars), so the words are plain data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedStatic {
+    pub name: String,
+    pub ty: TypeId,
+    /// The `N` of the type's `@abi_stable(N)` (0 for a scalar type).
+    pub abi: u32,
+    /// First slot of the module's shared-word table; the type's words follow.
+    pub slot: u32,
+    /// Stores the initial value (with `StoreSh`); run only when the cell is new, so a
+    /// later version keeps the bytes and fields it appends stay zero (their default).
+    pub init: FuncId,
+}
+
 /// A piece of a format string.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FormatPiece {
@@ -290,6 +312,10 @@ pub struct Module {
     /// Total global slots (sum of the globals' layouts).
     pub global_words: u32,
     pub global_refs: u32,
+    /// `@shared static mut`s: memory owned by the runtime, outside every version.
+    pub shared: Vec<SharedStatic>,
+    /// Total shared word slots (sum of the shared statics' layouts; `LoadSh`/`StoreSh`).
+    pub shared_words: u32,
     /// Runs the `var`/`static` initializers; takes nothing, returns unit.
     pub init: Option<FuncId>,
     /// 64-bit constants for `LoadK`.
@@ -303,6 +329,13 @@ pub struct Module {
 impl Module {
     pub fn layout(&self, ty: TypeId) -> Layout {
         layout_of(&self.types, ty)
+    }
+
+    /// Whether function `index` is one the runtime calls to initialize the module: its
+    /// `init` or a shared static's initializer (such functions need an entry point).
+    pub fn is_initializer(&self, index: usize) -> bool {
+        let is = |f: FuncId| f.0 as usize == index;
+        self.init.is_some_and(is) || self.shared.iter().any(|g| is(g.init))
     }
 
     pub fn function_by_name(&self, name: &str) -> Option<FuncId> {

@@ -19,6 +19,8 @@ pub enum Operand {
     Const(u32),
     /// A global slot (scalar or reference depending on the instruction).
     Global(u32),
+    /// A slot of the module's shared-word table.
+    Shared(u32),
     /// An immediate number.
     Imm(i64),
     /// An enumerated sub-operation (`IntKind`, `Cvt`, `Intrinsic`, ...).
@@ -70,6 +72,7 @@ newtype_codec!(ImportId, u32, Import);
 newtype_codec!(TypeId, u32, Type);
 newtype_codec!(ConstId, u32, Const);
 newtype_codec!(GlobalSlot, u32, Global);
+newtype_codec!(SharedSlot, u32, Shared);
 
 /// Jump targets are the only bare `u32` operands.
 impl Codec for u32 {
@@ -362,4 +365,6 @@ inst_table! {
     0x55 VecStoreB { v, idx, src }
     0x56 VecPush { v, s, r }
     0x57 MapNew { dst, ty }
+    0x58 LoadSh { dst, g }
+    0x59 StoreSh { g, src }
 }

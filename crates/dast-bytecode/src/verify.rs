@@ -90,6 +90,7 @@ pub fn verify(m: &Module) -> Result<(), VerifyError> {
     };
     let cx = cx.with_signatures()?;
     cx.check_globals()?;
+    cx.check_shared()?;
     cx.check_init()?;
     cx.check_exports()?;
     for (i, f) in m.functions.iter().enumerate() {
@@ -456,6 +457,60 @@ impl<'a> ModuleCx<'a> {
         Ok(())
     }
 
+    /// Shared statics: existing plain-data types (no references: their words live
+    /// outside the version), within their cell and the shared-word table, each with a
+    /// `() -> ()` initializer.
+    fn check_shared(&self) -> Result<(), VerifyError> {
+        let m = self.m;
+        if m.shared_words > MAX_GLOBAL_SLOTS {
+            return module_error(format!("more than {MAX_GLOBAL_SLOTS} shared slots"));
+        }
+        for g in &m.shared {
+            if !self.type_ok(g.ty) {
+                return module_error(format!(
+                    "shared static `{}` has type t{} which does not exist",
+                    g.name, g.ty.0
+                ));
+            }
+            let l = self.layouts[g.ty.0 as usize];
+            if l.refs != 0 {
+                return module_error(format!(
+                    "shared static `{}` holds references (only plain data can be shared)",
+                    g.name
+                ));
+            }
+            if l.words > SHARED_CELL_WORDS {
+                return module_error(format!(
+                    "shared static `{}` has {} words (at most {SHARED_CELL_WORDS})",
+                    g.name, l.words
+                ));
+            }
+            if g.slot as u64 + l.words as u64 > m.shared_words as u64 {
+                return module_error(format!(
+                    "shared static `{}` does not fit in the module's shared slots",
+                    g.name
+                ));
+            }
+            self.check_unit_fn(g.init, &format!("initializer of `{}`", g.name))?;
+        }
+        Ok(())
+    }
+
+    /// Function `f` exists, takes no parameters and returns `()`.
+    fn check_unit_fn(&self, f: FuncId, what: &str) -> Result<(), VerifyError> {
+        let Some(func) = self.m.functions.get(f.0 as usize) else {
+            return module_error(format!("{what}: function f{} does not exist", f.0));
+        };
+        let unit = matches!(self.m.types[func.sig.ret.0 as usize], TypeDesc::Unit);
+        if !func.sig.params.is_empty() || !unit {
+            return module_error(format!(
+                "{what}: `{}` must take no parameters and return ()",
+                func.name
+            ));
+        }
+        Ok(())
+    }
+
     fn check_init(&self) -> Result<(), VerifyError> {
         let Some(init) = self.m.init else {
             return Ok(());
@@ -608,6 +663,9 @@ impl<'a> FuncCx<'a> {
             Inst::LoadGR { g, .. } | Inst::TakeGR { g, .. } | Inst::StoreGR { g, .. } => {
                 self.global(g, m.global_refs, "reference", inst)
             }
+            Inst::LoadSh { g, .. } | Inst::StoreSh { g, .. } => {
+                self.global(GlobalSlot(g.0), m.shared_words, "shared", inst)
+            }
             _ => self.operands(&inst.operands()),
         }
     }
@@ -676,7 +734,11 @@ impl<'a> FuncCx<'a> {
                 Operand::Func(i) => (i as usize) < m.functions.len(),
                 Operand::Import(i) => (i as usize) < m.imports.len(),
                 Operand::Type(t) => (t as usize) < m.types.len(),
-                Operand::Const(_) | Operand::Global(_) | Operand::Imm(_) | Operand::Name(_) => true,
+                Operand::Const(_)
+                | Operand::Global(_)
+                | Operand::Shared(_)
+                | Operand::Imm(_)
+                | Operand::Name(_) => true,
             };
             if !ok {
                 return Err(match *op {

@@ -105,11 +105,11 @@ fn wrong_version_is_named() {
     assert_eq!(e.offset, 4);
     assert_eq!(
         e.message,
-        "unsupported .dbc format version 7 (this dast reads version 1)"
+        "unsupported .dbc format version 7 (this dast reads version 2)"
     );
     assert_eq!(
         e.to_string(),
-        "invalid .dbc file at byte 4: unsupported .dbc format version 7 (this dast reads version 1)"
+        "invalid .dbc file at byte 4: unsupported .dbc format version 7 (this dast reads version 2)"
     );
 }
 

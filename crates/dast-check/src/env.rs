@@ -157,6 +157,9 @@ pub struct GlobalDef<'a> {
     pub decl: &'a ast::GlobalDecl,
     pub is_static: bool,
     pub mutable: bool,
+    /// `@shared`: lives outside every version of the module (a `static mut` of plain
+    /// data; see `check_shared_statics`).
+    pub shared: bool,
 }
 
 pub struct ConstDef<'a> {
@@ -332,11 +335,13 @@ impl<'a> Env<'a> {
                 }
                 ast::ItemKind::Var(g) => {
                     let id = self.add_global(module, scope, g, false, true);
+                    self.globals[id.0 as usize].shared = has_attr(&item.attrs, "shared");
                     self.define(scope, &g.name, Def::Global(id));
                     pending.push(Pending::Global(id, g));
                 }
                 ast::ItemKind::Static { decl, mutable } => {
                     let id = self.add_global(module, scope, decl, true, *mutable);
+                    self.globals[id.0 as usize].shared = has_attr(&item.attrs, "shared");
                     self.define(scope, &decl.name, Def::Global(id));
                     pending.push(Pending::Global(id, decl));
                     if *mutable
@@ -442,6 +447,7 @@ impl<'a> Env<'a> {
             decl: g,
             is_static,
             mutable,
+            shared: false,
         });
         GlobalId(self.globals.len() as u32 - 1)
     }

@@ -10,6 +10,7 @@ mod format;
 mod lower;
 mod pattern;
 mod resolve;
+mod shared;
 mod suggest;
 pub mod tir;
 pub mod ty;
@@ -59,6 +60,7 @@ pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
     let mut diags = std::mem::take(&mut env.diags);
     let const_bodies = check_consts(&env, &mut diags);
     let global_inits = check_globals(&mut env, &mut diags);
+    shared::check_shared_statics(&env, &mut diags);
     let bodies = check_fns(&env, &mut diags);
     diags.sort_by_key(|d| (d.primary.span.file, d.primary.span.start));
     if diags.iter().any(|d| d.is_error()) {

@@ -52,6 +52,8 @@ pub struct ModuleBuilder<'c, 'a> {
     fn_ids: HashMap<FnId, bc::FuncId>,
     imports: HashMap<FnId, bc::ImportId>,
     global_slots: HashMap<GlobalId, (u32, u32)>,
+    /// First shared slot of each `@shared static` (its words live outside the version).
+    shared_slots: HashMap<GlobalId, u32>,
     strings: HashMap<String, u32>,
     scalars: HashMap<u64, u32>,
     lines: &'c LineIndex,
@@ -74,6 +76,7 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
             fn_ids: HashMap::new(),
             imports: HashMap::new(),
             global_slots: HashMap::new(),
+            shared_slots: HashMap::new(),
             strings: HashMap::new(),
             scalars: HashMap::new(),
             lines,
@@ -96,6 +99,7 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
             let func = self.lower_fn(*f);
             self.out.functions.push(func);
         }
+        self.lower_shared_inits();
         if !self.global_slots.is_empty() {
             let init = self.lower_init();
             self.out.init = Some(bc::FuncId(self.out.functions.len() as u32));
@@ -108,8 +112,23 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
         let env = &self.c.env;
         let mut w = 0;
         let mut r = 0;
+        let mut sh = 0;
         for (i, g) in env.globals.iter().enumerate() {
             if g.module != self.module {
+                continue;
+            }
+            if g.shared {
+                let ty = self.type_id(&g.ty);
+                self.out.shared.push(bc::SharedStatic {
+                    name: g.name.clone(),
+                    ty,
+                    abi: self.abi_of(&g.ty),
+                    slot: sh,
+                    // Set by `lower_shared_inits`.
+                    init: bc::FuncId(u32::MAX),
+                });
+                self.shared_slots.insert(GlobalId(i as u32), sh);
+                sh += self.layout(&g.ty).words;
                 continue;
             }
             let ty = self.type_id(&g.ty);
@@ -127,6 +146,15 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
         }
         self.out.global_words = w;
         self.out.global_refs = r;
+        self.out.shared_words = sh;
+    }
+
+    /// The `N` of a struct type's `@abi_stable(N)` (0 for other types).
+    fn abi_of(&self, ty: &Ty) -> u32 {
+        match ty {
+            Ty::Adt(id) => self.c.env.adt(*id).abi_stable.unwrap_or(0),
+            _ => 0,
+        }
     }
 
     // ---------- types ----------
@@ -329,6 +357,37 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
         fl.finish(def.name.clone(), sig, true)
     }
 
+    /// One initializer function per `@shared static` (run only when its memory is new).
+    fn lower_shared_inits(&mut self) {
+        let mut statics: Vec<(GlobalId, u32)> =
+            self.shared_slots.iter().map(|(g, s)| (*g, *s)).collect();
+        statics.sort_by_key(|(_, slot)| *slot);
+        for (k, (g, _)) in statics.into_iter().enumerate() {
+            let f = self.lower_global_init(g);
+            self.out.shared[k].init = bc::FuncId(self.out.functions.len() as u32);
+            self.out.functions.push(f);
+        }
+    }
+
+    /// `__init_shared__.NAME`: stores the initial value of shared static `g`.
+    fn lower_global_init(&mut self, g: GlobalId) -> bc::Function {
+        let unit = self.type_id(&Ty::unit());
+        let sig = bc::Signature {
+            params: vec![],
+            ret: unit,
+            mut_params: vec![],
+        };
+        let name = format!("__init_shared__.{}", self.c.env.globals[g.0 as usize].name);
+        let mut fl = FnLower::new(self, &[]);
+        fl.init_global_into_place(g);
+        let ret = fl.alloc(Layout::ZERO);
+        fl.emit(Inst::Ret {
+            s: S(ret.s),
+            r: R(ret.r),
+        });
+        fl.finish(name, sig, false)
+    }
+
     fn lower_init(&mut self) -> bc::Function {
         let unit = self.type_id(&Ty::unit());
         let sig = bc::Signature {
@@ -339,35 +398,14 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
         let env = &self.c.env;
         let mine: Vec<GlobalId> = (0..env.globals.len() as u32)
             .map(GlobalId)
-            .filter(|g| env.globals[g.0 as usize].module == self.module)
+            .filter(|g| {
+                let def = &env.globals[g.0 as usize];
+                def.module == self.module && !def.shared
+            })
             .collect();
         let mut fl = FnLower::new(self, &[]);
         for g in mine {
-            let ty = fl.mb.c.env.globals[g.0 as usize].ty.clone();
-            let mark = fl.mark();
-            let loc = fl.alloc(fl.mb.layout(&ty));
-            let c = fl.mb.c;
-            match &c.global_inits[g.0 as usize] {
-                Some(body) => {
-                    fl.with_body_locals(&body.locals, |fl| fl.expr_into(&body.value, loc))
-                }
-                None => fl.default_into(&ty, loc),
-            }
-            let (w, r) = fl.mb.global_slots[&g];
-            let lay = fl.mb.layout(&ty);
-            for i in 0..lay.words {
-                fl.emit(Inst::StoreG {
-                    g: bc::GlobalSlot(w + i),
-                    src: S(loc.s + i as u16),
-                });
-            }
-            for i in 0..lay.refs {
-                fl.emit(Inst::StoreGR {
-                    g: bc::GlobalSlot(r + i),
-                    src: R(loc.r + i as u16),
-                });
-            }
-            fl.release(mark);
+            fl.init_global_into_place(g);
         }
         let ret = fl.alloc(Layout::ZERO);
         fl.emit(Inst::Ret {
@@ -1012,7 +1050,31 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         self.emit(Inst::LoadK { dst, k });
     }
 
+    /// Evaluates global `g`'s initializer (or its type's default) and stores it.
+    fn init_global_into_place(&mut self, g: GlobalId) {
+        let ty = self.mb.c.env.globals[g.0 as usize].ty.clone();
+        let mark = self.mark();
+        let lay = self.mb.layout(&ty);
+        let loc = self.alloc(lay);
+        let c = self.mb.c;
+        match &c.global_inits[g.0 as usize] {
+            Some(body) => self.with_body_locals(&body.locals, |fl| fl.expr_into(&body.value, loc)),
+            None => self.default_into(&ty, loc),
+        }
+        self.store_global(g, Layout::ZERO, lay, loc);
+        self.release(mark);
+    }
+
     fn load_global(&mut self, g: GlobalId, off: Layout, l: Layout, dst: Loc, take: bool) {
+        if let Some(&base) = self.mb.shared_slots.get(&g) {
+            for i in 0..l.words {
+                self.emit(Inst::LoadSh {
+                    dst: S(dst.s + i as u16),
+                    g: bc::SharedSlot(base + off.words + i),
+                });
+            }
+            return;
+        }
         let (w, r) = self.mb.global_slots[&g];
         for i in 0..l.words {
             self.emit(Inst::LoadG {
@@ -1032,6 +1094,15 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
     }
 
     fn store_global(&mut self, g: GlobalId, off: Layout, l: Layout, src: Loc) {
+        if let Some(&base) = self.mb.shared_slots.get(&g) {
+            for i in 0..l.words {
+                self.emit(Inst::StoreSh {
+                    g: bc::SharedSlot(base + off.words + i),
+                    src: S(src.s + i as u16),
+                });
+            }
+            return;
+        }
         let (w, r) = self.mb.global_slots[&g];
         for i in 0..l.words {
             self.emit(Inst::StoreG {

@@ -9,7 +9,7 @@ use dast_bytecode::{FBinary, FUnary};
 
 /// Version of the native ABI. A shared object exports it as `DAST_ABI_VERSION` (u32);
 /// [`crate::NativeModule::load`] refuses any other value.
-pub const ABI_VERSION: u32 = 7;
+pub const ABI_VERSION: u32 = 8;
 
 /// Exported `u32`: the ABI version the object was compiled for.
 pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
@@ -164,6 +164,10 @@ impl Default for Ctx {
 pub struct ModuleData {
     /// The module's scalar globals (`LoadG`/`StoreG` read and write them directly).
     pub global_words: *mut u64,
+    /// The version's shared-word table: entry `g` points at word `g` of its `@shared
+    /// static`s (`LoadSh`/`StoreSh`), in cells owned outside the version. Null until
+    /// bound (a module with no shared statics never reads it).
+    pub shared_words: *const *mut u64,
     /// Calls running in this version that entered it through a counted thunk (from
     /// another module's slot). Generated code updates it with plain loads and stores:
     /// only one thread runs a group's code at a time (its lock), as the interpreter's
@@ -178,6 +182,7 @@ pub struct ModuleData {
 
 /// Offsets of [`ModuleData`]'s fields, as generated code reads them.
 pub(crate) const MODULE_GLOBAL_WORDS: i32 = offset_of!(ModuleData, global_words) as i32;
+pub(crate) const MODULE_SHARED_WORDS: i32 = offset_of!(ModuleData, shared_words) as i32;
 pub(crate) const MODULE_IN_FLIGHT: i32 = offset_of!(ModuleData, in_flight) as i32;
 
 /// Offsets of [`Ctx`]'s fields, as generated code reads them.

@@ -137,7 +137,7 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Vec<u8>, CompileError>
     for (index, f) in module.functions.iter().enumerate() {
         if compiled[index] {
             c.define_body(index as u32, native_rounding(), opts.optimize)?;
-            if f.exported || module.init.is_some_and(|i| i.0 as usize == index) {
+            if f.exported || module.is_initializer(index) {
                 c.define_entry(index as u32)?;
             }
             if f.exported {

@@ -90,6 +90,10 @@ impl Foreign for NativeCode {
         self.module.in_flight() as u32
     }
 
+    fn bind_shared(&self, table: *const *mut u64) {
+        self.module.bind_shared(table);
+    }
+
     fn activated(&self) {
         // Every import of this module by a member names a function the VM already
         // checked (`check_importers`), so re-pointing cannot fail on a missing one.

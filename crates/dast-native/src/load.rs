@@ -184,6 +184,9 @@ pub(crate) struct GroupShared {
     members: Mutex<Vec<std::sync::Weak<NativeModule>>>,
     /// The version of each module that members' slots call (see [`Group::activate`]).
     active: Mutex<std::collections::HashMap<String, std::sync::Weak<NativeModule>>>,
+    /// `@shared static` memory of modules run without a VM program (release mode; in
+    /// hybrid mode the program's cells are bound instead, see [`NativeModule::bind_shared`]).
+    shared: Mutex<dast_vm::SharedCells>,
 }
 
 // SAFETY: `inner` is only touched by the thread that holds `lock` (see `GroupLock`).
@@ -281,6 +284,7 @@ impl Group {
             handler: Mutex::new(None),
             members: Mutex::new(Vec::new()),
             active: Mutex::new(std::collections::HashMap::new()),
+            shared: Mutex::new(dast_vm::SharedCells::default()),
         }))
     }
 
@@ -402,6 +406,9 @@ pub struct NativeModule {
     targets: Mutex<Vec<Option<Arc<NativeModule>>>>,
     /// The module's imports, `(module, function)`, in import-index order.
     imports: Vec<(String, String)>,
+    /// The shared-word table bound from the group's cells by [`NativeModule::init`]
+    /// (release mode), kept as long as the library that points at it.
+    own_shared: std::sync::OnceLock<dast_vm::SharedTable>,
     // Declared last: dropped after everything pointing into it.
     _library: Library,
 }
@@ -447,6 +454,7 @@ impl NativeModule {
         instance.set_output(Box::new(group.0.out.clone()));
         let data = Box::new(UnsafeCell::new(ModuleData {
             global_words: instance.global_words(),
+            shared_words: std::ptr::null(),
             in_flight: std::sync::atomic::AtomicU64::new(0),
             instance: &mut *instance,
             group: Arc::as_ptr(&group.0),
@@ -476,6 +484,7 @@ impl NativeModule {
             data,
             slots,
             targets: Mutex::new(vec![None; module.imports.len()]),
+            own_shared: std::sync::OnceLock::new(),
             imports: module
                 .imports
                 .iter()
@@ -565,13 +574,53 @@ impl NativeModule {
         }
     }
 
-    /// Runs the module's `init` (its `var` initializers), as `dast_vm::Program::init`.
+    /// Points the module's `@shared static`s at `table` (see `dast_vm::Foreign::bind_shared`:
+    /// in hybrid mode the program owns the memory). `table` must stay valid, at this
+    /// address, as long as the module's code may run.
+    pub fn bind_shared(&self, table: *const *mut u64) {
+        let _hold = self.group.0.enter();
+        // SAFETY: the group is held, so no generated code of this module reads the
+        // data now; the data lives as long as `self`.
+        unsafe { (*self.data.get()).shared_words = table };
+    }
+
+    /// Runs the module's initializers, as `dast_vm::Program::init`: its `@shared
+    /// static`s' (each only when its memory is new) and its `var`s'. Without a program
+    /// that bound the shared statics, they are bound to the group's memory first.
     pub fn init(&self) -> Result<(), CallError> {
-        let Some(index) = self.init else {
-            return Ok(());
-        };
         let mut state = self.lock();
-        self.invoke(&mut state, index as usize, &[]).map(|_| ())
+        let fresh = self.bind_group_shared(&mut state)?;
+        for index in fresh.into_iter().chain(self.init) {
+            self.invoke(&mut state, index as usize, &[])?;
+        }
+        Ok(())
+    }
+
+    /// Binds the shared statics to the group's cells unless already bound; returns the
+    /// initializers of the cells it created.
+    fn bind_group_shared(&self, state: &mut State) -> Result<Vec<u32>, CallError> {
+        let module = state.instance.module();
+        // SAFETY: the group is held (`state`); the data lives as long as `self`.
+        let bound = unsafe { !(*self.data.get()).shared_words.is_null() };
+        if module.shared.is_empty() || bound {
+            return Ok(Vec::new());
+        }
+        let mut cells = self
+            .group
+            .0
+            .shared
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let binding = cells.bind(module).map_err(|e| {
+            CallError::Panic(Panic {
+                message: e.to_string(),
+                trace: Vec::new(),
+            })
+        })?;
+        let table = self.own_shared.get_or_init(|| binding.table);
+        // SAFETY: as above; the table lives in `self.own_shared` as long as `self`.
+        unsafe { (*self.data.get()).shared_words = table.as_ptr() };
+        Ok(binding.fresh_inits.iter().map(|f| f.0).collect())
     }
 
     /// Runs function `index` with its parameters in place (words in `args`, references

@@ -41,11 +41,9 @@ pub(crate) fn classify(module: &Module) -> Vec<Option<Unsupported>> {
 }
 
 fn own_verdict(module: &Module, f: &Function) -> Option<Unsupported> {
-    let (pc, inst) = f
-        .code
-        .iter()
-        .enumerate()
-        .find(|(_, inst)| !is_scalar(inst) && !NativeInstance::runs(inst))?;
+    let (pc, inst) = f.code.iter().enumerate().find(|(_, inst)| {
+        !is_scalar(inst) && !is_global_word(inst) && !NativeInstance::runs(inst)
+    })?;
     Some(Unsupported {
         function: f.name.clone(),
         pc: Some(pc as u32),
@@ -74,6 +72,15 @@ fn unsupported_callee(
 }
 
 /// The instructions the translator handles itself (the others run through `exec_one`).
+/// A module-state word read or written by generated code directly: `LoadG`/`StoreG`
+/// (the version's globals) and `LoadSh`/`StoreSh` (its `@shared static`s' cells).
+pub(crate) fn is_global_word(inst: &Inst) -> bool {
+    matches!(
+        inst,
+        Inst::LoadG { .. } | Inst::StoreG { .. } | Inst::LoadSh { .. } | Inst::StoreSh { .. }
+    )
+}
+
 pub(crate) fn is_scalar(inst: &Inst) -> bool {
     use Inst::*;
     matches!(

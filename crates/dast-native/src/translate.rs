@@ -19,10 +19,10 @@ use dast_bytecode::{is_terminator, Cvt, FUnary, Function, Inst, IntKind, Module,
 
 use crate::abi::{
     table_offset, PanicCode, CTX_REF_BASE, CTX_REF_LIMIT, CTX_STACK_LIMIT, MODULE_GLOBAL_WORDS,
-    MODULE_IN_FLIGHT, NO_FRAME, REF_SLOT_BYTES,
+    MODULE_IN_FLIGHT, MODULE_SHARED_WORDS, NO_FRAME, REF_SLOT_BYTES,
 };
 use crate::inline::{Inlined, Origin};
-use crate::subset::is_scalar;
+use crate::subset::{is_global_word, is_scalar};
 
 mod borrow;
 mod heap;
@@ -161,6 +161,8 @@ struct Translator<'a, 'b> {
     words: Option<StackSlot>,
     /// The module's global words, loaded once on entry (functions using globals only).
     globals: Option<Value>,
+    /// This version's shared-word table (`ModuleData::shared_words`), if it uses one.
+    shared: Option<Value>,
     /// The parameter words, in order.
     params: Vec<Value>,
     cold: Vec<ColdExit>,
@@ -220,6 +222,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             refs: params[first_word - 1],
             words,
             globals: None,
+            shared: None,
             params: params[first_word..].to_vec(),
             cold: Vec::new(),
             heap: heap::HeapCache::new(&f.code),
@@ -250,7 +253,25 @@ impl<'a, 'b> Translator<'a, 'b> {
             let words = self.b.ins().load(I64, trusted(), data, MODULE_GLOBAL_WORDS);
             self.globals = Some(words);
         }
+        let uses_shared = self
+            .f
+            .code
+            .iter()
+            .any(|i| matches!(i, Inst::LoadSh { .. } | Inst::StoreSh { .. }));
+        if uses_shared {
+            // The table of pointers to shared words stays put while the version is
+            // loaded (the cells never move either): one load per call.
+            let data = self.module_data();
+            let table = self.b.ins().load(I64, trusted(), data, MODULE_SHARED_WORDS);
+            self.shared = Some(table);
+        }
         self.stack_check();
+    }
+
+    /// The address of shared word `g` (from the version's shared-word table).
+    fn shared_word(&mut self, g: dast_bytecode::SharedSlot) -> Value {
+        let table = self.shared.expect("loaded in the prologue");
+        self.b.ins().load(I64, trusted(), table, 8 * g.0 as i32)
     }
 
     /// This module's [`crate::abi::ModuleData`] pointer (from the slot `dast_init` set).
@@ -482,6 +503,16 @@ impl<'a, 'b> Translator<'a, 'b> {
                 let base = self.globals.expect("loaded in the prologue");
                 let v = self.reg(src);
                 self.b.ins().store(trusted(), v, base, 8 * g.0 as i32);
+            }
+            LoadSh { dst, g } => {
+                let word = self.shared_word(g);
+                let v = self.b.ins().load(I64, trusted(), word, 0);
+                self.set(dst, v);
+            }
+            StoreSh { g, src } => {
+                let word = self.shared_word(g);
+                let v = self.reg(src);
+                self.b.ins().store(trusted(), v, word, 0);
             }
             Panic { .. } => {
                 self.exec_one(pc, &inst);
@@ -1202,7 +1233,7 @@ fn reads_f64(inst: &Inst, r: S) -> Option<bool> {
 
 /// Whether `inst` runs through `exec_one` (and so its function needs a frame in memory).
 fn uses_exec_one(inst: &Inst) -> bool {
-    !is_scalar(inst) && !matches!(inst, Inst::LoadG { .. } | Inst::StoreG { .. })
+    !is_scalar(inst) && !is_global_word(inst)
 }
 
 /// The scalar registers an `exec_one` instruction reads and writes, or `None` for

@@ -119,3 +119,72 @@ struct Quiet;
 impl dast_runtime::LogSink for Quiet {
     fn log(&mut self, _level: dast_runtime::Level, _line: &str) {}
 }
+
+/// A native `core` with a `@shared` block and `add(n)` scaled by `step`.
+fn shared_core(step: i64) -> String {
+    format!(
+        "@shared\n@abi_stable(1)\nstruct Totals {{ sum: i64, calls: i64 }}\n\
+         @shared\nstatic mut TOTALS: Totals = Totals {{ sum: 0, calls: 0 }}\n\
+         @hot_reload\nfn add(n: i64) -> i64 {{ unsafe {{ TOTALS.sum += n * {step}\n \
+         TOTALS.calls += 1\n TOTALS.sum * 100 + TOTALS.calls }} }}\n"
+    )
+}
+
+#[test]
+fn native_versions_share_the_shared_memory_with_each_other_and_bytecode() {
+    let dir = TempDir::new("hybrid-shared");
+    let group = Group::new();
+    dast_native::serve_imports_from_vm(&group);
+    let files = |core: &str| {
+        let mut fs = MemFs::default();
+        fs.files
+            .insert("/p/dast.toml".into(), "[package]\nname = \"p\"\n".into());
+        fs.files.insert("/p/src/core.dast".into(), core.to_string());
+        fs.files.insert(
+            "/p/src/main.dast".into(),
+            "import core\nfn main() {}\nfn add(n: i64) -> i64 { core.add(n) }\n".into(),
+        );
+        let program = Program::discover(&fs, Path::new("/p")).unwrap();
+        match compile_program(&fs, program) {
+            Ok(c) => c.modules,
+            Err(f) => panic!("{:#?}", f.diagnostics),
+        }
+    };
+    let v1 = files(&shared_core(1));
+    let code = native(module(&v1, "core"), dir.0.join("libcore.so"), &group);
+    group.activate(code.module()).unwrap();
+    let labelled = v1.into_iter().map(|m| (m, "v1.0".to_string())).collect();
+    let mut registry = Registry::with_foreign(labelled, |name| {
+        (name == "core").then(|| Arc::clone(&code) as Arc<dyn Foreign>)
+    })
+    .unwrap();
+    registry.set_log(Box::new(Quiet));
+    drop(code);
+    // Through bytecode `main` into native `core`: sum 5, 1 call.
+    assert_eq!(
+        registry.call("main", "add", &[Value::Int(5)]).unwrap(),
+        Value::Int(501)
+    );
+
+    // v1 keeps a call running (draining) while native v2 becomes active.
+    let old = registry.instance("core", 1).unwrap();
+    registry.program_mut().begin_host_call(old);
+    let v2 = files(&shared_core(10));
+    let code2 = native(module(&v2, "core"), dir.0.join("libcore.2.so"), &group);
+    registry
+        .reload_foreign(module(&v2, "core").clone(), Some(code2 as Arc<dyn Foreign>))
+        .unwrap();
+    // v2 adds 10 * 1 to the same memory; v1 (draining) then adds 1 * 3 and sees it.
+    assert_eq!(
+        registry.call("core", "add", &[Value::Int(1)]).unwrap(),
+        Value::Int(1502)
+    );
+    let via_old = registry.call_version("core", 1, "add", &[Value::Int(3)]);
+    assert_eq!(via_old.unwrap(), Value::Int(1803));
+    registry.program_mut().end_host_call(old);
+    assert_eq!(registry.collect().len(), 1);
+    assert_eq!(
+        registry.program().shared_words("core", "TOTALS", 2),
+        Some(vec![18, 3])
+    );
+}

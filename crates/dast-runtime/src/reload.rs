@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dast_bytecode::Module;
-use dast_vm::{Foreign, InstanceId, Value};
+use dast_vm::{Foreign, InstanceId, LinkError, Value};
 
 use crate::migrate::{self, Action};
 use crate::registry::{try_free, Registry, Session, Version};
@@ -78,10 +78,11 @@ impl Session<'_> {
             .ok_or_else(|| ReloadError::UnknownModule(name.clone()))?
             .active()
             .instance;
-        let new_id = self
-            .program
-            .load_instance(new)
-            .map_err(|e| ReloadError::Link(Box::new(e)))?;
+        let new_id = self.program.load_instance(new).map_err(|e| match e {
+            // The new layout cannot use the shared memory running versions use.
+            LinkError::SharedLayout(_) => ReloadError::Incompatible(Box::new(e)),
+            _ => ReloadError::Link(Box::new(e)),
+        })?;
         if let Some(code) = code {
             self.program
                 .set_foreign(new_id, code)

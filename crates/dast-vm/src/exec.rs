@@ -29,11 +29,12 @@ use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use dast_bytecode::{Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, TypeId};
+use dast_bytecode::{Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, Module, TypeId};
 
 use crate::heap::*;
 use crate::link::{FuncInfo, Linked};
 use crate::ops;
+use crate::shared::SharedTable;
 
 /// Deepest Dast call stack; one more call panics with "stack overflow".
 pub const MAX_FRAMES: usize = 250_000;
@@ -118,6 +119,28 @@ pub(crate) fn is_host_intrinsic(op: Intrinsic) -> bool {
 pub(crate) struct Globals {
     pub words: Vec<u64>,
     pub refs: Vec<Option<Obj>>,
+    /// Pointers to the instance's `@shared static` words (cells outside the version).
+    pub shared: SharedTable,
+}
+
+impl Globals {
+    /// Zeroed globals for module `m`, its shared statics bound to `shared`.
+    pub fn new(m: &Module, shared: SharedTable) -> Globals {
+        Globals {
+            words: vec![0; m.global_words as usize],
+            refs: vec![None; m.global_refs as usize],
+            shared,
+        }
+    }
+
+    /// The globals of an unloaded instance: nothing.
+    pub fn empty() -> Globals {
+        Globals {
+            words: Vec::new(),
+            refs: Vec::new(),
+            shared: SharedTable::default(),
+        }
+    }
 }
 
 /// The two register stacks and the call stack.
@@ -732,6 +755,8 @@ unsafe fn run_loop(
             // ---- module state ----
             Inst::LoadG { dst, g } => S!(dst) = *gw.add(g.0 as usize),
             Inst::StoreG { g, src } => *gw.add(g.0 as usize) = S!(src),
+            Inst::LoadSh { dst, g } => S!(dst) = *globals.get_unchecked(mi).shared.get(g.0),
+            Inst::StoreSh { g, src } => *globals.get_unchecked(mi).shared.get(g.0) = S!(src),
             Inst::LoadGR { dst, g } => ops::load_gr(gr, r, dst, g.0),
             Inst::TakeGR { dst, g } => ops::take_gr(gr, r, dst, g.0),
             Inst::StoreGR { g, src } => ops::store_gr(gr, r, g.0, src),

@@ -51,6 +51,13 @@ pub trait Foreign: Send + Sync {
         let _ = (words, refs);
     }
 
+    /// Gives the foreign side the instance's shared-word table: `table[g]` points at
+    /// word `g` of its `@shared static`s (cells the program owns, outside the version).
+    /// The table stays at this address until the instance is unloaded.
+    fn bind_shared(&self, table: *const *mut u64) {
+        let _ = table;
+    }
+
     /// Calls running in the foreign code that the VM did not count (entered from other
     /// foreign code directly): the instance is not drained while this is above zero.
     fn in_flight(&self) -> u32 {
@@ -95,6 +102,7 @@ impl Program {
         for info in &mut self.modules[mi].funcs {
             info.code = FOREIGN_BODY.as_ptr();
         }
+        code.bind_shared(self.globals[mi].shared.as_ptr());
         self.states[mi].foreign = ForeignSlot(Some(code));
         Ok(())
     }

@@ -48,6 +48,9 @@ pub(crate) struct InstanceState {
     pub host_calls: u32,
     /// The instance's code when it runs outside the interpreter (`foreign.rs`).
     pub foreign: crate::foreign::ForeignSlot,
+    /// Initializers of the `@shared static`s whose cells this instance created, run by
+    /// its `init` before the `var` initializers.
+    pub shared_inits: Vec<dast_bytecode::FuncId>,
 }
 
 /// A reference slot of a global (a string, vector or map, or nothing), opaque to other
@@ -147,27 +150,26 @@ impl Program {
         let active = &self.active;
         let find = |name: &str| active.get(name).copied();
         let linked = link::link_instance(&self.modules, &find, m)?;
-        self.globals.push(Globals {
-            words: vec![0; linked.m.global_words as usize],
-            refs: vec![None; linked.m.global_refs as usize],
-        });
+        let binding = self
+            .shared
+            .bind(&linked.m)
+            .map_err(LinkError::SharedLayout)?;
+        self.globals.push(Globals::new(&linked.m, binding.table));
         self.modules.push(linked);
-        self.states.push(InstanceState::default());
+        self.states.push(InstanceState {
+            shared_inits: binding.fresh_inits,
+            ..InstanceState::default()
+        });
         Ok(InstanceId::of(self.modules.len() - 1))
     }
 
-    /// Runs an instance's `init` (its `var` initializers).
+    /// Runs an instance's `init`: the initializers of the `@shared static`s whose
+    /// memory it created, then its `var` initializers.
     pub fn init_instance(&mut self, id: InstanceId) -> Result<(), Panic> {
         let mi = self.live(id)?;
-        if let Some(f) = self.modules[mi].m.init {
-            let result = self.with_installed_host(|p, host| p.run_function(mi, f.0 as usize, host));
-            if result.is_ok() {
-                self.clear_results(mi, f.0 as usize);
-            }
-            let _ = self.out.flush();
-            result?;
-        }
-        Ok(())
+        let result = self.with_installed_host(|p, host| p.run_inits(mi, host));
+        let _ = self.out.flush();
+        result
     }
 
     /// Calls an exported function of this exact instance (active or not), as
@@ -226,6 +228,7 @@ impl Program {
     pub fn activate(&mut self, new: InstanceId) -> Option<InstanceId> {
         let name = self.modules[new.index()].m.name.clone();
         let previous = self.active.insert(name.clone(), new.index());
+        self.shared.commit(&self.modules[new.index()].m);
         for i in self.live_indices().collect::<Vec<_>>() {
             if i != new.index() {
                 self.repoint_imports(i, new.index());
@@ -280,10 +283,7 @@ impl Program {
             return Err(UnloadError::StillImported { module, importer });
         }
         self.modules[mi] = self.modules[mi].tombstone();
-        self.globals[mi] = Globals {
-            words: Vec::new(),
-            refs: Vec::new(),
-        };
+        self.globals[mi] = Globals::empty();
         self.states[mi].unloaded = true;
         // Foreign code goes with its instance (a native version's library is closed).
         self.states[mi].foreign = crate::foreign::ForeignSlot::default();

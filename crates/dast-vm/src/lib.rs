@@ -38,6 +38,7 @@ mod link;
 pub mod native;
 mod ops;
 mod serialize;
+mod shared;
 mod typed;
 mod value;
 
@@ -59,6 +60,7 @@ pub use exec::{MAX_FRAMES, MAX_STACK};
 pub use foreign::Foreign;
 pub use host::{Host, HostRequest};
 pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, UnloadError};
+pub use shared::{check_layout, Shape, SharedCells, SharedLayoutError, SharedTable};
 
 /// Most frames a panic's trace lists (see [`Panic`]).
 pub const MAX_TRACE: usize = 128;
@@ -193,6 +195,8 @@ pub struct Program {
     states: Vec<instances::InstanceState>,
     /// Module name -> its active instance.
     active: FxHashMap<String, usize>,
+    /// The memory of every `@shared static`, outside the instances.
+    shared: shared::SharedCells,
     machine: Machine,
     out: Output,
     /// Answers requests of running code (see `host.rs`); taken out while a call runs.
@@ -213,21 +217,27 @@ const _: () = {
 /// structs and enums by name and field/variant names and types).
 pub fn link(modules: Vec<Module>) -> Result<Program, LinkError> {
     let modules = link::link_modules(modules)?;
-    let globals = modules
-        .iter()
-        .map(|l| Globals {
-            words: vec![0; l.m.global_words as usize],
-            refs: vec![None; l.m.global_refs as usize],
-        })
-        .collect();
+    let mut shared = shared::SharedCells::default();
+    let mut globals = Vec::new();
+    let mut states = Vec::new();
+    for l in &modules {
+        let binding = shared.bind(&l.m).map_err(LinkError::SharedLayout)?;
+        shared.commit(&l.m);
+        globals.push(Globals::new(&l.m, binding.table));
+        states.push(instances::InstanceState {
+            shared_inits: binding.fresh_inits,
+            ..Default::default()
+        });
+    }
     let active = modules
         .iter()
         .enumerate()
         .map(|(i, l)| (l.m.name.clone(), i))
         .collect();
     Ok(Program {
-        states: vec![instances::InstanceState::default(); modules.len()],
+        states,
         modules,
+        shared,
         globals,
         active,
         machine: Machine::new(),
@@ -246,10 +256,7 @@ impl Program {
                 if !p.is_active(mi) {
                     continue;
                 }
-                if let Some(f) = p.modules[mi].m.init {
-                    p.run_function(mi, f.0 as usize, reborrow(&mut host))?;
-                    p.clear_results(mi, f.0 as usize);
-                }
+                p.run_inits(mi, reborrow(&mut host))?;
             }
             let _ = p.out.flush();
             Ok(())
@@ -487,6 +494,24 @@ impl Program {
     /// requests with `host`. A Dast panic (or, should the VM have a bug, a Rust panic)
     /// comes back as `Err` with this call's frames unwound and its references dropped;
     /// suspended outer calls are untouched.
+    /// Runs instance `mi`'s initializers: those of the shared statics whose memory it
+    /// created (each once), then its `init`.
+    fn run_inits(&mut self, mi: usize, mut host: Option<&mut dyn Host>) -> Result<(), Panic> {
+        let shared = std::mem::take(&mut self.states[mi].shared_inits);
+        let init = self.modules[mi].m.init;
+        for f in shared.into_iter().chain(init) {
+            self.run_function(mi, f.0 as usize, reborrow(&mut host))?;
+            self.clear_results(mi, f.0 as usize);
+        }
+        Ok(())
+    }
+
+    /// The first `len` words of `@shared static` `name` of `module` as they are now
+    /// (shared by every version), or `None` if no version declared it.
+    pub fn shared_words(&self, module: &str, name: &str, len: usize) -> Option<Vec<u64>> {
+        self.shared.words(module, name, len)
+    }
+
     fn run_function(
         &mut self,
         mi: usize,

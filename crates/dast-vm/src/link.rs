@@ -50,6 +50,10 @@ pub enum LinkError {
         expected: String,
         found: Option<String>,
     },
+    /// A `@shared static` of a new version cannot use the memory earlier versions laid
+    /// out (a field removed, reordered, renamed or retyped, or fields appended without
+    /// raising `@abi_stable`).
+    SharedLayout(crate::SharedLayoutError),
 }
 
 impl fmt::Display for LinkError {
@@ -109,6 +113,7 @@ impl fmt::Display for LinkError {
                 "module `{importer}` calls `{module}.{function}{expected}`, but the new version \
                  of `{module}` no longer defines `{function}`"
             ),
+            LinkError::SharedLayout(e) => write!(f, "{e}"),
         }
     }
 }

@@ -228,10 +228,8 @@ impl NativeInstance {
     /// resolved: `CallImport` is not run here.
     pub fn new(module: Module) -> Result<NativeInstance, LinkError> {
         let linked = Linked::new(module)?;
-        let globals = Globals {
-            words: vec![0; linked.m.global_words as usize],
-            refs: vec![None; linked.m.global_refs as usize],
-        };
+        // Shared statics are read by generated code through `ModuleData`, never here.
+        let globals = Globals::new(&linked.m, Default::default());
         Ok(NativeInstance {
             linked,
             globals,

@@ -48,7 +48,7 @@ pub(super) use strings::Tail;
 
 use super::{trusted, Translator};
 use crate::abi::{table_offset, REF_SLOT_BYTES};
-use crate::subset::is_scalar;
+use crate::subset::{is_global_word, is_scalar};
 
 /// What the current bytecode block knows about its vector registers.
 pub(super) struct HeapCache {
@@ -187,7 +187,7 @@ pub(super) fn has_fast_path(inst: &Inst) -> bool {
 /// Instructions that leave every reference register and heap object as it is.
 pub(super) fn keeps_heap(inst: &Inst) -> bool {
     (is_scalar(inst) && !matches!(inst, Inst::Call { .. } | Inst::CallImport { .. }))
-        || matches!(inst, Inst::LoadG { .. } | Inst::StoreG { .. })
+        || is_global_word(inst)
 }
 
 impl Translator<'_, '_> {

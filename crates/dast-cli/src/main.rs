@@ -4,6 +4,7 @@ mod commands;
 mod hot;
 mod hybrid;
 mod release;
+mod release_host;
 mod render;
 mod watch;
 

@@ -265,6 +265,7 @@ fn run_loaded(modules: &[Module], paths: &[PathBuf], entry: &str) -> u8 {
         eprintln!("error: {e}");
         return EXIT_COMPILE_ERROR;
     }
+    crate::release_host::install(&group, &loaded);
     for native in &loaded {
         if let Err(e) = native.init() {
             return report(&e);

@@ -102,7 +102,8 @@ impl Foreign for NativeCode {
 }
 
 /// Installs, as `group`'s import handler, calls into the program running the group's
-/// native code (bytecode modules, or native modules the VM runs as foreign code).
+/// native code (bytecode modules, or native modules the VM runs as foreign code), and
+/// as its host handler the host of the program's call (the registry's, for `Registry*`).
 pub fn serve_imports_from_vm(group: &Group) {
     group.set_import_handler(Arc::new(|module, function, args, refs| {
         let program = CURRENT.with(Cell::get);
@@ -117,6 +118,15 @@ pub fn serve_imports_from_vm(group: &Group) {
         // handler runs) is running.
         let program = unsafe { &mut *program };
         program.call_words(module, function, args, refs)
+    }));
+    group.set_host_handler(Arc::new(|req| {
+        let program = CURRENT.with(Cell::get);
+        if program.is_null() {
+            return Err("`ModuleRegistry` used outside a running program".to_string());
+        }
+        // SAFETY: as for imports above.
+        let program = unsafe { &mut *program };
+        program.ask_host(req)
     }));
 }
 

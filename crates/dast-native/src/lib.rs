@@ -169,6 +169,6 @@ pub use compile::{compile, CompileError, Options};
 pub use hybrid::{serve_imports_from_vm, NativeCode};
 pub use link::{link_shared_object, link_shared_object_with, LinkError};
 pub use load::{
-    link_modules, CallError, Group, ImportHandler, ImportResult, LoadError, NativeModule, Panic,
-    Scalar, TraceFrame, DEFAULT_STACK_BUDGET, MAX_TRACE, REF_STACK_SLOTS,
+    link_modules, CallError, Group, HostHandler, ImportHandler, ImportResult, LoadError,
+    NativeModule, Panic, Scalar, TraceFrame, DEFAULT_STACK_BUDGET, MAX_TRACE, REF_STACK_SLOTS,
 };

@@ -180,6 +180,8 @@ pub(crate) struct GroupShared {
     inner: UnsafeCell<GroupInner>,
     out: SharedOutput,
     handler: Mutex<Option<Arc<ImportHandler>>>,
+    /// Serves host requests, if the group's runner installed a server.
+    host: Mutex<Option<Arc<HostHandler>>>,
     /// Modules that may call other members through slots (see [`Group::join`]).
     members: Mutex<Vec<std::sync::Weak<NativeModule>>>,
     /// The version of each module that members' slots call (see [`Group::activate`]).
@@ -257,6 +259,11 @@ impl Drop for GroupLock<'_> {
 pub type ImportHandler =
     dyn Fn(&str, &str, &[u64], Vec<dast_vm::RefSlot>) -> ImportResult + Send + Sync;
 
+/// Serves the host requests (`Registry*` intrinsics) of a group's native code: in
+/// hybrid mode the program's host ([`crate::serve_imports_from_vm`]), in release mode
+/// the CLI's own. `Err` becomes a panic at the intrinsic.
+pub type HostHandler = dyn Fn(dast_vm::HostRequest) -> Result<Value, String> + Send + Sync;
+
 /// What an [`ImportHandler`] returns.
 pub type ImportResult = Result<(Vec<u64>, Vec<dast_vm::RefSlot>), Panic>;
 
@@ -282,6 +289,7 @@ impl Group {
                 Arc::default(),
             ),
             handler: Mutex::new(None),
+            host: Mutex::new(None),
             members: Mutex::new(Vec::new()),
             active: Mutex::new(std::collections::HashMap::new()),
             shared: Mutex::new(dast_vm::SharedCells::default()),
@@ -346,6 +354,11 @@ impl Group {
     /// Who runs calls whose slot the host did not point at a native module.
     pub fn set_import_handler(&self, handler: Arc<ImportHandler>) {
         *self.0.handler.lock().unwrap_or_else(|e| e.into_inner()) = Some(handler);
+    }
+
+    /// Installs the server of the group's host requests (`Registry*` intrinsics).
+    pub fn set_host_handler(&self, handler: Arc<HostHandler>) {
+        *self.0.host.lock().unwrap_or_else(|e| e.into_inner()) = Some(handler);
     }
 
     fn same(&self, other: &Group) -> bool {
@@ -991,6 +1004,41 @@ pub(crate) unsafe fn call_import(
         ),
         Err(p) => fail(ctx, p.message, p.trace),
     }
+}
+
+/// Runs host request `pc` of function `func` of `caller` (see
+/// `NativeInstance::serve_host`) with the group's [`HostHandler`]. The handler may call
+/// back into the group (`registry.call` of a native module): such calls start above
+/// this function's reference frame, with this call's stack budget.
+///
+/// # Safety
+/// As `rt_exec_one`: `stack_limit` is the running call's, `caller` the running
+/// module's data, `words`/`refs` function `func`'s frame.
+pub(crate) unsafe fn serve_host(
+    stack_limit: usize,
+    caller: &ModuleData,
+    func: u32,
+    pc: u32,
+    words: *mut u64,
+    refs: *mut dast_vm::RefSlot,
+) -> Result<(), String> {
+    let group = &*caller.group;
+    let handler = group.host.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let Some(handler) = handler else {
+        return Err("`ModuleRegistry` needs a host: run this program with `dast run`".to_string());
+    };
+    let instance = &mut *caller.instance;
+    let ref_regs = instance.module().functions[func as usize].ref_regs as usize;
+    let inner = group.inner.get();
+    let start = (*inner).refs.as_mut_ptr() as usize;
+    let ref_base = (refs as usize - start) / std::mem::size_of::<dast_vm::RefSlot>() + ref_regs;
+    let saved = (*inner).nested.replace(Nested {
+        ref_base,
+        stack_limit,
+    });
+    let outcome = instance.serve_host(func, pc, words, refs, &mut |req| handler(req));
+    (*inner).nested = saved;
+    outcome
 }
 
 /// libloading puts dlopen's own message in the error's source.

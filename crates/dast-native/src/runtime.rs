@@ -49,6 +49,14 @@ unsafe extern "C" fn rt_exec_one(
     refs: *mut RefSlot,
 ) -> u32 {
     let instance = &mut *(*module).instance;
+    if instance.is_host_request_at(func, pc) {
+        // `Registry*`: the group's host serves it (it may call back into the group).
+        let stack_limit = (*ctx).stack_limit;
+        return run_recording_panics(&mut *ctx, module, func, pc, || {
+            crate::load::serve_host(stack_limit, &*module, func, pc, words, refs)
+                .map_err(|message| (pc, message))
+        });
+    }
     run_recording_panics(&mut *ctx, module, func, pc, || {
         instance
             .exec_one(func, pc, words, refs)

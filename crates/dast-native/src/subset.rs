@@ -1,6 +1,6 @@
-//! Which functions this backend can compile: every instruction but the host intrinsics
-//! (`Registry*`). The scalar subset is translated to machine code; the
-//! rest runs through the runtime table's `exec_one` (the interpreter's own code).
+//! Which functions this backend can compile: every instruction. The scalar subset is
+//! translated to machine code; the rest runs through the runtime table's `exec_one`
+//! (the interpreter's own code), host requests (`Registry*`) through the group's host.
 
 use dast_bytecode::disasm::inst_text;
 use dast_bytecode::{Function, Inst, Module};
@@ -42,7 +42,10 @@ pub(crate) fn classify(module: &Module) -> Vec<Option<Unsupported>> {
 
 fn own_verdict(module: &Module, f: &Function) -> Option<Unsupported> {
     let (pc, inst) = f.code.iter().enumerate().find(|(_, inst)| {
-        !is_scalar(inst) && !is_global_word(inst) && !NativeInstance::runs(inst)
+        !is_scalar(inst)
+            && !is_global_word(inst)
+            && !NativeInstance::runs(inst)
+            && !NativeInstance::is_host_request(inst)
     })?;
     Some(Unsupported {
         function: f.name.clone(),

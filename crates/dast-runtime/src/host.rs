@@ -291,7 +291,7 @@ impl Registry {
 
 /// `registry.call`'s reply: `Result[Value, CallError]` in host form (the VM turns the
 /// `Ok` payload into the prelude's `Value`).
-fn call_result_value(result: Result<Value, Box<CallError>>) -> Value {
+pub(crate) fn call_result_value(result: Result<Value, Box<CallError>>) -> Value {
     let (variant, field) = match result {
         Ok(v) => ("Ok", v),
         Err(e) => ("Err", call_error_value(&e)),
@@ -323,7 +323,7 @@ fn call_error_value(e: &CallError) -> Value {
 }
 
 /// `Option[u32]` in host form.
-fn option_u32(n: Option<u32>) -> Value {
+pub(crate) fn option_u32(n: Option<u32>) -> Value {
     let (variant, fields) = match n {
         Some(n) => ("Some", vec![Value::UInt(n as u64)]),
         None => ("None", vec![]),
@@ -336,7 +336,7 @@ fn option_u32(n: Option<u32>) -> Value {
 }
 
 /// `HashMap[String, Vec[ModuleVersion]]` in host form, modules in load order.
-fn modules_value(infos: &[ModuleInfo]) -> Value {
+pub(crate) fn modules_value(infos: &[ModuleInfo]) -> Value {
     let version = |v: &VersionInfo| {
         let state = match v.state {
             VersionState::Active => "Active",

@@ -69,12 +69,14 @@
 //!   refusal after the timeout replaces today's immediate refusal.
 
 mod calls;
+mod fixed;
 mod host;
 pub mod migrate;
 mod registry;
 mod reload;
 mod report;
 
+pub use fixed::FixedRegistry;
 pub use host::{LogSink, ModuleSource, StderrLog};
 pub use registry::{next_label, Registry, FIRST_LABEL};
 pub use reload::{LOAD_HOOK, UNLOAD_HOOK};

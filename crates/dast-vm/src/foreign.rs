@@ -21,7 +21,7 @@ use std::sync::Arc;
 use dast_bytecode::{signature_layouts, Inst, Intrinsic, TypeId, R, S};
 
 use crate::exec::Frame;
-use crate::host::Stop;
+use crate::host::{HostPtr, Stop};
 use crate::instances::RefSlot;
 use crate::{InstanceId, Panic, Program};
 
@@ -137,7 +137,11 @@ impl Program {
 
     /// Runs the foreign function of the suspended frame `fr` and leaves its results at
     /// the frame's start (the frame then resumes at its `Ret`).
-    pub(crate) fn serve_foreign(&mut self, fr: &Frame) -> Result<(), Stop> {
+    pub(crate) fn serve_foreign(
+        &mut self,
+        fr: &Frame,
+        host: Option<&mut dyn crate::Host>,
+    ) -> Result<(), Stop> {
         let (mi, fi) = (fr.module as usize, fr.func as usize);
         let Some(code) = self.states[mi].foreign.0.clone() else {
             return Err(Stop::Internal(
@@ -160,9 +164,12 @@ impl Program {
         let saved = self.machine.top;
         self.machine.top = (sb + info.scalar_regs as usize, rb + info.ref_regs as usize);
         self.suspended += 1;
+        // The foreign code's host requests and calls into bytecode go to this call's host.
+        let outer_host = std::mem::replace(&mut self.foreign_host, host.map(HostPtr::new));
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             code.call(self, fi, &args, refs)
         }));
+        self.foreign_host = outer_host;
         self.suspended -= 1;
         self.machine.top = saved;
         let (words, refs) = match outcome {
@@ -222,7 +229,7 @@ impl Program {
         for (slot, r) in self.machine.rstack[rb..].iter_mut().zip(refs) {
             *slot = r.0;
         }
-        let run = self.run_function(mi, fi, None);
+        let run = self.with_foreign_host(|p, host| p.run_function(mi, fi, host));
         // What it printed comes before what the foreign caller prints next.
         let _ = self.out.flush();
         run?;

@@ -56,6 +56,8 @@ use std::sync::atomic::Ordering;
 use dast_bytecode::{intrinsic_window_with, Intrinsic, TypeDesc, TypeId};
 
 use crate::exec::{Fault, Frame, Request};
+use crate::heap::Obj;
+use crate::link::Linked;
 use crate::typed::{from_value, str_of, to_value, typed_vec, Types};
 use crate::{Panic, Program, TraceFrame, Value};
 
@@ -115,6 +117,24 @@ pub(crate) enum Stop {
     },
 }
 
+/// The host serving the call that entered foreign code, kept while that code runs.
+/// Its lifetime is erased: it is set only for the duration of a `serve_foreign` that
+/// borrows the host, and restored to what it was before when that returns.
+pub(crate) struct HostPtr(*mut (dyn Host + 'static));
+
+// SAFETY: used only by the thread running the program (set and cleared within one call).
+unsafe impl Send for HostPtr {}
+
+impl HostPtr {
+    pub(crate) fn new(host: &mut dyn Host) -> HostPtr {
+        let ptr: *mut (dyn Host + '_) = host;
+        // SAFETY: only the lifetime is erased; see the type's comment.
+        HostPtr(unsafe {
+            std::mem::transmute::<*mut (dyn Host + '_), *mut (dyn Host + 'static)>(ptr)
+        })
+    }
+}
+
 const NO_HOST: &str = "`ModuleRegistry` needs a host: run this program with `dast run`";
 
 impl Program {
@@ -127,7 +147,7 @@ impl Program {
             ..
         } = req
         {
-            return self.serve_foreign(&fr).inspect_err(|_| {
+            return self.serve_foreign(&fr, host).inspect_err(|_| {
                 self.machine.frames.pop();
             });
         }
@@ -164,6 +184,34 @@ impl Program {
         })
     }
 
+    /// Asks the host of the call that entered the foreign code now running (a native
+    /// module's `Registry*` intrinsic in hybrid mode). Without one (the foreign code was
+    /// entered by a call with no host), the request fails as in bytecode.
+    pub fn ask_host(&mut self, req: HostRequest) -> Result<Value, String> {
+        let Some(host) = self.foreign_host.take() else {
+            return Err(NO_HOST.to_string());
+        };
+        // SAFETY: the host outlives the foreign call this runs in (see `HostPtr`).
+        let reply = catch_unwind(AssertUnwindSafe(|| unsafe { (*host.0).handle(self, req) }));
+        self.foreign_host = Some(host);
+        match reply {
+            Ok(reply) => reply,
+            Err(payload) => Err(format!("the host panicked: {}", panic_text(&*payload))),
+        }
+    }
+
+    /// Runs `f` with the host of the running foreign call, if any (for nested calls).
+    pub(crate) fn with_foreign_host<T>(
+        &mut self,
+        f: impl FnOnce(&mut Program, Option<&mut dyn Host>) -> T,
+    ) -> T {
+        let host = self.foreign_host.take();
+        // SAFETY: as in `ask_host`.
+        let out = f(self, host.as_ref().map(|h| unsafe { &mut *h.0 }));
+        self.foreign_host = host;
+        out
+    }
+
     /// Runs the host with the machine's top above the suspended frame `fr`.
     fn ask(&mut self, host: &mut dyn Host, fr: &Frame, req: HostRequest) -> Result<Value, String> {
         let info = self.modules[fr.module as usize].funcs[fr.func as usize];
@@ -193,38 +241,10 @@ impl Program {
         wr: usize,
     ) -> Result<HostRequest, String> {
         let _ = ws;
-        let t = self.modules[fr.module as usize].types();
+        let lm = &self.modules[fr.module as usize];
         let r = &self.machine.rstack[fr.rbase as usize + wr..];
-        let text = |i: usize| str_of(&r[i]).map(str::to_string);
-        Ok(match op {
-            Intrinsic::RegistryLoad => HostRequest::Load {
-                name: text(0)?,
-                label: text(1)?,
-            },
-            Intrinsic::RegistryHasUpdate => HostRequest::HasUpdate { name: text(0)? },
-            Intrinsic::RegistryReload => HostRequest::Reload { name: text(0)? },
-            Intrinsic::RegistryGetVersion => HostRequest::GetVersion { name: text(0)? },
-            Intrinsic::RegistryModules => HostRequest::Modules,
-            Intrinsic::RegistryCall => {
-                let (value_ty, _) = call_result_types(t, ty)?;
-                let list = typed_vec(t, value_ty, &r[2])?;
-                let mut args = Vec::with_capacity(list.len);
-                for i in 0..list.len {
-                    let (ew, er) = list.elem(i);
-                    args.push(from_dast_value(to_value(t, value_ty, (&ew, er), 0)?)?);
-                }
-                HostRequest::Call {
-                    module: text(0)?,
-                    func: text(1)?,
-                    args,
-                    caller: self.trace_frame(
-                        fr.module as usize,
-                        fr.func as usize,
-                        fr.pc as usize - 1,
-                    ),
-                }
-            }
-            other => unreachable!("{other:?} is not a host intrinsic"),
+        read_host_request(lm, op, ty, r, || {
+            self.trace_frame(fr.module as usize, fr.func as usize, fr.pc as usize - 1)
         })
     }
 
@@ -239,83 +259,147 @@ impl Program {
         reply: Value,
     ) -> Result<(), String> {
         let lm = &self.modules[fr.module as usize];
-        let t = lm.types();
-        let (args, res) = intrinsic_window_with(op, ty, t.types, |x| t.layout(x))?;
-        let (nw, nr) = (
-            args.words.max(res.words) as usize,
-            args.refs.max(res.refs) as usize,
-        );
+        let (nw, nr) = host_window(lm, op, ty)?;
         let sb = fr.sbase as usize + ws;
         let rb = fr.rbase as usize + wr;
         let w = &mut self.machine.sstack[sb..sb + nw];
         let r = &mut self.machine.rstack[rb..rb + nr];
-        let (rw, rr) = (res.words as usize, res.refs as usize);
-        let bad = |what: &str| format!("the host replied {reply} to {op:?}, expected {what}");
-        match op {
-            Intrinsic::RegistryLoad | Intrinsic::RegistryHasUpdate | Intrinsic::RegistryReload => {
-                match &reply {
-                    Value::Bool(b) => w[0] = *b as u64,
-                    _ => return Err(bad("a bool")),
-                }
+        write_host_reply(lm, op, ty, w, r, reply)
+    }
+}
+
+/// Reads the request of host intrinsic `op` (type operand `ty`) of module `lm` from its
+/// window's reference registers `r`; `caller` names the intrinsic's place.
+pub(crate) fn read_host_request(
+    lm: &Linked,
+    op: Intrinsic,
+    ty: TypeId,
+    r: &[Option<Obj>],
+    caller: impl FnOnce() -> TraceFrame,
+) -> Result<HostRequest, String> {
+    let t = lm.types();
+    let text = |i: usize| str_of(&r[i]).map(str::to_string);
+    Ok(match op {
+        Intrinsic::RegistryLoad => HostRequest::Load {
+            name: text(0)?,
+            label: text(1)?,
+        },
+        Intrinsic::RegistryHasUpdate => HostRequest::HasUpdate { name: text(0)? },
+        Intrinsic::RegistryReload => HostRequest::Reload { name: text(0)? },
+        Intrinsic::RegistryGetVersion => HostRequest::GetVersion { name: text(0)? },
+        Intrinsic::RegistryModules => HostRequest::Modules,
+        Intrinsic::RegistryCall => {
+            let (value_ty, _) = call_result_types(t, ty)?;
+            let list = typed_vec(t, value_ty, &r[2])?;
+            let mut args = Vec::with_capacity(list.len);
+            for i in 0..list.len {
+                let (ew, er) = list.elem(i);
+                args.push(from_dast_value(to_value(t, value_ty, (&ew, er), 0)?)?);
             }
-            Intrinsic::RegistryGetVersion => {
-                let n = match &reply {
-                    Value::Enum {
-                        variant, fields, ..
-                    } => match (variant.as_str(), fields.as_slice()) {
-                        ("None", []) => None,
-                        ("Some", [Value::UInt(n)]) if *n <= u32::MAX as u64 => Some(*n),
-                        ("Some", [Value::Int(n)]) if (0..=u32::MAX as i64).contains(n) => {
-                            Some(*n as u64)
-                        }
-                        _ => return Err(bad("an Option[u32]")),
-                    },
+            HostRequest::Call {
+                module: text(0)?,
+                func: text(1)?,
+                args,
+                caller: caller(),
+            }
+        }
+        other => unreachable!("{other:?} is not a host intrinsic"),
+    })
+}
+
+/// The words and references of host intrinsic `op`'s window (the larger of its
+/// arguments and results).
+pub(crate) fn host_window(
+    lm: &Linked,
+    op: Intrinsic,
+    ty: TypeId,
+) -> Result<(usize, usize), String> {
+    let t = lm.types();
+    let (args, res) = intrinsic_window_with(op, ty, t.types, |x| t.layout(x))?;
+    Ok((
+        args.words.max(res.words) as usize,
+        args.refs.max(res.refs) as usize,
+    ))
+}
+
+/// Writes the host's reply to intrinsic `op` into its window (`w`/`r`, at least
+/// [`host_window`] long) and clears the window's other references.
+pub(crate) fn write_host_reply(
+    lm: &Linked,
+    op: Intrinsic,
+    ty: TypeId,
+    w: &mut [u64],
+    r: &mut [Option<Obj>],
+    reply: Value,
+) -> Result<(), String> {
+    let t = lm.types();
+    let (_, res) = intrinsic_window_with(op, ty, t.types, |x| t.layout(x))?;
+    let (rw, rr) = (res.words as usize, res.refs as usize);
+    let bad = |what: &str| format!("the host replied {reply} to {op:?}, expected {what}");
+    match op {
+        Intrinsic::RegistryLoad | Intrinsic::RegistryHasUpdate | Intrinsic::RegistryReload => {
+            match &reply {
+                Value::Bool(b) => w[0] = *b as u64,
+                _ => return Err(bad("a bool")),
+            }
+        }
+        Intrinsic::RegistryGetVersion => {
+            let n = match &reply {
+                Value::Enum {
+                    variant, fields, ..
+                } => match (variant.as_str(), fields.as_slice()) {
+                    ("None", []) => None,
+                    ("Some", [Value::UInt(n)]) if *n <= u32::MAX as u64 => Some(*n),
+                    ("Some", [Value::Int(n)]) if (0..=u32::MAX as i64).contains(n) => {
+                        Some(*n as u64)
+                    }
                     _ => return Err(bad("an Option[u32]")),
-                };
-                (w[0], w[1]) = match n {
-                    Some(n) => (1, n),
-                    None => (0, 0),
-                };
-            }
-            Intrinsic::RegistryCall => {
-                let (_, value_name) = call_result_types(t, ty)?;
-                let result = match reply {
+                },
+                _ => return Err(bad("an Option[u32]")),
+            };
+            (w[0], w[1]) = match n {
+                Some(n) => (1, n),
+                None => (0, 0),
+            };
+        }
+        Intrinsic::RegistryCall => {
+            let (_, value_name) = call_result_types(t, ty)?;
+            let result = match reply {
+                Value::Enum {
+                    name,
+                    variant,
+                    mut fields,
+                } if fields.len() == 1 && (variant == "Ok" || variant == "Err") => {
+                    let field = fields.pop().expect("one field");
+                    let field = match variant.as_str() {
+                        "Ok" => to_dast_value(value_name, field),
+                        _ => field,
+                    };
                     Value::Enum {
                         name,
                         variant,
-                        mut fields,
-                    } if fields.len() == 1 && (variant == "Ok" || variant == "Err") => {
-                        let field = fields.pop().expect("one field");
-                        let field = match variant.as_str() {
-                            "Ok" => to_dast_value(value_name, field),
-                            _ => field,
-                        };
-                        Value::Enum {
-                            name,
-                            variant,
-                            fields: vec![field],
-                        }
+                        fields: vec![field],
                     }
-                    other => {
-                        return Err(format!(
-                            "the host replied {other} to {op:?}, expected a Result"
-                        ))
-                    }
-                };
-                from_value(t, ty, &result, &mut w[..rw], &mut r[..rr])
-                    .map_err(|e| format!("the host's reply to {op:?}: {e}"))?;
-            }
-            Intrinsic::RegistryModules => {
-                from_value(t, ty, &reply, &mut w[..rw], &mut r[..rr])
-                    .map_err(|e| format!("the host's reply to {op:?}: {e}"))?;
-            }
-            other => unreachable!("{other:?} is not a host intrinsic"),
+                }
+                other => {
+                    return Err(format!(
+                        "the host replied {other} to {op:?}, expected a Result"
+                    ))
+                }
+            };
+            from_value(t, ty, &result, &mut w[..rw], &mut r[..rr])
+                .map_err(|e| format!("the host's reply to {op:?}: {e}"))?;
         }
-        for x in &mut r[rr..] {
-            *x = None;
+        Intrinsic::RegistryModules => {
+            from_value(t, ty, &reply, &mut w[..rw], &mut r[..rr])
+                .map_err(|e| format!("the host's reply to {op:?}: {e}"))?;
         }
-        Ok(())
+        other => unreachable!("{other:?} is not a host intrinsic"),
     }
+    for x in &mut r[rr..] {
+        *x = None;
+    }
+    Ok(())
 }
 
 /// `RegistryCall`'s type operand is `Result[Value, CallError]`: the type and name of

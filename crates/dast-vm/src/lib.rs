@@ -197,6 +197,10 @@ pub struct Program {
     active: FxHashMap<String, usize>,
     /// The memory of every `@shared static`, outside the instances.
     shared: shared::SharedCells,
+    /// The host of the call that entered foreign code now running (see
+    /// [`Program::ask_host`]): foreign code's host requests and its calls back into
+    /// bytecode are served by it.
+    foreign_host: Option<host::HostPtr>,
     machine: Machine,
     out: Output,
     /// Answers requests of running code (see `host.rs`); taken out while a call runs.
@@ -238,6 +242,7 @@ pub fn link(modules: Vec<Module>) -> Result<Program, LinkError> {
         states,
         modules,
         shared,
+        foreign_host: None,
         globals,
         active,
         machine: Machine::new(),

@@ -17,7 +17,7 @@ use crate::instances::RefSlot;
 use crate::link::{FuncInfo, LinkError, Linked};
 use crate::ops;
 use crate::typed::{from_value, internal, to_value};
-use crate::Value;
+use crate::{HostRequest, Value};
 
 /// Offsets of heap object fields for generated code's inline fast paths, and the
 /// layout contract they rely on.
@@ -289,6 +289,61 @@ impl NativeInstance {
             | VecPush { .. }
             | MapNew { .. } => true,
             _ => false,
+        }
+    }
+
+    /// Whether `inst` is a host request (`Registry*`) that [`NativeInstance::serve_host`]
+    /// runs: the runtime serves it with the group's host instead of `exec_one`.
+    pub fn is_host_request(inst: &Inst) -> bool {
+        matches!(inst, Inst::Intrinsic { op, .. } if is_host_intrinsic(*op) && *op != Intrinsic::Foreign)
+    }
+
+    /// Whether instruction `pc` of function `func` is a host request.
+    pub fn is_host_request_at(&self, func: u32, pc: u32) -> bool {
+        let f = &self.linked.m.functions[func as usize];
+        f.code.get(pc as usize).is_some_and(Self::is_host_request)
+    }
+
+    /// Runs host request `pc` of function `func` (a `Registry*` intrinsic) on the frame
+    /// `words`/`refs`: reads its arguments as a [`HostRequest`], asks `host`, and writes
+    /// the reply as its results, exactly as the interpreter does (`host.rs`).
+    ///
+    /// # Safety
+    /// As [`NativeInstance::exec_one`], for an instruction for which
+    /// [`NativeInstance::is_host_request`] holds.
+    pub unsafe fn serve_host(
+        &mut self,
+        func: u32,
+        pc: u32,
+        words: *mut u64,
+        refs: *mut RefSlot,
+        host: &mut dyn FnMut(HostRequest) -> Result<Value, String>,
+    ) -> Result<(), String> {
+        let lm = &self.linked;
+        let Inst::Intrinsic { op, ty, s, r } = lm.m.functions[func as usize].code[pc as usize]
+        else {
+            return Err("internal error: not a host request".into());
+        };
+        let (nw, nr) = crate::host::host_window(lm, op, ty)?;
+        let w = std::slice::from_raw_parts_mut(words.add(s.0 as usize), nw);
+        let r = std::slice::from_raw_parts_mut(slots(refs).add(r.0 as usize), nr);
+        let caller = || self.trace_frame(func, pc);
+        let req = crate::host::read_host_request(lm, op, ty, r, caller)?;
+        let _ = self.out.flush();
+        let reply = host(req)?;
+        crate::host::write_host_reply(&self.linked, op, ty, w, r, reply)
+    }
+
+    /// The trace frame of instruction `pc` of function `func`.
+    fn trace_frame(&self, func: u32, pc: u32) -> crate::TraceFrame {
+        let m = &self.linked.m;
+        let f = &m.functions[func as usize];
+        let (line, col) = f.line_of(pc).unwrap_or((0, 0));
+        crate::TraceFrame {
+            function: f.name.clone(),
+            file: m.source.clone(),
+            line,
+            col,
         }
     }
 

@@ -168,6 +168,13 @@ impl Hub {
     /// `reload_module(name)`: build through the source, reload, log (see the module
     /// docs).
     pub(crate) fn reload(&mut self, program: &mut Program, name: &str) -> bool {
+        if self.source.is_none() {
+            let line = format!(
+                "Module '{name}' cannot be reloaded: hot reload is off; run with `dast run --hot-reload`"
+            );
+            self.emit(Level::Warn, &line);
+            return false;
+        }
         let next_label = self
             .modules
             .iter()

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! # What compiles
-//! Every instruction except the host intrinsics (`Registry*`); a
+//! Every instruction (host intrinsics, `Registry*`, through the group's host handler); a
 //! function using those is [`CompileError::Unsupported`] (or, with
 //! [`Options::skip_unsupported`], it and its callers get no native code).
 //!
@@ -147,7 +147,6 @@
 //!   into a loop); a map layout with fewer cache misses per lookup; a loop's
 //!   element-offset checks (`off < wpe`) are still made once per iteration.
 //! - Compile speed: the fast paths made the backend about a fifth slower per line.
-//! - The host intrinsics (`Registry*`) in native code.
 //! - `dast build --mode=release`: compile every module, cache objects by fingerprint in
 //!   the target directory, fall back to the interpreter per function for what is not
 //!   yet supported (calls from native to interpreted code through the runtime table).

@@ -1,10 +1,12 @@
-//! The subcommands. Exit status: 0 success, 1 compile (or usage) errors, 101 a panic.
+//! The subcommands. Exit status: 0 success, 1 compile (or usage) errors, 101 a panic,
+//! 141 stdout or stderr closed by its reader (`out.rs`).
 
 use std::path::Path;
 
 use dast_compiler::{Compiled, Profile, RealFs};
 
 use crate::hot::{self, Log};
+use crate::out::{errln, outln};
 use crate::release;
 use crate::render;
 use crate::{LogLevel, Mode};
@@ -19,7 +21,7 @@ pub const EXIT_PANIC: u8 = 101;
 pub(crate) fn compile_runnable(path: &Path) -> Result<(Compiled, String), u8> {
     let c = compile(path)?;
     let Some(entry) = c.program.entry.clone() else {
-        eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
+        errln!("error: no `main` module: add `src/main.dast` with `fn main()`");
         return Err(EXIT_COMPILE_ERROR);
     };
     Ok((c, entry))
@@ -29,7 +31,7 @@ pub(crate) fn compile_runnable(path: &Path) -> Result<(Compiled, String), u8> {
 pub(crate) fn compile(path: &Path) -> Result<Compiled, u8> {
     match dast_compiler::compile(&RealFs, path) {
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             Err(EXIT_COMPILE_ERROR)
         }
         Ok(Err(failed)) => {
@@ -48,7 +50,7 @@ pub(crate) fn compile(path: &Path) -> Result<Compiled, u8> {
 pub fn new_project(name: &str) -> u8 {
     let dir = Path::new(name);
     if dir.exists() {
-        eprintln!("error: `{name}` already exists");
+        errln!("error: `{name}` already exists");
         return EXIT_COMPILE_ERROR;
     }
     let pkg = dir
@@ -59,7 +61,7 @@ pub fn new_project(name: &str) -> u8 {
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
     {
-        eprintln!("error: `{pkg}` is not a valid project name (use letters, digits, `_` and `-`)");
+        errln!("error: `{pkg}` is not a valid project name (use letters, digits, `_` and `-`)");
         return EXIT_COMPILE_ERROR;
     }
     let manifest = format!(
@@ -72,12 +74,12 @@ pub fn new_project(name: &str) -> u8 {
         .and_then(|_| std::fs::write(dir.join(".gitignore"), "/target\n"));
     match result {
         Ok(()) => {
-            println!("Created project `{pkg}` in {}", dir.display());
-            println!("Run it with: dast run {}", dir.display());
+            outln!("Created project `{pkg}` in {}", dir.display());
+            outln!("Run it with: dast run {}", dir.display());
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: cannot create `{name}`: {e}");
+            errln!("error: cannot create `{name}`: {e}");
             EXIT_COMPILE_ERROR
         }
     }
@@ -86,7 +88,7 @@ pub fn new_project(name: &str) -> u8 {
 pub fn check(path: &Path) -> u8 {
     match compile(path) {
         Ok(c) => {
-            eprintln!(
+            errln!(
                 "checked {} module{}: no errors",
                 c.modules.len(),
                 if c.modules.len() == 1 { "" } else { "s" }
@@ -120,7 +122,7 @@ impl ModeChoice {
 
 pub fn build(path: &Path, choice: &ModeChoice) -> u8 {
     if choice.mode != Mode::Hybrid && !(choice.native.is_empty() && choice.bytecode.is_empty()) {
-        eprintln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");
+        errln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");
         return EXIT_COMPILE_ERROR;
     }
     let c = match compile(path) {
@@ -143,7 +145,7 @@ pub fn build(path: &Path, choice: &ModeChoice) -> u8 {
     match written {
         Ok(paths) => {
             for p in paths {
-                eprintln!("  wrote {}", relative(&p).display());
+                errln!("  wrote {}", relative(&p).display());
             }
             EXIT_OK
         }
@@ -178,7 +180,7 @@ pub(crate) fn hybrid_profile(c: &Compiled, choice: &ModeChoice) -> Result<Profil
         profile = profile.with_hot_reload();
     }
     release::override_modes(profile, &names, &choice.native, &choice.bytecode).map_err(|e| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         EXIT_COMPILE_ERROR
     })
 }
@@ -189,14 +191,14 @@ fn write_bytecode(
     dir: &Path,
 ) -> Result<Vec<std::path::PathBuf>, u8> {
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("error: cannot create `{}`: {e}", dir.display());
+        errln!("error: cannot create `{}`: {e}", dir.display());
         return Err(EXIT_COMPILE_ERROR);
     }
     let mut paths = Vec::new();
     for m in modules {
         let out = dir.join(format!("{}.dbc", m.name));
         if let Err(e) = std::fs::write(&out, dast_bytecode::encode(m)) {
-            eprintln!("error: cannot write `{}`: {e}", out.display());
+            errln!("error: cannot write `{}`: {e}", out.display());
             return Err(EXIT_COMPILE_ERROR);
         }
         paths.push(out);
@@ -215,7 +217,7 @@ fn relative(path: &Path) -> &Path {
 pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
     let (mode, hot_reload) = (choice.mode, choice.hot_reload);
     if mode != Mode::Hybrid && !(choice.native.is_empty() && choice.bytecode.is_empty()) {
-        eprintln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");
+        errln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");
         return EXIT_COMPILE_ERROR;
     }
     if mode == Mode::Release {
@@ -229,7 +231,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
     }
     if path.extension().is_some_and(|e| e == "dbc") {
         if hot_reload {
-            eprintln!("error: `--hot-reload` needs source files: run a `.dast` file or a project");
+            errln!("error: `--hot-reload` needs source files: run a `.dast` file or a project");
             return EXIT_COMPILE_ERROR;
         }
         return match load_dbc_dir(path) {
@@ -263,7 +265,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
 /// natively.
 fn run_release(path: &Path, hot_reload: bool) -> u8 {
     if hot_reload {
-        eprintln!("error: `--hot-reload` is not supported with `--mode=release` yet");
+        errln!("error: `--hot-reload` is not supported with `--mode=release` yet");
         return EXIT_COMPILE_ERROR;
     }
     // Libraries go where `dast build --mode=release` puts them, and are reused while
@@ -278,7 +280,7 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
         let dir = match release::ScratchDir::new() {
             Ok(dir) => scratch.insert(dir).0.clone(),
             Err(e) => {
-                eprintln!("error: cannot create a build directory: {e}");
+                errln!("error: cannot create a build directory: {e}");
                 return EXIT_COMPILE_ERROR;
             }
         };
@@ -320,7 +322,7 @@ fn load_dbc_dir(path: &Path) -> Result<(Vec<dast_bytecode::Module>, String), u8>
     let mut modules = Vec::new();
     let mut entry = String::new();
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        eprintln!("error: cannot read `{}`: {e}", dir.display());
+        errln!("error: cannot read `{}`: {e}", dir.display());
         EXIT_COMPILE_ERROR
     })?;
     for e in entries.flatten() {
@@ -329,11 +331,11 @@ fn load_dbc_dir(path: &Path) -> Result<(Vec<dast_bytecode::Module>, String), u8>
             continue;
         }
         let bytes = std::fs::read(&p).map_err(|e| {
-            eprintln!("error: cannot read `{}`: {e}", p.display());
+            errln!("error: cannot read `{}`: {e}", p.display());
             EXIT_COMPILE_ERROR
         })?;
         let m = dast_bytecode::decode(&bytes).map_err(|e| {
-            eprintln!("error: `{}` is not a valid .dbc file: {e}", p.display());
+            errln!("error: `{}` is not a valid .dbc file: {e}", p.display());
             EXIT_COMPILE_ERROR
         })?;
         if p == path {
@@ -366,13 +368,14 @@ pub(crate) fn run_modules(
             return EXIT_PANIC;
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_COMPILE_ERROR;
         }
     };
     registry.set_log(Box::new(log));
+    registry.set_output(crate::out::program_output());
     if let Err(e) = setup(&mut registry) {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return EXIT_COMPILE_ERROR;
     }
     match registry.call_entry(entry, "main") {
@@ -386,18 +389,24 @@ pub(crate) fn run_modules(
 
 pub fn report_panic(p: &dast_vm::Panic) {
     match p.trace.first() {
-        Some(top) => eprintln!(
+        Some(top) => errln!(
             "panicked at {}:{}:{}: {}",
-            top.file, top.line, top.col, p.message
+            top.file,
+            top.line,
+            top.col,
+            p.message
         ),
-        None => eprintln!("panicked: {}", p.message),
+        None => errln!("panicked: {}", p.message),
     }
     if !p.trace.is_empty() {
-        eprintln!("stack backtrace (most recent call first):");
+        errln!("stack backtrace (most recent call first):");
         for (i, f) in p.trace.iter().enumerate() {
-            eprintln!(
+            errln!(
                 "  {i:>2}: {} at {}:{}:{}",
-                f.function, f.file, f.line, f.col
+                f.function,
+                f.file,
+                f.line,
+                f.col
             );
         }
     }
@@ -407,20 +416,20 @@ pub fn disasm(file: &Path) -> u8 {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", file.display());
+            errln!("error: cannot read `{}`: {e}", file.display());
             return EXIT_COMPILE_ERROR;
         }
     };
     match dast_bytecode::decode(&bytes) {
         Ok(m) => {
             if let Err(e) = dast_bytecode::verify(&m) {
-                eprintln!("warning: `{}` does not verify: {e}", file.display());
+                errln!("warning: `{}` does not verify: {e}", file.display());
             }
-            print!("{}", dast_bytecode::disassemble(&m));
+            crate::out::text_to_stdout(&dast_bytecode::disassemble(&m));
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: `{}` is not a valid .dbc file: {e}", file.display());
+            errln!("error: `{}` is not a valid .dbc file: {e}", file.display());
             EXIT_COMPILE_ERROR
         }
     }

@@ -16,6 +16,7 @@ use dast_runtime::{Level, LogSink, ModuleSource, Registry};
 use dast_vm::Foreign;
 
 use crate::hybrid::NativeBuilder;
+use crate::out::errln;
 use crate::render;
 use crate::watch::SourceWatcher;
 
@@ -28,7 +29,7 @@ pub struct Log {
 impl LogSink for Log {
     fn log(&mut self, level: Level, line: &str) {
         if level >= self.min {
-            eprintln!("[{level}] {line}");
+            errln!("[{level}] {line}");
         }
     }
 }

@@ -23,6 +23,7 @@ use dast_vm::Foreign;
 
 use crate::commands::{self, ModeChoice, EXIT_COMPILE_ERROR};
 use crate::hot::{self, Log};
+use crate::out::errln;
 use crate::release;
 
 /// Machine stack native calls may use below the host's frame (the main thread has
@@ -52,6 +53,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
         .collect();
     let dir = c.program.target_dir("hybrid");
     let group = Group::new();
+    group.set_output(crate::out::program_output());
     dast_native::serve_imports_from_vm(&group);
     let codes = match load_native(&c.modules, &dir, &profile, &native, &group) {
         Ok(codes) => codes,
@@ -94,14 +96,14 @@ fn load_native(
     let mut codes = HashMap::new();
     for (m, path) in built.zip(paths) {
         let code = load_version(m, &path, group).map_err(|e| {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_COMPILE_ERROR
         })?;
         codes.insert(m.name.clone(), code);
     }
     for code in codes.values() {
         group.activate(code.module()).map_err(|e| {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_COMPILE_ERROR
         })?;
     }

@@ -16,18 +16,23 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_COMPILE_ERROR: u8 = 1;
 pub const EXIT_PANIC: u8 = 101;
 
-/// Compiles a program to run: as [`compile`], and it must have a `main` module (its
-/// name is returned beside the result).
+/// Compiles a program to run: as [`compile`], and it must have a `main` module with
+/// `fn main()` (E0601 otherwise); the module's name is returned beside the result.
 pub(crate) fn compile_runnable(path: &Path) -> Result<(Compiled, String), u8> {
     let c = compile(path)?;
     let Some(entry) = c.program.entry.clone() else {
         errln!("error: no `main` module: add `src/main.dast` with `fn main()`");
         return Err(EXIT_COMPILE_ERROR);
     };
+    if let Some(d) = dast_compiler::main_error(&c) {
+        render::emit_stderr(&c.sources, &[d]);
+        return Err(EXIT_COMPILE_ERROR);
+    }
     Ok((c, entry))
 }
 
-/// Compiles, rendering diagnostics on failure.
+/// Compiles, rendering diagnostics on failure. A program without `main` (a library
+/// module, a project without `src/main.dast`) compiles: only running needs `main`.
 pub(crate) fn compile(path: &Path) -> Result<Compiled, u8> {
     match dast_compiler::compile(&RealFs, path) {
         Err(e) => {

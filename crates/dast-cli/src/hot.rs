@@ -54,14 +54,16 @@ impl ModuleSource for WatchedSource {
         if let Ok(mut c) = self.changed.lock() {
             c.remove(name);
         }
-        match dast_compiler::compile_program(&RealFs, self.program.clone()) {
-            Ok(compiled) => compiled
-                .modules
-                .into_iter()
-                .find(|m| m.name == name)
-                .ok_or_else(|| format!("module `{name}` is no longer part of the program")),
-            Err(failed) => Err(render::render_plain(&failed.sources, &failed.diagnostics)),
+        let compiled = dast_compiler::compile_program(&RealFs, self.program.clone())
+            .map_err(|failed| render::render_plain(&failed.sources, &failed.diagnostics))?;
+        if let Some(d) = dast_compiler::main_error(&compiled) {
+            return Err(render::render_plain(&compiled.sources, &[d]));
         }
+        compiled
+            .modules
+            .into_iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| format!("module `{name}` is no longer part of the program"))
     }
 
     fn foreign(&mut self, module: &Module) -> Result<Option<Arc<dyn Foreign>>, String> {

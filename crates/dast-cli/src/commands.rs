@@ -321,34 +321,100 @@ fn level_of(l: LogLevel) -> Level {
     }
 }
 
-/// Loads `FILE.dbc` and every other `.dbc` beside it (the modules it may import).
+/// Loads `FILE.dbc` and the modules it needs from the folder it is in: the modules it
+/// imports, transitively, each from `<module>.dbc` (the name `dast build` gives it) or,
+/// failing that, from the `.dbc` of that folder that holds it; and, for a module that
+/// loads modules by name (`ModuleRegistry`), the `<name>.dbc` files its string
+/// constants name. Nothing else is read: a stray (even broken) `.dbc` beside the
+/// program is not part of it. An import found nowhere is left to the linker, which
+/// names it.
 fn load_dbc_dir(path: &Path) -> Result<(Vec<dast_bytecode::Module>, String), u8> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut modules = Vec::new();
-    let mut entry = String::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        errln!("error: cannot read `{}`: {e}", dir.display());
-        EXIT_COMPILE_ERROR
-    })?;
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.extension().is_none_or(|x| x != "dbc") {
-            continue;
+    // `good.dbc` has the parent `` (the working directory).
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let main = read_dbc(path)?;
+    let entry = main.name.clone();
+    let mut modules = vec![main];
+    let mut i = 0;
+    while i < modules.len() {
+        for (name, imported) in needed_modules(&modules[i]) {
+            if modules.iter().any(|m| m.name == name) {
+                continue;
+            }
+            let file = dir.join(format!("{name}.dbc"));
+            if file.is_file() {
+                modules.push(read_dbc(&file)?);
+            } else if imported {
+                if let Some(m) = find_module(dir, &name) {
+                    modules.push(m);
+                }
+            }
         }
-        let bytes = std::fs::read(&p).map_err(|e| {
-            errln!("error: cannot read `{}`: {e}", p.display());
-            EXIT_COMPILE_ERROR
-        })?;
-        let m = dast_bytecode::decode(&bytes).map_err(|e| {
-            errln!("error: `{}` is not a valid .dbc file: {e}", p.display());
-            EXIT_COMPILE_ERROR
-        })?;
-        if p == path {
-            entry = m.name.clone();
-        }
-        modules.push(m);
+        i += 1;
     }
     Ok((modules, entry))
+}
+
+/// The modules `m` may need, each with whether it imports it (else: a string constant
+/// that may name a module it loads by name).
+fn needed_modules(m: &dast_bytecode::Module) -> Vec<(String, bool)> {
+    use dast_bytecode::{Inst, Intrinsic};
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for imp in &m.imports {
+        if !out.iter().any(|(n, _)| *n == imp.module) {
+            out.push((imp.module.clone(), true));
+        }
+    }
+    let loads_by_name = m.functions.iter().flat_map(|f| &f.code).any(|i| {
+        matches!(
+            i,
+            Inst::Intrinsic {
+                op: Intrinsic::RegistryLoad | Intrinsic::RegistryCall,
+                ..
+            }
+        )
+    });
+    if loads_by_name {
+        for s in &m.strings {
+            let is_name = !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            if is_name && s != &m.name && !out.iter().any(|(n, _)| n == s) {
+                out.push((s.clone(), false));
+            }
+        }
+    }
+    out
+}
+
+/// The module `name` from a `.dbc` of `dir` not named after it (files that are not
+/// valid bytecode are passed over: they are not this module).
+fn find_module(dir: &Path, name: &str) -> Option<dast_bytecode::Module> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "dbc"))
+        .collect();
+    files.sort();
+    files.into_iter().find_map(|p| {
+        let m = dast_bytecode::decode(&std::fs::read(p).ok()?).ok()?;
+        (m.name == name).then_some(m)
+    })
+}
+
+/// Reads and decodes one `.dbc` file (verified later, when it is linked).
+fn read_dbc(path: &Path) -> Result<dast_bytecode::Module, u8> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        errln!("error: cannot read `{}`: {e}", path.display());
+        EXIT_COMPILE_ERROR
+    })?;
+    dast_bytecode::decode(&bytes).map_err(|e| {
+        errln!("error: `{}` is not a valid .dbc file: {e}", path.display());
+        EXIT_COMPILE_ERROR
+    })
 }
 
 /// Runs `main` of `entry` on a registry (so `ModuleRegistry` requests are answered),

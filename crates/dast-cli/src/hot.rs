@@ -18,7 +18,7 @@ use dast_vm::Foreign;
 use crate::hybrid::NativeBuilder;
 use crate::out::errln;
 use crate::render;
-use crate::watch::SourceWatcher;
+use crate::watch::{SourceWatcher, WatchEvent};
 
 /// `[LEVEL] line` on stderr for `min` and above.
 #[derive(Clone, Copy)]
@@ -123,19 +123,41 @@ fn spawn_watcher(
     flag: Arc<AtomicBool>,
     mut log: Log,
 ) {
+    let src = canonical(&src);
     std::thread::spawn(move || loop {
-        for path in watcher.changes(Duration::from_millis(500)) {
-            let file = path
-                .file_name()
-                .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
-            log.log(Level::Info, &format!("Detected code change in {file}"));
-            let name = module_name_for(&canonical(&src), &canonical(&path));
-            if let Ok(mut c) = changed.lock() {
-                c.insert(name);
+        for event in watcher.changes(Duration::from_millis(500)) {
+            match event {
+                WatchEvent::Changed(path) => {
+                    let file = file_name(&path);
+                    log.log(Level::Info, &format!("Detected code change in {file}"));
+                    let name = module_name_for(&src, &canonical(&path));
+                    if let Ok(mut c) = changed.lock() {
+                        c.insert(name);
+                    }
+                    flag.store(true, Ordering::Release);
+                }
+                WatchEvent::Waiting { path, why } => {
+                    let file = file_name(&path);
+                    log.log(
+                        Level::Debug,
+                        &format!("{file} does not parse yet ({why}); waiting"),
+                    );
+                }
+                WatchEvent::StillEmpty(path) => {
+                    let file = file_name(&path);
+                    log.log(
+                        Level::Debug,
+                        &format!("{file} is still empty; ignored until it changes"),
+                    );
+                }
             }
-            flag.store(true, Ordering::Release);
         }
     });
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
 }
 
 fn canonical(p: &Path) -> PathBuf {

@@ -2,7 +2,7 @@
 //! module; the test edits the module's file while the program runs and reads the log
 //! and the output (behaviour change, a refused edit that keeps the old version and its
 //! state, a removed function the host calls, a panicking version rolled back, a field
-//! added, a revert).
+//! added, a revert); and saves caught half-written.
 
 mod common;
 
@@ -57,8 +57,9 @@ module Game {{
     )
 }
 
-fn project() -> (PathBuf, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("dast-hot-{}", std::process::id()));
+/// A project running `MAIN` over `game("one")`, in a fresh folder named after `tag`.
+fn project(tag: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("dast-hot-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("src")).unwrap();
     // A short rollback window so the kept version's unloading shows up soon.
@@ -81,7 +82,7 @@ fn edit(path: &Path, text: &str) {
 
 #[test]
 fn seed_host_loop_reloads_edits_while_running() {
-    let (dir, game_file) = project();
+    let (dir, game_file) = project("seed");
     let run = Running::start(&["run", "--hot-reload", "--log-level=debug"], &dir);
     run.wait_for(true, "[INFO] Module 'game' loaded (v1.0)", 0);
     let out = run.wait_for(false, "one n=", 0);
@@ -160,6 +161,54 @@ fn seed_host_loop_reloads_edits_while_running() {
         "state was lost: {ns:?}\n{text}"
     );
     let _ = out;
+    drop(run);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// How many times `needle` occurs in `hay`.
+fn count(hay: &str, needle: &str) -> usize {
+    hay.matches(needle).count()
+}
+
+#[test]
+fn saves_caught_empty_or_half_written_wait_until_the_file_parses() {
+    let (dir, game_file) = project("settle");
+    let run = Running::start(&["run", "--hot-reload", "--log-level=debug"], &dir);
+    run.wait_for(true, "[INFO] Module 'game' loaded (v1.0)", 0);
+    let out = run.wait_for(false, "one n=", 0);
+
+    // An editor's save caught between truncating and writing: not a reload.
+    edit(&game_file, "");
+    let err = run.wait_for(
+        true,
+        "[DEBUG] game.dast does not parse yet (empty); waiting",
+        0,
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(&game_file, game("two", false)).unwrap();
+    let err = run.wait_for(true, "[INFO] Module 'game' reloaded (v1.0 -> v1.1)", err);
+    let out = run.wait_for(false, "two n=", out);
+    // Well past the settle period: still that one reload, and nothing refused.
+    std::thread::sleep(Duration::from_millis(1500));
+    let log = run.err.lock().unwrap().clone();
+    assert_eq!(count(&log, "Detected code change"), 1, "{log}");
+    assert_eq!(count(&log, "reloaded"), 1, "{log}");
+    assert!(!log.contains("refused"), "{log}");
+
+    // Broken code that stays (the user saved it): after the settle period, refused
+    // with the parser's diagnostic, and the old version keeps running.
+    let broken = game("three", false).replace("fn update(k: i64) {", "fn update(k: i64 {");
+    edit(&game_file, &broken);
+    let err = run.wait_for(true, "[DEBUG] game.dast does not parse yet (", err);
+    let err = run.wait_for(true, "[INFO] Detected code change in game.dast", err);
+    let err = run.wait_for(true, "[ERROR] Reload of 'game' refused: ", err);
+    let err = run.wait_for(true, "game.dast:", err);
+    let out = run.wait_for(false, "two n=", out);
+
+    // Fixed: reloads as usual.
+    edit(&game_file, &game("three", false));
+    run.wait_for(true, "[INFO] Module 'game' reloaded (v1.1 -> v1.2)", err);
+    run.wait_for(false, "three n=", out);
     drop(run);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -244,10 +244,11 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
             Err(code) => code,
         };
     }
-    let (c, entry) = match compile_runnable(path) {
+    let (mut c, entry) = match compile_runnable(path) {
         Ok(found) => found,
         Err(code) => return code,
     };
+    let route_entry = hot_reload && hot::route_entry(&mut c, log);
     let program = c.program;
     run_modules(
         c.modules,
@@ -256,7 +257,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
         |_| None,
         |registry| {
             if hot_reload {
-                hot::enable(registry, &program, "dev", log, None)
+                hot::enable(registry, &program, "dev", log, None, route_entry)
             } else {
                 // Nothing is watched and no call pays for counting.
                 registry.program_mut().set_hot_reload(false);

@@ -51,6 +51,10 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
         .filter(|m| !profile.for_module(&m.name).bytecode)
         .map(|m| m.name.clone())
         .collect();
+    // A bytecode entry module's `main` calls its hot functions through its import
+    // table, as in dev mode (the VM resolves them; native code is not rewritten).
+    let entry_is_bytecode = !native.contains(&entry);
+    let route_entry = choice.hot_reload && entry_is_bytecode && hot::route_entry(&mut c, log);
     let dir = c.program.target_dir("hybrid");
     let group = Group::new();
     group.set_output(crate::out::program_output());
@@ -74,7 +78,14 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
         |name| codes.get(name).map(|c| Arc::clone(c) as Arc<dyn Foreign>),
         |registry| {
             if choice.hot_reload {
-                hot::enable(registry, &program, "hybrid", log, Some(builder))
+                hot::enable(
+                    registry,
+                    &program,
+                    "hybrid",
+                    log,
+                    Some(builder),
+                    route_entry,
+                )
             } else {
                 registry.program_mut().set_hot_reload(false);
                 Ok(())

@@ -2,14 +2,15 @@
 //! module; the test edits the module's file while the program runs and reads the log
 //! and the output (behaviour change, a refused edit that keeps the old version and its
 //! state, a removed function the host calls, a panicking version rolled back, a field
-//! added, a revert); and saves caught half-written.
+//! added, a revert); saves caught half-written; and a `@hot_reload fn` beside `main`
+//! in a one-file program.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::Running;
+use common::{Running, TempCopy};
 
 const MAIN: &str = r#"
 fn main() {
@@ -211,4 +212,78 @@ fn saves_caught_empty_or_half_written_wait_until_the_file_parses() {
     run.wait_for(false, "three n=", out);
     drop(run);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A one-file program: `main` loops over a `@hot_reload fn` of its own file.
+fn single_file(tag: &str, state: bool) -> String {
+    let (var, bump) = if state {
+        ("var calls: i64 = 0\n\n", "    calls += 1\n")
+    } else {
+        ("", "")
+    };
+    format!(
+        r#"{var}@hot_reload
+fn tick(n: i64) {{
+{bump}    if n % 20 == 0 {{ println("{tag} {{}}", n) }}
+}}
+
+fn main() {{
+    let mut n = 0
+    loop {{
+        tick(n)
+        n += 1
+        sleep(5)
+    }}
+}}
+"#
+    )
+}
+
+#[test]
+fn a_hot_fn_beside_main_in_one_file_reloads_at_its_next_call() {
+    let dir = TempCopy::empty("single-file");
+    let file = dir.0.join("app.dast");
+    std::fs::write(&file, single_file("one", false)).unwrap();
+    let run = Running::start(&["run", "--hot-reload"], &file);
+    let out = run.wait_for(false, "one ", 0);
+
+    edit(&file, &single_file("two", false));
+    let err = run.wait_for(true, "[INFO] Detected code change in app.dast", 0);
+    let err = run.wait_for(true, "[INFO] Module 'app' reloaded (v1.0 -> v1.1)", err);
+    let out = run.wait_for(false, "two ", out);
+
+    // And again: every version reaches the running `main`.
+    edit(&file, &single_file("three", false));
+    run.wait_for(true, "[INFO] Module 'app' reloaded (v1.1 -> v1.2)", err);
+    run.wait_for(false, "three ", out);
+
+    // `main` kept counting through both reloads (its loop never restarted).
+    let text = run.out.lock().unwrap().clone();
+    let ns: Vec<i64> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .collect();
+    assert!(ns.windows(2).all(|w| w[1] > w[0]), "{text}");
+}
+
+#[test]
+fn a_hot_fn_beside_a_stateful_main_is_explained_at_start() {
+    let dir = TempCopy::empty("single-file-state");
+    let file = dir.0.join("app.dast");
+    std::fs::write(&file, single_file("one", true)).unwrap();
+    let run = Running::start(&["run", "--hot-reload"], &file);
+    run.wait_for(
+        true,
+        "[WARN] 'app' runs `main` and holds `var` state: its reloads will be refused",
+        0,
+    );
+    let out = run.wait_for(false, "one ", 0);
+    // The edit is refused (no lost updates), and the first version keeps running.
+    edit(&file, &single_file("two", true));
+    run.wait_for(
+        true,
+        "[ERROR] Reload of 'app' refused: module `app` has 1 calls in flight",
+        0,
+    );
+    run.wait_for(false, "one ", out);
 }

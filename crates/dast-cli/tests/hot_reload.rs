@@ -2,15 +2,15 @@
 //! module; the test edits the module's file while the program runs and reads the log
 //! and the output (behaviour change, a refused edit that keeps the old version and its
 //! state, a removed function the host calls, a panicking version rolled back, a field
-//! added, a revert); saves caught half-written; and a `@hot_reload fn` beside `main`
-//! in a one-file program.
+//! added, a revert); saves caught half-written; a `@hot_reload fn` beside `main` in a
+//! one-file program; and the demo, `examples/game_logic`, through bad edits.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{Running, TempCopy};
+use common::{repo, Running, TempCopy};
 
 const MAIN: &str = r#"
 fn main() {
@@ -286,4 +286,139 @@ fn a_hot_fn_beside_a_stateful_main_is_explained_at_start() {
         0,
     );
     run.wait_for(false, "one ", out);
+}
+
+/// The scores `render` printed (`score  120  level ...`).
+fn scores(out: &str) -> Vec<i64> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("score "))
+        .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
+        .collect()
+}
+
+/// Waits until `render` prints a score above `above`; returns the stdout position.
+fn wait_for_score(run: &Running, above: i64, from: usize) -> usize {
+    let mut at = from;
+    loop {
+        at = run.wait_for(false, "score ", at);
+        let text = run.out.lock().unwrap().clone();
+        if scores(&text[from..]).into_iter().any(|s| s > above) {
+            return at;
+        }
+    }
+}
+
+fn last_score(run: &Running) -> i64 {
+    let text = run.out.lock().unwrap().clone();
+    scores(&text).last().copied().expect("a score was printed")
+}
+
+#[test]
+fn the_demo_keeps_running_through_bad_edits() {
+    let dir = TempCopy::of(&repo().join("examples/game_logic"), "demo");
+    let file = dir.0.join("src/game_logic.dast");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let run = Running::start(&["run", "--hot-reload", "--log-level=debug"], &dir.0);
+    run.wait_for(true, "[INFO] Module 'game_logic' loaded (v1.0)", 0);
+    let out = run.wait_for(false, "score ", 0);
+
+    // Faster: the score goes up every other frame. The host prints the version table
+    // on one line.
+    let fast = original.replace("const SPEED: f32 = 40.0", "const SPEED: f32 = 4000.0");
+    assert_ne!(fast, original);
+    edit(&file, &fast);
+    let err = run.wait_for(
+        true,
+        "[INFO] Module 'game_logic' reloaded (v1.0 -> v1.1)",
+        0,
+    );
+    let out = run.wait_for(false, "versions: game_logic ", out);
+    let text = run.out.lock().unwrap().clone();
+    let table = text.lines().find(|l| l.starts_with("versions: ")).unwrap();
+    assert!(
+        table.contains(" v1.1 Active") && table.contains("| main v1.0 Active"),
+        "{table}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("main:")), "{text}");
+    let out = wait_for_score(&run, 0, out);
+
+    // `render` deleted: the host calls it by name, so the reload is refused (naming it
+    // and the call), and the game goes on.
+    let start = fast.find("    fn render()").unwrap();
+    let end = start + fast[start..].find("\n    }\n").unwrap() + "\n    }\n".len();
+    let no_render = format!("{}{}", &fast[..start], &fast[end..]);
+    assert!(!no_render.contains("fn render"));
+    edit(&file, &no_render);
+    let err = run.wait_for(
+        true,
+        "[ERROR] Reload of 'game_logic' refused: the host calls `game_logic.render` by name \
+         (from main (",
+        err,
+    );
+    let err = run.wait_for(true, "the new version removes it", err);
+    let out = wait_for_score(&run, last_score(&run), out);
+
+    // A version whose `update` panics: reported, rolled back to v1.1 with its state,
+    // and the score keeps counting from where it was.
+    let before = last_score(&run);
+    edit(
+        &file,
+        &fast.replace(
+            "fn update(delta_time: f32) {",
+            "fn update(delta_time: f32) {\n        panic(\"boom\")",
+        ),
+    );
+    let err = run.wait_for(
+        true,
+        "[INFO] Module 'game_logic' reloaded (v1.1 -> v1.2)",
+        err,
+    );
+    let err = run.wait_for(
+        true,
+        "[ERROR] Module 'game_logic' v1.2 panicked in update: boom",
+        err,
+    );
+    let err = run.wait_for(
+        true,
+        "[WARN] Module 'game_logic' v1.2 panicked in update; rolled back to v1.1",
+        err,
+    );
+    let out = wait_for_score(&run, before, out);
+    assert!(
+        scores(&run.out.lock().unwrap())
+            .windows(2)
+            .all(|w| w[1] >= w[0]),
+        "the score went back"
+    );
+
+    // An empty save: neither a reload nor a refusal, the game goes on.
+    edit(&file, "");
+    let err = run.wait_for(
+        true,
+        "[DEBUG] game_logic.dast does not parse yet (empty); waiting",
+        err,
+    );
+    let err = run.wait_for(
+        true,
+        "[DEBUG] game_logic.dast is still empty; ignored until it changes",
+        err,
+    );
+    let out = wait_for_score(&run, last_score(&run), out);
+    let log = run.err.lock().unwrap().clone();
+    let since_empty = &log[err..];
+    assert!(
+        !since_empty.contains("Compiling") && !since_empty.contains("refused"),
+        "{log}"
+    );
+    let after_rollback = &log[log.find("rolled back to v1.1").unwrap()..];
+    assert!(!after_rollback.contains("Compiling"), "{log}");
+
+    // Text again: the next version, as usual.
+    edit(&file, &fast.replace("\"score {:>4}", "\"SCORE {:>4}"));
+    run.wait_for(
+        true,
+        "[INFO] Module 'game_logic' reloaded (v1.1 -> v1.3)",
+        err,
+    );
+    run.wait_for(false, "SCORE ", out);
 }

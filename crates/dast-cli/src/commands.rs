@@ -1,10 +1,12 @@
-//! The subcommands. Exit status: 0 success, 1 compile (or usage) errors, 101 a panic.
+//! The subcommands. Exit status: 0 success, 1 compile (or usage) errors, 101 a panic,
+//! 141 stdout or stderr closed by its reader (`out.rs`).
 
 use std::path::Path;
 
 use dast_compiler::{Compiled, Profile, RealFs};
 
 use crate::hot::{self, Log};
+use crate::out::{errln, outln};
 use crate::release;
 use crate::render;
 use crate::{LogLevel, Mode};
@@ -14,22 +16,27 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_COMPILE_ERROR: u8 = 1;
 pub const EXIT_PANIC: u8 = 101;
 
-/// Compiles a program to run: as [`compile`], and it must have a `main` module (its
-/// name is returned beside the result).
+/// Compiles a program to run: as [`compile`], and it must have a `main` module with
+/// `fn main()` (E0601 otherwise); the module's name is returned beside the result.
 pub(crate) fn compile_runnable(path: &Path) -> Result<(Compiled, String), u8> {
     let c = compile(path)?;
     let Some(entry) = c.program.entry.clone() else {
-        eprintln!("error: no `main` module: add `src/main.dast` with `fn main()`");
+        errln!("error: no `main` module: add `src/main.dast` with `fn main()`");
         return Err(EXIT_COMPILE_ERROR);
     };
+    if let Some(d) = dast_compiler::main_error(&c) {
+        render::emit_stderr(&c.sources, &[d]);
+        return Err(EXIT_COMPILE_ERROR);
+    }
     Ok((c, entry))
 }
 
-/// Compiles, rendering diagnostics on failure.
+/// Compiles, rendering diagnostics on failure. A program without `main` (a library
+/// module, a project without `src/main.dast`) compiles: only running needs `main`.
 pub(crate) fn compile(path: &Path) -> Result<Compiled, u8> {
     match dast_compiler::compile(&RealFs, path) {
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             Err(EXIT_COMPILE_ERROR)
         }
         Ok(Err(failed)) => {
@@ -48,7 +55,7 @@ pub(crate) fn compile(path: &Path) -> Result<Compiled, u8> {
 pub fn new_project(name: &str) -> u8 {
     let dir = Path::new(name);
     if dir.exists() {
-        eprintln!("error: `{name}` already exists");
+        errln!("error: `{name}` already exists");
         return EXIT_COMPILE_ERROR;
     }
     let pkg = dir
@@ -59,7 +66,7 @@ pub fn new_project(name: &str) -> u8 {
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
     {
-        eprintln!("error: `{pkg}` is not a valid project name (use letters, digits, `_` and `-`)");
+        errln!("error: `{pkg}` is not a valid project name (use letters, digits, `_` and `-`)");
         return EXIT_COMPILE_ERROR;
     }
     let manifest = format!(
@@ -72,12 +79,12 @@ pub fn new_project(name: &str) -> u8 {
         .and_then(|_| std::fs::write(dir.join(".gitignore"), "/target\n"));
     match result {
         Ok(()) => {
-            println!("Created project `{pkg}` in {}", dir.display());
-            println!("Run it with: dast run {}", dir.display());
+            outln!("Created project `{pkg}` in {}", dir.display());
+            outln!("Run it with: dast run {}", dir.display());
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: cannot create `{name}`: {e}");
+            errln!("error: cannot create `{name}`: {e}");
             EXIT_COMPILE_ERROR
         }
     }
@@ -86,7 +93,7 @@ pub fn new_project(name: &str) -> u8 {
 pub fn check(path: &Path) -> u8 {
     match compile(path) {
         Ok(c) => {
-            eprintln!(
+            errln!(
                 "checked {} module{}: no errors",
                 c.modules.len(),
                 if c.modules.len() == 1 { "" } else { "s" }
@@ -120,7 +127,7 @@ impl ModeChoice {
 
 pub fn build(path: &Path, choice: &ModeChoice) -> u8 {
     if choice.mode != Mode::Hybrid && !(choice.native.is_empty() && choice.bytecode.is_empty()) {
-        eprintln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");
+        errln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");
         return EXIT_COMPILE_ERROR;
     }
     let c = match compile(path) {
@@ -143,7 +150,7 @@ pub fn build(path: &Path, choice: &ModeChoice) -> u8 {
     match written {
         Ok(paths) => {
             for p in paths {
-                eprintln!("  wrote {}", relative(&p).display());
+                errln!("  wrote {}", relative(&p).display());
             }
             EXIT_OK
         }
@@ -178,7 +185,7 @@ pub(crate) fn hybrid_profile(c: &Compiled, choice: &ModeChoice) -> Result<Profil
         profile = profile.with_hot_reload();
     }
     release::override_modes(profile, &names, &choice.native, &choice.bytecode).map_err(|e| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         EXIT_COMPILE_ERROR
     })
 }
@@ -189,14 +196,14 @@ fn write_bytecode(
     dir: &Path,
 ) -> Result<Vec<std::path::PathBuf>, u8> {
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("error: cannot create `{}`: {e}", dir.display());
+        errln!("error: cannot create `{}`: {e}", dir.display());
         return Err(EXIT_COMPILE_ERROR);
     }
     let mut paths = Vec::new();
     for m in modules {
         let out = dir.join(format!("{}.dbc", m.name));
         if let Err(e) = std::fs::write(&out, dast_bytecode::encode(m)) {
-            eprintln!("error: cannot write `{}`: {e}", out.display());
+            errln!("error: cannot write `{}`: {e}", out.display());
             return Err(EXIT_COMPILE_ERROR);
         }
         paths.push(out);
@@ -215,7 +222,7 @@ fn relative(path: &Path) -> &Path {
 pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
     let (mode, hot_reload) = (choice.mode, choice.hot_reload);
     if mode != Mode::Hybrid && !(choice.native.is_empty() && choice.bytecode.is_empty()) {
-        eprintln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");
+        errln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");
         return EXIT_COMPILE_ERROR;
     }
     if mode == Mode::Release {
@@ -229,7 +236,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
     }
     if path.extension().is_some_and(|e| e == "dbc") {
         if hot_reload {
-            eprintln!("error: `--hot-reload` needs source files: run a `.dast` file or a project");
+            errln!("error: `--hot-reload` needs source files: run a `.dast` file or a project");
             return EXIT_COMPILE_ERROR;
         }
         return match load_dbc_dir(path) {
@@ -237,10 +244,11 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
             Err(code) => code,
         };
     }
-    let (c, entry) = match compile_runnable(path) {
+    let (mut c, entry) = match compile_runnable(path) {
         Ok(found) => found,
         Err(code) => return code,
     };
+    let route_entry = hot_reload && hot::route_entry(&mut c, log);
     let program = c.program;
     run_modules(
         c.modules,
@@ -249,7 +257,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
         |_| None,
         |registry| {
             if hot_reload {
-                hot::enable(registry, &program, "dev", log, None)
+                hot::enable(registry, &program, "dev", log, None, route_entry)
             } else {
                 // Nothing is watched and no call pays for counting.
                 registry.program_mut().set_hot_reload(false);
@@ -263,7 +271,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
 /// natively.
 fn run_release(path: &Path, hot_reload: bool) -> u8 {
     if hot_reload {
-        eprintln!("error: `--hot-reload` is not supported with `--mode=release` yet");
+        errln!("error: `--hot-reload` is not supported with `--mode=release` yet");
         return EXIT_COMPILE_ERROR;
     }
     // Libraries go where `dast build --mode=release` puts them, and are reused while
@@ -278,7 +286,7 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
         let dir = match release::ScratchDir::new() {
             Ok(dir) => scratch.insert(dir).0.clone(),
             Err(e) => {
-                eprintln!("error: cannot create a build directory: {e}");
+                errln!("error: cannot create a build directory: {e}");
                 return EXIT_COMPILE_ERROR;
             }
         };
@@ -314,34 +322,100 @@ fn level_of(l: LogLevel) -> Level {
     }
 }
 
-/// Loads `FILE.dbc` and every other `.dbc` beside it (the modules it may import).
+/// Loads `FILE.dbc` and the modules it needs from the folder it is in: the modules it
+/// imports, transitively, each from `<module>.dbc` (the name `dast build` gives it) or,
+/// failing that, from the `.dbc` of that folder that holds it; and, for a module that
+/// loads modules by name (`ModuleRegistry`), the `<name>.dbc` files its string
+/// constants name. Nothing else is read: a stray (even broken) `.dbc` beside the
+/// program is not part of it. An import found nowhere is left to the linker, which
+/// names it.
 fn load_dbc_dir(path: &Path) -> Result<(Vec<dast_bytecode::Module>, String), u8> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut modules = Vec::new();
-    let mut entry = String::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        eprintln!("error: cannot read `{}`: {e}", dir.display());
-        EXIT_COMPILE_ERROR
-    })?;
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.extension().is_none_or(|x| x != "dbc") {
-            continue;
+    // `good.dbc` has the parent `` (the working directory).
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let main = read_dbc(path)?;
+    let entry = main.name.clone();
+    let mut modules = vec![main];
+    let mut i = 0;
+    while i < modules.len() {
+        for (name, imported) in needed_modules(&modules[i]) {
+            if modules.iter().any(|m| m.name == name) {
+                continue;
+            }
+            let file = dir.join(format!("{name}.dbc"));
+            if file.is_file() {
+                modules.push(read_dbc(&file)?);
+            } else if imported {
+                if let Some(m) = find_module(dir, &name) {
+                    modules.push(m);
+                }
+            }
         }
-        let bytes = std::fs::read(&p).map_err(|e| {
-            eprintln!("error: cannot read `{}`: {e}", p.display());
-            EXIT_COMPILE_ERROR
-        })?;
-        let m = dast_bytecode::decode(&bytes).map_err(|e| {
-            eprintln!("error: `{}` is not a valid .dbc file: {e}", p.display());
-            EXIT_COMPILE_ERROR
-        })?;
-        if p == path {
-            entry = m.name.clone();
-        }
-        modules.push(m);
+        i += 1;
     }
     Ok((modules, entry))
+}
+
+/// The modules `m` may need, each with whether it imports it (else: a string constant
+/// that may name a module it loads by name).
+fn needed_modules(m: &dast_bytecode::Module) -> Vec<(String, bool)> {
+    use dast_bytecode::{Inst, Intrinsic};
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for imp in &m.imports {
+        if !out.iter().any(|(n, _)| *n == imp.module) {
+            out.push((imp.module.clone(), true));
+        }
+    }
+    let loads_by_name = m.functions.iter().flat_map(|f| &f.code).any(|i| {
+        matches!(
+            i,
+            Inst::Intrinsic {
+                op: Intrinsic::RegistryLoad | Intrinsic::RegistryCall,
+                ..
+            }
+        )
+    });
+    if loads_by_name {
+        for s in &m.strings {
+            let is_name = !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            if is_name && s != &m.name && !out.iter().any(|(n, _)| n == s) {
+                out.push((s.clone(), false));
+            }
+        }
+    }
+    out
+}
+
+/// The module `name` from a `.dbc` of `dir` not named after it (files that are not
+/// valid bytecode are passed over: they are not this module).
+fn find_module(dir: &Path, name: &str) -> Option<dast_bytecode::Module> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "dbc"))
+        .collect();
+    files.sort();
+    files.into_iter().find_map(|p| {
+        let m = dast_bytecode::decode(&std::fs::read(p).ok()?).ok()?;
+        (m.name == name).then_some(m)
+    })
+}
+
+/// Reads and decodes one `.dbc` file (verified later, when it is linked).
+fn read_dbc(path: &Path) -> Result<dast_bytecode::Module, u8> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        errln!("error: cannot read `{}`: {e}", path.display());
+        EXIT_COMPILE_ERROR
+    })?;
+    dast_bytecode::decode(&bytes).map_err(|e| {
+        errln!("error: `{}` is not a valid .dbc file: {e}", path.display());
+        EXIT_COMPILE_ERROR
+    })
 }
 
 /// Runs `main` of `entry` on a registry (so `ModuleRegistry` requests are answered),
@@ -366,13 +440,14 @@ pub(crate) fn run_modules(
             return EXIT_PANIC;
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_COMPILE_ERROR;
         }
     };
     registry.set_log(Box::new(log));
+    registry.set_output(crate::out::program_output());
     if let Err(e) = setup(&mut registry) {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return EXIT_COMPILE_ERROR;
     }
     match registry.call_entry(entry, "main") {
@@ -386,18 +461,24 @@ pub(crate) fn run_modules(
 
 pub fn report_panic(p: &dast_vm::Panic) {
     match p.trace.first() {
-        Some(top) => eprintln!(
+        Some(top) => errln!(
             "panicked at {}:{}:{}: {}",
-            top.file, top.line, top.col, p.message
+            top.file,
+            top.line,
+            top.col,
+            p.message
         ),
-        None => eprintln!("panicked: {}", p.message),
+        None => errln!("panicked: {}", p.message),
     }
     if !p.trace.is_empty() {
-        eprintln!("stack backtrace (most recent call first):");
+        errln!("stack backtrace (most recent call first):");
         for (i, f) in p.trace.iter().enumerate() {
-            eprintln!(
+            errln!(
                 "  {i:>2}: {} at {}:{}:{}",
-                f.function, f.file, f.line, f.col
+                f.function,
+                f.file,
+                f.line,
+                f.col
             );
         }
     }
@@ -407,20 +488,20 @@ pub fn disasm(file: &Path) -> u8 {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", file.display());
+            errln!("error: cannot read `{}`: {e}", file.display());
             return EXIT_COMPILE_ERROR;
         }
     };
     match dast_bytecode::decode(&bytes) {
         Ok(m) => {
             if let Err(e) = dast_bytecode::verify(&m) {
-                eprintln!("warning: `{}` does not verify: {e}", file.display());
+                errln!("warning: `{}` does not verify: {e}", file.display());
             }
-            print!("{}", dast_bytecode::disassemble(&m));
+            crate::out::text_to_stdout(&dast_bytecode::disassemble(&m));
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: `{}` is not a valid .dbc file: {e}", file.display());
+            errln!("error: `{}` is not a valid .dbc file: {e}", file.display());
             EXIT_COMPILE_ERROR
         }
     }

@@ -1,7 +1,9 @@
 //! `dast run` on the runtime's registry: the program's `ModuleRegistry` requests are
 //! answered, and with `--hot-reload` a watcher thread marks changed modules, which are
 //! recompiled and reloaded when the program asks (`has_update`/`reload_module`) or at
-//! its next cross-module call (a safe point) for modules it imports.
+//! its next cross-module call (a safe point) for modules it imports. The `@hot_reload`
+//! functions of the entry module itself are called from `main` through the module's
+//! own import table ([`route_entry`]), so they reload at their next call too.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -10,14 +12,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dast_bytecode::Module;
-use dast_compiler::{module_name_for, Program, RealFs, DEFAULT_ROLLBACK_WINDOW};
+use dast_compiler::{module_name_for, Compiled, Program, RealFs, DEFAULT_ROLLBACK_WINDOW};
 use dast_runtime::{Level, LogSink, ModuleSource, Registry};
 
 use dast_vm::Foreign;
 
 use crate::hybrid::NativeBuilder;
+use crate::out::errln;
 use crate::render;
-use crate::watch::SourceWatcher;
+use crate::watch::{SourceWatcher, WatchEvent};
 
 /// `[LEVEL] line` on stderr for `min` and above.
 #[derive(Clone, Copy)]
@@ -28,7 +31,7 @@ pub struct Log {
 impl LogSink for Log {
     fn log(&mut self, level: Level, line: &str) {
         if level >= self.min {
-            eprintln!("[{level}] {line}");
+            errln!("[{level}] {line}");
         }
     }
 }
@@ -42,6 +45,8 @@ struct WatchedSource {
     program: Program,
     changed: Changed,
     native: Option<NativeBuilder>,
+    /// New versions of the entry module get [`route_entry`]'s rewrite, as the first.
+    route_entry: bool,
 }
 
 impl ModuleSource for WatchedSource {
@@ -53,14 +58,19 @@ impl ModuleSource for WatchedSource {
         if let Ok(mut c) = self.changed.lock() {
             c.remove(name);
         }
-        match dast_compiler::compile_program(&RealFs, self.program.clone()) {
-            Ok(compiled) => compiled
-                .modules
-                .into_iter()
-                .find(|m| m.name == name)
-                .ok_or_else(|| format!("module `{name}` is no longer part of the program")),
-            Err(failed) => Err(render::render_plain(&failed.sources, &failed.diagnostics)),
+        let mut compiled = dast_compiler::compile_program(&RealFs, self.program.clone())
+            .map_err(|failed| render::render_plain(&failed.sources, &failed.diagnostics))?;
+        if let Some(d) = dast_compiler::main_error(&compiled) {
+            return Err(render::render_plain(&compiled.sources, &[d]));
         }
+        if self.route_entry {
+            dast_compiler::route_entry_hot_calls(&mut compiled);
+        }
+        compiled
+            .modules
+            .into_iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| format!("module `{name}` is no longer part of the program"))
     }
 
     fn foreign(&mut self, module: &Module) -> Result<Option<Arc<dyn Foreign>>, String> {
@@ -71,15 +81,47 @@ impl ModuleSource for WatchedSource {
     }
 }
 
+/// Before the program starts with `--hot-reload`: the entry module's `main` calls its
+/// `@hot_reload` functions through the module's own import table
+/// ([`dast_compiler::route_hot_calls`]), so a reload reaches them at their next call
+/// although `main` keeps running in the first version. Logs what it did; warns when the
+/// module has `var` state (its reloads will be refused while `main` runs). Returns
+/// whether new versions must get the same rewrite ([`enable`]'s `route_entry`).
+pub fn route_entry(c: &mut Compiled, mut log: Log) -> bool {
+    let routed = dast_compiler::route_entry_hot_calls(c);
+    if routed.functions.is_empty() {
+        return false;
+    }
+    let entry = c.program.entry.clone().unwrap_or_default();
+    let names = routed.functions.join(", ");
+    log.log(
+        Level::Debug,
+        &format!("'{entry}': main calls {names} through the module's function table"),
+    );
+    if routed.stateful {
+        log.log(
+            Level::Warn,
+            &format!(
+                "'{entry}' runs `main` and holds `var` state: its reloads will be refused \
+                 while `main` runs (the state cannot be handed over to a new version); move \
+                 {names} and the state they use into a module of their own"
+            ),
+        );
+    }
+    true
+}
+
 /// Sets up hot reloading on `registry`: the source, the watcher thread, the safe
 /// point flag and rollback as profile `profile` says (on by default); `native` builds
-/// new versions of native modules (hybrid mode).
+/// new versions of native modules (hybrid mode); `route_entry`: what [`route_entry`]
+/// returned.
 pub fn enable(
     registry: &mut Registry,
     program: &Program,
     profile: &str,
     log: Log,
     native: Option<NativeBuilder>,
+    route_entry: bool,
 ) -> Result<(), String> {
     let rollback = program
         .profile(profile)
@@ -108,6 +150,7 @@ pub fn enable(
         program: program.clone(),
         changed,
         native,
+        route_entry,
     }));
     registry.set_safe_point_flag(flag);
     Ok(())
@@ -120,19 +163,41 @@ fn spawn_watcher(
     flag: Arc<AtomicBool>,
     mut log: Log,
 ) {
+    let src = canonical(&src);
     std::thread::spawn(move || loop {
-        for path in watcher.changes(Duration::from_millis(500)) {
-            let file = path
-                .file_name()
-                .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
-            log.log(Level::Info, &format!("Detected code change in {file}"));
-            let name = module_name_for(&canonical(&src), &canonical(&path));
-            if let Ok(mut c) = changed.lock() {
-                c.insert(name);
+        for event in watcher.changes(Duration::from_millis(500)) {
+            match event {
+                WatchEvent::Changed(path) => {
+                    let file = file_name(&path);
+                    log.log(Level::Info, &format!("Detected code change in {file}"));
+                    let name = module_name_for(&src, &canonical(&path));
+                    if let Ok(mut c) = changed.lock() {
+                        c.insert(name);
+                    }
+                    flag.store(true, Ordering::Release);
+                }
+                WatchEvent::Waiting { path, why } => {
+                    let file = file_name(&path);
+                    log.log(
+                        Level::Debug,
+                        &format!("{file} does not parse yet ({why}); waiting"),
+                    );
+                }
+                WatchEvent::StillEmpty(path) => {
+                    let file = file_name(&path);
+                    log.log(
+                        Level::Debug,
+                        &format!("{file} is still empty; ignored until it changes"),
+                    );
+                }
             }
-            flag.store(true, Ordering::Release);
         }
     });
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |f| f.to_string_lossy().into_owned())
 }
 
 fn canonical(p: &Path) -> PathBuf {

@@ -23,6 +23,7 @@ use dast_vm::Foreign;
 
 use crate::commands::{self, ModeChoice, EXIT_COMPILE_ERROR};
 use crate::hot::{self, Log};
+use crate::out::errln;
 use crate::release;
 
 /// Machine stack native calls may use below the host's frame (the main thread has
@@ -50,8 +51,13 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
         .filter(|m| !profile.for_module(&m.name).bytecode)
         .map(|m| m.name.clone())
         .collect();
+    // A bytecode entry module's `main` calls its hot functions through its import
+    // table, as in dev mode (the VM resolves them; native code is not rewritten).
+    let entry_is_bytecode = !native.contains(&entry);
+    let route_entry = choice.hot_reload && entry_is_bytecode && hot::route_entry(&mut c, log);
     let dir = c.program.target_dir("hybrid");
     let group = Group::new();
+    group.set_output(crate::out::program_output());
     dast_native::serve_imports_from_vm(&group);
     let codes = match load_native(&c.modules, &dir, &profile, &native, &group) {
         Ok(codes) => codes,
@@ -72,7 +78,14 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
         |name| codes.get(name).map(|c| Arc::clone(c) as Arc<dyn Foreign>),
         |registry| {
             if choice.hot_reload {
-                hot::enable(registry, &program, "hybrid", log, Some(builder))
+                hot::enable(
+                    registry,
+                    &program,
+                    "hybrid",
+                    log,
+                    Some(builder),
+                    route_entry,
+                )
             } else {
                 registry.program_mut().set_hot_reload(false);
                 Ok(())
@@ -94,14 +107,14 @@ fn load_native(
     let mut codes = HashMap::new();
     for (m, path) in built.zip(paths) {
         let code = load_version(m, &path, group).map_err(|e| {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_COMPILE_ERROR
         })?;
         codes.insert(m.name.clone(), code);
     }
     for code in codes.values() {
         group.activate(code.module()).map_err(|e| {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_COMPILE_ERROR
         })?;
     }

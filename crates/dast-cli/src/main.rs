@@ -3,6 +3,7 @@
 mod commands;
 mod hot;
 mod hybrid;
+mod out;
 mod release;
 mod release_host;
 mod render;

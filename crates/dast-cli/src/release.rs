@@ -10,6 +10,7 @@ use dast_compiler::Profile;
 use dast_native::{CompileError, Group, NativeModule, Options};
 
 use crate::commands::{EXIT_COMPILE_ERROR, EXIT_OK, EXIT_PANIC};
+use crate::out::errln;
 
 /// Machine stack of the thread native code runs on, and how much of it a call may use
 /// before it panics "stack overflow".
@@ -40,7 +41,7 @@ pub fn build_modules(
     native: impl Fn(&Module) -> bool,
 ) -> Result<Vec<PathBuf>, u8> {
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("error: cannot create `{}`: {e}", dir.display());
+        errln!("error: cannot create `{}`: {e}", dir.display());
         return Err(EXIT_COMPILE_ERROR);
     }
     let mut paths: Vec<Option<PathBuf>> = vec![None; modules.len()];
@@ -83,18 +84,18 @@ pub fn build_modules(
         }
         let object = dast_native::compile(m, &opts).map_err(|e| {
             match &e {
-                CompileError::Unsupported { .. } => eprintln!(
+                CompileError::Unsupported { .. } => errln!(
                     "error: module `{name}` cannot be compiled to native code: {e}\n\
                      note: run it as bytecode: `--mode=dev`, or `--mode=hybrid` with \
                      `--bytecode={name}`",
                     name = m.name
                 ),
-                _ => eprintln!("error: module `{}`: {e}", m.name),
+                _ => errln!("error: module `{}`: {e}", m.name),
             }
             EXIT_COMPILE_ERROR
         })?;
         dast_native::link_shared_object_with(&object, &out, &needed).map_err(|e| {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_COMPILE_ERROR
         })?;
         // Only a complete library gets its key: a failed build is never reused.
@@ -236,11 +237,11 @@ pub fn run_native(modules: Vec<Module>, paths: Vec<PathBuf>, entry: String) -> u
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => {
-            eprintln!("error: internal error: the native runtime panicked");
+            errln!("error: internal error: the native runtime panicked");
             EXIT_PANIC
         }
         Err(e) => {
-            eprintln!("error: cannot start the native thread: {e}");
+            errln!("error: cannot start the native thread: {e}");
             EXIT_COMPILE_ERROR
         }
     }
@@ -249,6 +250,7 @@ pub fn run_native(modules: Vec<Module>, paths: Vec<PathBuf>, entry: String) -> u
 fn run_loaded(modules: &[Module], paths: &[PathBuf], entry: &str) -> u8 {
     let mut loaded = Vec::new();
     let group = Group::new();
+    group.set_output(crate::out::program_output());
     for (m, path) in modules.iter().zip(paths) {
         match NativeModule::load_in(path, m, &group) {
             Ok(mut native) => {
@@ -256,13 +258,13 @@ fn run_loaded(modules: &[Module], paths: &[PathBuf], entry: &str) -> u8 {
                 loaded.push(std::sync::Arc::new(native));
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return EXIT_COMPILE_ERROR;
             }
         }
     }
     if let Err(e) = dast_native::link_modules(&loaded, modules) {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return EXIT_COMPILE_ERROR;
     }
     crate::release_host::install(&group, &loaded);
@@ -272,7 +274,7 @@ fn run_loaded(modules: &[Module], paths: &[PathBuf], entry: &str) -> u8 {
         }
     }
     let Some(main) = loaded.iter().find(|n| n.name() == entry) else {
-        eprintln!("error: no module `{entry}`");
+        errln!("error: no module `{entry}`");
         return EXIT_COMPILE_ERROR;
     };
     match main.call_values("main", &[]) {
@@ -288,7 +290,7 @@ fn report(e: &dast_native::CallError) -> u8 {
             EXIT_PANIC
         }
         other => {
-            eprintln!("error: {other}");
+            errln!("error: {other}");
             EXIT_COMPILE_ERROR
         }
     }

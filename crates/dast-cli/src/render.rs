@@ -12,6 +12,8 @@ use codespan_reporting::term::{
 };
 use dast_base::{Diagnostic, Severity, SourceMap};
 
+use crate::out::errln;
+
 fn files_of(sources: &SourceMap) -> SimpleFiles<String, String> {
     let mut files = SimpleFiles::new();
     for (_, f) in sources.files() {
@@ -72,11 +74,15 @@ pub fn emit_stderr(sources: &SourceMap, diags: &[Diagnostic]) {
     };
     let mut w = StandardStream::stderr(choice);
     for d in diags {
-        let _ = term::emit_to_write_style(&mut w, &config, &files, &convert(d));
+        if let Err(codespan_reporting::files::Error::Io(e)) =
+            term::emit_to_write_style(&mut w, &config, &files, &convert(d))
+        {
+            crate::out::exit_if_broken_pipe(&e);
+        }
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     if errors > 0 {
-        eprintln!(
+        errln!(
             "error: could not compile due to {errors} previous error{}",
             if errors == 1 { "" } else { "s" }
         );

@@ -2,11 +2,18 @@
 //! when its text differs from the text last handed out: saving a file back to an
 //! earlier text is a change like any other, but a file whose reload was refused is not
 //! reported again until its text changes again.
+//!
+//! A file that is empty or does not parse is held back: editors save by truncating then
+//! writing, and some write in several steps, so such a text is usually a file caught
+//! mid-save. It is reported only once it parses, or once the same unparseable text has
+//! stayed for [`SETTLE`] (the user saved broken code: the reload is then refused with
+//! the diagnostics). An empty file is never reported: an empty save changes nothing
+//! until the file gets text again.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
@@ -14,11 +21,41 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, Recom
 /// How long the watcher waits for a burst of writes (an editor's save) to settle.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
+/// How long a text that does not parse must stay unchanged before it is reported (and
+/// its reload refused with the syntax errors). Documented in docs/decisions.md.
+pub const SETTLE: Duration = Duration::from_millis(750);
+
+/// What the watcher saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WatchEvent {
+    /// The file has new text to reload: it parses, or it has stayed unparseable for
+    /// [`SETTLE`].
+    Changed(PathBuf),
+    /// The file has new text that is empty or does not parse; it is held back.
+    /// `why`: `empty`, `1 syntax error`...
+    Waiting { path: PathBuf, why: String },
+    /// The file stayed empty for [`SETTLE`]: it is ignored until it changes again.
+    StillEmpty(PathBuf),
+}
+
+/// A text held back: empty or not parsing.
+struct Held {
+    text: String,
+    /// When this text was first seen.
+    since: Instant,
+    empty: bool,
+    /// An empty text whose [`WatchEvent::StillEmpty`] was given.
+    told: bool,
+}
+
 pub struct SourceWatcher {
     rx: Receiver<DebounceEventResult>,
     _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     /// The text of each file as last reported (or as first loaded).
     last_text: HashMap<PathBuf, String>,
+    /// Files whose new text is held back, by canonical path.
+    held: HashMap<PathBuf, Held>,
+    settle: Duration,
 }
 
 impl SourceWatcher {
@@ -38,35 +75,108 @@ impl SourceWatcher {
             rx,
             _debouncer: debouncer,
             last_text,
+            held: HashMap::new(),
+            settle: SETTLE,
         })
     }
 
-    /// Changed `.dast` files, waiting up to `timeout` for the first event.
-    pub fn changes(&mut self, timeout: Duration) -> Vec<PathBuf> {
+    /// What happened to `.dast` files, waiting up to `timeout` for the first event (less
+    /// when a held-back text's settle period ends sooner).
+    pub fn changes(&mut self, timeout: Duration) -> Vec<WatchEvent> {
+        let now = Instant::now();
+        let wait = self
+            .held
+            .values()
+            .filter(|h| !h.told)
+            .map(|h| (h.since + self.settle).saturating_duration_since(now))
+            .fold(timeout, Duration::min);
         let mut paths = Vec::new();
-        match self.rx.recv_timeout(timeout) {
+        match self.rx.recv_timeout(wait) {
             Ok(batch) => collect_paths(batch, &mut paths),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return Vec::new(),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {}
         }
         while let Ok(batch) = self.rx.try_recv() {
             collect_paths(batch, &mut paths);
         }
         paths.sort();
         paths.dedup();
-        paths.into_iter().filter(|p| self.text_changed(p)).collect()
+        let mut events: Vec<WatchEvent> = paths.iter().filter_map(|p| self.look_at(p)).collect();
+        events.extend(self.settled());
+        events
     }
 
-    /// Whether `path`'s text differs from the last text seen; records the new text.
-    fn text_changed(&mut self, path: &Path) -> bool {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            return false;
-        };
+    /// The event for a file the notifier reported, if any.
+    fn look_at(&mut self, path: &Path) -> Option<WatchEvent> {
+        let text = std::fs::read_to_string(path).ok()?;
         let key = canonical(path);
         if self.last_text.get(&key) == Some(&text) {
-            return false;
+            // Back to the text last reported (an empty save, then the same text).
+            self.held.remove(&key);
+            return None;
         }
-        self.last_text.insert(key, text);
-        true
+        let Some(why) = unparsed(&text) else {
+            self.held.remove(&key);
+            self.last_text.insert(key, text);
+            return Some(WatchEvent::Changed(path.to_path_buf()));
+        };
+        if self.held.get(&key).is_some_and(|h| h.text == text) {
+            // Saved again as it was: the settle period goes on.
+            return None;
+        }
+        let empty = text.trim().is_empty();
+        self.held.insert(
+            key,
+            Held {
+                text,
+                since: Instant::now(),
+                empty,
+                told: false,
+            },
+        );
+        Some(WatchEvent::Waiting {
+            path: path.to_path_buf(),
+            why,
+        })
+    }
+
+    /// Held-back texts whose settle period is over: a text that does not parse is
+    /// reported (its reload is refused with the diagnostics), an empty one ignored.
+    fn settled(&mut self) -> Vec<WatchEvent> {
+        let now = Instant::now();
+        let mut due: Vec<PathBuf> = self
+            .held
+            .iter()
+            .filter(|(_, h)| !h.told && h.since + self.settle <= now)
+            .map(|(p, _)| p.clone())
+            .collect();
+        due.sort();
+        let mut events = Vec::new();
+        for key in due {
+            let Some(held) = self.held.get_mut(&key) else {
+                continue;
+            };
+            if held.empty {
+                held.told = true;
+                events.push(WatchEvent::StillEmpty(key));
+            } else if let Some(held) = self.held.remove(&key) {
+                self.last_text.insert(key.clone(), held.text);
+                events.push(WatchEvent::Changed(key));
+            }
+        }
+        events
+    }
+}
+
+/// Why `text` is held back (`empty`, `2 syntax errors`), or `None` when it parses.
+fn unparsed(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some("empty".to_string());
+    }
+    let (_, diagnostics) = dast_syntax::parse(dast_base::FileId(0), text);
+    match diagnostics.iter().filter(|d| d.is_error()).count() {
+        0 => None,
+        1 => Some("1 syntax error".to_string()),
+        n => Some(format!("{n} syntax errors")),
     }
 }
 
@@ -89,26 +199,98 @@ fn canonical(p: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    #[test]
-    fn reports_changed_text_once_and_reverts() {
-        let dir = std::env::temp_dir().join(format!("dast-watch-{}", std::process::id()));
+    const V1: &str = "fn a() {}\n";
+    const V2: &str = "fn b() {}\n";
+
+    /// A watched folder with `m.dast` holding `V1`.
+    fn setup(tag: &str) -> (PathBuf, PathBuf, SourceWatcher) {
+        let dir = std::env::temp_dir().join(format!("dast-watch-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("m.dast");
-        std::fs::write(&file, "v1").unwrap();
-        let mut w =
-            SourceWatcher::new(&dir, HashMap::from([(file.clone(), "v1".to_string())])).unwrap();
-        std::fs::write(&file, "v2").unwrap();
+        std::fs::write(&file, V1).unwrap();
+        let w = SourceWatcher::new(&dir, HashMap::from([(file.clone(), V1.to_string())])).unwrap();
+        (dir, file, w)
+    }
+
+    #[test]
+    fn reports_changed_text_once_and_reverts() {
+        let (dir, file, mut w) = setup("revert");
+        std::fs::write(&file, V2).unwrap();
         let got = wait_for(&mut w);
-        assert_eq!(got.len(), 1, "{got:?}");
-        // The same text again is not a change; going back to v1 is.
-        std::fs::write(&file, "v2").unwrap();
+        assert!(
+            matches!(got.as_slice(), [WatchEvent::Changed(_)]),
+            "{got:?}"
+        );
+        // The same text again is not a change; going back to V1 is.
+        std::fs::write(&file, V2).unwrap();
         assert!(w.changes(Duration::from_millis(300)).is_empty());
-        std::fs::write(&file, "v1").unwrap();
+        std::fs::write(&file, V1).unwrap();
         assert_eq!(wait_for(&mut w).len(), 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
-    fn wait_for(w: &mut SourceWatcher) -> Vec<PathBuf> {
+    #[test]
+    fn an_empty_save_then_text_is_one_change() {
+        let (dir, file, mut w) = setup("empty");
+        std::fs::write(&file, "").unwrap();
+        let got = wait_for(&mut w);
+        assert!(
+            matches!(got.as_slice(), [WatchEvent::Waiting { why, .. }] if why == "empty"),
+            "{got:?}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        std::fs::write(&file, V2).unwrap();
+        let got = events_for(&mut w, SETTLE * 2);
+        assert!(
+            matches!(got.as_slice(), [WatchEvent::Changed(_)]),
+            "{got:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_empty_file_is_never_a_change() {
+        let (dir, file, mut w) = setup("still-empty");
+        std::fs::write(&file, "").unwrap();
+        let got = events_for(&mut w, SETTLE * 2);
+        assert!(
+            matches!(
+                got.as_slice(),
+                [WatchEvent::Waiting { .. }, WatchEvent::StillEmpty(_)]
+            ),
+            "{got:?}"
+        );
+        // Back to the text it had: nothing changed.
+        std::fs::write(&file, V1).unwrap();
+        assert!(events_for(&mut w, Duration::from_millis(400)).is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn broken_text_that_stays_is_reported_after_settling() {
+        let (dir, file, mut w) = setup("broken");
+        std::fs::write(&file, "fn a( {}\n").unwrap();
+        let start = Instant::now();
+        let got = wait_for(&mut w);
+        assert!(
+            matches!(got.as_slice(), [WatchEvent::Waiting { why, .. }] if why.contains("syntax error")),
+            "{got:?}"
+        );
+        let got = wait_for(&mut w);
+        assert!(
+            matches!(got.as_slice(), [WatchEvent::Changed(_)]),
+            "{got:?}"
+        );
+        assert!(
+            start.elapsed() >= SETTLE,
+            "reported after {:?}",
+            start.elapsed()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn wait_for(w: &mut SourceWatcher) -> Vec<WatchEvent> {
         for _ in 0..50 {
             let c = w.changes(Duration::from_millis(100));
             if !c.is_empty() {
@@ -116,5 +298,15 @@ mod tests {
             }
         }
         Vec::new()
+    }
+
+    /// Every event during `period`.
+    fn events_for(w: &mut SourceWatcher, period: Duration) -> Vec<WatchEvent> {
+        let end = Instant::now() + period;
+        let mut all = Vec::new();
+        while Instant::now() < end {
+            all.extend(w.changes(Duration::from_millis(50)));
+        }
+        all
     }
 }

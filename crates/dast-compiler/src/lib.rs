@@ -3,11 +3,13 @@
 //! returns bytecode modules or diagnostics. All file access goes through [`FileSystem`].
 
 mod fs;
+mod hot_calls;
 mod manifest;
 mod project;
 
 pub use fs::MemFs;
 pub use fs::{FileSystem, RealFs};
+pub use hot_calls::{hot_functions, route_entry_hot_calls, route_hot_calls, RoutedCalls};
 pub use manifest::{Manifest, ManifestError, ModuleSettings, Profile, DEFAULT_ROLLBACK_WINDOW};
 pub use project::{module_name_for, ModuleSource, Program, ProgramKind};
 
@@ -96,14 +98,6 @@ pub fn compile_program(fs: &dyn FileSystem, program: Program) -> Result<Compiled
             diagnostics,
         });
     }
-    if let Some(entry) = &program.entry {
-        if let Some(d) = check_entry(&out.modules, entry, &sources, &parsed) {
-            return Err(Failed {
-                sources,
-                diagnostics: vec![d],
-            });
-        }
-    }
     Ok(Compiled {
         program,
         sources,
@@ -118,38 +112,32 @@ fn dedup_same_spot(diags: &mut Vec<Diagnostic>) {
     diags.retain(|d| !d.is_error() || seen.insert((d.primary.span.file, d.primary.span.start)));
 }
 
-fn check_entry(
-    modules: &[bc::Module],
-    entry: &str,
-    _sources: &SourceMap,
-    parsed: &[(String, dast_base::FileId, String, ast::File)],
-) -> Option<Diagnostic> {
-    let m = modules.iter().find(|m| m.name == entry)?;
+/// What running the program needs beyond compiling it: its entry module (`main` of a
+/// project, the file's own module for a single file) must define `fn main()` without
+/// parameters. `None` when it does, or when the program has no entry module (a project
+/// without `src/main.dast`: the caller says so in its own words). `check` and `build`
+/// do not ask: a library module (no `main`) compiles like any other.
+pub fn main_error(c: &Compiled) -> Option<Diagnostic> {
+    let entry = c.program.entry.as_deref()?;
+    let m = c.modules.iter().find(|m| m.name == entry)?;
+    let display = &c.program.modules.iter().find(|m| m.name == entry)?.display;
+    let (file, _) = c.sources.files().find(|(_, f)| &f.name == display)?;
+    let at = dast_base::Span::new(file, 0, 0);
     match m.functions.iter().find(|f| f.name == "main") {
         Some(f) if f.sig.params.is_empty() => None,
-        Some(_) => {
-            let file = parsed.iter().find(|p| p.0 == entry).map(|p| p.1)?;
-            Some(
-                Diagnostic::error(
-                    "E0601",
-                    "`main` must take no parameters",
-                    dast_base::Span::new(file, 0, 0),
-                )
+        Some(_) => Some(
+            Diagnostic::error("E0601", "`main` must take no parameters", at)
                 .with_label("entry point")
                 .with_help("write `fn main() { ... }`"),
+        ),
+        None => Some(
+            Diagnostic::error(
+                "E0601",
+                format!("`main` function not found in module `{entry}`"),
+                at,
             )
-        }
-        None => {
-            let file = parsed.iter().find(|p| p.0 == entry).map(|p| p.1)?;
-            Some(
-                Diagnostic::error(
-                    "E0601",
-                    format!("`main` function not found in module `{entry}`"),
-                    dast_base::Span::new(file, 0, 0),
-                )
-                .with_label("no entry point")
-                .with_help("add `fn main() { ... }` to run this program"),
-            )
-        }
+            .with_label("no entry point")
+            .with_help("add `fn main() { ... }` to run this program"),
+        ),
     }
 }

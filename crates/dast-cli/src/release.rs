@@ -74,7 +74,6 @@ pub fn build_modules(
             verify_ir: false,
             optimize: settings.opt_level > 0,
             direct_imports: direct,
-            ..Options::default()
         };
         let out = library_path(dir, &m.name);
         let key = build_key(m, &opts);

@@ -33,17 +33,20 @@ fn values_cross_the_boundary_both_ways_whichever_modules_are_native() {
 }
 
 #[test]
-fn a_module_native_code_cannot_run_is_refused_with_a_hint() {
-    // `main` uses `ModuleRegistry`, which native code does not support yet.
-    let project = TempCopy::of(&repo().join("test-programs/projects/values"), "refused");
-    let out = dast(&["run", "--mode=hybrid", "--native=main"], &project.0);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("module `main` cannot be compiled to native code")
-            && stderr.contains("`--bytecode=main`"),
-        "{stderr}"
-    );
+fn a_native_main_using_the_registry_runs_like_dev() {
+    // `main` drives `ModuleRegistry` (calls by name, queries, a panic in the callee):
+    // as machine code in hybrid and release mode it gives the bytecode's output.
+    let project = TempCopy::of(&repo().join("test-programs/projects/values"), "registry");
+    let dev = dast(&["run"], &project.0);
+    for args in [
+        &["run", "--mode=hybrid", "--native=main"][..],
+        &["run", "--mode=release"],
+    ] {
+        let native = dast(args, &project.0);
+        assert_eq!(text(&native.stdout), text(&dev.stdout), "{args:?}");
+        assert_eq!(text(&native.stderr), text(&dev.stderr), "{args:?}");
+        assert_eq!(native.status.code(), dev.status.code(), "{args:?}");
+    }
 }
 
 #[test]

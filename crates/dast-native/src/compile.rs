@@ -25,10 +25,6 @@ use crate::translate::{
 /// How to compile.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Leave out functions outside the supported subset (and their callers) instead of
-    /// failing: they get no entry point, and calling them through a
-    /// [`crate::NativeModule`] reports that they were not compiled.
-    pub skip_unsupported: bool,
     /// Cranelift's `opt_level=speed` and inlining of small functions (else `none` and
     /// no inlining: the fastest compile).
     pub optimize: bool,
@@ -46,7 +42,6 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            skip_unsupported: false,
             optimize: true,
             verify_ir: cfg!(debug_assertions),
             direct_imports: BTreeSet::new(),
@@ -59,7 +54,9 @@ pub enum CompileError {
     /// The module did not pass `dast_bytecode::verify` (native code is only ever made
     /// from verified bytecode).
     Verify(VerifyError),
-    /// A function uses something this backend does not compile yet.
+    /// A function uses an instruction this backend does not compile (every instruction
+    /// a verified module may hold compiles: this guards against a new one that the
+    /// backend has not learnt).
     Unsupported {
         function: String,
         pc: Option<u32>,
@@ -123,26 +120,20 @@ fn codegen_error(function: &str, e: impl fmt::Display) -> CompileError {
 /// conventions) into an ELF relocatable object for this machine.
 pub fn compile(module: &Module, opts: &Options) -> Result<Vec<u8>, CompileError> {
     dast_bytecode::verify(module).map_err(CompileError::Verify)?;
-    let verdicts = classify(module);
-    if !opts.skip_unsupported {
-        if let Some(why) = verdicts.iter().flatten().next() {
-            return Err(why.clone().into());
-        }
+    if let Some(why) = classify(module).into_iter().flatten().next() {
+        return Err(why.into());
     }
-    let compiled: Vec<bool> = verdicts.iter().map(Option::is_none).collect();
     let isa = host_isa(opts)?;
     let mut c = ObjectCompiler::new(module, isa, &opts.direct_imports)?;
-    c.declare_bodies(&compiled)?;
+    c.declare_bodies()?;
     c.define_host_stubs()?;
     for (index, f) in module.functions.iter().enumerate() {
-        if compiled[index] {
-            c.define_body(index as u32, native_rounding(), opts.optimize)?;
-            if f.exported || module.is_initializer(index) {
-                c.define_entry(index as u32)?;
-            }
-            if f.exported {
-                c.define_thunk(index as u32)?;
-            }
+        c.define_body(index as u32, native_rounding(), opts.optimize)?;
+        if f.exported || module.is_initializer(index) {
+            c.define_entry(index as u32)?;
+        }
+        if f.exported {
+            c.define_thunk(index as u32)?;
         }
     }
     c.define_init()?;
@@ -300,12 +291,9 @@ impl<'m> ObjectCompiler<'m> {
     /// Bodies of private functions are module-local; those of exported functions are
     /// exported under [`abi::export_symbol`] for other modules' direct calls. Calls
     /// within the module are direct either way (`-Bsymbolic` binds them locally).
-    fn declare_bodies(&mut self, compiled: &[bool]) -> Result<(), CompileError> {
+    fn declare_bodies(&mut self) -> Result<(), CompileError> {
         let call_conv = self.isa().default_call_conv();
         for (index, f) in self.module.functions.iter().enumerate() {
-            if !compiled[index] {
-                continue;
-            }
             let sig = body_signature(call_conv, self.shapes[index]);
             let (name, linkage) = if f.exported {
                 let name = abi::export_symbol(&self.module.name, &f.name);

@@ -10,9 +10,9 @@
 //! ```
 //!
 //! # What compiles
-//! Every instruction (host intrinsics, `Registry*`, through the group's host handler); a
-//! function using those is [`CompileError::Unsupported`] (or, with
-//! [`Options::skip_unsupported`], it and its callers get no native code).
+//! Every instruction a verified module may hold (host intrinsics, `Registry*`, through
+//! the group's host handler); [`CompileError::Unsupported`] guards against one the
+//! backend has not learnt.
 //!
 //! The scalar subset is machine code: `Mov LoadI LoadK`, integer
 //! arithmetic (`Add/Sub/Mul 32/64`, `AddImm*`, `DivS RemS DivU RemU` with the

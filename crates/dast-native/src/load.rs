@@ -104,7 +104,8 @@ impl std::error::Error for LoadError {}
 pub enum CallError {
     Panic(Panic),
     NoSuchFunction(String),
-    /// The function was left out by `Options::skip_unsupported`.
+    /// The function has no entry point (only exported functions and initializers have
+    /// one: the others are called from the module's own code).
     NotCompiled(String),
     ArgumentCount {
         function: String,
@@ -121,7 +122,10 @@ impl fmt::Display for CallError {
             CallError::Panic(p) => write!(f, "panicked: {p}"),
             CallError::NoSuchFunction(name) => write!(f, "no function `{name}`"),
             CallError::NotCompiled(name) => {
-                write!(f, "function `{name}` was not compiled to native code")
+                write!(
+                    f,
+                    "function `{name}` has no native entry point (it is not exported)"
+                )
             }
             CallError::ArgumentCount {
                 function,
@@ -536,7 +540,8 @@ impl NativeModule {
         &self.name
     }
 
-    /// Whether `func` has native code (false when it was skipped as unsupported).
+    /// Whether `func` has an entry point the host can call (exported functions and
+    /// initializers).
     pub fn is_compiled(&self, func: &str) -> bool {
         self.function(func).is_some_and(|f| f.entry.is_some())
     }

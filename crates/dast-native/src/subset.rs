@@ -151,3 +151,58 @@ pub(crate) fn is_scalar(inst: &Inst) -> bool {
             | Ret { .. }
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use dast_bytecode::{FuncId, Function, Inst, Intrinsic, Module, Signature, TypeId, R, S};
+
+    use super::classify;
+
+    fn function(name: &str, code: Vec<Inst>) -> Function {
+        Function {
+            name: name.into(),
+            sig: Signature {
+                params: vec![],
+                ret: TypeId(0),
+                mut_params: vec![],
+            },
+            exported: true,
+            scalar_regs: 1,
+            ref_regs: 1,
+            code,
+            lines: vec![],
+        }
+    }
+
+    #[test]
+    fn an_instruction_the_backend_does_not_know_is_reported_with_its_callers() {
+        // `Intrinsic Foreign` is the VM's own body (verified modules never hold it): the
+        // one instruction outside the subset, standing for any the backend lacks.
+        let ret = Inst::Ret { s: S(0), r: R(0) };
+        let foreign = Inst::Intrinsic {
+            op: Intrinsic::Foreign,
+            ty: TypeId(0),
+            s: S(0),
+            r: R(0),
+        };
+        let call = Inst::Call {
+            func: FuncId(1),
+            s: S(0),
+            r: R(0),
+        };
+        let m = Module {
+            functions: vec![
+                function("fine", vec![ret]),
+                function("odd", vec![foreign, ret]),
+                function("caller", vec![call, ret]),
+            ],
+            ..Module::default()
+        };
+        let verdicts = classify(&m);
+        assert!(verdicts[0].is_none());
+        let odd = verdicts[1].as_ref().expect("odd is refused");
+        assert_eq!((odd.function.as_str(), odd.pc), ("odd", Some(0)));
+        let caller = verdicts[2].as_ref().expect("its caller is refused");
+        assert!(caller.instruction.contains("calls `odd`"), "{caller:?}");
+    }
+}

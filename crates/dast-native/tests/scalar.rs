@@ -5,7 +5,7 @@ mod common;
 use std::time::Instant;
 
 use common::{native, native_with, vm};
-use dast_native::{compile, CallError, CompileError, Options, Scalar};
+use dast_native::{compile, CallError, Options, Scalar};
 use dast_vm::Value;
 
 fn scalar_of(v: &Value) -> Scalar {
@@ -507,55 +507,22 @@ fn main() {}
 }
 
 #[test]
-fn unsupported_functions_are_reported_or_skipped() {
+fn the_registry_compiles_and_only_exported_functions_have_entries() {
+    // `ModuleRegistry` (host requests) compiles like everything else; without a host
+    // handler in the group, using it panics at the call, as bytecode does without a host.
     let source = "
-fn fib(n: i64) -> i64 {
-    if n < 2 { n } else { fib(n - 1) + fib(n - 2) }
-}
-fn show(n: i64) {
+fn load() -> bool {
     let mut registry = ModuleRegistry.new()
     registry.load_module(\"game_logic\", \"v1.0\")
-    println(\"{}\", fib(n))
-}
-fn calls_show() -> i64 {
-    show(3)
-    1
 }
 fn main() {}
 ";
-    let bytecode = common::bytecode(source);
-    let err = compile(&bytecode, &Options::default()).unwrap_err();
-    let CompileError::Unsupported { function, .. } = &err else {
-        panic!("expected Unsupported, got {err:?}")
-    };
-    assert_eq!(function, "show", "{err}");
-    assert!(
-        err.to_string()
-            .contains("cannot be compiled to native code"),
-        "{err}"
-    );
-
-    let n = native_with(
-        source,
-        &Options {
-            skip_unsupported: true,
-            ..Options::default()
-        },
-    );
-    assert!(n.module.is_compiled("fib"));
-    assert!(!n.module.is_compiled("show"));
-    assert!(
-        !n.module.is_compiled("calls_show"),
-        "callers of skipped code are skipped"
-    );
-    assert_eq!(
-        n.module.call("fib", &[Scalar::Int(20)]).unwrap(),
-        Scalar::Int(6765)
-    );
-    assert!(matches!(
-        n.module.call("calls_show", &[]),
-        Err(CallError::NotCompiled(_))
-    ));
+    let n = native_with(source, &Options::default());
+    assert!(n.module.is_compiled("load"));
+    match n.module.call("load", &[]) {
+        Err(CallError::Panic(p)) => assert!(p.message.contains("needs a host"), "{p}"),
+        other => panic!("expected a panic, got {other:?}"),
+    }
 }
 
 #[test]

@@ -151,6 +151,72 @@ pub enum FBinary {
     Hypot,
 }
 
+impl Intrinsic {
+    /// A host request (`ModuleRegistry`): the runtime asks its host instead of running
+    /// it (`Foreign`, the VM's own body of foreign functions, is not one).
+    pub fn is_host_request(self) -> bool {
+        matches!(
+            self,
+            Intrinsic::RegistryLoad
+                | Intrinsic::RegistryHasUpdate
+                | Intrinsic::RegistryReload
+                | Intrinsic::RegistryCall
+                | Intrinsic::RegistryGetVersion
+                | Intrinsic::RegistryModules
+        )
+    }
+}
+
+/// How native code runs an instruction that it does not translate itself, the contract
+/// between the code generator and the runtime (`dast_abi::RuntimeTable`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuntimeRole {
+    /// The runtime's `exec_one` runs it with the interpreter's own code.
+    ExecOne,
+    /// A host request, served by the runtime's host (also through `exec_one`).
+    HostRequest,
+}
+
+impl Inst {
+    /// What the runtime does for this instruction when native code hands it over, or
+    /// `None` for instructions the code generator must translate itself (scalar
+    /// operations, jumps, calls, returns, the VM's own `Foreign` body).
+    pub fn runtime_role(&self) -> Option<RuntimeRole> {
+        use Inst::*;
+        match self {
+            Intrinsic { op, .. } if op.is_host_request() => Some(RuntimeRole::HostRequest),
+            Intrinsic {
+                op: self::Intrinsic::Foreign,
+                ..
+            } => None,
+            Intrinsic { .. } => Some(RuntimeRole::ExecOne),
+            MovR { .. } | TakeR { .. } | ClearR { .. } | LoadStr { .. } | Panic { .. } => {
+                Some(RuntimeRole::ExecOne)
+            }
+            LoadG { .. } | StoreG { .. } | LoadGR { .. } | TakeGR { .. } | StoreGR { .. } => {
+                Some(RuntimeRole::ExecOne)
+            }
+            StrConcat { .. }
+            | StrPush { .. }
+            | StrEq { .. }
+            | StrCmp { .. }
+            | StrLen { .. }
+            | Format { .. } => Some(RuntimeRole::ExecOne),
+            VecNew { .. }
+            | VecLen { .. }
+            | VecLoadW { .. }
+            | VecStoreW { .. }
+            | VecLoadR { .. }
+            | VecStoreR { .. }
+            | VecLoadB { .. }
+            | VecStoreB { .. }
+            | VecPush { .. }
+            | MapNew { .. } => Some(RuntimeRole::ExecOne),
+            _ => None,
+        }
+    }
+}
+
 /// A VM instruction. Operands are written `dst, a, b`; `S` operands are scalar registers,
 /// `R` operands reference registers. "Wrapping" means two's complement wrap-around as
 /// Rust's `wrapping_*` methods.

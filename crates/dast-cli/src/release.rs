@@ -167,8 +167,8 @@ fn build_key(m: &Module, opts: &Options) -> String {
         env!("CARGO_PKG_VERSION"),
         compiler_stamp(),
         dast_native::ABI_VERSION,
-        dast_vm::native::layout::fingerprint(),
-        dast_native::abi::fingerprint(m),
+        dast_native::abi::heap::FINGERPRINT,
+        dast_native::fingerprint(m),
         opts.optimize,
         opts.direct_imports,
     )

@@ -13,7 +13,9 @@ use dast_vm::Value;
 use libloading::os::unix::{Library as UnixLibrary, RTLD_LOCAL, RTLD_NOW};
 use libloading::Library;
 
-use crate::abi::{self, Ctx, EntryFn, InitFn, ModuleData, PanicCode, ABI_VERSION, STATUS_OK};
+use dast_abi::{self as abi, EntryFn, InitFn, ModuleData, PanicCode, ABI_VERSION, STATUS_OK};
+
+use crate::call_state::{abi_slot, group_of, instance_of, CallState};
 
 /// Panics raised in native code are the interpreter's: the same message and trace
 /// (innermost frame first, at most `MAX_TRACE` frames).
@@ -473,8 +475,8 @@ impl NativeModule {
             global_words: instance.global_words(),
             shared_words: std::ptr::null(),
             in_flight: std::sync::atomic::AtomicU64::new(0),
-            instance: &mut *instance,
-            group: Arc::as_ptr(&group.0),
+            instance: (&mut *instance as *mut NativeInstance).cast(),
+            group: Arc::as_ptr(&group.0).cast(),
         }));
         // SAFETY: the ABI version matched, so `dast_init` has `InitFn`'s type and the
         // slots are a `usize` per import; the table is `'static` and the module data
@@ -653,24 +655,20 @@ impl NativeModule {
         let stack_limit = state
             .stack_limit
             .unwrap_or_else(|| stack_pointer().saturating_sub(self.stack_budget));
-        let mut ctx = Ctx {
-            stack_limit,
-            ref_base: refs,
-            ref_limit: refs as usize + std::mem::size_of_val(state.refs),
-            ..Ctx::default()
-        };
+        let ref_limit = refs as usize + std::mem::size_of_val(state.refs);
+        let mut call = CallState::new(stack_limit, abi_slot(refs), ref_limit);
         let mut results = vec![0u64; f.result_words.max(1)];
         // SAFETY: `entry` belongs to the library `self` owns; `args` has the parameter
         // words and `results` room for the result words, as the entry convention needs;
         // the context's reference stack, globals and instance live (locked) for the call.
-        let status = unsafe { entry(&mut ctx, args.as_ptr(), results.as_mut_ptr()) };
+        let status = unsafe { entry(&mut call.ctx, args.as_ptr(), results.as_mut_ptr()) };
         state.instance.flush();
         if status != STATUS_OK {
             // Frames release their references as the panic passes; the entry frame's
             // arguments are left when it failed its own entry check.
             // SAFETY: the stack has at least `ref_regs` slots (checked before entry).
             unsafe { clear_refs(refs, f.ref_regs.min(state.refs.len()) as u32) };
-            return Err(CallError::Panic(self.panic_of(&ctx)));
+            return Err(CallError::Panic(self.panic_of(&call)));
         }
         results.truncate(f.result_words);
         Ok(results)
@@ -797,7 +795,7 @@ impl NativeModule {
         })
     }
 
-    fn panic_of(&self, ctx: &Ctx) -> Panic {
+    fn panic_of(&self, ctx: &CallState) -> Panic {
         let (message, frames) = self.full_trace(ctx);
         let total = frames.len();
         let (inner, outer) = (MAX_TRACE * 3 / 4, MAX_TRACE / 4);
@@ -820,7 +818,7 @@ impl NativeModule {
     }
 
     /// The panic recorded in `ctx`: its message and every frame (other modules' first).
-    fn full_trace(&self, ctx: &Ctx) -> (String, Vec<TraceFrame>) {
+    fn full_trace(&self, ctx: &CallState) -> (String, Vec<TraceFrame>) {
         let message = match (ctx.panic.and_then(PanicCode::from_u32), &ctx.message) {
             (Some(PanicCode::Message), Some(text)) => text.clone(),
             (code, _) => code
@@ -893,7 +891,7 @@ impl NativeModule {
 fn trace_frame(module: *const ModuleData, func: u32, pc: u32) -> TraceFrame {
     // SAFETY: frames are recorded by running code of loaded modules and resolved before
     // the call that recorded them returns to the host, while those modules are alive.
-    let bytecode = unsafe { (*(*module).instance).module() };
+    let bytecode = unsafe { instance_of(module).module() };
     let f = &bytecode.functions[func as usize];
     let (line, col) = line_of(&f.lines, pc).unwrap_or((0, 0));
     TraceFrame {
@@ -929,32 +927,30 @@ pub fn link_modules(modules: &[Arc<NativeModule>], bytecode: &[Module]) -> Resul
 }
 
 /// The host side of a host stub's `CallImport` (see
-/// [`crate::abi::RuntimeTable::call_import`]): the group's [`ImportHandler`] runs it.
+/// [`dast_abi::RuntimeTable::call_import`]): the group's [`ImportHandler`] runs it.
 ///
 /// # Safety
 /// `ctx` is the running call's context, `caller` the calling module's data,
 /// `args`/`results` hold the import's words and `refs` is the callee's reference frame
 /// within `ctx`'s reference stack.
 pub(crate) unsafe fn call_import(
-    ctx: &mut Ctx,
+    ctx: &mut CallState,
     caller: &ModuleData,
     import: u32,
     args: *const u64,
     results: *mut u64,
     refs: *mut dast_vm::RefSlot,
 ) -> u32 {
-    let fail = |ctx: &mut Ctx, message: String, trace: Vec<TraceFrame>| {
-        ctx.panic = Some(PanicCode::Message as u32);
-        ctx.message = Some(message);
-        ctx.frames.clear();
+    let fail = |ctx: &mut CallState, message: String, trace: Vec<TraceFrame>| {
+        ctx.start_panic(PanicCode::Message as u32, Some(message));
         ctx.inner_trace = trace;
         abi::STATUS_PANIC
     };
-    let bytecode = (*caller.instance).module();
+    let bytecode = instance_of(caller).module();
     let imp = &bytecode.imports[import as usize];
     let (params, res) = dast_bytecode::signature_layouts(&imp.sig, |t| bytecode.layout(t));
     // The group outlives the call (every module of it holds it).
-    let handler = (*caller.group)
+    let handler = group_of(caller)
         .handler
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -970,19 +966,19 @@ pub(crate) unsafe fn call_import(
         );
     };
     // What the caller printed comes first.
-    (*caller.instance).flush();
+    instance_of(caller).flush();
     let args = std::slice::from_raw_parts(args, params.words as usize);
     let results = std::slice::from_raw_parts_mut(results, res.words as usize);
     // A call back into the group (bytecode calling native code again) starts above
     // the callee's window, with this call's stack budget.
-    let group = &*caller.group;
+    let group = group_of(caller);
     let inner = group.inner.get();
     let window = params.refs.max(res.refs) as usize;
     let start = (*inner).refs.as_mut_ptr() as usize;
     let ref_base = (refs as usize - start) / std::mem::size_of::<dast_vm::RefSlot>() + window;
     let saved = (*inner).nested.replace(Nested {
         ref_base,
-        stack_limit: ctx.stack_limit,
+        stack_limit: ctx.ctx.stack_limit,
     });
     let ref_args = (0..params.refs as usize)
         .map(|i| std::mem::take(&mut *refs.add(i)))
@@ -1027,12 +1023,12 @@ pub(crate) unsafe fn serve_host(
     words: *mut u64,
     refs: *mut dast_vm::RefSlot,
 ) -> Result<(), String> {
-    let group = &*caller.group;
+    let group = group_of(caller);
     let handler = group.host.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let Some(handler) = handler else {
         return Err("`ModuleRegistry` needs a host: run this program with `dast run`".to_string());
     };
-    let instance = &mut *caller.instance;
+    let instance = instance_of(caller);
     let ref_regs = instance.module().functions[func as usize].ref_regs as usize;
     let inner = group.inner.get();
     let start = (*inner).refs.as_mut_ptr() as usize;
@@ -1081,7 +1077,7 @@ fn check_identity(library: &Library, path: &Path, module: &Module) -> Result<(),
         }
         let layout = symbol::<*const u64>(library, abi::SYM_HEAP_LAYOUT)
             .ok_or_else(|| missing(abi::SYM_HEAP_LAYOUT))?;
-        if layout.read_unaligned() != dast_vm::native::layout::fingerprint() {
+        if layout.read_unaligned() != abi::heap::FINGERPRINT {
             return Err(LoadError::HeapLayout { path });
         }
         let name = symbol::<*const std::ffi::c_char>(library, abi::SYM_MODULE_NAME)
@@ -1096,7 +1092,7 @@ fn check_identity(library: &Library, path: &Path, module: &Module) -> Result<(),
         }
         let fingerprint = symbol::<*const u64>(library, abi::SYM_FINGERPRINT)
             .ok_or_else(|| missing(abi::SYM_FINGERPRINT))?;
-        if fingerprint.read_unaligned() != abi::fingerprint(module) {
+        if fingerprint.read_unaligned() != dast_codegen::fingerprint(module) {
             return Err(LoadError::Stale {
                 path,
                 module: module.name.clone(),

@@ -5,12 +5,12 @@
 
 use dast_bytecode::{FBinary, FUnary};
 
-use dast_vm::RefSlot;
-
-use crate::abi::{
-    Ctx, ModuleData, PanicCode, RuntimeTable, ABI_VERSION, FBINARY_COUNT, FUNARY_COUNT, STATUS_OK,
-    STATUS_PANIC,
+use dast_abi::{
+    Ctx, MapInsert, ModuleData, PanicCode, RefSlot, RuntimeTable, ABI_VERSION, FBINARY_COUNT,
+    FUNARY_COUNT, NO_FRAME, STATUS_OK, STATUS_PANIC,
 };
+
+use crate::call_state::{instance_of, vm_slot, CallState};
 
 /// # Safety
 /// `ctx` is the live context of the running call (generated code passes its own) and
@@ -22,11 +22,9 @@ unsafe extern "C" fn rt_panic(
     func: u32,
     pc: u32,
 ) {
-    let ctx = &mut *ctx;
-    ctx.panic = Some(code);
-    ctx.frames.clear();
-    ctx.inner_trace.clear();
-    if func != crate::abi::NO_FRAME {
+    let ctx = CallState::of(ctx);
+    ctx.start_panic(code, None);
+    if func != NO_FRAME {
         ctx.frames.push((module, func, pc));
     }
 }
@@ -34,7 +32,7 @@ unsafe extern "C" fn rt_panic(
 /// # Safety
 /// As [`rt_panic`].
 unsafe extern "C" fn rt_frame(ctx: *mut Ctx, module: *const ModuleData, func: u32, pc: u32) {
-    (*ctx).frames.push((module, func, pc));
+    CallState::of(ctx).frames.push((module, func, pc));
 }
 
 /// # Safety
@@ -48,17 +46,18 @@ unsafe extern "C" fn rt_exec_one(
     words: *mut u64,
     refs: *mut RefSlot,
 ) -> u32 {
-    let instance = &mut *(*module).instance;
-    if instance.is_host_request_at(func, pc) {
+    let state = CallState::of(ctx);
+    let refs = vm_slot(refs);
+    if instance_of(module).is_host_request_at(func, pc) {
         // `Registry*`: the group's host serves it (it may call back into the group).
-        let stack_limit = (*ctx).stack_limit;
-        return run_recording_panics(&mut *ctx, module, func, pc, || {
+        let stack_limit = state.ctx.stack_limit;
+        return run_recording_panics(state, module, func, pc, || {
             crate::load::serve_host(stack_limit, &*module, func, pc, words, refs)
                 .map_err(|message| (pc, message))
         });
     }
-    run_recording_panics(&mut *ctx, module, func, pc, || {
-        instance
+    run_recording_panics(state, module, func, pc, || {
+        instance_of(module)
             .exec_one(func, pc, words, refs)
             .map_err(|message| (pc, message))
     })
@@ -76,9 +75,9 @@ unsafe extern "C" fn rt_exec_borrowed(
     words: *mut u64,
     refs: *mut RefSlot,
 ) -> u32 {
-    let instance = &mut *(*module).instance;
-    run_recording_panics(&mut *ctx, module, func, load, || {
-        instance.exec_borrowed(func, load, reader, words, refs)
+    let refs = vm_slot(refs);
+    run_recording_panics(CallState::of(ctx), module, func, load, || {
+        instance_of(module).exec_borrowed(func, load, reader, words, refs)
     })
 }
 
@@ -87,7 +86,7 @@ unsafe extern "C" fn rt_exec_borrowed(
 /// is recorded in `ctx` with this frame, and returns [`STATUS_PANIC`]; no unwinding
 /// leaves this function.
 fn run_recording_panics(
-    ctx: &mut Ctx,
+    ctx: &mut CallState,
     module: *const ModuleData,
     func: u32,
     pc: u32,
@@ -109,10 +108,7 @@ fn run_recording_panics(
             ),
         ),
     };
-    ctx.panic = Some(PanicCode::Message as u32);
-    ctx.message = Some(message);
-    ctx.frames.clear();
-    ctx.inner_trace.clear();
+    ctx.start_panic(PanicCode::Message as u32, Some(message));
     ctx.frames.push((module, func, pc));
     STATUS_PANIC
 }
@@ -120,13 +116,13 @@ fn run_recording_panics(
 /// # Safety
 /// `refs` is a frame of `ref_regs` slots (see `dast_vm::native::ret_refs`).
 unsafe extern "C" fn rt_ret_refs(refs: *mut RefSlot, from: u32, results: u32, ref_regs: u32) {
-    dast_vm::native::ret_refs(refs, from, results, ref_regs);
+    dast_vm::native::ret_refs(vm_slot(refs), from, results, ref_regs);
 }
 
 /// # Safety
 /// `refs` is a frame of `n` slots.
 unsafe extern "C" fn rt_clear_refs(refs: *mut RefSlot, n: u32) {
-    dast_vm::native::clear_refs(refs, n);
+    dast_vm::native::clear_refs(vm_slot(refs), n);
 }
 
 /// # Safety
@@ -141,17 +137,15 @@ unsafe extern "C" fn rt_call_import(
     results: *mut u64,
     refs: *mut RefSlot,
 ) -> u32 {
-    let ctx = &mut *ctx;
+    let state = CallState::of(ctx);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::load::call_import(ctx, &*module, import, args, results, refs)
+        crate::load::call_import(state, &*module, import, args, results, vm_slot(refs))
     }));
     match outcome {
         Ok(status) => status,
         Err(_) => {
-            ctx.panic = Some(PanicCode::Message as u32);
-            ctx.message = Some("internal error: a cross-module call panicked".to_string());
-            ctx.frames.clear();
-            ctx.inner_trace.clear();
+            let message = "internal error: a cross-module call panicked".to_string();
+            CallState::of(ctx).start_panic(PanicCode::Message as u32, Some(message));
             STATUS_PANIC
         }
     }
@@ -259,23 +253,19 @@ pub(crate) fn table() -> &'static RuntimeTable {
 /// # Safety
 /// `slot` is a slot of the running frame.
 unsafe extern "C" fn rt_unshare(slot: *mut RefSlot) {
-    dast_vm::native::unshare(slot);
+    dast_vm::native::unshare(vm_slot(slot));
 }
 
 /// # Safety
 /// `slot` is a slot of the running frame (or a global); see `map_find_word`.
 unsafe extern "C" fn rt_map_find_word(slot: *const RefSlot, key: u64, words: u32) -> *const u64 {
-    dast_vm::native::map_find_word(slot, key, words)
+    dast_vm::native::map_find_word(vm_slot(slot.cast_mut()), key, words)
 }
 
 /// # Safety
 /// `slot` is a slot of the running frame.
-unsafe extern "C" fn rt_map_insert_word(
-    slot: *mut RefSlot,
-    key: u64,
-    value: u64,
-) -> dast_vm::native::MapInsert {
-    dast_vm::native::map_insert_word(slot, key, value)
+unsafe extern "C" fn rt_map_insert_word(slot: *mut RefSlot, key: u64, value: u64) -> MapInsert {
+    dast_vm::native::map_insert_word(vm_slot(slot), key, value)
 }
 
 /// `RuntimeTable::copy_bytes`.

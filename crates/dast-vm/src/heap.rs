@@ -10,6 +10,8 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dast_bytecode::{Layout, TypeDesc, TypeId};
+
+use crate::buf::{Buf, StrBuf};
 use rustc_hash::FxHasher;
 
 /// A counted pointer to a heap object (`Send + Sync`, so programs can move between
@@ -24,7 +26,7 @@ use rustc_hash::FxHasher;
 #[repr(transparent)]
 pub(crate) struct Obj(NonNull<Inner>);
 
-// `repr(C)`: generated code reads `count` and `obj` (see [`native_layout`]).
+// `repr(C)`: generated code reads `count` and `obj` (see [`abi_layout`]).
 #[repr(C)]
 struct Inner {
     count: AtomicUsize,
@@ -47,7 +49,7 @@ impl Obj {
     }
 
     pub fn string(s: String) -> Obj {
-        Obj::new(HeapObj::Str(s))
+        Obj::new(HeapObj::Str(StrBuf::from(s)))
     }
 
     #[inline(always)]
@@ -130,11 +132,11 @@ impl Drop for Obj {
 }
 
 // `repr(u8)`: a one-byte tag first, then the variant's fields (RFC 2195), so generated
-// code can test the tag and find a vector's fields (see [`native_layout`]).
+// code can test the tag and find a vector's fields (see [`abi_layout`]).
 #[derive(Clone)]
 #[repr(u8)]
 pub(crate) enum HeapObj {
-    Str(String) = 0,
+    Str(StrBuf) = 0,
     Vec(VecObj) = 1,
     Map(MapObj) = 2,
 }
@@ -150,7 +152,7 @@ impl HeapObj {
 }
 
 /// How a vector stores its elements.
-// `repr(u8)` with fixed values: generated code reads the kind (see [`native_layout`]).
+// `repr(u8)` with the ABI's values: generated code reads the kind (see [`abi_layout`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum ElemKind {
@@ -165,6 +167,7 @@ pub(crate) enum ElemKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub(crate) struct VecShape {
     pub kind: ElemKind,
     pub wpe: u32,
@@ -216,12 +219,13 @@ impl VecShape {
 /// A vector: `len` elements stored in `bytes` (byte kinds) or in `words`/`refs`
 /// (`wpe`/`rpe` per element, element `i` at `i * wpe` / `i * rpe`).
 #[derive(Clone)]
+#[repr(C)]
 pub(crate) struct VecObj {
     pub shape: VecShape,
     pub len: usize,
-    pub bytes: Vec<u8>,
-    pub words: Vec<u64>,
-    pub refs: Vec<Option<Obj>>,
+    pub bytes: Buf<u8>,
+    pub words: Buf<u64>,
+    pub refs: Buf<Option<Obj>>,
 }
 
 impl VecObj {
@@ -229,9 +233,9 @@ impl VecObj {
         VecObj {
             shape,
             len: 0,
-            bytes: Vec::new(),
-            words: Vec::new(),
-            refs: Vec::new(),
+            bytes: Buf::new(),
+            words: Buf::new(),
+            refs: Buf::new(),
         }
     }
 
@@ -292,17 +296,17 @@ impl VecObj {
 /// taken apart iteratively instead.
 impl Drop for VecObj {
     fn drop(&mut self) {
-        drop_refs(&mut self.refs);
+        drop_refs(std::mem::take(&mut self.refs).into_vec());
     }
 }
 
 impl Drop for MapObj {
     fn drop(&mut self) {
-        drop_refs(&mut self.vrefs);
+        drop_refs(std::mem::take(&mut self.vrefs));
     }
 }
 
-fn drop_refs(refs: &mut Vec<Option<Obj>>) {
+fn drop_refs(refs: Vec<Option<Obj>>) {
     let mut deep: Vec<Obj> = Vec::new();
     let keep_deep = |o: Obj, deep: &mut Vec<Obj>| {
         // Strings and shared objects drop without recursion; keep the rest for later.
@@ -310,13 +314,13 @@ fn drop_refs(refs: &mut Vec<Option<Obj>>) {
             deep.push(o);
         }
     };
-    for o in refs.drain(..).flatten() {
+    for o in refs.into_iter().flatten() {
         keep_deep(o, &mut deep);
     }
     while let Some(o) = deep.pop() {
         if let Ok(mut inner) = o.try_unwrap() {
             let children = match &mut inner {
-                HeapObj::Vec(v) => std::mem::take(&mut v.refs),
+                HeapObj::Vec(v) => std::mem::take(&mut v.refs).into_vec(),
                 HeapObj::Map(m) => std::mem::take(&mut m.vrefs),
                 HeapObj::Str(_) => Vec::new(),
             };
@@ -729,238 +733,52 @@ fn eq_general(w1: &[u64], r1: &[Option<Obj>], w2: &[u64], r2: &[Option<Obj>]) ->
     w1 == w2 && r1.len() == r2.len() && r1.iter().zip(r2).all(|(a, b)| eq_ref(a, b))
 }
 
-/// Where generated code (the native backend's inline fast paths) finds a heap object's
-/// fields. A reference slot holds a pointer to an `Inner` (null: empty).
-///
-/// # Layout contract
-/// Every offset is in bytes from that pointer, computed here from the Rust types so
-/// they follow any change of the structs; what they rely on is:
-/// - `Inner` is `repr(C)`: the reference count (`usize`, atomic) then the object;
-/// - `HeapObj` is `repr(u8)`: a one-byte tag ([`TAG_VEC`] for vectors) at the object's
-///   start, then the variant's fields laid out as a `repr(C)` struct `(u8, VecObj)`;
-/// - `ElemKind` is `repr(u8)` with the values of [`KIND_WORDS`] and [`KIND_I8`];
-/// - a `Vec`'s data pointer sits at a fixed offset inside it, found at compile time by
-///   looking at an empty `Vec` (whose pointer is the dangling `align_of::<T>()` and whose
-///   capacity and length are zero);
-/// - a `String`'s data pointer, length and capacity sit at offsets found at run time
-///   ([`str_fields`]).
-///
-/// Generated code only reads these fields, writes elements of a vector whose count it
-/// found to be one (copy-on-write is the runtime's, on the slow path), and appends to a
-/// string whose count is one within its capacity (copying bytes and growing its length:
-/// what `String::push_str` does when it needs no allocation). The objects
-/// generated code reads were created by the same binary that compiled it, so a layout
-/// change only needs a rebuild; `tests::native_layout_matches_objects` checks the
-/// offsets against real objects.
-pub mod native_layout {
-    use std::mem::{align_of, offset_of, transmute};
+/// The heap layout generated code reads is [`dast_abi::heap`]'s: these assertions tie
+/// the objects above to it, so a change to either fails to compile. What they rely on:
+/// `Inner` is `repr(C)` (the count, then the object); `HeapObj` is `repr(u8)`, so a
+/// variant is laid out as the `repr(C)` struct `(u8, fields)` mirrored here; `VecObj`,
+/// `VecShape` and the buffers are `repr(C)`; a reference slot is one pointer, null when
+/// empty.
+mod abi_layout {
+    use std::mem::offset_of;
+
+    use dast_abi::heap as abi;
 
     use super::{ElemKind, Inner, VecObj, VecShape};
+    use crate::buf::StrBuf;
 
-    /// A vector variant of `HeapObj` as `repr(u8)` lays it out.
     #[repr(C)]
     struct VecVariant(u8, VecObj);
 
-    /// A string variant of `HeapObj` as `repr(u8)` lays it out.
     #[repr(C)]
-    struct StrVariant(u8, String);
+    struct StrVariant(u8, StrBuf);
 
     const OBJ: usize = offset_of!(Inner, obj);
     const VEC: usize = OBJ + offset_of!(VecVariant, 1);
     const SHAPE: usize = VEC + offset_of!(VecObj, shape);
+    const STR: usize = OBJ + offset_of!(StrVariant, 1);
 
-    /// Index (in words) of the data pointer among a `Vec`'s three words: the one equal
-    /// to `align` in an empty `Vec` (the others are zero).
-    const fn ptr_word(words: [usize; 3], align: usize) -> usize {
-        let mut found = usize::MAX;
-        let mut i = 0;
-        while i < 3 {
-            if words[i] == align {
-                assert!(found == usize::MAX, "ambiguous Vec layout");
-                found = i;
-            }
-            i += 1;
-        }
-        assert!(found != usize::MAX, "unknown Vec layout");
-        found * size_of::<usize>()
+    const fn at(offset: usize) -> i32 {
+        offset as i32
     }
 
-    // SAFETY: a `Vec` is three `usize`-sized words (checked by `transmute`'s size check);
-    // an empty one owns no allocation, so forgetting it (as `transmute` does) leaks
-    // nothing.
-    const WORDS_PTR: usize = ptr_word(
-        unsafe { transmute::<Vec<u64>, [usize; 3]>(Vec::new()) },
-        align_of::<u64>(),
-    );
-    // SAFETY: as above.
-    const BYTES_PTR: usize = ptr_word(
-        unsafe { transmute::<Vec<u8>, [usize; 3]>(Vec::new()) },
-        align_of::<u8>(),
-    );
-    // SAFETY: as above.
-    const REFS_PTR: usize = ptr_word(
-        unsafe { transmute::<Vec<Option<super::Obj>>, [usize; 3]>(Vec::new()) },
-        align_of::<Option<super::Obj>>(),
-    );
-
-    /// The reference count (`usize`; one means unique, so writable in place).
-    pub const COUNT: i32 = offset_of!(Inner, count) as i32;
-    /// The object's tag (`u8`).
-    pub const TAG: i32 = OBJ as i32;
-    /// The tag of a vector.
-    pub const TAG_VEC: u8 = 1;
-    /// A vector's length in elements (`usize`).
-    pub const VEC_LEN: i32 = (VEC + offset_of!(VecObj, len)) as i32;
-    /// A vector's element kind (`u8`, an `ElemKind`).
-    pub const VEC_KIND: i32 = (SHAPE + offset_of!(VecShape, kind)) as i32;
-    /// A word vector's words per element (`u32`; zero for byte vectors).
-    pub const VEC_WPE: i32 = (SHAPE + offset_of!(VecShape, wpe)) as i32;
-    /// A word vector's data pointer (`*mut u64`, `len * wpe` words).
-    pub const VEC_WORDS_PTR: i32 = (VEC + offset_of!(VecObj, words) + WORDS_PTR) as i32;
-    /// A byte vector's data pointer (`*mut u8`, `len` bytes).
-    pub const VEC_BYTES_PTR: i32 = (VEC + offset_of!(VecObj, bytes) + BYTES_PTR) as i32;
-    /// A word vector's references per element (`u32`).
-    pub const VEC_RPE: i32 = (SHAPE + offset_of!(VecShape, rpe)) as i32;
-    /// A word vector's reference pointer (`*mut Option<Obj>`, `len * rpe` slots, a null
-    /// slot being `None`).
-    pub const VEC_REFS_PTR: i32 = (VEC + offset_of!(VecObj, refs) + REFS_PTR) as i32;
-    /// The tag of a string.
-    pub const TAG_STR: u8 = 0;
-
-    /// Where a growable buffer's parts are: offsets (from the object) of its data
-    /// pointer, length and capacity (`usize`, in elements). A `Vec`'s field order is
-    /// not fixed by Rust and an empty one cannot tell its length from its capacity
-    /// (both zero), so these are found at run time by looking at a real one.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub struct BufFields {
-        pub ptr: i32,
-        pub len: i32,
-        pub cap: i32,
-    }
-
-    /// A string's bytes (its `String`).
-    pub fn str_fields() -> BufFields {
-        static FIELDS: std::sync::OnceLock<BufFields> = std::sync::OnceLock::new();
-        *FIELDS.get_or_init(|| {
-            let base = OBJ + offset_of!(StrVariant, 1);
-            // SAFETY: a `String` is three `usize` words (checked by `transmute`'s size
-            // check); the probe rebuilds and drops it.
-            buf_fields(
-                base,
-                |cap| {
-                    let mut s = String::with_capacity(cap);
-                    s.push_str("dast");
-                    unsafe { transmute::<String, [usize; 3]>(s) }
-                },
-                |words| drop(unsafe { transmute::<[usize; 3], String>(words) }),
-            )
-        })
-    }
-
-    /// A word vector's words (its `Vec<u64>`; length and capacity in words).
-    pub fn vec_words_fields() -> BufFields {
-        static FIELDS: std::sync::OnceLock<BufFields> = std::sync::OnceLock::new();
-        *FIELDS.get_or_init(|| {
-            let base = VEC + offset_of!(VecObj, words);
-            // SAFETY: as for strings, with a `Vec<u64>`.
-            buf_fields(
-                base,
-                |cap| {
-                    let mut v: Vec<u64> = Vec::with_capacity(cap);
-                    v.extend([1, 2, 3, 4]);
-                    unsafe { transmute::<Vec<u64>, [usize; 3]>(v) }
-                },
-                |words| drop(unsafe { transmute::<[usize; 3], Vec<u64>>(words) }),
-            )
-        })
-    }
-
-    /// A byte vector's bytes (its `Vec<u8>`).
-    pub fn vec_bytes_fields() -> BufFields {
-        static FIELDS: std::sync::OnceLock<BufFields> = std::sync::OnceLock::new();
-        *FIELDS.get_or_init(|| {
-            let base = VEC + offset_of!(VecObj, bytes);
-            // SAFETY: as for strings, with a `Vec<u8>`.
-            buf_fields(
-                base,
-                |cap| {
-                    let mut v: Vec<u8> = Vec::with_capacity(cap);
-                    v.extend([1, 2, 3, 4]);
-                    unsafe { transmute::<Vec<u8>, [usize; 3]>(v) }
-                },
-                |words| drop(unsafe { transmute::<[usize; 3], Vec<u8>>(words) }),
-            )
-        })
-    }
-
-    /// The fields of a buffer at `base` in the object: `make(cap)` gives the words of a
-    /// buffer of capacity `cap` holding four elements, `free` takes them back.
-    fn buf_fields(
-        base: usize,
-        make: impl Fn(usize) -> [usize; 3],
-        free: impl Fn([usize; 3]),
-    ) -> BufFields {
-        const CAP: usize = 37;
-        const LEN: usize = 4;
-        let words = make(CAP);
-        let at = |value: usize| {
-            let mut found = words.iter().enumerate().filter(|(_, &w)| w == value);
-            let (i, _) = found.next().expect("buffer field");
-            assert!(found.next().is_none(), "ambiguous buffer layout");
-            (base + i * size_of::<usize>()) as i32
-        };
-        let (len, cap) = (at(LEN), at(CAP));
-        let ptr = (0..3)
-            .map(|i| (base + i * size_of::<usize>()) as i32)
-            .find(|&o| o != len && o != cap)
-            .expect("three fields");
-        free(words);
-        BufFields { ptr, len, cap }
-    }
-    /// `ElemKind::Words`: elements in words (anything else is one byte per element).
-    pub const KIND_WORDS: u8 = ElemKind::Words as u8;
-    /// `ElemKind::I8`: bytes read back sign-extended (`Bool` and `U8`: zero-extended).
-    pub const KIND_I8: u8 = ElemKind::I8 as u8;
-
-    /// A digest of every offset above: native code records the one it was compiled
-    /// against and the loader refuses a library made for another heap layout (another
-    /// build of dast, another Rust standard library).
-    pub fn fingerprint() -> u64 {
-        let mut h = CONST_FINGERPRINT;
-        for f in [str_fields(), vec_words_fields(), vec_bytes_fields()] {
-            for part in [f.ptr, f.len, f.cap] {
-                h ^= part as u64;
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
-        h
-    }
-
-    const CONST_FINGERPRINT: u64 = {
-        let parts = [
-            COUNT as u64,
-            TAG as u64,
-            TAG_VEC as u64,
-            VEC_LEN as u64,
-            VEC_KIND as u64,
-            VEC_WPE as u64,
-            VEC_WORDS_PTR as u64,
-            VEC_BYTES_PTR as u64,
-            VEC_RPE as u64,
-            VEC_REFS_PTR as u64,
-            TAG_STR as u64,
-            KIND_WORDS as u64,
-            KIND_I8 as u64,
-            std::mem::size_of::<Inner>() as u64,
-        ];
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut i = 0;
-        while i < parts.len() {
-            h ^= parts[i];
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            i += 1;
-        }
-        h
+    const _: () = {
+        assert!(at(offset_of!(Inner, count)) == abi::COUNT);
+        assert!(at(OBJ) == abi::TAG);
+        assert!(at(VEC + offset_of!(VecObj, len)) == abi::VEC_LEN);
+        assert!(at(SHAPE + offset_of!(VecShape, kind)) == abi::VEC_KIND);
+        assert!(at(SHAPE + offset_of!(VecShape, wpe)) == abi::VEC_WPE);
+        assert!(at(SHAPE + offset_of!(VecShape, rpe)) == abi::VEC_RPE);
+        // Buffers are `RawBuf`-shaped (asserted in `buf.rs`): their starts suffice.
+        assert!(at(VEC + offset_of!(VecObj, bytes)) == abi::VEC_BYTES.ptr);
+        assert!(at(VEC + offset_of!(VecObj, words)) == abi::VEC_WORDS.ptr);
+        assert!(at(VEC + offset_of!(VecObj, refs)) == abi::VEC_REFS.ptr);
+        assert!(at(STR) == abi::STR_TEXT.ptr);
+        assert!(ElemKind::Bool as u8 == abi::KIND_BOOL);
+        assert!(ElemKind::U8 as u8 == abi::KIND_U8);
+        assert!(ElemKind::I8 as u8 == abi::KIND_I8);
+        assert!(ElemKind::Words as u8 == abi::KIND_WORDS);
+        assert!(size_of::<Option<super::Obj>>() as i64 == dast_abi::REF_SLOT_BYTES);
     };
 }
 
@@ -1045,8 +863,15 @@ mod tests {
     }
 
     #[test]
-    fn native_layout_matches_objects() {
-        use native_layout::*;
+    fn the_abi_layout_matches_objects() {
+        use dast_abi::heap::{
+            BufFields, COUNT, KIND_I8, KIND_WORDS, STR_TEXT, TAG, TAG_STR, TAG_VEC, VEC_BYTES,
+            VEC_KIND, VEC_LEN, VEC_REFS, VEC_RPE, VEC_WORDS, VEC_WPE,
+        };
+        let _: BufFields = VEC_REFS;
+        const VEC_WORDS_PTR: i32 = VEC_WORDS.ptr;
+        const VEC_BYTES_PTR: i32 = VEC_BYTES.ptr;
+        const VEC_REFS_PTR: i32 = VEC_REFS.ptr;
         let words = VecShape {
             kind: ElemKind::Words,
             wpe: 3,
@@ -1109,10 +934,10 @@ mod tests {
             );
         }
         let mut v = VecObj::new(words);
-        v.words.reserve_exact(50);
+        v.words.reserve(50);
         v.push_cloned(&[1, 2, 3], &[]);
         let o = Obj::new(HeapObj::Vec(v));
-        let f = vec_words_fields();
+        let f = VEC_WORDS;
         unsafe {
             assert_eq!(field::<usize>(&o, f.len), 3);
             assert!(field::<usize>(&o, f.cap) >= 50);
@@ -1123,10 +948,10 @@ mod tests {
             wpe: 0,
             rpe: 0,
         });
-        v.bytes.reserve_exact(70);
+        v.bytes.reserve(70);
         v.push_cloned(&[9], &[]);
         let o = Obj::new(HeapObj::Vec(v));
-        let f = vec_bytes_fields();
+        let f = VEC_BYTES;
         unsafe {
             assert_eq!(field::<usize>(&o, f.len), 1);
             assert!(field::<usize>(&o, f.cap) >= 70);
@@ -1138,7 +963,7 @@ mod tests {
         let HeapObj::Str(text) = s.get() else {
             unreachable!()
         };
-        let f = str_fields();
+        let f = STR_TEXT;
         unsafe {
             assert_eq!(field::<u8>(&s, TAG), TAG_STR);
             assert_eq!(field::<*const u8>(&s, f.ptr), text.as_ptr());

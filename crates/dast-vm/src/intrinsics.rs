@@ -147,7 +147,7 @@ pub(crate) fn run(
                 rpe: 0,
             });
             v.len = bytes.len();
-            v.bytes = bytes;
+            v.bytes = bytes.into();
             r[0] = Some(Obj::new(HeapObj::Vec(v)));
         }
         Deserialize => {
@@ -290,10 +290,10 @@ fn take_elem(v: &mut VecObj, i: usize, w: &mut [u64], r: &mut [Option<Obj>]) {
     } else {
         let (wpe, rpe) = (v.shape.wpe as usize, v.shape.rpe as usize);
         w[..wpe].copy_from_slice(&v.words[i * wpe..(i + 1) * wpe]);
-        v.words.drain(i * wpe..(i + 1) * wpe);
+        v.words.drain_to_vec(i * wpe..(i + 1) * wpe);
         for (dst, src) in r[..rpe]
             .iter_mut()
-            .zip(v.refs.drain(i * rpe..(i + 1) * rpe))
+            .zip(v.refs.drain_to_vec(i * rpe..(i + 1) * rpe))
         {
             *dst = src;
         }
@@ -358,9 +358,11 @@ fn vec_insert(t: Types, ty: TypeId, w: &mut [u64], r: &mut [Option<Obj>]) -> Res
         v.bytes.insert(i, xw[0] as u8);
     } else {
         let (wpe, rpe) = (v.shape.wpe as usize, v.shape.rpe as usize);
-        v.words.splice(i * wpe..i * wpe, xw.iter().copied());
-        v.refs
-            .splice(i * rpe..i * rpe, xr.iter_mut().map(Option::take));
+        v.words
+            .with_vec(|words| drop(words.splice(i * wpe..i * wpe, xw.iter().copied())));
+        v.refs.with_vec(|refs| {
+            drop(refs.splice(i * rpe..i * rpe, xr.iter_mut().map(Option::take)));
+        });
     }
     v.len += 1;
     Ok(())
@@ -463,8 +465,8 @@ fn permute(v: &mut VecObj, order: &[usize]) {
         .flat_map(|&i| (i * rpe..(i + 1) * rpe).collect::<Vec<_>>())
         .map(|j| old_refs[j].take())
         .collect();
-    v.words = words;
-    v.refs = refs;
+    v.words = words.into();
+    v.refs = refs.into();
 }
 
 fn vec_reverse(t: Types, ty: TypeId, r: &mut [Option<Obj>]) -> Result<(), String> {
@@ -510,10 +512,10 @@ fn vec_slice(t: Types, ty: TypeId, w: &mut [u64], r: &mut [Option<Obj>]) -> Resu
     let (wpe, rpe) = (v.shape.wpe as usize, v.shape.rpe as usize);
     let mut out = VecObj::new(v.shape);
     if v.shape.is_bytes() {
-        out.bytes = v.bytes[a..b].to_vec();
+        out.bytes = v.bytes[a..b].to_vec().into();
     } else {
-        out.words = v.words[a * wpe..b * wpe].to_vec();
-        out.refs = v.refs[a * rpe..b * rpe].to_vec();
+        out.words = v.words[a * wpe..b * wpe].to_vec().into();
+        out.refs = v.refs[a * rpe..b * rpe].to_vec().into();
     }
     out.len = b - a;
     r[0] = Some(Obj::new(HeapObj::Vec(out)));

@@ -27,6 +27,7 @@
 //! feature adds an instruction budget (`Program::set_fuel`) and makes `exit` a panic.
 //! `SERIALIZE.md` documents the `serialize` encoding.
 
+mod buf;
 mod exec;
 mod foreign;
 mod format;

@@ -9,7 +9,9 @@
 use std::io::Write;
 use std::ptr::NonNull;
 
-use dast_bytecode::{Inst, Intrinsic, Layout, Module, TypeId};
+use dast_bytecode::{Inst, Intrinsic, Layout, Module, RuntimeRole, TypeId};
+
+use dast_abi::{MapInsert, INSERT_NOT_HANDLED, NOT_HANDLED};
 
 use crate::exec::{is_host_intrinsic, Globals};
 use crate::heap::{HeapObj, KeyRef, Obj};
@@ -18,10 +20,6 @@ use crate::link::{FuncInfo, LinkError, Linked};
 use crate::ops;
 use crate::typed::{from_value, internal, to_value};
 use crate::{HostRequest, Value};
-
-/// Offsets of heap object fields for generated code's inline fast paths, and the
-/// layout contract they rely on.
-pub use crate::heap::native_layout as layout;
 
 // Generated code moves reference slots as plain pointer-sized words.
 const _: () = assert!(std::mem::size_of::<RefSlot>() == std::mem::size_of::<usize>());
@@ -139,14 +137,6 @@ pub unsafe fn unshare(slot: *mut RefSlot) {
     }
 }
 
-/// What [`map_find_word`] returns for an object it does not handle (not a map, or not
-/// of the layout asked for): the caller then runs the interpreter's instruction,
-/// which reports the problem.
-pub const NOT_HANDLED: usize = 1;
-
-/// [`MapInsert::status`] for an object [`map_insert_word`] does not handle.
-pub const INSERT_NOT_HANDLED: u64 = 2;
-
 /// `MapGet` for generated code, on a map with one-word keys and values of
 /// `value_words` words and no references: the entry's value words, null when the key
 /// is absent, or [`NOT_HANDLED`] (an odd address, never a value's).
@@ -174,14 +164,6 @@ pub unsafe fn map_find_word(slot: *const RefSlot, key: u64, value_words: u32) ->
         Some(i) => m.vwords.as_ptr().add(i * value_words as usize),
         None => std::ptr::null(),
     }
-}
-
-/// What [`map_insert_word`] did: `status` 0 (a new key), 1 (a replaced value, `old`)
-/// or [`INSERT_NOT_HANDLED`]. Returned in two registers.
-#[repr(C)]
-pub struct MapInsert {
-    pub status: u64,
-    pub old: u64,
 }
 
 /// `MapInsert` for generated code, on a map with one-word keys and one-word values
@@ -265,37 +247,15 @@ impl NativeInstance {
         let _ = self.out.flush();
     }
 
-    /// Whether [`NativeInstance::exec_one`] runs `inst`.
+    /// Whether [`NativeInstance::exec_one`] runs `inst` (see `Inst::runtime_role`).
     pub fn runs(inst: &Inst) -> bool {
-        use Inst::*;
-        match inst {
-            Intrinsic { op, .. } => !is_host_intrinsic(*op),
-            MovR { .. } | TakeR { .. } | ClearR { .. } | LoadStr { .. } | Panic { .. } => true,
-            LoadG { .. } | StoreG { .. } | LoadGR { .. } | TakeGR { .. } | StoreGR { .. } => true,
-            StrConcat { .. }
-            | StrPush { .. }
-            | StrEq { .. }
-            | StrCmp { .. }
-            | StrLen { .. }
-            | Format { .. } => true,
-            VecNew { .. }
-            | VecLen { .. }
-            | VecLoadW { .. }
-            | VecStoreW { .. }
-            | VecLoadR { .. }
-            | VecStoreR { .. }
-            | VecLoadB { .. }
-            | VecStoreB { .. }
-            | VecPush { .. }
-            | MapNew { .. } => true,
-            _ => false,
-        }
+        inst.runtime_role() == Some(RuntimeRole::ExecOne)
     }
 
     /// Whether `inst` is a host request (`Registry*`) that [`NativeInstance::serve_host`]
     /// runs: the runtime serves it with the group's host instead of `exec_one`.
     pub fn is_host_request(inst: &Inst) -> bool {
-        matches!(inst, Inst::Intrinsic { op, .. } if is_host_intrinsic(*op) && *op != Intrinsic::Foreign)
+        inst.runtime_role() == Some(RuntimeRole::HostRequest)
     }
 
     /// Whether instruction `pc` of function `func` is a host request.

@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 
 use dast_bytecode::{type_name, Layout, TypeDesc, TypeId, Variant};
 
+use crate::buf::StrBuf;
 use crate::heap::*;
 use crate::value::Value;
 
@@ -162,7 +163,7 @@ pub(crate) fn obj_mut(r: &mut Option<Obj>) -> Result<&mut HeapObj, String> {
 }
 
 #[inline(always)]
-pub(crate) fn str_mut(r: &mut Option<Obj>) -> Result<&mut String, String> {
+pub(crate) fn str_mut(r: &mut Option<Obj>) -> Result<&mut StrBuf, String> {
     match obj_mut(r)? {
         HeapObj::Str(s) => Ok(s),
         other => Err(wrong_kind("a string", other)),

@@ -16,7 +16,7 @@
 //! stay values) and the code continues. Only the slow path writes scalar registers to
 //! the frame in memory; the fast paths keep them in Cranelift variables.
 //!
-//! Heap objects are read through the offsets of [`dast_vm::native::layout`] (see its
+//! Heap objects are read through the offsets of [`dast_abi::heap`] (see its
 //! layout contract).
 //!
 //! # What a block knows ([`HeapCache`])
@@ -35,8 +35,8 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{F64, I64, I8};
 use cranelift_codegen::ir::{AtomicRmwOp, Block, BlockArg, InstBuilder, TrapCode, Value};
 use cranelift_frontend::Variable;
+use dast_abi::heap as layout;
 use dast_bytecode::{is_terminator, Inst, R, S};
-use dast_vm::native::layout;
 
 mod flow;
 mod maps;
@@ -47,8 +47,8 @@ pub(super) use maps::word_map_values;
 pub(super) use strings::Tail;
 
 use super::{trusted, Translator};
-use crate::abi::{table_offset, REF_SLOT_BYTES};
 use crate::subset::{is_global_word, is_scalar};
+use dast_abi::{table_offset, REF_SLOT_BYTES};
 
 /// What the current bytecode block knows about its vector registers.
 pub(super) struct HeapCache {
@@ -517,7 +517,7 @@ impl Translator<'_, '_> {
         let data = self
             .b
             .ins()
-            .load(I64, trusted(), obj, layout::VEC_WORDS_PTR);
+            .load(I64, trusted(), obj, layout::VEC_WORDS.ptr);
         WordsView {
             data,
             wpe,
@@ -536,7 +536,7 @@ impl Translator<'_, '_> {
         let data = self
             .b
             .ins()
-            .load(I64, trusted(), obj, layout::VEC_BYTES_PTR);
+            .load(I64, trusted(), obj, layout::VEC_BYTES.ptr);
         BytesView {
             data,
             is_i8,

@@ -14,13 +14,13 @@ use cranelift_module::{
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use dast_bytecode::{signature_layouts, Inst, Module, VerifyError};
 
-use crate::abi;
 use crate::inline::{inline_calls, Inlined};
 use crate::subset::{classify, Unsupported};
 use crate::translate::{
     body_signature, entry_signature, init_signature, translate_body, translate_entry,
     translate_host_stub, translate_init, translate_thunk, BodyEnv, HostStub, ImportCall, Shape,
 };
+use dast_abi as abi;
 
 /// How to compile.
 #[derive(Clone, Debug)]
@@ -108,6 +108,23 @@ impl From<Unsupported> for CompileError {
         }
     }
 }
+
+/// FNV-1a of the module's `.dbc` encoding: ties an object to the exact bytecode (so its
+/// function indices, names and line tables mean what the loader thinks they mean).
+pub fn fingerprint(module: &Module) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in dast_bytecode::encode(module) {
+        h ^= byte as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+// The runtime table has one entry per float function of the bytecode.
+const _: () = {
+    assert!(abi::FUNARY_COUNT == dast_bytecode::FUnary::ALL.len());
+    assert!(abi::FBINARY_COUNT == dast_bytecode::FBinary::ALL.len());
+};
 
 fn codegen_error(function: &str, e: impl fmt::Display) -> CompileError {
     CompileError::Codegen {
@@ -498,9 +515,7 @@ impl<'m> ObjectCompiler<'m> {
         let facts: [(&str, Vec<u8>); 4] = [
             (
                 abi::SYM_HEAP_LAYOUT,
-                dast_vm::native::layout::fingerprint()
-                    .to_le_bytes()
-                    .to_vec(),
+                dast_abi::heap::FINGERPRINT.to_le_bytes().to_vec(),
             ),
             (
                 abi::SYM_ABI_VERSION,
@@ -509,7 +524,7 @@ impl<'m> ObjectCompiler<'m> {
             (abi::SYM_MODULE_NAME, name),
             (
                 abi::SYM_FINGERPRINT,
-                abi::fingerprint(self.module).to_le_bytes().to_vec(),
+                fingerprint(self.module).to_le_bytes().to_vec(),
             ),
         ];
         for (symbol, bytes) in facts {

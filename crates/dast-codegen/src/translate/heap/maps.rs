@@ -9,11 +9,11 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I32, I64};
 use cranelift_codegen::ir::{AbiParam, Block, InstBuilder, Value};
+use dast_abi::{INSERT_NOT_HANDLED, NOT_HANDLED};
 use dast_bytecode::{Layout, Module, TypeDesc, TypeId, R, S};
-use dast_vm::native::{INSERT_NOT_HANDLED, NOT_HANDLED};
 
 use super::super::{trusted, Translator};
-use crate::abi::table_offset;
+use dast_abi::table_offset;
 
 /// Most value words a `MapGet` reads back inline.
 const MAX_VALUE_WORDS: u32 = 16;

@@ -17,12 +17,12 @@ use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use dast_bytecode::{is_terminator, Cvt, FUnary, Function, Inst, IntKind, Module, S};
 
-use crate::abi::{
+use crate::inline::{Inlined, Origin};
+use crate::subset::{is_global_word, is_scalar};
+use dast_abi::{
     table_offset, PanicCode, CTX_REF_BASE, CTX_REF_LIMIT, CTX_STACK_LIMIT, MODULE_GLOBAL_WORDS,
     MODULE_IN_FLIGHT, MODULE_SHARED_WORDS, NO_FRAME, REF_SLOT_BYTES,
 };
-use crate::inline::{Inlined, Origin};
-use crate::subset::{is_global_word, is_scalar};
 
 mod borrow;
 mod heap;
@@ -62,7 +62,7 @@ pub(crate) fn body_signature(call_conv: CallConv, shape: Shape) -> IrSignature {
     sig
 }
 
-/// The entry convention ([`crate::abi::EntryFn`]): `(ctx, args, results) -> u32`.
+/// The entry convention ([`dast_abi::EntryFn`]): `(ctx, args, results) -> u32`.
 pub(crate) fn entry_signature(call_conv: CallConv) -> IrSignature {
     let mut sig = IrSignature::new(call_conv);
     sig.params.extend([AbiParam::new(I64); 3]);
@@ -94,7 +94,7 @@ pub(crate) struct BodyEnv<'a> {
     pub callees: HashMap<u32, FuncRef>,
     /// The module-local slot holding the runtime table pointer.
     pub table_slot: GlobalValue,
-    /// The module-local slot holding the module's [`crate::abi::ModuleData`] pointer.
+    /// The module-local slot holding the module's [`dast_abi::ModuleData`] pointer.
     pub module_slot: GlobalValue,
     /// The exported slot table (one function pointer per import).
     pub import_slots: GlobalValue,
@@ -274,7 +274,7 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.b.ins().load(I64, trusted(), table, 8 * g.0 as i32)
     }
 
-    /// This module's [`crate::abi::ModuleData`] pointer (from the slot `dast_init` set).
+    /// This module's [`dast_abi::ModuleData`] pointer (from the slot `dast_init` set).
     fn module_data(&mut self) -> Value {
         let slot = self.b.ins().symbol_value(I64, self.env.module_slot);
         self.b.ins().load(I64, trusted(), slot, 0)

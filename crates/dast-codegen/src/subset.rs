@@ -4,7 +4,6 @@
 
 use dast_bytecode::disasm::inst_text;
 use dast_bytecode::{Function, Inst, Module};
-use dast_vm::native::NativeInstance;
 
 /// Why a function stays out of native code: the first instruction outside the subset.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,10 +41,7 @@ pub(crate) fn classify(module: &Module) -> Vec<Option<Unsupported>> {
 
 fn own_verdict(module: &Module, f: &Function) -> Option<Unsupported> {
     let (pc, inst) = f.code.iter().enumerate().find(|(_, inst)| {
-        !is_scalar(inst)
-            && !is_global_word(inst)
-            && !NativeInstance::runs(inst)
-            && !NativeInstance::is_host_request(inst)
+        !is_scalar(inst) && !is_global_word(inst) && inst.runtime_role().is_none()
     })?;
     Some(Unsupported {
         function: f.name.clone(),

@@ -1,34 +1,46 @@
-//! The binary contract between generated code and its host: symbol names, the ABI
-//! version, the runtime context ([`Ctx`]) and the runtime function table
-//! ([`RuntimeTable`]). Everything here is `#[repr(C)]` and read by machine code, so any
-//! change of a layout, a symbol or a calling convention bumps [`ABI_VERSION`].
+//! The binary contract between Dast's generated machine code and its runtime (after
+//! Mun's `mun_abi` and wasmtime's `environ`): symbol names, the ABI version, the call
+//! context ([`Ctx`]), a module version's data ([`ModuleData`]), the runtime function
+//! table ([`RuntimeTable`]) and the layouts of the heap objects generated code reads
+//! ([`heap`]).
+//!
+//! This crate is a leaf: the code generator (`dast-codegen`) and the runtime
+//! (`dast-vm`, the loader in `dast-native`) both depend on it and on nothing of each
+//! other. Everything here is `#[repr(C)]` with `const` offsets, and the runtime's own
+//! types are checked against it with `const` assertions, so a layout cannot drift
+//! without failing to compile. Any change of a layout, a symbol or a calling
+//! convention bumps [`ABI_VERSION`].
 
+#![forbid(unsafe_code)]
+
+pub mod heap;
+
+use std::ffi::c_void;
 use std::mem::offset_of;
 
-use dast_bytecode::{FBinary, FUnary};
-
 /// Version of the native ABI. A shared object exports it as `DAST_ABI_VERSION` (u32);
-/// [`crate::NativeModule::load`] refuses any other value.
+/// the loader (`dast_native::NativeModule::load`) refuses any other value.
 pub const ABI_VERSION: u32 = 8;
 
 /// Exported `u32`: the ABI version the object was compiled for.
 pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
 /// Exported NUL-terminated bytes: the module's registry name.
 pub const SYM_MODULE_NAME: &str = "DAST_MODULE_NAME";
-/// Exported `u64`: `dast_vm::native::layout::fingerprint()`, the heap layout the
-/// object's inline fast paths read.
+/// Exported `u64`: [`heap::FINGERPRINT`], the heap layout the object's inline fast
+/// paths read.
 pub const SYM_HEAP_LAYOUT: &str = "DAST_HEAP_LAYOUT";
-/// Exported `u64`: [`fingerprint`] of the bytecode the object was compiled from.
+/// Exported `u64`: a digest of the bytecode the object was compiled from
+/// (`dast_codegen::fingerprint`).
 pub const SYM_FINGERPRINT: &str = "DAST_MODULE_FINGERPRINT";
 /// Exported `extern "C" fn(*const RuntimeTable, *mut ModuleData)`: called once, right
 /// after loading.
 pub const SYM_INIT: &str = "dast_init";
 /// Module-local data: the runtime table pointer `dast_init` stores.
-pub(crate) const SYM_TABLE_SLOT: &str = "dast_runtime_table";
+pub const SYM_TABLE_SLOT: &str = "dast_runtime_table";
 /// Module-local data: the [`ModuleData`] pointer `dast_init` stores.
-pub(crate) const SYM_MODULE_SLOT: &str = "dast_module_data";
+pub const SYM_MODULE_SLOT: &str = "dast_module_data";
 /// Exported data: one function pointer per import, read by every `CallImport` compiled
-/// through slots (see [`crate::Options::direct_imports`]). Each starts at the import's
+/// through slots (see `dast_codegen::Options::direct_imports`). Each starts at the import's
 /// *host stub* (a local function calling [`RuntimeTable::call_import`]); the host
 /// re-points it at the callee's counted thunk ([`thunk_symbol`]) when it links a native
 /// callee, and again when that callee is reloaded.
@@ -36,7 +48,8 @@ pub const SYM_IMPORT_SLOTS: &str = "DAST_IMPORT_SLOTS";
 
 /// The exported body of function `name` of module `module`, which other modules call
 /// directly when they were compiled with the callee in
-/// [`crate::Options::direct_imports`] (the dynamic linker binds the call once, at load).
+/// `dast_codegen::Options::direct_imports` (the dynamic linker binds the call once, at
+/// load).
 pub fn export_symbol(module: &str, name: &str) -> String {
     format!("dast_fn.{module}.{name}")
 }
@@ -48,7 +61,7 @@ pub fn thunk_symbol(index: u32) -> String {
 }
 
 /// The module-local host stub of import `index` (body convention, calls the host).
-pub(crate) fn host_stub_symbol(index: u32) -> String {
+pub fn host_stub_symbol(index: u32) -> String {
     format!("dast_host_stub_{index}")
 }
 
@@ -58,7 +71,7 @@ pub fn entry_symbol(index: u32) -> String {
 }
 
 /// The module-local body of bytecode function `index`.
-pub(crate) fn body_symbol(index: u32) -> String {
+pub fn body_symbol(index: u32) -> String {
     format!("dast_fn_{index}")
 }
 
@@ -113,10 +126,21 @@ impl PanicCode {
 /// the interpreter's does.
 pub const NO_FRAME: u32 = u32::MAX;
 
+/// A reference slot as generated code sees it: one pointer-sized word, zero when
+/// empty. What a non-zero word points at belongs to the runtime (a counted heap object,
+/// see [`heap`]); generated code moves slots as plain words and tests them for zero.
+#[repr(transparent)]
+#[derive(Debug, Default)]
+pub struct RefSlot(pub usize);
+
+/// Bytes of one reference slot.
+pub const REF_SLOT_BYTES: i64 = std::mem::size_of::<RefSlot>() as i64;
+
 /// The per-call runtime context every generated function receives as its first
 /// argument, shared by every module the call passes through (a cross-module call is a
-/// plain call with the same context). Generated code reads `stack_limit`, `ref_base` and
-/// `ref_limit`; the rest belongs to the runtime functions, which get the same pointer.
+/// plain call with the same context). Generated code reads these three fields; the
+/// runtime keeps its own per-call state (the panic being recorded) in a struct that
+/// starts with a `Ctx`, and recovers it from the same pointer.
 #[repr(C)]
 #[derive(Debug)]
 pub struct Ctx {
@@ -124,34 +148,10 @@ pub struct Ctx {
     pub stack_limit: usize,
     /// The entry function's reference frame (its reference parameters, then its
     /// reference results): the start of the runtime's reference stack.
-    pub ref_base: *mut dast_vm::RefSlot,
+    pub ref_base: *mut RefSlot,
     /// One past the reference stack's last slot (a frame reaching past it panics
     /// "stack overflow").
     pub ref_limit: usize,
-    /// Set by [`RuntimeTable::panic`] and [`RuntimeTable::exec_one`].
-    pub(crate) panic: Option<u32>,
-    /// A helper's panic message ([`PanicCode::Message`]).
-    pub(crate) message: Option<String>,
-    /// `(module, function index, pc)` innermost first: the faulting instruction, then
-    /// each caller's call instruction, whichever module they belong to.
-    pub(crate) frames: Vec<(*const ModuleData, u32, u32)>,
-    /// Frames already resolved to text (those a host-stub call brought back from a
-    /// callee the host ran); they come before `frames`.
-    pub(crate) inner_trace: Vec<crate::TraceFrame>,
-}
-
-impl Default for Ctx {
-    fn default() -> Self {
-        Ctx {
-            stack_limit: 0,
-            ref_base: std::ptr::null_mut(),
-            ref_limit: 0,
-            panic: None,
-            message: None,
-            frames: Vec::new(),
-            inner_trace: Vec::new(),
-        }
-    }
 }
 
 /// One loaded version of a module, as its generated code sees it: host-owned, at a fixed
@@ -174,28 +174,27 @@ pub struct ModuleData {
     /// per-version counts. The host reads it atomically (an aligned word), from any
     /// thread, to know whether a replaced version has drained.
     pub in_flight: std::sync::atomic::AtomicU64,
-    /// The module's interpreter state, for `exec_one` and for resolving trace frames.
-    pub(crate) instance: *mut dast_vm::native::NativeInstance,
-    /// The module's group, for host stubs' calls (its import handler).
-    pub(crate) group: *const crate::load::GroupShared,
+    /// The runtime's state of this module (its interpreter state, for `exec_one` and
+    /// for resolving trace frames): opaque here, never read by generated code.
+    pub instance: *mut c_void,
+    /// The runtime's group of modules this one belongs to (for host stubs' calls):
+    /// opaque here, never read by generated code.
+    pub group: *const c_void,
 }
 
 /// Offsets of [`ModuleData`]'s fields, as generated code reads them.
-pub(crate) const MODULE_GLOBAL_WORDS: i32 = offset_of!(ModuleData, global_words) as i32;
-pub(crate) const MODULE_SHARED_WORDS: i32 = offset_of!(ModuleData, shared_words) as i32;
-pub(crate) const MODULE_IN_FLIGHT: i32 = offset_of!(ModuleData, in_flight) as i32;
+pub const MODULE_GLOBAL_WORDS: i32 = offset_of!(ModuleData, global_words) as i32;
+pub const MODULE_SHARED_WORDS: i32 = offset_of!(ModuleData, shared_words) as i32;
+pub const MODULE_IN_FLIGHT: i32 = offset_of!(ModuleData, in_flight) as i32;
 
 /// Offsets of [`Ctx`]'s fields, as generated code reads them.
-pub(crate) const CTX_STACK_LIMIT: i32 = offset_of!(Ctx, stack_limit) as i32;
-pub(crate) const CTX_REF_BASE: i32 = offset_of!(Ctx, ref_base) as i32;
-pub(crate) const CTX_REF_LIMIT: i32 = offset_of!(Ctx, ref_limit) as i32;
-
-/// Bytes of one reference slot (`dast_vm::RefSlot`, a pointer).
-pub(crate) const REF_SLOT_BYTES: i64 = std::mem::size_of::<dast_vm::RefSlot>() as i64;
+pub const CTX_STACK_LIMIT: i32 = offset_of!(Ctx, stack_limit) as i32;
+pub const CTX_REF_BASE: i32 = offset_of!(Ctx, ref_base) as i32;
+pub const CTX_REF_LIMIT: i32 = offset_of!(Ctx, ref_limit) as i32;
 
 /// Functions generated code calls into, handed to `dast_init` once per loaded object
 /// (rather than imported by name: no symbol interposition, and the table's layout is
-/// versioned with the ABI). Heap operations will be added here.
+/// versioned with the ABI).
 #[repr(C)]
 pub struct RuntimeTable {
     pub abi_version: u32,
@@ -216,14 +215,8 @@ pub struct RuntimeTable {
     /// in memory (`words`: the scalar words, `refs`: the reference slots). A panic is
     /// recorded in `ctx` (message, and the frame `(function, pc)`) and returns
     /// [`STATUS_PANIC`].
-    pub exec_one: unsafe extern "C" fn(
-        *mut Ctx,
-        *const ModuleData,
-        u32,
-        u32,
-        *mut u64,
-        *mut dast_vm::RefSlot,
-    ) -> u32,
+    pub exec_one:
+        unsafe extern "C" fn(*mut Ctx, *const ModuleData, u32, u32, *mut u64, *mut RefSlot) -> u32,
     /// A temporary reference's load and single use run as one, the object borrowed
     /// instead of counted (`dast_vm::native::NativeInstance::exec_borrowed`):
     /// `(ctx, module, function index, load pc, reader pc, words, refs) -> status`, the
@@ -235,12 +228,12 @@ pub struct RuntimeTable {
         u32,
         u32,
         *mut u64,
-        *mut dast_vm::RefSlot,
+        *mut RefSlot,
     ) -> u32,
     /// The interpreter's `Ret` on references: `(refs, from, results, ref_regs)`.
-    pub ret_refs: unsafe extern "C" fn(*mut dast_vm::RefSlot, u32, u32, u32),
+    pub ret_refs: unsafe extern "C" fn(*mut RefSlot, u32, u32, u32),
     /// Releases a panicking frame's references: `(refs, ref_regs)`.
-    pub clear_refs: unsafe extern "C" fn(*mut dast_vm::RefSlot, u32),
+    pub clear_refs: unsafe extern "C" fn(*mut RefSlot, u32),
     /// A host stub's `CallImport` (a slot the host has not pointed at native code):
     /// `(ctx, module, import index, args, results, refs) -> status`; the argument and
     /// result words in memory, `refs` the callee's reference frame. A panic is recorded
@@ -251,28 +244,46 @@ pub struct RuntimeTable {
         u32,
         *const u64,
         *mut u64,
-        *mut dast_vm::RefSlot,
+        *mut RefSlot,
     ) -> u32,
     /// `memcpy` for inline string appends: `(to, from, n)`, the ranges not overlapping.
     pub copy_bytes: unsafe extern "C" fn(*mut u8, *const u8, usize),
     /// Makes the object in a reference slot unique (`dast_vm::native::unshare`): a
     /// vector a loop will store into, before the loop.
-    pub unshare: unsafe extern "C" fn(*mut dast_vm::RefSlot),
+    pub unshare: unsafe extern "C" fn(*mut RefSlot),
     /// `MapGet` on a map with one-word keys and word values
     /// (`dast_vm::native::map_find_word`): `(slot, key, value words) -> value pointer`,
     /// null when absent, `NOT_HANDLED` for another object.
-    pub map_find_word: unsafe extern "C" fn(*const dast_vm::RefSlot, u64, u32) -> *const u64,
+    pub map_find_word: unsafe extern "C" fn(*const RefSlot, u64, u32) -> *const u64,
     /// `MapInsert` on a map with one-word keys and values
     /// (`dast_vm::native::map_insert_word`): `(slot, key, value) -> (status, old)`.
-    pub map_insert_word:
-        unsafe extern "C" fn(*mut dast_vm::RefSlot, u64, u64) -> dast_vm::native::MapInsert,
+    pub map_insert_word: unsafe extern "C" fn(*mut RefSlot, u64, u64) -> MapInsert,
 }
 
-pub const FUNARY_COUNT: usize = FUnary::ALL.len();
-pub const FBINARY_COUNT: usize = FBinary::ALL.len();
+/// What `map_find_word` returns for an object it does not handle (not a map, or not of
+/// the layout asked for): the caller then runs the interpreter's instruction, which
+/// reports the problem. An odd address, never a value's.
+pub const NOT_HANDLED: usize = 1;
+
+/// [`MapInsert::status`] for an object `map_insert_word` does not handle.
+pub const INSERT_NOT_HANDLED: u64 = 2;
+
+/// What `map_insert_word` did: `status` 0 (a new key), 1 (a replaced value, `old`) or
+/// [`INSERT_NOT_HANDLED`]. Returned in two registers.
+#[repr(C)]
+pub struct MapInsert {
+    pub status: u64,
+    pub old: u64,
+}
+
+/// Entries of [`RuntimeTable::funary`]: one per `dast_bytecode::FUnary` (the code
+/// generator asserts the count).
+pub const FUNARY_COUNT: usize = 18;
+/// Entries of [`RuntimeTable::fbinary`]: one per `dast_bytecode::FBinary`.
+pub const FBINARY_COUNT: usize = 6;
 
 /// Byte offsets of the table's entries, as generated code loads them.
-pub(crate) mod table_offset {
+pub mod table_offset {
     use super::RuntimeTable;
     use std::mem::{offset_of, size_of};
 
@@ -298,15 +309,4 @@ pub(crate) mod table_offset {
     pub fn fbinary(index: usize) -> i32 {
         offset_of!(RuntimeTable, fbinary) as i32 + index as i32 * PTR
     }
-}
-
-/// FNV-1a of the module's `.dbc` encoding: ties an object to the exact bytecode (so its
-/// function indices, names and line tables mean what the loader thinks they mean).
-pub fn fingerprint(module: &dast_bytecode::Module) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in dast_bytecode::encode(module) {
-        h ^= byte as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }

@@ -12,8 +12,8 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{F64, I32, I64};
 use cranelift_codegen::ir::{Block, BlockArg, InstBuilder, JumpTableData, Value};
+use dast_abi::heap as layout;
 use dast_bytecode::{Inst, R, S};
-use dast_vm::native::layout;
 
 use super::super::{trusted, Translator};
 use super::Slow;
@@ -59,7 +59,7 @@ impl Translator<'_, '_> {
         let rpe = self.b.ins().load(I32, trusted(), obj, layout::VEC_RPE);
         let no_refs = self.b.ins().icmp_imm_s(IntCC::Equal, rpe, 0);
         self.guard(no_refs, slow);
-        let f = layout::vec_words_fields();
+        let f = layout::VEC_WORDS;
         let wpe = self.b.ins().load(I32, trusted(), obj, layout::VEC_WPE);
         let wpe64 = self.b.ins().uextend(I64, wpe);
         let used = self.b.ins().load(I64, trusted(), obj, f.len);
@@ -117,7 +117,7 @@ impl Translator<'_, '_> {
             self.b.ins().jump(slow_block, &[]);
             return;
         }
-        let f = layout::vec_bytes_fields();
+        let f = layout::VEC_BYTES;
         let used = self.b.ins().load(I64, trusted(), obj, f.len);
         let cap = self.b.ins().load(I64, trusted(), obj, f.cap);
         let fits = self.b.ins().icmp(IntCC::UnsignedLessThan, used, cap);

@@ -13,12 +13,12 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{InstBuilder, Value};
+use dast_abi::heap as layout;
 use dast_bytecode::{R, S};
-use dast_vm::native::layout;
 
 use super::super::{trusted, Translator};
 use super::Slow;
-use crate::abi::table_offset;
+use dast_abi::table_offset;
 
 /// Where a push's tail string is.
 #[derive(Clone, Copy)]
@@ -43,7 +43,7 @@ impl Translator<'_, '_> {
         self.guard_tag(tail_obj, layout::TAG_STR, &mut slow);
         let obj = self.unique_object(dst, layout::TAG_STR, &mut slow);
 
-        let f = layout::str_fields();
+        let f = layout::STR_TEXT;
         let len = self.b.ins().load(I64, trusted(), obj, f.len);
         let cap = self.b.ins().load(I64, trusted(), obj, f.cap);
         let n = self.b.ins().load(I64, trusted(), tail_obj, f.len);
@@ -81,7 +81,7 @@ impl Translator<'_, '_> {
                 let i = self.reg(idx);
                 let in_bounds = self.b.ins().icmp(IntCC::UnsignedLessThan, i, len);
                 self.guard(in_bounds, slow);
-                let refs = self.b.ins().load(I64, trusted(), vec, layout::VEC_REFS_PTR);
+                let refs = self.b.ins().load(I64, trusted(), vec, layout::VEC_REFS.ptr);
                 let first = self.b.ins().imul(i, rpe);
                 let index = self.b.ins().iadd_imm_s(first, i64::from(off));
                 let bytes = self.b.ins().ishl_imm_u(index, 3);

@@ -1,0 +1,341 @@
+//! The VM's own growable buffers, for the heap objects generated code reads: laid out
+//! as [`dast_abi::heap::RawBuf`] (data pointer, length, capacity, in that order,
+//! asserted below) rather than as std's `Vec`/`String`, whose field order Rust does not
+//! fix.
+//!
+//! The buffers keep std's allocation and growth: a `Buf<T>` is exactly the parts of a
+//! `Vec<T>` (allocated by the global allocator with `Vec`'s layout), and every growing
+//! operation turns it back into that `Vec` for the duration of the call
+//! ([`Buf::with_vec`]), so no allocation code is written here.
+
+use std::fmt;
+use std::mem::{offset_of, ManuallyDrop};
+use std::ops::{Deref, DerefMut};
+use std::ptr::NonNull;
+
+use dast_abi::heap::RawBuf;
+
+/// A `Vec<T>` as (pointer, length, capacity), `repr(C)` (see the module docs).
+#[repr(C)]
+pub(crate) struct Buf<T> {
+    ptr: NonNull<T>,
+    len: usize,
+    cap: usize,
+}
+
+const _: () = {
+    assert!(offset_of!(Buf<u64>, ptr) == offset_of!(RawBuf, ptr));
+    assert!(offset_of!(Buf<u64>, len) == offset_of!(RawBuf, len));
+    assert!(offset_of!(Buf<u64>, cap) == offset_of!(RawBuf, cap));
+    assert!(size_of::<Buf<u8>>() == size_of::<RawBuf>());
+};
+
+// SAFETY: a `Buf<T>` owns its elements as a `Vec<T>` does.
+unsafe impl<T: Send> Send for Buf<T> {}
+// SAFETY: as above; shared access only reads.
+unsafe impl<T: Sync> Sync for Buf<T> {}
+
+impl<T> Buf<T> {
+    pub const fn new() -> Buf<T> {
+        assert!(
+            size_of::<T>() != 0,
+            "buffers of zero-sized elements are not used"
+        );
+        Buf {
+            ptr: NonNull::dangling(),
+            len: 0,
+            cap: 0,
+        }
+    }
+
+    pub fn from_vec(v: Vec<T>) -> Buf<T> {
+        let mut v = ManuallyDrop::new(v);
+        Buf {
+            // A `Vec`'s pointer is never null (dangling when nothing is allocated).
+            ptr: NonNull::new(v.as_mut_ptr()).expect("a Vec's pointer is not null"),
+            len: v.len(),
+            cap: v.capacity(),
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<T> {
+        let me = ManuallyDrop::new(self);
+        // SAFETY: the parts came from a `Vec<T>` (`from_vec`, or `new`'s empty one,
+        // which `Vec` also represents as dangling with capacity zero), and `me` is not
+        // used again.
+        unsafe { Vec::from_raw_parts(me.ptr.as_ptr(), me.len, me.cap) }
+    }
+
+    /// Runs `f` on the buffer as a `Vec` (how every growing operation is done). If `f`
+    /// panics, the buffer is left empty and the elements are dropped.
+    #[inline]
+    pub fn with_vec<R>(&mut self, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
+        let mut v = std::mem::take(self).into_vec();
+        let out = f(&mut v);
+        *self = Buf::from_vec(v);
+        out
+    }
+
+    #[inline]
+    pub fn push(&mut self, x: T) {
+        if self.len < self.cap {
+            // SAFETY: within the capacity; the slot is uninitialized and becomes the
+            // last element.
+            unsafe { self.ptr.as_ptr().add(self.len).write(x) };
+            self.len += 1;
+        } else {
+            self.with_vec(|v| v.push(x));
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.with_vec(Vec::clear)
+    }
+
+    #[cfg(test)]
+    pub fn reserve(&mut self, more: usize) {
+        if self.cap - self.len < more {
+            self.with_vec(|v| v.reserve(more))
+        }
+    }
+
+    pub fn extend(&mut self, items: impl IntoIterator<Item = T>) {
+        self.with_vec(|v| v.extend(items))
+    }
+
+    #[cfg(test)]
+    pub fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    pub fn try_reserve_exact(
+        &mut self,
+        more: usize,
+    ) -> Result<(), std::collections::TryReserveError> {
+        self.with_vec(|v| v.try_reserve_exact(more))
+    }
+
+    pub fn insert(&mut self, at: usize, x: T) {
+        self.with_vec(|v| v.insert(at, x))
+    }
+
+    pub fn remove(&mut self, at: usize) -> T {
+        self.with_vec(|v| v.remove(at))
+    }
+
+    /// Removes `range`'s elements and returns them.
+    pub fn drain_to_vec(&mut self, range: std::ops::Range<usize>) -> Vec<T> {
+        self.with_vec(|v| v.drain(range).collect())
+    }
+}
+
+impl<T> IntoIterator for Buf<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_vec().into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Buf<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a mut Buf<T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+impl<T: PartialEq> PartialEq for Buf<T> {
+    fn eq(&self, other: &Buf<T>) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: Clone> Buf<T> {
+    #[inline]
+    pub fn extend_from_slice(&mut self, items: &[T]) {
+        if self.cap - self.len < items.len() {
+            return self.with_vec(|v| v.extend_from_slice(items));
+        }
+        for (i, x) in items.iter().enumerate() {
+            // SAFETY: within the capacity (checked above); the slots are uninitialized.
+            // A panicking `clone` only leaks the clones made so far (`len` is set after).
+            unsafe { self.ptr.as_ptr().add(self.len + i).write(x.clone()) };
+        }
+        self.len += items.len();
+    }
+
+    pub fn resize(&mut self, len: usize, x: T) {
+        self.with_vec(|v| v.resize(len, x))
+    }
+}
+
+impl<T> Default for Buf<T> {
+    fn default() -> Buf<T> {
+        Buf::new()
+    }
+}
+
+impl<T> Drop for Buf<T> {
+    fn drop(&mut self) {
+        drop(std::mem::take(self).into_vec());
+    }
+}
+
+impl<T> Deref for Buf<T> {
+    type Target = [T];
+
+    #[inline(always)]
+    fn deref(&self) -> &[T] {
+        // SAFETY: `len` initialized elements at `ptr` (aligned, dangling when empty).
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl<T> DerefMut for Buf<T> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut [T] {
+        // SAFETY: as in `deref`, borrowed mutably through `self`.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl<T: Clone> Clone for Buf<T> {
+    fn clone(&self) -> Buf<T> {
+        Buf::from_vec(self.to_vec())
+    }
+}
+
+impl<T> From<Vec<T>> for Buf<T> {
+    fn from(v: Vec<T>) -> Buf<T> {
+        Buf::from_vec(v)
+    }
+}
+
+impl<T> FromIterator<T> for Buf<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Buf<T> {
+        Buf::from_vec(iter.into_iter().collect())
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Buf<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// A `String` as a [`Buf<u8>`] holding UTF-8 (every way in keeps it valid).
+#[derive(Clone, Default)]
+#[repr(transparent)]
+pub(crate) struct StrBuf(Buf<u8>);
+
+impl StrBuf {
+    #[cfg(test)]
+    pub fn into_string(self) -> String {
+        // SAFETY: the bytes are UTF-8 (the type's invariant).
+        unsafe { String::from_utf8_unchecked(self.0.into_vec()) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        self
+    }
+
+    pub fn push_str(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes())
+    }
+
+    pub fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]))
+    }
+}
+
+impl From<String> for StrBuf {
+    fn from(s: String) -> StrBuf {
+        StrBuf(Buf::from_vec(s.into_bytes()))
+    }
+}
+
+impl From<&str> for StrBuf {
+    fn from(s: &str) -> StrBuf {
+        StrBuf::from(s.to_string())
+    }
+}
+
+impl Deref for StrBuf {
+    type Target = str;
+
+    #[inline(always)]
+    fn deref(&self) -> &str {
+        // SAFETY: the bytes are UTF-8 (the type's invariant).
+        unsafe { std::str::from_utf8_unchecked(&self.0) }
+    }
+}
+
+impl PartialEq for StrBuf {
+    fn eq(&self, other: &StrBuf) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for StrBuf {}
+
+impl fmt::Debug for StrBuf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for StrBuf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_buffer_behaves_as_the_vec_it_holds() {
+        let mut b: Buf<u64> = Buf::new();
+        for i in 0..100 {
+            b.push(i);
+        }
+        b.extend_from_slice(&[7, 8]);
+        assert_eq!(b.len(), 102);
+        assert_eq!(b[99], 99);
+        assert_eq!(b.remove(101), 8);
+        assert_eq!(
+            b.drain_to_vec(3..101),
+            (3..100).chain([7]).collect::<Vec<_>>()
+        );
+        assert_eq!(&*b, &[0, 1, 2]);
+        let c = b.clone();
+        b.clear();
+        assert!(b.is_empty() && b.capacity() > 0);
+        assert_eq!(c.into_vec(), vec![0, 1, 2]);
+        let refs: Buf<Option<Box<u8>>> = (0..4).map(|i| Some(Box::new(i))).collect();
+        assert_eq!(refs.len(), 4);
+    }
+
+    #[test]
+    fn a_string_buffer_stays_text() {
+        let mut s = StrBuf::from("dast");
+        s.push('é');
+        s.push_str(" ok");
+        assert_eq!(&*s, "dasté ok");
+        assert_eq!(s.clone().into_string(), "dasté ok");
+        assert_eq!(format!("{s:?} {s}"), "\"dasté ok\" dasté ok");
+    }
+}

@@ -3,6 +3,8 @@
 //! and disassembly ([`disassemble`]). The runtime trusts only modules that passed
 //! [`verify()`].
 
+#![forbid(unsafe_code)]
+
 pub mod build;
 mod codec;
 pub mod decode;

@@ -3,6 +3,8 @@
 //! Entry point: [`check`] takes parsed modules and returns either bytecode modules or
 //! every diagnostic found (checking goes on after errors).
 
+#![forbid(unsafe_code)]
+
 mod call;
 mod check;
 pub mod env;

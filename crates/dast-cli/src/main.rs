@@ -1,5 +1,7 @@
 //! `dast`: the command-line toolchain (new, check, build, run, disasm).
 
+#![forbid(unsafe_code)]
+
 mod commands;
 mod hot;
 mod hybrid;

@@ -150,6 +150,8 @@
 //!   element-offset checks (`off < wpe`) are still made once per iteration.
 //! - Compile speed: the fast paths made the backend about a fifth slower per line.
 
+#![forbid(unsafe_code)]
+
 mod compile;
 mod inline;
 mod link;

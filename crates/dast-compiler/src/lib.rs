@@ -2,6 +2,8 @@
 //! imports, or a project with `dast.toml` and `src/`), parses and checks them, and
 //! returns bytecode modules or diagnostics. All file access goes through [`FileSystem`].
 
+#![forbid(unsafe_code)]
+
 mod fs;
 mod hot_calls;
 mod manifest;

@@ -199,6 +199,7 @@ pub(crate) struct GroupShared {
 
 // SAFETY: `inner` is only touched by the thread that holds `lock` (see `GroupLock`).
 unsafe impl Sync for GroupShared {}
+// SAFETY: as for the impl above.
 unsafe impl Send for GroupShared {}
 
 struct GroupInner {
@@ -229,6 +230,34 @@ struct GroupLock<'a> {
 }
 
 impl GroupShared {
+    /// Holds the group for a call into `instance`'s module: the free part of the
+    /// reference stack is all of it, or, re-entered from a host stub, what is above the
+    /// calls in progress.
+    fn hold(&self, instance: *mut NativeInstance) -> State<'_> {
+        let hold = self.enter();
+        let inner = self.inner.get();
+        // SAFETY: this thread holds the group, so it alone reads `inner`; only fields
+        // are read (no reference to the whole, which outer holds point into).
+        let (nested, stack) = unsafe { ((*inner).nested, &(*inner).refs) };
+        let (base, stack_limit) = match (hold.guard.is_some(), nested) {
+            (false, Some(n)) => (n.ref_base, Some(n.stack_limit)),
+            (fresh, _) => {
+                // Re-entry happens only through a host stub, which sets `nested`.
+                debug_assert!(fresh, "re-entered a native group outside a host stub");
+                (0, None)
+            }
+        };
+        let base = base.min(stack.len());
+        State {
+            instance,
+            // SAFETY: `base <= len`: within (or one past) the stack's allocation.
+            refs: unsafe { stack.as_ptr().add(base) },
+            refs_len: stack.len() - base,
+            stack_limit,
+            _hold: hold,
+        }
+    }
+
     fn enter(&self) -> GroupLock<'_> {
         use std::sync::atomic::Ordering::Relaxed;
         let me = thread_token();
@@ -397,12 +426,47 @@ impl Write for SharedOutput {
 
 /// The module's state while its group is held: its interpreter state and the free part
 /// of the reference stack (all of it, or what a nested call finds above its callers).
+///
+/// Raw pointers, not references: a call into generated code may re-enter the group
+/// (native -> bytecode -> native) and make a `State` of its own over the same interpreter
+/// state and the same stack. References are made from these pointers only for the
+/// moment they are used ([`State::instance`], [`State::refs`]), never across a call
+/// into generated code, so no two live `&mut` ever alias.
 struct State<'a> {
-    instance: &'a mut NativeInstance,
-    refs: &'a mut [dast_vm::RefSlot],
+    instance: *mut NativeInstance,
+    refs: *mut dast_vm::RefSlot,
+    refs_len: usize,
     /// The stack limit of the call this one is nested in.
     stack_limit: Option<usize>,
     _hold: GroupLock<'a>,
+}
+
+impl State<'_> {
+    /// The interpreter state, until the state is next used.
+    fn instance(&mut self) -> &mut NativeInstance {
+        // SAFETY: the group is held by this thread (`_hold`) and no other reference to
+        // the instance is live: nested holds exist only during calls into generated
+        // code, when no reference made here is.
+        unsafe { &mut *self.instance }
+    }
+
+    /// The free reference slots, until the state is next used.
+    fn refs(&mut self) -> &mut [dast_vm::RefSlot] {
+        // SAFETY: as in `instance`; the slots are `refs_len` slots of the group's stack
+        // above every calling frame, which nested holds start above.
+        unsafe { std::slice::from_raw_parts_mut(self.refs, self.refs_len) }
+    }
+
+    /// Both at once (disjoint memory).
+    fn parts(&mut self) -> (&mut NativeInstance, &mut [dast_vm::RefSlot]) {
+        // SAFETY: as in `instance` and `refs`; the instance and the stack never overlap.
+        unsafe {
+            (
+                &mut *self.instance,
+                std::slice::from_raw_parts_mut(self.refs, self.refs_len),
+            )
+        }
+    }
 }
 
 /// A loaded native module. Owns its library: the entry points copied out of it are
@@ -436,6 +500,7 @@ pub struct NativeModule {
 // with the group's lock held (every call from the host takes it; generated code runs
 // only inside such calls), which serializes all access across threads.
 unsafe impl Send for NativeModule {}
+// SAFETY: as for the impl above.
 unsafe impl Sync for NativeModule {}
 
 impl NativeModule {
@@ -533,8 +598,8 @@ impl NativeModule {
     /// Runs `f` on the module's globals (scalar words and references), with the group
     /// held.
     pub fn with_globals<R>(&self, f: impl FnOnce(&mut [u64], &mut [dast_vm::RefSlot]) -> R) -> R {
-        let state = self.lock();
-        let (words, refs) = state.instance.globals_mut();
+        let mut state = self.lock();
+        let (words, refs) = state.instance().globals_mut();
         f(words, refs)
     }
 
@@ -571,27 +636,9 @@ impl NativeModule {
     }
 
     fn lock(&self) -> State<'_> {
-        let hold = self.group.0.enter();
-        // SAFETY: this thread holds the group: nothing else touches the interpreter
-        // state or the reference stack until it is released. A nested hold only uses
-        // the part of the stack above the frames of the calls it is nested in.
-        let (instance, inner) =
-            unsafe { (&mut **self.instance.get(), &mut *self.group.0.inner.get()) };
-        let (base, stack_limit) = match (hold.guard.is_some(), inner.nested) {
-            (false, Some(n)) => (n.ref_base, Some(n.stack_limit)),
-            (fresh, _) => {
-                // Re-entry happens only through a host stub, which sets `nested`.
-                debug_assert!(fresh, "re-entered a native group outside a host stub");
-                (0, None)
-            }
-        };
-        let refs = &mut inner.refs.slots_mut()[base.min(REF_STACK_SLOTS)..];
-        State {
-            instance,
-            refs,
-            stack_limit,
-            _hold: hold,
-        }
+        // SAFETY: the box lives as long as `self`; only its address is taken here.
+        let instance: *mut NativeInstance = unsafe { &mut **self.instance.get() };
+        self.group.0.hold(instance)
     }
 
     /// Points the module's `@shared static`s at `table` (see `dast_vm::Foreign::bind_shared`:
@@ -619,7 +666,7 @@ impl NativeModule {
     /// Binds the shared statics to the group's cells unless already bound; returns the
     /// initializers of the cells it created.
     fn bind_group_shared(&self, state: &mut State) -> Result<Vec<u32>, CallError> {
-        let module = state.instance.module();
+        let module = state.instance().module();
         // SAFETY: the group is held (`state`); the data lives as long as `self`.
         let bound = unsafe { !(*self.data.get()).shared_words.is_null() };
         if module.shared.is_empty() || bound {
@@ -651,23 +698,25 @@ impl NativeModule {
         let entry = f
             .entry
             .ok_or_else(|| CallError::NotCompiled(f.name.clone()))?;
-        let refs = state.refs.as_mut_ptr();
+        let refs = state.refs;
         let stack_limit = state
             .stack_limit
             .unwrap_or_else(|| stack_pointer().saturating_sub(self.stack_budget));
-        let ref_limit = refs as usize + std::mem::size_of_val(state.refs);
+        let ref_limit = refs as usize + state.refs_len * size_of::<dast_vm::RefSlot>();
         let mut call = CallState::new(stack_limit, abi_slot(refs), ref_limit);
         let mut results = vec![0u64; f.result_words.max(1)];
+        // The context pointer is the whole `CallState`'s (the runtime reaches the rest).
+        let ctx = (&mut call as *mut CallState).cast::<abi::Ctx>();
         // SAFETY: `entry` belongs to the library `self` owns; `args` has the parameter
         // words and `results` room for the result words, as the entry convention needs;
         // the context's reference stack, globals and instance live (locked) for the call.
-        let status = unsafe { entry(&mut call.ctx, args.as_ptr(), results.as_mut_ptr()) };
-        state.instance.flush();
+        let status = unsafe { entry(ctx, args.as_ptr(), results.as_mut_ptr()) };
+        state.instance().flush();
         if status != STATUS_OK {
             // Frames release their references as the panic passes; the entry frame's
             // arguments are left when it failed its own entry check.
             // SAFETY: the stack has at least `ref_regs` slots (checked before entry).
-            unsafe { clear_refs(refs, f.ref_regs.min(state.refs.len()) as u32) };
+            unsafe { clear_refs(refs, f.ref_regs.min(state.refs_len) as u32) };
             return Err(CallError::Panic(self.panic_of(&call)));
         }
         results.truncate(f.result_words);
@@ -696,17 +745,17 @@ impl NativeModule {
             });
         }
         let mut state = self.lock();
-        if state.refs.len() < f.ref_regs.max(f.param_refs) {
+        if state.refs_len < f.ref_regs.max(f.param_refs) {
             return Err(CallError::Panic(Panic {
                 message: "stack overflow".into(),
                 trace: Vec::new(),
             }));
         }
-        for (slot, r) in state.refs.iter_mut().zip(refs) {
+        for (slot, r) in state.refs().iter_mut().zip(refs) {
             *slot = r;
         }
         let results = self.invoke(&mut state, index, args)?;
-        let out = state.refs[..f.result_refs]
+        let out = state.refs()[..f.result_refs]
             .iter_mut()
             .map(std::mem::take)
             .collect();
@@ -721,19 +770,17 @@ impl NativeModule {
         let mut guard = self.lock();
         let state = &mut guard;
         let mut words = Vec::new();
-        let written = state
-            .instance
-            .write_args(index as u32, args, &mut words, state.refs);
+        let (instance, refs) = state.parts();
+        let written = instance.write_args(index as u32, args, &mut words, refs);
         if let Err(e) = written {
-            state.refs[..f.param_refs].fill(Default::default());
+            refs[..f.param_refs].fill(Default::default());
             return Err(CallError::Type(e));
         }
         let results = self.invoke(state, index, &words)?;
         let n = f.result_refs;
-        let value = state
-            .instance
-            .read_result(index as u32, &results, &state.refs[..n]);
-        state.refs[..n].fill(Default::default());
+        let (instance, refs) = state.parts();
+        let value = instance.read_result(index as u32, &results, &refs[..n]);
+        refs[..n].fill(Default::default());
         value.map_err(CallError::Type)
     }
 
@@ -764,7 +811,7 @@ impl NativeModule {
         }
         let mut state = self.lock();
         let results = self.invoke(&mut state, index, args)?;
-        state.refs[..f.result_refs].fill(Default::default());
+        state.refs()[..f.result_refs].fill(Default::default());
         Ok(results)
     }
 
@@ -941,69 +988,78 @@ pub(crate) unsafe fn call_import(
     results: *mut u64,
     refs: *mut dast_vm::RefSlot,
 ) -> u32 {
-    let fail = |ctx: &mut CallState, message: String, trace: Vec<TraceFrame>| {
-        ctx.start_panic(PanicCode::Message as u32, Some(message));
-        ctx.inner_trace = trace;
-        abi::STATUS_PANIC
-    };
-    let bytecode = instance_of(caller).module();
-    let imp = &bytecode.imports[import as usize];
-    let (params, res) = dast_bytecode::signature_layouts(&imp.sig, |t| bytecode.layout(t));
-    // The group outlives the call (every module of it holds it).
-    let handler = group_of(caller)
-        .handler
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
-    let Some(handler) = handler else {
-        return fail(
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let fail = |ctx: &mut CallState, message: String, trace: Vec<TraceFrame>| {
+            ctx.start_panic(PanicCode::Message as u32, Some(message));
+            ctx.inner_trace = trace;
+            abi::STATUS_PANIC
+        };
+        // Copied out: nothing may stay borrowed from the interpreter state across the
+        // handler's call, which may re-enter this module.
+        let (callee_module, callee, caller_name, params, res) = {
+            let bytecode = instance_of(caller).module();
+            let imp = &bytecode.imports[import as usize];
+            let (params, res) = dast_bytecode::signature_layouts(&imp.sig, |t| bytecode.layout(t));
+            let names = (imp.module.clone(), imp.name.clone(), bytecode.name.clone());
+            (names.0, names.1, names.2, params, res)
+        };
+        // The group outlives the call (every module of it holds it).
+        let handler = group_of(caller)
+            .handler
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let Some(handler) = handler else {
+            return fail(
             ctx,
             format!(
-                "call to `{}::{}` from `{}`: that module is not linked",
-                imp.module, imp.name, bytecode.name
+                "call to `{callee_module}::{callee}` from `{caller_name}`: that module is not linked"
             ),
             Vec::new(),
         );
-    };
-    // What the caller printed comes first.
-    instance_of(caller).flush();
-    let args = std::slice::from_raw_parts(args, params.words as usize);
-    let results = std::slice::from_raw_parts_mut(results, res.words as usize);
-    // A call back into the group (bytecode calling native code again) starts above
-    // the callee's window, with this call's stack budget.
-    let group = group_of(caller);
-    let inner = group.inner.get();
-    let window = params.refs.max(res.refs) as usize;
-    let start = (*inner).refs.as_mut_ptr() as usize;
-    let ref_base = (refs as usize - start) / std::mem::size_of::<dast_vm::RefSlot>() + window;
-    let saved = (*inner).nested.replace(Nested {
-        ref_base,
-        stack_limit: ctx.ctx.stack_limit,
-    });
-    let ref_args = (0..params.refs as usize)
-        .map(|i| std::mem::take(&mut *refs.add(i)))
-        .collect();
-    let outcome = handler(&imp.module, &imp.name, args, ref_args);
-    (*inner).nested = saved;
-    match outcome {
-        Ok((words, ref_results))
-            if words.len() == results.len() && ref_results.len() == res.refs as usize =>
-        {
-            results.copy_from_slice(&words);
-            for (i, r) in ref_results.into_iter().enumerate() {
-                *refs.add(i) = r;
+        };
+        // What the caller printed comes first.
+        instance_of(caller).flush();
+        let args = std::slice::from_raw_parts(args, params.words as usize);
+        let results = std::slice::from_raw_parts_mut(results, res.words as usize);
+        // A call back into the group (bytecode calling native code again) starts above
+        // the callee's window, with this call's stack budget.
+        let group = group_of(caller);
+        let inner = group.inner.get();
+        let window = params.refs.max(res.refs) as usize;
+        let start = (*inner).refs.as_ptr() as usize;
+        let ref_base = (refs as usize - start) / std::mem::size_of::<dast_vm::RefSlot>() + window;
+        let saved = (*inner).nested.replace(Nested {
+            ref_base,
+            stack_limit: ctx.ctx.stack_limit,
+        });
+        let ref_args = (0..params.refs as usize)
+            .map(|i| std::mem::take(&mut *refs.add(i)))
+            .collect();
+        let outcome = handler(&callee_module, &callee, args, ref_args);
+        (*inner).nested = saved;
+        match outcome {
+            Ok((words, ref_results))
+                if words.len() == results.len() && ref_results.len() == res.refs as usize =>
+            {
+                results.copy_from_slice(&words);
+                for (i, r) in ref_results.into_iter().enumerate() {
+                    *refs.add(i) = r;
+                }
+                STATUS_OK
             }
-            STATUS_OK
-        }
-        Ok(_) => fail(
-            ctx,
-            format!(
-                "internal error: `{}::{}` returned the wrong number of values",
-                imp.module, imp.name
+            Ok(_) => fail(
+                ctx,
+                format!(
+                    "internal error: `{}::{}` returned the wrong number of values",
+                    callee_module, callee
+                ),
+                Vec::new(),
             ),
-            Vec::new(),
-        ),
-        Err(p) => fail(ctx, p.message, p.trace),
+            Err(p) => fail(ctx, p.message, p.trace),
+        }
     }
 }
 
@@ -1023,23 +1079,32 @@ pub(crate) unsafe fn serve_host(
     words: *mut u64,
     refs: *mut dast_vm::RefSlot,
 ) -> Result<(), String> {
-    let group = group_of(caller);
-    let handler = group.host.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let Some(handler) = handler else {
-        return Err("`ModuleRegistry` needs a host: run this program with `dast run`".to_string());
-    };
-    let instance = instance_of(caller);
-    let ref_regs = instance.module().functions[func as usize].ref_regs as usize;
-    let inner = group.inner.get();
-    let start = (*inner).refs.as_mut_ptr() as usize;
-    let ref_base = (refs as usize - start) / std::mem::size_of::<dast_vm::RefSlot>() + ref_regs;
-    let saved = (*inner).nested.replace(Nested {
-        ref_base,
-        stack_limit,
-    });
-    let outcome = instance.serve_host(func, pc, words, refs, &mut |req| handler(req));
-    (*inner).nested = saved;
-    outcome
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let group = group_of(caller);
+        let handler = group.host.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let Some(handler) = handler else {
+            return Err(
+                "`ModuleRegistry` needs a host: run this program with `dast run`".to_string(),
+            );
+        };
+        // Short borrows of the interpreter state only, none across the host's call (which
+        // may re-enter this module).
+        let req = instance_of(caller).read_host_request(func, pc, refs)?;
+        let ref_regs = instance_of(caller).module().functions[func as usize].ref_regs as usize;
+        instance_of(caller).flush();
+        let inner = group.inner.get();
+        let start = (*inner).refs.as_ptr() as usize;
+        let ref_base = (refs as usize - start) / std::mem::size_of::<dast_vm::RefSlot>() + ref_regs;
+        let saved = (*inner).nested.replace(Nested {
+            ref_base,
+            stack_limit,
+        });
+        let reply = handler(req);
+        (*inner).nested = saved;
+        instance_of(caller).write_host_reply(func, pc, words, refs, reply?)
+    }
 }
 
 /// libloading puts dlopen's own message in the error's source.
@@ -1053,7 +1118,9 @@ fn open_error_text(e: &libloading::Error) -> String {
 /// # Safety
 /// `T` must be the symbol's real type (a function pointer type or a data pointer).
 unsafe fn symbol<T: Copy>(library: &Library, name: &str) -> Option<T> {
-    library.get::<T>(name.as_bytes()).ok().map(|s| *s)
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe { library.get::<T>(name.as_bytes()).ok().map(|s| *s) }
 }
 
 fn check_identity(library: &Library, path: &Path, module: &Module) -> Result<(), LoadError> {

@@ -22,17 +22,25 @@ unsafe extern "C" fn rt_panic(
     func: u32,
     pc: u32,
 ) {
-    let ctx = CallState::of(ctx);
-    ctx.start_panic(code, None);
-    if func != NO_FRAME {
-        ctx.frames.push((module, func, pc));
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let ctx = CallState::of(ctx);
+        ctx.start_panic(code, None);
+        if func != NO_FRAME {
+            ctx.frames.push((module, func, pc));
+        }
     }
 }
 
 /// # Safety
 /// As [`rt_panic`].
 unsafe extern "C" fn rt_frame(ctx: *mut Ctx, module: *const ModuleData, func: u32, pc: u32) {
-    CallState::of(ctx).frames.push((module, func, pc));
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        CallState::of(ctx).frames.push((module, func, pc));
+    }
 }
 
 /// # Safety
@@ -46,21 +54,25 @@ unsafe extern "C" fn rt_exec_one(
     words: *mut u64,
     refs: *mut RefSlot,
 ) -> u32 {
-    let state = CallState::of(ctx);
-    let refs = vm_slot(refs);
-    if instance_of(module).is_host_request_at(func, pc) {
-        // `Registry*`: the group's host serves it (it may call back into the group).
-        let stack_limit = state.ctx.stack_limit;
-        return run_recording_panics(state, module, func, pc, || {
-            crate::load::serve_host(stack_limit, &*module, func, pc, words, refs)
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let state = CallState::of(ctx);
+        let refs = vm_slot(refs);
+        if instance_of(module).is_host_request_at(func, pc) {
+            // `Registry*`: the group's host serves it (it may call back into the group).
+            let stack_limit = state.ctx.stack_limit;
+            return run_recording_panics(state, module, func, pc, || {
+                crate::load::serve_host(stack_limit, &*module, func, pc, words, refs)
+                    .map_err(|message| (pc, message))
+            });
+        }
+        run_recording_panics(state, module, func, pc, || {
+            instance_of(module)
+                .exec_one(func, pc, words, refs)
                 .map_err(|message| (pc, message))
-        });
+        })
     }
-    run_recording_panics(state, module, func, pc, || {
-        instance_of(module)
-            .exec_one(func, pc, words, refs)
-            .map_err(|message| (pc, message))
-    })
 }
 
 /// # Safety
@@ -75,10 +87,14 @@ unsafe extern "C" fn rt_exec_borrowed(
     words: *mut u64,
     refs: *mut RefSlot,
 ) -> u32 {
-    let refs = vm_slot(refs);
-    run_recording_panics(CallState::of(ctx), module, func, load, || {
-        instance_of(module).exec_borrowed(func, load, reader, words, refs)
-    })
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let refs = vm_slot(refs);
+        run_recording_panics(CallState::of(ctx), module, func, load, || {
+            instance_of(module).exec_borrowed(func, load, reader, words, refs)
+        })
+    }
 }
 
 /// Runs interpreter code for instruction `pc` of function `func` of `module`: a Dast
@@ -116,13 +132,21 @@ fn run_recording_panics(
 /// # Safety
 /// `refs` is a frame of `ref_regs` slots (see `dast_vm::native::ret_refs`).
 unsafe extern "C" fn rt_ret_refs(refs: *mut RefSlot, from: u32, results: u32, ref_regs: u32) {
-    dast_vm::native::ret_refs(vm_slot(refs), from, results, ref_regs);
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        dast_vm::native::ret_refs(vm_slot(refs), from, results, ref_regs);
+    }
 }
 
 /// # Safety
 /// `refs` is a frame of `n` slots.
 unsafe extern "C" fn rt_clear_refs(refs: *mut RefSlot, n: u32) {
-    dast_vm::native::clear_refs(vm_slot(refs), n);
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        dast_vm::native::clear_refs(vm_slot(refs), n);
+    }
 }
 
 /// # Safety
@@ -137,16 +161,20 @@ unsafe extern "C" fn rt_call_import(
     results: *mut u64,
     refs: *mut RefSlot,
 ) -> u32 {
-    let state = CallState::of(ctx);
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::load::call_import(state, &*module, import, args, results, vm_slot(refs))
-    }));
-    match outcome {
-        Ok(status) => status,
-        Err(_) => {
-            let message = "internal error: a cross-module call panicked".to_string();
-            CallState::of(ctx).start_panic(PanicCode::Message as u32, Some(message));
-            STATUS_PANIC
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let state = CallState::of(ctx);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::load::call_import(state, &*module, import, args, results, vm_slot(refs))
+        }));
+        match outcome {
+            Ok(status) => status,
+            Err(_) => {
+                let message = "internal error: a cross-module call panicked".to_string();
+                CallState::of(ctx).start_panic(PanicCode::Message as u32, Some(message));
+                STATUS_PANIC
+            }
         }
     }
 }
@@ -253,19 +281,27 @@ pub(crate) fn table() -> &'static RuntimeTable {
 /// # Safety
 /// `slot` is a slot of the running frame.
 unsafe extern "C" fn rt_unshare(slot: *mut RefSlot) {
-    dast_vm::native::unshare(vm_slot(slot));
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        dast_vm::native::unshare(vm_slot(slot));
+    }
 }
 
 /// # Safety
 /// `slot` is a slot of the running frame (or a global); see `map_find_word`.
 unsafe extern "C" fn rt_map_find_word(slot: *const RefSlot, key: u64, words: u32) -> *const u64 {
-    dast_vm::native::map_find_word(vm_slot(slot.cast_mut()), key, words)
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe { dast_vm::native::map_find_word(vm_slot(slot.cast_mut()), key, words) }
 }
 
 /// # Safety
 /// `slot` is a slot of the running frame.
 unsafe extern "C" fn rt_map_insert_word(slot: *mut RefSlot, key: u64, value: u64) -> MapInsert {
-    dast_vm::native::map_insert_word(vm_slot(slot), key, value)
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe { dast_vm::native::map_insert_word(vm_slot(slot), key, value) }
 }
 
 /// `RuntimeTable::copy_bytes`.

@@ -188,3 +188,57 @@ fn native_versions_share_the_shared_memory_with_each_other_and_bytecode() {
         Some(vec![18, 3])
     );
 }
+
+#[test]
+fn native_code_reenters_native_code_through_bytecode() {
+    // core (native) -> main (bytecode) -> core (native) again, with strings on the way
+    // down and back, twice nested: the inner calls run above the outer ones' frames on
+    // the group's one reference stack.
+    let dir = TempDir::new("hybrid-reentry");
+    let group = Group::new();
+    dast_native::serve_imports_from_vm(&group);
+    let mut fs = MemFs::default();
+    fs.files
+        .insert("/p/dast.toml".into(), "[package]\nname = \"p\"\n".into());
+    fs.files.insert(
+        "/p/src/core.dast".into(),
+        "import main\n\
+         fn tag(s: String, depth: i64) -> String {\n\
+             let mut keep = Vec.new()\n\
+             keep.push(format(\"<{}\", depth))\n\
+             if depth == 0 { return format(\"{}{}\", keep[0], s) }\n\
+             let inner = main.down(s, depth - 1)\n\
+             format(\"{}{}{}>\", keep[0], inner, keep.len())\n\
+         }\n"
+        .into(),
+    );
+    fs.files.insert(
+        "/p/src/main.dast".into(),
+        "import core\nfn main() {}\n\
+         fn down(s: String, depth: i64) -> String { format(\"[{}]\", core.tag(s, depth)) }\n"
+            .into(),
+    );
+    let program = Program::discover(&fs, Path::new("/p")).unwrap();
+    let modules = match compile_program(&fs, program) {
+        Ok(c) => c.modules,
+        Err(f) => panic!("{:#?}", f.diagnostics),
+    };
+    let code = native(module(&modules, "core"), dir.0.join("libcore.so"), &group);
+    group.activate(code.module()).unwrap();
+    let labelled = modules
+        .into_iter()
+        .map(|m| (m, "v1.0".to_string()))
+        .collect();
+    let mut registry = Registry::with_foreign(labelled, |name| {
+        (name == "core").then(|| Arc::clone(&code) as Arc<dyn Foreign>)
+    })
+    .unwrap();
+    registry.set_log(Box::new(Quiet));
+    let out = registry.call("core", "tag", &[Value::Str("x".into()), Value::Int(2)]);
+    assert_eq!(out.unwrap(), Value::Str("<2[<1[<0x]1>]1>".into()));
+    // A panic two re-entries deep comes back with every frame, and the group is usable.
+    let deep = registry.call("core", "tag", &[Value::Str("x".into()), Value::Int(-1)]);
+    assert!(deep.is_err());
+    let again = registry.call("main", "down", &[Value::Str("y".into()), Value::Int(1)]);
+    assert_eq!(again.unwrap(), Value::Str("[<1[<0y]1>]".into()));
+}

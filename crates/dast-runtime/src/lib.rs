@@ -68,6 +68,8 @@
 //!   (bounded, default 1 s) for its count to reach zero, migrate, switch", and the
 //!   refusal after the timeout replaces today's immediate refusal.
 
+#![forbid(unsafe_code)]
+
 mod calls;
 mod fixed;
 mod host;

@@ -8,6 +8,8 @@
 //!
 //! Error codes are listed in [`errors`].
 
+#![forbid(unsafe_code)]
+
 pub mod ast;
 pub mod errors;
 mod lexer;

@@ -375,417 +375,459 @@ unsafe fn run_loop(
     at: Frame,
     floor: usize,
 ) -> Result<Exit, Fault> {
-    let mut mi = at.module as usize;
-    let mut lm: &Linked = &modules[mi];
-    let mut fi = at.func as usize;
-    let mut info: FuncInfo = lm.funcs[fi];
-    let mut code: *const Inst = info.code;
-    // The next instruction; `code` is the current function's first one.
-    let mut ip: *const Inst = code.add(at.pc as usize);
-    let mut sbase: usize = at.sbase as usize;
-    let mut rbase: usize = at.rbase as usize;
-    let mut s: *mut u64 = m.sstack.as_mut_ptr().add(sbase);
-    let mut r: *mut Option<Obj> = m.rstack.as_mut_ptr().add(rbase);
-    // Only looked at with hot reload on: otherwise `None`, and `CallImport` pays one
-    // never-taken branch.
-    // A plain pointer, not an `Arc` clone: the machine owns the flag for the whole loop,
-    // and a pointer gives the loop no drop glue on its many exits.
-    let safe_point: *const AtomicBool = match (&m.safe_point, m.hot_reload) {
-        (Some(flag), true) => Arc::as_ptr(flag),
-        _ => std::ptr::null(),
-    };
-    let mut gw: *mut u64 = globals[mi].words.as_mut_ptr();
-    let mut gr: *mut Option<Obj> = globals[mi].refs.as_mut_ptr();
-
-    // Register access: `S!(x)` is a place (readable and writable); references go
-    // through `ops`.
-    macro_rules! S {
-        ($x:expr) => {
-            *s.add($x.0 as usize)
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let mut mi = at.module as usize;
+        let mut lm: &Linked = &modules[mi];
+        let mut fi = at.func as usize;
+        let mut info: FuncInfo = lm.funcs[fi];
+        let mut code: *const Inst = info.code;
+        // The next instruction; `code` is the current function's first one.
+        let mut ip: *const Inst = code.add(at.pc as usize);
+        let mut sbase: usize = at.sbase as usize;
+        let mut rbase: usize = at.rbase as usize;
+        let mut s: *mut u64 = m.sstack.as_mut_ptr().add(sbase);
+        let mut r: *mut Option<Obj> = m.rstack.as_mut_ptr().add(rbase);
+        // Only looked at with hot reload on: otherwise `None`, and `CallImport` pays one
+        // never-taken branch.
+        // A plain pointer, not an `Arc` clone: the machine owns the flag for the whole loop,
+        // and a pointer gives the loop no drop glue on its many exits.
+        let safe_point: *const AtomicBool = match (&m.safe_point, m.hot_reload) {
+            (Some(flag), true) => Arc::as_ptr(flag),
+            _ => std::ptr::null(),
         };
-    }
-    macro_rules! fail {
-        ($msg:expr) => {
-            return Err(Fault {
-                message: $msg,
-                module: mi,
-                func: fi,
-                pc: ip.offset_from(code) as usize - 1,
-            })
-        };
-    }
-    macro_rules! tri {
-        ($e:expr) => {
-            match $e {
-                Ok(v) => v,
-                Err(msg) => fail!(msg),
-            }
-        };
-    }
-    macro_rules! bin {
-        ($dst:expr, $a:expr, $b:expr, |$x:ident, $y:ident| $e:expr) => {{
-            let $x = S!($a);
-            let $y = S!($b);
-            S!($dst) = $e;
-        }};
-    }
-    // Every jump and call burns fuel when fuzzing, so any program ends.
-    macro_rules! burn {
-        () => {
-            #[cfg(feature = "fuzzing")]
-            {
-                if m.fuel == 0 {
-                    fail!("out of fuel".to_string());
-                }
-                m.fuel -= 1;
-            }
-        };
-    }
-    // Saves the running frame (resuming at `$pc`) and hands `$req` to the host.
-    macro_rules! suspend {
-        ($pc:expr, $req:expr) => {{
-            m.frames.push(Frame {
-                module: mi as u32,
-                func: fi as u32,
-                pc: $pc as u32,
-                sbase: sbase as u32,
-                rbase: rbase as u32,
-            });
-            return Ok(Exit::Request($req));
-        }};
-    }
-    macro_rules! jump {
-        ($target:expr) => {{
-            burn!();
-            ip = code.add($target as usize)
-        }};
-    }
-    // Call function `$tf` of module `$tm` with its frame at the window `$ws`/`$wr`:
-    // checks the stacks, saves the caller, switches module (globals too) and function.
-    macro_rules! call {
-        ($tm:expr, $tf:expr, $ws:expr, $wr:expr) => {{
-            let tm: usize = $tm;
-            let target: &Linked = modules.get_unchecked(tm);
-            let callee = $tf as usize;
-            let cinfo = *target.funcs.get_unchecked(callee);
-            let nsb = sbase + $ws.0 as usize;
-            let nrb = rbase + $wr.0 as usize;
-            burn!();
-            if nsb + cinfo.scalar_regs as usize > m.sstack.len()
-                || nrb + cinfo.ref_regs as usize > m.rstack.len()
-                || m.frames.len() >= MAX_FRAMES
-            {
-                if m.frames.len() >= MAX_FRAMES {
-                    fail!("stack overflow".to_string());
-                }
-                tri!(m.reserve(
-                    nsb + cinfo.scalar_regs as usize,
-                    nrb + cinfo.ref_regs as usize
-                ));
-            }
-            m.frames.push(Frame {
-                module: mi as u32,
-                func: fi as u32,
-                pc: ip.offset_from(code) as u32,
-                sbase: sbase as u32,
-                rbase: rbase as u32,
-            });
-            if tm != mi {
-                if m.hot_reload {
-                    target.in_flight.set(target.in_flight.get() + 1);
-                }
-                mi = tm;
-                lm = target;
-                gw = globals.get_unchecked_mut(mi).words.as_mut_ptr();
-                gr = globals.get_unchecked_mut(mi).refs.as_mut_ptr();
-            }
-            fi = callee;
-            info = cinfo;
-            code = cinfo.code;
-            ip = code;
-            sbase = nsb;
-            rbase = nrb;
-            s = m.sstack.as_mut_ptr().add(sbase);
-            r = m.rstack.as_mut_ptr().add(rbase);
-        }};
-    }
+        let mut gw: *mut u64 = globals[mi].words.as_mut_ptr();
+        let mut gr: *mut Option<Obj> = globals[mi].refs.as_mut_ptr();
 
-    loop {
-        // Matching on the place (not a copy) lets each arm load only its own operands.
-        let inst = ip;
-        ip = ip.add(1);
-        match *inst {
-            // ---- moves and constants ----
-            Inst::Mov { dst, src } => S!(dst) = S!(src),
-            Inst::MovR { dst, src } => ops::mov_r(r, dst, src),
-            Inst::TakeR { dst, src } => ops::take_r(r, dst, src),
-            Inst::ClearR { dst } => ops::clear_r(r, dst),
-            Inst::LoadI { dst, imm } => S!(dst) = imm as i64 as u64,
-            Inst::LoadK { dst, k } => S!(dst) = *lm.m.scalars.get_unchecked(k.0 as usize),
-            Inst::LoadStr { dst, k } => ops::load_str(lm, r, dst, k.0),
+        // Register access: `S!(x)` is a place (readable and writable); references go
+        // through `ops`.
+        macro_rules! S {
+            ($x:expr) => {
+                *s.add($x.0 as usize)
+            };
+        }
+        macro_rules! fail {
+            ($msg:expr) => {
+                return Err(Fault {
+                    message: $msg,
+                    module: mi,
+                    func: fi,
+                    pc: ip.offset_from(code) as usize - 1,
+                })
+            };
+        }
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(msg) => fail!(msg),
+                }
+            };
+        }
+        macro_rules! bin {
+            ($dst:expr, $a:expr, $b:expr, |$x:ident, $y:ident| $e:expr) => {{
+                let $x = S!($a);
+                let $y = S!($b);
+                S!($dst) = $e;
+            }};
+        }
+        // Every jump and call burns fuel when fuzzing, so any program ends.
+        macro_rules! burn {
+            () => {
+                #[cfg(feature = "fuzzing")]
+                {
+                    if m.fuel == 0 {
+                        fail!("out of fuel".to_string());
+                    }
+                    m.fuel -= 1;
+                }
+            };
+        }
+        // Saves the running frame (resuming at `$pc`) and hands `$req` to the host.
+        macro_rules! suspend {
+            ($pc:expr, $req:expr) => {{
+                m.frames.push(Frame {
+                    module: mi as u32,
+                    func: fi as u32,
+                    pc: $pc as u32,
+                    sbase: sbase as u32,
+                    rbase: rbase as u32,
+                });
+                return Ok(Exit::Request($req));
+            }};
+        }
+        macro_rules! jump {
+            ($target:expr) => {{
+                burn!();
+                ip = code.add($target as usize)
+            }};
+        }
+        // Call function `$tf` of module `$tm` with its frame at the window `$ws`/`$wr`:
+        // checks the stacks, saves the caller, switches module (globals too) and function.
+        macro_rules! call {
+            ($tm:expr, $tf:expr, $ws:expr, $wr:expr) => {{
+                let tm: usize = $tm;
+                let target: &Linked = modules.get_unchecked(tm);
+                let callee = $tf as usize;
+                let cinfo = *target.funcs.get_unchecked(callee);
+                let nsb = sbase + $ws.0 as usize;
+                let nrb = rbase + $wr.0 as usize;
+                burn!();
+                if nsb + cinfo.scalar_regs as usize > m.sstack.len()
+                    || nrb + cinfo.ref_regs as usize > m.rstack.len()
+                    || m.frames.len() >= MAX_FRAMES
+                {
+                    if m.frames.len() >= MAX_FRAMES {
+                        fail!("stack overflow".to_string());
+                    }
+                    tri!(m.reserve(
+                        nsb + cinfo.scalar_regs as usize,
+                        nrb + cinfo.ref_regs as usize
+                    ));
+                }
+                m.frames.push(Frame {
+                    module: mi as u32,
+                    func: fi as u32,
+                    pc: ip.offset_from(code) as u32,
+                    sbase: sbase as u32,
+                    rbase: rbase as u32,
+                });
+                if tm != mi {
+                    if m.hot_reload {
+                        target.in_flight.set(target.in_flight.get() + 1);
+                    }
+                    mi = tm;
+                    lm = target;
+                    gw = globals.get_unchecked_mut(mi).words.as_mut_ptr();
+                    gr = globals.get_unchecked_mut(mi).refs.as_mut_ptr();
+                }
+                fi = callee;
+                info = cinfo;
+                code = cinfo.code;
+                ip = code;
+                sbase = nsb;
+                rbase = nrb;
+                s = m.sstack.as_mut_ptr().add(sbase);
+                r = m.rstack.as_mut_ptr().add(rbase);
+            }};
+        }
 
-            // ---- integers ----
-            Inst::Add64 { dst, a, b } => bin!(dst, a, b, |x, y| x.wrapping_add(y)),
-            Inst::Sub64 { dst, a, b } => bin!(dst, a, b, |x, y| x.wrapping_sub(y)),
-            Inst::Mul64 { dst, a, b } => bin!(dst, a, b, |x, y| x.wrapping_mul(y)),
-            Inst::Add32 { dst, a, b } => {
-                bin!(dst, a, b, |x, y| (x as i32).wrapping_add(y as i32) as i64
-                    as u64)
-            }
-            Inst::Sub32 { dst, a, b } => {
-                bin!(dst, a, b, |x, y| (x as i32).wrapping_sub(y as i32) as i64
-                    as u64)
-            }
-            Inst::Mul32 { dst, a, b } => {
-                bin!(dst, a, b, |x, y| (x as i32).wrapping_mul(y as i32) as i64
-                    as u64)
-            }
-            Inst::AddImm64 { dst, a, imm } => S!(dst) = S!(a).wrapping_add(imm as i64 as u64),
-            Inst::AddImm32 { dst, a, imm } => {
-                S!(dst) = (S!(a) as i32).wrapping_add(imm) as i64 as u64
-            }
-            Inst::DivS { dst, a, b } => {
-                let y = S!(b) as i64;
-                if y == 0 {
-                    fail!("attempt to divide by zero".to_string());
-                }
-                S!(dst) = (S!(a) as i64).wrapping_div(y) as u64;
-            }
-            Inst::RemS { dst, a, b } => {
-                let y = S!(b) as i64;
-                if y == 0 {
-                    fail!("attempt to calculate the remainder with a divisor of zero".to_string());
-                }
-                S!(dst) = (S!(a) as i64).wrapping_rem(y) as u64;
-            }
-            Inst::DivU { dst, a, b } => {
-                let y = S!(b);
-                if y == 0 {
-                    fail!("attempt to divide by zero".to_string());
-                }
-                S!(dst) = S!(a) / y;
-            }
-            Inst::RemU { dst, a, b } => {
-                let y = S!(b);
-                if y == 0 {
-                    fail!("attempt to calculate the remainder with a divisor of zero".to_string());
-                }
-                S!(dst) = S!(a) % y;
-            }
-            Inst::Neg64 { dst, a } => S!(dst) = S!(a).wrapping_neg(),
-            Inst::And { dst, a, b } => bin!(dst, a, b, |x, y| x & y),
-            Inst::Or { dst, a, b } => bin!(dst, a, b, |x, y| x | y),
-            Inst::Xor { dst, a, b } => bin!(dst, a, b, |x, y| x ^ y),
-            Inst::BitNot { dst, a } => S!(dst) = !S!(a),
-            Inst::Shl { dst, a, b, kind } => {
-                let sh = (S!(b) as u32) & (bits(kind) - 1);
-                S!(dst) = norm(S!(a) << sh, kind);
-            }
-            Inst::Shr { dst, a, b, kind } => {
-                let sh = (S!(b) as u32) & (bits(kind) - 1);
-                let x = S!(a);
-                S!(dst) = if is_signed(kind) {
-                    ((x as i64) >> sh) as u64
-                } else {
-                    x >> sh
-                };
-            }
-            Inst::Norm { dst, src, kind } => S!(dst) = norm(S!(src), kind),
-            Inst::EqI { dst, a, b } => bin!(dst, a, b, |x, y| (x == y) as u64),
-            Inst::NeI { dst, a, b } => bin!(dst, a, b, |x, y| (x != y) as u64),
-            Inst::LtS { dst, a, b } => bin!(dst, a, b, |x, y| ((x as i64) < (y as i64)) as u64),
-            Inst::LeS { dst, a, b } => bin!(dst, a, b, |x, y| ((x as i64) <= (y as i64)) as u64),
-            Inst::LtU { dst, a, b } => bin!(dst, a, b, |x, y| (x < y) as u64),
-            Inst::LeU { dst, a, b } => bin!(dst, a, b, |x, y| (x <= y) as u64),
-            Inst::NotB { dst, a } => S!(dst) = (S!(a) == 0) as u64,
+        loop {
+            // Matching on the place (not a copy) lets each arm load only its own operands.
+            let inst = ip;
+            ip = ip.add(1);
+            match *inst {
+                // ---- moves and constants ----
+                Inst::Mov { dst, src } => S!(dst) = S!(src),
+                Inst::MovR { dst, src } => ops::mov_r(r, dst, src),
+                Inst::TakeR { dst, src } => ops::take_r(r, dst, src),
+                Inst::ClearR { dst } => ops::clear_r(r, dst),
+                Inst::LoadI { dst, imm } => S!(dst) = imm as i64 as u64,
+                Inst::LoadK { dst, k } => S!(dst) = *lm.m.scalars.get_unchecked(k.0 as usize),
+                Inst::LoadStr { dst, k } => ops::load_str(lm, r, dst, k.0),
 
-            // ---- floats ----
-            Inst::AddF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) + f64_of(y)).to_bits()),
-            Inst::SubF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) - f64_of(y)).to_bits()),
-            Inst::MulF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) * f64_of(y)).to_bits()),
-            Inst::DivF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) / f64_of(y)).to_bits()),
-            Inst::RemF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) % f64_of(y)).to_bits()),
-            Inst::NegF64 { dst, a } => S!(dst) = (-f64_of(S!(a))).to_bits(),
-            Inst::AddF32 { dst, a, b } => bin!(dst, a, b, |x, y| f32_word(f32_of(x) + f32_of(y))),
-            Inst::SubF32 { dst, a, b } => bin!(dst, a, b, |x, y| f32_word(f32_of(x) - f32_of(y))),
-            Inst::MulF32 { dst, a, b } => bin!(dst, a, b, |x, y| f32_word(f32_of(x) * f32_of(y))),
-            Inst::DivF32 { dst, a, b } => bin!(dst, a, b, |x, y| f32_word(f32_of(x) / f32_of(y))),
-            Inst::RemF32 { dst, a, b } => bin!(dst, a, b, |x, y| f32_word(f32_of(x) % f32_of(y))),
-            Inst::NegF32 { dst, a } => S!(dst) = f32_word(-f32_of(S!(a))),
-            Inst::EqF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) == f64_of(y)) as u64),
-            Inst::LtF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) < f64_of(y)) as u64),
-            Inst::LeF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) <= f64_of(y)) as u64),
-            Inst::EqF32 { dst, a, b } => bin!(dst, a, b, |x, y| (f32_of(x) == f32_of(y)) as u64),
-            Inst::LtF32 { dst, a, b } => bin!(dst, a, b, |x, y| (f32_of(x) < f32_of(y)) as u64),
-            Inst::LeF32 { dst, a, b } => bin!(dst, a, b, |x, y| (f32_of(x) <= f32_of(y)) as u64),
-            Inst::Cvt { dst, src, op } => S!(dst) = cvt(op, S!(src)),
-            Inst::FUnary { dst, a, op } => S!(dst) = funary(op, f64_of(S!(a))).to_bits(),
-            Inst::FBinary { dst, a, b, op } => {
-                bin!(dst, a, b, |x, y| fbinary(op, f64_of(x), f64_of(y))
-                    .to_bits())
-            }
+                // ---- integers ----
+                Inst::Add64 { dst, a, b } => bin!(dst, a, b, |x, y| x.wrapping_add(y)),
+                Inst::Sub64 { dst, a, b } => bin!(dst, a, b, |x, y| x.wrapping_sub(y)),
+                Inst::Mul64 { dst, a, b } => bin!(dst, a, b, |x, y| x.wrapping_mul(y)),
+                Inst::Add32 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (x as i32).wrapping_add(y as i32) as i64
+                        as u64)
+                }
+                Inst::Sub32 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (x as i32).wrapping_sub(y as i32) as i64
+                        as u64)
+                }
+                Inst::Mul32 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (x as i32).wrapping_mul(y as i32) as i64
+                        as u64)
+                }
+                Inst::AddImm64 { dst, a, imm } => S!(dst) = S!(a).wrapping_add(imm as i64 as u64),
+                Inst::AddImm32 { dst, a, imm } => {
+                    S!(dst) = (S!(a) as i32).wrapping_add(imm) as i64 as u64
+                }
+                Inst::DivS { dst, a, b } => {
+                    let y = S!(b) as i64;
+                    if y == 0 {
+                        fail!("attempt to divide by zero".to_string());
+                    }
+                    S!(dst) = (S!(a) as i64).wrapping_div(y) as u64;
+                }
+                Inst::RemS { dst, a, b } => {
+                    let y = S!(b) as i64;
+                    if y == 0 {
+                        fail!(
+                            "attempt to calculate the remainder with a divisor of zero".to_string()
+                        );
+                    }
+                    S!(dst) = (S!(a) as i64).wrapping_rem(y) as u64;
+                }
+                Inst::DivU { dst, a, b } => {
+                    let y = S!(b);
+                    if y == 0 {
+                        fail!("attempt to divide by zero".to_string());
+                    }
+                    S!(dst) = S!(a) / y;
+                }
+                Inst::RemU { dst, a, b } => {
+                    let y = S!(b);
+                    if y == 0 {
+                        fail!(
+                            "attempt to calculate the remainder with a divisor of zero".to_string()
+                        );
+                    }
+                    S!(dst) = S!(a) % y;
+                }
+                Inst::Neg64 { dst, a } => S!(dst) = S!(a).wrapping_neg(),
+                Inst::And { dst, a, b } => bin!(dst, a, b, |x, y| x & y),
+                Inst::Or { dst, a, b } => bin!(dst, a, b, |x, y| x | y),
+                Inst::Xor { dst, a, b } => bin!(dst, a, b, |x, y| x ^ y),
+                Inst::BitNot { dst, a } => S!(dst) = !S!(a),
+                Inst::Shl { dst, a, b, kind } => {
+                    let sh = (S!(b) as u32) & (bits(kind) - 1);
+                    S!(dst) = norm(S!(a) << sh, kind);
+                }
+                Inst::Shr { dst, a, b, kind } => {
+                    let sh = (S!(b) as u32) & (bits(kind) - 1);
+                    let x = S!(a);
+                    S!(dst) = if is_signed(kind) {
+                        ((x as i64) >> sh) as u64
+                    } else {
+                        x >> sh
+                    };
+                }
+                Inst::Norm { dst, src, kind } => S!(dst) = norm(S!(src), kind),
+                Inst::EqI { dst, a, b } => bin!(dst, a, b, |x, y| (x == y) as u64),
+                Inst::NeI { dst, a, b } => bin!(dst, a, b, |x, y| (x != y) as u64),
+                Inst::LtS { dst, a, b } => bin!(dst, a, b, |x, y| ((x as i64) < (y as i64)) as u64),
+                Inst::LeS { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| ((x as i64) <= (y as i64)) as u64)
+                }
+                Inst::LtU { dst, a, b } => bin!(dst, a, b, |x, y| (x < y) as u64),
+                Inst::LeU { dst, a, b } => bin!(dst, a, b, |x, y| (x <= y) as u64),
+                Inst::NotB { dst, a } => S!(dst) = (S!(a) == 0) as u64,
 
-            // ---- control flow ----
-            Inst::Jmp { target } => jump!(target),
-            Inst::JmpIf { cond, target } => {
-                if S!(cond) != 0 {
-                    jump!(target)
+                // ---- floats ----
+                Inst::AddF64 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (f64_of(x) + f64_of(y)).to_bits())
                 }
-            }
-            Inst::JmpIfNot { cond, target } => {
-                if S!(cond) == 0 {
-                    jump!(target)
+                Inst::SubF64 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (f64_of(x) - f64_of(y)).to_bits())
                 }
-            }
-            Inst::JmpLtS { a, b, target } => {
-                if (S!(a) as i64) < (S!(b) as i64) {
-                    jump!(target)
+                Inst::MulF64 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (f64_of(x) * f64_of(y)).to_bits())
                 }
-            }
-            Inst::JmpGeS { a, b, target } => {
-                if (S!(a) as i64) >= (S!(b) as i64) {
-                    jump!(target)
+                Inst::DivF64 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (f64_of(x) / f64_of(y)).to_bits())
                 }
-            }
-            Inst::LoopLt { ctr, end, target } => {
-                let c = (S!(ctr) as i64).wrapping_add(1);
-                S!(ctr) = c as u64;
-                if c < S!(end) as i64 {
-                    jump!(target)
+                Inst::RemF64 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (f64_of(x) % f64_of(y)).to_bits())
                 }
-            }
-            Inst::LoopLe { ctr, end, target } => {
-                let c = S!(ctr) as i64;
-                if c != i64::MAX {
-                    S!(ctr) = (c + 1) as u64;
+                Inst::NegF64 { dst, a } => S!(dst) = (-f64_of(S!(a))).to_bits(),
+                Inst::AddF32 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| f32_word(f32_of(x) + f32_of(y)))
+                }
+                Inst::SubF32 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| f32_word(f32_of(x) - f32_of(y)))
+                }
+                Inst::MulF32 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| f32_word(f32_of(x) * f32_of(y)))
+                }
+                Inst::DivF32 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| f32_word(f32_of(x) / f32_of(y)))
+                }
+                Inst::RemF32 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| f32_word(f32_of(x) % f32_of(y)))
+                }
+                Inst::NegF32 { dst, a } => S!(dst) = f32_word(-f32_of(S!(a))),
+                Inst::EqF64 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (f64_of(x) == f64_of(y)) as u64)
+                }
+                Inst::LtF64 { dst, a, b } => bin!(dst, a, b, |x, y| (f64_of(x) < f64_of(y)) as u64),
+                Inst::LeF64 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (f64_of(x) <= f64_of(y)) as u64)
+                }
+                Inst::EqF32 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (f32_of(x) == f32_of(y)) as u64)
+                }
+                Inst::LtF32 { dst, a, b } => bin!(dst, a, b, |x, y| (f32_of(x) < f32_of(y)) as u64),
+                Inst::LeF32 { dst, a, b } => {
+                    bin!(dst, a, b, |x, y| (f32_of(x) <= f32_of(y)) as u64)
+                }
+                Inst::Cvt { dst, src, op } => S!(dst) = cvt(op, S!(src)),
+                Inst::FUnary { dst, a, op } => S!(dst) = funary(op, f64_of(S!(a))).to_bits(),
+                Inst::FBinary { dst, a, b, op } => {
+                    bin!(dst, a, b, |x, y| fbinary(op, f64_of(x), f64_of(y))
+                        .to_bits())
+                }
+
+                // ---- control flow ----
+                Inst::Jmp { target } => jump!(target),
+                Inst::JmpIf { cond, target } => {
+                    if S!(cond) != 0 {
+                        jump!(target)
+                    }
+                }
+                Inst::JmpIfNot { cond, target } => {
+                    if S!(cond) == 0 {
+                        jump!(target)
+                    }
+                }
+                Inst::JmpLtS { a, b, target } => {
+                    if (S!(a) as i64) < (S!(b) as i64) {
+                        jump!(target)
+                    }
+                }
+                Inst::JmpGeS { a, b, target } => {
+                    if (S!(a) as i64) >= (S!(b) as i64) {
+                        jump!(target)
+                    }
+                }
+                Inst::LoopLt { ctr, end, target } => {
+                    let c = (S!(ctr) as i64).wrapping_add(1);
+                    S!(ctr) = c as u64;
                     if c < S!(end) as i64 {
                         jump!(target)
                     }
                 }
-            }
-            Inst::Call { func, s: ws, r: wr } => call!(mi, func.0, ws, wr),
-            Inst::CallImport {
-                import,
-                s: ws,
-                r: wr,
-            } => {
-                // SAFETY: `safe_point` is null or points into the `Arc` that `m` (borrowed
-                // for the whole loop) owns; it is re-read each time the loop is entered.
-                if let Some(flag) = safe_point.as_ref() {
-                    if flag.load(Ordering::Relaxed) {
-                        suspend!(ip.offset_from(code) - 1, Request::SafePoint);
+                Inst::LoopLe { ctr, end, target } => {
+                    let c = S!(ctr) as i64;
+                    if c != i64::MAX {
+                        S!(ctr) = (c + 1) as u64;
+                        if c < S!(end) as i64 {
+                            jump!(target)
+                        }
                     }
                 }
-                let (tm, tf) = *lm.imports.get_unchecked(import.0 as usize);
-                call!(tm as usize, tf, ws, wr)
-            }
-            Inst::Ret { s: rs, r: rr } => {
-                let res = info.results;
-                if rs.0 != 0 {
-                    // Most functions return one word: skip the memmove call for it.
-                    if res.words == 1 {
-                        *s = *s.add(rs.0 as usize);
-                    } else {
-                        ptr::copy(s.add(rs.0 as usize), s, res.words as usize);
+                Inst::Call { func, s: ws, r: wr } => call!(mi, func.0, ws, wr),
+                Inst::CallImport {
+                    import,
+                    s: ws,
+                    r: wr,
+                } => {
+                    // SAFETY: `safe_point` is null or points into the `Arc` that `m` (borrowed
+                    // for the whole loop) owns; it is re-read each time the loop is entered.
+                    if let Some(flag) = safe_point.as_ref() {
+                        if flag.load(Ordering::Relaxed) {
+                            suspend!(ip.offset_from(code) - 1, Request::SafePoint);
+                        }
                     }
+                    let (tm, tf) = *lm.imports.get_unchecked(import.0 as usize);
+                    call!(tm as usize, tf, ws, wr)
                 }
-                if rr.0 != 0 {
-                    for i in 0..res.refs as usize {
-                        let v = (*r.add(rr.0 as usize + i)).take();
-                        *r.add(i) = v;
+                Inst::Ret { s: rs, r: rr } => {
+                    let res = info.results;
+                    if rs.0 != 0 {
+                        // Most functions return one word: skip the memmove call for it.
+                        if res.words == 1 {
+                            *s = *s.add(rs.0 as usize);
+                        } else {
+                            ptr::copy(s.add(rs.0 as usize), s, res.words as usize);
+                        }
                     }
-                }
-                for i in res.refs as usize..info.ref_regs as usize {
-                    *r.add(i) = None;
-                }
-                if m.frames.len() == floor {
-                    return Ok(Exit::Done);
-                }
-                let Some(fr) = m.frames.pop() else {
-                    unreachable!("more frames than the floor");
-                };
-                if fr.module as usize != mi {
-                    if m.hot_reload {
-                        lm.in_flight.set(lm.in_flight.get() - 1);
+                    if rr.0 != 0 {
+                        for i in 0..res.refs as usize {
+                            let v = (*r.add(rr.0 as usize + i)).take();
+                            *r.add(i) = v;
+                        }
                     }
-                    mi = fr.module as usize;
-                    lm = modules.get_unchecked(mi);
-                    gw = globals.get_unchecked_mut(mi).words.as_mut_ptr();
-                    gr = globals.get_unchecked_mut(mi).refs.as_mut_ptr();
-                }
-                fi = fr.func as usize;
-                info = *lm.funcs.get_unchecked(fi);
-                code = info.code;
-                ip = code.add(fr.pc as usize);
-                sbase = fr.sbase as usize;
-                rbase = fr.rbase as usize;
-                s = m.sstack.as_mut_ptr().add(sbase);
-                r = m.rstack.as_mut_ptr().add(rbase);
-            }
-            Inst::Panic { msg } => {
-                let text = ops::panic_text(r, msg);
-                fail!(text);
-            }
-            Inst::Intrinsic {
-                op,
-                ty,
-                s: ws,
-                r: wr,
-            } => {
-                if op == Intrinsic::Exit {
-                    let exit_code = S!(ws) as i32;
-                    if cfg!(feature = "fuzzing") {
-                        fail!(format!("exit({exit_code})"));
+                    for i in res.refs as usize..info.ref_regs as usize {
+                        *r.add(i) = None;
                     }
-                    let _ = out.flush();
-                    std::process::exit(exit_code);
-                }
-                if is_host_intrinsic(op) {
-                    let req = Request::Intrinsic {
-                        op,
-                        ty,
-                        ws: ws.0 as usize,
-                        wr: wr.0 as usize,
+                    if m.frames.len() == floor {
+                        return Ok(Exit::Done);
+                    }
+                    let Some(fr) = m.frames.pop() else {
+                        unreachable!("more frames than the floor");
                     };
-                    suspend!(ip.offset_from(code), req);
+                    if fr.module as usize != mi {
+                        if m.hot_reload {
+                            lm.in_flight.set(lm.in_flight.get() - 1);
+                        }
+                        mi = fr.module as usize;
+                        lm = modules.get_unchecked(mi);
+                        gw = globals.get_unchecked_mut(mi).words.as_mut_ptr();
+                        gr = globals.get_unchecked_mut(mi).refs.as_mut_ptr();
+                    }
+                    fi = fr.func as usize;
+                    info = *lm.funcs.get_unchecked(fi);
+                    code = info.code;
+                    ip = code.add(fr.pc as usize);
+                    sbase = fr.sbase as usize;
+                    rbase = fr.rbase as usize;
+                    s = m.sstack.as_mut_ptr().add(sbase);
+                    r = m.rstack.as_mut_ptr().add(rbase);
                 }
-                tri!(ops::intrinsic(lm, &mut *out, s, r, op, ty, ws, wr));
+                Inst::Panic { msg } => {
+                    let text = ops::panic_text(r, msg);
+                    fail!(text);
+                }
+                Inst::Intrinsic {
+                    op,
+                    ty,
+                    s: ws,
+                    r: wr,
+                } => {
+                    if op == Intrinsic::Exit {
+                        let exit_code = S!(ws) as i32;
+                        if cfg!(feature = "fuzzing") {
+                            fail!(format!("exit({exit_code})"));
+                        }
+                        let _ = out.flush();
+                        std::process::exit(exit_code);
+                    }
+                    if is_host_intrinsic(op) {
+                        let req = Request::Intrinsic {
+                            op,
+                            ty,
+                            ws: ws.0 as usize,
+                            wr: wr.0 as usize,
+                        };
+                        suspend!(ip.offset_from(code), req);
+                    }
+                    tri!(ops::intrinsic(lm, &mut *out, s, r, op, ty, ws, wr));
+                }
+
+                // ---- module state ----
+                Inst::LoadG { dst, g } => S!(dst) = *gw.add(g.0 as usize),
+                Inst::StoreG { g, src } => *gw.add(g.0 as usize) = S!(src),
+                Inst::LoadSh { dst, g } => S!(dst) = *globals.get_unchecked(mi).shared.get(g.0),
+                Inst::StoreSh { g, src } => *globals.get_unchecked(mi).shared.get(g.0) = S!(src),
+                Inst::LoadGR { dst, g } => ops::load_gr(gr, r, dst, g.0),
+                Inst::TakeGR { dst, g } => ops::take_gr(gr, r, dst, g.0),
+                Inst::StoreGR { g, src } => ops::store_gr(gr, r, g.0, src),
+
+                // ---- strings ----
+                Inst::StrConcat { dst, a, b } => tri!(ops::str_concat(r, dst, a, b)),
+                Inst::StrPush { a, b } => tri!(ops::str_push(r, a, b)),
+                Inst::StrEq { dst, a, b } => tri!(ops::str_eq(s, r, dst, a, b)),
+                Inst::StrCmp { dst, a, b } => tri!(ops::str_cmp(s, r, dst, a, b)),
+                Inst::StrLen { dst, a } => tri!(ops::str_len(s, r, dst, a)),
+                Inst::Format { dst, spec } => tri!(ops::format(lm, &info, s, r, dst, spec.0)),
+
+                // ---- vectors ----
+                Inst::VecNew { dst, elem } => ops::vec_new(lm, r, dst, elem),
+                Inst::VecLen { dst, v } => tri!(ops::vec_len(s, r, dst, v)),
+                Inst::VecLoadW { dst, v, idx, off } => {
+                    tri!(ops::vec_load_w(s, r, dst, v, idx, off))
+                }
+                Inst::VecStoreW { v, idx, off, src } => {
+                    tri!(ops::vec_store_w(s, r, v, idx, off, src))
+                }
+                Inst::VecLoadR { dst, v, idx, off } => {
+                    tri!(ops::vec_load_r(s, r, dst, v, idx, off))
+                }
+                Inst::VecStoreR { v, idx, off, src } => {
+                    tri!(ops::vec_store_r(s, r, v, idx, off, src))
+                }
+                Inst::VecLoadB { dst, v, idx } => tri!(ops::vec_load_b(s, r, dst, v, idx)),
+                Inst::VecStoreB { v, idx, src } => tri!(ops::vec_store_b(s, r, v, idx, src)),
+                Inst::VecPush { v, s: ws, r: wr } => tri!(ops::vec_push(&info, s, r, v, ws, wr)),
+
+                // ---- maps ----
+                Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
             }
-
-            // ---- module state ----
-            Inst::LoadG { dst, g } => S!(dst) = *gw.add(g.0 as usize),
-            Inst::StoreG { g, src } => *gw.add(g.0 as usize) = S!(src),
-            Inst::LoadSh { dst, g } => S!(dst) = *globals.get_unchecked(mi).shared.get(g.0),
-            Inst::StoreSh { g, src } => *globals.get_unchecked(mi).shared.get(g.0) = S!(src),
-            Inst::LoadGR { dst, g } => ops::load_gr(gr, r, dst, g.0),
-            Inst::TakeGR { dst, g } => ops::take_gr(gr, r, dst, g.0),
-            Inst::StoreGR { g, src } => ops::store_gr(gr, r, g.0, src),
-
-            // ---- strings ----
-            Inst::StrConcat { dst, a, b } => tri!(ops::str_concat(r, dst, a, b)),
-            Inst::StrPush { a, b } => tri!(ops::str_push(r, a, b)),
-            Inst::StrEq { dst, a, b } => tri!(ops::str_eq(s, r, dst, a, b)),
-            Inst::StrCmp { dst, a, b } => tri!(ops::str_cmp(s, r, dst, a, b)),
-            Inst::StrLen { dst, a } => tri!(ops::str_len(s, r, dst, a)),
-            Inst::Format { dst, spec } => tri!(ops::format(lm, &info, s, r, dst, spec.0)),
-
-            // ---- vectors ----
-            Inst::VecNew { dst, elem } => ops::vec_new(lm, r, dst, elem),
-            Inst::VecLen { dst, v } => tri!(ops::vec_len(s, r, dst, v)),
-            Inst::VecLoadW { dst, v, idx, off } => tri!(ops::vec_load_w(s, r, dst, v, idx, off)),
-            Inst::VecStoreW { v, idx, off, src } => {
-                tri!(ops::vec_store_w(s, r, v, idx, off, src))
-            }
-            Inst::VecLoadR { dst, v, idx, off } => tri!(ops::vec_load_r(s, r, dst, v, idx, off)),
-            Inst::VecStoreR { v, idx, off, src } => {
-                tri!(ops::vec_store_r(s, r, v, idx, off, src))
-            }
-            Inst::VecLoadB { dst, v, idx } => tri!(ops::vec_load_b(s, r, dst, v, idx)),
-            Inst::VecStoreB { v, idx, src } => tri!(ops::vec_store_b(s, r, v, idx, src)),
-            Inst::VecPush { v, s: ws, r: wr } => tri!(ops::vec_push(&info, s, r, v, ws, wr)),
-
-            // ---- maps ----
-            Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
         }
     }
 }

@@ -37,6 +37,7 @@ struct Inner {
 // `make_mut`, which requires the count to be one (no other `Obj` can see it), and the
 // count is atomic. `HeapObj` is `Send + Sync`.
 unsafe impl Send for Obj {}
+// SAFETY: as for the impl above.
 unsafe impl Sync for Obj {}
 
 impl Obj {
@@ -859,7 +860,9 @@ mod tests {
 
     /// Reads a field of the object `o` points at, as generated code does.
     unsafe fn field<T: Copy>(o: &Obj, offset: i32) -> T {
-        std::ptr::read((o.0.as_ptr() as *const u8).offset(offset as isize) as *const T)
+        // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+        // each step below relies only on it.
+        unsafe { std::ptr::read((o.0.as_ptr() as *const u8).offset(offset as isize) as *const T) }
     }
 
     #[test]
@@ -886,6 +889,8 @@ mod tests {
         let HeapObj::Vec(v) = o.get() else {
             unreachable!()
         };
+        // SAFETY: the objects are alive, and the offsets are the ABI's, which
+        // `abi_layout` ties to their types.
         unsafe {
             assert_eq!(field::<usize>(&o, COUNT), 2);
             assert_eq!(field::<u8>(&o, TAG), TAG_VEC);
@@ -907,6 +912,8 @@ mod tests {
             let HeapObj::Vec(v) = o.get() else {
                 unreachable!()
             };
+            // SAFETY: the objects are alive, and the offsets are the ABI's, which
+            // `abi_layout` ties to their types.
             unsafe {
                 assert_eq!(field::<usize>(&o, COUNT), 1);
                 assert_eq!(field::<u8>(&o, VEC_KIND), kind as u8);
@@ -926,6 +933,8 @@ mod tests {
         let HeapObj::Vec(v) = o.get() else {
             unreachable!()
         };
+        // SAFETY: the objects are alive, and the offsets are the ABI's, which
+        // `abi_layout` ties to their types.
         unsafe {
             assert_eq!(field::<u32>(&o, VEC_RPE), 2);
             assert_eq!(
@@ -938,6 +947,8 @@ mod tests {
         v.push_cloned(&[1, 2, 3], &[]);
         let o = Obj::new(HeapObj::Vec(v));
         let f = VEC_WORDS;
+        // SAFETY: the objects are alive, and the offsets are the ABI's, which
+        // `abi_layout` ties to their types.
         unsafe {
             assert_eq!(field::<usize>(&o, f.len), 3);
             assert!(field::<usize>(&o, f.cap) >= 50);
@@ -952,6 +963,8 @@ mod tests {
         v.push_cloned(&[9], &[]);
         let o = Obj::new(HeapObj::Vec(v));
         let f = VEC_BYTES;
+        // SAFETY: the objects are alive, and the offsets are the ABI's, which
+        // `abi_layout` ties to their types.
         unsafe {
             assert_eq!(field::<usize>(&o, f.len), 1);
             assert!(field::<usize>(&o, f.cap) >= 70);
@@ -964,6 +977,8 @@ mod tests {
             unreachable!()
         };
         let f = STR_TEXT;
+        // SAFETY: the objects are alive, and the offsets are the ABI's, which
+        // `abi_layout` ties to their types.
         unsafe {
             assert_eq!(field::<u8>(&s, TAG), TAG_STR);
             assert_eq!(field::<*const u8>(&s, f.ptr), text.as_ptr());
@@ -974,6 +989,8 @@ mod tests {
             Obj::string("x".into()),
             Obj::new(HeapObj::Map(MapObj::new(Layout::WORD, Layout::WORD))),
         ] {
+            // SAFETY: the objects are alive, and the offsets are the ABI's, which
+            // `abi_layout` ties to their types.
             assert_ne!(unsafe { field::<u8>(&other, TAG) }, TAG_VEC);
         }
     }

@@ -134,6 +134,7 @@ pub(crate) struct FuncInfo {
 // SAFETY: `code` points into an immutable `Vec<Inst>` owned by the same `Linked`; it is
 // only read, from whichever thread runs the program.
 unsafe impl Send for FuncInfo {}
+// SAFETY: as for the impl above.
 unsafe impl Sync for FuncInfo {}
 
 /// A verified module with its precomputed tables.

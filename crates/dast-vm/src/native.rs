@@ -40,6 +40,7 @@ pub struct RefStack {
 
 // SAFETY: the block is owned (like a `Box<[RefSlot]>`), and `RefSlot` is `Send + Sync`.
 unsafe impl Send for RefStack {}
+// SAFETY: as for the impl above.
 unsafe impl Sync for RefStack {}
 
 impl RefStack {
@@ -67,6 +68,12 @@ impl RefStack {
     }
 
     pub fn as_mut_ptr(&mut self) -> *mut RefSlot {
+        self.slots.as_ptr()
+    }
+
+    /// The block's address, for holders that make their own short-lived slices of it
+    /// (the block is a separate allocation: `&self` does not cover the slots).
+    pub fn as_ptr(&self) -> *mut RefSlot {
         self.slots.as_ptr()
     }
 
@@ -100,15 +107,19 @@ fn slots(refs: *mut RefSlot) -> *mut Option<Obj> {
 /// # Safety
 /// `refs` points at a frame of at least `ref_regs` slots, `from + results <= ref_regs`.
 pub unsafe fn ret_refs(refs: *mut RefSlot, from: u32, results: u32, ref_regs: u32) {
-    let r = slots(refs);
-    if from != 0 {
-        for i in 0..results as usize {
-            let v = (*r.add(from as usize + i)).take();
-            *r.add(i) = v;
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let r = slots(refs);
+        if from != 0 {
+            for i in 0..results as usize {
+                let v = (*r.add(from as usize + i)).take();
+                *r.add(i) = v;
+            }
         }
-    }
-    for i in results as usize..ref_regs as usize {
-        *r.add(i) = None;
+        for i in results as usize..ref_regs as usize {
+            *r.add(i) = None;
+        }
     }
 }
 
@@ -117,9 +128,13 @@ pub unsafe fn ret_refs(refs: *mut RefSlot, from: u32, results: u32, ref_regs: u3
 /// # Safety
 /// `refs` points at `n` slots.
 pub unsafe fn clear_refs(refs: *mut RefSlot, n: u32) {
-    let r = slots(refs);
-    for i in 0..n as usize {
-        *r.add(i) = None;
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let r = slots(refs);
+        for i in 0..n as usize {
+            *r.add(i) = None;
+        }
     }
 }
 
@@ -131,9 +146,13 @@ pub unsafe fn clear_refs(refs: *mut RefSlot, n: u32) {
 /// # Safety
 /// `slot` points at a live reference slot no one else is using.
 pub unsafe fn unshare(slot: *mut RefSlot) {
-    let slot: *mut Option<Obj> = slot.cast();
-    if let Some(obj) = &mut *slot {
-        obj.make_mut();
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let slot: *mut Option<Obj> = slot.cast();
+        if let Some(obj) = &mut *slot {
+            obj.make_mut();
+        }
     }
 }
 
@@ -145,24 +164,28 @@ pub unsafe fn unshare(slot: *mut RefSlot) {
 /// `slot` points at a live reference slot; the pointer returned is read before the map
 /// changes.
 pub unsafe fn map_find_word(slot: *const RefSlot, key: u64, value_words: u32) -> *const u64 {
-    let slot: *const Option<Obj> = slot.cast();
-    let not_handled = NOT_HANDLED as *const u64;
-    let Some(obj) = &*slot else {
-        return not_handled;
-    };
-    let HeapObj::Map(m) = obj.get() else {
-        return not_handled;
-    };
-    let values = Layout {
-        words: value_words,
-        refs: 0,
-    };
-    if m.key != Layout::WORD || m.val != values {
-        return not_handled;
-    }
-    match m.find(&KeyRef::Word(key)) {
-        Some(i) => m.vwords.as_ptr().add(i * value_words as usize),
-        None => std::ptr::null(),
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let slot: *const Option<Obj> = slot.cast();
+        let not_handled = NOT_HANDLED as *const u64;
+        let Some(obj) = &*slot else {
+            return not_handled;
+        };
+        let HeapObj::Map(m) = obj.get() else {
+            return not_handled;
+        };
+        let values = Layout {
+            words: value_words,
+            refs: 0,
+        };
+        if m.key != Layout::WORD || m.val != values {
+            return not_handled;
+        }
+        match m.find(&KeyRef::Word(key)) {
+            Some(i) => m.vwords.as_ptr().add(i * value_words as usize),
+            None => std::ptr::null(),
+        }
     }
 }
 
@@ -172,28 +195,32 @@ pub unsafe fn map_find_word(slot: *const RefSlot, key: u64, value_words: u32) ->
 /// # Safety
 /// `slot` points at a live reference slot no one else is using.
 pub unsafe fn map_insert_word(slot: *mut RefSlot, key: u64, value: u64) -> MapInsert {
-    let slot: *mut Option<Obj> = slot.cast();
-    let not_handled = MapInsert {
-        status: INSERT_NOT_HANDLED,
-        old: 0,
-    };
-    let Some(obj) = &mut *slot else {
-        return not_handled;
-    };
-    let word_map = |h: &HeapObj| matches!(h, HeapObj::Map(m) if m.key == Layout::WORD && m.val == Layout::WORD);
-    if !word_map(obj.get()) {
-        return not_handled;
-    }
-    let HeapObj::Map(m) = obj.make_mut() else {
-        unreachable!("checked above")
-    };
-    let (i, new) = m.insert_key(&KeyRef::Word(key));
-    if new {
-        m.vwords.push(value);
-        MapInsert { status: 0, old: 0 }
-    } else {
-        let old = std::mem::replace(&mut m.vwords[i], value);
-        MapInsert { status: 1, old }
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let slot: *mut Option<Obj> = slot.cast();
+        let not_handled = MapInsert {
+            status: INSERT_NOT_HANDLED,
+            old: 0,
+        };
+        let Some(obj) = &mut *slot else {
+            return not_handled;
+        };
+        let word_map = |h: &HeapObj| matches!(h, HeapObj::Map(m) if m.key == Layout::WORD && m.val == Layout::WORD);
+        if !word_map(obj.get()) {
+            return not_handled;
+        }
+        let HeapObj::Map(m) = obj.make_mut() else {
+            unreachable!("checked above")
+        };
+        let (i, new) = m.insert_key(&KeyRef::Word(key));
+        if new {
+            m.vwords.push(value);
+            MapInsert { status: 0, old: 0 }
+        } else {
+            let old = std::mem::replace(&mut m.vwords[i], value);
+            MapInsert { status: 1, old }
+        }
     }
 }
 
@@ -264,34 +291,65 @@ impl NativeInstance {
         f.code.get(pc as usize).is_some_and(Self::is_host_request)
     }
 
-    /// Runs host request `pc` of function `func` (a `Registry*` intrinsic) on the frame
-    /// `words`/`refs`: reads its arguments as a [`HostRequest`], asks `host`, and writes
-    /// the reply as its results, exactly as the interpreter does (`host.rs`).
+    /// Reads host request `pc` of function `func` (a `Registry*` intrinsic) from the
+    /// frame `words`/`refs` as a [`HostRequest`], as the interpreter does (`host.rs`).
+    /// The runtime then asks its host (holding no borrow of `self`: the host may call
+    /// back into this module) and writes the reply with
+    /// [`NativeInstance::write_host_reply`].
     ///
     /// # Safety
     /// As [`NativeInstance::exec_one`], for an instruction for which
     /// [`NativeInstance::is_host_request`] holds.
-    pub unsafe fn serve_host(
+    pub unsafe fn read_host_request(
+        &self,
+        func: u32,
+        pc: u32,
+        refs: *mut RefSlot,
+    ) -> Result<HostRequest, String> {
+        // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+        // each step below relies only on it.
+        unsafe {
+            let (op, ty, _, r) = self.host_operands(func, pc)?;
+            let (_, nr) = crate::host::host_window(&self.linked, op, ty)?;
+            let r = std::slice::from_raw_parts(slots(refs).add(r), nr);
+            let caller = || self.trace_frame(func, pc);
+            crate::host::read_host_request(&self.linked, op, ty, r, caller)
+        }
+    }
+
+    /// Writes the host's reply to request `pc` of function `func` into its frame.
+    ///
+    /// # Safety
+    /// As [`NativeInstance::read_host_request`].
+    pub unsafe fn write_host_reply(
         &mut self,
         func: u32,
         pc: u32,
         words: *mut u64,
         refs: *mut RefSlot,
-        host: &mut dyn FnMut(HostRequest) -> Result<Value, String>,
+        reply: Value,
     ) -> Result<(), String> {
-        let lm = &self.linked;
-        let Inst::Intrinsic { op, ty, s, r } = lm.m.functions[func as usize].code[pc as usize]
-        else {
-            return Err("internal error: not a host request".into());
-        };
-        let (nw, nr) = crate::host::host_window(lm, op, ty)?;
-        let w = std::slice::from_raw_parts_mut(words.add(s.0 as usize), nw);
-        let r = std::slice::from_raw_parts_mut(slots(refs).add(r.0 as usize), nr);
-        let caller = || self.trace_frame(func, pc);
-        let req = crate::host::read_host_request(lm, op, ty, r, caller)?;
-        let _ = self.out.flush();
-        let reply = host(req)?;
-        crate::host::write_host_reply(&self.linked, op, ty, w, r, reply)
+        // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+        // each step below relies only on it.
+        unsafe {
+            let (op, ty, s, r) = self.host_operands(func, pc)?;
+            let (nw, nr) = crate::host::host_window(&self.linked, op, ty)?;
+            let w = std::slice::from_raw_parts_mut(words.add(s), nw);
+            let r = std::slice::from_raw_parts_mut(slots(refs).add(r), nr);
+            crate::host::write_host_reply(&self.linked, op, ty, w, r, reply)
+        }
+    }
+
+    /// The operands of host request `pc` of function `func`.
+    fn host_operands(
+        &self,
+        func: u32,
+        pc: u32,
+    ) -> Result<(Intrinsic, TypeId, usize, usize), String> {
+        match self.linked.m.functions[func as usize].code[pc as usize] {
+            Inst::Intrinsic { op, ty, s, r } => Ok((op, ty, s.0 as usize, r.0 as usize)),
+            _ => Err("internal error: not a host request".into()),
+        }
     }
 
     /// The trace frame of instruction `pc` of function `func`.
@@ -321,9 +379,13 @@ impl NativeInstance {
         words: *mut u64,
         refs: *mut RefSlot,
     ) -> Result<(), String> {
-        let info = *self.linked.funcs.get_unchecked(func as usize);
-        let inst = *info.code.add(pc as usize);
-        self.run_inst(&info, inst, words, slots(refs))
+        // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+        // each step below relies only on it.
+        unsafe {
+            let info = *self.linked.funcs.get_unchecked(func as usize);
+            let inst = *info.code.add(pc as usize);
+            self.run_inst(&info, inst, words, slots(refs))
+        }
     }
 
     /// Runs `inst` of the function `info` on its frame (see [`NativeInstance::exec_one`]).
@@ -334,58 +396,62 @@ impl NativeInstance {
         s: *mut u64,
         r: *mut Option<Obj>,
     ) -> Result<(), String> {
-        let lm = &self.linked;
-        let gw = self.globals.words.as_mut_ptr();
-        let gr = self.globals.refs.as_mut_ptr();
-        match inst {
-            Inst::MovR { dst, src } => ops::mov_r(r, dst, src),
-            Inst::TakeR { dst, src } => ops::take_r(r, dst, src),
-            Inst::ClearR { dst } => ops::clear_r(r, dst),
-            Inst::LoadStr { dst, k } => ops::load_str(lm, r, dst, k.0),
-            Inst::Panic { msg } => return Err(ops::panic_text(r, msg)),
-            Inst::Intrinsic {
-                op,
-                ty,
-                s: ws,
-                r: wr,
-            } => {
-                if op == Intrinsic::Exit {
-                    let exit_code = *s.add(ws.0 as usize) as i32;
-                    if cfg!(feature = "fuzzing") {
-                        return Err(format!("exit({exit_code})"));
+        // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+        // each step below relies only on it.
+        unsafe {
+            let lm = &self.linked;
+            let gw = self.globals.words.as_mut_ptr();
+            let gr = self.globals.refs.as_mut_ptr();
+            match inst {
+                Inst::MovR { dst, src } => ops::mov_r(r, dst, src),
+                Inst::TakeR { dst, src } => ops::take_r(r, dst, src),
+                Inst::ClearR { dst } => ops::clear_r(r, dst),
+                Inst::LoadStr { dst, k } => ops::load_str(lm, r, dst, k.0),
+                Inst::Panic { msg } => return Err(ops::panic_text(r, msg)),
+                Inst::Intrinsic {
+                    op,
+                    ty,
+                    s: ws,
+                    r: wr,
+                } => {
+                    if op == Intrinsic::Exit {
+                        let exit_code = *s.add(ws.0 as usize) as i32;
+                        if cfg!(feature = "fuzzing") {
+                            return Err(format!("exit({exit_code})"));
+                        }
+                        let _ = self.out.flush();
+                        std::process::exit(exit_code);
                     }
-                    let _ = self.out.flush();
-                    std::process::exit(exit_code);
+                    if is_host_intrinsic(op) {
+                        return Err(internal("host intrinsic in native code"));
+                    }
+                    ops::intrinsic(lm, &mut *self.out, s, r, op, ty, ws, wr)?;
                 }
-                if is_host_intrinsic(op) {
-                    return Err(internal("host intrinsic in native code"));
-                }
-                ops::intrinsic(lm, &mut *self.out, s, r, op, ty, ws, wr)?;
+                Inst::LoadG { dst, g } => *s.add(dst.0 as usize) = *gw.add(g.0 as usize),
+                Inst::StoreG { g, src } => *gw.add(g.0 as usize) = *s.add(src.0 as usize),
+                Inst::LoadGR { dst, g } => ops::load_gr(gr, r, dst, g.0),
+                Inst::TakeGR { dst, g } => ops::take_gr(gr, r, dst, g.0),
+                Inst::StoreGR { g, src } => ops::store_gr(gr, r, g.0, src),
+                Inst::StrConcat { dst, a, b } => ops::str_concat(r, dst, a, b)?,
+                Inst::StrPush { a, b } => ops::str_push(r, a, b)?,
+                Inst::StrEq { dst, a, b } => ops::str_eq(s, r, dst, a, b)?,
+                Inst::StrCmp { dst, a, b } => ops::str_cmp(s, r, dst, a, b)?,
+                Inst::StrLen { dst, a } => ops::str_len(s, r, dst, a)?,
+                Inst::Format { dst, spec } => ops::format(lm, info, s, r, dst, spec.0)?,
+                Inst::VecNew { dst, elem } => ops::vec_new(lm, r, dst, elem),
+                Inst::VecLen { dst, v } => ops::vec_len(s, r, dst, v)?,
+                Inst::VecLoadW { dst, v, idx, off } => ops::vec_load_w(s, r, dst, v, idx, off)?,
+                Inst::VecStoreW { v, idx, off, src } => ops::vec_store_w(s, r, v, idx, off, src)?,
+                Inst::VecLoadR { dst, v, idx, off } => ops::vec_load_r(s, r, dst, v, idx, off)?,
+                Inst::VecStoreR { v, idx, off, src } => ops::vec_store_r(s, r, v, idx, off, src)?,
+                Inst::VecLoadB { dst, v, idx } => ops::vec_load_b(s, r, dst, v, idx)?,
+                Inst::VecStoreB { v, idx, src } => ops::vec_store_b(s, r, v, idx, src)?,
+                Inst::VecPush { v, s: ws, r: wr } => ops::vec_push(info, s, r, v, ws, wr)?,
+                Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
+                other => return Err(internal(format!("{other:?} is not run by exec_one"))),
             }
-            Inst::LoadG { dst, g } => *s.add(dst.0 as usize) = *gw.add(g.0 as usize),
-            Inst::StoreG { g, src } => *gw.add(g.0 as usize) = *s.add(src.0 as usize),
-            Inst::LoadGR { dst, g } => ops::load_gr(gr, r, dst, g.0),
-            Inst::TakeGR { dst, g } => ops::take_gr(gr, r, dst, g.0),
-            Inst::StoreGR { g, src } => ops::store_gr(gr, r, g.0, src),
-            Inst::StrConcat { dst, a, b } => ops::str_concat(r, dst, a, b)?,
-            Inst::StrPush { a, b } => ops::str_push(r, a, b)?,
-            Inst::StrEq { dst, a, b } => ops::str_eq(s, r, dst, a, b)?,
-            Inst::StrCmp { dst, a, b } => ops::str_cmp(s, r, dst, a, b)?,
-            Inst::StrLen { dst, a } => ops::str_len(s, r, dst, a)?,
-            Inst::Format { dst, spec } => ops::format(lm, info, s, r, dst, spec.0)?,
-            Inst::VecNew { dst, elem } => ops::vec_new(lm, r, dst, elem),
-            Inst::VecLen { dst, v } => ops::vec_len(s, r, dst, v)?,
-            Inst::VecLoadW { dst, v, idx, off } => ops::vec_load_w(s, r, dst, v, idx, off)?,
-            Inst::VecStoreW { v, idx, off, src } => ops::vec_store_w(s, r, v, idx, off, src)?,
-            Inst::VecLoadR { dst, v, idx, off } => ops::vec_load_r(s, r, dst, v, idx, off)?,
-            Inst::VecStoreR { v, idx, off, src } => ops::vec_store_r(s, r, v, idx, off, src)?,
-            Inst::VecLoadB { dst, v, idx } => ops::vec_load_b(s, r, dst, v, idx)?,
-            Inst::VecStoreB { v, idx, src } => ops::vec_store_b(s, r, v, idx, src)?,
-            Inst::VecPush { v, s: ws, r: wr } => ops::vec_push(info, s, r, v, ws, wr)?,
-            Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
-            other => return Err(internal(format!("{other:?} is not run by exec_one"))),
+            Ok(())
         }
-        Ok(())
     }
 
     /// Runs a temporary reference's single use without making the temporary: `load`
@@ -412,39 +478,43 @@ impl NativeInstance {
         words: *mut u64,
         refs: *mut RefSlot,
     ) -> Result<(), (u32, String)> {
-        let info = *self.linked.funcs.get_unchecked(func as usize);
-        let (s, r) = (words, slots(refs));
-        let (origin, temp) = match *info.code.add(load as usize) {
-            Inst::VecLoadR { dst, v, idx, off } => (
-                ops::vec_elem_r(s, r, v, idx, off).map_err(|e| (load, e))?,
-                dst,
-            ),
-            Inst::MovR { dst, src } => (r.add(src.0 as usize).cast_const(), dst),
-            other => return Err((load, internal(format!("{other:?} does not borrow")))),
-        };
-        // The temporary's old value goes, as the load would have dropped it.
-        *r.add(temp.0 as usize) = None;
-        let outcome = match *info.code.add(reader as usize) {
-            Inst::Intrinsic {
-                op: Intrinsic::MapGet,
-                ty,
-                s: ws,
-                r: wr,
-            } if wr == temp => {
-                self.map_get_borrowed(&*origin, ty, s.add(ws.0 as usize), r.add(wr.0 as usize))
-            }
-            Inst::StrPush { a, .. } => ops::str_push_from(r, a, origin),
-            inst @ (Inst::StrLen { .. } | Inst::StrEq { .. } | Inst::StrCmp { .. }) => {
-                // The temporary holds an uncounted copy while the reader runs, and is
-                // emptied without a release after.
-                std::ptr::write(r.add(temp.0 as usize), std::ptr::read(origin));
-                let outcome = self.run_inst(&info, inst, s, r);
-                std::ptr::write(r.add(temp.0 as usize), None);
-                outcome
-            }
-            other => Err(internal(format!("{other:?} is not a borrowing reader"))),
-        };
-        outcome.map_err(|e| (reader, e))
+        // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+        // each step below relies only on it.
+        unsafe {
+            let info = *self.linked.funcs.get_unchecked(func as usize);
+            let (s, r) = (words, slots(refs));
+            let (origin, temp) = match *info.code.add(load as usize) {
+                Inst::VecLoadR { dst, v, idx, off } => (
+                    ops::vec_elem_r(s, r, v, idx, off).map_err(|e| (load, e))?,
+                    dst,
+                ),
+                Inst::MovR { dst, src } => (r.add(src.0 as usize).cast_const(), dst),
+                other => return Err((load, internal(format!("{other:?} does not borrow")))),
+            };
+            // The temporary's old value goes, as the load would have dropped it.
+            *r.add(temp.0 as usize) = None;
+            let outcome = match *info.code.add(reader as usize) {
+                Inst::Intrinsic {
+                    op: Intrinsic::MapGet,
+                    ty,
+                    s: ws,
+                    r: wr,
+                } if wr == temp => {
+                    self.map_get_borrowed(&*origin, ty, s.add(ws.0 as usize), r.add(wr.0 as usize))
+                }
+                Inst::StrPush { a, .. } => ops::str_push_from(r, a, origin),
+                inst @ (Inst::StrLen { .. } | Inst::StrEq { .. } | Inst::StrCmp { .. }) => {
+                    // The temporary holds an uncounted copy while the reader runs, and is
+                    // emptied without a release after.
+                    std::ptr::write(r.add(temp.0 as usize), std::ptr::read(origin));
+                    let outcome = self.run_inst(&info, inst, s, r);
+                    std::ptr::write(r.add(temp.0 as usize), None);
+                    outcome
+                }
+                other => Err(internal(format!("{other:?} is not a borrowing reader"))),
+            };
+            outcome.map_err(|e| (reader, e))
+        }
     }
 
     /// `Intrinsic MapGet` on a borrowed map, leaving the window as `ops::intrinsic` does.
@@ -455,16 +525,22 @@ impl NativeInstance {
         s: *mut u64,
         r: *mut Option<Obj>,
     ) -> Result<(), String> {
-        let t = self.linked.types();
-        let (args, res) =
-            dast_bytecode::intrinsic_window_with(Intrinsic::MapGet, ty, t.types, |x| t.layout(x))?;
-        let w = std::slice::from_raw_parts_mut(s, args.words.max(res.words) as usize);
-        let rw = std::slice::from_raw_parts_mut(r, args.refs.max(res.refs) as usize);
-        crate::intrinsics::map_get_from(t, ty, map, w, rw)?;
-        for x in &mut rw[res.refs as usize..] {
-            *x = None;
+        // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+        // each step below relies only on it.
+        unsafe {
+            let t = self.linked.types();
+            let (args, res) =
+                dast_bytecode::intrinsic_window_with(Intrinsic::MapGet, ty, t.types, |x| {
+                    t.layout(x)
+                })?;
+            let w = std::slice::from_raw_parts_mut(s, args.words.max(res.words) as usize);
+            let rw = std::slice::from_raw_parts_mut(r, args.refs.max(res.refs) as usize);
+            crate::intrinsics::map_get_from(t, ty, map, w, rw)?;
+            for x in &mut rw[res.refs as usize..] {
+                *x = None;
+            }
+            Ok(())
         }
-        Ok(())
     }
 
     /// Writes host values as function `func`'s parameters: words into `words`, references
@@ -528,6 +604,7 @@ mod map_entry_tests {
             Layout::WORD,
         ))));
         let p: *mut RefSlot = (&mut slot as *mut Option<Obj>).cast();
+        // SAFETY: `p` is a live slot used by nothing else during the block.
         unsafe {
             let r = map_insert_word(p, 5, 50);
             assert_eq!((r.status, r.old), (0, 0));

@@ -76,33 +76,53 @@ macro_rules! rreg {
 
 #[inline(always)]
 pub(crate) unsafe fn mov_r(r: *mut Option<Obj>, dst: R, src: R) {
-    if dst != src {
-        rreg!(r, dst) = rreg!(r, src).clone();
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        if dst != src {
+            rreg!(r, dst) = rreg!(r, src).clone();
+        }
     }
 }
 
 #[inline(always)]
 pub(crate) unsafe fn take_r(r: *mut Option<Obj>, dst: R, src: R) {
-    let v = rreg!(r, src).take();
-    rreg!(r, dst) = v;
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let v = rreg!(r, src).take();
+        rreg!(r, dst) = v;
+    }
 }
 
 #[inline(always)]
 pub(crate) unsafe fn clear_r(r: *mut Option<Obj>, dst: R) {
-    rreg!(r, dst) = None;
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        rreg!(r, dst) = None;
+    }
 }
 
 #[inline(always)]
 pub(crate) unsafe fn load_str(lm: &Linked, r: *mut Option<Obj>, dst: R, k: u32) {
-    rreg!(r, dst) = lm.strings.get_unchecked(k as usize).clone();
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        rreg!(r, dst) = lm.strings.get_unchecked(k as usize).clone();
+    }
 }
 
 /// `Panic { msg }`: always an error, the message being the string in `msg`.
 #[inline(always)]
 pub(crate) unsafe fn panic_text(r: *mut Option<Obj>, msg: R) -> String {
-    match str_of(&rreg!(r, msg)) {
-        Ok(text) => text.to_string(),
-        Err(e) => e,
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        match str_of(&rreg!(r, msg)) {
+            Ok(text) => text.to_string(),
+            Err(e) => e,
+        }
     }
 }
 
@@ -120,68 +140,92 @@ pub(crate) unsafe fn intrinsic(
     ws: S,
     wr: R,
 ) -> Result<(), String> {
-    let t = lm.types();
-    let (args, res) = intrinsic_window_with(op, ty, t.types, |x| t.layout(x))?;
-    let nw = args.words.max(res.words) as usize;
-    let nr = args.refs.max(res.refs) as usize;
-    let w = std::slice::from_raw_parts_mut(s.add(ws.0 as usize), nw);
-    let rw = std::slice::from_raw_parts_mut(r.add(wr.0 as usize), nr);
-    let mut cx = Cx { t, out };
-    intrinsics::run(&mut cx, op, ty, w, rw)?;
-    for x in &mut rw[res.refs as usize..] {
-        *x = None;
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let t = lm.types();
+        let (args, res) = intrinsic_window_with(op, ty, t.types, |x| t.layout(x))?;
+        let nw = args.words.max(res.words) as usize;
+        let nr = args.refs.max(res.refs) as usize;
+        let w = std::slice::from_raw_parts_mut(s.add(ws.0 as usize), nw);
+        let rw = std::slice::from_raw_parts_mut(r.add(wr.0 as usize), nr);
+        let mut cx = Cx { t, out };
+        intrinsics::run(&mut cx, op, ty, w, rw)?;
+        for x in &mut rw[res.refs as usize..] {
+            *x = None;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 #[inline(always)]
 pub(crate) unsafe fn load_gr(gr: *mut Option<Obj>, r: *mut Option<Obj>, dst: R, g: u32) {
-    rreg!(r, dst) = (*gr.add(g as usize)).clone();
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        rreg!(r, dst) = (*gr.add(g as usize)).clone();
+    }
 }
 
 #[inline(always)]
 pub(crate) unsafe fn take_gr(gr: *mut Option<Obj>, r: *mut Option<Obj>, dst: R, g: u32) {
-    rreg!(r, dst) = (*gr.add(g as usize)).take();
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        rreg!(r, dst) = (*gr.add(g as usize)).take();
+    }
 }
 
 #[inline(always)]
 pub(crate) unsafe fn store_gr(gr: *mut Option<Obj>, r: *mut Option<Obj>, g: u32, src: R) {
-    *gr.add(g as usize) = rreg!(r, src).clone();
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        *gr.add(g as usize) = rreg!(r, src).clone();
+    }
 }
 
 #[inline(always)]
 pub(crate) unsafe fn str_concat(r: *mut Option<Obj>, dst: R, a: R, b: R) -> Result<(), String> {
-    #[cfg(feature = "fuzzing")]
-    crate::exec::fuzz_limit(str_of(&rreg!(r, a))?.len() + str_of(&rreg!(r, b))?.len())?;
-    if dst == a && a != b {
-        let rhs: *const Option<Obj> = r.add(b.0 as usize);
-        let tail = str_of(&*rhs)?;
-        str_mut(&mut rreg!(r, a))?.push_str(tail);
-    } else {
-        let joined = {
-            let (x, y) = (str_of(&rreg!(r, a))?, str_of(&rreg!(r, b))?);
-            let mut joined = String::with_capacity(x.len() + y.len());
-            joined.push_str(x);
-            joined.push_str(y);
-            joined
-        };
-        rreg!(r, dst) = Some(Obj::string(joined));
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        #[cfg(feature = "fuzzing")]
+        crate::exec::fuzz_limit(str_of(&rreg!(r, a))?.len() + str_of(&rreg!(r, b))?.len())?;
+        if dst == a && a != b {
+            let rhs: *const Option<Obj> = r.add(b.0 as usize);
+            let tail = str_of(&*rhs)?;
+            str_mut(&mut rreg!(r, a))?.push_str(tail);
+        } else {
+            let joined = {
+                let (x, y) = (str_of(&rreg!(r, a))?, str_of(&rreg!(r, b))?);
+                let mut joined = String::with_capacity(x.len() + y.len());
+                joined.push_str(x);
+                joined.push_str(y);
+                joined
+            };
+            rreg!(r, dst) = Some(Obj::string(joined));
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 #[inline(always)]
 pub(crate) unsafe fn str_push(r: *mut Option<Obj>, a: R, b: R) -> Result<(), String> {
-    if a == b {
-        #[cfg(feature = "fuzzing")]
-        crate::exec::fuzz_limit(2 * str_of(&rreg!(r, a))?.len())?;
-        let copy = str_of(&rreg!(r, b))?.to_string();
-        str_mut(&mut rreg!(r, a))?.push_str(&copy);
-    } else {
-        // Distinct registers: a shared borrow of `b` and a unique one of `a`.
-        str_push_from(r, a, r.add(b.0 as usize))?;
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        if a == b {
+            #[cfg(feature = "fuzzing")]
+            crate::exec::fuzz_limit(2 * str_of(&rreg!(r, a))?.len())?;
+            let copy = str_of(&rreg!(r, b))?.to_string();
+            str_mut(&mut rreg!(r, a))?.push_str(&copy);
+        } else {
+            // Distinct registers: a shared borrow of `b` and a unique one of `a`.
+            str_push_from(r, a, r.add(b.0 as usize))?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// `StrPush` of the string in slot `tail` (another register, or a borrowed vector
@@ -193,11 +237,15 @@ pub(crate) unsafe fn str_push_from(
     a: R,
     tail: *const Option<Obj>,
 ) -> Result<(), String> {
-    #[cfg(feature = "fuzzing")]
-    crate::exec::fuzz_limit(str_of(&rreg!(r, a))?.len() + str_of(&*tail)?.len())?;
-    let tail = str_of(&*tail)?;
-    str_mut(&mut rreg!(r, a))?.push_str(tail);
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        #[cfg(feature = "fuzzing")]
+        crate::exec::fuzz_limit(str_of(&rreg!(r, a))?.len() + str_of(&*tail)?.len())?;
+        let tail = str_of(&*tail)?;
+        str_mut(&mut rreg!(r, a))?.push_str(tail);
+        Ok(())
+    }
 }
 
 #[inline(always)]
@@ -208,9 +256,13 @@ pub(crate) unsafe fn str_eq(
     a: R,
     b: R,
 ) -> Result<(), String> {
-    let eq = str_of(&rreg!(r, a))? == str_of(&rreg!(r, b))?;
-    sreg!(s, dst) = eq as u64;
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let eq = str_of(&rreg!(r, a))? == str_of(&rreg!(r, b))?;
+        sreg!(s, dst) = eq as u64;
+        Ok(())
+    }
 }
 
 #[inline(always)]
@@ -221,15 +273,23 @@ pub(crate) unsafe fn str_cmp(
     a: R,
     b: R,
 ) -> Result<(), String> {
-    let o = str_of(&rreg!(r, a))?.cmp(str_of(&rreg!(r, b))?);
-    sreg!(s, dst) = o as i64 as u64;
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let o = str_of(&rreg!(r, a))?.cmp(str_of(&rreg!(r, b))?);
+        sreg!(s, dst) = o as i64 as u64;
+        Ok(())
+    }
 }
 
 #[inline(always)]
 pub(crate) unsafe fn str_len(s: *mut u64, r: *mut Option<Obj>, dst: S, a: R) -> Result<(), String> {
-    sreg!(s, dst) = str_of(&rreg!(r, a))?.len() as u64;
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        sreg!(s, dst) = str_of(&rreg!(r, a))?.len() as u64;
+        Ok(())
+    }
 }
 
 #[inline(never)]
@@ -241,26 +301,38 @@ pub(crate) unsafe fn format(
     dst: R,
     spec: u32,
 ) -> Result<(), String> {
-    let spec = lm.m.formats.get_unchecked(spec as usize);
-    let text = {
-        let w = std::slice::from_raw_parts(s, info.scalar_regs as usize);
-        let rr = std::slice::from_raw_parts(r, info.ref_regs as usize);
-        format::render(lm.types(), spec, w, rr)?
-    };
-    rreg!(r, dst) = Some(Obj::string(text));
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let spec = lm.m.formats.get_unchecked(spec as usize);
+        let text = {
+            let w = std::slice::from_raw_parts(s, info.scalar_regs as usize);
+            let rr = std::slice::from_raw_parts(r, info.ref_regs as usize);
+            format::render(lm.types(), spec, w, rr)?
+        };
+        rreg!(r, dst) = Some(Obj::string(text));
+        Ok(())
+    }
 }
 
 #[inline(always)]
 pub(crate) unsafe fn vec_new(lm: &Linked, r: *mut Option<Obj>, dst: R, elem: TypeId) {
-    let shape = *lm.shapes.get_unchecked(elem.0 as usize);
-    rreg!(r, dst) = Some(Obj::new(HeapObj::Vec(VecObj::new(shape))));
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let shape = *lm.shapes.get_unchecked(elem.0 as usize);
+        rreg!(r, dst) = Some(Obj::new(HeapObj::Vec(VecObj::new(shape))));
+    }
 }
 
 #[inline(always)]
 pub(crate) unsafe fn vec_len(s: *mut u64, r: *mut Option<Obj>, dst: S, v: R) -> Result<(), String> {
-    sreg!(s, dst) = vec_of(&rreg!(r, v))?.len as u64;
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        sreg!(s, dst) = vec_of(&rreg!(r, v))?.len as u64;
+        Ok(())
+    }
 }
 
 #[inline(always)]
@@ -272,10 +344,14 @@ pub(crate) unsafe fn vec_load_w(
     idx: S,
     off: u16,
 ) -> Result<(), String> {
-    let vec = vec_of(&rreg!(r, v))?;
-    let at = word_index(vec, sreg!(s, idx), off)?;
-    sreg!(s, dst) = vec.words[at];
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let vec = vec_of(&rreg!(r, v))?;
+        let at = word_index(vec, sreg!(s, idx), off)?;
+        sreg!(s, dst) = vec.words[at];
+        Ok(())
+    }
 }
 
 #[inline(always)]
@@ -287,12 +363,16 @@ pub(crate) unsafe fn vec_store_w(
     off: u16,
     src: S,
 ) -> Result<(), String> {
-    let x = sreg!(s, src);
-    let i = sreg!(s, idx);
-    let vec = vec_mut(&mut rreg!(r, v))?;
-    let at = word_index(vec, i, off)?;
-    vec.words[at] = x;
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let x = sreg!(s, src);
+        let i = sreg!(s, idx);
+        let vec = vec_mut(&mut rreg!(r, v))?;
+        let at = word_index(vec, i, off)?;
+        vec.words[at] = x;
+        Ok(())
+    }
 }
 
 #[inline(always)]
@@ -304,9 +384,13 @@ pub(crate) unsafe fn vec_load_r(
     idx: S,
     off: u16,
 ) -> Result<(), String> {
-    let elem = (*vec_elem_r(s, r, v, idx, off)?).clone();
-    rreg!(r, dst) = elem;
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let elem = (*vec_elem_r(s, r, v, idx, off)?).clone();
+        rreg!(r, dst) = elem;
+        Ok(())
+    }
 }
 
 /// The slot of `VecLoadR`'s element, borrowed from the vector (or `VecLoadR`'s error).
@@ -319,9 +403,13 @@ pub(crate) unsafe fn vec_elem_r(
     idx: S,
     off: u16,
 ) -> Result<*const Option<Obj>, String> {
-    let vec = vec_of(&rreg!(r, v))?;
-    let at = ref_index(vec, sreg!(s, idx), off)?;
-    Ok(&vec.refs[at])
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let vec = vec_of(&rreg!(r, v))?;
+        let at = ref_index(vec, sreg!(s, idx), off)?;
+        Ok(&vec.refs[at])
+    }
 }
 
 #[inline(always)]
@@ -333,12 +421,16 @@ pub(crate) unsafe fn vec_store_r(
     off: u16,
     src: R,
 ) -> Result<(), String> {
-    let x = rreg!(r, src).clone();
-    let i = sreg!(s, idx);
-    let vec = vec_mut(&mut rreg!(r, v))?;
-    let at = ref_index(vec, i, off)?;
-    vec.refs[at] = x;
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let x = rreg!(r, src).clone();
+        let i = sreg!(s, idx);
+        let vec = vec_mut(&mut rreg!(r, v))?;
+        let at = ref_index(vec, i, off)?;
+        vec.refs[at] = x;
+        Ok(())
+    }
 }
 
 #[inline(always)]
@@ -349,10 +441,14 @@ pub(crate) unsafe fn vec_load_b(
     v: R,
     idx: S,
 ) -> Result<(), String> {
-    let vec = vec_of(&rreg!(r, v))?;
-    let at = byte_index(vec, sreg!(s, idx))?;
-    sreg!(s, dst) = vec.byte_word(vec.bytes[at]);
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let vec = vec_of(&rreg!(r, v))?;
+        let at = byte_index(vec, sreg!(s, idx))?;
+        sreg!(s, dst) = vec.byte_word(vec.bytes[at]);
+        Ok(())
+    }
 }
 
 #[inline(always)]
@@ -363,12 +459,16 @@ pub(crate) unsafe fn vec_store_b(
     idx: S,
     src: S,
 ) -> Result<(), String> {
-    let x = sreg!(s, src) as u8;
-    let i = sreg!(s, idx);
-    let vec = vec_mut(&mut rreg!(r, v))?;
-    let at = byte_index(vec, i)?;
-    vec.bytes[at] = x;
-    Ok(())
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let x = sreg!(s, src) as u8;
+        let i = sreg!(s, idx);
+        let vec = vec_mut(&mut rreg!(r, v))?;
+        let at = byte_index(vec, i)?;
+        vec.bytes[at] = x;
+        Ok(())
+    }
 }
 
 #[inline(never)]
@@ -380,26 +480,34 @@ pub(crate) unsafe fn vec_push(
     ws: S,
     wr: R,
 ) -> Result<(), String> {
-    let l: Layout = vec_of(&rreg!(r, v))?.shape.elem_layout();
-    let (w0, r0) = (ws.0 as u32, wr.0 as u32);
-    if w0 + l.words > info.scalar_regs
-        || r0 + l.refs > info.ref_regs
-        || (v.0 as u32 >= r0 && (v.0 as u32) < r0 + l.refs)
-    {
-        return Err(internal("VecPush window does not fit the frame"));
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let l: Layout = vec_of(&rreg!(r, v))?.shape.elem_layout();
+        let (w0, r0) = (ws.0 as u32, wr.0 as u32);
+        if w0 + l.words > info.scalar_regs
+            || r0 + l.refs > info.ref_regs
+            || (v.0 as u32 >= r0 && (v.0 as u32) < r0 + l.refs)
+        {
+            return Err(internal("VecPush window does not fit the frame"));
+        }
+        let words = std::slice::from_raw_parts(s.add(ws.0 as usize), l.words as usize);
+        let refs = std::slice::from_raw_parts_mut(r.add(wr.0 as usize), l.refs as usize);
+        vec_mut(&mut rreg!(r, v))?.push_taken(words, refs);
+        Ok(())
     }
-    let words = std::slice::from_raw_parts(s.add(ws.0 as usize), l.words as usize);
-    let refs = std::slice::from_raw_parts_mut(r.add(wr.0 as usize), l.refs as usize);
-    vec_mut(&mut rreg!(r, v))?.push_taken(words, refs);
-    Ok(())
 }
 
 #[inline(always)]
 pub(crate) unsafe fn map_new(lm: &Linked, r: *mut Option<Obj>, dst: R, ty: TypeId) {
-    let (k, v) = match lm.m.types.get_unchecked(ty.0 as usize) {
-        TypeDesc::Map(k, v) => (*k, *v),
-        _ => unreachable!("verified: MapNew names a map type"),
-    };
-    let map = MapObj::new(lm.layouts[k.0 as usize], lm.layouts[v.0 as usize]);
-    rreg!(r, dst) = Some(Obj::new(HeapObj::Map(map)));
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let (k, v) = match lm.m.types.get_unchecked(ty.0 as usize) {
+            TypeDesc::Map(k, v) => (*k, *v),
+            _ => unreachable!("verified: MapNew names a map type"),
+        };
+        let map = MapObj::new(lm.layouts[k.0 as usize], lm.layouts[v.0 as usize]);
+        rreg!(r, dst) = Some(Obj::new(HeapObj::Map(map)));
+    }
 }

@@ -166,6 +166,7 @@ pub struct SharedTable(Box<[*mut u64]>);
 // SAFETY: the pointers point into `SharedCells` of the same owner, used by one thread at
 // a time with it (see `SharedCells`).
 unsafe impl Send for SharedTable {}
+// SAFETY: as for the impl above.
 unsafe impl Sync for SharedTable {}
 
 impl SharedTable {

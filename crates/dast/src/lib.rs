@@ -33,6 +33,8 @@
 //! and [`Runtime::modules`] report them. Handles ([`TypedFunc`]) name a function, not
 //! a version, so they always reach the active one.
 
+#![forbid(unsafe_code)]
+
 mod error;
 mod source;
 mod typed;

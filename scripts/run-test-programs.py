@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Stopgap runner for test-programs/ (see test-programs/README.md for the formats).
+"""Runs test-programs/ with a given `dast` binary, outside cargo (the CI test is
+`cargo test -p dast-cli --test programs`; see test-programs/README.md for the formats).
 
     scripts/run-test-programs.py [--dast PATH] [--only SUBSTRING] [--lenient] [-v]
 

@@ -86,6 +86,27 @@ pub enum IntKind {
     U64,
 }
 
+impl IntKind {
+    /// The kind's width in bits.
+    #[inline(always)]
+    pub const fn bits(self) -> u32 {
+        match self {
+            IntKind::I8 | IntKind::U8 => 8,
+            IntKind::I16 | IntKind::U16 => 16,
+            IntKind::I32 | IntKind::U32 => 32,
+            IntKind::I64 | IntKind::U64 => 64,
+        }
+    }
+
+    #[inline(always)]
+    pub const fn is_signed(self) -> bool {
+        matches!(
+            self,
+            IntKind::I8 | IntKind::I16 | IntKind::I32 | IntKind::I64
+        )
+    }
+}
+
 /// Numeric conversions for [`Inst::Cvt`]; float-to-int conversions saturate and map NaN to
 /// zero, as Rust's `as` does. Integer sources are canonical 64-bit words (see the module
 /// docs), so "from signed" covers i8..i64 and "from unsigned" u8..u64.

@@ -748,11 +748,11 @@ impl<'a, 'b> Translator<'a, 'b> {
     fn shift(&mut self, dst: S, a: S, b: S, kind: IntKind, left: bool) {
         let x = self.reg(a);
         let y = self.reg(b);
-        let amount = self.b.ins().band_imm_s(y, kind_bits(kind) as i64 - 1);
+        let amount = self.b.ins().band_imm_s(y, kind.bits() as i64 - 1);
         let v = if left {
             let v = self.b.ins().ishl(x, amount);
             self.norm(v, kind)
-        } else if kind_is_signed(kind) {
+        } else if kind.is_signed() {
             self.b.ins().sshr(x, amount)
         } else {
             self.b.ins().ushr(x, amount)
@@ -1299,22 +1299,6 @@ fn find_leaders(code: &[Inst]) -> Vec<bool> {
         }
     }
     leaders
-}
-
-fn kind_bits(kind: IntKind) -> u32 {
-    match kind {
-        IntKind::I8 | IntKind::U8 => 8,
-        IntKind::I16 | IntKind::U16 => 16,
-        IntKind::I32 | IntKind::U32 => 32,
-        IntKind::I64 | IntKind::U64 => 64,
-    }
-}
-
-fn kind_is_signed(kind: IntKind) -> bool {
-    matches!(
-        kind,
-        IntKind::I8 | IntKind::I16 | IntKind::I32 | IntKind::I64
-    )
 }
 
 /// The exported entry of a body: loads the argument words, calls the body, stores

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use dast_bytecode::{signature_layouts, LineEntry, Module, TypeDesc};
+use dast_bytecode::{signature_layouts, Module, TypeDesc};
 use dast_vm::native::{clear_refs, NativeInstance, RefStack};
 use dast_vm::Value;
 use libloading::os::unix::{Library as UnixLibrary, RTLD_LOCAL, RTLD_NOW};
@@ -940,7 +940,7 @@ fn trace_frame(module: *const ModuleData, func: u32, pc: u32) -> TraceFrame {
     // the call that recorded them returns to the host, while those modules are alive.
     let bytecode = unsafe { instance_of(module).module() };
     let f = &bytecode.functions[func as usize];
-    let (line, col) = line_of(&f.lines, pc).unwrap_or((0, 0));
+    let (line, col) = f.line_of(pc).unwrap_or((0, 0));
     TraceFrame {
         function: f.name.clone(),
         file: bytecode.source.clone(),
@@ -1265,12 +1265,48 @@ fn from_word(ty: &TypeDesc, word: Option<u64>) -> Option<Scalar> {
     })
 }
 
-/// The source position of instruction `pc` (as `dast_bytecode::Function::line_of`).
-fn line_of(lines: &[LineEntry], pc: u32) -> Option<(u32, u32)> {
-    let idx = match lines.binary_search_by_key(&pc, |e| e.pc) {
-        Ok(i) => i,
-        Err(0) => return None,
-        Err(i) => i - 1,
-    };
-    Some((lines[idx].line, lines[idx].col))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The group's holds as a host stub's re-entry makes them (native -> bytecode ->
+    /// native): an outer hold in use, a nested one above its slots, then the outer one
+    /// again. Run under Miri (`.ci/run`), this checks that no two live `&mut` alias.
+    #[test]
+    fn nested_holds_share_the_state_without_aliasing() {
+        let group = Group::new();
+        let module = Module {
+            name: "m".into(),
+            ..Module::default()
+        };
+        let mut instance = Box::new(NativeInstance::new(module).expect("an empty module verifies"));
+        let ptr: *mut NativeInstance = &mut *instance;
+        let mut outer = group.0.hold(ptr);
+        let whole = outer.refs_len;
+        outer.refs()[0] = dast_vm::RefSlot::default();
+        let outer_words = outer.instance().global_words();
+        // What `call_import` does before running the handler.
+        let inner_state = group.0.inner.get();
+        // SAFETY: this thread holds the group.
+        unsafe {
+            (*inner_state).nested = Some(Nested {
+                ref_base: 4,
+                stack_limit: usize::MAX,
+            })
+        };
+        {
+            let mut nested = group.0.hold(ptr);
+            assert_eq!(nested.refs_len, whole - 4);
+            assert_eq!(nested.stack_limit, Some(usize::MAX));
+            nested.refs()[0] = dast_vm::RefSlot::default();
+            assert_eq!(nested.instance().global_words(), outer_words);
+        }
+        // SAFETY: as above.
+        unsafe { (*inner_state).nested = None };
+        outer.refs()[3] = dast_vm::RefSlot::default();
+        outer.instance().flush();
+        drop(outer);
+        // A fresh hold starts at the bottom again.
+        assert_eq!(group.0.hold(ptr).refs_len, whole);
+    }
 }

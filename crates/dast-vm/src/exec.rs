@@ -218,24 +218,6 @@ fn norm(x: u64, kind: IntKind) -> u64 {
 }
 
 #[inline(always)]
-fn bits(kind: IntKind) -> u32 {
-    match kind {
-        IntKind::I8 | IntKind::U8 => 8,
-        IntKind::I16 | IntKind::U16 => 16,
-        IntKind::I32 | IntKind::U32 => 32,
-        IntKind::I64 | IntKind::U64 => 64,
-    }
-}
-
-#[inline(always)]
-fn is_signed(kind: IntKind) -> bool {
-    matches!(
-        kind,
-        IntKind::I8 | IntKind::I16 | IntKind::I32 | IntKind::I64
-    )
-}
-
-#[inline(always)]
 fn f64_of(x: u64) -> f64 {
     f64::from_bits(x)
 }
@@ -585,13 +567,13 @@ unsafe fn run_loop(
                 Inst::Xor { dst, a, b } => bin!(dst, a, b, |x, y| x ^ y),
                 Inst::BitNot { dst, a } => S!(dst) = !S!(a),
                 Inst::Shl { dst, a, b, kind } => {
-                    let sh = (S!(b) as u32) & (bits(kind) - 1);
+                    let sh = (S!(b) as u32) & (kind.bits() - 1);
                     S!(dst) = norm(S!(a) << sh, kind);
                 }
                 Inst::Shr { dst, a, b, kind } => {
-                    let sh = (S!(b) as u32) & (bits(kind) - 1);
+                    let sh = (S!(b) as u32) & (kind.bits() - 1);
                     let x = S!(a);
-                    S!(dst) = if is_signed(kind) {
+                    S!(dst) = if kind.is_signed() {
                         ((x as i64) >> sh) as u64
                     } else {
                         x >> sh

@@ -794,7 +794,9 @@ mod tests {
             let mut map = MapObj::new(Layout::WORD, Layout::WORD);
             let mut model: Vec<(u64, u64)> = Vec::new();
             let mut x = 0x2545_F491_4F6C_DD1Du64;
-            for step in 0..20_000u64 {
+            // Miri interprets every step: a shorter run still grows and shrinks tables.
+            let steps = if cfg!(miri) { 400 } else { 20_000u64 };
+            for step in 0..steps {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;

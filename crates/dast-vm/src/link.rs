@@ -149,7 +149,6 @@ pub(crate) struct Linked {
     pub strings: Vec<Option<Obj>>,
     /// How many times this instance was entered (from the host or another instance) by
     /// calls still running: only counted with hot reload on, on cross-instance calls.
-    /// Atomic because instances will be shared by the machines of several threads.
     /// Plain counter: a `Program` runs on one thread at a time (`&mut self`), and an
     /// atomic read-modify-write would cost every cross-module call several cycles.
     pub in_flight: std::cell::Cell<u32>,

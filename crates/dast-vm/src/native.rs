@@ -168,7 +168,8 @@ pub unsafe fn map_find_word(slot: *const RefSlot, key: u64, value_words: u32) ->
     // each step below relies only on it.
     unsafe {
         let slot: *const Option<Obj> = slot.cast();
-        let not_handled = NOT_HANDLED as *const u64;
+        // A marker address, never dereferenced: no provenance.
+        let not_handled = std::ptr::without_provenance::<u64>(NOT_HANDLED);
         let Some(obj) = &*slot else {
             return not_handled;
         };
@@ -279,7 +280,7 @@ impl NativeInstance {
         inst.runtime_role() == Some(RuntimeRole::ExecOne)
     }
 
-    /// Whether `inst` is a host request (`Registry*`) that [`NativeInstance::serve_host`]
+    /// Whether `inst` is a host request (`Registry*`) that [`NativeInstance::read_host_request`]
     /// runs: the runtime serves it with the group's host instead of `exec_one`.
     pub fn is_host_request(inst: &Inst) -> bool {
         inst.runtime_role() == Some(RuntimeRole::HostRequest)

@@ -7,6 +7,7 @@ use dast_syntax::ast;
 
 use crate::check::FnCx;
 use crate::env::{AdtKind, Def, FnId, ParamMode};
+use crate::errors;
 use crate::format::{parse_format, Piece};
 use crate::tir::{
     Arg, Block, Builtin, Expr, ExprKind, FmtPiece, MutBuiltin, Pat, PatKind, Place, PlaceRoot,
@@ -150,7 +151,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                             .cloned()
                             .collect();
                         let mut diag = Diagnostic::error(
-                            "E0401",
+                            errors::UNKNOWN_MODULE_ITEM,
                             format!("cannot find `{}` in {what}", name.name),
                             name.span,
                         )
@@ -186,7 +187,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     "associated function"
                 };
                 let mut d = Diagnostic::error(
-                    "E0402",
+                    errors::UNKNOWN_ASSOC_ITEM,
                     format!("no {what} named `{}` for `{}`", name.name, adt.name),
                     name.span,
                 )
@@ -214,7 +215,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if !matches!(other, PathRes::BuiltinType(Ty::Error)) {
                     self.error(
                         Diagnostic::error(
-                            "E0403",
+                            errors::NOT_A_NAMESPACE,
                             format!("`{}` is not a namespace", name.name),
                             span,
                         )
@@ -278,7 +279,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     let name = gd.name.clone();
                     self.error(
                         Diagnostic::error(
-                            "E0404",
+                            errors::PRIVATE_MODULE_STATE,
                             format!("module state `{name}` is private to its module"),
                             span,
                         )
@@ -296,9 +297,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
             PathRes::Def(Def::Fn(f)) | PathRes::AssocFn(f) => {
                 let name = self.env.func(f).name.clone();
                 self.error(
-                    Diagnostic::error("E0405", format!("function `{name}` used as a value"), span)
-                        .with_label("functions are not values in Dast v0")
-                        .with_help(format!("call it: `{name}(...)`")),
+                    Diagnostic::error(
+                        errors::FN_AS_VALUE,
+                        format!("function `{name}` used as a value"),
+                        span,
+                    )
+                    .with_label("functions are not values in Dast v0")
+                    .with_help(format!("call it: `{name}(...)`")),
                 );
                 Self::err_expr(span)
             }
@@ -318,7 +323,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 let name = adt.name.clone();
                 self.error(
-                    Diagnostic::error("E0406", format!("expected a value, found type `{name}`"), span)
+                    Diagnostic::error(errors::TYPE_AS_VALUE, format!("expected a value, found type `{name}`"), span)
                         .with_label("this is a type")
                         .with_help(format!("build a value with `{name} {{ ... }}` or call an associated function like `{name}.new()`")),
                 );
@@ -326,8 +331,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             PathRes::Def(Def::Scope(_) | Def::Module(_)) => {
                 self.error(
-                    Diagnostic::error("E0406", "expected a value, found a module", span)
-                        .with_label("this is a module"),
+                    Diagnostic::error(
+                        errors::TYPE_AS_VALUE,
+                        "expected a value, found a module",
+                        span,
+                    )
+                    .with_label("this is a module"),
                 );
                 Self::err_expr(span)
             }
@@ -338,7 +347,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(&t);
                 self.error(
                     Diagnostic::error(
-                        "E0406",
+                        errors::TYPE_AS_VALUE,
                         format!("expected a value, found type `{shown}`"),
                         span,
                     )
@@ -355,7 +364,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 self.scopes.iter().flat_map(|s| s.keys().cloned()).collect();
             candidates.extend(self.env.visible_names(self.scope));
             let mut d = Diagnostic::error(
-                "E0407",
+                errors::UNKNOWN_VALUE,
                 format!("cannot find value `{}` in this scope", id.name),
                 id.span,
             )
@@ -368,7 +377,8 @@ impl<'e, 'a> FnCx<'e, 'a> {
             self.error(d);
         } else {
             self.error(
-                Diagnostic::error("E0407", "expected a value", e.span).with_label("not a value"),
+                Diagnostic::error(errors::UNKNOWN_VALUE, "expected a value", e.span)
+                    .with_label("not a value"),
             );
         }
         Self::err_expr(e.span)
@@ -387,7 +397,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(t);
                 self.error(
                     Diagnostic::error(
-                        "E0402",
+                        errors::UNKNOWN_ASSOC_ITEM,
                         format!("no associated item `{name}` on `{shown}`"),
                         span,
                     )
@@ -428,7 +438,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             if self.env.adt(*a).methods.contains_key(&name.name) {
                 self.error(
                     Diagnostic::error(
-                        "E0408",
+                        errors::METHOD_AS_FIELD,
                         format!("`{}` is a method, not a field", name.name),
                         name.span,
                     )
@@ -495,7 +505,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     let shown = self.show(&c.ty);
                     self.error(
                         Diagnostic::error(
-                            "E0409",
+                            errors::NOT_A_FUNCTION,
                             format!("expected function, found `{shown}`"),
                             callee.span,
                         )
@@ -527,7 +537,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             _ => {
                 self.error(
                     Diagnostic::error(
-                        "E0409",
+                        errors::NOT_A_FUNCTION,
                         "expected function, found something else",
                         callee_span,
                     )
@@ -615,7 +625,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if !e.ty.is_error() {
                     let shown = self.show(ty);
                     self.error(
-                        Diagnostic::error("E0301", "mismatched types", a.span)
+                        Diagnostic::error(errors::MISMATCHED_TYPES, "mismatched types", a.span)
                             .with_label(format!("expected `&mut {shown}`, found `{shown}`"))
                             .with_help("pass a mutable reference: `&mut place`"),
                     );
@@ -652,7 +662,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if !info.mutable {
                     let (name, decl) = (info.name.clone(), info.span);
                     self.error(
-                        Diagnostic::error("E0411", format!("cannot borrow `{name}` as mutable, as it is not declared as mutable"), e.span)
+                        Diagnostic::error(errors::NOT_MUTABLE, format!("cannot borrow `{name}` as mutable, as it is not declared as mutable"), e.span)
                             .with_label("cannot borrow as mutable")
                             .with_secondary(decl, format!("`{name}` declared here"))
                             .with_help(format!("make it mutable: `let mut {name}`")),
@@ -665,7 +675,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     let name = gd.name.clone();
                     self.error(
                         Diagnostic::error(
-                            "E0411",
+                            errors::NOT_MUTABLE,
                             format!("cannot borrow immutable static `{name}` as mutable"),
                             e.span,
                         )
@@ -710,7 +720,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 let names: Vec<&str> = adt.variants().iter().map(|v| v.name.as_str()).collect();
                 let mut d = Diagnostic::error(
-                    "E0412",
+                    errors::UNKNOWN_VARIANT,
                     format!("no variant named `{name}` in enum `{}`", adt.name),
                     id.span,
                 )
@@ -745,7 +755,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 };
                 self.error(
                     Diagnostic::error(
-                        "E0413",
+                        errors::UNKNOWN_ENUM,
                         format!("cannot infer the enum of `.{name}`"),
                         id.span,
                     )
@@ -803,9 +813,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let (name, fields, is_tuple) = self.variant_fields(&enum_ty, v);
         if !is_tuple && !fields.is_empty() {
             self.error(
-                Diagnostic::error("E0414", format!("variant `{name}` has named fields"), span)
-                    .with_label("use braces")
-                    .with_help(format!("write `{name} {{ field: value, ... }}`")),
+                Diagnostic::error(
+                    errors::VARIANT_HAS_NAMED_FIELDS,
+                    format!("variant `{name}` has named fields"),
+                    span,
+                )
+                .with_label("use braces")
+                .with_help(format!("write `{name} {{ field: value, ... }}`")),
             );
             return Self::err_expr(span);
         }
@@ -866,7 +880,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 _ => {
                     self.error(
                         Diagnostic::error(
-                            "E0415",
+                            errors::NOT_A_STRUCT,
                             "expected a struct or enum variant before `{`",
                             path.span,
                         )
@@ -908,7 +922,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     if values[i].is_some() {
                         self.error(
                             Diagnostic::error(
-                                "E0416",
+                                errors::FIELD_GIVEN_TWICE,
                                 format!("field `{}` specified more than once", f.name.name),
                                 f.name.span,
                             )
@@ -920,7 +934,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 None => {
                     let names: Vec<&str> = decl_fields.iter().map(|(n, _)| n.as_str()).collect();
                     let mut d = Diagnostic::error(
-                        "E0305",
+                        errors::UNKNOWN_FIELD,
                         format!("`{tname}` has no field named `{}`", f.name.name),
                         f.name.span,
                     )
@@ -943,7 +957,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if rest.is_none() && !missing.is_empty() {
             self.error(
                 Diagnostic::error(
-                    "E0417",
+                    errors::MISSING_FIELDS,
                     format!(
                         "missing field{} {} in initializer of `{tname}`",
                         if missing.len() == 1 { "" } else { "s" },
@@ -1083,12 +1097,16 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let shown = self.show(recv_ty);
         if self.infer.var_kind(recv_ty) == Some(VarKind::General) {
             self.error(
-                Diagnostic::error("E0418", "type annotations needed", name.span)
-                    .with_label(format!(
-                        "cannot call `.{}()` on a value whose type is not known yet",
-                        name.name
-                    ))
-                    .with_help("annotate the variable's type, e.g. `let v: Vec[i32] = Vec.new()`"),
+                Diagnostic::error(
+                    errors::TYPE_ANNOTATIONS_NEEDED,
+                    "type annotations needed",
+                    name.span,
+                )
+                .with_label(format!(
+                    "cannot call `.{}()` on a value whose type is not known yet",
+                    name.name
+                ))
+                .with_help("annotate the variable's type, e.g. `let v: Vec[i32] = Vec.new()`"),
             );
             return;
         }
@@ -1107,7 +1125,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             {
                 self.error(
                     Diagnostic::error(
-                        "E0419",
+                        errors::UNKNOWN_METHOD,
                         format!("no method named `{}` found for `{shown}`", name.name),
                         name.span,
                     )
@@ -1121,7 +1139,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
         }
         let mut d = Diagnostic::error(
-            "E0419",
+            errors::UNKNOWN_METHOD,
             format!("no method named `{}` found for `{shown}`", name.name),
             name.span,
         )
@@ -1148,7 +1166,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let name = def.name.clone();
             self.error(
                 Diagnostic::error(
-                    "E0420",
+                    errors::ASSOC_FN_AS_METHOD,
                     format!("`{name}` is an associated function, not a method"),
                     name_span,
                 )
@@ -1427,7 +1445,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             _ => {
                 let shown = self.show(&t);
                 self.error(
-                    Diagnostic::error("E0427", format!("cannot convert `{shown}` to `Value` implicitly"), span)
+                    Diagnostic::error(errors::NOT_A_VALUE, format!("cannot convert `{shown}` to `Value` implicitly"), span)
                         .with_label("expected a `Value`")
                         .with_help("only `bool`, numbers, `char` and `String` convert implicitly; build the `Value` yourself, e.g. `Value.List(items)`"),
                 );
@@ -1495,7 +1513,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if !self.has_default(&t) {
                     let shown = self.show(&t);
                     self.error(
-                        Diagnostic::error("E0421", format!("`{shown}` has no default value"), span)
+                        Diagnostic::error(errors::NO_DEFAULT, format!("`{shown}` has no default value"), span)
                             .with_label("not every field has a default")
                             .with_help("write a `default()` function in its `impl`, or build the value explicitly"),
                     );
@@ -1514,8 +1532,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             _ => {
                 let shown = self.show(&t);
                 self.error(
-                    Diagnostic::error("E0402", format!("no function `{name}` on `{shown}`"), span)
-                        .with_label("not found"),
+                    Diagnostic::error(
+                        errors::UNKNOWN_ASSOC_ITEM,
+                        format!("no function `{name}` on `{shown}`"),
+                        span,
+                    )
+                    .with_label("not found"),
                 );
                 for a in args {
                     self.check_expr(a, None);
@@ -1854,7 +1876,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let shown = self.show(&t);
             self.error(
                 Diagnostic::error(
-                    "E0422",
+                    errors::NOT_A_NUMBER,
                     format!("`{what}` needs numbers, found `{shown}`"),
                     span,
                 )
@@ -1872,7 +1894,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             self.error(
                 Diagnostic::error(
-                    "E0423",
+                    errors::FORMAT_NOT_LITERAL,
                     "format argument must be a string literal",
                     args[0].span,
                 )
@@ -1888,7 +1910,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             Ok(p) => p,
             Err((msg, _)) => {
                 self.error(
-                    Diagnostic::error("E0424", msg, args[0].span)
+                    Diagnostic::error(errors::BAD_FORMAT_STRING, msg, args[0].span)
                         .with_label("invalid format string"),
                 );
                 return Self::err_expr(span);
@@ -1924,7 +1946,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                             None => {
                                 self.error(
                                     Diagnostic::error(
-                                        "E0407",
+                                        errors::UNKNOWN_VALUE,
                                         format!("cannot find value `{name}` in this scope"),
                                         args[0].span,
                                     )
@@ -1937,7 +1959,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     if idx >= vals.len() {
                         self.error(
                             Diagnostic::error(
-                                "E0425",
+                                errors::FORMAT_ARG_MISMATCH,
                                 format!("format string has more placeholders than arguments ({positional} given)"),
                                 args[0].span,
                             )
@@ -1957,7 +1979,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if let Some(unused) = used.iter().position(|u| !u) {
             self.error(
                 Diagnostic::error(
-                    "E0425",
+                    errors::FORMAT_ARG_MISMATCH,
                     "argument never used in the format string",
                     args[unused + 1].span,
                 )
@@ -2009,7 +2031,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 };
                 self.error(
                     Diagnostic::error(
-                        "E0426",
+                        errors::NOT_FORMATTABLE,
                         format!("`{shown}` cannot be formatted with `{{:{letter}}}`"),
                         e.span,
                     )
@@ -2027,7 +2049,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let shown = self.show(&t);
             self.error(
                 Diagnostic::error(
-                    "E0426",
+                    errors::NOT_FORMATTABLE,
                     format!("`{shown}` cannot be formatted with `{{}}`"),
                     e.span,
                 )
@@ -2042,7 +2064,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
 fn arity_error(subject: &str, unit: &str, expected: usize, found: usize, span: Span) -> Diagnostic {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     Diagnostic::error(
-        "E0410",
+        errors::WRONG_ARG_COUNT,
         format!(
             "wrong number of arguments: {subject} {expected} {unit}{} but {found} {} supplied",
             plural(expected),

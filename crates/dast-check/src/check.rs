@@ -8,6 +8,7 @@ use dast_base::{Diagnostic, Span};
 use dast_syntax::ast;
 
 use crate::env::{Def, Env, FnId, ModIdx, ParamMode, ScopeId};
+use crate::errors;
 use crate::tir::{self, Expr, ExprKind, LocalId, LocalInfo, Place, PlaceRoot, Proj};
 use crate::ty::{display_ty, AdtId, FloatTy, Infer, IntTy, Ty, VarKind};
 
@@ -95,7 +96,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         let exp = self.show(expected);
         let fnd = self.show(found);
-        let mut d = Diagnostic::error("E0301", "mismatched types", span)
+        let mut d = Diagnostic::error(errors::MISMATCHED_TYPES, "mismatched types", span)
             .with_label(format!("expected `{exp}`, found `{fnd}`"));
         if let Some(h) = self.mismatch_hint(expected, found) {
             d = d.with_help(h);
@@ -189,7 +190,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             None => {
                 self.error(
                     Diagnostic::error(
-                        "E0302",
+                        errors::FN_WITHOUT_BODY,
                         format!("function `{}` has no body", f.name),
                         f.span,
                     )
@@ -208,7 +209,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         let exp = self.show(ret);
         let fnd = self.show(&e.ty);
-        let mut d = Diagnostic::error("E0301", "mismatched types", span)
+        let mut d = Diagnostic::error(errors::MISMATCHED_TYPES, "mismatched types", span)
             .with_label(format!("expected `{exp}`, found `{fnd}`"));
         if block.tail.is_none() && !ret.is_unit() {
             d = d.with_help(format!(
@@ -229,7 +230,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if v < lo || v > hi {
                     self.error(
                         Diagnostic::error(
-                            "E0303",
+                            errors::LITERAL_OUT_OF_RANGE,
                             format!("literal out of range for `{}`", it.name()),
                             span,
                         )
@@ -344,9 +345,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         if !matches!(t, Ty::Never | Ty::Error) && !self.infer.clone_unify(&h, &t) {
                             let fnd = self.show(&t);
                             self.error(
-                                Diagnostic::error("E0301", "mismatched types", e.span)
-                                    .with_label(format!("expected `()`, found `{fnd}`"))
-                                    .with_help("add `;` after the expression to discard its value"),
+                                Diagnostic::error(
+                                    errors::MISMATCHED_TYPES,
+                                    "mismatched types",
+                                    e.span,
+                                )
+                                .with_label(format!("expected `()`, found `{fnd}`"))
+                                .with_help("add `;` after the expression to discard its value"),
                             );
                         } else {
                             self.infer.unify(&h, &t);
@@ -358,7 +363,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             ast::StmtKind::Item(item) => {
                 self.error(
                     Diagnostic::error(
-                        "E0304",
+                        errors::ITEM_IN_BODY,
                         "items inside function bodies are not supported",
                         item.span,
                     )
@@ -424,7 +429,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         let shown = self.show(&t);
                         self.error(
                             Diagnostic::error(
-                                "E0305",
+                                errors::UNKNOWN_FIELD,
                                 format!("no field `{index}` on type `{shown}`"),
                                 *index_span,
                             )
@@ -496,7 +501,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             ast::ExprKind::Range { .. } => {
                 self.error(
                     Diagnostic::error(
-                        "E0306",
+                        errors::RANGE_UNSUPPORTED,
                         "ranges can only be used in `for` loops and patterns",
                         span,
                     )
@@ -556,8 +561,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             ast::ExprKind::Continue(label) => {
                 if self.loops.is_empty() {
                     self.error(
-                        Diagnostic::error("E0307", "`continue` outside of a loop", span)
-                            .with_label("cannot `continue` here"),
+                        Diagnostic::error(
+                            errors::OUTSIDE_LOOP,
+                            "`continue` outside of a loop",
+                            span,
+                        )
+                        .with_label("cannot `continue` here"),
                     );
                 }
                 let depth = self.loop_depth(label.as_ref()).unwrap_or(0);
@@ -577,9 +586,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         if !self.infer.clone_unify(&ret, &Ty::unit()) {
                             let r = self.show(&ret);
                             self.error(
-                                Diagnostic::error("E0301", "mismatched types", span)
-                                    .with_label(format!("expected `{r}`, found `()`"))
-                                    .with_help("return a value: `return value`"),
+                                Diagnostic::error(
+                                    errors::MISMATCHED_TYPES,
+                                    "mismatched types",
+                                    span,
+                                )
+                                .with_label(format!("expected `{r}`, found `()`"))
+                                .with_help("return a value: `return value`"),
                             );
                         }
                         None
@@ -614,7 +627,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         Some(t) => Ty::Int(t),
                         None => {
                             self.error(
-                                Diagnostic::error("E0308", format!("invalid suffix `{s}` for a number literal"), span)
+                                Diagnostic::error(errors::BAD_LITERAL_SUFFIX, format!("invalid suffix `{s}` for a number literal"), span)
                                     .with_label("unknown suffix")
                                     .with_help("valid suffixes are `i8`..`i64`, `u8`..`u64`, `isize`, `usize`, `f32`, `f64`"),
                             );
@@ -695,7 +708,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(&t);
                 self.error(
                     Diagnostic::error(
-                        "E0309",
+                        errors::NOT_INDEXABLE,
                         format!("cannot index into a value of type `{shown}`"),
                         base.span,
                     )
@@ -756,7 +769,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let sym = if top == tir::UnOp::Neg { "-" } else { "!" };
             self.error(
                 Diagnostic::error(
-                    "E0310",
+                    errors::BAD_UNARY_OPERAND,
                     format!("cannot apply unary operator `{sym}` to type `{shown}`"),
                     span,
                 )
@@ -817,7 +830,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let (a, b) = (self.show(&lt), self.show(&r.ty));
                 let sym = binop_symbol(op);
                 self.error(
-                    Diagnostic::error("E0301", "mismatched types", rhs.span)
+                    Diagnostic::error(errors::MISMATCHED_TYPES, "mismatched types", rhs.span)
                         .with_label(format!("expected `{a}`, found `{b}`"))
                         .with_secondary(lhs.span, format!("this is `{a}`"))
                         .with_help(format!(
@@ -832,7 +845,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let shown = self.show(&t);
             let sym = binop_symbol(op);
             let mut d = Diagnostic::error(
-                "E0311",
+                errors::BAD_BINARY_OPERAND,
                 format!("cannot apply binary operator `{sym}` to type `{shown}`"),
                 span,
             )
@@ -850,8 +863,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             {
                 let shown = self.show(&rt);
                 self.error(
-                    Diagnostic::error("E0311", "shift amount must be an integer", rhs.span)
-                        .with_label(format!("found `{shown}`")),
+                    Diagnostic::error(
+                        errors::BAD_BINARY_OPERAND,
+                        "shift amount must be an integer",
+                        rhs.span,
+                    )
+                    .with_label(format!("found `{shown}`")),
                 );
             }
         }
@@ -934,7 +951,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     let shown = self.show(&t);
                     self.error(
                         Diagnostic::error(
-                            "E0311",
+                            errors::BAD_BINARY_OPERAND,
                             format!("cannot apply `{}=` to type `{shown}`", binop_symbol(op)),
                             span,
                         )
@@ -988,7 +1005,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                             let name = gd.name.clone();
                             self.error(
                                 Diagnostic::error(
-                                    "E0312",
+                                    errors::ASSIGN_IMMUTABLE_STATIC,
                                     format!("cannot assign to immutable static `{name}`"),
                                     e.span,
                                 )
@@ -1007,7 +1024,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         if !v.ty.is_error() && assign {
                             self.error(
                                 Diagnostic::error(
-                                    "E0313",
+                                    errors::INVALID_ASSIGN_TARGET,
                                     "invalid left-hand side of assignment",
                                     e.span,
                                 )
@@ -1031,7 +1048,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         }
                         self.error(
                             Diagnostic::error(
-                                "E0313",
+                                errors::INVALID_ASSIGN_TARGET,
                                 "invalid left-hand side of assignment",
                                 e.span,
                             )
@@ -1073,7 +1090,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         let shown = self.show(&bt);
                         self.error(
                             Diagnostic::error(
-                                "E0305",
+                                errors::UNKNOWN_FIELD,
                                 format!("no field `{index}` on type `{shown}`"),
                                 *index_span,
                             )
@@ -1094,9 +1111,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     }
                     Ty::Map(..) => {
                         self.error(
-                            Diagnostic::error("E0314", "cannot assign through `map[key]`", e.span)
-                                .with_label("map entries are not places")
-                                .with_help("use `map.insert(key, value)`"),
+                            Diagnostic::error(
+                                errors::ASSIGN_MAP_INDEX,
+                                "cannot assign through `map[key]`",
+                                e.span,
+                            )
+                            .with_label("map entries are not places")
+                            .with_help("use `map.insert(key, value)`"),
                         );
                         None
                     }
@@ -1105,7 +1126,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         let shown = self.show(&t);
                         self.error(
                             Diagnostic::error(
-                                "E0309",
+                                errors::NOT_INDEXABLE,
                                 format!("cannot index into a value of type `{shown}`"),
                                 base.span,
                             )
@@ -1119,8 +1140,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let v = self.check_expr(e, None);
                 if assign && !v.ty.is_error() {
                     self.error(
-                        Diagnostic::error("E0313", "invalid left-hand side of assignment", e.span)
-                            .with_label("cannot assign to this expression"),
+                        Diagnostic::error(
+                            errors::INVALID_ASSIGN_TARGET,
+                            "invalid left-hand side of assignment",
+                            e.span,
+                        )
+                        .with_label("cannot assign to this expression"),
                     );
                 }
                 self.temp_place(v)
@@ -1144,7 +1169,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let decl = self.locals[l.0 as usize].span;
         self.error(
             Diagnostic::error(
-                "E0315",
+                errors::ASSIGN_IMMUTABLE_LOCAL,
                 format!("cannot assign twice to immutable variable `{}`", id.name),
                 span,
             )
@@ -1164,7 +1189,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 let candidates: Vec<&str> = adt.fields().iter().map(|f| f.name.as_str()).collect();
                 let mut d = Diagnostic::error(
-                    "E0305",
+                    errors::UNKNOWN_FIELD,
                     format!("no field `{}` on type `{}`", name.name, adt.name),
                     name.span,
                 )
@@ -1187,7 +1212,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(t);
                 self.error(
                     Diagnostic::error(
-                        "E0305",
+                        errors::UNKNOWN_FIELD,
                         format!("no field `{}` on type `{shown}`", name.name),
                         name.span,
                     )
@@ -1217,8 +1242,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
         };
         if !ok {
             let (a, b) = (self.show(&from), self.show(&target));
-            let mut d = Diagnostic::error("E0316", format!("cannot cast `{a}` as `{b}`"), span)
-                .with_label("invalid cast");
+            let mut d = Diagnostic::error(
+                errors::INVALID_CAST,
+                format!("cannot cast `{a}` as `{b}`"),
+                span,
+            )
+            .with_label("invalid cast");
             if matches!(target, Ty::Str) {
                 d = d.with_help("use `.to_string()` to make a `String`");
             } else if matches!(from, Ty::Str) {
@@ -1305,7 +1334,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(&tt);
                 self.error(
                     Diagnostic::error(
-                        "E0317",
+                        errors::IF_WITHOUT_ELSE_VALUE,
                         "`if` without `else` must have type `()`",
                         then.span,
                     )
@@ -1337,7 +1366,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if !self.infer.unify(&at, &bt) {
             let (x, y) = (self.show(&at), self.show(&bt));
             self.error(
-                Diagnostic::error("E0301", msg.to_string(), span)
+                Diagnostic::error(errors::MISMATCHED_TYPES, msg.to_string(), span)
                     .with_label(format!("expected `{x}`, found `{y}`"))
                     .with_secondary(a.span, format!("this is `{x}`"))
                     .with_help("all branches must have the same type"),
@@ -1367,7 +1396,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if found.is_none() && !self.loops.is_empty() {
             self.error(
                 Diagnostic::error(
-                    "E0321",
+                    errors::UNDECLARED_LABEL,
                     format!("use of undeclared label `{}`", label.name),
                     label.span,
                 )
@@ -1393,7 +1422,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         );
         if self.loops.is_empty() {
             self.error(
-                Diagnostic::error("E0307", "`break` outside of a loop", span)
+                Diagnostic::error(errors::OUTSIDE_LOOP, "`break` outside of a loop", span)
                     .with_label("cannot `break` here")
                     .with_help("`break` only works inside `loop`, `while` and `for`"),
             );
@@ -1408,7 +1437,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             (Some(v), None) => {
                 self.error(
                     Diagnostic::error(
-                        "E0318",
+                        errors::BREAK_VALUE_OUTSIDE_LOOP,
                         "`break` with a value is only allowed in `loop`",
                         v.span,
                     )
@@ -1435,11 +1464,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if !self.infer.unify(err, rerr) {
                     let (a, b) = (self.show(err), self.show(rerr));
                     self.error(
-                        Diagnostic::error("E0319", "`?` cannot convert the error type", span)
-                            .with_label(format!(
-                                "this error is `{a}`, the function returns errors of type `{b}`"
-                            ))
-                            .with_help("map the error yourself with `match`"),
+                        Diagnostic::error(
+                            errors::BAD_TRY,
+                            "`?` cannot convert the error type",
+                            span,
+                        )
+                        .with_label(format!(
+                            "this error is `{a}`, the function returns errors of type `{b}`"
+                        ))
+                        .with_help("map the error yourself with `match`"),
                     );
                 }
                 (**ok).clone()
@@ -1449,7 +1482,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             (Ty::Result(..) | Ty::Option(_), _) => {
                 let r = self.show(&ret);
                 self.error(
-                    Diagnostic::error("E0319", "the `?` operator can only be used in a function that returns `Result` or `Option`", span)
+                    Diagnostic::error(errors::BAD_TRY, "the `?` operator can only be used in a function that returns `Result` or `Option`", span)
                         .with_label(format!("this function returns `{r}`"))
                         .with_help("change the return type, or handle the value with `match`"),
                 );
@@ -1459,7 +1492,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(&t);
                 self.error(
                     Diagnostic::error(
-                        "E0319",
+                        errors::BAD_TRY,
                         format!("the `?` operator cannot be applied to type `{shown}`"),
                         span,
                     )
@@ -1491,8 +1524,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 Some(s) => self.check_expr(s, Some(&elem)),
                 None => {
                     self.error(
-                        Diagnostic::error("E0306", "a `for` range needs a start", iter.span)
-                            .with_label("write `0..n`"),
+                        Diagnostic::error(
+                            errors::RANGE_UNSUPPORTED,
+                            "a `for` range needs a start",
+                            iter.span,
+                        )
+                        .with_label("write `0..n`"),
                     );
                     Self::err_expr(iter.span)
                 }
@@ -1502,7 +1539,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 None => {
                     self.error(
                         Diagnostic::error(
-                            "E0306",
+                            errors::RANGE_UNSUPPORTED,
                             "unbounded ranges cannot be iterated",
                             iter.span,
                         )
@@ -1536,7 +1573,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             // "only usable in `for` loops", which is confusing right in a `for` loop.
             self.error(
                 Diagnostic::error(
-                    "E0306",
+                    errors::RANGE_UNSUPPORTED,
                     format!("iterator adapters such as `.{}()` are not supported in Dast v0", method.name),
                     method.span,
                 )
@@ -1554,9 +1591,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
             _ => {
                 let shown = self.show(&t);
                 self.error(
-                    Diagnostic::error("E0320", format!("`{shown}` is not iterable"), iter.span)
-                        .with_label("cannot iterate over this")
-                        .with_help("`for` iterates over ranges (`0..n`), `Vec`s and `HashMap`s"),
+                    Diagnostic::error(
+                        errors::NOT_ITERABLE,
+                        format!("`{shown}` is not iterable"),
+                        iter.span,
+                    )
+                    .with_label("cannot iterate over this")
+                    .with_help("`for` iterates over ranges (`0..n`), `Vec`s and `HashMap`s"),
                 );
                 (Ty::Error, false)
             }

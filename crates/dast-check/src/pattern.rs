@@ -7,6 +7,7 @@ use dast_syntax::ast;
 use crate::call::PathRes;
 use crate::check::FnCx;
 use crate::env::{AdtKind, Def};
+use crate::errors;
 use crate::tir::{self, Expr, ExprKind, LocalId, Pat, PatKind};
 use crate::ty::{IntTy, Ty, VarKind};
 
@@ -96,12 +97,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         if !self.infer.unify(&t, &tuple) {
                             let shown = self.show(&t);
                             self.error(
-                                Diagnostic::error("E0501", "mismatched types", span).with_label(
-                                    format!(
-                                        "expected `{shown}`, found a tuple of {} elements",
-                                        elems.len()
-                                    ),
-                                ),
+                                Diagnostic::error(
+                                    errors::PATTERN_TYPE_MISMATCH,
+                                    "mismatched types",
+                                    span,
+                                )
+                                .with_label(format!(
+                                    "expected `{shown}`, found a tuple of {} elements",
+                                    elems.len()
+                                )),
                             );
                         }
                         fresh
@@ -210,7 +214,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let name: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
                 self.error(
                     Diagnostic::error(
-                        "E0502",
+                        errors::UNKNOWN_PATTERN_PATH,
                         format!("cannot find variant or struct `{}`", name.join(".")),
                         span,
                     )
@@ -271,7 +275,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if !self.infer.unify(ty, &pat_ty) {
             let (a, b) = (self.show(ty), self.show(&pat_ty));
             self.error(
-                Diagnostic::error("E0501", "mismatched types", span)
+                Diagnostic::error(errors::PATTERN_TYPE_MISMATCH, "mismatched types", span)
                     .with_label(format!("expected `{a}`, found `{b}`"))
                     .with_help("this pattern can never match a value of the scrutinee's type"),
             );
@@ -298,7 +302,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         None => {
                             self.error(
                                 Diagnostic::error(
-                                    "E0503",
+                                    errors::UNKNOWN_PATTERN_FIELD,
                                     format!("no field `{}` in this pattern's type", fp.name.name),
                                     fp.name.span,
                                 )
@@ -316,7 +320,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         .collect();
                     self.error(
                         Diagnostic::error(
-                            "E0504",
+                            errors::PATTERN_MISSING_FIELDS,
                             format!(
                                 "pattern does not mention field{} {}",
                                 if missing.len() == 1 { "" } else { "s" },
@@ -333,7 +337,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if elems.len() != decl.len() && !(elems.is_empty() && variant.is_none()) {
                     self.error(
                         Diagnostic::error(
-                            "E0505",
+                            errors::PATTERN_FIELD_COUNT,
                             format!(
                                 "this pattern has {} field{}, but the variant has {}",
                                 elems.len(),
@@ -403,8 +407,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             _ => {
                 self.error(
-                    Diagnostic::error("E0506", "range patterns need integer or char bounds", span)
-                        .with_label("unsupported range bound"),
+                    Diagnostic::error(
+                        errors::BAD_RANGE_PATTERN,
+                        "range patterns need integer or char bounds",
+                        span,
+                    )
+                    .with_label("unsupported range bound"),
                 );
                 None
             }
@@ -415,9 +423,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
     pub(crate) fn check_irrefutable(&mut self, p: &Pat, what: &str) {
         if let Some(w) = self.missing_witness(std::slice::from_ref(p), &p.ty) {
             self.error(
-                Diagnostic::error("E0507", format!("refutable pattern in {what}"), p.span)
-                    .with_label(format!("pattern `{w}` not covered"))
-                    .with_help("use `if let` or `match` to handle the other cases"),
+                Diagnostic::error(
+                    errors::REFUTABLE_PATTERN,
+                    format!("refutable pattern in {what}"),
+                    p.span,
+                )
+                .with_label(format!("pattern `{w}` not covered"))
+                .with_help("use `if let` or `match` to handle the other cases"),
             );
         }
     }
@@ -457,7 +469,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         let (a, b) = (self.show(&r), self.show(&bt));
                         self.error(
                             Diagnostic::error(
-                                "E0301",
+                                errors::MISMATCHED_TYPES,
                                 "`match` arms have incompatible types",
                                 arm.body.span,
                             )
@@ -483,7 +495,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             if let Some(w) = self.missing_witness(&pats, &st) {
                 let shown = self.show(&st);
                 self.error(
-                    Diagnostic::error("E0508", format!("non-exhaustive patterns: `{w}` not covered"), scrutinee.span)
+                    Diagnostic::error(errors::NON_EXHAUSTIVE, format!("non-exhaustive patterns: `{w}` not covered"), scrutinee.span)
                         .with_label(format!("pattern `{w}` not covered"))
                         .with_help(format!("the `match` on `{shown}` must handle every value: add an arm for `{w}` or a wildcard `_ => ...`")),
                 );
@@ -532,7 +544,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     let shown = self.show(&tt);
                     self.error(
                         Diagnostic::error(
-                            "E0317",
+                            errors::IF_WITHOUT_ELSE_VALUE,
                             "`if let` without `else` must have type `()`",
                             then.span,
                         )

@@ -212,14 +212,23 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
             }
             other => {
-                if !matches!(other, PathRes::BuiltinType(Ty::Error)) {
+                // `Settings.new.X`, `i32.MAX.X`: the part before `.X` is not a namespace.
+                let base = match &other {
+                    PathRes::AssocFn(f) | PathRes::Def(Def::Fn(f)) => {
+                        Some(format!("function `{}`", self.env.func(*f).name))
+                    }
+                    PathRes::BuiltinAssoc(t, item) => Some(format!("`{}.{item}`", self.show(t))),
+                    PathRes::BuiltinType(Ty::Error) => None,
+                    _ => Some("this".to_string()),
+                };
+                if let Some(base) = base {
                     self.error(
                         Diagnostic::error(
                             errors::NOT_A_NAMESPACE,
-                            format!("`{}` is not a namespace", name.name),
+                            format!("{base} is not a namespace"),
                             span,
                         )
-                        .with_label("cannot use `.` here"),
+                        .with_label(format!("cannot look up `{}` in it", name.name)),
                     );
                 }
                 PathRes::BuiltinType(Ty::Error)
@@ -1579,7 +1588,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 seen.pop();
                 ok
             }
-            Ty::Result(..) | Ty::Never | Ty::Error => false,
+            Ty::Result(..) | Ty::Never => false,
+            // Already reported (a field whose type was refused): no second error.
+            Ty::Error => true,
             _ => true,
         }
     }

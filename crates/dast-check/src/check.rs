@@ -361,14 +361,29 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 Some(tir::Stmt::Expr(e))
             }
             ast::StmtKind::Item(item) => {
+                // The item's name is still declared (as an error value), so its uses
+                // report nothing more; the error points at the item's head.
+                let name = match &item.kind {
+                    ast::ItemKind::Fn(f) => Some(&f.name),
+                    ast::ItemKind::Var(g) | ast::ItemKind::Const(g) => Some(&g.name),
+                    ast::ItemKind::Static { decl, .. } => Some(&decl.name),
+                    _ => None,
+                };
+                let head = match name {
+                    Some(n) => Span::new(item.span.file, item.span.start, n.span.end),
+                    None => item.span,
+                };
                 self.error(
                     Diagnostic::error(
                         errors::ITEM_IN_BODY,
                         "items inside function bodies are not supported",
-                        item.span,
+                        head,
                     )
                     .with_label("move this item to the module level"),
                 );
+                if let Some(n) = name {
+                    self.new_local(&n.name, Ty::Error, true, n.span);
+                }
                 None
             }
         }
@@ -788,6 +803,23 @@ impl<'e, 'a> FnCx<'e, 'a> {
         )
     }
 
+    /// "cannot apply binary operator" for `op` on `t`; gives the error expression.
+    fn report_binop(&mut self, op: ast::BinOp, t: &Ty, span: Span) -> Expr {
+        let shown = self.show(t);
+        let sym = binop_symbol(op);
+        let mut d = Diagnostic::error(
+            errors::BAD_BINARY_OPERAND,
+            format!("cannot apply binary operator `{sym}` to type `{shown}`"),
+            span,
+        )
+        .with_label(format!("`{sym}` is not defined for `{shown}`"));
+        if matches!(op, ast::BinOp::Add) && matches!(t, Ty::Str) {
+            d = d.with_help("strings concatenate with `+` only between `String`s");
+        }
+        self.error(d);
+        Self::err_expr(span)
+    }
+
     fn check_lit_for_neg(&mut self, expr: &ast::Expr, expected: Option<&Ty>) -> Expr {
         let ast::ExprKind::Lit(lit) = &expr.kind else {
             unreachable!("caller matched a literal")
@@ -821,6 +853,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let is_shift = matches!(op, B::Shl | B::Shr);
         let hint = if is_cmp { None } else { expected };
         let l = self.check_expr(lhs, hint);
+        let lt = self.infer.shallow(&l.ty);
+        if !matches!(lt, Ty::Var(_)) && !self.binop_defined(op, &lt) {
+            // `"=" * 20`: the operator is the mistake, not the right-hand side's type.
+            self.check_expr(rhs, None);
+            return self.report_binop(op, &lt, span);
+        }
         let r = if is_shift {
             self.check_expr(rhs, None)
         } else {
@@ -842,19 +880,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         };
         let t = self.infer.shallow(&l.ty);
         if !self.binop_defined(op, &t) {
-            let shown = self.show(&t);
-            let sym = binop_symbol(op);
-            let mut d = Diagnostic::error(
-                errors::BAD_BINARY_OPERAND,
-                format!("cannot apply binary operator `{sym}` to type `{shown}`"),
-                span,
-            )
-            .with_label(format!("`{sym}` is not defined for `{shown}`"));
-            if matches!(op, B::Add) && matches!(t, Ty::Str) {
-                d = d.with_help("strings concatenate with `+` only between `String`s");
-            }
-            self.error(d);
-            return Self::err_expr(span);
+            return self.report_binop(op, &t, span);
         }
         if is_shift {
             let rt = self.infer.shallow(&r.ty);
@@ -1321,11 +1347,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
         expected: Option<&Ty>,
         span: Span,
     ) -> (Expr, Option<Box<Expr>>, Ty) {
-        let hint = if els.is_some() {
-            expected
-        } else {
-            Some(&Ty::unit())
-        };
+        // Without `else`, the block is checked without an expected type: a value in it
+        // is reported once, as the `if`'s problem, and the `if` is then an error value.
+        let hint = if els.is_some() { expected } else { None };
         let hint = hint.cloned();
         let t = self.check_block(then, hint.as_ref());
         let Some(els) = els else {
@@ -1342,9 +1366,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     .with_secondary(span, "this `if` has no `else`")
                     .with_help("add an `else` branch with a value of the same type"),
                 );
-            } else {
-                self.infer.unify(&tt, &Ty::unit());
+                return (t, None, Ty::Error);
             }
+            self.infer.unify(&tt, &Ty::unit());
             return (t, None, Ty::unit());
         };
         let _ = hint;

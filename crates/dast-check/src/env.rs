@@ -823,23 +823,37 @@ impl<'a> Env<'a> {
     fn check_recursive_adts(&mut self) {
         for i in 0..self.adts.len() {
             let id = AdtId(i as u32);
-            let mut seen = Vec::new();
-            if self.adt_contains(id, id, &mut seen) {
-                let adt = &self.adts[i];
-                self.diags.push(
-                    Diagnostic::error(
-                        errors::RECURSIVE_TYPE,
-                        format!("recursive type `{}` has infinite size", adt.name),
-                        adt.span,
-                    )
-                    .with_label("contains itself by value")
-                    .with_help(
-                        "put the recursive part in a `Vec` (for example `children: Vec[Node]`)",
-                    ),
-                );
-                // Break the cycle so later phases can compute layouts.
-                self.adts[i].kind = AdtKind::Struct(Vec::new());
+            if !self.adt_contains(id, id, &mut Vec::new()) {
+                continue;
             }
+            // The fields that lead back to the type itself.
+            let recursive: Vec<usize> = all_fields(&self.adts[i].kind)
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| self.ty_contains(id, &f.ty, &mut Vec::new()))
+                .map(|(k, _)| k)
+                .collect();
+            let adt = &mut self.adts[i];
+            let name = adt.name.clone();
+            let at = match recursive.first() {
+                Some(k) => all_fields(&adt.kind)[*k].span,
+                None => adt.span,
+            };
+            // Break the cycle so later phases can compute layouts; the fields keep their
+            // names (so their uses report nothing more) and take the error type.
+            let mut fields = all_fields_mut(&mut adt.kind);
+            for k in recursive {
+                fields[k].ty = Ty::Error;
+            }
+            self.diags.push(
+                Diagnostic::error(
+                    errors::RECURSIVE_TYPE,
+                    format!("recursive type `{name}` has infinite size"),
+                    at,
+                )
+                .with_label(format!("`{name}` contains itself by value here"))
+                .with_help("put the recursive part in a `Vec` (for example `children: Vec[Node]`)"),
+            );
         }
     }
 
@@ -877,6 +891,21 @@ impl<'a> Env<'a> {
 
     pub fn func(&self, id: FnId) -> &FnDef<'a> {
         &self.fns[id.0 as usize]
+    }
+}
+
+/// The fields of a struct, or of every variant of an enum, in declaration order.
+fn all_fields(kind: &AdtKind) -> Vec<&FieldDef> {
+    match kind {
+        AdtKind::Struct(fs) => fs.iter().collect(),
+        AdtKind::Enum(vs) => vs.iter().flat_map(|v| &v.fields).collect(),
+    }
+}
+
+fn all_fields_mut(kind: &mut AdtKind) -> Vec<&mut FieldDef> {
+    match kind {
+        AdtKind::Struct(fs) => fs.iter_mut().collect(),
+        AdtKind::Enum(vs) => vs.iter_mut().flat_map(|v| &mut v.fields).collect(),
     }
 }
 

@@ -117,3 +117,30 @@ fn checker_codes_come_from_the_table() {
         .collect();
     assert!(unused.is_empty(), "codes nobody reports: {unused:?}");
 }
+
+/// Every code is shown to users by at least one program of `test-programs/errors`: its
+/// `.stderr` snapshot (the full `dast check` output) contains `error[CODE]`.
+#[test]
+fn every_code_appears_in_an_error_program_snapshot() {
+    let (rows, _) = table();
+    let dir = crate_dir().join("../../test-programs/errors");
+    let mut snapshots = String::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "stderr") {
+            snapshots.push_str(&read(&p));
+        }
+    }
+    let missing: Vec<String> = rows
+        .iter()
+        .filter(|(code, _)| !snapshots.contains(&format!("error[{code}]")))
+        .map(|(code, meaning)| format!("{code} ({meaning})"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no program of test-programs/errors shows these codes; add a small program with \
+         the mistake (and `UPDATE_EXPECT=1 cargo test -p dast-cli --test programs` for its \
+         snapshot):\n{}",
+        missing.join("\n")
+    );
+}

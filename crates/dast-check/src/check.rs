@@ -255,6 +255,18 @@ impl<'e, 'a> FnCx<'e, 'a> {
     // ---------- blocks and statements ----------
 
     pub fn check_block(&mut self, block: &ast::Block, expected: Option<&Ty>) -> Expr {
+        self.check_block_with(block, expected, false)
+    }
+
+    /// `check_block`; with `plain_tail_unhinted`, a tail that is a plain value (a
+    /// literal, a name, an operation: see `is_plain_value`) is checked without the
+    /// expected type, for the caller to report a mismatch in its own words.
+    fn check_block_with(
+        &mut self,
+        block: &ast::Block,
+        expected: Option<&Ty>,
+        plain_tail_unhinted: bool,
+    ) -> Expr {
         self.scopes.push(HashMap::new());
         let mut stmts = Vec::new();
         let mut diverges = false;
@@ -279,7 +291,14 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     stmts.push(stmt);
                     None
                 }
-                Err(()) => Some(Box::new(self.check_expr(t, expected))),
+                Err(()) => {
+                    let hint = if plain_tail_unhinted && is_plain_value(t) {
+                        None
+                    } else {
+                        expected
+                    };
+                    Some(Box::new(self.check_expr(t, hint)))
+                }
             },
             None => None,
         };
@@ -1347,11 +1366,14 @@ impl<'e, 'a> FnCx<'e, 'a> {
         expected: Option<&Ty>,
         span: Span,
     ) -> (Expr, Option<Box<Expr>>, Ty) {
-        // Without `else`, the block is checked without an expected type: a value in it
-        // is reported once, as the `if`'s problem, and the `if` is then an error value.
-        let hint = if els.is_some() { expected } else { None };
-        let hint = hint.cloned();
-        let t = self.check_block(then, hint.as_ref());
+        // Without `else`, the block must be `()` (a call at its end is dropped as a
+        // statement); a plain value there is reported once, as the `if`'s problem, and
+        // the `if` is then an error value.
+        let t = match els {
+            Some(_) => self.check_block(then, expected),
+            None => self.check_block_with(then, Some(&Ty::unit()), true),
+        };
+        let hint = expected.cloned();
         let Some(els) = els else {
             let tt = self.infer.shallow(&t.ty);
             if !matches!(tt, Ty::Never | Ty::Error) && !self.infer.clone_unify(&tt, &Ty::unit()) {
@@ -1743,5 +1765,28 @@ fn convert_binop(op: ast::BinOp) -> tir::BinOp {
         B::Gt => T::Gt,
         B::Ge => T::Ge,
         B::And | B::Or => unreachable!("short-circuit operators are lowered separately"),
+    }
+}
+
+/// An expression whose type does not depend on control flow or on an expected type in
+/// a program without errors: a literal, a name, a field or index, an operation, a cast,
+/// a tuple, vector or struct literal.
+fn is_plain_value(e: &ast::Expr) -> bool {
+    use ast::ExprKind as K;
+    match &e.kind {
+        K::Paren(inner) => is_plain_value(inner),
+        K::Lit(_)
+        | K::Name(_)
+        | K::Field { .. }
+        | K::TupleField { .. }
+        | K::Index { .. }
+        | K::Unary { .. }
+        | K::Binary { .. }
+        | K::Cast { .. }
+        | K::Tuple(_)
+        | K::Array(_)
+        | K::ArrayRepeat { .. }
+        | K::StructLit { .. } => true,
+        _ => false,
     }
 }

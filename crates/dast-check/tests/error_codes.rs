@@ -14,8 +14,11 @@ fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// Pairs of strings: `(code, meaning)` rows or `(NAME, code)` constants.
+type Pairs = Vec<(String, String)>;
+
 /// `(code, meaning)` rows of the module doc table.
-fn doc_rows(src: &str) -> Vec<(String, String)> {
+fn doc_rows(src: &str) -> Pairs {
     src.lines()
         .filter_map(|l| l.strip_prefix("//! | `E"))
         .map(|rest| {
@@ -27,7 +30,7 @@ fn doc_rows(src: &str) -> Vec<(String, String)> {
 }
 
 /// `(NAME, code)` of every `pub const NAME: &str = "E0xxx";`.
-fn consts(src: &str) -> Vec<(String, String)> {
+fn consts(src: &str) -> Pairs {
     src.lines()
         .filter_map(|l| l.strip_prefix("pub const "))
         .map(|rest| {
@@ -40,7 +43,7 @@ fn consts(src: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn table() -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn table() -> (Pairs, Pairs) {
     let src = read(&crate_dir().join("src/errors.rs"));
     (doc_rows(&src), consts(&src))
 }

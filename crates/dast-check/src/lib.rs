@@ -3,6 +3,7 @@
 //! Entry point: [`check`] takes parsed modules and returns either bytecode modules or
 //! every diagnostic found (checking goes on after errors).
 
+mod builtins;
 mod call;
 mod check;
 pub mod env;

@@ -4,7 +4,9 @@
 use dast_base::{Diagnostic, Span};
 use dast_syntax::ast;
 
-use crate::builtins::{prelude_fn, MethodOp, Param, PreludeArgs, PreludeFn, Recv, Sig, METHODS};
+use crate::builtins::{
+    prelude_fn, MethodOp, Param, PreludeArgs, PreludeFn, Recv, Sig, METHODS, PRELUDE_FNS,
+};
 use crate::check::FnCx;
 use crate::env::{AdtKind, Def, FnId, ParamMode};
 use crate::errors;
@@ -343,21 +345,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     fn report_unknown_value(&mut self, e: &ast::Expr) -> Expr {
         if let ast::ExprKind::Name(id) = &e.kind {
-            let mut candidates: Vec<String> =
-                self.scopes.iter().flat_map(|s| s.keys().cloned()).collect();
-            candidates.extend(self.env.visible_names(self.scope));
-            let mut d = Diagnostic::error(
-                errors::UNKNOWN_VALUE,
-                format!("cannot find value `{}` in this scope", id.name),
-                id.span,
-            )
-            .with_label("not found in this scope");
-            if let Some(best) =
-                crate::suggest::closest(&id.name, candidates.iter().map(|s| s.as_str()))
-            {
-                d = d.with_help(format!("did you mean `{best}`?"));
-            }
-            self.error(d);
+            self.report_unknown_name(id, "value", &[]);
         } else {
             self.error(
                 Diagnostic::error(errors::UNKNOWN_VALUE, "expected a value", e.span)
@@ -365,6 +353,26 @@ impl<'e, 'a> FnCx<'e, 'a> {
             );
         }
         Self::err_expr(e.span)
+    }
+
+    /// "cannot find {what} `name`", suggesting a local, an item of the scope, or one of
+    /// `more` (the prelude's functions, for a call).
+    fn report_unknown_name(&mut self, id: &ast::Ident, what: &str, more: &[&str]) {
+        let mut candidates: Vec<String> =
+            self.scopes.iter().flat_map(|s| s.keys().cloned()).collect();
+        candidates.extend(self.env.visible_names(self.scope));
+        candidates.extend(more.iter().map(|s| s.to_string()));
+        let mut d = Diagnostic::error(
+            errors::UNKNOWN_VALUE,
+            format!("cannot find {what} `{}` in this scope", id.name),
+            id.span,
+        )
+        .with_label("not found in this scope");
+        if let Some(best) = crate::suggest::closest(&id.name, candidates.iter().map(|s| s.as_str()))
+        {
+            d = d.with_help(format!("did you mean `{best}`?"));
+        }
+        self.error(d);
     }
 
     fn builtin_assoc_value(&mut self, t: &Ty, name: &str, span: Span) -> Expr {
@@ -485,6 +493,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
         match self.path_def(callee) {
             Some(res) => self.call_path(res, args, expected, span, callee.span),
             None => {
+                if let ast::ExprKind::Name(id) = &callee.kind {
+                    if self.lookup_local(&id.name).is_none() {
+                        // An unknown function: a misspelt prelude function is suggested
+                        // from the same table that checks the calls.
+                        let prelude: Vec<&str> = PRELUDE_FNS.iter().map(|f| f.name).collect();
+                        self.report_unknown_name(id, "function", &prelude);
+                        return self.skip_args(args, span);
+                    }
+                }
                 let c = self.check_expr(callee, None);
                 if !c.ty.is_error() {
                     let shown = self.show(&c.ty);
@@ -1493,7 +1510,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     // ---------- prelude functions ----------
 
-    /// A call of prelude function `f` (an entry of [`crate::builtins::PRELUDE_FNS`]), its arguments
+    /// A call of prelude function `f` (an entry of [`PRELUDE_FNS`]), its arguments
     /// checked as the entry says; `explicit` is a type argument (`deserialize[T]`).
     fn check_prelude_call(
         &mut self,

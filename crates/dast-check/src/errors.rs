@@ -51,7 +51,7 @@
 //! | `E0404` | another module's `var` read directly |
 //! | `E0405` | function used as a value |
 //! | `E0406` | type or module used as a value |
-//! | `E0407` | unknown value (variable, constant, format-string name) |
+//! | `E0407` | unknown value or function (variable, constant, function, format-string name) |
 //! | `E0408` | method read as a field (no parentheses) |
 //! | `E0409` | call of something that is not a function |
 //! | `E0410` | wrong number of arguments (or variant fields) |

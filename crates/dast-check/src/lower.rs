@@ -16,8 +16,8 @@ use dast_bytecode::{Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, Layout, R, S
 
 use crate::env::{AdtKind, Env, FnId, GlobalId, ModIdx, ParamMode};
 use crate::tir::{
-    self, Arg, Builtin, Expr, ExprKind, LocalId, LocalInfo, MutBuiltin, Pat, PatKind, Place,
-    PlaceRoot, Proj, Stmt,
+    self, Arg, Builtin, Expr, ExprKind, LocalId, LocalInfo, Pat, PatKind, Place, PlaceRoot, Proj,
+    Stmt,
 };
 use crate::ty::{FloatTy, IntTy, Ty};
 
@@ -2902,146 +2902,6 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         });
         self.patch_here(vec![exit]);
         self.emit(Inst::Mov { dst: d, src: acc });
-    }
-
-    fn mut_builtin_into(
-        &mut self,
-        op: MutBuiltin,
-        place: &Place,
-        args: &[Expr],
-        ty: &Ty,
-        dst: Loc,
-        span: Span,
-    ) {
-        use MutBuiltin as M;
-        let m = self.mark();
-        self.at(span);
-        let cont_ty = place.ty.clone();
-        match op {
-            M::VecPush => {
-                let l = self.layout(&args[0].ty);
-                let tmp = self.alloc(l);
-                self.expr_into(&args[0], tmp);
-                self.at(span);
-                self.with_place_ref(place, &mut |fl, v| {
-                    fl.emit(Inst::VecPush {
-                        v,
-                        s: S(tmp.s),
-                        r: R(tmp.r),
-                    });
-                });
-            }
-            M::StrPushStr => {
-                let b = self.expr_r(&args[0]);
-                self.with_place_ref(place, &mut |fl, a| {
-                    fl.emit(Inst::StrPush { a, b });
-                });
-            }
-            M::VecSwap => {
-                let elem = vec_elem(&cont_ty);
-                let el = self.layout(&elem);
-                let i = self.expr_s(&args[0]);
-                let j = self.expr_s(&args[1]);
-                let (ti, tj) = (self.alloc(el), self.alloc(el));
-                self.with_place_ref(place, &mut |fl, v| {
-                    fl.vec_load(v, i, &elem, Layout::ZERO, el, ti);
-                    fl.vec_load(v, j, &elem, Layout::ZERO, el, tj);
-                    fl.vec_store(v, i, &elem, Layout::ZERO, el, tj);
-                    fl.vec_store(v, j, &elem, Layout::ZERO, el, ti);
-                });
-            }
-            _ => {
-                // The container goes through the intrinsic's window and comes back as its
-                // first result (moved, so it stays unique).
-                let (intr, tyop, res_extra) = match op {
-                    M::VecPop => (Intrinsic::VecPop, vec_elem(&cont_ty), ty.clone()),
-                    M::VecInsert => (Intrinsic::VecInsert, vec_elem(&cont_ty), Ty::unit()),
-                    M::VecRemove => (Intrinsic::VecRemove, vec_elem(&cont_ty), ty.clone()),
-                    M::VecSort => (Intrinsic::VecSort, vec_elem(&cont_ty), Ty::unit()),
-                    M::VecReverse => (Intrinsic::VecReverse, vec_elem(&cont_ty), Ty::unit()),
-                    M::VecClear => (Intrinsic::VecClear, vec_elem(&cont_ty), Ty::unit()),
-                    M::VecExtend => (Intrinsic::VecExtend, vec_elem(&cont_ty), Ty::unit()),
-                    M::VecTruncate => (Intrinsic::VecSlice, vec_elem(&cont_ty), Ty::unit()),
-                    M::StrPush => (Intrinsic::StrPushChar, Ty::unit(), Ty::unit()),
-                    M::MapInsert => (Intrinsic::MapInsert, cont_ty.clone(), ty.clone()),
-                    M::MapRemove => (Intrinsic::MapRemove, cont_ty.clone(), ty.clone()),
-                    M::MapClear => (Intrinsic::MapClear, cont_ty.clone(), Ty::unit()),
-                    _ => unreachable!(),
-                };
-                let arg_locs: Vec<(Loc, Layout)> = args
-                    .iter()
-                    .map(|a| {
-                        let l = self.layout(&a.ty);
-                        (self.expr_loc(a), l)
-                    })
-                    .collect();
-                let extra = self.layout(&res_extra);
-                let res_layout = Layout::REF.plus(extra);
-                self.with_place_ref(place, &mut |fl, c| {
-                    let mut all = vec![(Loc { s: 0, r: c.0 }, Layout::REF)];
-                    if op == M::VecTruncate {
-                        // truncate(n) is slice(0, min(n, len)).
-                        let z = fl.alloc_s();
-                        let len = fl.alloc_s();
-                        let n = S(arg_locs[0].0.s);
-                        fl.emit(Inst::LoadI { dst: z, imm: 0 });
-                        fl.emit(Inst::VecLen { dst: len, v: c });
-                        let t = fl.alloc_s();
-                        fl.emit(Inst::LtU {
-                            dst: t,
-                            a: n,
-                            b: len,
-                        });
-                        let j = fl.emit(Inst::JmpIfNot { cond: t, target: 0 });
-                        fl.emit(Inst::Mov { dst: len, src: n });
-                        fl.patch_here(vec![j]);
-                        all.push((Loc { s: z.0, r: 0 }, Layout::WORD));
-                        all.push((Loc { s: len.0, r: 0 }, Layout::WORD));
-                    } else {
-                        all.extend(arg_locs.iter().copied());
-                    }
-                    // Move the container into the window rather than copying it.
-                    let total = all.iter().fold(Layout::ZERO, |a, (_, l)| a.plus(*l));
-                    let win = fl.alloc(Layout {
-                        words: total.words.max(res_layout.words),
-                        refs: total.refs.max(res_layout.refs),
-                    });
-                    let mut at = win;
-                    for (k, (loc, l)) in all.iter().enumerate() {
-                        if k == 0 {
-                            fl.emit(Inst::TakeR {
-                                dst: R(at.r),
-                                src: c,
-                            });
-                        } else {
-                            fl.copy(*loc, at, *l);
-                        }
-                        at = at.plus(*l);
-                    }
-                    let t = fl.tid(&tyop);
-                    fl.emit(Inst::Intrinsic {
-                        op: intr,
-                        ty: t,
-                        s: S(win.s),
-                        r: R(win.r),
-                    });
-                    fl.emit(Inst::TakeR {
-                        dst: c,
-                        src: R(win.r),
-                    });
-                    // Extra result: words at win.s.., refs after the container's reference.
-                    fl.move_val(
-                        Loc {
-                            s: win.s,
-                            r: win.r + 1,
-                        },
-                        dst,
-                        extra,
-                    );
-                });
-            }
-        }
-        self.release(m);
     }
 }
 

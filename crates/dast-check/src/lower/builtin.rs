@@ -1,14 +1,16 @@
-//! Lowering of built-in operations (`tir::Builtin`): one table entry per built-in.
+//! Lowering of built-in operations (`tir::Builtin`, `tir::MutBuiltin`): one table entry
+//! per built-in.
 //!
 //! [`lowering`] says how each built-in becomes bytecode: most run an intrinsic on their
 //! arguments (the table names it, and which type it is given), a few are a handful of
-//! inline instructions (the table names the function that emits them). The native back
+//! inline instructions (the table names the function that emits them). [`mut_lowering`]
+//! does the same for the methods that mutate their receiver in place. The native back
 //! end pattern-matches these shapes; `tests/lower.rs` snapshots them.
 
 use dast_bytecode::{Cvt, FBinary, Inst, Intrinsic, Layout, R, S};
 
 use super::{field_offset, fields_of, vec_elem, FnLower, Loc};
-use crate::tir::{self, Builtin, Expr};
+use crate::tir::{self, Builtin, Expr, MutBuiltin, Place};
 use crate::ty::{FloatTy, IntTy, Ty};
 
 /// How one built-in is lowered (in a function lowered by a `FnLower<'b, 'c, 'a>`).
@@ -386,5 +388,220 @@ impl FnLower<'_, '_, '_> {
 
     fn lower_default(&mut self, c: &Call) {
         self.default_into(c.ty, c.dst);
+    }
+}
+
+/// How one mutating built-in (`v.push(x)`, `m.insert(k, v)`) is lowered.
+#[derive(Clone, Copy)]
+pub(super) enum MutLowering<'b, 'c, 'a> {
+    /// The container moves into the window of intrinsic `op` (so it stays unique and
+    /// is changed without a copy), the arguments after it, and comes back as the first
+    /// result; with `returns`, the method's value follows it. `ty` is the type operand.
+    Window {
+        op: Intrinsic,
+        ty: MutTyOperand,
+        returns: bool,
+    },
+    /// Inline instructions on the place, emitted by the function.
+    Inline(fn(&mut FnLower<'b, 'c, 'a>, &MutCall)),
+}
+
+/// The type operand of a mutating built-in's intrinsic.
+#[derive(Clone, Copy)]
+pub(super) enum MutTyOperand {
+    Unit,
+    /// The element type of the container, a `Vec[T]`.
+    Elem,
+    /// The container's type (a map).
+    Container,
+}
+
+/// A mutating built-in lowered inline: the place it mutates and its arguments (its
+/// result is `()`).
+pub(super) struct MutCall<'x> {
+    pub place: &'x Place,
+    pub args: &'x [Expr],
+    pub span: dast_base::Span,
+}
+
+/// The table: how each mutating built-in is lowered.
+pub(super) fn mut_lowering<'b, 'c, 'a>(op: MutBuiltin) -> MutLowering<'b, 'c, 'a> {
+    use Intrinsic as I;
+    use MutBuiltin as M;
+    use MutLowering::{Inline, Window};
+    use MutTyOperand::{Container, Elem, Unit};
+    let window = |op, ty, returns| Window { op, ty, returns };
+    match op {
+        M::VecPush => Inline(FnLower::lower_vec_push),
+        M::VecPop => window(I::VecPop, Elem, true),
+        M::VecInsert => window(I::VecInsert, Elem, false),
+        M::VecRemove => window(I::VecRemove, Elem, true),
+        M::VecSort => window(I::VecSort, Elem, false),
+        M::VecReverse => window(I::VecReverse, Elem, false),
+        M::VecClear => window(I::VecClear, Elem, false),
+        M::VecExtend => window(I::VecExtend, Elem, false),
+        // `truncate(n)` is `slice(0, min(n, len))` (see `mut_builtin_into`).
+        M::VecTruncate => window(I::VecSlice, Elem, false),
+        M::VecSwap => Inline(FnLower::lower_vec_swap),
+        M::StrPushStr => Inline(FnLower::lower_str_push_str),
+        M::StrPush => window(I::StrPushChar, Unit, false),
+        M::MapInsert => window(I::MapInsert, Container, true),
+        M::MapRemove => window(I::MapRemove, Container, true),
+        M::MapClear => window(I::MapClear, Container, false),
+    }
+}
+
+impl FnLower<'_, '_, '_> {
+    /// Lowers mutating built-in `op` of `place` (result type `ty`) into `dst`, as the
+    /// table says.
+    pub(super) fn mut_builtin_into(
+        &mut self,
+        op: MutBuiltin,
+        place: &Place,
+        args: &[Expr],
+        ty: &Ty,
+        dst: Loc,
+        span: dast_base::Span,
+    ) {
+        let m = self.mark();
+        self.at(span);
+        match mut_lowering(op) {
+            MutLowering::Inline(f) => f(self, &MutCall { place, args, span }),
+            MutLowering::Window {
+                op: intr,
+                ty: operand,
+                returns,
+            } => {
+                let tyop = match operand {
+                    MutTyOperand::Unit => Ty::unit(),
+                    MutTyOperand::Elem => vec_elem(&place.ty),
+                    MutTyOperand::Container => place.ty.clone(),
+                };
+                let res_extra = if returns { ty.clone() } else { Ty::unit() };
+                self.mut_window(op, intr, &tyop, &res_extra, place, args, dst);
+            }
+        }
+        self.release(m);
+    }
+
+    fn lower_vec_push(&mut self, c: &MutCall) {
+        let l = self.layout(&c.args[0].ty);
+        let tmp = self.alloc(l);
+        self.expr_into(&c.args[0], tmp);
+        self.at(c.span);
+        self.with_place_ref(c.place, &mut |fl, v| {
+            fl.emit(Inst::VecPush {
+                v,
+                s: S(tmp.s),
+                r: R(tmp.r),
+            });
+        });
+    }
+
+    fn lower_str_push_str(&mut self, c: &MutCall) {
+        let b = self.expr_r(&c.args[0]);
+        self.with_place_ref(c.place, &mut |fl, a| {
+            fl.emit(Inst::StrPush { a, b });
+        });
+    }
+
+    fn lower_vec_swap(&mut self, c: &MutCall) {
+        let elem = vec_elem(&c.place.ty);
+        let el = self.layout(&elem);
+        let i = self.expr_s(&c.args[0]);
+        let j = self.expr_s(&c.args[1]);
+        let (ti, tj) = (self.alloc(el), self.alloc(el));
+        self.with_place_ref(c.place, &mut |fl, v| {
+            fl.vec_load(v, i, &elem, Layout::ZERO, el, ti);
+            fl.vec_load(v, j, &elem, Layout::ZERO, el, tj);
+            fl.vec_store(v, i, &elem, Layout::ZERO, el, tj);
+            fl.vec_store(v, j, &elem, Layout::ZERO, el, ti);
+        });
+    }
+
+    /// The container goes through intrinsic `intr`'s window and comes back as its first
+    /// result (moved, so it stays unique); `res_extra` is the type of what follows it.
+    #[allow(clippy::too_many_arguments)]
+    fn mut_window(
+        &mut self,
+        op: MutBuiltin,
+        intr: Intrinsic,
+        tyop: &Ty,
+        res_extra: &Ty,
+        place: &Place,
+        args: &[Expr],
+        dst: Loc,
+    ) {
+        let arg_locs: Vec<(Loc, Layout)> = args
+            .iter()
+            .map(|a| {
+                let l = self.layout(&a.ty);
+                (self.expr_loc(a), l)
+            })
+            .collect();
+        let extra = self.layout(res_extra);
+        let res_layout = Layout::REF.plus(extra);
+        self.with_place_ref(place, &mut |fl, c| {
+            let mut all = vec![(Loc { s: 0, r: c.0 }, Layout::REF)];
+            if op == MutBuiltin::VecTruncate {
+                // truncate(n) is slice(0, min(n, len)).
+                let z = fl.alloc_s();
+                let len = fl.alloc_s();
+                let n = S(arg_locs[0].0.s);
+                fl.emit(Inst::LoadI { dst: z, imm: 0 });
+                fl.emit(Inst::VecLen { dst: len, v: c });
+                let t = fl.alloc_s();
+                fl.emit(Inst::LtU {
+                    dst: t,
+                    a: n,
+                    b: len,
+                });
+                let j = fl.emit(Inst::JmpIfNot { cond: t, target: 0 });
+                fl.emit(Inst::Mov { dst: len, src: n });
+                fl.patch_here(vec![j]);
+                all.push((Loc { s: z.0, r: 0 }, Layout::WORD));
+                all.push((Loc { s: len.0, r: 0 }, Layout::WORD));
+            } else {
+                all.extend(arg_locs.iter().copied());
+            }
+            // Move the container into the window rather than copying it.
+            let total = all.iter().fold(Layout::ZERO, |a, (_, l)| a.plus(*l));
+            let win = fl.alloc(Layout {
+                words: total.words.max(res_layout.words),
+                refs: total.refs.max(res_layout.refs),
+            });
+            let mut at = win;
+            for (k, (loc, l)) in all.iter().enumerate() {
+                if k == 0 {
+                    fl.emit(Inst::TakeR {
+                        dst: R(at.r),
+                        src: c,
+                    });
+                } else {
+                    fl.copy(*loc, at, *l);
+                }
+                at = at.plus(*l);
+            }
+            let t = fl.tid(tyop);
+            fl.emit(Inst::Intrinsic {
+                op: intr,
+                ty: t,
+                s: S(win.s),
+                r: R(win.r),
+            });
+            fl.emit(Inst::TakeR {
+                dst: c,
+                src: R(win.r),
+            });
+            // Extra result: words at win.s.., refs after the container's reference.
+            fl.move_val(
+                Loc {
+                    s: win.s,
+                    r: win.r + 1,
+                },
+                dst,
+                extra,
+            );
+        });
     }
 }

@@ -440,7 +440,7 @@ pub(super) fn mut_lowering<'b, 'c, 'a>(op: MutBuiltin) -> MutLowering<'b, 'c, 'a
         M::VecReverse => window(I::VecReverse, Elem, false),
         M::VecClear => window(I::VecClear, Elem, false),
         M::VecExtend => window(I::VecExtend, Elem, false),
-        // `truncate(n)` is `slice(0, min(n, len))` (see `mut_builtin_into`).
+        // `truncate(n)` is `slice(0, min(n, len))` (see `mut_window`).
         M::VecTruncate => window(I::VecSlice, Elem, false),
         M::VecSwap => Inline(FnLower::lower_vec_swap),
         M::StrPushStr => Inline(FnLower::lower_str_push_str),

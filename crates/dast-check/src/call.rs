@@ -2,15 +2,17 @@
 //! built-in functions and methods, struct literals and format strings.
 
 use dast_base::{Diagnostic, Span};
-use dast_bytecode::{FBinary, FUnary};
 use dast_syntax::ast;
 
+use crate::builtins::{
+    prelude_fn, MethodOp, Param, PreludeArgs, PreludeFn, Recv, Sig, METHODS, PRELUDE_FNS,
+};
 use crate::check::FnCx;
 use crate::env::{AdtKind, Def, FnId, ParamMode};
+use crate::errors;
 use crate::format::{parse_format, Piece};
 use crate::tir::{
-    Arg, Block, Builtin, Expr, ExprKind, FmtPiece, MutBuiltin, Pat, PatKind, Place, PlaceRoot,
-    Proj, Stmt,
+    Arg, Block, Builtin, Expr, ExprKind, FmtPiece, Pat, PatKind, Place, PlaceRoot, Proj, Stmt,
 };
 use crate::ty::{AdtId, FloatTy, IntTy, Ty, VarKind};
 
@@ -28,37 +30,12 @@ pub(crate) enum PathRes {
     BuiltinAssoc(Ty, String),
 }
 
-/// The signature of a built-in method on a receiver type.
-enum MethodOp {
-    Pure(Builtin),
-    Mut(MutBuiltin),
-}
-
+/// A built-in method found for a receiver: its operation and instantiated signature.
 struct BuiltinMethod {
     op: MethodOp,
     params: Vec<Ty>,
     ret: Ty,
 }
-
-const PRELUDE_FNS: &[&str] = &[
-    "print",
-    "println",
-    "eprint",
-    "eprintln",
-    "format",
-    "panic",
-    "assert",
-    "assert_eq",
-    "assert_ne",
-    "min",
-    "max",
-    "abs",
-    "sleep",
-    "now_ms",
-    "serialize",
-    "deserialize",
-    "exit",
-];
 
 impl<'e, 'a> FnCx<'e, 'a> {
     /// Resolves `e` as a path if it is one (not a local variable); reports nothing when it
@@ -150,7 +127,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                             .cloned()
                             .collect();
                         let mut diag = Diagnostic::error(
-                            "E0401",
+                            errors::UNKNOWN_MODULE_ITEM,
                             format!("cannot find `{}` in {what}", name.name),
                             name.span,
                         )
@@ -186,7 +163,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     "associated function"
                 };
                 let mut d = Diagnostic::error(
-                    "E0402",
+                    errors::UNKNOWN_ASSOC_ITEM,
                     format!("no {what} named `{}` for `{}`", name.name, adt.name),
                     name.span,
                 )
@@ -211,14 +188,23 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
             }
             other => {
-                if !matches!(other, PathRes::BuiltinType(Ty::Error)) {
+                // `Settings.new.X`, `i32.MAX.X`: the part before `.X` is not a namespace.
+                let base = match &other {
+                    PathRes::AssocFn(f) | PathRes::Def(Def::Fn(f)) => {
+                        Some(format!("function `{}`", self.env.func(*f).name))
+                    }
+                    PathRes::BuiltinAssoc(t, item) => Some(format!("`{}.{item}`", self.show(t))),
+                    PathRes::BuiltinType(Ty::Error) => None,
+                    _ => Some("this".to_string()),
+                };
+                if let Some(base) = base {
                     self.error(
                         Diagnostic::error(
-                            "E0403",
-                            format!("`{}` is not a namespace", name.name),
+                            errors::NOT_A_NAMESPACE,
+                            format!("{base} is not a namespace"),
                             span,
                         )
-                        .with_label("cannot use `.` here"),
+                        .with_label(format!("cannot look up `{}` in it", name.name)),
                     );
                 }
                 PathRes::BuiltinType(Ty::Error)
@@ -278,7 +264,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     let name = gd.name.clone();
                     self.error(
                         Diagnostic::error(
-                            "E0404",
+                            errors::PRIVATE_MODULE_STATE,
                             format!("module state `{name}` is private to its module"),
                             span,
                         )
@@ -296,9 +282,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
             PathRes::Def(Def::Fn(f)) | PathRes::AssocFn(f) => {
                 let name = self.env.func(f).name.clone();
                 self.error(
-                    Diagnostic::error("E0405", format!("function `{name}` used as a value"), span)
-                        .with_label("functions are not values in Dast v0")
-                        .with_help(format!("call it: `{name}(...)`")),
+                    Diagnostic::error(
+                        errors::FN_AS_VALUE,
+                        format!("function `{name}` used as a value"),
+                        span,
+                    )
+                    .with_label("functions are not values in Dast v0")
+                    .with_help(format!("call it: `{name}(...)`")),
                 );
                 Self::err_expr(span)
             }
@@ -318,7 +308,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 let name = adt.name.clone();
                 self.error(
-                    Diagnostic::error("E0406", format!("expected a value, found type `{name}`"), span)
+                    Diagnostic::error(errors::TYPE_AS_VALUE, format!("expected a value, found type `{name}`"), span)
                         .with_label("this is a type")
                         .with_help(format!("build a value with `{name} {{ ... }}` or call an associated function like `{name}.new()`")),
                 );
@@ -326,8 +316,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             PathRes::Def(Def::Scope(_) | Def::Module(_)) => {
                 self.error(
-                    Diagnostic::error("E0406", "expected a value, found a module", span)
-                        .with_label("this is a module"),
+                    Diagnostic::error(
+                        errors::TYPE_AS_VALUE,
+                        "expected a value, found a module",
+                        span,
+                    )
+                    .with_label("this is a module"),
                 );
                 Self::err_expr(span)
             }
@@ -338,7 +332,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(&t);
                 self.error(
                     Diagnostic::error(
-                        "E0406",
+                        errors::TYPE_AS_VALUE,
                         format!("expected a value, found type `{shown}`"),
                         span,
                     )
@@ -351,27 +345,34 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     fn report_unknown_value(&mut self, e: &ast::Expr) -> Expr {
         if let ast::ExprKind::Name(id) = &e.kind {
-            let mut candidates: Vec<String> =
-                self.scopes.iter().flat_map(|s| s.keys().cloned()).collect();
-            candidates.extend(self.env.visible_names(self.scope));
-            let mut d = Diagnostic::error(
-                "E0407",
-                format!("cannot find value `{}` in this scope", id.name),
-                id.span,
-            )
-            .with_label("not found in this scope");
-            if let Some(best) =
-                crate::suggest::closest(&id.name, candidates.iter().map(|s| s.as_str()))
-            {
-                d = d.with_help(format!("did you mean `{best}`?"));
-            }
-            self.error(d);
+            self.report_unknown_name(id, "value", &[]);
         } else {
             self.error(
-                Diagnostic::error("E0407", "expected a value", e.span).with_label("not a value"),
+                Diagnostic::error(errors::UNKNOWN_VALUE, "expected a value", e.span)
+                    .with_label("not a value"),
             );
         }
         Self::err_expr(e.span)
+    }
+
+    /// "cannot find {what} `name`", suggesting a local, an item of the scope, or one of
+    /// `more` (the prelude's functions, for a call).
+    fn report_unknown_name(&mut self, id: &ast::Ident, what: &str, more: &[&str]) {
+        let mut candidates: Vec<String> =
+            self.scopes.iter().flat_map(|s| s.keys().cloned()).collect();
+        candidates.extend(self.env.visible_names(self.scope));
+        candidates.extend(more.iter().map(|s| s.to_string()));
+        let mut d = Diagnostic::error(
+            errors::UNKNOWN_VALUE,
+            format!("cannot find {what} `{}` in this scope", id.name),
+            id.span,
+        )
+        .with_label("not found in this scope");
+        if let Some(best) = crate::suggest::closest(&id.name, candidates.iter().map(|s| s.as_str()))
+        {
+            d = d.with_help(format!("did you mean `{best}`?"));
+        }
+        self.error(d);
     }
 
     fn builtin_assoc_value(&mut self, t: &Ty, name: &str, span: Span) -> Expr {
@@ -387,7 +388,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(t);
                 self.error(
                     Diagnostic::error(
-                        "E0402",
+                        errors::UNKNOWN_ASSOC_ITEM,
                         format!("no associated item `{name}` on `{shown}`"),
                         span,
                     )
@@ -428,7 +429,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             if self.env.adt(*a).methods.contains_key(&name.name) {
                 self.error(
                     Diagnostic::error(
-                        "E0408",
+                        errors::METHOD_AS_FIELD,
                         format!("`{}` is a method, not a field", name.name),
                         name.span,
                     )
@@ -463,15 +464,17 @@ impl<'e, 'a> FnCx<'e, 'a> {
         match &callee.kind {
             ast::ExprKind::Name(id) if self.lookup_local(&id.name).is_none() => {
                 let def = self.env.lookup(self.scope, &id.name);
-                if def.is_none() && PRELUDE_FNS.contains(&id.name.as_str()) {
-                    return self.check_prelude_call(&id.name, None, args, expected, span);
+                if let (None, Some(f)) = (def, prelude_fn(&id.name)) {
+                    return self.check_prelude_call(f, None, args, expected, span);
                 }
             }
             ast::ExprKind::TypeArgs { base, args: targs } => {
+                // `deserialize[T](bytes)`: the prelude function whose result is `T`.
                 if let ast::ExprKind::Name(id) = &base.kind {
-                    if id.name == "deserialize" && self.lookup_local("deserialize").is_none() {
+                    let f = prelude_fn(&id.name).filter(|f| f.takes_type_arg());
+                    if let (Some(f), None) = (f, self.lookup_local(&id.name)) {
                         let t = targs.first().map(|t| self.resolve_local_ty(t));
-                        return self.check_prelude_call("deserialize", t, args, expected, span);
+                        return self.check_prelude_call(f, t, args, expected, span);
                     }
                 }
             }
@@ -490,12 +493,21 @@ impl<'e, 'a> FnCx<'e, 'a> {
         match self.path_def(callee) {
             Some(res) => self.call_path(res, args, expected, span, callee.span),
             None => {
+                if let ast::ExprKind::Name(id) = &callee.kind {
+                    if self.lookup_local(&id.name).is_none() {
+                        // An unknown function: a misspelt prelude function is suggested
+                        // from the same table that checks the calls.
+                        let prelude: Vec<&str> = PRELUDE_FNS.iter().map(|f| f.name).collect();
+                        self.report_unknown_name(id, "function", &prelude);
+                        return self.skip_args(args, span);
+                    }
+                }
                 let c = self.check_expr(callee, None);
                 if !c.ty.is_error() {
                     let shown = self.show(&c.ty);
                     self.error(
                         Diagnostic::error(
-                            "E0409",
+                            errors::NOT_A_FUNCTION,
                             format!("expected function, found `{shown}`"),
                             callee.span,
                         )
@@ -527,7 +539,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             _ => {
                 self.error(
                     Diagnostic::error(
-                        "E0409",
+                        errors::NOT_A_FUNCTION,
                         "expected function, found something else",
                         callee_span,
                     )
@@ -615,7 +627,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if !e.ty.is_error() {
                     let shown = self.show(ty);
                     self.error(
-                        Diagnostic::error("E0301", "mismatched types", a.span)
+                        Diagnostic::error(errors::MISMATCHED_TYPES, "mismatched types", a.span)
                             .with_label(format!("expected `&mut {shown}`, found `{shown}`"))
                             .with_help("pass a mutable reference: `&mut place`"),
                     );
@@ -652,7 +664,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if !info.mutable {
                     let (name, decl) = (info.name.clone(), info.span);
                     self.error(
-                        Diagnostic::error("E0411", format!("cannot borrow `{name}` as mutable, as it is not declared as mutable"), e.span)
+                        Diagnostic::error(errors::NOT_MUTABLE, format!("cannot borrow `{name}` as mutable, as it is not declared as mutable"), e.span)
                             .with_label("cannot borrow as mutable")
                             .with_secondary(decl, format!("`{name}` declared here"))
                             .with_help(format!("make it mutable: `let mut {name}`")),
@@ -665,7 +677,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     let name = gd.name.clone();
                     self.error(
                         Diagnostic::error(
-                            "E0411",
+                            errors::NOT_MUTABLE,
                             format!("cannot borrow immutable static `{name}` as mutable"),
                             e.span,
                         )
@@ -710,7 +722,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 let names: Vec<&str> = adt.variants().iter().map(|v| v.name.as_str()).collect();
                 let mut d = Diagnostic::error(
-                    "E0412",
+                    errors::UNKNOWN_VARIANT,
                     format!("no variant named `{name}` in enum `{}`", adt.name),
                     id.span,
                 )
@@ -745,7 +757,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 };
                 self.error(
                     Diagnostic::error(
-                        "E0413",
+                        errors::UNKNOWN_ENUM,
                         format!("cannot infer the enum of `.{name}`"),
                         id.span,
                     )
@@ -803,9 +815,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let (name, fields, is_tuple) = self.variant_fields(&enum_ty, v);
         if !is_tuple && !fields.is_empty() {
             self.error(
-                Diagnostic::error("E0414", format!("variant `{name}` has named fields"), span)
-                    .with_label("use braces")
-                    .with_help(format!("write `{name} {{ field: value, ... }}`")),
+                Diagnostic::error(
+                    errors::VARIANT_HAS_NAMED_FIELDS,
+                    format!("variant `{name}` has named fields"),
+                    span,
+                )
+                .with_label("use braces")
+                .with_help(format!("write `{name} {{ field: value, ... }}`")),
             );
             return Self::err_expr(span);
         }
@@ -866,7 +882,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 _ => {
                     self.error(
                         Diagnostic::error(
-                            "E0415",
+                            errors::NOT_A_STRUCT,
                             "expected a struct or enum variant before `{`",
                             path.span,
                         )
@@ -908,7 +924,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     if values[i].is_some() {
                         self.error(
                             Diagnostic::error(
-                                "E0416",
+                                errors::FIELD_GIVEN_TWICE,
                                 format!("field `{}` specified more than once", f.name.name),
                                 f.name.span,
                             )
@@ -920,7 +936,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 None => {
                     let names: Vec<&str> = decl_fields.iter().map(|(n, _)| n.as_str()).collect();
                     let mut d = Diagnostic::error(
-                        "E0305",
+                        errors::UNKNOWN_FIELD,
                         format!("`{tname}` has no field named `{}`", f.name.name),
                         f.name.span,
                     )
@@ -943,7 +959,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if rest.is_none() && !missing.is_empty() {
             self.error(
                 Diagnostic::error(
-                    "E0417",
+                    errors::MISSING_FIELDS,
                     format!(
                         "missing field{} {} in initializer of `{tname}`",
                         if missing.len() == 1 { "" } else { "s" },
@@ -1083,17 +1099,21 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let shown = self.show(recv_ty);
         if self.infer.var_kind(recv_ty) == Some(VarKind::General) {
             self.error(
-                Diagnostic::error("E0418", "type annotations needed", name.span)
-                    .with_label(format!(
-                        "cannot call `.{}()` on a value whose type is not known yet",
-                        name.name
-                    ))
-                    .with_help("annotate the variable's type, e.g. `let v: Vec[i32] = Vec.new()`"),
+                Diagnostic::error(
+                    errors::TYPE_ANNOTATIONS_NEEDED,
+                    "type annotations needed",
+                    name.span,
+                )
+                .with_label(format!(
+                    "cannot call `.{}()` on a value whose type is not known yet",
+                    name.name
+                ))
+                .with_help("annotate the variable's type, e.g. `let v: Vec[i32] = Vec.new()`"),
             );
             return;
         }
-        let mut candidates: Vec<String> = builtin_method_names(recv_ty)
-            .iter()
+        let mut candidates: Vec<String> = self
+            .builtin_method_names(recv_ty)
             .map(|s| s.to_string())
             .collect();
         if let Ty::Adt(a) = recv_ty {
@@ -1107,7 +1127,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             {
                 self.error(
                     Diagnostic::error(
-                        "E0419",
+                        errors::UNKNOWN_METHOD,
                         format!("no method named `{}` found for `{shown}`", name.name),
                         name.span,
                     )
@@ -1121,7 +1141,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
         }
         let mut d = Diagnostic::error(
-            "E0419",
+            errors::UNKNOWN_METHOD,
             format!("no method named `{}` found for `{shown}`", name.name),
             name.span,
         )
@@ -1148,7 +1168,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let name = def.name.clone();
             self.error(
                 Diagnostic::error(
-                    "E0420",
+                    errors::ASSOC_FN_AS_METHOD,
                     format!("`{name}` is an associated function, not a method"),
                     name_span,
                 )
@@ -1217,173 +1237,93 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
     }
 
+    /// The built-in method `name` of `recv`, from the table [`METHODS`].
     fn builtin_method(&mut self, recv: &Ty, name: &str) -> Option<BuiltinMethod> {
-        use Builtin as B;
-        use MethodOp::{Mut, Pure};
-        use MutBuiltin as M;
-        let pure = |op, params: Vec<Ty>, ret| {
-            Some(BuiltinMethod {
-                op: Pure(op),
-                params,
-                ret,
-            })
-        };
-        let muta = |op, params: Vec<Ty>, ret| {
-            Some(BuiltinMethod {
-                op: Mut(op),
-                params,
-                ret,
-            })
-        };
-        let usize_t = Ty::Int(IntTy::Usize);
-        if name == "clone" && !matches!(recv, Ty::Error) {
-            return pure(B::Clone, vec![], recv.clone());
-        }
-        let lit = self.infer.var_kind(recv);
-        if let Ty::Adt(a) = recv {
-            if self.env.prelude_adt("ModuleRegistry") == Some(*a) {
-                return self.registry_method(name);
+        let m = METHODS
+            .iter()
+            .find(|m| m.name == name && self.has_methods_of(m.recv, recv))?;
+        let params = m
+            .params
+            .iter()
+            .map(|s| self.sig_ty(*s, recv))
+            .collect::<Option<Vec<Ty>>>()?;
+        let ret = self.sig_ty(m.ret, recv)?;
+        Some(BuiltinMethod {
+            op: m.op,
+            params,
+            ret,
+        })
+    }
+
+    /// The names of the built-in methods of `recv` (what "did you mean" may suggest).
+    fn builtin_method_names<'t>(&'t self, recv: &'t Ty) -> impl Iterator<Item = &'static str> + 't {
+        METHODS
+            .iter()
+            .filter(move |m| self.has_methods_of(m.recv, recv))
+            .map(|m| m.name)
+    }
+
+    /// Whether `t` has the methods of receiver kind `r`.
+    fn has_methods_of(&self, r: Recv, t: &Ty) -> bool {
+        let lit = self.infer.var_kind(t);
+        match r {
+            Recv::Any => !matches!(t, Ty::Error),
+            Recv::Vec => matches!(t, Ty::Vec(_)),
+            Recv::Str => matches!(t, Ty::Str),
+            Recv::Map => matches!(t, Ty::Map(..)),
+            Recv::Option => matches!(t, Ty::Option(_)),
+            Recv::Result => matches!(t, Ty::Result(..)),
+            Recv::Int => {
+                matches!(t, Ty::Int(_)) || matches!(t, Ty::Var(_)) && lit == Some(VarKind::Int)
             }
-        }
-        match recv {
-            Ty::Vec(t) => {
-                let t = (**t).clone();
-                match name {
-                    "len" => pure(B::VecLen, vec![], usize_t),
-                    "is_empty" => pure(B::VecIsEmpty, vec![], Ty::Bool),
-                    "get" => pure(B::VecGet, vec![usize_t], Ty::Option(Box::new(t))),
-                    "contains" => pure(B::VecContains, vec![t], Ty::Bool),
-                    "join" => pure(B::VecJoin, vec![Ty::Str], Ty::Str),
-                    "first" => pure(B::VecFirst, vec![], Ty::Option(Box::new(t))),
-                    "last" => pure(B::VecLast, vec![], Ty::Option(Box::new(t))),
-                    "iter" | "into_iter" | "to_vec" => pure(B::Clone, vec![], recv.clone()),
-                    "push" => muta(M::VecPush, vec![t], Ty::unit()),
-                    "pop" => muta(M::VecPop, vec![], Ty::Option(Box::new(t))),
-                    "insert" => muta(M::VecInsert, vec![usize_t, t], Ty::unit()),
-                    "remove" => muta(M::VecRemove, vec![usize_t], t),
-                    "sort" => muta(M::VecSort, vec![], Ty::unit()),
-                    "reverse" => muta(M::VecReverse, vec![], Ty::unit()),
-                    "clear" => muta(M::VecClear, vec![], Ty::unit()),
-                    "extend" | "append" => muta(M::VecExtend, vec![recv.clone()], Ty::unit()),
-                    "truncate" => muta(M::VecTruncate, vec![usize_t], Ty::unit()),
-                    "swap" => muta(M::VecSwap, vec![usize_t.clone(), usize_t], Ty::unit()),
-                    _ => None,
-                }
+            Recv::Float => {
+                matches!(t, Ty::Float(_)) || matches!(t, Ty::Var(_)) && lit == Some(VarKind::Float)
             }
-            Ty::Str => match name {
-                "len" => pure(B::StrLen, vec![], usize_t),
-                "is_empty" => pure(B::StrIsEmpty, vec![], Ty::Bool),
-                "contains" => pure(B::StrContains, vec![Ty::Str], Ty::Bool),
-                "starts_with" => pure(B::StrStartsWith, vec![Ty::Str], Ty::Bool),
-                "ends_with" => pure(B::StrEndsWith, vec![Ty::Str], Ty::Bool),
-                "split" => pure(B::StrSplit, vec![Ty::Str], Ty::Vec(Box::new(Ty::Str))),
-                "split_whitespace" => {
-                    pure(B::StrSplitWhitespace, vec![], Ty::Vec(Box::new(Ty::Str)))
-                }
-                "trim" => pure(B::StrTrim, vec![], Ty::Str),
-                "to_uppercase" => pure(B::StrToUpper, vec![], Ty::Str),
-                "to_lowercase" => pure(B::StrToLower, vec![], Ty::Str),
-                "replace" => pure(B::StrReplace, vec![Ty::Str, Ty::Str], Ty::Str),
-                "parse_i64" => pure(
-                    B::StrParseI64,
-                    vec![],
-                    Ty::Option(Box::new(Ty::Int(IntTy::I64))),
-                ),
-                "parse_f64" => pure(
-                    B::StrParseF64,
-                    vec![],
-                    Ty::Option(Box::new(Ty::Float(FloatTy::F64))),
-                ),
-                "chars" => pure(B::StrChars, vec![], Ty::Vec(Box::new(Ty::Char))),
-                "to_string" | "as_str" | "to_owned" => pure(B::Clone, vec![], Ty::Str),
-                "push_str" => muta(M::StrPushStr, vec![Ty::Str], Ty::unit()),
-                "push" => muta(M::StrPush, vec![Ty::Char], Ty::unit()),
-                _ => None,
-            },
-            Ty::Map(k, v) => {
-                let (k, v) = ((**k).clone(), (**v).clone());
-                match name {
-                    "get" => pure(B::MapGet, vec![k], Ty::Option(Box::new(v))),
-                    "contains_key" => pure(B::MapContainsKey, vec![k], Ty::Bool),
-                    "len" => pure(B::MapLen, vec![], usize_t),
-                    "is_empty" => pure(B::MapIsEmpty, vec![], Ty::Bool),
-                    "keys" => pure(B::MapKeys, vec![], Ty::Vec(Box::new(k))),
-                    "values" => pure(B::MapValues, vec![], Ty::Vec(Box::new(v))),
-                    "iter" => pure(B::Clone, vec![], recv.clone()),
-                    "insert" => muta(M::MapInsert, vec![k, v.clone()], Ty::Option(Box::new(v))),
-                    "remove" => muta(M::MapRemove, vec![k], Ty::Option(Box::new(v))),
-                    "clear" => muta(M::MapClear, vec![], Ty::unit()),
-                    _ => None,
-                }
+            Recv::Bool => matches!(t, Ty::Bool),
+            Recv::Char => matches!(t, Ty::Char),
+            Recv::Registry => {
+                matches!(t, Ty::Adt(a) if self.env.prelude_adt("ModuleRegistry") == Some(*a))
             }
-            Ty::Option(t) => {
-                let t = (**t).clone();
-                match name {
-                    "unwrap" => pure(B::Unwrap, vec![], t),
-                    "expect" => pure(B::Expect, vec![Ty::Str], t),
-                    "unwrap_or" => pure(B::UnwrapOr, vec![t.clone()], t),
-                    "unwrap_or_default" => pure(B::UnwrapOrDefault, vec![], t),
-                    "is_some" => pure(B::IsSome, vec![], Ty::Bool),
-                    "is_none" => pure(B::IsNone, vec![], Ty::Bool),
-                    _ => None,
-                }
-            }
-            Ty::Result(t, e) => {
-                let (t, e) = ((**t).clone(), (**e).clone());
-                match name {
-                    "unwrap" => pure(B::Unwrap, vec![], t),
-                    "expect" => pure(B::Expect, vec![Ty::Str], t),
-                    "unwrap_or" => pure(B::UnwrapOr, vec![t.clone()], t),
-                    "is_ok" => pure(B::IsOk, vec![], Ty::Bool),
-                    "is_err" => pure(B::IsErr, vec![], Ty::Bool),
-                    "ok" => pure(B::ResultOk, vec![], Ty::Option(Box::new(t))),
-                    "err" => pure(B::ResultErr, vec![], Ty::Option(Box::new(e))),
-                    _ => None,
-                }
-            }
-            Ty::Int(_) => int_method(recv, name),
-            Ty::Var(_) if lit == Some(VarKind::Int) => int_method(recv, name),
-            Ty::Float(_) => float_method(recv, name),
-            Ty::Var(_) if lit == Some(VarKind::Float) => float_method(recv, name),
-            Ty::Bool => match name {
-                "to_string" => pure(B::ToString, vec![], Ty::Str),
-                _ => None,
-            },
-            Ty::Char => match name {
-                "to_string" => pure(B::CharToString, vec![], Ty::Str),
-                _ => None,
-            },
-            _ => None,
         }
     }
 
-    /// Methods of the prelude's `ModuleRegistry` (the host API of hot reloading).
-    fn registry_method(&self, name: &str) -> Option<BuiltinMethod> {
-        let pure = |op, params: Vec<Ty>, ret| {
-            Some(BuiltinMethod {
-                op: MethodOp::Pure(op),
-                params,
-                ret,
-            })
-        };
-        let value = Ty::Adt(self.env.prelude_adt("Value")?);
-        let call_error = Ty::Adt(self.env.prelude_adt("CallError")?);
-        match name {
-            "load_module" => pure(Builtin::RegistryLoad, vec![Ty::Str, Ty::Str], Ty::Bool),
-            "has_update" => pure(Builtin::RegistryHasUpdate, vec![Ty::Str], Ty::Bool),
-            "reload_module" => pure(Builtin::RegistryReload, vec![Ty::Str], Ty::Bool),
-            "call" => pure(
-                Builtin::RegistryCall,
-                vec![Ty::Str, Ty::Str, Ty::Vec(Box::new(value.clone()))],
-                Ty::Result(Box::new(value), Box::new(call_error)),
-            ),
-            "get_version" => pure(
-                Builtin::RegistryGetVersion,
-                vec![Ty::Str],
-                Ty::Option(Box::new(Ty::Int(IntTy::U32))),
-            ),
+    /// The type `s` of a built-in's signature, for receiver `recv` (`Ty::unit()` for
+    /// functions). `None` when it cannot be made (a prelude type is missing).
+    fn sig_ty(&mut self, s: Sig, recv: &Ty) -> Option<Ty> {
+        let part = |i: usize| match (recv, i) {
+            (Ty::Vec(t) | Ty::Option(t) | Ty::Result(t, _), 0) => Some((**t).clone()),
+            (Ty::Result(_, e), 1) => Some((**e).clone()),
+            (Ty::Map(k, _), 2) => Some((**k).clone()),
+            (Ty::Map(_, v), 3) => Some((**v).clone()),
             _ => None,
-        }
+        };
+        Some(match s {
+            Sig::Recv => recv.clone(),
+            Sig::Elem => part(0)?,
+            Sig::ErrTy => part(1)?,
+            Sig::Key => part(2)?,
+            Sig::Val => part(3)?,
+            Sig::Unit => Ty::unit(),
+            Sig::Never => Ty::Never,
+            Sig::Bool => Ty::Bool,
+            Sig::Char => Ty::Char,
+            Sig::Str => Ty::Str,
+            Sig::U8 => Ty::Int(IntTy::U8),
+            Sig::U32 => Ty::Int(IntTy::U32),
+            Sig::U64 => Ty::Int(IntTy::U64),
+            Sig::Usize => Ty::Int(IntTy::Usize),
+            Sig::I32 => Ty::Int(IntTy::I32),
+            Sig::I64 => Ty::Int(IntTy::I64),
+            Sig::F64 => Ty::Float(FloatTy::F64),
+            Sig::Option(t) => Ty::Option(Box::new(self.sig_ty(*t, recv)?)),
+            Sig::Vec(t) => Ty::Vec(Box::new(self.sig_ty(*t, recv)?)),
+            Sig::Result(t, e) => Ty::Result(
+                Box::new(self.sig_ty(*t, recv)?),
+                Box::new(self.sig_ty(*e, recv)?),
+            ),
+            Sig::Prelude(name) => Ty::Adt(self.env.prelude_adt(name)?),
+            Sig::Target => self.fresh(),
+        })
     }
 
     /// The type of `registry.modules`: `HashMap[String, Vec[ModuleVersion]]`.
@@ -1427,7 +1367,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             _ => {
                 let shown = self.show(&t);
                 self.error(
-                    Diagnostic::error("E0427", format!("cannot convert `{shown}` to `Value` implicitly"), span)
+                    Diagnostic::error(errors::NOT_A_VALUE, format!("cannot convert `{shown}` to `Value` implicitly"), span)
                         .with_label("expected a `Value`")
                         .with_help("only `bool`, numbers, `char` and `String` convert implicitly; build the `Value` yourself, e.g. `Value.List(items)`"),
                 );
@@ -1495,7 +1435,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if !self.has_default(&t) {
                     let shown = self.show(&t);
                     self.error(
-                        Diagnostic::error("E0421", format!("`{shown}` has no default value"), span)
+                        Diagnostic::error(errors::NO_DEFAULT, format!("`{shown}` has no default value"), span)
                             .with_label("not every field has a default")
                             .with_help("write a `default()` function in its `impl`, or build the value explicitly"),
                     );
@@ -1514,8 +1454,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             _ => {
                 let shown = self.show(&t);
                 self.error(
-                    Diagnostic::error("E0402", format!("no function `{name}` on `{shown}`"), span)
-                        .with_label("not found"),
+                    Diagnostic::error(
+                        errors::UNKNOWN_ASSOC_ITEM,
+                        format!("no function `{name}` on `{shown}`"),
+                        span,
+                    )
+                    .with_label("not found"),
                 );
                 for a in args {
                     self.check_expr(a, None);
@@ -1557,30 +1501,29 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 seen.pop();
                 ok
             }
-            Ty::Result(..) | Ty::Never | Ty::Error => false,
+            Ty::Result(..) | Ty::Never => false,
+            // Already reported (a field whose type was refused): no second error.
+            Ty::Error => true,
             _ => true,
         }
     }
 
     // ---------- prelude functions ----------
 
+    /// A call of prelude function `f` (an entry of [`PRELUDE_FNS`]), its arguments
+    /// checked as the entry says; `explicit` is a type argument (`deserialize[T]`).
     fn check_prelude_call(
         &mut self,
-        name: &str,
+        f: &PreludeFn,
         explicit: Option<Ty>,
         args: &[ast::Expr],
         expected: Option<&Ty>,
         span: Span,
     ) -> Expr {
+        let name = f.name;
         let arity = |cx: &mut Self, n: usize| cx.check_arg_count(name, n, args, span);
-        match name {
-            "print" | "println" | "eprint" | "eprintln" => {
-                let op = match name {
-                    "print" => Builtin::Print,
-                    "println" => Builtin::Println,
-                    "eprint" => Builtin::Eprint,
-                    _ => Builtin::Eprintln,
-                };
+        match f.args {
+            PreludeArgs::Print(op) => {
                 let msg = if args.is_empty() {
                     Self::mk(ExprKind::Str(String::new()), Ty::Str, span)
                 } else {
@@ -1595,14 +1538,14 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     span,
                 )
             }
-            "format" => {
+            PreludeArgs::Format => {
                 if args.is_empty() {
                     arity(self, 1);
                     return Self::err_expr(span);
                 }
                 self.check_format(args, span)
             }
-            "panic" => {
+            PreludeArgs::Panic => {
                 let msg = if args.is_empty() {
                     Self::mk(ExprKind::Str("explicit panic".into()), Ty::Str, span)
                 } else {
@@ -1610,240 +1553,171 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 };
                 Self::mk(ExprKind::Panic(Box::new(msg)), Ty::Never, span)
             }
-            "assert" => {
-                if args.is_empty() {
-                    arity(self, 1);
-                    return Self::err_expr(span);
-                }
-                let cond = self.check_expr(&args[0], Some(&Ty::Bool));
-                let msg = if args.len() > 1 {
-                    self.check_format(&args[1..], span)
-                } else {
-                    Self::mk(
-                        ExprKind::Str(format!("assertion failed: {}", "condition")),
-                        Ty::Str,
-                        span,
-                    )
-                };
-                // assert(c) is `if !c { panic(msg) }`.
-                let not = Self::mk(
-                    ExprKind::Unary {
-                        op: crate::tir::UnOp::Not,
-                        expr: Box::new(cond),
-                    },
-                    Ty::Bool,
-                    span,
-                );
-                let panic = Self::mk(ExprKind::Panic(Box::new(msg)), Ty::Never, span);
-                Self::mk(
-                    ExprKind::If {
-                        cond: Box::new(not),
-                        then: Box::new(panic),
-                        els: None,
-                    },
-                    Ty::unit(),
-                    span,
-                )
-            }
-            "assert_eq" | "assert_ne" => {
-                if args.len() < 2 {
-                    arity(self, 2);
-                    return Self::err_expr(span);
-                }
-                let a = self.check_expr(&args[0], None);
-                let at = a.ty.clone();
-                let b = self.check_expr(&args[1], Some(&at));
-                let msg = (args.len() > 2).then(|| self.check_format(&args[2..], span));
-                // Each side is evaluated once, into a hidden local, then compared.
-                let (la, lb) = (
-                    self.hidden_local(at.clone(), span),
-                    self.hidden_local(b.ty.clone(), span),
-                );
-                let local = |l, ty: &Ty| Self::mk(ExprKind::Local(l), ty.clone(), span);
-                let bind = |l, e: Expr| Stmt::Let {
-                    pat: Pat {
-                        kind: PatKind::Bind(l),
-                        ty: e.ty.clone(),
-                        span,
-                    },
-                    init: Some(e),
-                };
-                let (va, vb) = (local(la, &at), local(lb, &b.ty));
-                let eq = name == "assert_eq";
-                let failed = Self::mk(
-                    ExprKind::Binary {
-                        op: if eq {
-                            crate::tir::BinOp::Ne
-                        } else {
-                            crate::tir::BinOp::Eq
-                        },
-                        lhs: Box::new(va.clone()),
-                        rhs: Box::new(vb.clone()),
-                    },
-                    Ty::Bool,
-                    span,
-                );
-                let debug = dast_bytecode::FormatStyle {
-                    debug: true,
-                    ..Default::default()
-                };
-                let op = if eq { "==" } else { "!=" };
-                let mut pieces = vec![FmtPiece::Lit(format!("assertion `left {op} right` failed"))];
-                let mut fargs = vec![va, vb];
-                if let Some(m) = msg {
-                    pieces.push(FmtPiece::Lit(": ".into()));
-                    pieces.push(FmtPiece::Arg(2, Default::default()));
-                    fargs.push(m);
-                }
-                pieces.extend([
-                    FmtPiece::Lit("\n  left: ".into()),
-                    FmtPiece::Arg(0, debug),
-                    FmtPiece::Lit("\n right: ".into()),
-                    FmtPiece::Arg(1, debug),
-                ]);
-                let msg = Self::mk(
-                    ExprKind::Format {
-                        pieces,
-                        args: fargs,
-                    },
-                    Ty::Str,
-                    span,
-                );
-                let panic = Self::mk(ExprKind::Panic(Box::new(msg)), Ty::Never, span);
-                let check = Self::mk(
-                    ExprKind::If {
-                        cond: Box::new(failed),
-                        then: Box::new(panic),
-                        els: None,
-                    },
-                    Ty::unit(),
-                    span,
-                );
-                Self::mk(
-                    ExprKind::Block(Block {
-                        stmts: vec![bind(la, a), bind(lb, b)],
-                        tail: Some(Box::new(check)),
-                    }),
-                    Ty::unit(),
-                    span,
-                )
-            }
-            "min" | "max" => {
-                if !arity(self, 2) {
+            PreludeArgs::Assert => self.check_assert(name, args, span),
+            PreludeArgs::AssertEq { eq } => self.check_assert_eq(name, eq, args, span),
+            PreludeArgs::Numbers { op, n } => {
+                if !arity(self, n) {
                     return Self::err_expr(span);
                 }
                 let a = self.check_expr(&args[0], expected);
                 let at = a.ty.clone();
-                let b = self.check_expr(&args[1], Some(&at));
+                let mut vals = vec![a];
+                for arg in &args[1..] {
+                    vals.push(self.check_expr(arg, Some(&at)));
+                }
                 self.require_numeric(&at, args[0].span, name);
-                let op = if name == "min" {
-                    Builtin::Min
-                } else {
-                    Builtin::Max
+                Self::mk(ExprKind::Builtin { op, args: vals }, at, span)
+            }
+            PreludeArgs::Fixed { op, params, ret } => {
+                if !arity(self, params.len()) {
+                    return Self::err_expr(span);
+                }
+                let unit = Ty::unit();
+                let mut vals = Vec::new();
+                for (a, p) in args.iter().zip(params) {
+                    vals.push(match *p {
+                        Param::Is(s) => {
+                            let t = self.sig_ty(s, &unit).unwrap_or(Ty::Error);
+                            self.check_expr(a, Some(&t))
+                        }
+                        Param::Ref(s) => {
+                            let t = self.sig_ty(s, &unit).unwrap_or(Ty::Error);
+                            self.check_expr(strip_ref(a), Some(&t))
+                        }
+                        Param::AnyRef => self.check_expr(strip_ref(a), None),
+                    });
+                }
+                let ty = match (ret, explicit, expected) {
+                    (Sig::Target, Some(t), _) => t,
+                    (Sig::Target, None, Some(e)) => e.clone(),
+                    (Sig::Target, None, None) => self.fresh(),
+                    (s, ..) => self.sig_ty(s, &unit).unwrap_or(Ty::Error),
                 };
-                Self::mk(
-                    ExprKind::Builtin {
-                        op,
-                        args: vec![a, b],
-                    },
-                    at,
-                    span,
-                )
+                Self::mk(ExprKind::Builtin { op, args: vals }, ty, span)
             }
-            "abs" => {
-                if !arity(self, 1) {
-                    return Self::err_expr(span);
-                }
-                let a = self.check_expr(&args[0], expected);
-                let at = a.ty.clone();
-                self.require_numeric(&at, args[0].span, name);
-                Self::mk(
-                    ExprKind::Builtin {
-                        op: Builtin::Abs,
-                        args: vec![a],
-                    },
-                    at,
-                    span,
-                )
-            }
-            "sleep" => {
-                if !arity(self, 1) {
-                    return Self::err_expr(span);
-                }
-                let a = self.check_expr(&args[0], Some(&Ty::Int(IntTy::U64)));
-                Self::mk(
-                    ExprKind::Builtin {
-                        op: Builtin::Sleep,
-                        args: vec![a],
-                    },
-                    Ty::unit(),
-                    span,
-                )
-            }
-            "exit" => {
-                if !arity(self, 1) {
-                    return Self::err_expr(span);
-                }
-                let a = self.check_expr(&args[0], Some(&Ty::Int(IntTy::I32)));
-                Self::mk(
-                    ExprKind::Builtin {
-                        op: Builtin::Exit,
-                        args: vec![a],
-                    },
-                    Ty::Never,
-                    span,
-                )
-            }
-            "now_ms" => {
-                if !arity(self, 0) {
-                    return Self::err_expr(span);
-                }
-                Self::mk(
-                    ExprKind::Builtin {
-                        op: Builtin::NowMs,
-                        args: vec![],
-                    },
-                    Ty::Int(IntTy::U64),
-                    span,
-                )
-            }
-            "serialize" => {
-                if !arity(self, 1) {
-                    return Self::err_expr(span);
-                }
-                let a = self.check_expr(strip_ref(&args[0]), None);
-                let u8v = Ty::Vec(Box::new(Ty::Int(IntTy::U8)));
-                Self::mk(
-                    ExprKind::Builtin {
-                        op: Builtin::Serialize,
-                        args: vec![a],
-                    },
-                    u8v,
-                    span,
-                )
-            }
-            "deserialize" => {
-                if !arity(self, 1) {
-                    return Self::err_expr(span);
-                }
-                let u8v = Ty::Vec(Box::new(Ty::Int(IntTy::U8)));
-                let a = self.check_expr(strip_ref(&args[0]), Some(&u8v));
-                let t = match (explicit, expected) {
-                    (Some(t), _) => t,
-                    (None, Some(e)) => e.clone(),
-                    (None, None) => self.fresh(),
-                };
-                Self::mk(
-                    ExprKind::Builtin {
-                        op: Builtin::Deserialize,
-                        args: vec![a],
-                    },
-                    t,
-                    span,
-                )
-            }
-            _ => unreachable!("PRELUDE_FNS lists only handled names"),
         }
+    }
+
+    /// `assert(cond)`, `assert(cond, fmt, args...)`: `if !cond { panic(msg) }`.
+    fn check_assert(&mut self, name: &str, args: &[ast::Expr], span: Span) -> Expr {
+        if args.is_empty() {
+            self.check_arg_count(name, 1, args, span);
+            return Self::err_expr(span);
+        }
+        let cond = self.check_expr(&args[0], Some(&Ty::Bool));
+        let msg = if args.len() > 1 {
+            self.check_format(&args[1..], span)
+        } else {
+            Self::mk(
+                ExprKind::Str(format!("assertion failed: {}", "condition")),
+                Ty::Str,
+                span,
+            )
+        };
+        // assert(c) is `if !c { panic(msg) }`.
+        let not = Self::mk(
+            ExprKind::Unary {
+                op: crate::tir::UnOp::Not,
+                expr: Box::new(cond),
+            },
+            Ty::Bool,
+            span,
+        );
+        let panic = Self::mk(ExprKind::Panic(Box::new(msg)), Ty::Never, span);
+        Self::mk(
+            ExprKind::If {
+                cond: Box::new(not),
+                then: Box::new(panic),
+                els: None,
+            },
+            Ty::unit(),
+            span,
+        )
+    }
+
+    /// `assert_eq(a, b)` (`eq`) or `assert_ne(a, b)`, with an optional message after:
+    /// both sides are evaluated once, then compared; the panic shows their debug forms.
+    fn check_assert_eq(&mut self, name: &str, eq: bool, args: &[ast::Expr], span: Span) -> Expr {
+        if args.len() < 2 {
+            self.check_arg_count(name, 2, args, span);
+            return Self::err_expr(span);
+        }
+        let a = self.check_expr(&args[0], None);
+        let at = a.ty.clone();
+        let b = self.check_expr(&args[1], Some(&at));
+        let msg = (args.len() > 2).then(|| self.check_format(&args[2..], span));
+        // Each side is evaluated once, into a hidden local, then compared.
+        let (la, lb) = (
+            self.hidden_local(at.clone(), span),
+            self.hidden_local(b.ty.clone(), span),
+        );
+        let local = |l, ty: &Ty| Self::mk(ExprKind::Local(l), ty.clone(), span);
+        let bind = |l, e: Expr| Stmt::Let {
+            pat: Pat {
+                kind: PatKind::Bind(l),
+                ty: e.ty.clone(),
+                span,
+            },
+            init: Some(e),
+        };
+        let (va, vb) = (local(la, &at), local(lb, &b.ty));
+        let failed = Self::mk(
+            ExprKind::Binary {
+                op: if eq {
+                    crate::tir::BinOp::Ne
+                } else {
+                    crate::tir::BinOp::Eq
+                },
+                lhs: Box::new(va.clone()),
+                rhs: Box::new(vb.clone()),
+            },
+            Ty::Bool,
+            span,
+        );
+        let debug = dast_bytecode::FormatStyle {
+            debug: true,
+            ..Default::default()
+        };
+        let op = if eq { "==" } else { "!=" };
+        let mut pieces = vec![FmtPiece::Lit(format!("assertion `left {op} right` failed"))];
+        let mut fargs = vec![va, vb];
+        if let Some(m) = msg {
+            pieces.push(FmtPiece::Lit(": ".into()));
+            pieces.push(FmtPiece::Arg(2, Default::default()));
+            fargs.push(m);
+        }
+        pieces.extend([
+            FmtPiece::Lit("\n  left: ".into()),
+            FmtPiece::Arg(0, debug),
+            FmtPiece::Lit("\n right: ".into()),
+            FmtPiece::Arg(1, debug),
+        ]);
+        let msg = Self::mk(
+            ExprKind::Format {
+                pieces,
+                args: fargs,
+            },
+            Ty::Str,
+            span,
+        );
+        let panic = Self::mk(ExprKind::Panic(Box::new(msg)), Ty::Never, span);
+        let check = Self::mk(
+            ExprKind::If {
+                cond: Box::new(failed),
+                then: Box::new(panic),
+                els: None,
+            },
+            Ty::unit(),
+            span,
+        );
+        Self::mk(
+            ExprKind::Block(Block {
+                stmts: vec![bind(la, a), bind(lb, b)],
+                tail: Some(Box::new(check)),
+            }),
+            Ty::unit(),
+            span,
+        )
     }
 
     fn require_numeric(&mut self, t: &Ty, span: Span, what: &str) {
@@ -1854,7 +1728,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let shown = self.show(&t);
             self.error(
                 Diagnostic::error(
-                    "E0422",
+                    errors::NOT_A_NUMBER,
                     format!("`{what}` needs numbers, found `{shown}`"),
                     span,
                 )
@@ -1872,7 +1746,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             self.error(
                 Diagnostic::error(
-                    "E0423",
+                    errors::FORMAT_NOT_LITERAL,
                     "format argument must be a string literal",
                     args[0].span,
                 )
@@ -1888,7 +1762,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             Ok(p) => p,
             Err((msg, _)) => {
                 self.error(
-                    Diagnostic::error("E0424", msg, args[0].span)
+                    Diagnostic::error(errors::BAD_FORMAT_STRING, msg, args[0].span)
                         .with_label("invalid format string"),
                 );
                 return Self::err_expr(span);
@@ -1924,7 +1798,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                             None => {
                                 self.error(
                                     Diagnostic::error(
-                                        "E0407",
+                                        errors::UNKNOWN_VALUE,
                                         format!("cannot find value `{name}` in this scope"),
                                         args[0].span,
                                     )
@@ -1937,7 +1811,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     if idx >= vals.len() {
                         self.error(
                             Diagnostic::error(
-                                "E0425",
+                                errors::FORMAT_ARG_MISMATCH,
                                 format!("format string has more placeholders than arguments ({positional} given)"),
                                 args[0].span,
                             )
@@ -1957,7 +1831,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if let Some(unused) = used.iter().position(|u| !u) {
             self.error(
                 Diagnostic::error(
-                    "E0425",
+                    errors::FORMAT_ARG_MISMATCH,
                     "argument never used in the format string",
                     args[unused + 1].span,
                 )
@@ -2009,7 +1883,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 };
                 self.error(
                     Diagnostic::error(
-                        "E0426",
+                        errors::NOT_FORMATTABLE,
                         format!("`{shown}` cannot be formatted with `{{:{letter}}}`"),
                         e.span,
                     )
@@ -2027,7 +1901,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let shown = self.show(&t);
             self.error(
                 Diagnostic::error(
-                    "E0426",
+                    errors::NOT_FORMATTABLE,
                     format!("`{shown}` cannot be formatted with `{{}}`"),
                     e.span,
                 )
@@ -2042,7 +1916,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
 fn arity_error(subject: &str, unit: &str, expected: usize, found: usize, span: Span) -> Diagnostic {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     Diagnostic::error(
-        "E0410",
+        errors::WRONG_ARG_COUNT,
         format!(
             "wrong number of arguments: {subject} {expected} {unit}{} but {found} {} supplied",
             plural(expected),
@@ -2126,159 +2000,6 @@ fn float_const(f: FloatTy, name: &str) -> Option<f64> {
         FloatTy::F32 => v as f32 as f64,
         FloatTy::F64 => v,
     })
-}
-
-fn int_method(recv: &Ty, name: &str) -> Option<BuiltinMethod> {
-    use Builtin as B;
-    let pure = |op, params: Vec<Ty>, ret| {
-        Some(BuiltinMethod {
-            op: MethodOp::Pure(op),
-            params,
-            ret,
-        })
-    };
-    let t = recv.clone();
-    match name {
-        "abs" => pure(B::Abs, vec![], t),
-        "pow" => pure(B::IntPow, vec![Ty::Int(IntTy::U32)], t),
-        "min" => pure(B::Min, vec![t.clone()], t),
-        "max" => pure(B::Max, vec![t.clone()], t),
-        "to_string" => pure(B::ToString, vec![], Ty::Str),
-        _ => None,
-    }
-}
-
-fn float_method(recv: &Ty, name: &str) -> Option<BuiltinMethod> {
-    use Builtin as B;
-    let pure = |op, params: Vec<Ty>, ret| {
-        Some(BuiltinMethod {
-            op: MethodOp::Pure(op),
-            params,
-            ret,
-        })
-    };
-    let t = recv.clone();
-    let unary = match name {
-        "sqrt" => Some(FUnary::Sqrt),
-        "sin" => Some(FUnary::Sin),
-        "cos" => Some(FUnary::Cos),
-        "tan" => Some(FUnary::Tan),
-        "asin" => Some(FUnary::Asin),
-        "acos" => Some(FUnary::Acos),
-        "atan" => Some(FUnary::Atan),
-        "exp" => Some(FUnary::Exp),
-        "ln" => Some(FUnary::Ln),
-        "log10" => Some(FUnary::Log10),
-        "log2" => Some(FUnary::Log2),
-        "floor" => Some(FUnary::Floor),
-        "ceil" => Some(FUnary::Ceil),
-        "round" => Some(FUnary::Round),
-        "trunc" => Some(FUnary::Trunc),
-        "abs" => Some(FUnary::Abs),
-        "fract" => Some(FUnary::Fract),
-        "signum" => Some(FUnary::Signum),
-        _ => None,
-    };
-    if let Some(u) = unary {
-        return pure(B::FUnary(u), vec![], t);
-    }
-    let binary = match name {
-        "powf" => Some(FBinary::Powf),
-        "atan2" => Some(FBinary::Atan2),
-        "min" => Some(FBinary::Min),
-        "max" => Some(FBinary::Max),
-        "hypot" => Some(FBinary::Hypot),
-        _ => None,
-    };
-    if let Some(b) = binary {
-        return pure(B::FBinary(b), vec![t.clone()], t);
-    }
-    match name {
-        "powi" => pure(B::Powi, vec![Ty::Int(IntTy::I32)], t),
-        "is_nan" => pure(B::IsNan, vec![], Ty::Bool),
-        "to_string" => pure(B::ToString, vec![], Ty::Str),
-        _ => None,
-    }
-}
-
-fn builtin_method_names(t: &Ty) -> &'static [&'static str] {
-    match t {
-        Ty::Vec(_) => &[
-            "len", "is_empty", "get", "contains", "join", "first", "last", "iter", "push", "pop",
-            "insert", "remove", "sort", "reverse", "clear", "extend", "truncate", "swap", "clone",
-        ],
-        Ty::Str => &[
-            "len",
-            "is_empty",
-            "contains",
-            "starts_with",
-            "ends_with",
-            "split",
-            "split_whitespace",
-            "trim",
-            "to_uppercase",
-            "to_lowercase",
-            "replace",
-            "parse_i64",
-            "parse_f64",
-            "chars",
-            "to_string",
-            "push_str",
-            "push",
-            "clone",
-        ],
-        Ty::Map(..) => &[
-            "get",
-            "contains_key",
-            "len",
-            "is_empty",
-            "keys",
-            "values",
-            "insert",
-            "remove",
-            "clear",
-            "clone",
-        ],
-        Ty::Option(_) => &[
-            "unwrap",
-            "expect",
-            "unwrap_or",
-            "unwrap_or_default",
-            "is_some",
-            "is_none",
-            "clone",
-        ],
-        Ty::Result(..) => &[
-            "unwrap",
-            "expect",
-            "unwrap_or",
-            "is_ok",
-            "is_err",
-            "ok",
-            "err",
-            "clone",
-        ],
-        Ty::Int(_) => &["abs", "pow", "min", "max", "to_string", "clone"],
-        Ty::Float(_) => &[
-            "sqrt",
-            "sin",
-            "cos",
-            "tan",
-            "exp",
-            "ln",
-            "floor",
-            "ceil",
-            "round",
-            "abs",
-            "powi",
-            "powf",
-            "min",
-            "max",
-            "to_string",
-            "is_nan",
-        ],
-        _ => &["clone"],
-    }
 }
 
 impl FnCx<'_, '_> {

@@ -8,6 +8,7 @@ use dast_base::{Diagnostic, Span};
 use dast_syntax::ast;
 
 use crate::env::{Def, Env, FnId, ModIdx, ParamMode, ScopeId};
+use crate::errors;
 use crate::tir::{self, Expr, ExprKind, LocalId, LocalInfo, Place, PlaceRoot, Proj};
 use crate::ty::{display_ty, AdtId, FloatTy, Infer, IntTy, Ty, VarKind};
 
@@ -95,7 +96,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         let exp = self.show(expected);
         let fnd = self.show(found);
-        let mut d = Diagnostic::error("E0301", "mismatched types", span)
+        let mut d = Diagnostic::error(errors::MISMATCHED_TYPES, "mismatched types", span)
             .with_label(format!("expected `{exp}`, found `{fnd}`"));
         if let Some(h) = self.mismatch_hint(expected, found) {
             d = d.with_help(h);
@@ -189,7 +190,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             None => {
                 self.error(
                     Diagnostic::error(
-                        "E0302",
+                        errors::FN_WITHOUT_BODY,
                         format!("function `{}` has no body", f.name),
                         f.span,
                     )
@@ -208,7 +209,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         let exp = self.show(ret);
         let fnd = self.show(&e.ty);
-        let mut d = Diagnostic::error("E0301", "mismatched types", span)
+        let mut d = Diagnostic::error(errors::MISMATCHED_TYPES, "mismatched types", span)
             .with_label(format!("expected `{exp}`, found `{fnd}`"));
         if block.tail.is_none() && !ret.is_unit() {
             d = d.with_help(format!(
@@ -229,7 +230,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if v < lo || v > hi {
                     self.error(
                         Diagnostic::error(
-                            "E0303",
+                            errors::LITERAL_OUT_OF_RANGE,
                             format!("literal out of range for `{}`", it.name()),
                             span,
                         )
@@ -254,6 +255,18 @@ impl<'e, 'a> FnCx<'e, 'a> {
     // ---------- blocks and statements ----------
 
     pub fn check_block(&mut self, block: &ast::Block, expected: Option<&Ty>) -> Expr {
+        self.check_block_with(block, expected, false)
+    }
+
+    /// `check_block`; with `plain_tail_unhinted`, a tail that is a plain value (a
+    /// literal, a name, an operation: see `is_plain_value`) is checked without the
+    /// expected type, for the caller to report a mismatch in its own words.
+    fn check_block_with(
+        &mut self,
+        block: &ast::Block,
+        expected: Option<&Ty>,
+        plain_tail_unhinted: bool,
+    ) -> Expr {
         self.scopes.push(HashMap::new());
         let mut stmts = Vec::new();
         let mut diverges = false;
@@ -278,7 +291,14 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     stmts.push(stmt);
                     None
                 }
-                Err(()) => Some(Box::new(self.check_expr(t, expected))),
+                Err(()) => {
+                    let hint = if plain_tail_unhinted && is_plain_value(t) {
+                        None
+                    } else {
+                        expected
+                    };
+                    Some(Box::new(self.check_expr(t, hint)))
+                }
             },
             None => None,
         };
@@ -344,9 +364,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         if !matches!(t, Ty::Never | Ty::Error) && !self.infer.clone_unify(&h, &t) {
                             let fnd = self.show(&t);
                             self.error(
-                                Diagnostic::error("E0301", "mismatched types", e.span)
-                                    .with_label(format!("expected `()`, found `{fnd}`"))
-                                    .with_help("add `;` after the expression to discard its value"),
+                                Diagnostic::error(
+                                    errors::MISMATCHED_TYPES,
+                                    "mismatched types",
+                                    e.span,
+                                )
+                                .with_label(format!("expected `()`, found `{fnd}`"))
+                                .with_help("add `;` after the expression to discard its value"),
                             );
                         } else {
                             self.infer.unify(&h, &t);
@@ -356,14 +380,29 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 Some(tir::Stmt::Expr(e))
             }
             ast::StmtKind::Item(item) => {
+                // The item's name is still declared (as an error value), so its uses
+                // report nothing more; the error points at the item's head.
+                let name = match &item.kind {
+                    ast::ItemKind::Fn(f) => Some(&f.name),
+                    ast::ItemKind::Var(g) | ast::ItemKind::Const(g) => Some(&g.name),
+                    ast::ItemKind::Static { decl, .. } => Some(&decl.name),
+                    _ => None,
+                };
+                let head = match name {
+                    Some(n) => Span::new(item.span.file, item.span.start, n.span.end),
+                    None => item.span,
+                };
                 self.error(
                     Diagnostic::error(
-                        "E0304",
+                        errors::ITEM_IN_BODY,
                         "items inside function bodies are not supported",
-                        item.span,
+                        head,
                     )
                     .with_label("move this item to the module level"),
                 );
+                if let Some(n) = name {
+                    self.new_local(&n.name, Ty::Error, true, n.span);
+                }
                 None
             }
         }
@@ -424,7 +463,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         let shown = self.show(&t);
                         self.error(
                             Diagnostic::error(
-                                "E0305",
+                                errors::UNKNOWN_FIELD,
                                 format!("no field `{index}` on type `{shown}`"),
                                 *index_span,
                             )
@@ -496,7 +535,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             ast::ExprKind::Range { .. } => {
                 self.error(
                     Diagnostic::error(
-                        "E0306",
+                        errors::RANGE_UNSUPPORTED,
                         "ranges can only be used in `for` loops and patterns",
                         span,
                     )
@@ -556,8 +595,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             ast::ExprKind::Continue(label) => {
                 if self.loops.is_empty() {
                     self.error(
-                        Diagnostic::error("E0307", "`continue` outside of a loop", span)
-                            .with_label("cannot `continue` here"),
+                        Diagnostic::error(
+                            errors::OUTSIDE_LOOP,
+                            "`continue` outside of a loop",
+                            span,
+                        )
+                        .with_label("cannot `continue` here"),
                     );
                 }
                 let depth = self.loop_depth(label.as_ref()).unwrap_or(0);
@@ -577,9 +620,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         if !self.infer.clone_unify(&ret, &Ty::unit()) {
                             let r = self.show(&ret);
                             self.error(
-                                Diagnostic::error("E0301", "mismatched types", span)
-                                    .with_label(format!("expected `{r}`, found `()`"))
-                                    .with_help("return a value: `return value`"),
+                                Diagnostic::error(
+                                    errors::MISMATCHED_TYPES,
+                                    "mismatched types",
+                                    span,
+                                )
+                                .with_label(format!("expected `{r}`, found `()`"))
+                                .with_help("return a value: `return value`"),
                             );
                         }
                         None
@@ -614,7 +661,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         Some(t) => Ty::Int(t),
                         None => {
                             self.error(
-                                Diagnostic::error("E0308", format!("invalid suffix `{s}` for a number literal"), span)
+                                Diagnostic::error(errors::BAD_LITERAL_SUFFIX, format!("invalid suffix `{s}` for a number literal"), span)
                                     .with_label("unknown suffix")
                                     .with_help("valid suffixes are `i8`..`i64`, `u8`..`u64`, `isize`, `usize`, `f32`, `f64`"),
                             );
@@ -695,7 +742,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(&t);
                 self.error(
                     Diagnostic::error(
-                        "E0309",
+                        errors::NOT_INDEXABLE,
                         format!("cannot index into a value of type `{shown}`"),
                         base.span,
                     )
@@ -756,7 +803,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let sym = if top == tir::UnOp::Neg { "-" } else { "!" };
             self.error(
                 Diagnostic::error(
-                    "E0310",
+                    errors::BAD_UNARY_OPERAND,
                     format!("cannot apply unary operator `{sym}` to type `{shown}`"),
                     span,
                 )
@@ -773,6 +820,23 @@ impl<'e, 'a> FnCx<'e, 'a> {
             ty,
             span,
         )
+    }
+
+    /// "cannot apply binary operator" for `op` on `t`; gives the error expression.
+    fn report_binop(&mut self, op: ast::BinOp, t: &Ty, span: Span) -> Expr {
+        let shown = self.show(t);
+        let sym = binop_symbol(op);
+        let mut d = Diagnostic::error(
+            errors::BAD_BINARY_OPERAND,
+            format!("cannot apply binary operator `{sym}` to type `{shown}`"),
+            span,
+        )
+        .with_label(format!("`{sym}` is not defined for `{shown}`"));
+        if matches!(op, ast::BinOp::Add) && matches!(t, Ty::Str) {
+            d = d.with_help("strings concatenate with `+` only between `String`s");
+        }
+        self.error(d);
+        Self::err_expr(span)
     }
 
     fn check_lit_for_neg(&mut self, expr: &ast::Expr, expected: Option<&Ty>) -> Expr {
@@ -808,6 +872,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let is_shift = matches!(op, B::Shl | B::Shr);
         let hint = if is_cmp { None } else { expected };
         let l = self.check_expr(lhs, hint);
+        let lt = self.infer.shallow(&l.ty);
+        if !matches!(lt, Ty::Var(_)) && !self.binop_defined(op, &lt) {
+            // `"=" * 20`: the operator is the mistake, not the right-hand side's type.
+            self.check_expr(rhs, None);
+            return self.report_binop(op, &lt, span);
+        }
         let r = if is_shift {
             self.check_expr(rhs, None)
         } else {
@@ -817,7 +887,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let (a, b) = (self.show(&lt), self.show(&r.ty));
                 let sym = binop_symbol(op);
                 self.error(
-                    Diagnostic::error("E0301", "mismatched types", rhs.span)
+                    Diagnostic::error(errors::MISMATCHED_TYPES, "mismatched types", rhs.span)
                         .with_label(format!("expected `{a}`, found `{b}`"))
                         .with_secondary(lhs.span, format!("this is `{a}`"))
                         .with_help(format!(
@@ -829,19 +899,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         };
         let t = self.infer.shallow(&l.ty);
         if !self.binop_defined(op, &t) {
-            let shown = self.show(&t);
-            let sym = binop_symbol(op);
-            let mut d = Diagnostic::error(
-                "E0311",
-                format!("cannot apply binary operator `{sym}` to type `{shown}`"),
-                span,
-            )
-            .with_label(format!("`{sym}` is not defined for `{shown}`"));
-            if matches!(op, B::Add) && matches!(t, Ty::Str) {
-                d = d.with_help("strings concatenate with `+` only between `String`s");
-            }
-            self.error(d);
-            return Self::err_expr(span);
+            return self.report_binop(op, &t, span);
         }
         if is_shift {
             let rt = self.infer.shallow(&r.ty);
@@ -850,8 +908,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             {
                 let shown = self.show(&rt);
                 self.error(
-                    Diagnostic::error("E0311", "shift amount must be an integer", rhs.span)
-                        .with_label(format!("found `{shown}`")),
+                    Diagnostic::error(
+                        errors::BAD_BINARY_OPERAND,
+                        "shift amount must be an integer",
+                        rhs.span,
+                    )
+                    .with_label(format!("found `{shown}`")),
                 );
             }
         }
@@ -934,7 +996,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     let shown = self.show(&t);
                     self.error(
                         Diagnostic::error(
-                            "E0311",
+                            errors::BAD_BINARY_OPERAND,
                             format!("cannot apply `{}=` to type `{shown}`", binop_symbol(op)),
                             span,
                         )
@@ -988,7 +1050,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                             let name = gd.name.clone();
                             self.error(
                                 Diagnostic::error(
-                                    "E0312",
+                                    errors::ASSIGN_IMMUTABLE_STATIC,
                                     format!("cannot assign to immutable static `{name}`"),
                                     e.span,
                                 )
@@ -1007,7 +1069,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         if !v.ty.is_error() && assign {
                             self.error(
                                 Diagnostic::error(
-                                    "E0313",
+                                    errors::INVALID_ASSIGN_TARGET,
                                     "invalid left-hand side of assignment",
                                     e.span,
                                 )
@@ -1031,7 +1093,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         }
                         self.error(
                             Diagnostic::error(
-                                "E0313",
+                                errors::INVALID_ASSIGN_TARGET,
                                 "invalid left-hand side of assignment",
                                 e.span,
                             )
@@ -1073,7 +1135,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         let shown = self.show(&bt);
                         self.error(
                             Diagnostic::error(
-                                "E0305",
+                                errors::UNKNOWN_FIELD,
                                 format!("no field `{index}` on type `{shown}`"),
                                 *index_span,
                             )
@@ -1094,9 +1156,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     }
                     Ty::Map(..) => {
                         self.error(
-                            Diagnostic::error("E0314", "cannot assign through `map[key]`", e.span)
-                                .with_label("map entries are not places")
-                                .with_help("use `map.insert(key, value)`"),
+                            Diagnostic::error(
+                                errors::ASSIGN_MAP_INDEX,
+                                "cannot assign through `map[key]`",
+                                e.span,
+                            )
+                            .with_label("map entries are not places")
+                            .with_help("use `map.insert(key, value)`"),
                         );
                         None
                     }
@@ -1105,7 +1171,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         let shown = self.show(&t);
                         self.error(
                             Diagnostic::error(
-                                "E0309",
+                                errors::NOT_INDEXABLE,
                                 format!("cannot index into a value of type `{shown}`"),
                                 base.span,
                             )
@@ -1119,8 +1185,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let v = self.check_expr(e, None);
                 if assign && !v.ty.is_error() {
                     self.error(
-                        Diagnostic::error("E0313", "invalid left-hand side of assignment", e.span)
-                            .with_label("cannot assign to this expression"),
+                        Diagnostic::error(
+                            errors::INVALID_ASSIGN_TARGET,
+                            "invalid left-hand side of assignment",
+                            e.span,
+                        )
+                        .with_label("cannot assign to this expression"),
                     );
                 }
                 self.temp_place(v)
@@ -1144,7 +1214,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let decl = self.locals[l.0 as usize].span;
         self.error(
             Diagnostic::error(
-                "E0315",
+                errors::ASSIGN_IMMUTABLE_LOCAL,
                 format!("cannot assign twice to immutable variable `{}`", id.name),
                 span,
             )
@@ -1164,7 +1234,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 let candidates: Vec<&str> = adt.fields().iter().map(|f| f.name.as_str()).collect();
                 let mut d = Diagnostic::error(
-                    "E0305",
+                    errors::UNKNOWN_FIELD,
                     format!("no field `{}` on type `{}`", name.name, adt.name),
                     name.span,
                 )
@@ -1187,7 +1257,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(t);
                 self.error(
                     Diagnostic::error(
-                        "E0305",
+                        errors::UNKNOWN_FIELD,
                         format!("no field `{}` on type `{shown}`", name.name),
                         name.span,
                     )
@@ -1217,8 +1287,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
         };
         if !ok {
             let (a, b) = (self.show(&from), self.show(&target));
-            let mut d = Diagnostic::error("E0316", format!("cannot cast `{a}` as `{b}`"), span)
-                .with_label("invalid cast");
+            let mut d = Diagnostic::error(
+                errors::INVALID_CAST,
+                format!("cannot cast `{a}` as `{b}`"),
+                span,
+            )
+            .with_label("invalid cast");
             if matches!(target, Ty::Str) {
                 d = d.with_help("use `.to_string()` to make a `String`");
             } else if matches!(from, Ty::Str) {
@@ -1292,20 +1366,21 @@ impl<'e, 'a> FnCx<'e, 'a> {
         expected: Option<&Ty>,
         span: Span,
     ) -> (Expr, Option<Box<Expr>>, Ty) {
-        let hint = if els.is_some() {
-            expected
-        } else {
-            Some(&Ty::unit())
+        // Without `else`, the block must be `()` (a call at its end is dropped as a
+        // statement); a plain value there is reported once, as the `if`'s problem, and
+        // the `if` is then an error value.
+        let t = match els {
+            Some(_) => self.check_block(then, expected),
+            None => self.check_block_with(then, Some(&Ty::unit()), true),
         };
-        let hint = hint.cloned();
-        let t = self.check_block(then, hint.as_ref());
+        let hint = expected.cloned();
         let Some(els) = els else {
             let tt = self.infer.shallow(&t.ty);
             if !matches!(tt, Ty::Never | Ty::Error) && !self.infer.clone_unify(&tt, &Ty::unit()) {
                 let shown = self.show(&tt);
                 self.error(
                     Diagnostic::error(
-                        "E0317",
+                        errors::IF_WITHOUT_ELSE_VALUE,
                         "`if` without `else` must have type `()`",
                         then.span,
                     )
@@ -1313,9 +1388,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     .with_secondary(span, "this `if` has no `else`")
                     .with_help("add an `else` branch with a value of the same type"),
                 );
-            } else {
-                self.infer.unify(&tt, &Ty::unit());
+                return (t, None, Ty::Error);
             }
+            self.infer.unify(&tt, &Ty::unit());
             return (t, None, Ty::unit());
         };
         let _ = hint;
@@ -1337,7 +1412,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if !self.infer.unify(&at, &bt) {
             let (x, y) = (self.show(&at), self.show(&bt));
             self.error(
-                Diagnostic::error("E0301", msg.to_string(), span)
+                Diagnostic::error(errors::MISMATCHED_TYPES, msg.to_string(), span)
                     .with_label(format!("expected `{x}`, found `{y}`"))
                     .with_secondary(a.span, format!("this is `{x}`"))
                     .with_help("all branches must have the same type"),
@@ -1367,7 +1442,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if found.is_none() && !self.loops.is_empty() {
             self.error(
                 Diagnostic::error(
-                    "E0321",
+                    errors::UNDECLARED_LABEL,
                     format!("use of undeclared label `{}`", label.name),
                     label.span,
                 )
@@ -1393,7 +1468,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         );
         if self.loops.is_empty() {
             self.error(
-                Diagnostic::error("E0307", "`break` outside of a loop", span)
+                Diagnostic::error(errors::OUTSIDE_LOOP, "`break` outside of a loop", span)
                     .with_label("cannot `break` here")
                     .with_help("`break` only works inside `loop`, `while` and `for`"),
             );
@@ -1408,7 +1483,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             (Some(v), None) => {
                 self.error(
                     Diagnostic::error(
-                        "E0318",
+                        errors::BREAK_VALUE_OUTSIDE_LOOP,
                         "`break` with a value is only allowed in `loop`",
                         v.span,
                     )
@@ -1435,11 +1510,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if !self.infer.unify(err, rerr) {
                     let (a, b) = (self.show(err), self.show(rerr));
                     self.error(
-                        Diagnostic::error("E0319", "`?` cannot convert the error type", span)
-                            .with_label(format!(
-                                "this error is `{a}`, the function returns errors of type `{b}`"
-                            ))
-                            .with_help("map the error yourself with `match`"),
+                        Diagnostic::error(
+                            errors::BAD_TRY,
+                            "`?` cannot convert the error type",
+                            span,
+                        )
+                        .with_label(format!(
+                            "this error is `{a}`, the function returns errors of type `{b}`"
+                        ))
+                        .with_help("map the error yourself with `match`"),
                     );
                 }
                 (**ok).clone()
@@ -1449,7 +1528,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             (Ty::Result(..) | Ty::Option(_), _) => {
                 let r = self.show(&ret);
                 self.error(
-                    Diagnostic::error("E0319", "the `?` operator can only be used in a function that returns `Result` or `Option`", span)
+                    Diagnostic::error(errors::BAD_TRY, "the `?` operator can only be used in a function that returns `Result` or `Option`", span)
                         .with_label(format!("this function returns `{r}`"))
                         .with_help("change the return type, or handle the value with `match`"),
                 );
@@ -1459,7 +1538,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let shown = self.show(&t);
                 self.error(
                     Diagnostic::error(
-                        "E0319",
+                        errors::BAD_TRY,
                         format!("the `?` operator cannot be applied to type `{shown}`"),
                         span,
                     )
@@ -1491,8 +1570,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 Some(s) => self.check_expr(s, Some(&elem)),
                 None => {
                     self.error(
-                        Diagnostic::error("E0306", "a `for` range needs a start", iter.span)
-                            .with_label("write `0..n`"),
+                        Diagnostic::error(
+                            errors::RANGE_UNSUPPORTED,
+                            "a `for` range needs a start",
+                            iter.span,
+                        )
+                        .with_label("write `0..n`"),
                     );
                     Self::err_expr(iter.span)
                 }
@@ -1502,7 +1585,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 None => {
                     self.error(
                         Diagnostic::error(
-                            "E0306",
+                            errors::RANGE_UNSUPPORTED,
                             "unbounded ranges cannot be iterated",
                             iter.span,
                         )
@@ -1536,7 +1619,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             // "only usable in `for` loops", which is confusing right in a `for` loop.
             self.error(
                 Diagnostic::error(
-                    "E0306",
+                    errors::RANGE_UNSUPPORTED,
                     format!("iterator adapters such as `.{}()` are not supported in Dast v0", method.name),
                     method.span,
                 )
@@ -1554,9 +1637,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
             _ => {
                 let shown = self.show(&t);
                 self.error(
-                    Diagnostic::error("E0320", format!("`{shown}` is not iterable"), iter.span)
-                        .with_label("cannot iterate over this")
-                        .with_help("`for` iterates over ranges (`0..n`), `Vec`s and `HashMap`s"),
+                    Diagnostic::error(
+                        errors::NOT_ITERABLE,
+                        format!("`{shown}` is not iterable"),
+                        iter.span,
+                    )
+                    .with_label("cannot iterate over this")
+                    .with_help("`for` iterates over ranges (`0..n`), `Vec`s and `HashMap`s"),
                 );
                 (Ty::Error, false)
             }
@@ -1678,5 +1765,28 @@ fn convert_binop(op: ast::BinOp) -> tir::BinOp {
         B::Gt => T::Gt,
         B::Ge => T::Ge,
         B::And | B::Or => unreachable!("short-circuit operators are lowered separately"),
+    }
+}
+
+/// An expression whose type does not depend on control flow or on an expected type in
+/// a program without errors: a literal, a name, a field or index, an operation, a cast,
+/// a tuple, vector or struct literal.
+fn is_plain_value(e: &ast::Expr) -> bool {
+    use ast::ExprKind as K;
+    match &e.kind {
+        K::Paren(inner) => is_plain_value(inner),
+        K::Lit(_)
+        | K::Name(_)
+        | K::Field { .. }
+        | K::TupleField { .. }
+        | K::Index { .. }
+        | K::Unary { .. }
+        | K::Binary { .. }
+        | K::Cast { .. }
+        | K::Tuple(_)
+        | K::Array(_)
+        | K::ArrayRepeat { .. }
+        | K::StructLit { .. } => true,
+        _ => false,
     }
 }

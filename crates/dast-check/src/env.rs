@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use dast_base::{Diagnostic, FileId, Span};
 use dast_syntax::ast;
 
+use crate::errors;
 pub use crate::ty::AdtId;
 use crate::ty::Ty;
 
@@ -267,7 +268,7 @@ impl<'a> Env<'a> {
         if names.contains_key(&name.name) {
             self.diags.push(
                 Diagnostic::error(
-                    "E0201",
+                    errors::DUPLICATE_DEFINITION,
                     format!("the name `{}` is defined more than once", name.name),
                     name.span,
                 )
@@ -370,7 +371,7 @@ impl<'a> Env<'a> {
                 ast::ItemKind::Trait(t) => {
                     self.diags.push(
                         Diagnostic::error(
-                            "E0290",
+                            errors::TRAIT_UNSUPPORTED,
                             format!("traits are not supported yet (`trait {}`)", t.name.name),
                             t.name.span,
                         )
@@ -485,7 +486,7 @@ impl<'a> Env<'a> {
                     } else if g.init.is_none() {
                         self.diags.push(
                             Diagnostic::error(
-                                "E0202",
+                                errors::GLOBAL_WITHOUT_TYPE,
                                 format!("`{}` needs a type or an initializer", g.name.name),
                                 g.name.span,
                             )
@@ -516,8 +517,12 @@ impl<'a> Env<'a> {
         let full = full.join(".");
         let Some(idx) = modules.iter().position(|m| m.name == full) else {
             let known: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
-            let mut d = Diagnostic::error("E0203", format!("cannot find module `{full}`"), span)
-                .with_label("no such module in this project");
+            let mut d = Diagnostic::error(
+                errors::UNKNOWN_MODULE,
+                format!("cannot find module `{full}`"),
+                span,
+            )
+            .with_label("no such module in this project");
             if let Some(best) = crate::suggest::closest(&full, known.iter().copied()) {
                 d = d.with_help(format!("did you mean `{best}`?"));
             } else {
@@ -561,7 +566,7 @@ impl<'a> Env<'a> {
                     if variants.iter().any(|x| x.name == v.name.name) {
                         self.diags.push(
                             Diagnostic::error(
-                                "E0201",
+                                errors::DUPLICATE_DEFINITION,
                                 format!("the variant `{}` is defined more than once", v.name.name),
                                 v.name.span,
                             )
@@ -609,7 +614,7 @@ impl<'a> Env<'a> {
             if out.iter().any(|x| x.name == f.name.name) {
                 self.diags.push(
                     Diagnostic::error(
-                        "E0201",
+                        errors::DUPLICATE_DEFINITION,
                         format!("field `{}` is already declared", f.name.name),
                         f.name.span,
                     )
@@ -630,7 +635,7 @@ impl<'a> Env<'a> {
         if let Some(tr) = &imp.trait_name {
             self.diags.push(
                 Diagnostic::error(
-                    "E0290",
+                    errors::TRAIT_UNSUPPORTED,
                     format!(
                         "trait implementations are not supported yet (`impl {} for ...`)",
                         tr.name
@@ -646,7 +651,7 @@ impl<'a> Env<'a> {
             if !self_ty.is_error() {
                 self.diags.push(
                     Diagnostic::error(
-                        "E0204",
+                        errors::IMPL_OF_FOREIGN_TYPE,
                         "`impl` blocks are only allowed for structs and enums of this program",
                         imp.self_ty.span,
                     )
@@ -676,7 +681,7 @@ impl<'a> Env<'a> {
             if methods.insert(f.name.name.clone(), id).is_some() {
                 self.diags.push(
                     Diagnostic::error(
-                        "E0201",
+                        errors::DUPLICATE_DEFINITION,
                         format!(
                             "method `{}` is defined more than once for `{type_name}`",
                             f.name.name
@@ -818,23 +823,37 @@ impl<'a> Env<'a> {
     fn check_recursive_adts(&mut self) {
         for i in 0..self.adts.len() {
             let id = AdtId(i as u32);
-            let mut seen = Vec::new();
-            if self.adt_contains(id, id, &mut seen) {
-                let adt = &self.adts[i];
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0210",
-                        format!("recursive type `{}` has infinite size", adt.name),
-                        adt.span,
-                    )
-                    .with_label("contains itself by value")
-                    .with_help(
-                        "put the recursive part in a `Vec` (for example `children: Vec[Node]`)",
-                    ),
-                );
-                // Break the cycle so later phases can compute layouts.
-                self.adts[i].kind = AdtKind::Struct(Vec::new());
+            if !self.adt_contains(id, id, &mut Vec::new()) {
+                continue;
             }
+            // The fields that lead back to the type itself.
+            let recursive: Vec<usize> = all_fields(&self.adts[i].kind)
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| self.ty_contains(id, &f.ty, &mut Vec::new()))
+                .map(|(k, _)| k)
+                .collect();
+            let adt = &mut self.adts[i];
+            let name = adt.name.clone();
+            let at = match recursive.first() {
+                Some(k) => all_fields(&adt.kind)[*k].span,
+                None => adt.span,
+            };
+            // Break the cycle so later phases can compute layouts; the fields keep their
+            // names (so their uses report nothing more) and take the error type.
+            let mut fields = all_fields_mut(&mut adt.kind);
+            for k in recursive {
+                fields[k].ty = Ty::Error;
+            }
+            self.diags.push(
+                Diagnostic::error(
+                    errors::RECURSIVE_TYPE,
+                    format!("recursive type `{name}` has infinite size"),
+                    at,
+                )
+                .with_label(format!("`{name}` contains itself by value here"))
+                .with_help("put the recursive part in a `Vec` (for example `children: Vec[Node]`)"),
+            );
         }
     }
 
@@ -875,9 +894,24 @@ impl<'a> Env<'a> {
     }
 }
 
+/// The fields of a struct, or of every variant of an enum, in declaration order.
+fn all_fields(kind: &AdtKind) -> Vec<&FieldDef> {
+    match kind {
+        AdtKind::Struct(fs) => fs.iter().collect(),
+        AdtKind::Enum(vs) => vs.iter().flat_map(|v| &v.fields).collect(),
+    }
+}
+
+fn all_fields_mut(kind: &mut AdtKind) -> Vec<&mut FieldDef> {
+    match kind {
+        AdtKind::Struct(fs) => fs.iter_mut().collect(),
+        AdtKind::Enum(vs) => vs.iter_mut().flat_map(|v| &mut v.fields).collect(),
+    }
+}
+
 fn static_mut_in_hot_module(name: &ast::Ident, span: Span) -> Diagnostic {
     Diagnostic::error(
-        "E0211",
+        errors::STATIC_MUT_IN_HOT_MODULE,
         format!("`static mut {}` is not allowed in a hot-reloadable module", name.name),
         span,
     )

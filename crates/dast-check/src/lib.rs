@@ -5,9 +5,11 @@
 
 #![forbid(unsafe_code)]
 
+mod builtins;
 mod call;
 mod check;
 pub mod env;
+pub mod errors;
 mod format;
 mod lower;
 mod pattern;
@@ -97,7 +99,7 @@ fn check_consts(env: &Env, diags: &mut Vec<Diagnostic>) -> Vec<Option<tir::Body>
         if c.decl.ty.is_none() {
             cx.error(
                 Diagnostic::error(
-                    "E0212",
+                    errors::CONST_WITHOUT_TYPE,
                     format!("missing type for `const {}`", c.name),
                     c.decl.name.span,
                 )
@@ -113,7 +115,7 @@ fn check_consts(env: &Env, diags: &mut Vec<Diagnostic>) -> Vec<Option<tir::Body>
         if body.is_none() {
             cx.error(
                 Diagnostic::error(
-                    "E0213",
+                    errors::CONST_WITHOUT_VALUE,
                     format!("`const {}` needs a value", c.name),
                     c.decl.name.span,
                 )
@@ -158,7 +160,7 @@ fn check_globals(env: &mut Env, diags: &mut Vec<Diagnostic>) -> Vec<Option<tir::
                 let shown = cx.show(&g.ty);
                 diags.push(
                     Diagnostic::error(
-                        "E0214",
+                        errors::VAR_WITHOUT_DEFAULT,
                         format!(
                             "`{}` has no initializer and `{shown}` has no default value",
                             g.name

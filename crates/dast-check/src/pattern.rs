@@ -7,8 +7,29 @@ use dast_syntax::ast;
 use crate::call::PathRes;
 use crate::check::FnCx;
 use crate::env::{AdtKind, Def};
+use crate::errors;
 use crate::tir::{self, Expr, ExprKind, LocalId, Pat, PatKind};
 use crate::ty::{IntTy, Ty, VarKind};
+
+/// The expression `a.b.c` for the path segments `a`, `b`, `c` (to resolve it as one).
+fn path_expr(segments: &[ast::Ident]) -> ast::Expr {
+    let mut e = ast::Expr {
+        id: ast::ExprId(0),
+        kind: ast::ExprKind::Name(segments[0].clone()),
+        span: segments[0].span,
+    };
+    for seg in &segments[1..] {
+        e = ast::Expr {
+            id: ast::ExprId(0),
+            span: e.span.to(seg.span),
+            kind: ast::ExprKind::Field {
+                base: Box::new(e),
+                name: seg.clone(),
+            },
+        };
+    }
+    e
+}
 
 impl<'e, 'a> FnCx<'e, 'a> {
     /// Checks `p` against `ty`, declaring its bindings in the current scope.
@@ -96,12 +117,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         if !self.infer.unify(&t, &tuple) {
                             let shown = self.show(&t);
                             self.error(
-                                Diagnostic::error("E0501", "mismatched types", span).with_label(
-                                    format!(
-                                        "expected `{shown}`, found a tuple of {} elements",
-                                        elems.len()
-                                    ),
-                                ),
+                                Diagnostic::error(
+                                    errors::PATTERN_TYPE_MISMATCH,
+                                    "mismatched types",
+                                    span,
+                                )
+                                .with_label(format!(
+                                    "expected `{shown}`, found a tuple of {} elements",
+                                    elems.len()
+                                )),
                             );
                         }
                         fresh
@@ -117,7 +141,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             ast::PatKind::Path { segments, inferred } => {
                 let Some(res) = self.pat_path(segments, *inferred, ty, span) else {
-                    return mk(PatKind::Wild, &Ty::Error);
+                    return self.poisoned_pat(&[], None, span, or_names);
                 };
                 self.variant_pat(res, &[], None, false, ty, span)
             }
@@ -127,7 +151,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 elems,
             } => {
                 let Some(res) = self.pat_path(segments, *inferred, ty, span) else {
-                    return mk(PatKind::Wild, &Ty::Error);
+                    return self.poisoned_pat(elems, None, span, or_names);
                 };
                 self.variant_pat_with(res, elems, None, false, ty, span, or_names)
             }
@@ -138,7 +162,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 has_rest,
             } => {
                 let Some(res) = self.pat_path(segments, *inferred, ty, span) else {
-                    return mk(PatKind::Wild, &Ty::Error);
+                    return self.poisoned_pat(&[], Some(fields), span, or_names);
                 };
                 self.variant_pat_with(res, &[], Some(fields), *has_rest, ty, span, or_names)
             }
@@ -188,34 +212,51 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 .infer_variant(id, Some(ty))
                 .map(|(t, v)| PathRes::Variant(t, v));
         }
-        let mut e = ast::Expr {
-            id: ast::ExprId(0),
-            kind: ast::ExprKind::Name(segments[0].clone()),
-            span: segments[0].span,
-        };
-        for seg in &segments[1..] {
-            e = ast::Expr {
-                id: ast::ExprId(0),
-                span: e.span.to(seg.span),
-                kind: ast::ExprKind::Field {
-                    base: Box::new(e),
-                    name: seg.clone(),
-                },
-            };
-        }
-        match self.path_def(&e) {
+        match self.path_def(&path_expr(segments)) {
             Some(r @ (PathRes::Variant(..) | PathRes::Def(Def::Adt(_)))) => Some(r),
             Some(PathRes::BuiltinType(Ty::Error)) => None,
             _ => {
                 let name: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
-                self.error(
-                    Diagnostic::error(
-                        "E0502",
-                        format!("cannot find variant or struct `{}`", name.join(".")),
-                        span,
-                    )
-                    .with_label("not a variant or struct"),
-                );
+                let (last, prefix) = segments.split_last()?;
+                if !prefix.is_empty() {
+                    // `Key.Arrow.Up`: a path through a variant, meant as its payload.
+                    if let Some(PathRes::Variant(t, v)) = self.path_def(&path_expr(prefix)) {
+                        let base = name[..prefix.len()].join(".");
+                        let (_, fields, is_tuple) = self.variant_fields(&t, v);
+                        let help = if is_tuple && fields.len() == 1 {
+                            format!("to match its payload, write `{base}(.{})`", last.name)
+                        } else {
+                            "a variant's fields are matched inside `(...)` or `{ ... }`".into()
+                        };
+                        self.error(
+                            Diagnostic::error(
+                                errors::NOT_A_NAMESPACE,
+                                format!("`{base}` is a variant, not a namespace"),
+                                span,
+                            )
+                            .with_label(format!("`.{}` cannot follow a variant", last.name))
+                            .with_help(help),
+                        );
+                        return None;
+                    }
+                }
+                let mut d = Diagnostic::error(
+                    errors::UNKNOWN_PATTERN_PATH,
+                    format!("cannot find variant or struct `{}`", name.join(".")),
+                    span,
+                )
+                .with_label("not a variant or struct");
+                // `Square(a)` against a `Shape`: the variant without its `.`.
+                if let (true, Ty::Adt(a)) = (prefix.is_empty(), self.infer.shallow(ty)) {
+                    let adt = self.env.adt(a);
+                    if adt.variants().iter().any(|v| v.name == last.name) {
+                        d = d.with_help(format!(
+                            "`{0}` is a variant of `{1}`: write `.{0}` or `{1}.{0}`",
+                            last.name, adt.name
+                        ));
+                    }
+                }
+                self.error(d);
                 None
             }
         }
@@ -260,26 +301,16 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     .map(|f| (f.name.clone(), f.ty.clone()))
                     .collect(),
             ),
-            _ => {
-                return Pat {
-                    kind: PatKind::Wild,
-                    ty: Ty::Error,
-                    span,
-                }
-            }
+            _ => return self.poisoned_pat(elems, fields, span, or_names),
         };
         if !self.infer.unify(ty, &pat_ty) {
             let (a, b) = (self.show(ty), self.show(&pat_ty));
             self.error(
-                Diagnostic::error("E0501", "mismatched types", span)
+                Diagnostic::error(errors::PATTERN_TYPE_MISMATCH, "mismatched types", span)
                     .with_label(format!("expected `{a}`, found `{b}`"))
                     .with_help("this pattern can never match a value of the scrutinee's type"),
             );
-            return Pat {
-                kind: PatKind::Wild,
-                ty: Ty::Error,
-                span,
-            };
+            return self.poisoned_pat(elems, fields, span, or_names);
         }
         // Re-read field types after unification (Option[T]'s T may now be known).
         let decl: Vec<(String, Ty)> = match variant {
@@ -289,6 +320,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let mut subs = Vec::new();
         match fields {
             Some(fps) => {
+                let mut unknown = false;
                 for fp in fps {
                     match decl.iter().position(|(n, _)| *n == fp.name.name) {
                         Some(i) => {
@@ -296,9 +328,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                             subs.push((i as u32, self.check_pat_inner(&fp.pat, &t, or_names)));
                         }
                         None => {
+                            // Its bindings still exist (typed `Error`), so their uses
+                            // report nothing more.
+                            self.check_pat_inner(&fp.pat, &Ty::Error, or_names);
+                            unknown = true;
                             self.error(
                                 Diagnostic::error(
-                                    "E0503",
+                                    errors::UNKNOWN_PATTERN_FIELD,
                                     format!("no field `{}` in this pattern's type", fp.name.name),
                                     fp.name.span,
                                 )
@@ -307,7 +343,8 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         }
                     }
                 }
-                if !has_rest && subs.len() < decl.len() {
+                // A misspelt field is usually the missing one: one error is enough.
+                if !has_rest && !unknown && subs.len() < decl.len() {
                     let missing: Vec<String> = decl
                         .iter()
                         .enumerate()
@@ -316,7 +353,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         .collect();
                     self.error(
                         Diagnostic::error(
-                            "E0504",
+                            errors::PATTERN_MISSING_FIELDS,
                             format!(
                                 "pattern does not mention field{} {}",
                                 if missing.len() == 1 { "" } else { "s" },
@@ -333,7 +370,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if elems.len() != decl.len() && !(elems.is_empty() && variant.is_none()) {
                     self.error(
                         Diagnostic::error(
-                            "E0505",
+                            errors::PATTERN_FIELD_COUNT,
                             format!(
                                 "this pattern has {} field{}, but the variant has {}",
                                 elems.len(),
@@ -365,6 +402,28 @@ impl<'e, 'a> FnCx<'e, 'a> {
         Pat {
             kind,
             ty: pat_ty,
+            span,
+        }
+    }
+
+    /// A pattern that cannot match (already reported): its sub-patterns are still checked
+    /// against `Error`, so the variables they bind exist and their uses report nothing.
+    fn poisoned_pat(
+        &mut self,
+        elems: &[ast::Pat],
+        fields: Option<&[ast::FieldPat]>,
+        span: Span,
+        or_names: &mut Option<Vec<String>>,
+    ) -> Pat {
+        for e in elems {
+            self.check_pat_inner(e, &Ty::Error, or_names);
+        }
+        for fp in fields.unwrap_or_default() {
+            self.check_pat_inner(&fp.pat, &Ty::Error, or_names);
+        }
+        Pat {
+            kind: PatKind::Wild,
+            ty: Ty::Error,
             span,
         }
     }
@@ -403,8 +462,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             _ => {
                 self.error(
-                    Diagnostic::error("E0506", "range patterns need integer or char bounds", span)
-                        .with_label("unsupported range bound"),
+                    Diagnostic::error(
+                        errors::BAD_RANGE_PATTERN,
+                        "range patterns need integer or char bounds",
+                        span,
+                    )
+                    .with_label("unsupported range bound"),
                 );
                 None
             }
@@ -415,9 +478,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
     pub(crate) fn check_irrefutable(&mut self, p: &Pat, what: &str) {
         if let Some(w) = self.missing_witness(std::slice::from_ref(p), &p.ty) {
             self.error(
-                Diagnostic::error("E0507", format!("refutable pattern in {what}"), p.span)
-                    .with_label(format!("pattern `{w}` not covered"))
-                    .with_help("use `if let` or `match` to handle the other cases"),
+                Diagnostic::error(
+                    errors::REFUTABLE_PATTERN,
+                    format!("refutable pattern in {what}"),
+                    p.span,
+                )
+                .with_label(format!("pattern `{w}` not covered"))
+                .with_help("use `if let` or `match` to handle the other cases"),
             );
         }
     }
@@ -457,7 +524,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         let (a, b) = (self.show(&r), self.show(&bt));
                         self.error(
                             Diagnostic::error(
-                                "E0301",
+                                errors::MISMATCHED_TYPES,
                                 "`match` arms have incompatible types",
                                 arm.body.span,
                             )
@@ -483,7 +550,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             if let Some(w) = self.missing_witness(&pats, &st) {
                 let shown = self.show(&st);
                 self.error(
-                    Diagnostic::error("E0508", format!("non-exhaustive patterns: `{w}` not covered"), scrutinee.span)
+                    Diagnostic::error(errors::NON_EXHAUSTIVE, format!("non-exhaustive patterns: `{w}` not covered"), scrutinee.span)
                         .with_label(format!("pattern `{w}` not covered"))
                         .with_help(format!("the `match` on `{shown}` must handle every value: add an arm for `{w}` or a wildcard `_ => ...`")),
                 );
@@ -532,7 +599,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     let shown = self.show(&tt);
                     self.error(
                         Diagnostic::error(
-                            "E0317",
+                            errors::IF_WITHOUT_ELSE_VALUE,
                             "`if let` without `else` must have type `()`",
                             then.span,
                         )

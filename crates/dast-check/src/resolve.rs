@@ -4,6 +4,7 @@ use dast_base::{Diagnostic, Span};
 use dast_syntax::ast;
 
 use crate::env::{Def, Env, ScopeId};
+use crate::errors;
 use crate::ty::{AdtId, FloatTy, IntTy, Ty};
 
 pub fn resolve_ty(
@@ -25,7 +26,7 @@ pub fn resolve_ty(
         ast::TypeKind::Ref { inner, .. } => {
             diags.push(
                 Diagnostic::error(
-                    "E0205",
+                    errors::REFERENCE_OUTSIDE_PARAM,
                     "references are only allowed as parameter types",
                     ty.span,
                 )
@@ -37,7 +38,7 @@ pub fn resolve_ty(
         ast::TypeKind::Slice { elem, .. } => {
             diags.push(
                 Diagnostic::error(
-                    "E0205",
+                    errors::REFERENCE_OUTSIDE_PARAM,
                     "`&[T]` is only allowed as a parameter type",
                     ty.span,
                 )
@@ -50,7 +51,7 @@ pub fn resolve_ty(
         ast::TypeKind::Ptr { .. } | ast::TypeKind::Dyn(_) => {
             diags.push(
                 Diagnostic::error(
-                    "E0206",
+                    errors::UNSUPPORTED_TYPE,
                     "this type is not supported in Dast v0 programs",
                     ty.span,
                 )
@@ -83,7 +84,7 @@ fn resolve_path_ty(
                 Err(expected) => {
                     diags.push(
                         Diagnostic::error(
-                            "E0207",
+                            errors::TYPE_ARG_COUNT,
                             format!(
                                 "`{name}` takes {expected} type argument{}, found {}",
                                 if expected == 1 { "" } else { "s" },
@@ -104,7 +105,7 @@ fn resolve_path_ty(
             }
             diags.push(
                 Diagnostic::error(
-                    "E0208",
+                    errors::SELF_OUTSIDE_IMPL,
                     "`Self` is only available inside `impl` blocks",
                     span,
                 )
@@ -122,7 +123,7 @@ fn resolve_path_ty(
             if !args.is_empty() {
                 diags.push(
                     Diagnostic::error(
-                        "E0207",
+                        errors::TYPE_ARG_COUNT,
                         format!("`{}` takes no type arguments", env.adts[a.0 as usize].name),
                         span,
                     )
@@ -137,8 +138,12 @@ fn resolve_path_ty(
             let name = name.join(".");
             let mut candidates = env.visible_names(scope);
             candidates.extend(BUILTIN_TYPE_NAMES.iter().map(|s| s.to_string()));
-            let mut d = Diagnostic::error("E0209", format!("cannot find type `{name}`"), span)
-                .with_label("not found in this scope");
+            let mut d = Diagnostic::error(
+                errors::UNKNOWN_TYPE,
+                format!("cannot find type `{name}`"),
+                span,
+            )
+            .with_label("not found in this scope");
             if let Some(best) =
                 crate::suggest::closest(&name, candidates.iter().map(|s| s.as_str()))
             {

@@ -8,6 +8,7 @@ use dast_base::Diagnostic;
 
 use crate::check::FnCx;
 use crate::env::{AdtKind, Env, GlobalDef};
+use crate::errors;
 use crate::ty::Ty;
 
 /// Most words a shared static may have (`dast_bytecode::SHARED_CELL_WORDS`).
@@ -28,7 +29,7 @@ fn shared_error(env: &Env, diags: &mut Vec<Diagnostic>, g: &GlobalDef) -> Option
         let what = if g.is_static { "static" } else { "var" };
         return Some(
             Diagnostic::error(
-                "E0215",
+                errors::SHARED_NOT_STATIC_MUT,
                 format!(
                     "`@shared` applies to `static mut`, not to `{what} {}`",
                     g.name
@@ -50,7 +51,7 @@ fn shared_error(env: &Env, diags: &mut Vec<Diagnostic>, g: &GlobalDef) -> Option
     if let Err(why) = plain_data(env, &g.ty) {
         return Some(
             Diagnostic::error(
-                "E0216",
+                errors::SHARED_NOT_PLAIN,
                 format!(
                     "`@shared static mut {}: {shown}` must hold plain data",
                     g.name
@@ -69,7 +70,7 @@ fn shared_error(env: &Env, diags: &mut Vec<Diagnostic>, g: &GlobalDef) -> Option
         if adt.abi_stable.is_none() {
             return Some(
                 Diagnostic::error(
-                    "E0217",
+                    errors::SHARED_NOT_ABI_STABLE,
                     format!(
                         "the type of `@shared static mut {}` needs a versioned layout",
                         g.name
@@ -90,7 +91,7 @@ fn shared_error(env: &Env, diags: &mut Vec<Diagnostic>, g: &GlobalDef) -> Option
     if words > MAX_WORDS {
         return Some(
             Diagnostic::error(
-                "E0216",
+                errors::SHARED_NOT_PLAIN,
                 format!("`@shared static mut {}` is too large", g.name),
                 span,
             )

@@ -164,3 +164,45 @@ fn all_run_programs_check() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn if_without_else_drops_a_call_and_reports_a_value_once() {
+    check_errors(
+        r#"
+fn main() {
+    let mut v = [1]
+    let mut m: HashMap[String, i32] = HashMap.new()
+    if v.len() > 0 { v.pop() }
+    if true { if false { m.remove("a") } else { m.insert("a", 1) } }
+    let bonus = if v.len() > 3 { 10 }
+    println("{:?} {}", bonus, bonus + 1)
+}
+"#,
+        expect![[r#"
+            7:32 E0317 `if` without `else` must have type `()` (this block has type `{integer}`)
+        "#]],
+    );
+}
+
+#[test]
+fn a_mistake_in_a_pattern_or_an_operator_is_reported_once() {
+    check_errors(
+        r#"
+enum Shape { Circle(f64), Square(f64) }
+struct Size { w: f64, h: f64 }
+fn area(s: Shape, z: Size) -> f64 {
+    let Size { width, h } = z
+    let line = "=" * 20
+    match s {
+        .Circle(r) => r * width * h,
+        Square(a) => a * a,
+    }
+}
+"#,
+        expect![[r#"
+            5:16 E0503 no field `width` in this pattern's type (unknown field)
+            6:16 E0311 cannot apply binary operator `*` to type `String` (`*` is not defined for `String`)
+            9:9 E0502 cannot find variant or struct `Square` (not a variant or struct)
+        "#]],
+    );
+}

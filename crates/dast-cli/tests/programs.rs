@@ -1,6 +1,7 @@
 //! Runs every program of `test-programs/` through the `dast` binary and checks its
 //! output, and every program of `test-programs/errors/` through the compiler, checking
-//! each expected diagnostic's position and message.
+//! that it reports exactly the expected diagnostics (position and message) and that
+//! `dast check` prints exactly the snapshot `NAME.stderr` beside the program.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -189,6 +190,15 @@ fn check_errors(path: &Path) -> Option<String> {
             ));
         }
     }
+    // One mistake gives one error: every error found must be listed.
+    for (l, c, m) in &found {
+        if !expected
+            .iter()
+            .any(|e| e.line == *l && e.col == *c && m.contains(&e.contains))
+        {
+            problems.push(format!("unexpected error at {l}:{c}: {m}"));
+        }
+    }
     let rendered = render_check(&failed);
     if problems.is_empty() {
         None
@@ -228,22 +238,60 @@ fn error_programs_report_expected_diagnostics() {
     );
 }
 
+/// Every error program's full `dast check` output (stderr, as a user sees it) equals
+/// the snapshot `NAME.stderr` beside it, and the exit status is 1. The whole output is
+/// compared, so an extra error fails the test. `UPDATE_EXPECT=1` rewrites the snapshots
+/// (review the diff: every line is what a user reads).
 #[test]
-fn error_programs_exit_with_status_1_and_render_locations() {
-    for p in files_in(&root().join("errors")) {
-        let out = dast().arg("check").arg(&p).output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{}", p.display());
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let name = p.file_name().unwrap().to_string_lossy();
-        assert!(
-            stderr.contains(&*name),
-            "{}: no file name in\n{stderr}",
-            p.display()
-        );
-        assert!(
-            stderr.contains('^'),
-            "{}: no underline in\n{stderr}",
-            p.display()
-        );
+fn error_programs_match_their_snapshots() {
+    let dir = root().join("errors");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    let programs = files_in(&dir);
+    for p in &programs {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        // Run beside the file with its bare name, so the snapshot does not depend on
+        // where the checkout is: the output names `NAME.dast` as a user in that folder
+        // would see it.
+        let out = dast()
+            .current_dir(&dir)
+            .arg("check")
+            .arg(&name)
+            .output()
+            .unwrap();
+        let dir_text = format!("{}/", dir.display());
+        let stderr = String::from_utf8_lossy(&out.stderr).replace(&dir_text, "");
+        if out.status.code() != Some(1) {
+            failures.push(format!("{name}: exit status {:?}, expected 1", out.status));
+        }
+        let snap = p.with_extension("stderr");
+        let old = std::fs::read_to_string(&snap).unwrap_or_default();
+        if old == stderr {
+            continue;
+        }
+        if update {
+            std::fs::write(&snap, stderr.as_bytes()).unwrap();
+        } else {
+            failures.push(format!(
+                "{name}: output differs from {}\n--- expected\n{old}--- got\n{stderr}",
+                snap.file_name().unwrap().to_string_lossy()
+            ));
+        }
     }
+    // A snapshot without its program is stale.
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let snap = e.unwrap().path();
+        if snap.extension().is_some_and(|x| x == "stderr") && !snap.with_extension("dast").exists()
+        {
+            failures.push(format!("{}: no program for this snapshot", snap.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} error programs differ from their snapshots (UPDATE_EXPECT=1 updates \
+         them):\n\n{}",
+        failures.len(),
+        programs.len(),
+        failures.join("\n\n")
+    );
 }

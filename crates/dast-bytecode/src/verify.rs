@@ -499,12 +499,12 @@ impl<'a> ModuleCx<'a> {
     /// Function `f` exists, takes no parameters and returns `()`.
     fn check_unit_fn(&self, f: FuncId, what: &str) -> Result<(), VerifyError> {
         let Some(func) = self.m.functions.get(f.0 as usize) else {
-            return module_error(format!("{what}: function f{} does not exist", f.0));
+            return module_error(format!("{what} f{} does not exist", f.0));
         };
         let unit = matches!(self.m.types[func.sig.ret.0 as usize], TypeDesc::Unit);
         if !func.sig.params.is_empty() || !unit {
             return module_error(format!(
-                "{what}: `{}` must take no parameters and return ()",
+                "{what} `{}` must take no parameters and return ()",
                 func.name
             ));
         }
@@ -512,20 +512,10 @@ impl<'a> ModuleCx<'a> {
     }
 
     fn check_init(&self) -> Result<(), VerifyError> {
-        let Some(init) = self.m.init else {
-            return Ok(());
-        };
-        let Some(f) = self.m.functions.get(init.0 as usize) else {
-            return module_error(format!("init function f{} does not exist", init.0));
-        };
-        let unit = matches!(self.m.types[f.sig.ret.0 as usize], TypeDesc::Unit);
-        if !f.sig.params.is_empty() || !unit {
-            return module_error(format!(
-                "init function `{}` must take no parameters and return ()",
-                f.name
-            ));
+        match self.m.init {
+            Some(init) => self.check_unit_fn(init, "init function"),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn check_exports(&self) -> Result<(), VerifyError> {

@@ -239,6 +239,37 @@ fn init_takes_nothing_and_returns_unit() {
 }
 
 #[test]
+fn shared_statics_hold_plain_data_within_their_slots() {
+    let mut m = sample_module();
+    let i64_ty = m.types.iter().position(|t| *t == TypeDesc::I64).unwrap();
+    let init = m.functions.len() as u32;
+    let mut f = m.functions[0].clone();
+    f.sig.params.clear();
+    f.sig.ret = TypeId(m.types.iter().position(|t| *t == TypeDesc::Unit).unwrap() as u32);
+    f.code = vec![Inst::Ret { s: S(0), r: R(0) }];
+    f.exported = false;
+    m.functions.push(f);
+    m.shared = vec![SharedStatic {
+        name: "TICKS".into(),
+        ty: TypeId(i64_ty as u32),
+        abi: 0,
+        slot: 0,
+        init: FuncId(init),
+    }];
+    m.shared_words = 1;
+    assert_eq!(dast_bytecode::verify(&m), Ok(()));
+    m.shared_words = 0;
+    refused(&m, "shared static `TICKS` does not fit");
+    m.shared_words = 1;
+    m.shared[0].init = FuncId(0);
+    refused(&m, "initializer of `TICKS` `fib` must take no parameters");
+    m.shared[0].init = FuncId(init);
+    m.types.push(TypeDesc::Str);
+    m.shared[0].ty = TypeId(m.types.len() as u32 - 1);
+    refused(&m, "shared static `TICKS` holds references");
+}
+
+#[test]
 fn exported_names_are_unique() {
     let mut m = sample_module();
     let mut dup = m.functions[0].clone();

@@ -242,30 +242,25 @@ impl<'a, 'b> Translator<'a, 'b> {
             let v = self.params.get(i).copied().unwrap_or(zero);
             self.b.def_var(self.regs[i], v);
         }
-        let uses_globals = self
-            .f
-            .code
-            .iter()
-            .any(|i| matches!(i, Inst::LoadG { .. } | Inst::StoreG { .. }));
-        if uses_globals {
-            // The globals never move while the library is loaded: one load per call.
-            let data = self.module_data();
-            let words = self.b.ins().load(I64, trusted(), data, MODULE_GLOBAL_WORDS);
-            self.globals = Some(words);
-        }
-        let uses_shared = self
-            .f
-            .code
-            .iter()
-            .any(|i| matches!(i, Inst::LoadSh { .. } | Inst::StoreSh { .. }));
-        if uses_shared {
-            // The table of pointers to shared words stays put while the version is
-            // loaded (the cells never move either): one load per call.
-            let data = self.module_data();
-            let table = self.b.ins().load(I64, trusted(), data, MODULE_SHARED_WORDS);
-            self.shared = Some(table);
-        }
+        // The globals never move while the library is loaded, nor does the table of
+        // pointers to shared words (nor the cells it points at): one load per call.
+        self.globals = self.module_pointer(MODULE_GLOBAL_WORDS, |i| {
+            matches!(i, Inst::LoadG { .. } | Inst::StoreG { .. })
+        });
+        self.shared = self.module_pointer(MODULE_SHARED_WORDS, |i| {
+            matches!(i, Inst::LoadSh { .. } | Inst::StoreSh { .. })
+        });
         self.stack_check();
+    }
+
+    /// The pointer at `offset` of this module's data, loaded once if the function has
+    /// an instruction `uses` it.
+    fn module_pointer(&mut self, offset: i32, uses: impl Fn(&Inst) -> bool) -> Option<Value> {
+        if !self.f.code.iter().any(uses) {
+            return None;
+        }
+        let data = self.module_data();
+        Some(self.b.ins().load(I64, trusted(), data, offset))
     }
 
     /// The address of shared word `g` (from the version's shared-word table).

@@ -104,16 +104,7 @@ pub(crate) enum Start {
 /// The host intrinsics: the VM suspends on them instead of running them.
 #[inline(always)]
 pub(crate) fn is_host_intrinsic(op: Intrinsic) -> bool {
-    matches!(
-        op,
-        Intrinsic::RegistryLoad
-            | Intrinsic::RegistryHasUpdate
-            | Intrinsic::RegistryReload
-            | Intrinsic::RegistryCall
-            | Intrinsic::RegistryGetVersion
-            | Intrinsic::RegistryModules
-            | Intrinsic::Foreign
-    )
+    op.is_host_request() || op == Intrinsic::Foreign
 }
 
 /// Module-level `var`/`static` slots.

@@ -67,17 +67,13 @@ impl RefStack {
         self.len == 0
     }
 
-    pub fn as_mut_ptr(&mut self) -> *mut RefSlot {
-        self.slots.as_ptr()
-    }
-
     /// The block's address, for holders that make their own short-lived slices of it
     /// (the block is a separate allocation: `&self` does not cover the slots).
     pub fn as_ptr(&self) -> *mut RefSlot {
         self.slots.as_ptr()
     }
 
-    pub fn slots_mut(&mut self) -> &mut [RefSlot] {
+    fn slots_mut(&mut self) -> &mut [RefSlot] {
         // SAFETY: `len` initialized slots, owned by `self`, borrowed mutably here.
         unsafe { std::slice::from_raw_parts_mut(self.slots.as_ptr(), self.len) }
     }
@@ -275,11 +271,6 @@ impl NativeInstance {
         let _ = self.out.flush();
     }
 
-    /// Whether [`NativeInstance::exec_one`] runs `inst` (see `Inst::runtime_role`).
-    pub fn runs(inst: &Inst) -> bool {
-        inst.runtime_role() == Some(RuntimeRole::ExecOne)
-    }
-
     /// Whether `inst` is a host request (`Registry*`) that [`NativeInstance::read_host_request`]
     /// runs: the runtime serves it with the group's host instead of `exec_one`.
     pub fn is_host_request(inst: &Inst) -> bool {
@@ -371,7 +362,7 @@ impl NativeInstance {
     ///
     /// # Safety
     /// `func` and `pc` name an instruction of this module for which
-    /// [`NativeInstance::runs`] holds; `words` and `refs` point at that function's frame
+    /// `inst.runtime_role()` is `RuntimeRole::ExecOne`; `words` and `refs` point at that function's frame
     /// (`scalar_regs` words, `ref_regs` slots) holding its registers.
     pub unsafe fn exec_one(
         &mut self,

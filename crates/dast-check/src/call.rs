@@ -243,7 +243,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
     /// `path_def` restricted to things that have members: modules, types.
     pub(crate) fn namespace_def(&mut self, e: &ast::Expr) -> Option<PathRes> {
         match self.path_def(e)? {
-            PathRes::Def(Def::Global(_) | Def::Const(_) | Def::Fn(_))
+            PathRes::Def(Def::Global(_) | Def::Const(_) | Def::Fn(_) | Def::Trait(_))
             | PathRes::Variant(..)
             | PathRes::AssocFn(_) => None,
             PathRes::BuiltinAssoc(..) => None,
@@ -322,6 +322,21 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         span,
                     )
                     .with_label("this is a module"),
+                );
+                Self::err_expr(span)
+            }
+            PathRes::Def(Def::Trait(t)) => {
+                let name = self.env.traits[t.0 as usize].name.clone();
+                self.error(
+                    Diagnostic::error(
+                        errors::TYPE_AS_VALUE,
+                        format!("expected a value, found trait `{name}`"),
+                        span,
+                    )
+                    .with_label("this is a trait")
+                    .with_help(
+                        "call its methods on a value of a type that implements it: `x.method()`",
+                    ),
                 );
                 Self::err_expr(span)
             }
@@ -1146,7 +1161,24 @@ impl<'e, 'a> FnCx<'e, 'a> {
             name.span,
         )
         .with_label("method not found");
-        if let Some(best) =
+        // A trait that declares the method, which this type does not implement.
+        let from_trait = match recv_ty {
+            Ty::Adt(a) => self.env.traits.iter().enumerate().find(|(i, t)| {
+                !self
+                    .env
+                    .adt(*a)
+                    .traits
+                    .contains(&crate::env::TraitId(*i as u32))
+                    && t.methods().any(|m| m.name.name == name.name)
+            }),
+            _ => None,
+        };
+        if let Some((_, t)) = from_trait {
+            d = d.with_help(format!(
+                "trait `{}` declares `{}`, but `{shown}` does not implement it: add `impl {} for {shown} {{ ... }}`",
+                t.name, name.name, t.name
+            ));
+        } else if let Some(best) =
             crate::suggest::closest(&name.name, candidates.iter().map(|s| s.as_str()))
         {
             d = d.with_help(format!("did you mean `{best}`?"));
@@ -1828,6 +1860,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
             }
         }
+        let lets = self.call_display_impls(&mut out, &mut vals);
         if let Some(unused) = used.iter().position(|u| !u) {
             self.error(
                 Diagnostic::error(
@@ -1839,14 +1872,84 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 .with_help("add a `{}` placeholder for it, or remove it"),
             );
         }
-        Self::mk(
+        let format = Self::mk(
             ExprKind::Format {
                 pieces: out,
                 args: vals,
             },
             Ty::Str,
             span,
-        )
+        );
+        if lets.is_empty() {
+            return format;
+        }
+        let block = Block {
+            stmts: lets,
+            tail: Some(Box::new(format)),
+        };
+        Self::mk(ExprKind::Block(block), Ty::Str, span)
+    }
+
+    /// `{}` of a struct or enum with `impl Display` formats the `String` its `fmt`
+    /// returns. A value used only that way is replaced by the call; one also used by
+    /// `{:?}` is evaluated once into a local (the `let`s returned), which both use.
+    fn call_display_impls(&mut self, out: &mut [FmtPiece], vals: &mut Vec<Expr>) -> Vec<Stmt> {
+        let mut lets = Vec::new();
+        let shown = |style: &dast_bytecode::FormatStyle| {
+            !style.debug && style.kind == dast_bytecode::FormatKind::Default
+        };
+        for idx in 0..vals.len() {
+            let Ty::Adt(a) = self.infer.shallow(&vals[idx].ty) else {
+                continue;
+            };
+            let Some(fmt) = self.env.display_fmt(a) else {
+                continue;
+            };
+            let uses = |p: &FmtPiece| matches!(p, FmtPiece::Arg(i, _) if *i == idx);
+            let other_use = out
+                .iter()
+                .any(|p| uses(p) && matches!(p, FmtPiece::Arg(_, s) if !shown(s)));
+            let span = vals[idx].span;
+            let call = |value: Expr| {
+                Self::mk(
+                    ExprKind::Call {
+                        func: fmt,
+                        args: vec![Arg::Value(value)],
+                    },
+                    Ty::Str,
+                    span,
+                )
+            };
+            if other_use {
+                let ty = vals[idx].ty.clone();
+                let local = self.new_local("{}", ty.clone(), false, span);
+                let value = std::mem::replace(
+                    &mut vals[idx],
+                    Self::mk(ExprKind::Local(local), ty.clone(), span),
+                );
+                lets.push(Stmt::Let {
+                    pat: Pat {
+                        kind: PatKind::Bind(local),
+                        ty: ty.clone(),
+                        span,
+                    },
+                    init: Some(value),
+                });
+                vals.push(call(Self::mk(ExprKind::Local(local), ty, span)));
+                let new = vals.len() - 1;
+                for p in out.iter_mut() {
+                    if let FmtPiece::Arg(i, style) = p {
+                        if *i == idx && shown(style) {
+                            *i = new;
+                        }
+                    }
+                }
+            } else {
+                let value = std::mem::replace(&mut vals[idx], Self::err_expr(span));
+                vals[idx] = call(value);
+            }
+        }
+        lets
     }
 
     fn check_formattable(&mut self, e: &Expr, style: &dast_bytecode::FormatStyle) {
@@ -1893,12 +1996,21 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             return;
         }
-        let ok = matches!(
-            t,
-            Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Char | Ty::Str | Ty::Error | Ty::Var(_)
-        );
+        let ok = match t {
+            Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Char | Ty::Str | Ty::Error | Ty::Var(_) => {
+                true
+            }
+            Ty::Adt(a) => self.env.display_fmt(a).is_some(),
+            _ => false,
+        };
         if !ok {
             let shown = self.show(&t);
+            let help = match t {
+                Ty::Adt(_) => format!(
+                    "use `{{:?}}` for the debug format, or implement `Display`: `impl Display for {shown} {{ fn fmt(self: &Self) -> String {{ ... }} }}`"
+                ),
+                _ => "use `{:?}` for the debug format".to_string(),
+            };
             self.error(
                 Diagnostic::error(
                     errors::NOT_FORMATTABLE,
@@ -1906,7 +2018,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     e.span,
                 )
                 .with_label("no Display formatting for this type")
-                .with_help("use `{:?}` for the debug format"),
+                .with_help(help),
             );
         }
     }

@@ -187,6 +187,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 e
             }
+            None if f.placeholder => Self::err_expr(f.span),
             None => {
                 self.error(
                     Diagnostic::error(

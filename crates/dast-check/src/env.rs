@@ -46,6 +46,29 @@ pub enum Def {
     Scope(ScopeId),
     /// An imported module.
     Module(ModIdx),
+    /// A trait (only named by `impl Trait for Type`; methods are called on values).
+    Trait(TraitId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TraitId(pub u32);
+
+/// `trait Name { fn required(self: &Self) -> T; fn provided(self: &Self) { ... } }`.
+pub struct TraitDef<'a> {
+    pub name: String,
+    pub module: ModIdx,
+    pub scope: ScopeId,
+    pub decl: &'a ast::TraitDecl,
+}
+
+impl<'a> TraitDef<'a> {
+    /// The trait's methods: their declarations (with a body when provided).
+    pub fn methods(&self) -> impl Iterator<Item = &'a ast::FnDecl> {
+        self.decl.items.iter().filter_map(|i| match &i.kind {
+            ast::ItemKind::Fn(f) => Some(f),
+            _ => None,
+        })
+    }
 }
 
 pub struct ModInfo {
@@ -88,6 +111,9 @@ pub struct FnSig {
 }
 
 pub struct FnDef<'a> {
+    /// Stands for a required trait method an impl forgot (already reported): callable
+    /// when checking other code, so that one mistake gives one error; never lowered.
+    pub placeholder: bool,
     /// Qualified within its module: `f`, `Point.new`, `Inner.f`.
     pub name: String,
     pub module: ModIdx,
@@ -132,6 +158,8 @@ pub struct AdtDef {
     pub span: Span,
     pub shared: bool,
     pub abi_stable: Option<u32>,
+    /// The traits implemented for the type (`impl Trait for Type`).
+    pub traits: Vec<TraitId>,
 }
 
 impl AdtDef {
@@ -180,6 +208,7 @@ pub struct Env<'a> {
     pub fns: Vec<FnDef<'a>>,
     pub globals: Vec<GlobalDef<'a>>,
     pub consts: Vec<ConstDef<'a>>,
+    pub traits: Vec<TraitDef<'a>>,
     pub diags: Vec<Diagnostic>,
     /// The prelude module, when the program was checked with one.
     pub prelude: Option<ModIdx>,
@@ -369,15 +398,14 @@ impl<'a> Env<'a> {
                     pending.push(Pending::Import(scope, path, item.span));
                 }
                 ast::ItemKind::Trait(t) => {
-                    self.diags.push(
-                        Diagnostic::error(
-                            errors::TRAIT_UNSUPPORTED,
-                            format!("traits are not supported yet (`trait {}`)", t.name.name),
-                            t.name.span,
-                        )
-                        .with_label("trait declared here")
-                        .with_help("traits, `dyn` and `Box` arrive after Dast v0's core; use an enum or plain functions for now"),
-                    );
+                    self.traits.push(TraitDef {
+                        name: t.name.name.clone(),
+                        module,
+                        scope,
+                        decl: t,
+                    });
+                    let id = TraitId(self.traits.len() as u32 - 1);
+                    self.define(scope, &t.name, Def::Trait(id));
                 }
                 ast::ItemKind::Error => {}
             }
@@ -397,6 +425,7 @@ impl<'a> Env<'a> {
     ) -> FnId {
         let has_self = decl.params.first().is_some_and(|p| p.name.name == "self");
         self.fns.push(FnDef {
+            placeholder: false,
             name,
             module,
             scope,
@@ -428,6 +457,7 @@ impl<'a> Env<'a> {
             span: item.span,
             shared: has_attr(&item.attrs, "shared"),
             abi_stable,
+            traits: Vec::new(),
         });
         AdtId(self.adts.len() as u32 - 1)
     }
@@ -632,20 +662,16 @@ impl<'a> Env<'a> {
     }
 
     fn declare_impl(&mut self, scope: ScopeId, imp: &'a ast::ImplDecl, hot_all: bool) {
-        if let Some(tr) = &imp.trait_name {
-            self.diags.push(
-                Diagnostic::error(
-                    errors::TRAIT_UNSUPPORTED,
-                    format!(
-                        "trait implementations are not supported yet (`impl {} for ...`)",
-                        tr.name
-                    ),
-                    tr.span,
-                )
-                .with_help("write the methods in a plain `impl Type { }` block for now"),
-            );
-            return;
-        }
+        let tr = match &imp.trait_name {
+            Some(name) => match self.lookup(scope, &name.name) {
+                Some(Def::Trait(t)) => Some((t, name)),
+                _ => {
+                    self.diags.push(unknown_trait(name));
+                    return;
+                }
+            },
+            None => None,
+        };
         let self_ty = self.resolve_ty(scope, &imp.self_ty, None);
         let Ty::Adt(adt) = self_ty else {
             if !self_ty.is_error() {
@@ -662,6 +688,21 @@ impl<'a> Env<'a> {
         };
         let module = self.scopes[scope.0 as usize].module;
         let type_name = self.adts[adt.0 as usize].name.clone();
+        if let Some((t, name)) = tr {
+            if self.adts[adt.0 as usize].traits.contains(&t) {
+                self.diags.push(
+                    Diagnostic::error(
+                        errors::DUPLICATE_IMPL,
+                        format!("`{}` is implemented twice for `{type_name}`", name.name),
+                        name.span,
+                    )
+                    .with_label("second implementation")
+                    .with_help("keep one `impl` block per trait and type"),
+                );
+                return;
+            }
+            self.adts[adt.0 as usize].traits.push(t);
+        }
         for item in &imp.items {
             let ast::ItemKind::Fn(f) = &item.kind else {
                 continue;
@@ -692,6 +733,155 @@ impl<'a> Env<'a> {
                 );
             }
         }
+        if let Some((t, name)) = tr {
+            self.check_trait_impl(t, name, adt, imp, (module, scope), hot_all);
+        }
+    }
+
+    /// Checks an `impl Trait for Type` against the trait, and gives the type the
+    /// trait's provided methods it does not write itself (each a method of the type,
+    /// compiled with `Self` = the type: static dispatch).
+    fn check_trait_impl(
+        &mut self,
+        t: TraitId,
+        name: &ast::Ident,
+        adt: AdtId,
+        imp: &'a ast::ImplDecl,
+        (module, _scope): (ModIdx, ScopeId),
+        hot_all: bool,
+    ) {
+        let tdef = &self.traits[t.0 as usize];
+        let (trait_name, tscope) = (tdef.name.clone(), tdef.scope);
+        let required: Vec<&'a ast::FnDecl> = tdef.methods().collect();
+        let type_name = self.adts[adt.0 as usize].name.clone();
+        let written: Vec<&'a ast::FnDecl> = imp
+            .items
+            .iter()
+            .filter_map(|i| match &i.kind {
+                ast::ItemKind::Fn(f) => Some(f),
+                _ => None,
+            })
+            .collect();
+        for f in &written {
+            let Some(decl) = required.iter().find(|m| m.name.name == f.name.name) else {
+                let names: Vec<String> = required
+                    .iter()
+                    .map(|m| format!("`{}`", m.name.name))
+                    .collect();
+                self.diags.push(
+                    Diagnostic::error(
+                        errors::NOT_A_TRAIT_METHOD,
+                        format!("method `{}` is not a member of trait `{trait_name}`", f.name.name),
+                        f.name.span,
+                    )
+                    .with_label(format!("not declared in `{trait_name}`"))
+                    .with_help(format!(
+                        "`{trait_name}` declares {}; move other methods to a plain `impl {type_name} {{ }}` block",
+                        if names.is_empty() { "no methods".to_string() } else { names.join(", ") }
+                    )),
+                );
+                continue;
+            };
+            let expected = self.resolve_sig(tscope, decl, Some(adt));
+            let id = self.adts[adt.0 as usize].methods[&f.name.name];
+            let found = &self.fns[id.0 as usize].sig;
+            if !same_sig(&expected, found) {
+                let show = |sig: &FnSig| self.show_sig(sig, adt);
+                let (want, got) = (show(&expected), show(found));
+                self.diags.push(
+                    Diagnostic::error(
+                        errors::TRAIT_METHOD_SIGNATURE,
+                        format!(
+                            "method `{}` does not match its declaration in trait `{trait_name}`",
+                            f.name.name
+                        ),
+                        f.name.span,
+                    )
+                    .with_label(format!("expected `{want}`, found `{got}`"))
+                    .with_secondary(decl.name.span, "declared here")
+                    .with_help(format!("write `fn {}{want}`", f.name.name)),
+                );
+            }
+        }
+        let mut missing = Vec::new();
+        for decl in required {
+            if written.iter().any(|f| f.name.name == decl.name.name) {
+                continue;
+            }
+            // A provided method is the trait's body with `Self` = this type; a missing
+            // required one a placeholder (reported below).
+            let id = self.add_fn(
+                format!("{type_name}.{}", decl.name.name),
+                module,
+                tscope,
+                decl,
+                Some(adt),
+                hot_all,
+                decl.name.span,
+            );
+            let sig = self.resolve_sig(tscope, decl, Some(adt));
+            self.fns[id.0 as usize].sig = sig;
+            if decl.body.is_none() {
+                self.fns[id.0 as usize].placeholder = true;
+                missing.push(decl);
+            }
+            self.adts[adt.0 as usize]
+                .methods
+                .entry(decl.name.name.clone())
+                .or_insert(id);
+        }
+        if !missing.is_empty() {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|m| format!("`{}`", m.name.name))
+                .collect();
+            let first = missing[0];
+            let sig = self.resolve_sig(tscope, first, Some(adt));
+            let shown = self.show_sig(&sig, adt);
+            let mut d = Diagnostic::error(
+                errors::MISSING_TRAIT_METHODS,
+                format!(
+                    "not all methods of trait `{trait_name}` are implemented for `{type_name}`: missing {}",
+                    names.join(", ")
+                ),
+                name.span,
+            )
+            .with_label(format!("missing {}", names.join(", ")))
+            .with_help(format!("add `fn {}{shown} {{ ... }}`", first.name.name));
+            for m in &missing {
+                d = d.with_secondary(m.name.span, format!("`{}` declared here", m.name.name));
+            }
+            self.diags.push(d);
+        }
+    }
+
+    /// `(self: &Self, n: i32) -> String`, as written in messages (`this` shown as
+    /// `Self`).
+    fn show_sig(&self, sig: &FnSig, this: AdtId) -> String {
+        let infer = crate::ty::Infer::default();
+        let name = |a: AdtId| match a == this {
+            true => "Self".to_string(),
+            false => self.adts[a.0 as usize].name.clone(),
+        };
+        let params: Vec<String> = sig
+            .params
+            .iter()
+            .map(|p| {
+                let ty = crate::ty::display_ty(&p.ty, &infer, &name);
+                let mode = match p.mode {
+                    ParamMode::Value => "",
+                    ParamMode::Ref => "&",
+                    ParamMode::RefMut => "&mut ",
+                };
+                format!("{}: {mode}{ty}", p.name)
+            })
+            .collect();
+        let ret = if sig.ret.is_unit() {
+            String::new()
+        } else {
+            format!(" -> {}", crate::ty::display_ty(&sig.ret, &infer, &name))
+        };
+        format!("({}){ret}", params.join(", "))
     }
 
     fn resolve_sig(
@@ -771,6 +961,24 @@ impl<'a> Env<'a> {
             Some(Def::Adt(a)) => Some(*a),
             _ => None,
         }
+    }
+
+    /// A trait of the prelude (`Display`).
+    pub fn prelude_trait(&self, name: &str) -> Option<TraitId> {
+        let root = self.modules[self.prelude?.0 as usize].root;
+        match self.scopes[root.0 as usize].names.get(name) {
+            Some(Def::Trait(t)) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// The `fmt` method of `adt`'s `impl Display`, if it has one: what `{}` calls.
+    pub fn display_fmt(&self, adt: AdtId) -> Option<FnId> {
+        let display = self.prelude_trait("Display")?;
+        let def = self.adt(adt);
+        def.traits
+            .contains(&display)
+            .then(|| def.methods.get("fmt").copied())?
     }
 
     /// Looks a name up among the items visible from outside a module or namespace.
@@ -907,6 +1115,29 @@ fn all_fields_mut(kind: &mut AdtKind) -> Vec<&mut FieldDef> {
         AdtKind::Struct(fs) => fs.iter_mut().collect(),
         AdtKind::Enum(vs) => vs.iter_mut().flat_map(|v| &mut v.fields).collect(),
     }
+}
+
+/// Same parameter types and passing modes, same return type (names may differ).
+fn same_sig(a: &FnSig, b: &FnSig) -> bool {
+    a.ret == b.ret
+        && a.params.len() == b.params.len()
+        && a.params
+            .iter()
+            .zip(&b.params)
+            .all(|(x, y)| x.ty == y.ty && x.mode == y.mode)
+}
+
+fn unknown_trait(name: &ast::Ident) -> Diagnostic {
+    Diagnostic::error(
+        errors::UNKNOWN_TRAIT,
+        format!("cannot find trait `{}` in this scope", name.name),
+        name.span,
+    )
+    .with_label("not a trait")
+    .with_help(format!(
+        "declare it with `trait {} {{ fn method(self: &Self) }}` in this module",
+        name.name
+    ))
 }
 
 fn static_mut_in_hot_module(name: &ast::Ident, span: Span) -> Diagnostic {

@@ -23,7 +23,11 @@
 //! | `E0215` | `@shared` on something other than a `static mut` |
 //! | `E0216` | `@shared static mut` that holds heap data or is too large |
 //! | `E0217` | `@shared static mut` whose struct or enum is not `@abi_stable(N)` |
-//! | `E0290` | traits and trait implementations (not supported yet) |
+//! | `E0218` | `impl Name for Type` where `Name` is not a trait |
+//! | `E0219` | a trait implemented twice for one type |
+//! | `E0220` | an `impl Trait for Type` missing methods the trait requires |
+//! | `E0221` | a method in an `impl Trait for Type` that the trait does not declare |
+//! | `E0222` | a trait method implemented with another signature |
 //! | `E0301` | mismatched types |
 //! | `E0302` | function without a body |
 //! | `E0303` | integer literal out of range for its type |
@@ -98,7 +102,11 @@ pub const VAR_WITHOUT_DEFAULT: &str = "E0214";
 pub const SHARED_NOT_STATIC_MUT: &str = "E0215";
 pub const SHARED_NOT_PLAIN: &str = "E0216";
 pub const SHARED_NOT_ABI_STABLE: &str = "E0217";
-pub const TRAIT_UNSUPPORTED: &str = "E0290";
+pub const UNKNOWN_TRAIT: &str = "E0218";
+pub const DUPLICATE_IMPL: &str = "E0219";
+pub const MISSING_TRAIT_METHODS: &str = "E0220";
+pub const NOT_A_TRAIT_METHOD: &str = "E0221";
+pub const TRAIT_METHOD_SIGNATURE: &str = "E0222";
 pub const MISMATCHED_TYPES: &str = "E0301";
 pub const FN_WITHOUT_BODY: &str = "E0302";
 pub const LITERAL_OUT_OF_RANGE: &str = "E0303";

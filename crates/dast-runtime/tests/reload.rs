@@ -440,3 +440,35 @@ module GameLogic {
         err.panic.message
     );
 }
+
+/// A trait and its implementation, version 1 and 2: static dispatch compiles trait
+/// methods (provided ones included) into the type's methods, which reload like any.
+fn shapes(factor: i64, describe: &str) -> String {
+    format!(
+        "trait Shape {{\n\
+             fn area(self: &Self) -> i64\n\
+             fn describe(self: &Self) -> String {{ format(\"area {{}}\", self.area()) }}\n\
+         }}\n\
+         struct Square {{ side: i64 }}\n\
+         impl Shape for Square {{\n\
+             fn area(self: &Self) -> i64 {{ self.side * self.side * {factor} }}\n\
+             {describe}\n\
+         }}\n\
+         impl Display for Square {{ fn fmt(self: &Self) -> String {{ self.describe() }} }}\n\
+         @hot_reload\nfn show(side: i64) -> String {{ format(\"[{{}}]\", Square {{ side: side }}) }}\n"
+    )
+}
+
+#[test]
+fn trait_implementations_reload_with_their_module() {
+    let mut p = Project::new(&[("shapes", &shapes(1, ""))]);
+    let mut r = p.start();
+    let show = |r: &mut Registry| r.call("shapes", "show", &[Value::Int(3)]).unwrap();
+    assert_eq!(show(&mut r), Value::Str("[area 9]".into()));
+    // The implementation changes, then overrides the provided method.
+    r.reload(p.edited("shapes", &shapes(2, ""))).unwrap();
+    assert_eq!(show(&mut r), Value::Str("[area 18]".into()));
+    let own = "fn describe(self: &Self) -> String { format(\"square of {}\", self.side) }";
+    r.reload(p.edited("shapes", &shapes(2, own))).unwrap();
+    assert_eq!(show(&mut r), Value::Str("[square of 3]".into()));
+}

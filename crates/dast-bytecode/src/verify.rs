@@ -438,13 +438,7 @@ impl<'a> ModuleCx<'a> {
             return module_error(format!("more than {MAX_GLOBAL_SLOTS} global slots"));
         }
         for g in &m.globals {
-            if !self.type_ok(g.ty) {
-                return module_error(format!(
-                    "global `{}` has type t{} which does not exist",
-                    g.name, g.ty.0
-                ));
-            }
-            let l = self.layouts[g.ty.0 as usize];
+            let l = self.item_layout("global", &g.name, g.ty)?;
             let end_w = g.word_slot as u64 + l.words as u64;
             let end_r = g.ref_slot as u64 + l.refs as u64;
             if end_w > m.global_words as u64 || end_r > m.global_refs as u64 {
@@ -457,6 +451,17 @@ impl<'a> ModuleCx<'a> {
         Ok(())
     }
 
+    /// The layout of a module item's type, which must exist.
+    fn item_layout(&self, kind: &str, name: &str, ty: TypeId) -> Result<Layout, VerifyError> {
+        if !self.type_ok(ty) {
+            return module_error(format!(
+                "{kind} `{name}` has type t{} which does not exist",
+                ty.0
+            ));
+        }
+        Ok(self.layouts[ty.0 as usize])
+    }
+
     /// Shared statics: existing plain-data types (no references: their words live
     /// outside the version), within their cell and the shared-word table, each with a
     /// `() -> ()` initializer.
@@ -466,13 +471,7 @@ impl<'a> ModuleCx<'a> {
             return module_error(format!("more than {MAX_GLOBAL_SLOTS} shared slots"));
         }
         for g in &m.shared {
-            if !self.type_ok(g.ty) {
-                return module_error(format!(
-                    "shared static `{}` has type t{} which does not exist",
-                    g.name, g.ty.0
-                ));
-            }
-            let l = self.layouts[g.ty.0 as usize];
+            let l = self.item_layout("shared static", &g.name, g.ty)?;
             if l.refs != 0 {
                 return module_error(format!(
                     "shared static `{}` holds references (only plain data can be shared)",

@@ -496,10 +496,6 @@ impl Program {
         }
     }
 
-    /// Runs a function whose arguments are in place (at `Machine::top`), serving its
-    /// requests with `host`. A Dast panic (or, should the VM have a bug, a Rust panic)
-    /// comes back as `Err` with this call's frames unwound and its references dropped;
-    /// suspended outer calls are untouched.
     /// Runs instance `mi`'s initializers: those of the shared statics whose memory it
     /// created (each once), then its `init`.
     fn run_inits(&mut self, mi: usize, mut host: Option<&mut dyn Host>) -> Result<(), Panic> {
@@ -518,6 +514,10 @@ impl Program {
         self.shared.words(module, name, len)
     }
 
+    /// Runs a function whose arguments are in place (at `Machine::top`), serving its
+    /// requests with `host`. A Dast panic (or, should the VM have a bug, a Rust panic)
+    /// comes back as `Err` with this call's frames unwound and its references dropped;
+    /// suspended outer calls are untouched.
     fn run_function(
         &mut self,
         mi: usize,

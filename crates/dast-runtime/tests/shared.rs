@@ -183,3 +183,22 @@ fn a_rolled_back_version_keeps_the_wider_layout_for_the_next_reload() {
         "{err}"
     );
 }
+
+#[test]
+fn a_shared_static_added_by_a_reload_runs_its_initializer_once() {
+    let mut p = Project::new(&[("game", GAME_V1)]);
+    let mut r = p.start();
+    int(&mut r, "game", "add", &[Value::Int(1)]);
+    let with_bonus = |step: i64| {
+        format!(
+            "{GAME_V1}\n@shared\nstatic mut BONUS: i64 = 40\n\
+             @hot_reload\nfn bonus() -> i64 {{ unsafe {{ BONUS += {step}\n BONUS }} }}\n"
+        )
+    };
+    r.reload(p.edited("game", &with_bonus(2))).unwrap();
+    assert_eq!(int(&mut r, "game", "bonus", &[]), 42);
+    // The next version finds the memory: no second initialization.
+    r.reload(p.edited("game", &with_bonus(3))).unwrap();
+    assert_eq!(int(&mut r, "game", "bonus", &[]), 45);
+    assert_eq!(int(&mut r, "game", "add", &[Value::Int(0)]), 101);
+}

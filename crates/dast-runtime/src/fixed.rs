@@ -70,7 +70,8 @@ impl FixedRegistry {
         let result = result.map_err(|panic| {
             let error = CallError {
                 module: module.to_string(),
-                version: label.is_some() as u32,
+                // Every module of a program that never reloads is at version 1.
+                version: if label.is_some() { 1 } else { 0 },
                 label: label.unwrap_or_default(),
                 function: func.to_string(),
                 panic,

@@ -8,47 +8,26 @@ use common::{int, Project};
 use dast_runtime::*;
 use dast_vm::Value;
 
-/// The seed's shared-memory block, plus functions to touch it.
-const GAME_V1: &str = "
-@shared
-@abi_stable(1)
-struct GameState {
-    score: i32,
-    level: i32,
+/// The seed's shared-memory block, with an initializer and `add(n)` scoring `factor * n`.
+fn game(score: i32, level: i32, factor: i32) -> String {
+    format!(
+        "@shared\n@abi_stable(1)\nstruct GameState {{ score: i32, level: i32 }}\n\
+         @shared\nstatic mut STATE: GameState = GameState {{ score: {score}, level: {level} }}\n\
+         @hot_reload\nfn add(n: i32) -> i32 {{\n\
+             unsafe {{\n STATE.score += {factor} * n\n STATE.score * 100 + STATE.level\n }}\n\
+         }}\n"
+    )
 }
 
-@shared
-static mut STATE: GameState = GameState { score: 0, level: 1 }
-
-@hot_reload
-fn add(n: i32) -> i32 {
-    unsafe {
-        STATE.score += n
-        STATE.score * 100 + STATE.level
-    }
-}
-";
-
-/// v1 with another body: the same layout.
-const GAME_V2: &str = "
-@shared
-@abi_stable(1)
-struct GameState {
-    score: i32,
-    level: i32,
+/// Version 1, as the seed writes it.
+fn game_v1() -> String {
+    game(0, 1, 1)
 }
 
-@shared
-static mut STATE: GameState = GameState { score: 1000, level: 50 }
-
-@hot_reload
-fn add(n: i32) -> i32 {
-    unsafe {
-        STATE.score += 2 * n
-        STATE.score * 100 + STATE.level
-    }
+/// Version 2: the same layout, another initializer (never run) and body.
+fn game_v2() -> String {
+    game(1000, 50, 2)
 }
-";
 
 fn with_fields(abi: u32, fields: &str, body: &str) -> String {
     format!(
@@ -60,22 +39,22 @@ fn with_fields(abi: u32, fields: &str, body: &str) -> String {
 
 #[test]
 fn a_new_version_keeps_the_bytes_and_skips_the_initializer() {
-    let mut p = Project::new(&[("game", GAME_V1)]);
+    let mut p = Project::new(&[("game", &game_v1())]);
     let mut r = p.start();
     assert_eq!(int(&mut r, "game", "add", &[Value::Int(5)]), 501);
-    r.reload(p.edited("game", GAME_V2)).unwrap();
+    r.reload(p.edited("game", &game_v2())).unwrap();
     // Not `score: 1000, level: 50`: the memory exists, so v2's initializer never runs.
     assert_eq!(int(&mut r, "game", "add", &[Value::Int(5)]), 1501);
 }
 
 #[test]
 fn a_draining_and_an_active_version_share_the_same_words() {
-    let mut p = Project::new(&[("game", GAME_V1)]);
+    let mut p = Project::new(&[("game", &game_v1())]);
     let mut r = p.start();
     int(&mut r, "game", "add", &[Value::Int(1)]);
     let v1 = r.instance("game", 1).unwrap();
     r.program_mut().begin_host_call(v1);
-    let report = r.reload(p.edited("game", GAME_V2)).unwrap();
+    let report = r.reload(p.edited("game", &game_v2())).unwrap();
     assert_eq!(report.old_state, OldState::Draining { in_flight: 1 });
     // v1 (draining) adds 1, v2 (active) adds 2 * 10: each sees the other's writes.
     let via_old = r.call_version("game", 1, "add", &[Value::Int(1)]).unwrap();
@@ -96,7 +75,7 @@ fn a_draining_and_an_active_version_share_the_same_words() {
 
 #[test]
 fn appended_fields_start_at_their_default_and_need_a_higher_version() {
-    let mut p = Project::new(&[("game", GAME_V1)]);
+    let mut p = Project::new(&[("game", &game_v1())]);
     let mut r = p.start();
     int(&mut r, "game", "add", &[Value::Int(7)]);
     // Same `@abi_stable(1)` with an extra field: refused, naming the field and the fix.
@@ -126,7 +105,7 @@ fn appended_fields_start_at_their_default_and_need_a_higher_version() {
 
 #[test]
 fn reordered_renamed_retyped_and_removed_fields_are_refused() {
-    let mut p = Project::new(&[("game", GAME_V1)]);
+    let mut p = Project::new(&[("game", &game_v1())]);
     let mut r = p.start();
     int(&mut r, "game", "add", &[Value::Int(3)]);
     let cases = [
@@ -162,7 +141,7 @@ fn reordered_renamed_retyped_and_removed_fields_are_refused() {
 
 #[test]
 fn a_rolled_back_version_keeps_the_wider_layout_for_the_next_reload() {
-    let mut p = Project::new(&[("game", GAME_V1)]);
+    let mut p = Project::new(&[("game", &game_v1())]);
     let mut r = p.start();
     let v2 = with_fields(
         2,
@@ -173,7 +152,7 @@ fn a_rolled_back_version_keeps_the_wider_layout_for_the_next_reload() {
     int(&mut r, "game", "add", &[Value::Int(0)]);
     // Back to v1's text: it reads a prefix of the memory, which is allowed only with a
     // version at least as high as the memory's.
-    let err = r.reload(p.edited("game", GAME_V1)).unwrap_err();
+    let err = r.reload(p.edited("game", &game_v1())).unwrap_err();
     assert!(err.to_string().contains("lower"), "{err}");
     // A v3 that drops `bonus` is a removal, even though v1 never had it.
     let v3 = with_fields(3, "score: i32, level: i32", "n");
@@ -186,13 +165,14 @@ fn a_rolled_back_version_keeps_the_wider_layout_for_the_next_reload() {
 
 #[test]
 fn a_shared_static_added_by_a_reload_runs_its_initializer_once() {
-    let mut p = Project::new(&[("game", GAME_V1)]);
+    let mut p = Project::new(&[("game", &game_v1())]);
     let mut r = p.start();
     int(&mut r, "game", "add", &[Value::Int(1)]);
     let with_bonus = |step: i64| {
         format!(
-            "{GAME_V1}\n@shared\nstatic mut BONUS: i64 = 40\n\
-             @hot_reload\nfn bonus() -> i64 {{ unsafe {{ BONUS += {step}\n BONUS }} }}\n"
+            "{}\n@shared\nstatic mut BONUS: i64 = 40\n\
+             @hot_reload\nfn bonus() -> i64 {{ unsafe {{ BONUS += {step}\n BONUS }} }}\n",
+            game_v1()
         )
     };
     r.reload(p.edited("game", &with_bonus(2))).unwrap();

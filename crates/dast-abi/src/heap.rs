@@ -45,6 +45,49 @@ pub const TAG_VEC: u8 = 1;
 /// runtime table's `map_find_word`/`map_insert_word`).
 pub const TAG_MAP: u8 = 2;
 
+/// The tag of a trait object (a handle: a vtable, the instance whose layout its value
+/// has, and the boxed value).
+pub const TAG_DYN: u8 = 3;
+
+/// A trait object's fields after its tag.
+#[repr(C)]
+pub struct DynObj {
+    /// The vtable (`VTable`), shared by every object of the type and trait.
+    pub vtable: *const VTable,
+    /// The instance (module version) whose layout the boxed value has (`u32`).
+    pub inst: u32,
+    /// The boxed value (a reference slot; empty while a `&mut self` method runs).
+    pub payload: usize,
+}
+
+/// The start of a vtable as generated code reads it.
+#[repr(C)]
+pub struct VTable {
+    /// One body address per method (zero when the method's code is not machine code
+    /// of this process: generated code then asks the runtime).
+    pub native: *const usize,
+    /// The instance whose code the entries are; an object whose `inst` differs has a
+    /// value of an older layout, which the runtime migrates first.
+    pub inst: u32,
+}
+
+/// The trait-object variant: tag, then the object.
+#[repr(C)]
+pub struct DynVariant {
+    pub tag: u8,
+    pub obj: DynObj,
+}
+
+const DYN: usize = offset_of!(Counted<DynVariant>, obj) + offset_of!(DynVariant, obj);
+/// A trait object's vtable pointer.
+pub const DYN_VTABLE: i32 = (DYN + offset_of!(DynObj, vtable)) as i32;
+/// A trait object's instance (`u32`).
+pub const DYN_INST: i32 = (DYN + offset_of!(DynObj, inst)) as i32;
+/// A vtable's method table pointer.
+pub const VTABLE_NATIVE: i32 = offset_of!(VTable, native) as i32;
+/// A vtable's instance (`u32`).
+pub const VTABLE_INST: i32 = offset_of!(VTable, inst) as i32;
+
 /// A vector's element shape.
 #[repr(C)]
 pub struct VecShape {
@@ -140,6 +183,11 @@ pub const FINGERPRINT: u64 = {
         TAG_STR as u64,
         TAG_VEC as u64,
         TAG_MAP as u64,
+        TAG_DYN as u64,
+        DYN_VTABLE as u64,
+        DYN_INST as u64,
+        VTABLE_NATIVE as u64,
+        VTABLE_INST as u64,
         VEC_LEN as u64,
         VEC_KIND as u64,
         VEC_WPE as u64,

@@ -22,6 +22,8 @@ const MIN_IMPORT: usize = 4 + 4 + MIN_SIGNATURE;
 const MIN_GLOBAL: usize = 17;
 const MIN_SHARED: usize = 20;
 const MIN_PIECE: usize = 5;
+const MIN_IMPL: usize = 4 + 4 + 4 + 1;
+const MIN_IMPL_METHOD: usize = 8;
 
 /// Decodes a `.dbc` file.
 pub fn decode(bytes: &[u8]) -> Result<Module, DecodeError> {
@@ -60,6 +62,30 @@ pub fn decode(bytes: &[u8]) -> Result<Module, DecodeError> {
         })
     })?;
     let shared_words = r.u32()?;
+    let impls = r.vec("impl", MIN_IMPL, |r| {
+        Ok(ImplDesc {
+            ty: TypeId(r.u32()?),
+            trait_name: r.str()?,
+            methods: r.vec("impl method", MIN_IMPL_METHOD, |r| {
+                Ok(ImplMethod {
+                    name: r.str()?,
+                    shim: FuncId(r.u32()?),
+                })
+            })?,
+            make: match r.bool()? {
+                false => None,
+                true => Some(FuncId(r.u32()?)),
+            },
+        })
+    })?;
+    let dyn_methods = r.vec("dynamic call", 4 + 4 + 4 + MIN_SIGNATURE, |r| {
+        Ok(DynMethod {
+            trait_name: r.str()?,
+            name: r.str()?,
+            slot: r.u32()?,
+            sig: signature(r)?,
+        })
+    })?;
     let init = match r.bool()? {
         false => None,
         true => Some(FuncId(r.u32()?)),
@@ -85,6 +111,8 @@ pub fn decode(bytes: &[u8]) -> Result<Module, DecodeError> {
         global_refs,
         shared,
         shared_words,
+        impls,
+        dyn_methods,
         init,
         scalars,
         strings,
@@ -154,6 +182,10 @@ fn type_desc(r: &mut Reader) -> Result<TypeDesc, DecodeError> {
         17 => TypeDesc::Vec(TypeId(r.u32()?)),
         18 => TypeDesc::Map(TypeId(r.u32()?), TypeId(r.u32()?)),
         19 => TypeDesc::Tuple(type_ids(r)?),
+        22 => TypeDesc::Box(TypeId(r.u32()?)),
+        23 => TypeDesc::Dyn {
+            trait_name: r.str()?,
+        },
         20 => TypeDesc::Struct {
             name: r.str()?,
             fields: fields(r)?,

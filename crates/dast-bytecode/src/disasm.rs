@@ -178,6 +178,15 @@ fn write_desc(types: &[TypeDesc], t: &TypeDesc, out: &mut String) {
             write_name(types, *e, out);
             out.push(']');
         }
+        TypeDesc::Box(e) => {
+            out.push_str("Box[");
+            write_name(types, *e, out);
+            out.push(']');
+        }
+        TypeDesc::Dyn { trait_name } => {
+            out.push_str("dyn ");
+            out.push_str(trait_name);
+        }
         TypeDesc::Map(k, v) => {
             out.push_str("HashMap[");
             write_list(types, [*k, *v].into_iter(), out);
@@ -410,6 +419,8 @@ pub fn inst_text(_m: &Module, inst: &Inst) -> String {
             Operand::Const(k) => format!("k{k}"),
             Operand::Global(g) => format!("g{g}"),
             Operand::Shared(g) => format!("sh{g}"),
+            Operand::Impl(i) => format!("m{i}"),
+            Operand::DynMethod(d) => format!("d{d}"),
             Operand::Imm(v) => v.to_string(),
             Operand::Name(n) => n.to_string(),
         })
@@ -449,6 +460,13 @@ fn inst_comment(m: &Module, inst: &Inst) -> Option<String> {
             (!ignores_type).then(|| type_name(&m.types, ty))
         }
         Inst::VecNew { elem: ty, .. } | Inst::MapNew { ty, .. } => Some(type_name(&m.types, ty)),
+        Inst::DynNew { imp, .. } => m.impls.get(imp.0 as usize).map(|i| {
+            format!("impl {} for {}", i.trait_name, type_name(&m.types, i.ty))
+        }),
+        Inst::CallDyn { m: d, .. } => m
+            .dyn_methods
+            .get(d.0 as usize)
+            .map(|d| format!("dyn {}.{}", d.trait_name, d.name)),
         _ => None,
     }
 }

@@ -47,6 +47,30 @@ pub fn encode(m: &Module) -> Vec<u8> {
         w.u32(g.init.0);
     }
     w.u32(m.shared_words);
+    w.len(m.impls.len());
+    for imp in &m.impls {
+        w.u32(imp.ty.0);
+        w.str(&imp.trait_name);
+        w.len(imp.methods.len());
+        for meth in &imp.methods {
+            w.str(&meth.name);
+            w.u32(meth.shim.0);
+        }
+        match imp.make {
+            None => w.u8(0),
+            Some(f) => {
+                w.u8(1);
+                w.u32(f.0);
+            }
+        }
+    }
+    w.len(m.dyn_methods.len());
+    for d in &m.dyn_methods {
+        w.str(&d.trait_name);
+        w.str(&d.name);
+        w.u32(d.slot);
+        signature(&mut w, &d.sig);
+    }
     match m.init {
         None => w.u8(0),
         Some(f) => {
@@ -122,6 +146,14 @@ fn type_desc(w: &mut Writer, t: &TypeDesc) {
             w.u8(20);
             w.str(name);
             fields(w, fs);
+        }
+        TypeDesc::Box(e) => {
+            w.u8(22);
+            w.u32(e.0);
+        }
+        TypeDesc::Dyn { trait_name } => {
+            w.u8(23);
+            w.str(trait_name);
         }
         TypeDesc::Enum { name, variants } => {
             w.u8(21);

@@ -64,6 +64,16 @@ pub struct GlobalSlot(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SharedSlot(pub u32);
 
+/// Index into the module's impl table ([`crate::ImplDesc`]): a trait object's type and
+/// trait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ImplId(pub u32);
+
+/// Index into the module's dynamic-call table ([`crate::DynMethod`]): a trait method
+/// called through a trait object, and the signature the caller expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DynMethodId(pub u32);
+
 /// Index into the module's constant pools (`scalars`, `strings` or `formats` depending on
 /// the instruction).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -233,6 +243,9 @@ impl Inst {
             | VecStoreB { .. }
             | VecPush { .. }
             | MapNew { .. } => Some(RuntimeRole::ExecOne),
+            DynNew { .. } | DynLoad { .. } | DynTake { .. } | DynPut { .. } => {
+                Some(RuntimeRole::ExecOne)
+            }
             _ => None,
         }
     }
@@ -465,6 +478,26 @@ pub enum Inst {
     /// `dst = HashMap.new()` with key type `key` and value type from the map type `ty`
     /// (a `TypeDesc::Map`).
     MapNew { dst: R, ty: TypeId },
+
+    // ---- trait objects ----
+    /// `dst` = a new trait object holding the box `src` (a `Box[T]`, count goes up),
+    /// whose type and trait are the module's impl `imp`: the object's vtable is that
+    /// impl's, in whichever version of the module is active when a method is called.
+    DynNew { dst: R, src: R, imp: ImplId },
+    /// Calls trait method `m` on the trait object at `R(r)`, the first argument of the
+    /// window (same convention as `Call`; the rest of the arguments follow it): runs the
+    /// shim that the object's vtable lists for the method. Panics when the object's type
+    /// has no compatible method (a reload removed it), naming both.
+    CallDyn { m: DynMethodId, s: S, r: R },
+    /// `dst` = the boxed value of the trait object `obj` (count goes up): for `&self`
+    /// methods.
+    DynLoad { dst: R, obj: R },
+    /// `dst` = the boxed value of `obj`, moved out until `DynPut` puts it back: for
+    /// `&mut self` methods. Panics "already borrowed" when it is out (a `&mut self`
+    /// method of the object is running).
+    DynTake { dst: R, obj: R },
+    /// Puts the box `src` (moved) back into the trait object `obj`.
+    DynPut { obj: R, src: R },
 }
 
 /// Built-in operations run by [`Inst::Intrinsic`]. Arguments are flattened into the

@@ -5,7 +5,7 @@ use crate::inst::{ConstId, FuncId, Inst, TypeId};
 /// Magic number at the start of every `.dbc` file.
 pub const MAGIC: [u8; 4] = *b"DBC\0";
 /// Version of the `.dbc` format (bumped on any incompatible change).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A type in a module's type table. Types are structural within a module: the compiler
 /// interns them, so equal types have equal ids. Across modules, a struct or enum is
@@ -51,6 +51,13 @@ pub enum TypeDesc {
         name: String,
         variants: Vec<Variant>,
     },
+    /// `Box[T]`: one reference to a heap vector holding exactly one `T` (so every vector
+    /// instruction reads and writes it; element 0 is the boxed value).
+    Box(TypeId),
+    /// A trait object (`Box[dyn Trait]`, `&dyn Trait`): one reference to a handle that
+    /// holds a boxed value and the vtable of its type's impl of the trait. `trait_name`
+    /// is qualified (`main.Plugin`).
+    Dyn { trait_name: String },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -109,7 +116,11 @@ pub fn layout_of(types: &[TypeDesc], ty: TypeId) -> Layout {
         | TypeDesc::F32
         | TypeDesc::F64
         | TypeDesc::Char => Layout::WORD,
-        TypeDesc::Str | TypeDesc::Vec(_) | TypeDesc::Map(..) => Layout::REF,
+        TypeDesc::Str
+        | TypeDesc::Vec(_)
+        | TypeDesc::Map(..)
+        | TypeDesc::Box(_)
+        | TypeDesc::Dyn { .. } => Layout::REF,
         TypeDesc::Tuple(elems) => elems
             .iter()
             .fold(Layout::ZERO, |acc, t| acc.plus(layout_of(types, *t))),
@@ -221,6 +232,45 @@ pub struct SharedStatic {
     pub init: FuncId,
 }
 
+/// An `impl Trait for Type` of the module, what a trait object of that type needs: the
+/// method shims its vtable lists and the function that makes a default instance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImplDesc {
+    /// The implementing struct or enum.
+    pub ty: TypeId,
+    /// The trait, qualified (`main.Plugin`).
+    pub trait_name: String,
+    /// One per trait method, in the trait's declaration order: the method's name and
+    /// its shim, a function `(this: dyn Trait, params..) -> ret` that runs the method on
+    /// the object's boxed value (`DynLoad`/`DynTake`, then `DynPut` for `&mut self`).
+    pub methods: Vec<ImplMethod>,
+    /// A function `() -> dyn Trait` returning a new object of the type (its `new()`
+    /// when it has one taking nothing, else its default value), for `instantiate`; or
+    /// `None` when the type has neither.
+    pub make: Option<FuncId>,
+}
+
+/// A trait method called through a trait object (`CallDyn`), as the calling module
+/// sees it: the trait, the method's place in it and its signature without the receiver
+/// (the window holds the object first, then these parameters).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DynMethod {
+    /// The trait, qualified (`main.Plugin`).
+    pub trait_name: String,
+    pub name: String,
+    /// The method's index in the trait (its vtable slot).
+    pub slot: u32,
+    /// The shim's signature: the trait object, then the method's parameters.
+    pub sig: Signature,
+}
+
+/// One vtable entry of an [`ImplDesc`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImplMethod {
+    pub name: String,
+    pub shim: FuncId,
+}
+
 /// A piece of a format string.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FormatPiece {
@@ -316,6 +366,10 @@ pub struct Module {
     pub shared: Vec<SharedStatic>,
     /// Total shared word slots (sum of the shared statics' layouts; `LoadSh`/`StoreSh`).
     pub shared_words: u32,
+    /// Trait impls that trait objects can be made of (`DynNew`'s operand indexes this).
+    pub impls: Vec<ImplDesc>,
+    /// Trait methods this module calls through trait objects (`CallDyn`'s operand).
+    pub dyn_methods: Vec<DynMethod>,
     /// Runs the `var`/`static` initializers; takes nothing, returns unit.
     pub init: Option<FuncId>,
     /// 64-bit constants for `LoadK`.

@@ -21,6 +21,10 @@ pub enum Operand {
     Global(u32),
     /// A slot of the module's shared-word table.
     Shared(u32),
+    /// An impl of the module's impl table.
+    Impl(u32),
+    /// An entry of the module's dynamic-call table.
+    DynMethod(u32),
     /// An immediate number.
     Imm(i64),
     /// An enumerated sub-operation (`IntKind`, `Cvt`, `Intrinsic`, ...).
@@ -73,6 +77,8 @@ newtype_codec!(TypeId, u32, Type);
 newtype_codec!(ConstId, u32, Const);
 newtype_codec!(GlobalSlot, u32, Global);
 newtype_codec!(SharedSlot, u32, Shared);
+newtype_codec!(ImplId, u32, Impl);
+newtype_codec!(DynMethodId, u32, DynMethod);
 
 /// Jump targets are the only bare `u32` operands.
 impl Codec for u32 {
@@ -367,4 +373,9 @@ inst_table! {
     0x57 MapNew { dst, ty }
     0x58 LoadSh { dst, g }
     0x59 StoreSh { g, src }
+    0x5a DynNew { dst, src, imp }
+    0x5b CallDyn { m, s, r }
+    0x5c DynLoad { dst, obj }
+    0x5d DynTake { dst, obj }
+    0x5e DynPut { obj, src }
 }

@@ -87,11 +87,13 @@ pub fn verify(m: &Module) -> Result<(), VerifyError> {
         layouts,
         func_sigs: Vec::new(),
         import_sigs: Vec::new(),
+        dyn_sigs: Vec::new(),
     };
     let cx = cx.with_signatures()?;
     cx.check_globals()?;
     cx.check_shared()?;
     cx.check_init()?;
+    cx.check_impls()?;
     cx.check_exports()?;
     for (i, f) in m.functions.iter().enumerate() {
         FuncCx::new(&cx, f, i).check()?;
@@ -164,7 +166,11 @@ pub fn type_layouts(types: &[TypeDesc]) -> Result<Vec<Layout>, String> {
                 TypeDesc::Unit | TypeDesc::Never => (0, 0),
                 TypeDesc::Tuple(_) | TypeDesc::Struct { .. } => (0, 0),
                 TypeDesc::Enum { .. } => (1, 0),
-                TypeDesc::Str | TypeDesc::Vec(_) | TypeDesc::Map(..) => (0, 1),
+                TypeDesc::Str
+                | TypeDesc::Vec(_)
+                | TypeDesc::Map(..)
+                | TypeDesc::Box(_)
+                | TypeDesc::Dyn { .. } => (0, 1),
                 _ => (1, 0),
             };
             let mut me = Info {
@@ -232,7 +238,7 @@ fn value_children(t: &TypeDesc) -> Box<dyn Iterator<Item = TypeId> + '_> {
 /// Every type id a type mentions (by value or behind a reference).
 fn referenced_types(t: &TypeDesc) -> Box<dyn Iterator<Item = TypeId> + '_> {
     match t {
-        TypeDesc::Vec(e) => Box::new(std::iter::once(*e)),
+        TypeDesc::Vec(e) | TypeDesc::Box(e) => Box::new(std::iter::once(*e)),
         TypeDesc::Map(k, v) => Box::new([*k, *v].into_iter()),
         _ => value_children(t),
     }
@@ -377,6 +383,7 @@ struct ModuleCx<'a> {
     layouts: Vec<Layout>,
     func_sigs: Vec<SigInfo>,
     import_sigs: Vec<SigInfo>,
+    dyn_sigs: Vec<SigInfo>,
 }
 
 impl<'a> ModuleCx<'a> {
@@ -428,6 +435,14 @@ impl<'a> ModuleCx<'a> {
                     return module_error(format!("import `{}.{}`: {e}", imp.module, imp.name))
                 }
             }
+        }
+        for d in &self.m.dyn_methods {
+            let what = format!("dynamic call of `{}.{}`", d.trait_name, d.name);
+            match self.check_signature(&d.sig) {
+                Ok(info) => self.dyn_sigs.push(info),
+                Err(e) => return module_error(format!("{what}: {e}")),
+            }
+            self.check_receiver(&d.sig, &what)?;
         }
         Ok(self)
     }
@@ -515,6 +530,43 @@ impl<'a> ModuleCx<'a> {
             Some(init) => self.check_unit_fn(init, "init function"),
             None => Ok(()),
         }
+    }
+
+    /// A shim or dynamic call takes the trait object first.
+    fn check_receiver(&self, sig: &Signature, what: &str) -> Result<(), VerifyError> {
+        match sig.params.first().map(|t| &self.m.types[t.0 as usize]) {
+            Some(TypeDesc::Dyn { .. }) if !sig.mut_params.contains(&0) => Ok(()),
+            _ => module_error(format!("{what} does not take a trait object first")),
+        }
+    }
+
+    /// Each impl names a struct or enum, and functions that exist with the shapes of a
+    /// shim (a trait object first) and of a maker (`() -> trait object`).
+    fn check_impls(&self) -> Result<(), VerifyError> {
+        let m = self.m;
+        for imp in &m.impls {
+            let what = format!("impl of `{}`", imp.trait_name);
+            match m.types.get(imp.ty.0 as usize) {
+                Some(TypeDesc::Struct { .. } | TypeDesc::Enum { .. }) => {}
+                _ => return module_error(format!("{what} is not for a struct or enum type")),
+            }
+            for meth in &imp.methods {
+                let Some(f) = m.functions.get(meth.shim.0 as usize) else {
+                    return module_error(format!("{what}: shim f{} does not exist", meth.shim.0));
+                };
+                self.check_receiver(&f.sig, &format!("{what}: shim `{}`", f.name))?;
+            }
+            if let Some(make) = imp.make {
+                let Some(f) = m.functions.get(make.0 as usize) else {
+                    return module_error(format!("{what}: maker f{} does not exist", make.0));
+                };
+                let ret = &m.types[f.sig.ret.0 as usize];
+                if !f.sig.params.is_empty() || !matches!(ret, TypeDesc::Dyn { .. }) {
+                    return module_error(format!("{what}: maker `{}` is not `() -> dyn`", f.name));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn check_exports(&self) -> Result<(), VerifyError> {
@@ -633,6 +685,20 @@ impl<'a> FuncCx<'a> {
                     need: Layout::ZERO,
                 })
             }
+            Inst::CallDyn { m: d, s, r } => {
+                let Some(sig) = self.cx.dyn_sigs.get(d.0 as usize) else {
+                    return Err(format!("dynamic call d{} does not exist", d.0));
+                };
+                self.operands(&[Operand::R(r.0)])?;
+                self.call_window(s, r, sig)
+            }
+            Inst::DynNew { imp, .. } => {
+                self.operands(&inst.operands())?;
+                match m.impls.get(imp.0 as usize) {
+                    Some(_) => Ok(()),
+                    None => Err(format!("impl m{} does not exist", imp.0)),
+                }
+            }
             Inst::MapNew { ty, .. } => {
                 self.operands(&inst.operands())?;
                 match m.types[ty.0 as usize] {
@@ -723,6 +789,8 @@ impl<'a> FuncCx<'a> {
                 Operand::Func(i) => (i as usize) < m.functions.len(),
                 Operand::Import(i) => (i as usize) < m.imports.len(),
                 Operand::Type(t) => (t as usize) < m.types.len(),
+                Operand::Impl(i) => (i as usize) < m.impls.len(),
+                Operand::DynMethod(i) => (i as usize) < m.dyn_methods.len(),
                 Operand::Const(_)
                 | Operand::Global(_)
                 | Operand::Shared(_)
@@ -746,6 +814,8 @@ impl<'a> FuncCx<'a> {
                     Operand::Func(i) => format!("function f{i} does not exist"),
                     Operand::Import(i) => format!("import i{i} does not exist"),
                     Operand::Type(t) => format!("type t{t} does not exist"),
+                    Operand::Impl(i) => format!("impl m{i} does not exist"),
+                    Operand::DynMethod(i) => format!("dynamic call d{i} does not exist"),
                     _ => unreachable!("always accepted above"),
                 });
             }

@@ -69,8 +69,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
     // ---------- helpers ----------
 
     pub fn show(&self, ty: &Ty) -> String {
-        let env = self.env;
-        display_ty(ty, &self.infer, &|a| env.adt(a).name.clone())
+        display_ty(ty, &self.infer, self.env)
     }
 
     pub fn error(&mut self, d: Diagnostic) {

@@ -50,8 +50,7 @@ pub enum Def {
     Trait(TraitId),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TraitId(pub u32);
+pub use crate::ty::TraitId;
 
 /// `trait Name { fn required(self: &Self) -> T; fn provided(self: &Self) { ... } }`.
 pub struct TraitDef<'a> {
@@ -857,12 +856,9 @@ impl<'a> Env<'a> {
 
     /// `(self: &Self, n: i32) -> String`, as written in messages (`this` shown as
     /// `Self`).
-    fn show_sig(&self, sig: &FnSig, this: AdtId) -> String {
+    pub(crate) fn show_sig(&self, sig: &FnSig, this: AdtId) -> String {
         let infer = crate::ty::Infer::default();
-        let name = |a: AdtId| match a == this {
-            true => "Self".to_string(),
-            false => self.adts[a.0 as usize].name.clone(),
-        };
+        let name = SelfNames { env: self, this };
         let params: Vec<String> = sig
             .params
             .iter()
@@ -1151,4 +1147,33 @@ fn static_mut_in_hot_module(name: &ast::Ident, span: Span) -> Diagnostic {
         "use `var {}: T = ...` (module state, migrated on reload) or a `@shared static mut` with an `@abi_stable` struct (memory shared by all versions)",
         name.name
     ))
+}
+
+impl crate::ty::TypeNames for Env<'_> {
+    fn adt_name(&self, id: AdtId) -> String {
+        self.adts[id.0 as usize].name.clone()
+    }
+
+    fn trait_name(&self, id: TraitId) -> String {
+        self.traits[id.0 as usize].name.clone()
+    }
+}
+
+/// Names as a signature inside an impl shows them: the impl's own type is `Self`.
+struct SelfNames<'e, 'a> {
+    env: &'e Env<'a>,
+    this: AdtId,
+}
+
+impl crate::ty::TypeNames for SelfNames<'_, '_> {
+    fn adt_name(&self, id: AdtId) -> String {
+        match id == self.this {
+            true => "Self".to_string(),
+            false => self.env.adt_name(id),
+        }
+    }
+
+    fn trait_name(&self, id: TraitId) -> String {
+        self.env.trait_name(id)
+    }
 }

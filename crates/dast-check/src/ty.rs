@@ -85,6 +85,10 @@ pub enum FloatTy {
     F64,
 }
 
+/// A trait, program-wide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TraitId(pub u32);
+
 /// Inference variable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TyVar(pub u32);
@@ -105,6 +109,11 @@ pub enum Ty {
     /// `()` is the empty tuple.
     Tuple(Vec<Ty>),
     Adt(AdtId),
+    /// `Box[T]`: one value on the heap (a one-element vector underneath).
+    Box(Box<Ty>),
+    /// A trait object, `Box[dyn T]` or `&dyn T` (the same value: a handle to one
+    /// object of some type that implements the trait).
+    Dyn(TraitId),
     Var(TyVar),
     /// After an error: unifies with anything, never reported again.
     Error,
@@ -178,6 +187,7 @@ impl Infer {
     pub fn resolve(&self, ty: &Ty) -> Ty {
         match self.shallow(ty) {
             Ty::Vec(t) => Ty::Vec(Box::new(self.resolve(&t))),
+            Ty::Box(t) => Ty::Box(Box::new(self.resolve(&t))),
             Ty::Map(k, v) => Ty::Map(Box::new(self.resolve(&k)), Box::new(self.resolve(&v))),
             Ty::Option(t) => Ty::Option(Box::new(self.resolve(&t))),
             Ty::Result(t, e) => Ty::Result(Box::new(self.resolve(&t)), Box::new(self.resolve(&e))),
@@ -196,6 +206,7 @@ impl Infer {
                 _ => Ty::Error,
             },
             Ty::Vec(t) => Ty::Vec(Box::new(self.finish(&t))),
+            Ty::Box(t) => Ty::Box(Box::new(self.finish(&t))),
             Ty::Map(k, v) => Ty::Map(Box::new(self.finish(&k)), Box::new(self.finish(&v))),
             Ty::Option(t) => Ty::Option(Box::new(self.finish(&t))),
             Ty::Result(t, e) => Ty::Result(Box::new(self.finish(&t)), Box::new(self.finish(&e))),
@@ -226,7 +237,7 @@ impl Infer {
     fn occurs(&self, v: TyVar, ty: &Ty) -> bool {
         match self.shallow(ty) {
             Ty::Var(w) => w == v,
-            Ty::Vec(t) | Ty::Option(t) => self.occurs(v, &t),
+            Ty::Vec(t) | Ty::Option(t) | Ty::Box(t) => self.occurs(v, &t),
             Ty::Map(a, b) | Ty::Result(a, b) => self.occurs(v, &a) || self.occurs(v, &b),
             Ty::Tuple(ts) => ts.iter().any(|t| self.occurs(v, t)),
             _ => false,
@@ -275,7 +286,9 @@ impl Infer {
                 let k = self.var_kind(&b).unwrap();
                 self.bind(*y, k, a.clone())
             }
-            (Ty::Vec(x), Ty::Vec(y)) | (Ty::Option(x), Ty::Option(y)) => self.unify(x, y),
+            (Ty::Vec(x), Ty::Vec(y)) | (Ty::Option(x), Ty::Option(y)) | (Ty::Box(x), Ty::Box(y)) => {
+                self.unify(x, y)
+            }
             (Ty::Map(k1, v1), Ty::Map(k2, v2)) | (Ty::Result(k1, v1), Ty::Result(k2, v2)) => {
                 self.unify(k1, k2) && self.unify(v1, v2)
             }
@@ -287,9 +300,15 @@ impl Infer {
     }
 }
 
+/// The names of user types, for [`display_ty`].
+pub trait TypeNames {
+    fn adt_name(&self, id: AdtId) -> String;
+    fn trait_name(&self, id: TraitId) -> String;
+}
+
 /// Renders a type for messages (`Vec[i32]`, `{integer}`, `Point`).
-pub fn display_ty(ty: &Ty, infer: &Infer, adt_name: &dyn Fn(AdtId) -> String) -> String {
-    let sub = |t: &Ty| display_ty(t, infer, adt_name);
+pub fn display_ty(ty: &Ty, infer: &Infer, names: &dyn TypeNames) -> String {
+    let sub = |t: &Ty| display_ty(t, infer, names);
     match infer.shallow(ty) {
         Ty::Bool => "bool".into(),
         Ty::Int(i) => i.name().into(),
@@ -310,7 +329,9 @@ pub fn display_ty(ty: &Ty, infer: &Infer, adt_name: &dyn Fn(AdtId) -> String) ->
                 format!("({})", parts.join(", "))
             }
         }
-        Ty::Adt(id) => adt_name(id),
+        Ty::Adt(id) => names.adt_name(id),
+        Ty::Box(t) => format!("Box[{}]", sub(&t)),
+        Ty::Dyn(id) => format!("dyn {}", names.trait_name(id)),
         Ty::Var(_) => match infer.var_kind(ty) {
             Some(VarKind::Int) => "{integer}".into(),
             Some(VarKind::Float) => "{float}".into(),

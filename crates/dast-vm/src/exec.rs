@@ -801,6 +801,23 @@ unsafe fn run_loop(
 
                 // ---- maps ----
                 Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
+                Inst::DynNew { dst, src, imp } => ops::dyn_new(lm, r, dst, src, imp.0),
+                Inst::DynLoad { dst, obj } => tri!(ops::dyn_payload(r, dst, obj, false)),
+                Inst::DynTake { dst, obj } => tri!(ops::dyn_payload(r, dst, obj, true)),
+                Inst::DynPut { obj, src } => tri!(ops::dyn_put(r, obj, src)),
+                Inst::CallDyn {
+                    m: d,
+                    s: ws,
+                    r: wr,
+                } => {
+                    let (tm, tf) = tri!(crate::dynobj::dyn_target(
+                        modules,
+                        lm,
+                        d.0,
+                        &*r.add(wr.0 as usize)
+                    ));
+                    call!(tm, tf, ws, wr)
+                }
             }
         }
     }

@@ -114,6 +114,14 @@ pub(crate) fn value(
                 pad_text(out, s, st);
             }
         }
+        TypeDesc::Box(e) => {
+            let (ew, er) = crate::typed::box_view(t, *e, &r[0])?;
+            value(out, t, *e, st, (&ew, er), depth + 1)?;
+        }
+        TypeDesc::Dyn { trait_name } => {
+            let d = crate::dynobj::dyn_of(&r[0])?;
+            let _ = write!(out, "{} as dyn {}", d.vtable().key.ty, short_name(trait_name));
+        }
         TypeDesc::Vec(e) => {
             let vec = typed_vec(t, *e, &r[0])?;
             out.push('[');

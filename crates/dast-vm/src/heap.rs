@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use dast_bytecode::{Layout, TypeDesc, TypeId};
 
 use crate::buf::{Buf, StrBuf};
+use crate::dynobj::DynObj;
 use rustc_hash::FxHasher;
 
 /// A counted pointer to a heap object (`Send + Sync`, so programs can move between
@@ -82,6 +83,20 @@ impl Obj {
         *self = Obj::new(self.get().clone());
     }
 
+    /// The pointer, owning this reference's count (for [`Obj::from_raw`]).
+    pub fn into_raw(self) -> *mut () {
+        let p = self.0.as_ptr().cast::<()>();
+        std::mem::forget(self);
+        p
+    }
+
+    /// # Safety
+    /// `p` came from [`Obj::into_raw`], and its count is given back only once.
+    pub unsafe fn from_raw(p: *mut ()) -> Obj {
+        // SAFETY: per the contract, a non-null pointer to a live `Inner`.
+        Obj(unsafe { NonNull::new_unchecked(p.cast::<Inner>()) })
+    }
+
     pub fn ptr_eq(a: &Obj, b: &Obj) -> bool {
         a.0 == b.0
     }
@@ -140,6 +155,7 @@ pub(crate) enum HeapObj {
     Str(StrBuf) = 0,
     Vec(VecObj) = 1,
     Map(MapObj) = 2,
+    Dyn(DynObj) = 3,
 }
 
 impl HeapObj {
@@ -148,6 +164,7 @@ impl HeapObj {
             HeapObj::Str(_) => "a string",
             HeapObj::Vec(_) => "a vector",
             HeapObj::Map(_) => "a map",
+            HeapObj::Dyn(_) => "a trait object",
         }
     }
 }
@@ -324,6 +341,7 @@ fn drop_refs(refs: Vec<Option<Obj>>) {
                 HeapObj::Vec(v) => std::mem::take(&mut v.refs).into_vec(),
                 HeapObj::Map(m) => std::mem::take(&mut m.vrefs),
                 HeapObj::Str(_) => Vec::new(),
+                HeapObj::Dyn(d) => vec![d.take()],
             };
             for c in children.into_iter().flatten() {
                 keep_deep(c, &mut deep);
@@ -337,6 +355,7 @@ fn has_refs(h: &HeapObj) -> bool {
         HeapObj::Str(_) => false,
         HeapObj::Vec(v) => !v.refs.is_empty(),
         HeapObj::Map(m) => !m.vrefs.is_empty(),
+        HeapObj::Dyn(_) => true,
     }
 }
 
@@ -681,6 +700,8 @@ pub(crate) fn hash_ref<H: Hasher>(r: &Option<Obj>, h: &mut H) {
             }
             // Equal maps may list their entries in different orders: hash the length.
             HeapObj::Map(m) => m.len().hash(h),
+            // Trait objects are equal only to themselves.
+            HeapObj::Dyn(d) => (d as *const DynObj as usize).hash(h),
         },
     }
 }
@@ -747,6 +768,7 @@ mod abi_layout {
 
     use super::{ElemKind, Inner, VecObj, VecShape};
     use crate::buf::StrBuf;
+    use crate::dynobj::{DynObj, VTable};
 
     #[repr(C)]
     struct VecVariant(u8, VecObj);
@@ -754,10 +776,14 @@ mod abi_layout {
     #[repr(C)]
     struct StrVariant(u8, StrBuf);
 
+    #[repr(C)]
+    struct DynVariant(u8, DynObj);
+
     const OBJ: usize = offset_of!(Inner, obj);
     const VEC: usize = OBJ + offset_of!(VecVariant, 1);
     const SHAPE: usize = VEC + offset_of!(VecObj, shape);
     const STR: usize = OBJ + offset_of!(StrVariant, 1);
+    const DYN: usize = OBJ + offset_of!(DynVariant, 1);
 
     const fn at(offset: usize) -> i32 {
         offset as i32
@@ -775,6 +801,10 @@ mod abi_layout {
         assert!(at(VEC + offset_of!(VecObj, words)) == abi::VEC_WORDS.ptr);
         assert!(at(VEC + offset_of!(VecObj, refs)) == abi::VEC_REFS.ptr);
         assert!(at(STR) == abi::STR_TEXT.ptr);
+        assert!(at(DYN + offset_of!(DynObj, vtable)) == abi::DYN_VTABLE);
+        assert!(at(DYN + offset_of!(DynObj, inst)) == abi::DYN_INST);
+        assert!(at(offset_of!(VTable, native)) == abi::VTABLE_NATIVE);
+        assert!(at(offset_of!(VTable, inst)) == abi::VTABLE_INST);
         assert!(ElemKind::Bool as u8 == abi::KIND_BOOL);
         assert!(ElemKind::U8 as u8 == abi::KIND_U8);
         assert!(ElemKind::I8 as u8 == abi::KIND_I8);

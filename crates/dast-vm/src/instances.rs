@@ -149,7 +149,9 @@ impl Program {
     pub fn load_instance(&mut self, m: Module) -> Result<InstanceId, LinkError> {
         let active = &self.active;
         let find = |name: &str| active.get(name).copied();
-        let linked = link::link_instance(&self.modules, &find, m)?;
+        let mut linked = link::link_instance(&self.modules, &find, m)?;
+        let previous = self.active.get(&linked.m.name).map(|&i| &self.modules[i]);
+        link::own_vtables(&mut linked, self.modules.len() as u32, previous);
         let binding = self
             .shared
             .bind(&linked.m)
@@ -229,6 +231,7 @@ impl Program {
         let name = self.modules[new.index()].m.name.clone();
         let previous = self.active.insert(name.clone(), new.index());
         self.shared.commit(&self.modules[new.index()].m);
+        link::repoint_vtables(&self.modules[new.index()]);
         for i in self.live_indices().collect::<Vec<_>>() {
             if i != new.index() {
                 self.repoint_imports(i, new.index());

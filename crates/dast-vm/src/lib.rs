@@ -28,6 +28,7 @@
 //! `SERIALIZE.md` documents the `serialize` encoding.
 
 mod buf;
+mod dynobj;
 mod exec;
 mod foreign;
 mod format;
@@ -58,6 +59,7 @@ use link::Linked;
 use typed::{from_value, to_value};
 
 pub use exec::{MAX_FRAMES, MAX_STACK};
+pub use dynobj::{VTable, VTableKey};
 pub use foreign::Foreign;
 pub use host::{Host, HostRequest};
 pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, UnloadError};
@@ -221,7 +223,10 @@ const _: () = {
 /// across the two type tables: primitives equal, containers and tuples element-wise,
 /// structs and enums by name and field/variant names and types).
 pub fn link(modules: Vec<Module>) -> Result<Program, LinkError> {
-    let modules = link::link_modules(modules)?;
+    let mut modules = link::link_modules(modules)?;
+    for (i, l) in modules.iter_mut().enumerate() {
+        link::own_vtables(l, i as u32, None);
+    }
     let mut shared = shared::SharedCells::default();
     let mut globals = Vec::new();
     let mut states = Vec::new();

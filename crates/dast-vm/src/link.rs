@@ -4,14 +4,17 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use dast_bytecode::{
-    signature_layouts, signature_text, type_layouts, verify, Inst, Layout, Module, Signature,
-    TypeDesc, TypeId, VerifyError,
+    signature_layouts, signature_text, type_layouts, type_name, verify, ImplDesc, Inst, Layout,
+    Module, Signature, TypeDesc, TypeId, VerifyError,
 };
 
+use crate::dynobj::{VTable, VTableKey};
 use crate::heap::{Obj, VecShape};
 use crate::typed::Types;
+use crate::value::short_name;
 
 /// Why a set of modules could not be linked. Messages name both sides of a mismatch.
 #[derive(Clone, Debug, PartialEq)]
@@ -128,6 +131,7 @@ pub(crate) struct FuncInfo {
     pub code: *const Inst,
     pub scalar_regs: u32,
     pub ref_regs: u32,
+    pub params: Layout,
     pub results: Layout,
 }
 
@@ -152,9 +156,36 @@ pub(crate) struct Linked {
     /// Plain counter: a `Program` runs on one thread at a time (`&mut self`), and an
     /// atomic read-modify-write would cost every cross-module call several cycles.
     pub in_flight: std::cell::Cell<u32>,
+    /// This instance's index among the program's (0 outside a `Program`): trait
+    /// objects it makes record it as their value's layout.
+    pub inst: u32,
+    /// One vtable per impl (`DynNew`'s operand), shared with other versions of the
+    /// module by the program.
+    pub vtables: Vec<Arc<VTable>>,
+    /// Each dynamic call's (parameter, result) layouts, as the caller expects them.
+    pub dyn_sigs: Vec<(Layout, Layout)>,
+}
+
+/// The vtable key of impl `imp` of module `m`.
+pub(crate) fn impl_key(m: &Module, imp: &ImplDesc) -> VTableKey {
+    VTableKey {
+        module: m.name.clone(),
+        ty: short_name(&type_name(&m.types, imp.ty)).to_string(),
+        trait_name: short_name(&imp.trait_name).to_string(),
+    }
+}
+
+/// The shims of impl `imp`, in vtable order.
+pub(crate) fn impl_shims(imp: &ImplDesc) -> Vec<u32> {
+    imp.methods.iter().map(|meth| meth.shim.0).collect()
 }
 
 impl Linked {
+    /// The impl of this module with vtable key `key`, if it has one.
+    pub fn impl_by_key(&self, key: &VTableKey) -> Option<&ImplDesc> {
+        self.m.impls.iter().find(|imp| impl_key(&self.m, imp) == *key)
+    }
+
     pub fn types(&self) -> Types<'_> {
         Types {
             types: &self.m.types,
@@ -176,11 +207,12 @@ impl Linked {
             .functions
             .iter()
             .map(|f| {
-                let (_, results) = signature_layouts(&f.sig, |t| layouts[t.0 as usize]);
+                let (params, results) = signature_layouts(&f.sig, |t| layouts[t.0 as usize]);
                 FuncInfo {
                     code: f.code.as_ptr(),
                     scalar_regs: f.scalar_regs as u32,
                     ref_regs: f.ref_regs as u32,
+                    params,
                     results,
                 }
             })
@@ -190,6 +222,16 @@ impl Linked {
             .iter()
             .map(|s| Some(Obj::string(s.clone())))
             .collect();
+        let vtables = m
+            .impls
+            .iter()
+            .map(|imp| VTable::new(impl_key(&m, imp), 0, &impl_shims(imp)))
+            .collect();
+        let dyn_sigs = m
+            .dyn_methods
+            .iter()
+            .map(|d| signature_layouts(&d.sig, |t| layouts[t.0 as usize]))
+            .collect();
         Ok(Linked {
             m,
             layouts,
@@ -198,25 +240,36 @@ impl Linked {
             imports: Vec::new(),
             strings,
             in_flight: std::cell::Cell::new(0),
+            inst: 0,
+            vtables,
+            dyn_sigs,
         })
     }
 
     /// What an unloaded instance leaves behind: its name and source (for messages),
-    /// no code, no tables, so instance indices stay valid.
+    /// no code, no tables, so instance indices stay valid. The types and impls stay:
+    /// a trait object made by this version may still hold a value of its layout, which
+    /// is migrated from them on the object's next method call.
     pub fn tombstone(&self) -> Linked {
+        let keeps_types = !self.m.impls.is_empty();
         Linked {
             m: Module {
                 name: self.m.name.clone(),
                 source: self.m.source.clone(),
                 hot_reload: self.m.hot_reload,
+                types: if keeps_types { self.m.types.clone() } else { Vec::new() },
+                impls: if keeps_types { self.m.impls.clone() } else { Vec::new() },
                 ..Module::default()
             },
-            layouts: Vec::new(),
-            shapes: Vec::new(),
+            layouts: if keeps_types { self.layouts.clone() } else { Vec::new() },
+            shapes: if keeps_types { self.shapes.clone() } else { Vec::new() },
             funcs: Vec::new(),
             imports: Vec::new(),
             strings: Vec::new(),
             in_flight: std::cell::Cell::new(0),
+            inst: self.inst,
+            vtables: Vec::new(),
+            dyn_sigs: Vec::new(),
         }
     }
 
@@ -254,6 +307,33 @@ impl Linked {
             (Some((i, _)), None) => Some(i),
             _ => None,
         }
+    }
+}
+
+/// Gives a newly linked instance (index `inst`) its vtables: those of `previous` (the
+/// module's active version) where an impl with the same key and as many methods
+/// exists, so trait objects made by either version share them and follow activation;
+/// its own, pointing at itself, for the rest.
+pub(crate) fn own_vtables(linked: &mut Linked, inst: u32, previous: Option<&Linked>) {
+    linked.inst = inst;
+    for (k, imp) in linked.m.impls.iter().enumerate() {
+        let key = impl_key(&linked.m, imp);
+        let shared = previous.and_then(|p| {
+            p.vtables
+                .iter()
+                .find(|vt| vt.key == key && vt.methods() == imp.methods.len())
+        });
+        match shared {
+            Some(vt) => linked.vtables[k] = vt.clone(),
+            None => linked.vtables[k].repoint(inst, &impl_shims(imp)),
+        }
+    }
+}
+
+/// Points every vtable of an instance at its shims: it is now the active version.
+pub(crate) fn repoint_vtables(linked: &Linked) {
+    for (vt, imp) in linked.vtables.iter().zip(&linked.m.impls) {
+        vt.repoint(linked.inst, &impl_shims(imp));
     }
 }
 
@@ -411,9 +491,12 @@ pub(crate) fn same_types(
         }
         let (dx, dy) = (&ta[x.0 as usize], &tb[y.0 as usize]);
         let ok = match (dx, dy) {
-            (TypeDesc::Vec(a), TypeDesc::Vec(b)) => {
+            (TypeDesc::Vec(a), TypeDesc::Vec(b)) | (TypeDesc::Box(a), TypeDesc::Box(b)) => {
                 todo.push((*a, *b));
                 true
+            }
+            (TypeDesc::Dyn { trait_name: a }, TypeDesc::Dyn { trait_name: b }) => {
+                short_name(a) == short_name(b)
             }
             (TypeDesc::Map(ka, va), TypeDesc::Map(kb, vb)) => {
                 todo.push((*ka, *kb));
@@ -475,6 +558,8 @@ fn is_leaf(t: &TypeDesc) -> bool {
     !matches!(
         t,
         TypeDesc::Vec(_)
+            | TypeDesc::Box(_)
+            | TypeDesc::Dyn { .. }
             | TypeDesc::Map(..)
             | TypeDesc::Tuple(_)
             | TypeDesc::Struct { .. }

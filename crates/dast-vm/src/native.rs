@@ -440,6 +440,10 @@ impl NativeInstance {
                 Inst::VecStoreB { v, idx, src } => ops::vec_store_b(s, r, v, idx, src)?,
                 Inst::VecPush { v, s: ws, r: wr } => ops::vec_push(info, s, r, v, ws, wr)?,
                 Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
+                Inst::DynNew { dst, src, imp } => ops::dyn_new(lm, r, dst, src, imp.0),
+                Inst::DynLoad { dst, obj } => ops::dyn_payload(r, dst, obj, false)?,
+                Inst::DynTake { dst, obj } => ops::dyn_payload(r, dst, obj, true)?,
+                Inst::DynPut { obj, src } => ops::dyn_put(r, obj, src)?,
                 other => return Err(internal(format!("{other:?} is not run by exec_one"))),
             }
             Ok(())

@@ -16,6 +16,7 @@ use std::io::Write;
 use dast_bytecode::{intrinsic_window_with, Intrinsic, Layout, TypeDesc, TypeId, R, S};
 
 use crate::format;
+use crate::dynobj::DynObj;
 use crate::heap::*;
 use crate::intrinsics::{self, Cx};
 use crate::link::{FuncInfo, Linked};
@@ -509,5 +510,54 @@ pub(crate) unsafe fn map_new(lm: &Linked, r: *mut Option<Obj>, dst: R, ty: TypeI
         };
         let map = MapObj::new(lm.layouts[k.0 as usize], lm.layouts[v.0 as usize]);
         rreg!(r, dst) = Some(Obj::new(HeapObj::Map(map)));
+    }
+}
+
+// ---- trait objects ----
+
+/// `DynNew`: a trait object of impl `imp` holding the box in `src`.
+#[inline(always)]
+pub(crate) unsafe fn dyn_new(lm: &Linked, r: *mut Option<Obj>, dst: R, src: R, imp: u32) {
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section); `imp`
+    // is a verified impl index.
+    unsafe {
+        let vt = lm.vtables.get_unchecked(imp as usize).clone();
+        let payload = rreg!(r, src).clone();
+        rreg!(r, dst) = Some(Obj::new(HeapObj::Dyn(DynObj::new(vt, lm.inst, payload))));
+    }
+}
+
+/// `DynLoad` (`take == false`) and `DynTake`.
+#[inline(always)]
+pub(crate) unsafe fn dyn_payload(r: *mut Option<Obj>, dst: R, obj: R, take: bool) -> Result<(), String> {
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section).
+    unsafe {
+        let d = crate::dynobj::dyn_of(&rreg!(r, obj))?;
+        let value = if take { d.take() } else { d.load() };
+        let Some(value) = value else {
+            return Err(dyn_in_use(d));
+        };
+        rreg!(r, dst) = Some(value);
+        Ok(())
+    }
+}
+
+#[cold]
+fn dyn_in_use(d: &DynObj) -> String {
+    format!(
+        "already borrowed: a `&mut self` method of this `{}` (dyn {}) is still running",
+        d.vtable().key.ty,
+        d.vtable().key.trait_name
+    )
+}
+
+/// `DynPut`.
+#[inline(always)]
+pub(crate) unsafe fn dyn_put(r: *mut Option<Obj>, obj: R, src: R) -> Result<(), String> {
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section).
+    unsafe {
+        let value = rreg!(r, src).take();
+        crate::dynobj::dyn_of(&rreg!(r, obj))?.put(value);
+        Ok(())
     }
 }

@@ -108,6 +108,12 @@ fn write_value(out: &mut Vec<u8>, t: Types, ty: TypeId, v: View, depth: u32) -> 
             out.push(tag::STR);
             text(out, str_of(&r[0])?);
         }
+        // A box is its value: `Box[T]` and `T` read each other's bytes.
+        TypeDesc::Box(e) => {
+            let (ew, er) = box_view(t, *e, &r[0])?;
+            write_value(out, t, *e, (&ew, er), depth + 1)?;
+        }
+        TypeDesc::Dyn { .. } => return Err(format!("serialize: {}", no_dyn("serialized"))),
         TypeDesc::Vec(e) => {
             let vec = typed_vec(t, *e, &r[0])?;
             if matches!(t.desc(*e), TypeDesc::U8) {
@@ -328,6 +334,15 @@ impl<'a> Rd<'a> {
                     return Err(found(tg));
                 }
                 r[0] = Some(Obj::string(self.text()?.to_string()));
+            }
+            TypeDesc::Box(e) => {
+                self.pos -= 1;
+                let (mut ew, mut er) = scratch(t.layout(*e));
+                self.value(t, *e, &mut ew, &mut er, depth + 1)?;
+                r[0] = Some(make_box(t, *e, &ew, &mut er));
+            }
+            TypeDesc::Dyn { .. } => {
+                return Err(format!("deserialize: {}", no_dyn("deserialized")))
             }
             TypeDesc::Vec(e) => self
                 .vec(t, *e, tg, r, depth)

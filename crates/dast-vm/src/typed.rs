@@ -265,6 +265,11 @@ pub(crate) fn to_value(t: Types, ty: TypeId, v: View, depth: u32) -> Result<Valu
             }
             Value::Map(entries)
         }
+        TypeDesc::Box(e) => {
+            let (ew, er) = box_view(t, *e, &r[0])?;
+            to_value(t, *e, (&ew, er), depth + 1)?
+        }
+        TypeDesc::Dyn { .. } => return Err(no_dyn("passed to the host as a value")),
         TypeDesc::Tuple(elems) => {
             let mut off = Layout::ZERO;
             let mut items = Vec::with_capacity(elems.len());
@@ -368,6 +373,12 @@ pub(crate) fn from_value(
             Value::Str(s) => r[0] = Some(Obj::string(s.clone())),
             _ => return Err(mismatch()),
         },
+        TypeDesc::Box(e) => {
+            let (mut ew, mut er) = scratch(t.layout(*e));
+            from_value(t, *e, value, &mut ew, &mut er)?;
+            r[0] = Some(make_box(t, *e, &ew, &mut er));
+        }
+        TypeDesc::Dyn { .. } => return Err(no_dyn("made from a host value")),
         TypeDesc::Vec(e) => {
             let Value::Vec(items) = value else {
                 return Err(mismatch());
@@ -454,6 +465,31 @@ pub(crate) fn from_value(
 }
 
 /// Zeroed buffers for one value of layout `l`.
+/// A new `Box[e]` holding the value in `w`/`r` (references moved out).
+pub(crate) fn make_box(t: Types, e: TypeId, w: &[u64], r: &mut [Option<Obj>]) -> Obj {
+    let mut vec = VecObj::new(t.shape(e));
+    vec.push_taken(w, r);
+    Obj::new(HeapObj::Vec(vec))
+}
+
+/// The value a `Box[e]` holds (element 0 of its vector).
+pub(crate) fn box_view<'a>(
+    t: Types,
+    e: TypeId,
+    r: &'a Option<Obj>,
+) -> Result<(crate::heap::ElemWords<'a>, &'a [Option<Obj>]), String> {
+    let vec = typed_vec(t, e, r)?;
+    if vec.len != 1 {
+        return Err(internal(format!("a box holds {} values", vec.len)));
+    }
+    Ok(vec.elem(0))
+}
+
+/// What a trait object cannot do at the host boundary or in `serialize`.
+pub(crate) fn no_dyn(what: &str) -> String {
+    format!("a trait object cannot be {what}")
+}
+
 pub(crate) fn scratch(l: Layout) -> (Vec<u64>, Vec<Option<Obj>>) {
     (vec![0; l.words as usize], vec![None; l.refs as usize])
 }
@@ -492,6 +528,13 @@ pub(crate) fn default_into(t: Types, ty: TypeId, w: &mut [u64], r: &mut [Option<
         TypeDesc::Unit | TypeDesc::Never => {}
         TypeDesc::Str => r[0] = Some(Obj::string(String::new())),
         TypeDesc::Vec(e) => r[0] = Some(Obj::new(HeapObj::Vec(VecObj::new(t.shape(*e))))),
+        TypeDesc::Box(e) => {
+            let (mut ew, mut er) = scratch(t.layout(*e));
+            default_into(t, *e, &mut ew, &mut er);
+            r[0] = Some(make_box(t, *e, &ew, &mut er));
+        }
+        // The checker gives trait objects no default; an empty slot panics when used.
+        TypeDesc::Dyn { .. } => r[0] = None,
         TypeDesc::Map(k, v) => {
             r[0] = Some(Obj::new(HeapObj::Map(MapObj::new(
                 t.layout(*k),
@@ -625,6 +668,15 @@ fn compare(
         | TypeDesc::Usize
         | TypeDesc::Char => a.0[0].cmp(&b.0[0]),
         TypeDesc::Str => str_of(&a.1[0])?.cmp(str_of(&b.1[0])?),
+        TypeDesc::Box(e) => {
+            let ((xw, xr), (yw, yr)) = (box_view(t, *e, &a.1[0])?, box_view(t, *e, &b.1[0])?);
+            compare(t, *e, (&xw, xr), (&yw, yr), depth + 1, mode)?
+        }
+        // Handles: equal when they are the same object; ordered by address.
+        TypeDesc::Dyn { .. } => {
+            let addr = |r: &Option<Obj>| r.as_ref().map_or(0, |o| o.get() as *const _ as usize);
+            addr(&a.1[0]).cmp(&addr(&b.1[0]))
+        }
         TypeDesc::Vec(e) => {
             let (x, y) = (typed_vec(t, *e, &a.1[0])?, typed_vec(t, *e, &b.1[0])?);
             if mode == Mode::Eq && x.len != y.len {

@@ -194,6 +194,7 @@ impl Intrinsic {
                 | Intrinsic::RegistryCall
                 | Intrinsic::RegistryGetVersion
                 | Intrinsic::RegistryModules
+                | Intrinsic::LoadBytecode
         )
     }
 }
@@ -640,6 +641,19 @@ pub enum Intrinsic {
     RegistryModules,
     /// `(code: i32)` -> never: exits the process with `code` (used by `exit`).
     Exit,
+    /// `load_bytecode(path)`: `(path: String)` -> `String`, the name of the module the
+    /// host loaded from `path` (a `.dbc` file, or a `.dast` file or project compiled on
+    /// the fly) into the program, hot-reloadable like the others. Host-handled; a
+    /// failure panics with the host's diagnostic.
+    LoadBytecode,
+    /// `module.instantiate[dyn T]()`: ty = the trait object type `dyn T`; `(module:
+    /// String)` -> `dyn T`: a new object of the one type of that module's active
+    /// version whose impl of a trait named `T` matches the caller's trait (the
+    /// caller's dynamic-call table lists every method of `T`: each must be in the impl
+    /// at the same place, with the same name and signature). Runs the impl's maker.
+    /// Handled by the program (a nested call); panics naming the trait and module when
+    /// no impl, or several, match.
+    Instantiate,
     /// Never in a module (the verifier rejects it): the body the VM gives each function
     /// of an instance whose code runs elsewhere (a native module in hybrid mode),
     /// followed by `Ret { s: 0, r: 0 }`. Suspends to the host, which runs the function

@@ -226,6 +226,8 @@ enum_codec!(
         RegistryGetVersion,
         RegistryModules,
         Foreign,
+        LoadBytecode,
+        Instantiate,
     ]
 );
 

@@ -350,6 +350,11 @@ pub fn intrinsic_window_with(
             map_type()?;
             (Z, F)
         }
+        LoadBytecode => (F, F),
+        Instantiate => match types.get(ty.0 as usize) {
+            Some(TypeDesc::Dyn { .. }) => (F, F),
+            _ => return Err(format!("{op:?} needs a trait object type operand")),
+        },
         Serialize => (any_type()?, F),
         Deserialize => (F, any_type()?),
         Eq | Cmp => {

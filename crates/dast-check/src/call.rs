@@ -14,7 +14,7 @@ use crate::format::{parse_format, Piece};
 use crate::tir::{
     Arg, Block, Builtin, Expr, ExprKind, FmtPiece, Pat, PatKind, Place, PlaceRoot, Proj, Stmt,
 };
-use crate::ty::{AdtId, FloatTy, IntTy, Ty, VarKind};
+use crate::ty::{AdtId, FloatTy, IntTy, TraitId, Ty, VarKind};
 
 /// What a (non-local) path expression names.
 #[derive(Clone, Debug)]
@@ -423,8 +423,22 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if self.namespace_def(base).is_some() {
             return self.check_path_value(e, expected);
         }
-        let b = self.check_expr(base, None);
-        let t = self.infer.shallow(&b.ty);
+        let mut b = self.check_expr(base, None);
+        let mut t = self.infer.shallow(&b.ty);
+        // `boxed.field`: the field of the boxed value.
+        while let Ty::Box(inner) = t {
+            let index = self.box_index(b.span);
+            let span = b.span;
+            b = Self::mk(
+                ExprKind::Index {
+                    base: Box::new(b),
+                    index: Box::new(index),
+                },
+                (*inner).clone(),
+                span,
+            );
+            t = self.infer.shallow(&inner);
+        }
         if matches!(t, Ty::Error) {
             return Self::err_expr(e.span);
         }
@@ -477,6 +491,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
         span: Span,
     ) -> Expr {
         match &callee.kind {
+            ast::ExprKind::Name(id)
+                if id.name == "load_bytecode"
+                    && self.lookup_local(&id.name).is_none()
+                    && self.env.lookup(self.scope, &id.name).is_none() =>
+            {
+                return self.check_load_bytecode(args, span);
+            }
             ast::ExprKind::Name(id) if self.lookup_local(&id.name).is_none() => {
                 let def = self.env.lookup(self.scope, &id.name);
                 if let (None, Some(f)) = (def, prelude_fn(&id.name)) {
@@ -484,6 +505,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
             }
             ast::ExprKind::TypeArgs { base, args: targs } => {
+                if let ast::ExprKind::Field { base: recv, name } = &base.kind {
+                    if name.name == "instantiate" {
+                        return self.check_instantiate(recv, targs, args, span);
+                    }
+                }
                 // `deserialize[T](bytes)`: the prelude function whose result is `T`.
                 if let ast::ExprKind::Name(id) = &base.kind {
                     let f = prelude_fn(&id.name).filter(|f| f.takes_type_arg());
@@ -666,7 +692,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
             ast::ExprKind::Name(id) => self
                 .lookup_local(&id.name)
                 .is_some_and(|l| self.ref_mut_params.contains(&l)),
-            ast::ExprKind::Paren(inner) => self.is_ref_mut_param_place(inner),
+            ast::ExprKind::Paren(inner) | ast::ExprKind::Deref(inner) => {
+                self.is_ref_mut_param_place(inner)
+            }
             _ => false,
         }
     }
@@ -1090,7 +1118,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 self.infer.default_literals();
             }
         }
-        let recv_ty = self.infer.shallow(&place.ty);
+        let (place, recv_ty) = self.deref_boxes(place, base.span);
+        if let Ty::Dyn(tr) = recv_ty {
+            let recv = self.place_expr(place);
+            return self.check_dyn_call(tr, recv, name, args, span);
+        }
         if let Ty::Adt(a) = &recv_ty {
             if let Some(&f) = self.env.adt(*a).methods.get(&name.name) {
                 return self.call_user_method(f, place, base, args, span, name.span);
@@ -1108,6 +1140,172 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 Self::err_expr(span)
             }
         }
+    }
+
+    /// `b.m()` on a `Box[T]` calls `T`'s method on the boxed value (in place for
+    /// `&mut self`): the place gains one index-0 projection per box.
+    pub(crate) fn deref_boxes(&mut self, mut place: Place, span: Span) -> (Place, Ty) {
+        loop {
+            let ty = self.infer.shallow(&place.ty);
+            let Ty::Box(inner) = ty else {
+                return (place, ty);
+            };
+            place.projs.push(Proj::Index(Box::new(self.box_index(span))));
+            place.ty = *inner;
+        }
+    }
+
+    /// The index that reads a box's value (element 0 of its vector).
+    pub(crate) fn box_index(&self, span: Span) -> Expr {
+        Self::mk(ExprKind::Int(0), Ty::Int(IntTy::Usize), span)
+    }
+
+    /// `load_bytecode(path)`: a `LoadedModule`.
+    fn check_load_bytecode(&mut self, args: &[ast::Expr], span: Span) -> Expr {
+        let Some(loaded) = self.env.prelude_adt("LoadedModule") else {
+            return self.skip_args(args, span);
+        };
+        if !self.check_arg_count("load_bytecode", 1, args, span) {
+            return self.skip_args(args, span);
+        }
+        let path = self.check_expr(strip_ref(&args[0]), Some(&Ty::Str));
+        Self::mk(ExprKind::LoadBytecode(Box::new(path)), Ty::Adt(loaded), span)
+    }
+
+    /// `module.instantiate[dyn Trait]()` on a `LoadedModule`.
+    fn check_instantiate(
+        &mut self,
+        recv: &ast::Expr,
+        targs: &[ast::Type],
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Expr {
+        let loaded = self.env.prelude_adt("LoadedModule").map(Ty::Adt);
+        let module = self.check_expr(recv, loaded.as_ref());
+        self.check_arg_count("instantiate", 0, args, span);
+        let target = targs.first().map(|t| self.resolve_local_ty(t));
+        let tr = match target.map(|t| self.infer.shallow(&t)) {
+            Some(Ty::Dyn(tr)) if targs.len() == 1 => tr,
+            Some(Ty::Error) => return Self::err_expr(span),
+            other => {
+                let found = other.map_or("nothing".to_string(), |t| format!("`{}`", self.show(&t)));
+                self.error(
+                    Diagnostic::error(
+                        errors::MISMATCHED_TYPES,
+                        "`instantiate` makes a trait object",
+                        span,
+                    )
+                    .with_label(format!("expected one type argument `dyn Trait`, found {found}"))
+                    .with_help("write `module.instantiate[dyn Plugin]()`"),
+                );
+                return Self::err_expr(span);
+            }
+        };
+        if let Some(bad) = self.object_unsafe_method(tr) {
+            let trait_name = self.env.traits[tr.0 as usize].name.clone();
+            self.error(
+                Diagnostic::error(
+                    errors::NOT_OBJECT_SAFE,
+                    format!("`{trait_name}` cannot be made a trait object"),
+                    span,
+                )
+                .with_label(format!("method `{bad}` cannot be called through `dyn {trait_name}`"))
+                .with_help("a trait object's methods take `self: &Self` or `self: &mut Self` and no other `Self` or `&mut` parameter"),
+            );
+            return Self::err_expr(span);
+        }
+        Self::mk(
+            ExprKind::Instantiate {
+                module: Box::new(module),
+                tr,
+            },
+            Ty::Dyn(tr),
+            span,
+        )
+    }
+
+    /// `obj.method(args)` on a trait object: checked against the trait's declaration,
+    /// dispatched at run time.
+    fn check_dyn_call(
+        &mut self,
+        tr: TraitId,
+        recv: Expr,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Expr {
+        let tdef = &self.env.traits[tr.0 as usize];
+        let found = tdef
+            .methods()
+            .enumerate()
+            .find(|(_, m)| m.name.name == name.name);
+        let Some((index, decl)) = found else {
+            let names: Vec<String> = tdef.methods().map(|m| format!("`{}`", m.name.name)).collect();
+            let trait_name = tdef.name.clone();
+            self.error(
+                Diagnostic::error(
+                    errors::UNKNOWN_METHOD,
+                    format!("no method named `{}` found for `dyn {trait_name}`", name.name),
+                    name.span,
+                )
+                .with_label(format!("not a method of trait `{trait_name}`"))
+                .with_help(format!(
+                    "a trait object only has its trait's methods: {}",
+                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                )),
+            );
+            return self.skip_args(args, span);
+        };
+        let Some(sig) = self.dyn_method_sig(tr, decl) else {
+            let trait_name = tdef.name.clone();
+            self.error(
+                Diagnostic::error(
+                    errors::NOT_OBJECT_SAFE,
+                    format!("method `{}` of `{trait_name}` cannot be called on a trait object", name.name),
+                    name.span,
+                )
+                .with_label("uses `Self` beyond its receiver, or has no `self`")
+                .with_help("call it on a value of a concrete type, or take `self: &Self` and no other `Self`"),
+            );
+            return self.skip_args(args, span);
+        };
+        if args.len() != sig.params.len() {
+            let d = arity_error(
+                &format!("`{}` takes", name.name),
+                "argument",
+                sig.params.len(),
+                args.len(),
+                span,
+            );
+            self.error(d);
+        }
+        let mut out = Vec::new();
+        for (a, p) in args.iter().zip(&sig.params) {
+            out.push(self.check_expr(strip_ref(a), Some(&p.ty)));
+        }
+        for a in args.iter().skip(sig.params.len()) {
+            self.check_expr(a, None);
+        }
+        if out.len() != sig.params.len() {
+            return Self::mk(ExprKind::Error, sig.ret, span);
+        }
+        Self::mk(
+            ExprKind::DynCall {
+                tr,
+                method: index as u32,
+                recv: Box::new(recv),
+                args: out,
+            },
+            sig.ret,
+            span,
+        )
+    }
+
+    /// A trait method's signature as a trait object's caller sees it: the parameters
+    /// after the receiver (passed by value) and the return type; `None` when they
+    /// mention `Self` or there is no receiver.
+    pub(crate) fn dyn_method_sig(&self, tr: TraitId, decl: &ast::FnDecl) -> Option<crate::env::FnSig> {
+        crate::env::dyn_method_sig(self.env, tr, decl)
     }
 
     fn report_unknown_method(&mut self, recv_ty: &Ty, name: &ast::Ident) {
@@ -1429,6 +1627,19 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 t.clone()
             }
+            (Ty::Box(inner), "new") => {
+                if !self.check_arg_count(name, 1, args, span) {
+                    return self.skip_args(args, span);
+                }
+                let hint = match expected.map(|t| self.infer.shallow(t)) {
+                    Some(Ty::Box(t)) => Some(*t),
+                    _ => None,
+                };
+                let v = self.check_expr(strip_ref(&args[0]), hint.as_ref());
+                self.infer.unify(inner, &v.ty);
+                let ty = Ty::Box(Box::new(v.ty.clone()));
+                return Self::mk(ExprKind::BoxNew(Box::new(v)), ty, span);
+            }
             (Ty::Vec(_), "with_capacity") => {
                 for a in args {
                     self.check_expr(a, Some(&Ty::Int(IntTy::Usize)));
@@ -1511,33 +1722,10 @@ impl<'e, 'a> FnCx<'e, 'a> {
         Self::mk(kind, ty, span)
     }
 
-    /// Whether `T.default()` exists: scalars, strings, collections, options, and structs
-    /// or tuples made of those; enums whose first variant has no fields.
+    /// Whether `T.default()` exists (see [`crate::env::Env::has_default`]).
     pub(crate) fn has_default(&self, t: &Ty) -> bool {
-        self.has_default_rec(t, &mut Vec::new())
-    }
-
-    fn has_default_rec(&self, t: &Ty, seen: &mut Vec<AdtId>) -> bool {
-        match self.infer.shallow(t) {
-            Ty::Tuple(ts) => ts.iter().all(|t| self.has_default_rec(t, seen)),
-            Ty::Adt(a) => {
-                if seen.contains(&a) {
-                    return false;
-                }
-                seen.push(a);
-                let adt = self.env.adt(a);
-                let ok = match &adt.kind {
-                    AdtKind::Struct(fs) => fs.iter().all(|f| self.has_default_rec(&f.ty, seen)),
-                    AdtKind::Enum(vs) => vs.first().is_some_and(|v| v.fields.is_empty()),
-                };
-                seen.pop();
-                ok
-            }
-            Ty::Result(..) | Ty::Never => false,
-            // Already reported (a field whose type was refused): no second error.
-            Ty::Error => true,
-            _ => true,
-        }
+        let infer = &self.infer;
+        self.env.has_default(t, &|t| infer.shallow(t))
     }
 
     // ---------- prelude functions ----------
@@ -2045,7 +2233,7 @@ fn is_place_like(e: &ast::Expr) -> bool {
         ast::ExprKind::Field { base, .. }
         | ast::ExprKind::TupleField { base, .. }
         | ast::ExprKind::Index { base, .. } => is_place_like(base),
-        ast::ExprKind::Paren(inner) => is_place_like(inner),
+        ast::ExprKind::Paren(inner) | ast::ExprKind::Deref(inner) => is_place_like(inner),
         _ => false,
     }
 }
@@ -2060,6 +2248,7 @@ fn strip_ref(e: &ast::Expr) -> &ast::Expr {
 fn builtin_type_namespace(name: &str, cx: &mut FnCx) -> Option<Ty> {
     Some(match name {
         "Vec" => Ty::Vec(Box::new(cx.fresh())),
+        "Box" => Ty::Box(Box::new(cx.fresh())),
         "HashMap" => Ty::Map(Box::new(cx.fresh()), Box::new(cx.fresh())),
         "Option" => Ty::Option(Box::new(cx.fresh())),
         "Result" => Ty::Result(Box::new(cx.fresh()), Box::new(cx.fresh())),
@@ -2146,7 +2335,7 @@ impl FnCx<'_, '_> {
                 }
                 Proj::Index(ix) => {
                     let ty = match self.infer.shallow(&e.ty) {
-                        Ty::Vec(t) => *t,
+                        Ty::Vec(t) | Ty::Box(t) => *t,
                         _ => Ty::Error,
                     };
                     let span = ix.span;

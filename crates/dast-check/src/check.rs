@@ -419,7 +419,10 @@ impl<'e, 'a> FnCx<'e, 'a> {
     // ---------- expressions ----------
 
     pub fn check_expr(&mut self, e: &ast::Expr, expected: Option<&Ty>) -> Expr {
-        let out = self.infer_expr(e, expected);
+        let mut out = self.infer_expr(e, expected);
+        if let Some(Ty::Dyn(tr)) = expected.map(|t| self.infer.shallow(t)) {
+            out = self.coerce_to_dyn(out, tr);
+        }
         if let Some(exp) = expected {
             if !out.ty.is_error() {
                 let t = out.ty.clone();
@@ -427,6 +430,70 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
         }
         out
+    }
+
+    /// Where a `dyn tr` is expected, a `Box[T]` or a `T` (passed as `&value`) of a type
+    /// that implements `tr` becomes a trait object.
+    fn coerce_to_dyn(&mut self, e: Expr, tr: crate::ty::TraitId) -> Expr {
+        let ty = self.infer.resolve(&e.ty);
+        let (adt, boxed) = match ty {
+            Ty::Adt(a) => {
+                let span = e.span;
+                let boxed_ty = Ty::Box(Box::new(ty.clone()));
+                (a, Self::mk(ExprKind::BoxNew(Box::new(e)), boxed_ty, span))
+            }
+            Ty::Box(ref inner) => match **inner {
+                Ty::Adt(a) => (a, e),
+                _ => return e,
+            },
+            _ => return e,
+        };
+        let span = boxed.span;
+        let trait_name = self.env.traits[tr.0 as usize].name.clone();
+        if !self.env.adt(adt).traits.contains(&tr) {
+            let type_name = self.env.adt(adt).name.clone();
+            self.error(
+                Diagnostic::error(
+                    errors::TRAIT_NOT_IMPLEMENTED,
+                    format!("the trait `{trait_name}` is not implemented for `{type_name}`"),
+                    span,
+                )
+                .with_label(format!("expected `dyn {trait_name}`, found `{type_name}`"))
+                .with_help(format!(
+                    "implement it: `impl {trait_name} for {type_name} {{ ... }}`"
+                )),
+            );
+            return Self::err_expr(span);
+        }
+        if let Some(bad) = self.object_unsafe_method(tr) {
+            self.error(
+                Diagnostic::error(
+                    errors::NOT_OBJECT_SAFE,
+                    format!("`{trait_name}` cannot be made a trait object"),
+                    span,
+                )
+                .with_label(format!("method `{bad}` cannot be called through `dyn {trait_name}`"))
+                .with_help("a trait object's methods take `self: &Self` or `self: &mut Self` and no other `Self` or `&mut` parameter"),
+            );
+            return Self::err_expr(span);
+        }
+        Self::mk(
+            ExprKind::ToDyn {
+                value: Box::new(boxed),
+                adt,
+                tr,
+            },
+            Ty::Dyn(tr),
+            span,
+        )
+    }
+
+    /// The first method of `tr` that a trait object cannot call, if any.
+    pub(crate) fn object_unsafe_method(&self, tr: crate::ty::TraitId) -> Option<String> {
+        let tdef = &self.env.traits[tr.0 as usize];
+        tdef.methods()
+            .find(|m| crate::env::dyn_method_sig(self.env, tr, m).is_none())
+            .map(|m| m.name.name.clone())
     }
 
     /// Checks `e` using `expected` only as a hint (no mismatch is reported here).
@@ -490,6 +557,23 @@ impl<'e, 'a> FnCx<'e, 'a> {
             ast::ExprKind::Ref { expr, .. } => {
                 // `&x` outside an argument list is the value itself (values are values).
                 self.check_expr(expr, expected)
+            }
+            ast::ExprKind::Deref(inner) => {
+                let v = self.infer_expr(inner, None);
+                match self.infer.shallow(&v.ty) {
+                    Ty::Box(t) => {
+                        let index = self.box_index(span);
+                        Self::mk(
+                            ExprKind::Index {
+                                base: Box::new(v),
+                                index: Box::new(index),
+                            },
+                            *t,
+                            span,
+                        )
+                    }
+                    _ => v,
+                }
             }
             ast::ExprKind::Tuple(items) => {
                 let exp_items = match expected.map(|t| self.infer.shallow(t)) {
@@ -1032,6 +1116,14 @@ impl<'e, 'a> FnCx<'e, 'a> {
     pub fn check_place(&mut self, e: &ast::Expr, assign: bool) -> Option<Place> {
         match &e.kind {
             ast::ExprKind::Paren(inner) => self.check_place(inner, assign),
+            ast::ExprKind::Deref(inner) => {
+                let mut p = self.check_place(inner, assign)?;
+                if let Ty::Box(t) = self.infer.shallow(&p.ty) {
+                    p.projs.push(Proj::Index(Box::new(self.box_index(e.span))));
+                    p.ty = *t;
+                }
+                Some(p)
+            }
             ast::ExprKind::Name(id) => {
                 if let Some(l) = self.lookup_local(&id.name) {
                     if assign && !self.locals[l.0 as usize].mutable {
@@ -1102,8 +1194,8 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     }
                     return self.temp_place(v);
                 }
-                let mut p = self.check_place(base, assign)?;
-                let bt = self.infer.shallow(&p.ty);
+                let p = self.check_place(base, assign)?;
+                let (mut p, bt) = self.deref_boxes(p, base.span);
                 match self.struct_field(&bt, name) {
                     Some((index, fty)) => {
                         p.projs.push(Proj::Field { of: bt, index });

@@ -1096,6 +1096,38 @@ impl<'a> Env<'a> {
     pub fn func(&self, id: FnId) -> &FnDef<'a> {
         &self.fns[id.0 as usize]
     }
+
+    /// Whether `T.default()` exists: scalars, strings, collections, options, boxes, and
+    /// structs or tuples made of those; enums whose first variant has no fields. Not
+    /// trait objects (which type would it be?). `shallow` resolves inference variables.
+    pub fn has_default(&self, t: &Ty, shallow: &dyn Fn(&Ty) -> Ty) -> bool {
+        self.has_default_rec(t, shallow, &mut Vec::new())
+    }
+
+    fn has_default_rec(&self, t: &Ty, shallow: &dyn Fn(&Ty) -> Ty, seen: &mut Vec<AdtId>) -> bool {
+        match shallow(t) {
+            Ty::Tuple(ts) => ts.iter().all(|t| self.has_default_rec(t, shallow, seen)),
+            Ty::Box(t) => self.has_default_rec(&t, shallow, seen),
+            Ty::Adt(a) => {
+                if seen.contains(&a) {
+                    return false;
+                }
+                seen.push(a);
+                let ok = match &self.adt(a).kind {
+                    AdtKind::Struct(fs) => {
+                        fs.iter().all(|f| self.has_default_rec(&f.ty, shallow, seen))
+                    }
+                    AdtKind::Enum(vs) => vs.first().is_some_and(|v| v.fields.is_empty()),
+                };
+                seen.pop();
+                ok
+            }
+            Ty::Result(..) | Ty::Never | Ty::Dyn(_) => false,
+            // Already reported (a field whose type was refused): no second error.
+            Ty::Error => true,
+            _ => true,
+        }
+    }
 }
 
 /// The fields of a struct, or of every variant of an enum, in declaration order.
@@ -1123,7 +1155,42 @@ fn same_sig(a: &FnSig, b: &FnSig) -> bool {
             .all(|(x, y)| x.ty == y.ty && x.mode == y.mode)
 }
 
-fn unknown_trait(name: &ast::Ident) -> Diagnostic {
+/// A trait method's signature as trait objects see it (see `FnCx::dyn_method_sig`).
+pub(crate) fn dyn_method_sig(env: &Env, tr: TraitId, decl: &ast::FnDecl) -> Option<FnSig> {
+    let scope = env.traits[tr.0 as usize].scope;
+    let first = decl.params.first()?;
+    if first.name.name != "self" {
+        return None;
+    }
+    let mut diags = Vec::new();
+    let mut params = Vec::new();
+    for p in &decl.params[1..] {
+        let (inner, mode) = match &p.ty.kind {
+            ast::TypeKind::Ref { mutable, inner } => (
+                &**inner,
+                if *mutable { ParamMode::RefMut } else { ParamMode::Ref },
+            ),
+            _ => (&p.ty, ParamMode::Value),
+        };
+        if mode == ParamMode::RefMut {
+            return None;
+        }
+        params.push(ParamSig {
+            name: p.name.name.clone(),
+            ty: crate::resolve::resolve_ty(env, scope, inner, None, &mut diags),
+            mode,
+            mutable: p.mutable,
+            span: p.span,
+        });
+    }
+    let ret = match &decl.ret {
+        Some(t) => crate::resolve::resolve_ty(env, scope, t, None, &mut diags),
+        None => Ty::unit(),
+    };
+    diags.is_empty().then_some(FnSig { params, ret })
+}
+
+pub(crate) fn unknown_trait(name: &ast::Ident) -> Diagnostic {
     Diagnostic::error(
         errors::UNKNOWN_TRAIT,
         format!("cannot find trait `{}` in this scope", name.name),

@@ -11,7 +11,7 @@
 //! | `E0203` | `import` of a module the program does not have |
 //! | `E0204` | `impl` of something that is not a struct or enum of this program |
 //! | `E0205` | a reference type (`&T`, `&[T]`) outside a parameter type |
-//! | `E0206` | a type Dast v0 does not support (raw pointers, `dyn`) |
+//! | `E0206` | a type Dast programs do not have (raw pointers) |
 //! | `E0207` | wrong number of type arguments (`Vec[i32, i32]`, `Point[i32]`) |
 //! | `E0208` | `Self` outside an `impl` block |
 //! | `E0209` | unknown type name |
@@ -28,6 +28,8 @@
 //! | `E0220` | an `impl Trait for Type` missing methods the trait requires |
 //! | `E0221` | a method in an `impl Trait for Type` that the trait does not declare |
 //! | `E0222` | a trait method implemented with another signature |
+//! | `E0223` | a trait method called on a trait object that it cannot be called on (mentions `Self` beyond its receiver, or takes `&mut` parameters) |
+//! | `E0224` | a value used as `dyn Trait` whose type does not implement the trait |
 //! | `E0301` | mismatched types |
 //! | `E0302` | function without a body |
 //! | `E0303` | integer literal out of range for its type |
@@ -107,6 +109,8 @@ pub const DUPLICATE_IMPL: &str = "E0219";
 pub const MISSING_TRAIT_METHODS: &str = "E0220";
 pub const NOT_A_TRAIT_METHOD: &str = "E0221";
 pub const TRAIT_METHOD_SIGNATURE: &str = "E0222";
+pub const NOT_OBJECT_SAFE: &str = "E0223";
+pub const TRAIT_NOT_IMPLEMENTED: &str = "E0224";
 pub const MISMATCHED_TYPES: &str = "E0301";
 pub const FN_WITHOUT_BODY: &str = "E0302";
 pub const LITERAL_OUT_OF_RANGE: &str = "E0303";

@@ -8,6 +8,7 @@
 mod builtins;
 mod call;
 mod check;
+mod dyn_impls;
 pub mod env;
 pub mod errors;
 mod format;
@@ -73,11 +74,13 @@ pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
             diagnostics: diags,
         };
     }
+    let dyn_impls = dyn_impls::build(&env, modules.len());
     let checked = Checked {
         env,
         bodies,
         global_inits,
         const_bodies,
+        dyn_impls,
     };
     let mut out = Vec::new();
     for (i, m) in checked.env.modules.iter().enumerate().take(modules.len()) {

@@ -7,6 +7,7 @@
 //! starts there.
 
 mod builtin;
+mod dyn_objects;
 
 use std::collections::HashMap;
 
@@ -27,6 +28,8 @@ pub struct Checked<'a> {
     pub bodies: Vec<Option<tir::Body>>,
     pub global_inits: Vec<Option<tir::Body>>,
     pub const_bodies: Vec<Option<tir::Body>>,
+    /// The functions behind trait objects, per impl.
+    pub dyn_impls: Vec<crate::dyn_impls::DynImpl>,
 }
 
 /// Where a value lives: its first scalar and first reference register.
@@ -58,6 +61,12 @@ pub struct ModuleBuilder<'c, 'a> {
     shared_slots: HashMap<GlobalId, u32>,
     strings: HashMap<String, u32>,
     scalars: HashMap<u64, u32>,
+    /// This module's impls (of its types), numbered for `DynNew`.
+    impl_ids: HashMap<(crate::ty::AdtId, crate::ty::TraitId), u32>,
+    /// Entries of the dynamic-call table, by trait and method index.
+    dyn_ids: HashMap<(crate::ty::TraitId, u32), u32>,
+    /// Imports of synthesized functions (`$wrap`), by module and name.
+    named_imports: HashMap<String, bc::ImportId>,
     lines: &'c LineIndex,
     text: &'c str,
 }
@@ -81,6 +90,9 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
             shared_slots: HashMap::new(),
             strings: HashMap::new(),
             scalars: HashMap::new(),
+            impl_ids: HashMap::new(),
+            dyn_ids: HashMap::new(),
+            named_imports: HashMap::new(),
             lines,
             text,
         }
@@ -97,10 +109,12 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
             self.fn_ids.insert(*f, bc::FuncId(i as u32));
         }
         self.layout_globals();
+        self.plan_impls();
         for f in &mine {
             let func = self.lower_fn(*f);
             self.out.functions.push(func);
         }
+        self.lower_impls();
         self.lower_shared_inits();
         if !self.global_slots.is_empty() {
             let init = self.lower_init();
@@ -275,8 +289,18 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
                     },
                 }
             }
+            Ty::Box(t) => D::Box(self.type_id(t)),
+            Ty::Dyn(t) => D::Dyn {
+                trait_name: self.trait_name(*t),
+            },
             Ty::Var(_) | Ty::Error => D::Unit,
         }
+    }
+
+    /// A trait's qualified name (`main.Plugin`).
+    pub fn trait_name(&self, t: crate::ty::TraitId) -> String {
+        let tr = &self.c.env.traits[t.0 as usize];
+        format!("{}.{}", self.c.env.modules[tr.module.0 as usize].name, tr.name)
     }
 
     pub fn layout(&self, ty: &Ty) -> Layout {
@@ -422,7 +446,7 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
 pub fn layout_of(env: &Env, ty: &Ty) -> Layout {
     match ty {
         Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Char => Layout::WORD,
-        Ty::Str | Ty::Vec(_) | Ty::Map(..) => Layout::REF,
+        Ty::Str | Ty::Vec(_) | Ty::Map(..) | Ty::Box(_) | Ty::Dyn(_) => Layout::REF,
         Ty::Never | Ty::Var(_) | Ty::Error => Layout::ZERO,
         Ty::Tuple(ts) => ts
             .iter()
@@ -821,6 +845,9 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
 
     fn expr_into(&mut self, e: &Expr, dst: Loc) {
         self.at(e.span);
+        if self.dyn_expr_into(e, dst) {
+            return;
+        }
         match &e.kind {
             ExprKind::Int(v) => match &e.ty {
                 Ty::Int(i) => self.load_int(S(dst.s), canonical(*v, *i)),
@@ -851,6 +878,13 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 self.copy(src, dst, l);
             }
             ExprKind::Local(_) => unreachable!("locals always have a static place"),
+            ExprKind::BoxNew(_)
+            | ExprKind::ToDyn { .. }
+            | ExprKind::DynCall { .. }
+            | ExprKind::DynPayload { .. }
+            | ExprKind::DynPut { .. }
+            | ExprKind::LoadBytecode(_)
+            | ExprKind::Instantiate { .. } => unreachable!("lowered by `dyn_expr_into`"),
             ExprKind::Global(g) => {
                 self.load_global(*g, Layout::ZERO, self.layout(&e.ty), dst, false)
             }
@@ -1485,10 +1519,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
             projs: p.projs[..k].to_vec(),
             ty: self.prefix_ty(p, k),
         };
-        let elem_ty = match &prefix.ty {
-            Ty::Vec(t) => (**t).clone(),
-            _ => Ty::Error,
-        };
+        let elem_ty = vec_elem(&prefix.ty);
         let mut off = Layout::ZERO;
         for proj in &p.projs[k + 1..] {
             if let Proj::Field { of, index } = proj {
@@ -1525,10 +1556,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 Proj::Field { of, index } => {
                     fields_of(&self.mb.c.env, of, None)[*index as usize].clone()
                 }
-                Proj::Index(_) => match t {
-                    Ty::Vec(e) => *e,
-                    _ => Ty::Error,
-                },
+                Proj::Index(_) => vec_elem(&t),
             };
         }
         t
@@ -2905,9 +2933,10 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
     }
 }
 
+/// The element type of a vector, or the value type of a box (a one-element vector).
 fn vec_elem(t: &Ty) -> Ty {
     match t {
-        Ty::Vec(e) => (**e).clone(),
+        Ty::Vec(e) | Ty::Box(e) => (**e).clone(),
         _ => Ty::Error,
     }
 }

@@ -48,14 +48,15 @@ pub fn resolve_ty(
             Ty::Vec(Box::new(resolve_ty(env, scope, elem, self_adt, diags)))
         }
         ast::TypeKind::Never => Ty::Never,
-        ast::TypeKind::Ptr { .. } | ast::TypeKind::Dyn(_) => {
+        ast::TypeKind::Dyn(name) => resolve_trait(env, scope, name, diags),
+        ast::TypeKind::Ptr { .. } => {
             diags.push(
                 Diagnostic::error(
                     errors::UNSUPPORTED_TYPE,
                     "this type is not supported in Dast v0 programs",
                     ty.span,
                 )
-                .with_label("raw pointers and `dyn` types belong to the runtime's own host code"),
+                .with_label("raw pointers belong to the runtime's own host code"),
             );
             Ty::Error
         }
@@ -72,6 +73,15 @@ fn resolve_path_ty(
     self_adt: Option<AdtId>,
     diags: &mut Vec<Diagnostic>,
 ) -> Ty {
+    if let ([seg], [arg]) = (segments, args) {
+        if seg.name == "Box" {
+            // `Box[dyn T]` is the trait object itself (as is `&dyn T`).
+            return match &arg.kind {
+                ast::TypeKind::Dyn(name) => resolve_trait(env, scope, name, diags),
+                _ => Ty::Box(Box::new(resolve_ty(env, scope, arg, self_adt, diags))),
+            };
+        }
+    }
     let resolved_args: Vec<Ty> = args
         .iter()
         .map(|a| resolve_ty(env, scope, a, self_adt, diags))
@@ -155,9 +165,25 @@ fn resolve_path_ty(
     }
 }
 
+/// `dyn Name`: a trait object type.
+fn resolve_trait(
+    env: &Env,
+    scope: ScopeId,
+    name: &ast::Ident,
+    diags: &mut Vec<Diagnostic>,
+) -> Ty {
+    match env.lookup(scope, &name.name) {
+        Some(Def::Trait(t)) => Ty::Dyn(t),
+        _ => {
+            diags.push(crate::env::unknown_trait(name));
+            Ty::Error
+        }
+    }
+}
+
 pub const BUILTIN_TYPE_NAMES: &[&str] = &[
     "bool", "i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize", "f32", "f64",
-    "char", "String", "str", "Vec", "HashMap", "Option", "Result",
+    "char", "String", "str", "Vec", "HashMap", "Option", "Result", "Box",
 ];
 
 fn builtin_ty_hint(name: &str) -> &'static str {
@@ -166,6 +192,7 @@ fn builtin_ty_hint(name: &str) -> &'static str {
         "HashMap" => "write `HashMap[K, V]`, for example `HashMap[String, i32]`",
         "Option" => "write `Option[T]`",
         "Result" => "write `Result[T, E]`",
+        "Box" => "write `Box[T]` or `Box[dyn Trait]`",
         _ => "scalar types take no type arguments",
     }
 }
@@ -196,6 +223,7 @@ fn builtin_ty(name: &str, args: &[Ty]) -> Option<Result<Ty, usize>> {
             [t, e] => Ok(Ty::Result(Box::new(t.clone()), Box::new(e.clone()))),
             _ => Err(2),
         },
+        "Box" => Err(1),
         _ => scalar(Ty::Int(IntTy::from_name(name)?)),
     })
 }

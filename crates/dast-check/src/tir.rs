@@ -2,7 +2,7 @@
 //! calls, places are explicit, and (after `zonk`) every type is concrete.
 
 use crate::env::{AdtId, ConstId, FnId, GlobalId};
-use crate::ty::Ty;
+use crate::ty::{TraitId, Ty};
 use dast_base::Span;
 
 /// A local variable (parameter, `let`, pattern binding, hidden loop variable).
@@ -324,6 +324,44 @@ pub enum ExprKind {
     },
     /// `e?` on Option/Result: early-returns the None/Err.
     Try(Box<Expr>),
+    /// `Box.new(value)`. Reading the boxed value (`*b`, and `b.field` / `b.method()`
+    /// through the box) is `Index` with index 0: a box is a one-element vector.
+    BoxNew(Box<Expr>),
+    /// A `Box[T]` made a trait object of `T`'s impl of `tr` (`T` is the struct or enum
+    /// `adt`): a coercion the checker inserts where a `dyn tr` is expected.
+    ToDyn {
+        value: Box<Expr>,
+        adt: AdtId,
+        tr: TraitId,
+    },
+    /// `recv.method(args)` on a trait object: method `method` (index in the trait) of
+    /// the object's type, found at run time.
+    DynCall {
+        tr: TraitId,
+        method: u32,
+        recv: Box<Expr>,
+        args: Vec<Expr>,
+    },
+    /// The boxed value of a trait object, copied (`take == false`) or moved out until
+    /// `DynPut`: the body of the method shims lowering writes.
+    DynPayload {
+        obj: Box<Expr>,
+        take: bool,
+    },
+    /// Puts a boxed value back into a trait object.
+    DynPut {
+        obj: Box<Expr>,
+        value: Box<Expr>,
+    },
+    /// `load_bytecode(path)`: loads a module (a `.dbc`, or Dast source compiled on the
+    /// fly) into the program and returns its handle.
+    LoadBytecode(Box<Expr>),
+    /// `module.instantiate[dyn tr]()`: a new object of the one type of the loaded
+    /// module that implements `tr`.
+    Instantiate {
+        module: Box<Expr>,
+        tr: TraitId,
+    },
     Panic(Box<Expr>),
     Error,
 }

@@ -45,7 +45,20 @@ fn expr(e: &mut Expr, inf: &Infer) {
         ExprKind::Unary { expr: x, .. }
         | ExprKind::Cast(x)
         | ExprKind::Try(x)
-        | ExprKind::Panic(x) => expr(x, inf),
+        | ExprKind::Panic(x)
+        | ExprKind::BoxNew(x)
+        | ExprKind::ToDyn { value: x, .. }
+        | ExprKind::DynPayload { obj: x, .. }
+        | ExprKind::LoadBytecode(x)
+        | ExprKind::Instantiate { module: x, .. } => expr(x, inf),
+        ExprKind::DynCall { recv, args, .. } => {
+            expr(recv, inf);
+            args.iter_mut().for_each(|a| expr(a, inf));
+        }
+        ExprKind::DynPut { obj, value } => {
+            expr(obj, inf);
+            expr(value, inf);
+        }
         ExprKind::Loop { body } => expr(body, inf),
         ExprKind::Binary { lhs, rhs, .. } | ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) => {
             expr(lhs, inf);

@@ -47,6 +47,12 @@ impl FixedRegistry {
             }
             HostRequest::Modules => modules_value(&self.infos()),
             HostRequest::SafePoint => Value::Unit,
+            HostRequest::LoadBytecode { path, .. } => {
+                return Err(format!(
+                    "load_bytecode(\"{path}\"): release mode runs machine code only; load \
+                     plugins in the dev or hybrid profile"
+                ))
+            }
             HostRequest::Call { module, .. } => {
                 return Err(format!(
                     "internal error: `call` of `{module}` reached `handle`"

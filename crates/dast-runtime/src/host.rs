@@ -37,7 +37,7 @@ use std::sync::Arc;
 use dast_bytecode::Module;
 use dast_vm::{Foreign, Host, HostRequest, Program, Value};
 
-use crate::registry::{module_infos, Hub, Registry, Session};
+use crate::registry::{module_infos, Hub, ModuleEntry, Registry, Session, Version, FIRST_LABEL};
 use crate::report::*;
 
 /// Where new versions of modules come from (the CLI watches and compiles files).
@@ -55,6 +55,16 @@ pub trait ModuleSource: Send {
     fn foreign(&mut self, module: &Module) -> Result<Option<Arc<dyn Foreign>>, String> {
         let _ = module;
         Ok(None)
+    }
+
+    /// `load_bytecode(path)`: the module at `path` (a `.dbc` file, or Dast source to
+    /// compile), which from then on is a module of the program like the others
+    /// ([`ModuleSource::has_update`] and [`ModuleSource::build`] answer for it by its
+    /// name). `Err` is the rendered diagnostic.
+    fn load_path(&mut self, path: &str) -> Result<Module, String> {
+        Err(format!(
+            "cannot load `{path}`: this host does not load modules at run time"
+        ))
     }
 }
 
@@ -110,6 +120,9 @@ impl Host for Hub {
                 Ok(option_u32(number))
             }
             HostRequest::Modules => Ok(modules_value(&module_infos(program, &self.modules))),
+            HostRequest::LoadBytecode { path, .. } => {
+                self.load_bytecode(program, &path).map(Value::Str)
+            }
             HostRequest::SafePoint => {
                 self.apply_updates(program);
                 Ok(Value::Unit)
@@ -158,6 +171,41 @@ impl Hub {
         let line = format!("Module '{name}' loaded ({})", entry.active().label);
         self.emit(Level::Info, &line);
         true
+    }
+
+    /// `load_bytecode(path)`: loads the module as version 1 (active, initialized) and
+    /// returns its name; a module already loaded from there is returned as it is.
+    pub(crate) fn load_bytecode(&mut self, program: &mut Program, path: &str) -> Result<String, String> {
+        let Some(source) = self.source.as_mut() else {
+            return Err(format!("load_bytecode(\"{path}\"): this host does not load modules"));
+        };
+        let module = source
+            .load_path(path)
+            .map_err(|e| format!("load_bytecode(\"{path}\") failed:\n{e}"))?;
+        let name = module.name.clone();
+        if self.modules.iter().any(|e| e.name == name) {
+            return Ok(name);
+        }
+        let id = program
+            .load_instance(module)
+            .map_err(|e| format!("load_bytecode(\"{path}\"): {e}"))?;
+        if let Err(p) = program.init_instance(id) {
+            let _ = program.unload(id);
+            return Err(format!("load_bytecode(\"{path}\"): its initializers panicked: {p}"));
+        }
+        program.activate(id);
+        self.modules.push(ModuleEntry {
+            name: name.clone(),
+            versions: vec![Version::new(1, FIRST_LABEL.to_string(), id)],
+            next_label: None,
+            loaded_by_host: true,
+            unloaded: 0,
+            newest: (1, FIRST_LABEL.to_string()),
+            called: Default::default(),
+        });
+        let line = format!("Module '{name}' loaded ({FIRST_LABEL}) from {path}");
+        self.emit(Level::Info, &line);
+        Ok(name)
     }
 
     pub(crate) fn has_update(&mut self, name: &str) -> bool {

@@ -329,6 +329,9 @@ pub enum ExprKind {
         expr: Box<Expr>,
         ty: Type,
     },
+    /// `*expr`: the value a `Box` holds; on anything else (`*out = v` with `out` a
+    /// `&mut` parameter) the operand itself, as values are values.
+    Deref(Box<Expr>),
     /// `&expr` / `&mut expr` (only meaningful as an argument).
     Ref {
         mutable: bool,

@@ -258,6 +258,10 @@ impl Printer {
                 self.line(depth, &format!("cast as {}", ty(t)), e.span);
                 self.expr(expr, d);
             }
+            ExprKind::Deref(expr) => {
+                self.line(depth, "deref", e.span);
+                self.expr(expr, d);
+            }
             ExprKind::Ref { mutable, expr } => {
                 let label = if *mutable { "ref mut" } else { "ref" };
                 self.line(depth, label, e.span);

@@ -104,7 +104,7 @@ pub(crate) enum Start {
 /// The host intrinsics: the VM suspends on them instead of running them.
 #[inline(always)]
 pub(crate) fn is_host_intrinsic(op: Intrinsic) -> bool {
-    op.is_host_request() || op == Intrinsic::Foreign
+    op.is_host_request() || op == Intrinsic::Foreign || op == Intrinsic::Instantiate
 }
 
 /// Module-level `var`/`static` slots.

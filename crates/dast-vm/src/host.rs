@@ -89,6 +89,11 @@ pub enum HostRequest {
     GetVersion { name: String },
     /// `registry.modules()`: reply a `Value::Map` (see the module docs).
     Modules,
+    /// `load_bytecode(path)`: load the module at `path` (a `.dbc` file, or Dast source
+    /// to compile) into the program, active and initialized; reply its name as
+    /// `Value::Str`. `caller` is where the request was made (relative paths may be
+    /// resolved against its file).
+    LoadBytecode { path: String, caller: TraceFrame },
     /// A safe point: the flag set with [`Program::set_safe_point_flag`] was up at a
     /// cross-module call (the program cleared it before asking). The host applies
     /// pending reloads now; the call then goes to the active version. Any `Ok` reply.
@@ -149,6 +154,23 @@ impl Program {
         {
             return self.serve_foreign(&fr, host).inspect_err(|_| {
                 self.machine.frames.pop();
+            });
+        }
+        if let Request::Intrinsic {
+            op: Intrinsic::Instantiate,
+            ty,
+            wr,
+            ..
+        } = req
+        {
+            return self.serve_instantiate(&fr, ty, wr, host).map_err(|message| {
+                self.machine.frames.pop();
+                Stop::Fault(Fault {
+                    message,
+                    module: fr.module as usize,
+                    func: fr.func as usize,
+                    pc: fr.pc as usize - 1,
+                })
             });
         }
         let result = match req {
@@ -288,6 +310,10 @@ pub(crate) fn read_host_request(
         Intrinsic::RegistryReload => HostRequest::Reload { name: text(0)? },
         Intrinsic::RegistryGetVersion => HostRequest::GetVersion { name: text(0)? },
         Intrinsic::RegistryModules => HostRequest::Modules,
+        Intrinsic::LoadBytecode => HostRequest::LoadBytecode {
+            path: text(0)?,
+            caller: caller(),
+        },
         Intrinsic::RegistryCall => {
             let (value_ty, _) = call_result_types(t, ty)?;
             let list = typed_vec(t, value_ty, &r[2])?;
@@ -394,6 +420,10 @@ pub(crate) fn write_host_reply(
             from_value(t, ty, &reply, &mut w[..rw], &mut r[..rr])
                 .map_err(|e| format!("the host's reply to {op:?}: {e}"))?;
         }
+        Intrinsic::LoadBytecode => match reply {
+            Value::Str(name) => r[0] = Some(Obj::string(name)),
+            _ => return Err(bad("the loaded module's name")),
+        },
         other => unreachable!("{other:?} is not a host intrinsic"),
     }
     for x in &mut r[rr..] {

@@ -39,6 +39,7 @@ mod intrinsics;
 mod link;
 pub mod native;
 mod ops;
+mod plugins;
 mod serialize;
 mod shared;
 mod typed;

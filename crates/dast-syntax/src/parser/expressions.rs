@@ -652,9 +652,9 @@ impl Parser<'_> {
     fn deref(&mut self, r: Restrictions) -> Expr {
         let start = self.start();
         self.bump();
-        let mut operand = self.expr_bp(PREFIX_BP, r, false);
-        operand.span = self.span_from(start);
-        operand
+        let operand = self.expr_bp(PREFIX_BP, r, false);
+        let span = self.span_from(start);
+        self.mk_expr(ExprKind::Deref(Box::new(operand)), span)
     }
 
     /// `&x`, `&mut x`, `&[a, b]`; `&&x` is two references, as in Rust.

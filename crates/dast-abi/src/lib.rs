@@ -258,7 +258,28 @@ pub struct RuntimeTable {
     /// `MapInsert` on a map with one-word keys and values
     /// (`dast_vm::native::map_insert_word`): `(slot, key, value) -> (status, old)`.
     pub map_insert_word: unsafe extern "C" fn(*mut RefSlot, u64, u64) -> MapInsert,
+    /// A dynamic call machine code does not make itself (the object's method is not
+    /// machine code of this process, or its value needs migrating), or an
+    /// `instantiate`: `(ctx, module, request, args, results, refs) -> status`, as
+    /// `call_import`; `request` is a dynamic-call index, or [`INSTANTIATE`] plus the
+    /// trait object type's id. The window's first reference is the object (or the
+    /// module's name).
+    pub call_dyn: unsafe extern "C" fn(
+        *mut Ctx,
+        *const ModuleData,
+        u32,
+        *const u64,
+        *mut u64,
+        *mut RefSlot,
+    ) -> u32,
 }
+
+/// [`RuntimeTable::call_dyn`]'s requests at and above this are `instantiate`s.
+pub const INSTANTIATE: u32 = 1 << 31;
+
+/// The exported data of a library with trait impls: per impl of the module (in its
+/// bytecode's order), per method, the address of its shim's body.
+pub const SYM_IMPL_METHODS: &str = "DAST_IMPL_METHODS";
 
 /// What `map_find_word` returns for an object it does not handle (not a map, or not of
 /// the layout asked for): the caller then runs the interpreter's instruction, which
@@ -300,6 +321,7 @@ pub mod table_offset {
     pub const UNSHARE: i32 = offset_of!(RuntimeTable, unshare) as i32;
     pub const MAP_FIND_WORD: i32 = offset_of!(RuntimeTable, map_find_word) as i32;
     pub const MAP_INSERT_WORD: i32 = offset_of!(RuntimeTable, map_insert_word) as i32;
+    pub const CALL_DYN: i32 = offset_of!(RuntimeTable, call_dyn) as i32;
     const PTR: i32 = size_of::<usize>() as i32;
 
     pub fn funary(index: usize) -> i32 {

@@ -392,6 +392,14 @@ impl Module {
         self.init.is_some_and(is) || self.shared.iter().any(|g| is(g.init))
     }
 
+    /// Whether function `index` is a method shim of an impl (a vtable entry: the
+    /// runtime calls it, so it needs an entry point like an exported function).
+    pub fn is_shim(&self, index: usize) -> bool {
+        self.impls
+            .iter()
+            .any(|imp| imp.methods.iter().any(|m| m.shim.0 as usize == index))
+    }
+
     pub fn function_by_name(&self, name: &str) -> Option<FuncId> {
         self.functions
             .iter()

@@ -19,6 +19,7 @@ use crate::subset::{classify, Unsupported};
 use crate::translate::{
     body_signature, entry_signature, init_signature, translate_body, translate_entry,
     translate_host_stub, translate_init, translate_thunk, BodyEnv, HostStub, ImportCall, Shape,
+    StubRequest,
 };
 use dast_abi as abi;
 
@@ -144,9 +145,10 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Vec<u8>, CompileError>
     let mut c = ObjectCompiler::new(module, isa, &opts.direct_imports)?;
     c.declare_bodies()?;
     c.define_host_stubs()?;
+    c.define_dyn_stubs()?;
     for (index, f) in module.functions.iter().enumerate() {
         c.define_body(index as u32, native_rounding(), opts.optimize)?;
-        if f.exported || module.is_initializer(index) {
+        if f.exported || module.is_initializer(index) || module.is_shim(index) {
             c.define_entry(index as u32)?;
         }
         if f.exported {
@@ -233,6 +235,8 @@ struct ObjectCompiler<'m> {
     /// Per import: its shape, and the callee's exported body when called directly.
     imports: Vec<(Shape, Option<FuncId>)>,
     host_stubs: Vec<FuncId>,
+    /// Per `call_dyn` request this module makes: its stub and shape.
+    dyn_stubs: HashMap<u32, (FuncId, Shape)>,
     ctx: Context,
     fb_ctx: FunctionBuilderContext,
 }
@@ -297,6 +301,7 @@ impl<'m> ObjectCompiler<'m> {
             import_slots,
             imports,
             host_stubs: Vec::new(),
+            dyn_stubs: HashMap::new(),
             fb_ctx: FunctionBuilderContext::new(),
         })
     }
@@ -348,7 +353,23 @@ impl<'m> ObjectCompiler<'m> {
         };
         let mut callees = HashMap::new();
         let mut imports = HashMap::new();
+        let mut dyn_stubs = HashMap::new();
         for inst in &inlined.function.code {
+            let request = match *inst {
+                Inst::CallDyn { m, .. } => Some(m.0),
+                Inst::Intrinsic {
+                    op: dast_bytecode::Intrinsic::Instantiate,
+                    ty,
+                    ..
+                } => Some(abi::INSTANTIATE | ty.0),
+                _ => None,
+            };
+            if let Some(request) = request {
+                let (id, shape) = self.dyn_stubs[&request];
+                dyn_stubs
+                    .entry(request)
+                    .or_insert_with(|| (self.obj.declare_func_in_func(id, &mut self.ctx.func), shape));
+            }
             match *inst {
                 Inst::Call { func, .. } if !callees.contains_key(&func.0) => {
                     let id = self.bodies[&func.0];
@@ -375,6 +396,7 @@ impl<'m> ObjectCompiler<'m> {
             shapes: &self.shapes,
             callees,
             imports,
+            dyn_stubs,
             module_slot: self
                 .obj
                 .declare_data_in_func(self.module_slot, &mut self.ctx.func),
@@ -462,7 +484,7 @@ impl<'m> ObjectCompiler<'m> {
             let id =
                 self.define_with(&symbol, Linkage::Local, sig, |obj, func, fb, frontend| {
                     let stub = HostStub {
-                        import: index as u32,
+                        request: StubRequest::Import(index as u32),
                         shape,
                         table_slot: obj.declare_data_in_func(table_slot, func),
                         module_slot: obj.declare_data_in_func(module_slot, func),
@@ -472,6 +494,77 @@ impl<'m> ObjectCompiler<'m> {
             self.host_stubs.push(id);
         }
         Ok(())
+    }
+
+    /// One stub per dynamic call and per `instantiate` type: what a dynamic call runs
+    /// when machine code cannot call the method itself (see `Translator::call_dyn`).
+    fn define_dyn_stubs(&mut self) -> Result<(), CompileError> {
+        let module = self.module;
+        let mut requests: Vec<(u32, Shape)> = module
+            .dyn_methods
+            .iter()
+            .enumerate()
+            .map(|(m, d)| (m as u32, shape_of(module, &d.sig)))
+            .collect();
+        for f in &module.functions {
+            for inst in &f.code {
+                if let Inst::Intrinsic {
+                    op: dast_bytecode::Intrinsic::Instantiate,
+                    ty,
+                    ..
+                } = *inst
+                {
+                    let shape = Shape {
+                        params: 0,
+                        results: 0,
+                        result_refs: 1,
+                    };
+                    requests.push((abi::INSTANTIATE | ty.0, shape));
+                }
+            }
+        }
+        let call_conv = self.isa().default_call_conv();
+        let (table_slot, module_slot) = (self.table_slot, self.module_slot);
+        for (request, shape) in requests {
+            if self.dyn_stubs.contains_key(&request) {
+                continue;
+            }
+            let symbol = format!("dast_dyn_stub_{request}");
+            let sig = body_signature(call_conv, shape);
+            let id = self.define_with(&symbol, Linkage::Local, sig, |obj, func, fb, frontend| {
+                let stub = HostStub {
+                    request: StubRequest::Dyn(request),
+                    shape,
+                    table_slot: obj.declare_data_in_func(table_slot, func),
+                    module_slot: obj.declare_data_in_func(module_slot, func),
+                };
+                translate_host_stub(stub, frontend, func, fb);
+            })?;
+            self.dyn_stubs.insert(request, (id, shape));
+        }
+        Ok(())
+    }
+
+    /// [`abi::SYM_IMPL_METHODS`]: each impl's shim bodies, for the vtables.
+    fn define_impl_methods(&mut self) -> Result<(), CompileError> {
+        let shims: Vec<u32> = self
+            .module
+            .impls
+            .iter()
+            .flat_map(|imp| imp.methods.iter().map(|m| m.shim.0))
+            .collect();
+        let id = self
+            .obj
+            .declare_data(abi::SYM_IMPL_METHODS, Linkage::Export, false, false)
+            .map_err(|e| codegen_error(abi::SYM_IMPL_METHODS, e))?;
+        let mut data = DataDescription::new();
+        data.define(vec![0u8; 8 * shims.len().max(1)].into_boxed_slice());
+        data.set_align(8);
+        for (i, shim) in shims.iter().enumerate() {
+            let fref = self.obj.declare_func_in_data(self.bodies[shim], &mut data);
+            data.write_function_addr(8 * i as u32, fref);
+        }
+        self.define_data(id, data)
     }
 
     fn define_init(&mut self) -> Result<(), CompileError> {
@@ -509,6 +602,7 @@ impl<'m> ObjectCompiler<'m> {
             slots.write_function_addr(8 * i as u32, fref);
         }
         self.define_data(self.import_slots, slots)?;
+        self.define_impl_methods()?;
 
         let mut name = self.module.name.as_bytes().to_vec();
         name.push(0);

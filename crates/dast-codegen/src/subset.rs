@@ -41,7 +41,10 @@ pub(crate) fn classify(module: &Module) -> Vec<Option<Unsupported>> {
 
 fn own_verdict(module: &Module, f: &Function) -> Option<Unsupported> {
     let (pc, inst) = f.code.iter().enumerate().find(|(_, inst)| {
-        !is_scalar(inst) && !is_global_word(inst) && inst.runtime_role().is_none()
+        !is_scalar(inst)
+            && !is_global_word(inst)
+            && !matches!(inst, Inst::CallDyn { .. })
+            && inst.runtime_role().is_none()
     })?;
     Some(Unsupported {
         function: f.name.clone(),

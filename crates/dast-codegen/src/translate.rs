@@ -100,6 +100,9 @@ pub(crate) struct BodyEnv<'a> {
     pub import_slots: GlobalValue,
     /// How each import this body calls is reached, and its shape.
     pub imports: HashMap<u32, (ImportCall, Shape)>,
+    /// The stubs of the dynamic calls and `instantiate`s this body makes (by
+    /// [`dast_abi::RuntimeTable::call_dyn`] request), and their shapes.
+    pub dyn_stubs: HashMap<u32, (FuncRef, Shape)>,
     /// `floor`/`ceil`/`trunc` as single instructions (SSE4.1); otherwise they would
     /// become libm imports, so they go through the runtime table instead.
     pub native_rounding: bool,
@@ -485,6 +488,16 @@ impl<'a, 'b> Translator<'a, 'b> {
             }
             Call { func, s, r } => self.call(pc, func.0, s, r),
             CallImport { import, s, r } => self.call_import(pc, import.0, s, r),
+            CallDyn { m, s, r } => self.call_dyn(pc, m.0, s, r),
+            Intrinsic {
+                op: dast_bytecode::Intrinsic::Instantiate,
+                ty,
+                s,
+                r,
+            } => {
+                let (stub, shape) = self.env.dyn_stubs[&(dast_abi::INSTANTIATE | ty.0)];
+                self.call_body(pc, shape, CallTarget::Direct(stub), s, r);
+            }
             Ret { s, r } => {
                 self.ret(s, r);
                 return false;
@@ -996,6 +1009,41 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.call_body(pc, shape, target, window, ref_window);
     }
 
+    /// `CallDyn`: one indirect call of the body the object's vtable lists when it is
+    /// machine code of this process and the object's value has the vtable's layout;
+    /// otherwise (or for an empty slot) the stub that asks the runtime.
+    fn call_dyn(&mut self, pc: u32, m: u32, window: S, ref_window: dast_bytecode::R) {
+        use dast_abi::heap as h;
+        let slot = self.env.module.dyn_methods[m as usize].slot;
+        let (stub, shape) = self.env.dyn_stubs[&m];
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.set_cold_block(slow);
+        let at = ref_window.0 as i32 * REF_SLOT_BYTES as i32;
+        let obj = self.b.ins().load(I64, trusted(), self.refs, at);
+        let checks = self.b.create_block();
+        self.b.ins().brif(obj, checks, &[], slow, &[]);
+        self.b.switch_to_block(checks);
+        let vt = self.b.ins().load(I64, trusted(), obj, h::DYN_VTABLE);
+        let oinst = self.b.ins().uload32(trusted(), obj, h::DYN_INST);
+        let vinst = self.b.ins().uload32(trusted(), vt, h::VTABLE_INST);
+        let natives = self.b.ins().load(I64, trusted(), vt, h::VTABLE_NATIVE);
+        let fptr = self.b.ins().load(I64, trusted(), natives, 8 * slot as i32);
+        let same = self.b.ins().icmp(IntCC::Equal, oinst, vinst);
+        let known = self.b.ins().icmp_imm_s(IntCC::NotEqual, fptr, 0);
+        let ok = self.b.ins().band(same, known);
+        self.b.ins().brif(ok, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        let sig = self.b.import_signature(body_signature(self.call_conv(), shape));
+        self.call_body(pc, shape, CallTarget::Indirect(sig, fptr), window, ref_window);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(slow);
+        self.call_body(pc, shape, CallTarget::Direct(stub), window, ref_window);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+    }
+
     /// Calls a body (`(ctx, [out,] refs, params..) -> (word0, status)`): arguments from
     /// the window, results back into it, a panicking callee's status passed up after
     /// recording this frame.
@@ -1387,9 +1435,18 @@ fn straight_line(
     b.finalize(frontend);
 }
 
+/// What a host stub asks the runtime to run.
+#[derive(Clone, Copy)]
+pub(crate) enum StubRequest {
+    /// A `CallImport` ([`dast_abi::RuntimeTable::call_import`]).
+    Import(u32),
+    /// A dynamic call or an `instantiate` ([`dast_abi::RuntimeTable::call_dyn`]).
+    Dyn(u32),
+}
+
 /// What a host stub needs.
 pub(crate) struct HostStub {
-    pub import: u32,
+    pub request: StubRequest,
     pub shape: Shape,
     pub table_slot: GlobalValue,
     pub module_slot: GlobalValue,
@@ -1427,7 +1484,11 @@ pub(crate) fn translate_host_stub(
         let res_ptr = b.ins().stack_addr(I64, res_slot, 0);
         let slot = b.ins().symbol_value(I64, stub.module_slot);
         let data = b.ins().load(I64, trusted(), slot, 0);
-        let import = b.ins().iconst(I32, stub.import as i64);
+        let (request, entry) = match stub.request {
+            StubRequest::Import(i) => (i, table_offset::CALL_IMPORT),
+            StubRequest::Dyn(d) => (d, table_offset::CALL_DYN),
+        };
+        let import = b.ins().iconst(I32, request as i64);
         let mut sig = IrSignature::new(call_conv);
         sig.params.extend(
             [I64, I64, I32, I64, I64, I64]
@@ -1437,9 +1498,7 @@ pub(crate) fn translate_host_stub(
         sig.returns.push(AbiParam::new(I32));
         let slot = b.ins().symbol_value(I64, stub.table_slot);
         let table = b.ins().load(I64, trusted(), slot, 0);
-        let fptr = b
-            .ins()
-            .load(I64, trusted(), table, table_offset::CALL_IMPORT);
+        let fptr = b.ins().load(I64, trusted(), table, entry);
         let sigref = b.import_signature(sig);
         let call =
             b.ins()

@@ -94,6 +94,10 @@ impl Foreign for NativeCode {
         self.module.bind_shared(table);
     }
 
+    fn bind_vtables(&self, inst: u32, vtables: &[Arc<dast_vm::VTable>]) {
+        self.module.bind_vtables(inst, vtables);
+    }
+
     fn activated(&self) {
         // Every import of this module by a member names a function the VM already
         // checked (`check_importers`), so re-pointing cannot fail on a missing one.
@@ -118,6 +122,18 @@ pub fn serve_imports_from_vm(group: &Group) {
         // handler runs) is running.
         let program = unsafe { &mut *program };
         program.call_words(module, function, args, refs)
+    }));
+    group.set_dyn_handler(Arc::new(|caller, request, args, refs| {
+        let program = CURRENT.with(Cell::get);
+        if program.is_null() {
+            return Err(dast_vm::Panic {
+                message: format!("a dynamic call from `{caller}` outside a running program"),
+                trace: Vec::new(),
+            });
+        }
+        // SAFETY: as for imports above.
+        let program = unsafe { &mut *program };
+        program.call_dyn_words(caller, request, args, refs)
     }));
     group.set_host_handler(Arc::new(|req| {
         let program = CURRENT.with(Cell::get);

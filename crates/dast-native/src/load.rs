@@ -186,6 +186,8 @@ pub(crate) struct GroupShared {
     inner: UnsafeCell<GroupInner>,
     out: SharedOutput,
     handler: Mutex<Option<Arc<ImportHandler>>>,
+    /// Runs the dynamic calls and `instantiate`s machine code does not make itself.
+    dyn_handler: Mutex<Option<Arc<DynHandler>>>,
     /// Serves host requests, if the group's runner installed a server.
     host: Mutex<Option<Arc<HostHandler>>>,
     /// Modules that may call other members through slots (see [`Group::join`]).
@@ -299,6 +301,14 @@ pub type ImportHandler =
 /// the CLI's own. `Err` becomes a panic at the intrinsic.
 pub type HostHandler = dyn Fn(dast_vm::HostRequest) -> Result<Value, String> + Send + Sync;
 
+pub use dast_vm::DynRequest;
+
+/// Runs a dynamic call or an `instantiate` of module `caller` that machine code does
+/// not make itself: `(caller, request, parameter words, reference parameters)` ->
+/// `(result words, result references)`, as `dast_vm::Program::call_dyn_words`.
+pub type DynHandler =
+    dyn Fn(&str, DynRequest, &[u64], Vec<dast_vm::RefSlot>) -> ImportResult + Send + Sync;
+
 /// What an [`ImportHandler`] returns.
 pub type ImportResult = Result<(Vec<u64>, Vec<dast_vm::RefSlot>), Panic>;
 
@@ -324,6 +334,7 @@ impl Group {
                 Arc::default(),
             ),
             handler: Mutex::new(None),
+            dyn_handler: Mutex::new(None),
             host: Mutex::new(None),
             members: Mutex::new(Vec::new()),
             active: Mutex::new(std::collections::HashMap::new()),
@@ -389,6 +400,11 @@ impl Group {
     /// Who runs calls whose slot the host did not point at a native module.
     pub fn set_import_handler(&self, handler: Arc<ImportHandler>) {
         *self.0.handler.lock().unwrap_or_else(|e| e.into_inner()) = Some(handler);
+    }
+
+    /// Who runs the dynamic calls and `instantiate`s machine code does not make itself.
+    pub fn set_dyn_handler(&self, handler: Arc<DynHandler>) {
+        *self.0.dyn_handler.lock().unwrap_or_else(|e| e.into_inner()) = Some(handler);
     }
 
     /// Installs the server of the group's host requests (`Registry*` intrinsics).
@@ -552,6 +568,7 @@ impl NativeModule {
             symbol::<*mut usize>(&library, abi::SYM_IMPORT_SLOTS)
                 .ok_or(not_dast(abi::SYM_IMPORT_SLOTS))?
         };
+        fill_vtables(&library, &instance);
         let functions = module
             .functions
             .iter()
@@ -639,6 +656,14 @@ impl NativeModule {
         // SAFETY: the box lives as long as `self`; only its address is taken here.
         let instance: *mut NativeInstance = unsafe { &mut **self.instance.get() };
         self.group.0.hold(instance)
+    }
+
+    /// Uses the program's vtables (see `dast_vm::Foreign::bind_vtables`): their methods
+    /// then run where the program says, machine code of this library included only
+    /// through the program (so a version's in-flight count sees every call).
+    pub fn bind_vtables(&self, inst: u32, vtables: &[Arc<dast_vm::VTable>]) {
+        let mut state = self.lock();
+        state.instance().bind_vtables(inst, vtables);
     }
 
     /// Points the module's `@shared static`s at `table` (see `dast_vm::Foreign::bind_shared`:
@@ -973,6 +998,25 @@ pub fn link_modules(modules: &[Arc<NativeModule>], bytecode: &[Module]) -> Resul
     Ok(())
 }
 
+/// Gives the module's own vtables the addresses of its shims' bodies
+/// ([`abi::SYM_IMPL_METHODS`]), so dynamic calls of its trait objects are one indirect
+/// call (release mode; hybrid mode binds the program's vtables instead).
+fn fill_vtables(library: &Library, instance: &NativeInstance) {
+    // SAFETY: the ABI version matched: the symbol is one address per method of each
+    // impl, in the bytecode's order.
+    let Some(table) = (unsafe { symbol::<*const usize>(library, abi::SYM_IMPL_METHODS) }) else {
+        return;
+    };
+    let mut at = 0;
+    for vt in instance.vtables() {
+        for slot in 0..vt.methods() {
+            // SAFETY: `at` stays within the table (its length is the methods' count).
+            vt.set_native(slot, unsafe { *table.add(at) });
+            at += 1;
+        }
+    }
+}
+
 /// The host side of a host stub's `CallImport` (see
 /// [`dast_abi::RuntimeTable::call_import`]): the group's [`ImportHandler`] runs it.
 ///
@@ -988,38 +1032,121 @@ pub(crate) unsafe fn call_import(
     results: *mut u64,
     refs: *mut dast_vm::RefSlot,
 ) -> u32 {
-    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
-    // each step below relies only on it.
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section).
     unsafe {
-        let fail = |ctx: &mut CallState, message: String, trace: Vec<TraceFrame>| {
-            ctx.start_panic(PanicCode::Message as u32, Some(message));
-            ctx.inner_trace = trace;
-            abi::STATUS_PANIC
-        };
         // Copied out: nothing may stay borrowed from the interpreter state across the
         // handler's call, which may re-enter this module.
-        let (callee_module, callee, caller_name, params, res) = {
+        let (callee_module, callee, caller_name, layouts) = {
             let bytecode = instance_of(caller).module();
             let imp = &bytecode.imports[import as usize];
-            let (params, res) = dast_bytecode::signature_layouts(&imp.sig, |t| bytecode.layout(t));
-            let names = (imp.module.clone(), imp.name.clone(), bytecode.name.clone());
-            (names.0, names.1, names.2, params, res)
+            let layouts = dast_bytecode::signature_layouts(&imp.sig, |t| bytecode.layout(t));
+            (imp.module.clone(), imp.name.clone(), bytecode.name.clone(), layouts)
         };
-        // The group outlives the call (every module of it holds it).
         let handler = group_of(caller)
             .handler
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
+        let what = format!("`{callee_module}::{callee}`");
         let Some(handler) = handler else {
-            return fail(
-            ctx,
-            format!(
-                "call to `{callee_module}::{callee}` from `{caller_name}`: that module is not linked"
-            ),
-            Vec::new(),
-        );
+            let message = format!("call to {what} from `{caller_name}`: that module is not linked");
+            return fail_call(ctx, message, Vec::new());
         };
+        let frame = CallFrame { args, results, refs };
+        call_out(ctx, caller, layouts, frame, &what, |args, refs| {
+            handler(&callee_module, &callee, args, refs)
+        })
+    }
+}
+
+/// The host side of a dynamic call machine code did not make itself, or of an
+/// `instantiate` (see [`dast_abi::RuntimeTable::call_dyn`]): the group's [`DynHandler`]
+/// runs it.
+///
+/// # Safety
+/// As [`call_import`]; the window's first reference is the trait object (or the
+/// module name of an `instantiate`).
+pub(crate) unsafe fn call_dyn(
+    ctx: &mut CallState,
+    caller: &ModuleData,
+    request: u32,
+    args: *const u64,
+    results: *mut u64,
+    refs: *mut dast_vm::RefSlot,
+) -> u32 {
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section).
+    unsafe {
+        let (caller_name, layouts, what) = {
+            let bytecode = instance_of(caller).module();
+            let name = bytecode.name.clone();
+            if request >= abi::INSTANTIATE {
+                let one_ref = dast_bytecode::Layout { words: 0, refs: 1 };
+                (name, (one_ref, one_ref), "`instantiate`".to_string())
+            } else {
+                let d = &bytecode.dyn_methods[request as usize];
+                let layouts = dast_bytecode::signature_layouts(&d.sig, |t| bytecode.layout(t));
+                (name, layouts, format!("`{}.{}`", d.trait_name, d.name))
+            }
+        };
+        let handler = group_of(caller)
+            .dyn_handler
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let Some(handler) = handler else {
+            let message = format!(
+                "{what} from `{caller_name}`: the trait object's method is not machine code \
+                 of this program and nothing runs bytecode here"
+            );
+            return fail_call(ctx, message, Vec::new());
+        };
+        let frame = CallFrame { args, results, refs };
+        let dyn_request = if request >= abi::INSTANTIATE {
+            DynRequest::Instantiate(request - abi::INSTANTIATE)
+        } else {
+            DynRequest::Method(request)
+        };
+        call_out(ctx, caller, layouts, frame, &what, |args, refs| {
+            handler(&caller_name, dyn_request, args, refs)
+        })
+    }
+}
+
+/// A call's words and reference frame, as a host stub passes them.
+struct CallFrame {
+    args: *const u64,
+    results: *mut u64,
+    refs: *mut dast_vm::RefSlot,
+}
+
+fn fail_call(ctx: &mut CallState, message: String, trace: Vec<TraceFrame>) -> u32 {
+    ctx.start_panic(PanicCode::Message as u32, Some(message));
+    ctx.inner_trace = trace;
+    abi::STATUS_PANIC
+}
+
+/// Runs a call that leaves machine code (`run`, given the argument words and the
+/// reference arguments moved out of the frame), with the parameter and result layouts
+/// `params`/`res`: results back into the frame, a panic recorded in `ctx`.
+///
+/// # Safety
+/// As [`call_import`], for `frame`.
+unsafe fn call_out(
+    ctx: &mut CallState,
+    caller: &ModuleData,
+    (params, res): (dast_bytecode::Layout, dast_bytecode::Layout),
+    frame: CallFrame,
+    what: &str,
+    run: impl FnOnce(&[u64], Vec<dast_vm::RefSlot>) -> ImportResult,
+) -> u32 {
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
+    // each step below relies only on it.
+    unsafe {
+        let CallFrame {
+            args,
+            results,
+            refs,
+        } = frame;
         // What the caller printed comes first.
         instance_of(caller).flush();
         let args = std::slice::from_raw_parts(args, params.words as usize);
@@ -1038,7 +1165,7 @@ pub(crate) unsafe fn call_import(
         let ref_args = (0..params.refs as usize)
             .map(|i| std::mem::take(&mut *refs.add(i)))
             .collect();
-        let outcome = handler(&callee_module, &callee, args, ref_args);
+        let outcome = run(args, ref_args);
         (*inner).nested = saved;
         match outcome {
             Ok((words, ref_results))
@@ -1050,15 +1177,12 @@ pub(crate) unsafe fn call_import(
                 }
                 STATUS_OK
             }
-            Ok(_) => fail(
+            Ok(_) => fail_call(
                 ctx,
-                format!(
-                    "internal error: `{}::{}` returned the wrong number of values",
-                    callee_module, callee
-                ),
+                format!("internal error: {what} returned the wrong number of values"),
                 Vec::new(),
             ),
-            Err(p) => fail(ctx, p.message, p.trace),
+            Err(p) => fail_call(ctx, p.message, p.trace),
         }
     }
 }

@@ -161,21 +161,52 @@ unsafe extern "C" fn rt_call_import(
     results: *mut u64,
     refs: *mut RefSlot,
 ) -> u32 {
-    // SAFETY: the caller keeps this function's contract (its `# Safety` section);
-    // each step below relies only on it.
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section).
+    unsafe {
+        guarded(ctx, "a cross-module call", |state| {
+            crate::load::call_import(state, &*module, import, args, results, vm_slot(refs))
+        })
+    }
+}
+
+/// Runs `call` on the running call's state; a Rust panic inside it becomes a Dast
+/// panic ("internal error: WHAT panicked") instead of unwinding into machine code.
+///
+/// # Safety
+/// `ctx` is the live context of the running call.
+unsafe fn guarded(ctx: *mut Ctx, what: &str, call: impl FnOnce(&mut CallState) -> u32) -> u32 {
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section).
     unsafe {
         let state = CallState::of(ctx);
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::load::call_import(state, &*module, import, args, results, vm_slot(refs))
-        }));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(state)));
         match outcome {
             Ok(status) => status,
             Err(_) => {
-                let message = "internal error: a cross-module call panicked".to_string();
+                let message = format!("internal error: {what} panicked");
                 CallState::of(ctx).start_panic(PanicCode::Message as u32, Some(message));
                 STATUS_PANIC
             }
         }
+    }
+}
+
+/// # Safety
+/// `ctx` is the live context of the running call, `module` the caller's data;
+/// `args`/`results` hold the call's parameter and result words; `refs` is the callee's
+/// reference frame inside the running reference stack.
+unsafe extern "C" fn rt_call_dyn(
+    ctx: *mut Ctx,
+    module: *const ModuleData,
+    request: u32,
+    args: *const u64,
+    results: *mut u64,
+    refs: *mut RefSlot,
+) -> u32 {
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section).
+    unsafe {
+        guarded(ctx, "a dynamic call", |state| {
+            crate::load::call_dyn(state, &*module, request, args, results, vm_slot(refs))
+        })
     }
 }
 
@@ -271,6 +302,7 @@ pub(crate) fn table() -> &'static RuntimeTable {
         ret_refs: rt_ret_refs,
         clear_refs: rt_clear_refs,
         call_import: rt_call_import,
+        call_dyn: rt_call_dyn,
         copy_bytes: rt_copy_bytes,
         unshare: rt_unshare,
         map_find_word: rt_map_find_word,

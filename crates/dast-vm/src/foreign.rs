@@ -25,6 +25,17 @@ use crate::host::{HostPtr, Stop};
 use crate::instances::RefSlot;
 use crate::{InstanceId, Panic, Program};
 
+/// What [`Program::call_dyn_words`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DynRequest {
+    /// Entry `index` of the calling module's dynamic-call table, on the trait object
+    /// that is the first reference argument.
+    Method(u32),
+    /// `instantiate` of the trait object type with this id (in the calling module),
+    /// from the module named by the reference argument.
+    Instantiate(u32),
+}
+
 /// The code of a foreign instance's functions.
 pub trait Foreign: Send + Sync {
     /// Runs function `func` (its index in the instance's bytecode) on `args` (its
@@ -56,6 +67,12 @@ pub trait Foreign: Send + Sync {
     /// The table stays at this address until the instance is unloaded.
     fn bind_shared(&self, table: *const *mut u64) {
         let _ = table;
+    }
+
+    /// Gives the foreign side the instance's index and vtables (one per impl of the
+    /// module), so the trait objects it makes are the program's.
+    fn bind_vtables(&self, inst: u32, vtables: &[Arc<crate::VTable>]) {
+        let _ = (inst, vtables);
     }
 
     /// Calls running in the foreign code that the VM did not count (entered from other
@@ -103,6 +120,7 @@ impl Program {
             info.code = FOREIGN_BODY.as_ptr();
         }
         code.bind_shared(self.globals[mi].shared.as_ptr());
+        code.bind_vtables(mi as u32, &self.modules[mi].vtables);
         self.states[mi].foreign = ForeignSlot(Some(code));
         Ok(())
     }
@@ -208,12 +226,61 @@ impl Program {
         refs: Vec<RefSlot>,
     ) -> Result<(Vec<u64>, Vec<RefSlot>), Panic> {
         let (mi, fi) = self.find_export(module, func)?;
+        self.run_words(mi, fi, args, refs)
+    }
+
+    /// A dynamic call or an `instantiate` that foreign code of module `caller` does not
+    /// make itself: `args`/`refs` are the window (the trait object, or the module's
+    /// name, first); the results as [`Program::call_words`] returns them.
+    pub fn call_dyn_words(
+        &mut self,
+        caller: &str,
+        request: DynRequest,
+        args: &[u64],
+        refs: Vec<RefSlot>,
+    ) -> Result<(Vec<u64>, Vec<RefSlot>), Panic> {
+        let Some(&ci) = self.active.get(caller) else {
+            return Err(Panic::host(format!("no module `{caller}` is loaded")));
+        };
+        match request {
+            DynRequest::Method(m) => {
+                let Some(obj) = refs.first() else {
+                    return Err(Panic::host("a dynamic call without its object".into()));
+                };
+                let (mi, fi) = crate::dynobj::dyn_target(&self.modules, &self.modules[ci], m, &obj.0)
+                    .map_err(Panic::host)?;
+                self.run_words(mi, fi as usize, args, refs)
+            }
+            DynRequest::Instantiate(ty) => {
+                let name = match refs.first() {
+                    Some(r) => crate::typed::str_of(&r.0).map_err(Panic::host)?.to_string(),
+                    None => return Err(Panic::host("`instantiate` without its module".into())),
+                };
+                let (mi, make) = self
+                    .find_maker(ci, TypeId(ty), &name)
+                    .map_err(Panic::host)?;
+                self.run_words(mi, make as usize, &[], Vec::new())
+            }
+        }
+    }
+
+    /// Runs function `fi` of instance `mi` above the suspended calls on `args`/`refs`
+    /// (its parameters), with the host of the running foreign call.
+    fn run_words(
+        &mut self,
+        mi: usize,
+        fi: usize,
+        args: &[u64],
+        refs: Vec<RefSlot>,
+    ) -> Result<(Vec<u64>, Vec<RefSlot>), Panic> {
         let lm = &self.modules[mi];
         let (params, results) =
             signature_layouts(&lm.m.functions[fi].sig, |t| lm.layouts[t.0 as usize]);
         if args.len() != params.words as usize || refs.len() != params.refs as usize {
             return Err(Panic::host(format!(
-                "`{module}.{func}` takes {} words and {} references, {} and {} given",
+                "`{}.{}` takes {} words and {} references, {} and {} given",
+                lm.m.name,
+                lm.m.functions[fi].name,
                 params.words,
                 params.refs,
                 args.len(),

@@ -61,7 +61,7 @@ use typed::{from_value, to_value};
 
 pub use exec::{MAX_FRAMES, MAX_STACK};
 pub use dynobj::{VTable, VTableKey};
-pub use foreign::Foreign;
+pub use foreign::{DynRequest, Foreign};
 pub use host::{Host, HostRequest};
 pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, UnloadError};
 pub use shared::{check_layout, Shape, SharedCells, SharedLayoutError, SharedTable};

@@ -243,6 +243,19 @@ impl NativeInstance {
         })
     }
 
+    /// One vtable per impl of the module (what its `DynNew`s use).
+    pub fn vtables(&self) -> &[std::sync::Arc<crate::VTable>] {
+        &self.linked.vtables
+    }
+
+    /// Makes the program's vtables of instance `inst` this module's (hybrid mode: trait
+    /// objects made by machine code then follow the program's versions, and record the
+    /// program's instance).
+    pub fn bind_vtables(&mut self, inst: u32, vtables: &[std::sync::Arc<crate::VTable>]) {
+        self.linked.inst = inst;
+        self.linked.vtables = vtables.to_vec();
+    }
+
     pub fn module(&self) -> &Module {
         &self.linked.m
     }

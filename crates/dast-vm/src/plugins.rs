@@ -52,7 +52,7 @@ impl Program {
 
     /// The active instance of `module` and the maker of its one impl matching the
     /// trait of `caller`'s trait object type `ty`.
-    fn find_maker(&self, caller: usize, ty: TypeId, module: &str) -> Result<(usize, u32), String> {
+    pub(crate) fn find_maker(&self, caller: usize, ty: TypeId, module: &str) -> Result<(usize, u32), String> {
         let lc = &self.modules[caller];
         let Some(TypeDesc::Dyn { trait_name }) = lc.m.types.get(ty.0 as usize) else {
             return Err("instantiate needs a trait object type".into());

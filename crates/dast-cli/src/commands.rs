@@ -261,6 +261,8 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
             } else {
                 // Nothing is watched and no call pays for counting.
                 registry.program_mut().set_hot_reload(false);
+                let plugins = crate::plugins::Plugins::new(&program.root);
+                registry.set_source(Box::new(crate::plugins::LoadOnly(plugins)));
                 Ok(())
             }
         },

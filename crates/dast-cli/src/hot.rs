@@ -19,6 +19,7 @@ use dast_vm::Foreign;
 
 use crate::hybrid::NativeBuilder;
 use crate::out::errln;
+use crate::plugins::Plugins;
 use crate::render;
 use crate::watch::{SourceWatcher, WatchEvent};
 
@@ -47,6 +48,8 @@ struct WatchedSource {
     native: Option<NativeBuilder>,
     /// New versions of the entry module get [`route_entry`]'s rewrite, as the first.
     route_entry: bool,
+    /// Modules the program loaded itself (`load_bytecode`).
+    plugins: Plugins,
 }
 
 impl ModuleSource for WatchedSource {
@@ -57,6 +60,9 @@ impl ModuleSource for WatchedSource {
     fn build(&mut self, name: &str) -> Result<Module, String> {
         if let Ok(mut c) = self.changed.lock() {
             c.remove(name);
+        }
+        if let Some(built) = self.plugins.build(name) {
+            return built;
         }
         let mut compiled = dast_compiler::compile_program(&RealFs, self.program.clone())
             .map_err(|failed| render::render_plain(&failed.sources, &failed.diagnostics))?;
@@ -71,6 +77,10 @@ impl ModuleSource for WatchedSource {
             .into_iter()
             .find(|m| m.name == name)
             .ok_or_else(|| format!("module `{name}` is no longer part of the program"))
+    }
+
+    fn load_path(&mut self, path: &str) -> Result<Module, String> {
+        self.plugins.load(path)
     }
 
     fn foreign(&mut self, module: &Module) -> Result<Option<Arc<dyn Foreign>>, String> {
@@ -138,39 +148,59 @@ pub fn enable(
                 .map(|t| (m.path.clone(), t))
         })
         .collect();
-    let watcher = SourceWatcher::new(&program.src_dir, initial)?;
-    spawn_watcher(
-        watcher,
-        program.src_dir.clone(),
-        changed.clone(),
-        flag.clone(),
-        log,
-    );
+    // The whole root: modules loaded at run time may live beside `src/`.
+    let watcher = SourceWatcher::new(&program.root, initial)?;
+    let plugins = Plugins::new(&program.root);
+    let names = ModuleNames {
+        src: canonical(&program.src_dir),
+        plugins: plugins.clone(),
+    };
+    spawn_watcher(watcher, names, changed.clone(), flag.clone(), log);
     registry.set_source(Box::new(WatchedSource {
         program: program.clone(),
         changed,
         native,
         route_entry,
+        plugins,
     }));
     registry.set_safe_point_flag(flag);
     Ok(())
 }
 
+/// Which module a changed file is: a module loaded at run time, or one under `src/`.
+struct ModuleNames {
+    src: PathBuf,
+    plugins: Plugins,
+}
+
+impl ModuleNames {
+    fn of(&self, path: &Path) -> Option<String> {
+        let path = canonical(path);
+        match self.plugins.name_of(&path) {
+            Some(name) => Some(name),
+            None => path
+                .starts_with(&self.src)
+                .then(|| module_name_for(&self.src, &path)),
+        }
+    }
+}
+
 fn spawn_watcher(
     mut watcher: SourceWatcher,
-    src: PathBuf,
+    names: ModuleNames,
     changed: Changed,
     flag: Arc<AtomicBool>,
     mut log: Log,
 ) {
-    let src = canonical(&src);
     std::thread::spawn(move || loop {
         for event in watcher.changes(Duration::from_millis(500)) {
             match event {
                 WatchEvent::Changed(path) => {
+                    let Some(name) = names.of(&path) else {
+                        continue;
+                    };
                     let file = file_name(&path);
                     log.log(Level::Info, &format!("Detected code change in {file}"));
-                    let name = module_name_for(&src, &canonical(&path));
                     if let Ok(mut c) = changed.lock() {
                         c.insert(name);
                     }

@@ -88,6 +88,8 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
                 )
             } else {
                 registry.program_mut().set_hot_reload(false);
+                let plugins = crate::plugins::Plugins::new(&program.root);
+                registry.set_source(Box::new(crate::plugins::LoadOnly(plugins)));
                 Ok(())
             }
         },

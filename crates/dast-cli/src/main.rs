@@ -6,6 +6,7 @@ mod commands;
 mod hot;
 mod hybrid;
 mod out;
+mod plugins;
 mod release;
 mod release_host;
 mod render;

@@ -455,7 +455,8 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     );
                 }
             }
-            if self.env.adt(*a).methods.contains_key(&name.name) {
+            let is_field = self.env.adt(*a).fields().iter().any(|f| f.name == name.name);
+            if !is_field && self.env.adt(*a).methods.contains_key(&name.name) {
                 self.error(
                     Diagnostic::error(
                         errors::METHOD_AS_FIELD,

@@ -70,6 +70,18 @@ impl std::fmt::Display for Refusal {
     }
 }
 
+/// How a value of type `a` (in `old`) becomes one of type `b` (in `new`), by the rules
+/// of `var`s; `path` names the value in a refusal.
+pub fn type_plan(
+    old: &Module,
+    a: TypeId,
+    new: &Module,
+    b: TypeId,
+    path: &str,
+) -> Result<ValuePlan, Refusal> {
+    Cx { old, new }.value_plan(a, b, path)
+}
+
 /// Plans the migration of `old`'s `var`s into `new`'s.
 pub fn plan(old: &Module, new: &Module) -> Result<Vec<Action>, Vec<Refusal>> {
     let mut actions = Vec::new();
@@ -173,7 +185,10 @@ impl Cx<'_> {
         seen.push((a, b));
         let (da, db) = (&self.old.types[a.0 as usize], &self.new.types[b.0 as usize]);
         match (da, db) {
-            (TypeDesc::Vec(x), TypeDesc::Vec(y)) => self.same(*x, *y, seen),
+            (TypeDesc::Vec(x), TypeDesc::Vec(y)) | (TypeDesc::Box(x), TypeDesc::Box(y)) => {
+                self.same(*x, *y, seen)
+            }
+            (TypeDesc::Dyn { trait_name: x }, TypeDesc::Dyn { trait_name: y }) => x == y,
             (TypeDesc::Map(k1, v1), TypeDesc::Map(k2, v2)) => {
                 self.same(*k1, *k2, seen) && self.same(*v1, *v2, seen)
             }

@@ -104,6 +104,7 @@ impl Session<'_> {
             .check_importers(new)
             .map_err(|e| ReloadError::Incompatible(Box::new(e)))?;
         self.check_host_calls(new)?;
+        self.check_trait_objects(old, new)?;
         let strategy = self.strategy(old, new)?;
         self.ensure_no_lost_updates(old)?;
         self.program.init_instance(new).map_err(ReloadError::Init)?;
@@ -142,6 +143,42 @@ impl Session<'_> {
                 caller: called.caller.clone(),
                 change,
             });
+        }
+        Ok(())
+    }
+
+    /// Every trait object alive of a type of the module keeps working with the new
+    /// version: its impl is still there, with the same methods, and its value migrates
+    /// by the rules of `var`s (see `docs/language.md`, "Reloading trait objects").
+    fn check_trait_objects(&self, old: InstanceId, new: InstanceId) -> Result<(), ReloadError> {
+        let (om, nm) = (self.program.module_of(old), self.program.module_of(new));
+        for (key, live) in self.program.live_trait_objects(old) {
+            let what = format!("impl {} for {}", key.trait_name, key.ty);
+            let refuse = |change: String| ReloadError::TraitObjects {
+                module: om.name.clone(),
+                what: what.clone(),
+                live,
+                change,
+            };
+            let same_key = |m: &Module, imp: &&dast_bytecode::ImplDesc| {
+                short(&imp.trait_name) == key.trait_name
+                    && short(&dast_bytecode::type_name(&m.types, imp.ty)) == key.ty
+            };
+            let (Some(oi), Some(ni)) = (
+                om.impls.iter().find(|i| same_key(om, i)),
+                nm.impls.iter().find(|i| same_key(nm, i)),
+            ) else {
+                return Err(refuse("removes it".into()));
+            };
+            if let Some(change) = changed_method(om, oi, nm, ni) {
+                return Err(refuse(change));
+            }
+            if let Err(r) = migrate::type_plan(om, oi.ty, nm, ni.ty, &key.ty) {
+                return Err(refuse(format!(
+                    "changes `{}` from `{}` to `{}`, which cannot be migrated",
+                    r.path, r.old_ty, r.new_ty
+                )));
+            }
         }
         Ok(())
     }
@@ -310,4 +347,43 @@ pub(crate) fn option(value: Option<Value>) -> Value {
         variant: variant.to_string(),
         fields,
     }
+}
+
+/// The name without its module qualifier.
+fn short(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+/// How impl `ni` of `nm` differs from `oi` of `om` in its methods (names, order,
+/// signatures without the receiver), if it does.
+fn changed_method(
+    om: &Module,
+    oi: &dast_bytecode::ImplDesc,
+    nm: &Module,
+    ni: &dast_bytecode::ImplDesc,
+) -> Option<String> {
+    let names = |imp: &dast_bytecode::ImplDesc| -> Vec<String> {
+        imp.methods.iter().map(|m| m.name.clone()).collect()
+    };
+    if names(oi) != names(ni) {
+        return Some(format!(
+            "changes its methods from {} to {}",
+            names(oi).join(", "),
+            names(ni).join(", ")
+        ));
+    }
+    for (a, b) in oi.methods.iter().zip(&ni.methods) {
+        let (sa, sb) = (
+            &om.functions[a.shim.0 as usize].sig,
+            &nm.functions[b.shim.0 as usize].sig,
+        );
+        let (ta, tb) = (
+            dast_bytecode::signature_text(&om.types, sa),
+            dast_bytecode::signature_text(&nm.types, sb),
+        );
+        if ta != tb {
+            return Some(format!("changes method `{}` from `{ta}` to `{tb}`", a.name));
+        }
+    }
+    None
 }

@@ -219,6 +219,17 @@ pub enum ReloadError {
     Init(Panic),
     /// `__on_unload__` or `__on_load__` panicked (or could not be called).
     Hook { hook: &'static str, panic: Panic },
+    /// Trait objects of a type of the module are alive, and the new version removes
+    /// the type's impl of their trait, changes its methods, or changes the type in a
+    /// way its values cannot be migrated.
+    TraitObjects {
+        module: String,
+        /// `impl Plugin for Counter`.
+        what: String,
+        live: usize,
+        /// `removes it`, `changes method ...`, or the migration's refusal.
+        change: String,
+    },
     /// The host calls `function` by name (`registry.call` or the Rust API, first from
     /// `caller`) and the new version removes it or changes its signature.
     HostCall {
@@ -249,6 +260,19 @@ impl fmt::Display for ReloadError {
             ReloadError::Hook { hook, panic } => {
                 write!(f, "`{hook}` panicked: {}", panic.message)
             }
+            ReloadError::TraitObjects {
+                module,
+                what,
+                live,
+                change,
+            } => write!(
+                f,
+                "{live} trait object{} of `{what}` (module `{module}`) {} alive and the new \
+                 version {change}; keep the impl compatible, or drop those objects before \
+                 reloading",
+                if *live == 1 { "" } else { "s" },
+                if *live == 1 { "is" } else { "are" }
+            ),
             ReloadError::HostCall {
                 module,
                 function,

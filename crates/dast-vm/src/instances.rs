@@ -243,6 +243,17 @@ impl Program {
         previous.map(InstanceId::of)
     }
 
+    /// The instance's vtables (one per impl of its module, shared with the module's
+    /// other versions) whose trait objects are alive, with how many are.
+    pub fn live_trait_objects(&self, id: InstanceId) -> Vec<(crate::VTableKey, usize)> {
+        self.modules[id.index()]
+            .vtables
+            .iter()
+            .filter(|vt| vt.live() > 0)
+            .map(|vt| (vt.key.clone(), vt.live()))
+            .collect()
+    }
+
     /// How many calls are running in the instance now: entries from the host or from
     /// another instance whose frames are still on the stack, plus the host's
     /// [`Program::begin_host_call`]s. Always 0 with hot reload off.

@@ -195,6 +195,7 @@ impl Intrinsic {
                 | Intrinsic::RegistryGetVersion
                 | Intrinsic::RegistryModules
                 | Intrinsic::LoadBytecode
+                | Intrinsic::ReadDir
         )
     }
 }
@@ -654,6 +655,10 @@ pub enum Intrinsic {
     /// Handled by the program (a nested call); panics naming the trait and module when
     /// no impl, or several, match.
     Instantiate,
+    /// `read_dir(path)`: `(path: String)` -> `Vec[String]`, the names of the entries of
+    /// the directory (relative paths from the program's root, as `load_bytecode`),
+    /// sorted. Host-handled; a failure panics with the host's message.
+    ReadDir,
     /// Never in a module (the verifier rejects it): the body the VM gives each function
     /// of an instance whose code runs elsewhere (a native module in hybrid mode),
     /// followed by `Ret { s: 0, r: 0 }`. Suspends to the host, which runs the function

@@ -228,6 +228,7 @@ enum_codec!(
         Foreign,
         LoadBytecode,
         Instantiate,
+        ReadDir,
     ]
 );
 

@@ -350,7 +350,7 @@ pub fn intrinsic_window_with(
             map_type()?;
             (Z, F)
         }
-        LoadBytecode => (F, F),
+        LoadBytecode | ReadDir => (F, F),
         Instantiate => match types.get(ty.0 as usize) {
             Some(TypeDesc::Dyn { .. }) => (F, F),
             _ => return Err(format!("{op:?} needs a trait object type operand")),

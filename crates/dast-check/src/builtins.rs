@@ -394,6 +394,14 @@ pub(crate) const PRELUDE_FNS: &[PreludeFn] = {
             },
         ),
         prelude(
+            "read_dir",
+            Fixed {
+                op: B::ReadDir,
+                params: &[Param::Ref(Sig::Str)],
+                ret: Sig::Vec(&Sig::Str),
+            },
+        ),
+        prelude(
             "now_ms",
             Fixed {
                 op: B::NowMs,

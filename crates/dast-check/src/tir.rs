@@ -138,6 +138,8 @@ pub enum Builtin {
     RegistryGetVersion,
     /// `registry.modules`
     RegistryModules,
+    /// `read_dir(path)`: the entries of a directory, from the host.
+    ReadDir,
 }
 
 /// Mutating operations on a place (`v.push(x)`).

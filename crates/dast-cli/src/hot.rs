@@ -83,6 +83,10 @@ impl ModuleSource for WatchedSource {
         self.plugins.load(path)
     }
 
+    fn read_dir(&mut self, path: &str) -> Result<Vec<String>, String> {
+        self.plugins.read_dir(path)
+    }
+
     fn foreign(&mut self, module: &Module) -> Result<Option<Arc<dyn Foreign>>, String> {
         match self.native.as_mut() {
             Some(builder) => builder.build(module),
@@ -150,7 +154,7 @@ pub fn enable(
         .collect();
     // The whole root: modules loaded at run time may live beside `src/`.
     let watcher = SourceWatcher::new(&program.root, initial)?;
-    let plugins = Plugins::new(&program.root);
+    let plugins = Plugins::new(&program.root).watched_by(watcher.known());
     let names = ModuleNames {
         src: canonical(&program.src_dir),
         plugins: plugins.clone(),

@@ -24,6 +24,8 @@ use crate::render;
 pub struct Plugins {
     root: PathBuf,
     files: Arc<Mutex<HashMap<String, PathBuf>>>,
+    /// Where the texts loaded are told to the watcher, when there is one.
+    known: Option<crate::watch::Known>,
 }
 
 impl Plugins {
@@ -31,7 +33,14 @@ impl Plugins {
         Plugins {
             root: root.to_path_buf(),
             files: Arc::default(),
+            known: None,
         }
+    }
+
+    /// Tells `known` (a watcher's) the text of every file loaded from now on.
+    pub fn watched_by(mut self, known: crate::watch::Known) -> Plugins {
+        self.known = Some(known);
+        self
     }
 
     /// The module at `path` (see the module docs), recorded under its name.
@@ -43,7 +52,7 @@ impl Plugins {
                 file.display()
             ));
         }
-        let module = read_module(&file)?;
+        let module = self.read(&file)?;
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         match files.get(&module.name) {
             Some(known) if *known != file => Err(format!(
@@ -58,11 +67,28 @@ impl Plugins {
         }
     }
 
+    /// `read_dir(path)`: the names in directory `path` (from the root), sorted.
+    pub fn read_dir(&self, path: &str) -> Result<Vec<String>, String> {
+        dast_runtime::read_dir_names(&self.root.join(path))
+    }
+
     /// A new version of run-time module `name` from its file, or `None` when `name` was
     /// not loaded at run time.
     pub fn build(&self, name: &str) -> Option<Result<Module, String>> {
         let file = self.file_of(name)?;
-        Some(read_module(&file))
+        Some(self.read(&file))
+    }
+
+    /// The module in `file`, its text told to the watcher. Modules loaded at run time
+    /// are hot-reloadable: loading one is already choosing to run code that changes.
+    fn read(&self, file: &Path) -> Result<Module, String> {
+        if let (Some(known), Ok(text)) = (&self.known, std::fs::read_to_string(file)) {
+            let mut known = known.lock().unwrap_or_else(|e| e.into_inner());
+            known.insert(file.to_path_buf(), text);
+        }
+        let mut module = read_module(file)?;
+        module.hot_reload = true;
+        Ok(module)
     }
 
     fn file_of(&self, name: &str) -> Option<PathBuf> {
@@ -122,5 +148,9 @@ impl ModuleSource for LoadOnly {
 
     fn load_path(&mut self, path: &str) -> Result<Module, String> {
         self.0.load(path)
+    }
+
+    fn read_dir(&mut self, path: &str) -> Result<Vec<String>, String> {
+        self.0.read_dir(path)
     }
 }

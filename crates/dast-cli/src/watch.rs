@@ -56,7 +56,14 @@ pub struct SourceWatcher {
     /// Files whose new text is held back, by canonical path.
     held: HashMap<PathBuf, Held>,
     settle: Duration,
+    /// Texts of files first read after the watcher started (modules a program loads
+    /// at run time), by canonical path: their first event compares against these.
+    known: Known,
 }
+
+/// Texts other parts of the program read, shared with the watcher (see
+/// [`SourceWatcher::known`]).
+pub type Known = std::sync::Arc<std::sync::Mutex<HashMap<PathBuf, String>>>;
 
 impl SourceWatcher {
     /// Watches `dir` recursively; `initial` is the text of each file as compiled at start.
@@ -77,7 +84,14 @@ impl SourceWatcher {
             last_text,
             held: HashMap::new(),
             settle: SETTLE,
+            known: Known::default(),
         })
+    }
+
+    /// Where to record the text of a file read after the watcher started, so that its
+    /// first event is a change only if the text differs from it.
+    pub fn known(&self) -> Known {
+        self.known.clone()
     }
 
     /// What happened to `.dast` files, waiting up to `timeout` for the first event (less
@@ -109,6 +123,12 @@ impl SourceWatcher {
     fn look_at(&mut self, path: &Path) -> Option<WatchEvent> {
         let text = std::fs::read_to_string(path).ok()?;
         let key = canonical(path);
+        if !self.last_text.contains_key(&key) {
+            let known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(t) = known.get(&key) {
+                self.last_text.insert(key.clone(), t.clone());
+            }
+        }
         if self.last_text.get(&key) == Some(&text) {
             // Back to the text last reported (an empty save, then the same text).
             self.held.remove(&key);

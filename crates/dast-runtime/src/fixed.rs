@@ -47,6 +47,12 @@ impl FixedRegistry {
             }
             HostRequest::Modules => modules_value(&self.infos()),
             HostRequest::SafePoint => Value::Unit,
+            HostRequest::ReadDir { path } => Value::Vec(
+                crate::read_dir_names(std::path::Path::new(&path))?
+                    .into_iter()
+                    .map(Value::Str)
+                    .collect(),
+            ),
             HostRequest::LoadBytecode { path, .. } => {
                 return Err(format!(
                     "load_bytecode(\"{path}\"): release mode runs machine code only; load \

@@ -66,6 +66,11 @@ pub trait ModuleSource: Send {
             "cannot load `{path}`: this host does not load modules at run time"
         ))
     }
+
+    /// `read_dir(path)`: the names of the entries of directory `path`, sorted.
+    fn read_dir(&mut self, path: &str) -> Result<Vec<String>, String> {
+        Err(format!("cannot read `{path}`: this host has no files"))
+    }
 }
 
 /// Where the registry's log lines go (`line` without the `[LEVEL] ` tag).
@@ -120,6 +125,12 @@ impl Host for Hub {
                 Ok(option_u32(number))
             }
             HostRequest::Modules => Ok(modules_value(&module_infos(program, &self.modules))),
+            HostRequest::ReadDir { path } => match self.source.as_mut() {
+                Some(source) => source
+                    .read_dir(&path)
+                    .map(|names| Value::Vec(names.into_iter().map(Value::Str).collect())),
+                None => Err(format!("read_dir(\"{path}\"): this host has no files")),
+            },
             HostRequest::LoadBytecode { path, .. } => {
                 self.load_bytecode(program, &path).map(Value::Str)
             }

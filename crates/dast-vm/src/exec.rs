@@ -810,6 +810,14 @@ unsafe fn run_loop(
                     s: ws,
                     r: wr,
                 } => {
+                    // A safe point like `CallImport`: a host looping over trait objects
+                    // picks up their modules' new versions.
+                    // SAFETY: as at `CallImport`.
+                    if let Some(flag) = safe_point.as_ref() {
+                        if flag.load(Ordering::Relaxed) {
+                            suspend!(ip.offset_from(code) - 1, Request::SafePoint);
+                        }
+                    }
                     let (tm, tf) = tri!(crate::dynobj::dyn_target(
                         modules,
                         lm,

@@ -239,6 +239,9 @@ impl Program {
         args: &[u64],
         refs: Vec<RefSlot>,
     ) -> Result<(Vec<u64>, Vec<RefSlot>), Panic> {
+        // A safe point, as in bytecode: a native host looping over trait objects
+        // picks up their modules' new versions.
+        self.apply_pending_updates();
         let Some(&ci) = self.active.get(caller) else {
             return Err(Panic::host(format!("no module `{caller}` is loaded")));
         };
@@ -261,6 +264,21 @@ impl Program {
                     .map_err(Panic::host)?;
                 self.run_words(mi, make as usize, &[], Vec::new())
             }
+        }
+    }
+
+    /// When the safe-point flag is up (hot reload on), has the running foreign call's
+    /// host apply the pending reloads now.
+    fn apply_pending_updates(&mut self) {
+        let up = self.machine.hot_reload
+            && self
+                .machine
+                .safe_point
+                .as_ref()
+                .is_some_and(|f| f.swap(false, std::sync::atomic::Ordering::Relaxed));
+        if up {
+            // A refused reload is logged by the host; the call goes on either way.
+            let _ = self.ask_host(crate::HostRequest::SafePoint);
         }
     }
 

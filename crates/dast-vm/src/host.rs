@@ -94,6 +94,9 @@ pub enum HostRequest {
     /// `Value::Str`. `caller` is where the request was made (relative paths may be
     /// resolved against its file).
     LoadBytecode { path: String, caller: TraceFrame },
+    /// `read_dir(path)`: the names of the entries of directory `path` (relative to the
+    /// program's root), sorted; reply `Value::Vec` of `Value::Str`.
+    ReadDir { path: String },
     /// A safe point: the flag set with [`Program::set_safe_point_flag`] was up at a
     /// cross-module call (the program cleared it before asking). The host applies
     /// pending reloads now; the call then goes to the active version. Any `Ok` reply.
@@ -310,6 +313,7 @@ pub(crate) fn read_host_request(
         Intrinsic::RegistryReload => HostRequest::Reload { name: text(0)? },
         Intrinsic::RegistryGetVersion => HostRequest::GetVersion { name: text(0)? },
         Intrinsic::RegistryModules => HostRequest::Modules,
+        Intrinsic::ReadDir => HostRequest::ReadDir { path: text(0)? },
         Intrinsic::LoadBytecode => HostRequest::LoadBytecode {
             path: text(0)?,
             caller: caller(),
@@ -420,6 +424,24 @@ pub(crate) fn write_host_reply(
             from_value(t, ty, &reply, &mut w[..rw], &mut r[..rr])
                 .map_err(|e| format!("the host's reply to {op:?}: {e}"))?;
         }
+        Intrinsic::ReadDir => match &reply {
+            Value::Vec(names) => {
+                // A `Vec[String]`: one reference per element.
+                let mut vec = crate::heap::VecObj::new(crate::heap::VecShape {
+                    kind: crate::heap::ElemKind::Words,
+                    wpe: 0,
+                    rpe: 1,
+                });
+                for name in names {
+                    let Value::Str(name) = name else {
+                        return Err(bad("a list of names"));
+                    };
+                    vec.push_cloned(&[], &[Some(Obj::string(name.clone()))]);
+                }
+                r[0] = Some(Obj::new(crate::heap::HeapObj::Vec(vec)));
+            }
+            _ => return Err(bad("a list of names")),
+        },
         Intrinsic::LoadBytecode => match reply {
             Value::Str(name) => r[0] = Some(Obj::string(name)),
             _ => return Err(bad("the loaded module's name")),

@@ -117,6 +117,7 @@ pub(super) fn lowering<'b, 'c, 'a>(op: Builtin) -> Lowering<'b, 'c, 'a> {
         B::RegistryCall => Intr(I::RegistryCall, Result),
         B::RegistryGetVersion => Intr(I::RegistryGetVersion, Unit),
         B::RegistryModules => Intr(I::RegistryModules, Result),
+        B::ReadDir => Intr(I::ReadDir, Unit),
     }
 }
 

@@ -105,7 +105,7 @@ fn wrong_version_is_named() {
     assert_eq!(e.offset, 4);
     assert_eq!(
         e.message,
-        "unsupported .dbc format version 7 (this dast reads version 2)"
+        "unsupported .dbc format version 7 (this dast reads version 3)"
     );
     assert_eq!(
         e.to_string(),

@@ -174,6 +174,26 @@ fn resolve_trait(
 ) -> Ty {
     match env.lookup(scope, &name.name) {
         Some(Def::Trait(t)) => Ty::Dyn(t),
+        Some(Def::Adt(a)) => {
+            let adt = &env.adts[a.0 as usize];
+            let kind = match adt.kind {
+                crate::env::AdtKind::Struct(_) => "struct",
+                crate::env::AdtKind::Enum(_) => "enum",
+            };
+            diags.push(
+                Diagnostic::error(
+                    errors::UNKNOWN_TRAIT,
+                    format!("expected a trait after `dyn`, found {kind} `{}`", name.name),
+                    name.span,
+                )
+                .with_label("not a trait")
+                .with_help(format!(
+                    "`dyn` takes a trait; for a value of this {kind}, write the type itself: `{}`",
+                    name.name
+                )),
+            );
+            Ty::Error
+        }
         _ => {
             diags.push(crate::env::unknown_trait(name));
             Ty::Error

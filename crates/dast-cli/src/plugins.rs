@@ -140,6 +140,10 @@ impl ModuleSource for LoadOnly {
         false
     }
 
+    fn reloads(&self) -> bool {
+        false
+    }
+
     fn build(&mut self, name: &str) -> Result<Module, String> {
         self.0
             .build(name)

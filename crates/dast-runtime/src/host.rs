@@ -49,6 +49,13 @@ pub trait ModuleSource: Send {
     /// Module `name` compiled from its current source; `Err` is the rendered diagnostic.
     fn build(&mut self, name: &str) -> Result<Module, String>;
 
+    /// Whether this source makes new versions (false for a program run without hot
+    /// reload that only loads modules at run time: `reload_module` then says hot reload
+    /// is off).
+    fn reloads(&self) -> bool {
+        true
+    }
+
     /// The code a new version built by [`ModuleSource::build`] runs when it does not
     /// run as bytecode (a native module in hybrid mode: its library, built and loaded
     /// beside the running version's); `None` for bytecode. `Err` refuses the reload.
@@ -227,7 +234,7 @@ impl Hub {
     /// `reload_module(name)`: build through the source, reload, log (see the module
     /// docs).
     pub(crate) fn reload(&mut self, program: &mut Program, name: &str) -> bool {
-        if self.source.is_none() {
+        if !self.source.as_ref().is_some_and(|s| s.reloads()) {
             let line = format!(
                 "Module '{name}' cannot be reloaded: hot reload is off; run with `dast run --hot-reload`"
             );

@@ -1381,7 +1381,7 @@ fn deep_nesting_is_reported_once_without_overflowing_the_stack() {
 // ---------- dereference, `@` bindings, integer limits in patterns ----------
 
 #[test]
-fn deref_is_transparent_and_starts_a_statement_on_a_new_line() {
+fn deref_is_a_node_and_starts_a_statement_on_a_new_line() {
     check(
         "fn f(n: &mut i32, a: i32) {\n    let b = a\n    *n += b\n    let c = a\n        * b\n}",
         expect![[r#"
@@ -1391,7 +1391,8 @@ fn deref_is_transparent_and_starts_a_statement_on_a_new_line() {
                   name a @40..41
                 expr @46..53
                   assign += @46..53
-                    name n @46..48
+                    deref @46..48
+                      name n @47..48
                     name b @52..53
                 let c @58..79
                   binary * @66..79

@@ -187,6 +187,7 @@ impl Walker {
             }
             ExprKind::Unary { expr, .. }
             | ExprKind::Ref { expr, .. }
+            | ExprKind::Deref(expr)
             | ExprKind::Paren(expr)
             | ExprKind::Try(expr) => self.expr(expr),
             ExprKind::Cast { expr, ty } => {

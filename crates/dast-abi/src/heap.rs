@@ -83,6 +83,8 @@ const DYN: usize = offset_of!(Counted<DynVariant>, obj) + offset_of!(DynVariant,
 pub const DYN_VTABLE: i32 = (DYN + offset_of!(DynObj, vtable)) as i32;
 /// A trait object's instance (`u32`).
 pub const DYN_INST: i32 = (DYN + offset_of!(DynObj, inst)) as i32;
+/// A trait object's boxed value (a reference slot).
+pub const DYN_PAYLOAD: i32 = (DYN + offset_of!(DynObj, payload)) as i32;
 /// A vtable's method table pointer.
 pub const VTABLE_NATIVE: i32 = offset_of!(VTable, native) as i32;
 /// A vtable's instance (`u32`).
@@ -186,6 +188,7 @@ pub const FINGERPRINT: u64 = {
         TAG_DYN as u64,
         DYN_VTABLE as u64,
         DYN_INST as u64,
+        DYN_PAYLOAD as u64,
         VTABLE_NATIVE as u64,
         VTABLE_INST as u64,
         VEC_LEN as u64,

@@ -30,6 +30,7 @@ pub fn disassemble(m: &Module) -> String {
             let _ = writeln!(o, "  i{i}  {}.{}{sig}", imp.module, imp.name);
         }
     }
+    impls_section(o, m);
     constants_section(o, m);
     if let Some(init) = m.init {
         let name = m
@@ -42,6 +43,34 @@ pub fn disassemble(m: &Module) -> String {
         function_section(o, m, i, f);
     }
     out
+}
+
+/// The impl table (vtables: each method's shim, the maker) and the dynamic calls.
+fn impls_section(o: &mut String, m: &Module) {
+    let func = |f: FuncId| {
+        let name = m.functions.get(f.0 as usize).map_or("?", |f| f.name.as_str());
+        format!("f{} ({name})", f.0)
+    };
+    if !m.impls.is_empty() {
+        let _ = writeln!(o, "\nimpls:");
+    }
+    for (i, imp) in m.impls.iter().enumerate() {
+        let ty = id_name(&m.types, imp.ty);
+        let _ = writeln!(o, "  m{i}  impl {} for {ty}", imp.trait_name);
+        for meth in &imp.methods {
+            let _ = writeln!(o, "        {}: {}", meth.name, func(meth.shim));
+        }
+        if let Some(make) = imp.make {
+            let _ = writeln!(o, "        make: {}", func(make));
+        }
+    }
+    if !m.dyn_methods.is_empty() {
+        let _ = writeln!(o, "\ndynamic calls:");
+    }
+    for (i, d) in m.dyn_methods.iter().enumerate() {
+        let sig = signature_text(&m.types, &d.sig);
+        let _ = writeln!(o, "  d{i}  {}.{} (slot {}){sig}", d.trait_name, d.name, d.slot);
+    }
 }
 
 fn types_section(o: &mut String, m: &Module) {

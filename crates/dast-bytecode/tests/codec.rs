@@ -109,7 +109,7 @@ fn wrong_version_is_named() {
     );
     assert_eq!(
         e.to_string(),
-        "invalid .dbc file at byte 4: unsupported .dbc format version 7 (this dast reads version 2)"
+        "invalid .dbc file at byte 4: unsupported .dbc format version 7 (this dast reads version 3)"
     );
 }
 

@@ -77,6 +77,10 @@ pub(crate) fn init_signature(call_conv: CallConv) -> IrSignature {
     sig
 }
 
+/// Most reference registers a return releases inline (more go to the runtime's
+/// `ret_refs`).
+const INLINE_RELEASES: u32 = 4;
+
 /// How a `CallImport` reaches its callee.
 #[derive(Clone, Copy)]
 pub(crate) enum ImportCall {
@@ -1104,7 +1108,16 @@ impl<'a, 'b> Translator<'a, 'b> {
     /// Results into the return registers (and the out-pointer); references as the
     /// interpreter's `Ret` leaves them (results at the frame's start, the rest released).
     fn ret(&mut self, from: S, ref_from: dast_bytecode::R) {
-        if self.f.ref_regs > 0 {
+        let results = self.shape.result_refs;
+        let to_clear = (self.f.ref_regs as u32).saturating_sub(results);
+        let no_moves = ref_from.0 == 0 || results == 0;
+        if self.f.ref_regs > 0 && no_moves && to_clear <= INLINE_RELEASES {
+            // Few references, none to move: released here, the last one of an object
+            // through the runtime.
+            for k in results..self.f.ref_regs as u32 {
+                self.release_slot(dast_bytecode::R(k as u16));
+            }
+        } else if self.f.ref_regs > 0 {
             let args = [
                 self.refs,
                 self.b.ins().iconst(I32, ref_from.0 as i64),

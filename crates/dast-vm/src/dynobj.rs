@@ -117,7 +117,7 @@ pub(crate) struct DynObj {
     /// The instance whose layout `payload`'s value has.
     pub(crate) inst: AtomicU32,
     /// The boxed value (`Option<Obj>` as a raw pointer; null while taken).
-    payload: AtomicPtr<()>,
+    pub(crate) payload: AtomicPtr<()>,
 }
 
 // SAFETY: the vtable is shared through an `Arc` count the object owns; the payload is

@@ -803,6 +803,7 @@ mod abi_layout {
         assert!(at(STR) == abi::STR_TEXT.ptr);
         assert!(at(DYN + offset_of!(DynObj, vtable)) == abi::DYN_VTABLE);
         assert!(at(DYN + offset_of!(DynObj, inst)) == abi::DYN_INST);
+        assert!(at(DYN + offset_of!(DynObj, payload)) == abi::DYN_PAYLOAD);
         assert!(at(offset_of!(VTable, native)) == abi::VTABLE_NATIVE);
         assert!(at(offset_of!(VTable, inst)) == abi::VTABLE_INST);
         assert!(ElemKind::Bool as u8 == abi::KIND_BOOL);

@@ -32,7 +32,7 @@
 use std::collections::HashMap;
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::types::{F64, I64, I8};
+use cranelift_codegen::ir::types::{F64, I32, I64, I8};
 use cranelift_codegen::ir::{AtomicRmwOp, Block, BlockArg, InstBuilder, TrapCode, Value};
 use cranelift_frontend::Variable;
 use dast_abi::heap as layout;
@@ -181,6 +181,7 @@ pub(super) fn has_fast_path(inst: &Inst) -> bool {
             | MovR { .. }
             | TakeR { .. }
             | ClearR { .. }
+            | DynLoad { .. }
     )
 }
 
@@ -348,6 +349,7 @@ impl Translator<'_, '_> {
             MovR { dst, src } => self.mov_r(pc, inst, dst, src),
             TakeR { dst, src } => self.take_r(pc, inst, dst, src),
             ClearR { dst } => self.clear_r(pc, inst, dst),
+            DynLoad { dst, obj } => self.dyn_load(pc, inst, dst, obj),
             other => unreachable!("no fast path for {other:?}"),
         }
     }
@@ -801,6 +803,76 @@ impl Translator<'_, '_> {
             self.heap.views.insert(src.0, view.clone());
             self.record_view(dst.0, view);
         }
+    }
+
+    /// `DynLoad` (a method shim's first step): when the destination is empty and the
+    /// object's value is in, a new reference to it (one count); `exec_one` otherwise
+    /// (which reports what is wrong).
+    fn dyn_load(&mut self, pc: u32, inst: Inst, dst: R, obj: R) {
+        let mut slow = Slow::default();
+        let old = self.load_slot(dst);
+        let empty = self.b.ins().icmp_imm_s(IntCC::Equal, old, 0);
+        self.guard(empty, &mut slow);
+        let handle = self.load_slot(obj);
+        let some = self.b.ins().icmp_imm_s(IntCC::NotEqual, handle, 0);
+        self.guard(some, &mut slow);
+        self.guard_tag(handle, dast_abi::heap::TAG_DYN, &mut slow);
+        // Only the thread running the group's code moves a value in or out.
+        let value = self
+            .b
+            .ins()
+            .load(I64, trusted(), handle, dast_abi::heap::DYN_PAYLOAD);
+        let some = self.b.ins().icmp_imm_s(IntCC::NotEqual, value, 0);
+        self.guard(some, &mut slow);
+        let count_at = self.b.ins().iadd_imm_s(value, i64::from(layout::COUNT));
+        let one = self.b.ins().iconst(I64, 1);
+        self.b
+            .ins()
+            .atomic_rmw(I64, trusted(), AtomicRmwOp::Add, count_at, one);
+        self.store_slot(dst, value);
+        self.finish_joining(pc, inst, slow);
+        self.heap.forget(dst.0);
+    }
+
+    /// Releases reference slot `r` at a return: a count decrement, and the runtime's
+    /// `clear_refs` for the last reference (its count put back to one first).
+    pub(super) fn release_slot(&mut self, r: R) {
+        let obj = self.load_slot(r);
+        let held = self.b.create_block();
+        let release = self.b.create_block();
+        let free = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.set_cold_block(free);
+        self.b.ins().brif(obj, held, &[], done, &[]);
+        self.b.seal_block(held);
+        self.b.switch_to_block(held);
+        let count_at = self.b.ins().iadd_imm_s(obj, i64::from(layout::COUNT));
+        let one = self.b.ins().iconst(I64, 1);
+        let before = self
+            .b
+            .ins()
+            .atomic_rmw(I64, trusted(), AtomicRmwOp::Sub, count_at, one);
+        let last = self.b.ins().icmp_imm_s(IntCC::Equal, before, 1);
+        self.b.ins().brif(last, free, &[], release, &[]);
+        self.b.seal_block(release);
+        self.b.switch_to_block(release);
+        let null = self.b.ins().iconst(I64, 0);
+        self.store_slot(r, null);
+        self.b.ins().jump(done, &[]);
+        self.b.seal_block(free);
+        self.b.switch_to_block(free);
+        // This frame held the only reference: no other thread can see the count.
+        self.b.ins().store(trusted(), one, count_at, 0);
+        let slot = self
+            .b
+            .ins()
+            .iadd_imm_s(self.refs, r.0 as i64 * REF_SLOT_BYTES);
+        let n = self.b.ins().iconst(I32, 1);
+        let sig = self.runtime_sig(&[I64, I32]);
+        self.call_runtime(table_offset::CLEAR_REFS, sig, &[slot, n]);
+        self.b.ins().jump(done, &[]);
+        self.b.seal_block(done);
+        self.b.switch_to_block(done);
     }
 
     /// `TakeR`: moves the pointer when the destination is empty; `exec_one` otherwise.

@@ -48,7 +48,10 @@ pub fn disassemble(m: &Module) -> String {
 /// The impl table (vtables: each method's shim, the maker) and the dynamic calls.
 fn impls_section(o: &mut String, m: &Module) {
     let func = |f: FuncId| {
-        let name = m.functions.get(f.0 as usize).map_or("?", |f| f.name.as_str());
+        let name = m
+            .functions
+            .get(f.0 as usize)
+            .map_or("?", |f| f.name.as_str());
         format!("f{} ({name})", f.0)
     };
     if !m.impls.is_empty() {
@@ -69,7 +72,11 @@ fn impls_section(o: &mut String, m: &Module) {
     }
     for (i, d) in m.dyn_methods.iter().enumerate() {
         let sig = signature_text(&m.types, &d.sig);
-        let _ = writeln!(o, "  d{i}  {}.{} (slot {}){sig}", d.trait_name, d.name, d.slot);
+        let _ = writeln!(
+            o,
+            "  d{i}  {}.{} (slot {}){sig}",
+            d.trait_name, d.name, d.slot
+        );
     }
 }
 
@@ -489,9 +496,10 @@ fn inst_comment(m: &Module, inst: &Inst) -> Option<String> {
             (!ignores_type).then(|| type_name(&m.types, ty))
         }
         Inst::VecNew { elem: ty, .. } | Inst::MapNew { ty, .. } => Some(type_name(&m.types, ty)),
-        Inst::DynNew { imp, .. } => m.impls.get(imp.0 as usize).map(|i| {
-            format!("impl {} for {}", i.trait_name, type_name(&m.types, i.ty))
-        }),
+        Inst::DynNew { imp, .. } => m
+            .impls
+            .get(imp.0 as usize)
+            .map(|i| format!("impl {} for {}", i.trait_name, type_name(&m.types, i.ty))),
         Inst::CallDyn { m: d, .. } => m
             .dyn_methods
             .get(d.0 as usize)

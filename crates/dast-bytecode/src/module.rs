@@ -57,7 +57,9 @@ pub enum TypeDesc {
     /// A trait object (`Box[dyn Trait]`, `&dyn Trait`): one reference to a handle that
     /// holds a boxed value and the vtable of its type's impl of the trait. `trait_name`
     /// is qualified (`main.Plugin`).
-    Dyn { trait_name: String },
+    Dyn {
+        trait_name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

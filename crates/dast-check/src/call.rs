@@ -455,7 +455,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     );
                 }
             }
-            let is_field = self.env.adt(*a).fields().iter().any(|f| f.name == name.name);
+            let is_field = self
+                .env
+                .adt(*a)
+                .fields()
+                .iter()
+                .any(|f| f.name == name.name);
             if !is_field && self.env.adt(*a).methods.contains_key(&name.name) {
                 self.error(
                     Diagnostic::error(
@@ -1151,7 +1156,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let Ty::Box(inner) = ty else {
                 return (place, ty);
             };
-            place.projs.push(Proj::Index(Box::new(self.box_index(span))));
+            place
+                .projs
+                .push(Proj::Index(Box::new(self.box_index(span))));
             place.ty = *inner;
         }
     }
@@ -1170,7 +1177,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
             return self.skip_args(args, span);
         }
         let path = self.check_expr(strip_ref(&args[0]), Some(&Ty::Str));
-        Self::mk(ExprKind::LoadBytecode(Box::new(path)), Ty::Adt(loaded), span)
+        Self::mk(
+            ExprKind::LoadBytecode(Box::new(path)),
+            Ty::Adt(loaded),
+            span,
+        )
     }
 
     /// `module.instantiate[dyn Trait]()` on a `LoadedModule`.
@@ -1196,7 +1207,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         "`instantiate` makes a trait object",
                         span,
                     )
-                    .with_label(format!("expected one type argument `dyn Trait`, found {found}"))
+                    .with_label(format!(
+                        "expected one type argument `dyn Trait`, found {found}"
+                    ))
                     .with_help("write `module.instantiate[dyn Plugin]()`"),
                 );
                 return Self::err_expr(span);
@@ -1241,18 +1254,28 @@ impl<'e, 'a> FnCx<'e, 'a> {
             .enumerate()
             .find(|(_, m)| m.name.name == name.name);
         let Some((index, decl)) = found else {
-            let names: Vec<String> = tdef.methods().map(|m| format!("`{}`", m.name.name)).collect();
+            let names: Vec<String> = tdef
+                .methods()
+                .map(|m| format!("`{}`", m.name.name))
+                .collect();
             let trait_name = tdef.name.clone();
             self.error(
                 Diagnostic::error(
                     errors::UNKNOWN_METHOD,
-                    format!("no method named `{}` found for `dyn {trait_name}`", name.name),
+                    format!(
+                        "no method named `{}` found for `dyn {trait_name}`",
+                        name.name
+                    ),
                     name.span,
                 )
                 .with_label(format!("not a method of trait `{trait_name}`"))
                 .with_help(format!(
                     "a trait object only has its trait's methods: {}",
-                    if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                    if names.is_empty() {
+                        "none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
                 )),
             );
             return self.skip_args(args, span);
@@ -1305,7 +1328,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
     /// A trait method's signature as a trait object's caller sees it: the parameters
     /// after the receiver (passed by value) and the return type; `None` when they
     /// mention `Self` or there is no receiver.
-    pub(crate) fn dyn_method_sig(&self, tr: TraitId, decl: &ast::FnDecl) -> Option<crate::env::FnSig> {
+    pub(crate) fn dyn_method_sig(
+        &self,
+        tr: TraitId,
+        decl: &ast::FnDecl,
+    ) -> Option<crate::env::FnSig> {
         crate::env::dyn_method_sig(self.env, tr, decl)
     }
 

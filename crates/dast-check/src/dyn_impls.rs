@@ -9,8 +9,8 @@ use dast_base::Span;
 
 use crate::env::{Env, FnId, ModIdx, ParamMode};
 use crate::tir::{
-    Arg, Block, Body, Builtin, Expr, ExprKind, LocalId, LocalInfo, Pat, PatKind, Place,
-    PlaceRoot, Proj, Stmt,
+    Arg, Block, Body, Builtin, Expr, ExprKind, LocalId, LocalInfo, Pat, PatKind, Place, PlaceRoot,
+    Proj, Stmt,
 };
 use crate::ty::{AdtId, IntTy, TraitId, Ty};
 
@@ -61,7 +61,13 @@ fn build_impl(env: &Env, adt: AdtId, tr: TraitId) -> Option<DynImpl> {
         if env.func(f).placeholder || !env.func(f).has_self {
             return None;
         }
-        shims.push(shim(env, adt, tr, f, format!("{prefix}.{}", decl.name.name)));
+        shims.push(shim(
+            env,
+            adt,
+            tr,
+            f,
+            format!("{prefix}.{}", decl.name.name),
+        ));
     }
     Some(DynImpl {
         module: def.module,

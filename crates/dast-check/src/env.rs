@@ -1114,9 +1114,9 @@ impl<'a> Env<'a> {
                 }
                 seen.push(a);
                 let ok = match &self.adt(a).kind {
-                    AdtKind::Struct(fs) => {
-                        fs.iter().all(|f| self.has_default_rec(&f.ty, shallow, seen))
-                    }
+                    AdtKind::Struct(fs) => fs
+                        .iter()
+                        .all(|f| self.has_default_rec(&f.ty, shallow, seen)),
                     AdtKind::Enum(vs) => vs.first().is_some_and(|v| v.fields.is_empty()),
                 };
                 seen.pop();
@@ -1168,7 +1168,11 @@ pub(crate) fn dyn_method_sig(env: &Env, tr: TraitId, decl: &ast::FnDecl) -> Opti
         let (inner, mode) = match &p.ty.kind {
             ast::TypeKind::Ref { mutable, inner } => (
                 &**inner,
-                if *mutable { ParamMode::RefMut } else { ParamMode::Ref },
+                if *mutable {
+                    ParamMode::RefMut
+                } else {
+                    ParamMode::Ref
+                },
             ),
             _ => (&p.ty, ParamMode::Value),
         };

@@ -300,7 +300,10 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
     /// A trait's qualified name (`main.Plugin`).
     pub fn trait_name(&self, t: crate::ty::TraitId) -> String {
         let tr = &self.c.env.traits[t.0 as usize];
-        format!("{}.{}", self.c.env.modules[tr.module.0 as usize].name, tr.name)
+        format!(
+            "{}.{}",
+            self.c.env.modules[tr.module.0 as usize].name, tr.name
+        )
     }
 
     pub fn layout(&self, ty: &Ty) -> Layout {

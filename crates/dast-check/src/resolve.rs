@@ -165,14 +165,19 @@ fn resolve_path_ty(
     }
 }
 
-/// `dyn Name`: a trait object type.
+/// `dyn Name` / `dyn module.Name`: a trait object type.
 fn resolve_trait(
     env: &Env,
     scope: ScopeId,
-    name: &ast::Ident,
+    path: &[ast::Ident],
     diags: &mut Vec<Diagnostic>,
 ) -> Ty {
-    match env.lookup(scope, &name.name) {
+    let mut def = env.lookup(scope, &path[0].name);
+    for seg in &path[1..] {
+        def = def.and_then(|d| env.lookup_in(d, &seg.name));
+    }
+    let name = path.last().expect("a path has a segment");
+    match def {
         Some(Def::Trait(t)) => Ty::Dyn(t),
         Some(Def::Adt(a)) => {
             let adt = &env.adts[a.0 as usize];

@@ -286,9 +286,9 @@ impl Infer {
                 let k = self.var_kind(&b).unwrap();
                 self.bind(*y, k, a.clone())
             }
-            (Ty::Vec(x), Ty::Vec(y)) | (Ty::Option(x), Ty::Option(y)) | (Ty::Box(x), Ty::Box(y)) => {
-                self.unify(x, y)
-            }
+            (Ty::Vec(x), Ty::Vec(y))
+            | (Ty::Option(x), Ty::Option(y))
+            | (Ty::Box(x), Ty::Box(y)) => self.unify(x, y),
             (Ty::Map(k1, v1), Ty::Map(k2, v2)) | (Ty::Result(k1, v1), Ty::Result(k2, v2)) => {
                 self.unify(k1, k2) && self.unify(v1, v2)
             }

@@ -110,7 +110,8 @@ impl Plugins {
 /// The one module of a `.dbc` file, a `.dast` file or a project.
 fn read_module(file: &Path) -> Result<Module, String> {
     if file.extension().is_some_and(|e| e == "dbc") {
-        let bytes = std::fs::read(file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+        let bytes =
+            std::fs::read(file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
         return dast_bytecode::decode(&bytes)
             .map_err(|e| format!("`{}` is not a valid .dbc file: {e}", file.display()));
     }
@@ -145,9 +146,11 @@ impl ModuleSource for LoadOnly {
     }
 
     fn build(&mut self, name: &str) -> Result<Module, String> {
-        self.0
-            .build(name)
-            .unwrap_or_else(|| Err(format!("module `{name}` cannot be rebuilt without --hot-reload")))
+        self.0.build(name).unwrap_or_else(|| {
+            Err(format!(
+                "module `{name}` cannot be rebuilt without --hot-reload"
+            ))
+        })
     }
 
     fn load_path(&mut self, path: &str) -> Result<Module, String> {

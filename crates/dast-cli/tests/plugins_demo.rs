@@ -24,7 +24,11 @@ fn demo(args: &[&str], tag: &str) {
     let clock = dir.0.join("plugins/clock.dast");
     let run = Running::start(args, &dir.0);
     let out = run.wait_for(false, "host: 2 plugins loaded: clock, greeter", 0);
-    run.wait_for(true, "[INFO] Module 'clock' loaded (v1.0) from plugins/clock.dast", 0);
+    run.wait_for(
+        true,
+        "[INFO] Module 'clock' loaded (v1.0) from plugins/clock.dast",
+        0,
+    );
     let out = run.wait_for(false, "clock: 1 s\n", out);
 
     // New behaviour, state kept: the count goes on in the new text.
@@ -36,7 +40,12 @@ fn demo(args: &[&str], tag: &str) {
     run.wait_for(true, "[INFO] Module 'clock' reloaded (v1.0 -> v1.1)", 0);
     let out = run.wait_for(false, "clock v2: ", out);
     let text = run.out.lock().unwrap().clone();
-    let shown: i32 = text[out..].split_whitespace().next().unwrap().parse().unwrap();
+    let shown: i32 = text[out..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(shown >= 2, "the count restarted: {text}");
 
     // A field retyped: refused, naming the field and both types; v1.1 goes on.
@@ -51,7 +60,11 @@ fn demo(args: &[&str], tag: &str) {
 
     // A field added: it starts at zero, the others carry over.
     edit(&clock, "seconds: i32 }", "seconds: i32, ticks: i64 }");
-    edit(&clock, "self.time += dt", "self.time += dt\n        self.ticks += 1");
+    edit(
+        &clock,
+        "self.time += dt",
+        "self.time += dt\n        self.ticks += 1",
+    );
     edit(
         &clock,
         r#"println("clock v2: {} s", self.seconds)"#,

@@ -124,6 +124,56 @@ fn import_project_runs() {
     assert!(out.status.success());
 }
 
+/// `dast run ARGS projects/NAME`: its stdout is `expected.txt`, and it succeeds.
+fn check_project(name: &str, args: &[&str]) {
+    let dir = root().join("projects").join(name);
+    let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
+    let out = dast().arg("run").args(args).arg(&dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        expected,
+        "{name} {args:?}: stderr: {stderr}"
+    );
+    assert!(out.status.success(), "{name} {args:?}: {stderr}");
+}
+
+/// Trait objects made in one module and in another, called in both, in every mode
+/// (machine code calling bytecode's objects and the other way round included).
+#[test]
+fn trait_objects_cross_modules_in_every_mode() {
+    for args in [
+        &[][..],
+        &["--mode=release"],
+        &["--mode=hybrid", "--native", "main"],
+        &["--mode=hybrid", "--native", "shapes"],
+    ] {
+        check_project("trait_objects", args);
+    }
+}
+
+/// The seed's plugin block as written: a plugin loaded at run time, on bytecode and
+/// with the host as machine code; release mode (no VM) says it cannot load bytecode.
+#[test]
+fn the_seed_plugin_block_runs_as_written() {
+    check_project("seed_plugins", &[]);
+    check_project("seed_plugins", &["--mode=hybrid", "--native", "main"]);
+    let dir = root().join("projects/seed_plugins");
+    let out = dast()
+        .args(["run", "--mode=release"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(101), "{stderr}");
+    assert!(
+        stderr.contains(
+            "release mode runs machine code only; load plugins in the dev or hybrid profile"
+        ),
+        "{stderr}"
+    );
+}
+
 struct ExpectedError {
     line: u32,
     col: u32,

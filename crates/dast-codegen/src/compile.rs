@@ -366,9 +366,9 @@ impl<'m> ObjectCompiler<'m> {
             };
             if let Some(request) = request {
                 let (id, shape) = self.dyn_stubs[&request];
-                dyn_stubs
-                    .entry(request)
-                    .or_insert_with(|| (self.obj.declare_func_in_func(id, &mut self.ctx.func), shape));
+                dyn_stubs.entry(request).or_insert_with(|| {
+                    (self.obj.declare_func_in_func(id, &mut self.ctx.func), shape)
+                });
             }
             match *inst {
                 Inst::Call { func, .. } if !callees.contains_key(&func.0) => {
@@ -531,15 +531,16 @@ impl<'m> ObjectCompiler<'m> {
             }
             let symbol = format!("dast_dyn_stub_{request}");
             let sig = body_signature(call_conv, shape);
-            let id = self.define_with(&symbol, Linkage::Local, sig, |obj, func, fb, frontend| {
-                let stub = HostStub {
-                    request: StubRequest::Dyn(request),
-                    shape,
-                    table_slot: obj.declare_data_in_func(table_slot, func),
-                    module_slot: obj.declare_data_in_func(module_slot, func),
-                };
-                translate_host_stub(stub, frontend, func, fb);
-            })?;
+            let id =
+                self.define_with(&symbol, Linkage::Local, sig, |obj, func, fb, frontend| {
+                    let stub = HostStub {
+                        request: StubRequest::Dyn(request),
+                        shape,
+                        table_slot: obj.declare_data_in_func(table_slot, func),
+                        module_slot: obj.declare_data_in_func(module_slot, func),
+                    };
+                    translate_host_stub(stub, frontend, func, fb);
+                })?;
             self.dyn_stubs.insert(request, (id, shape));
         }
         Ok(())

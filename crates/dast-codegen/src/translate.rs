@@ -1039,8 +1039,16 @@ impl<'a, 'b> Translator<'a, 'b> {
         let ok = self.b.ins().band(same, known);
         self.b.ins().brif(ok, fast, &[], slow, &[]);
         self.b.switch_to_block(fast);
-        let sig = self.b.import_signature(body_signature(self.call_conv(), shape));
-        self.call_body(pc, shape, CallTarget::Indirect(sig, fptr), window, ref_window);
+        let sig = self
+            .b
+            .import_signature(body_signature(self.call_conv(), shape));
+        self.call_body(
+            pc,
+            shape,
+            CallTarget::Indirect(sig, fptr),
+            window,
+            ref_window,
+        );
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(slow);
         self.call_body(pc, shape, CallTarget::Direct(stub), window, ref_window);

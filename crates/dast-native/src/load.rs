@@ -1040,7 +1040,12 @@ pub(crate) unsafe fn call_import(
             let bytecode = instance_of(caller).module();
             let imp = &bytecode.imports[import as usize];
             let layouts = dast_bytecode::signature_layouts(&imp.sig, |t| bytecode.layout(t));
-            (imp.module.clone(), imp.name.clone(), bytecode.name.clone(), layouts)
+            (
+                imp.module.clone(),
+                imp.name.clone(),
+                bytecode.name.clone(),
+                layouts,
+            )
         };
         let handler = group_of(caller)
             .handler
@@ -1052,7 +1057,11 @@ pub(crate) unsafe fn call_import(
             let message = format!("call to {what} from `{caller_name}`: that module is not linked");
             return fail_call(ctx, message, Vec::new());
         };
-        let frame = CallFrame { args, results, refs };
+        let frame = CallFrame {
+            args,
+            results,
+            refs,
+        };
         call_out(ctx, caller, layouts, frame, &what, |args, refs| {
             handler(&callee_module, &callee, args, refs)
         })
@@ -1100,7 +1109,11 @@ pub(crate) unsafe fn call_dyn(
             );
             return fail_call(ctx, message, Vec::new());
         };
-        let frame = CallFrame { args, results, refs };
+        let frame = CallFrame {
+            args,
+            results,
+            refs,
+        };
         let dyn_request = if request >= abi::INSTANTIATE {
             DynRequest::Instantiate(request - abi::INSTANTIATE)
         } else {

@@ -193,9 +193,15 @@ impl Hub {
 
     /// `load_bytecode(path)`: loads the module as version 1 (active, initialized) and
     /// returns its name; a module already loaded from there is returned as it is.
-    pub(crate) fn load_bytecode(&mut self, program: &mut Program, path: &str) -> Result<String, String> {
+    pub(crate) fn load_bytecode(
+        &mut self,
+        program: &mut Program,
+        path: &str,
+    ) -> Result<String, String> {
         let Some(source) = self.source.as_mut() else {
-            return Err(format!("load_bytecode(\"{path}\"): this host does not load modules"));
+            return Err(format!(
+                "load_bytecode(\"{path}\"): this host does not load modules"
+            ));
         };
         let module = source
             .load_path(path)
@@ -209,7 +215,9 @@ impl Hub {
             .map_err(|e| format!("load_bytecode(\"{path}\"): {e}"))?;
         if let Err(p) = program.init_instance(id) {
             let _ = program.unload(id);
-            return Err(format!("load_bytecode(\"{path}\"): its initializers panicked: {p}"));
+            return Err(format!(
+                "load_bytecode(\"{path}\"): its initializers panicked: {p}"
+            ));
         }
         program.activate(id);
         self.modules.push(ModuleEntry {

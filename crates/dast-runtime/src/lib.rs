@@ -86,8 +86,8 @@ pub use report::*;
 
 /// The names of the entries of directory `dir`, sorted (`read_dir` of Dast code).
 pub fn read_dir_names(dir: &std::path::Path) -> Result<Vec<String>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("read_dir(\"{}\"): {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("read_dir(\"{}\"): {e}", dir.display()))?;
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())

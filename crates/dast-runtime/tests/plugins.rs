@@ -162,18 +162,30 @@ fn a_held_plugin_runs_the_new_code_and_keeps_its_state() {
     files.set("counter", &counter(V1));
     let mut r = start(&files);
     assert_eq!(load(&mut r, "counter"), Ok(Value::Int(1)));
-    assert_eq!(text(&mut r, "update_all", &[Value::Float(0.5)]), "v1:1:0.5;");
+    assert_eq!(
+        text(&mut r, "update_all", &[Value::Float(0.5)]),
+        "v1:1:0.5;"
+    );
     assert_eq!(text(&mut r, "update_all", &[Value::Float(0.5)]), "v1:2:1;");
 
     let report = r.reload(Project::alone("counter", &counter(V2))).unwrap();
     assert_eq!(report.to.0, 2);
-    assert_eq!(text(&mut r, "update_all", &[Value::Float(0.5)]), "v2:12:1.5;");
+    assert_eq!(
+        text(&mut r, "update_all", &[Value::Float(0.5)]),
+        "v2:12:1.5;"
+    );
 
     // A field added: the old fields carry over, the new one starts at zero.
     r.reload(Project::alone("counter", &counter(V3_ADDED)))
         .unwrap();
-    assert_eq!(text(&mut r, "update_all", &[Value::Float(0.5)]), "v3:13:100;");
-    assert_eq!(text(&mut r, "update_all", &[Value::Float(0.5)]), "v3:14:200;");
+    assert_eq!(
+        text(&mut r, "update_all", &[Value::Float(0.5)]),
+        "v3:13:100;"
+    );
+    assert_eq!(
+        text(&mut r, "update_all", &[Value::Float(0.5)]),
+        "v3:14:200;"
+    );
 }
 
 #[test]
@@ -188,8 +200,14 @@ fn an_incompatible_field_change_is_refused_and_the_old_plugin_keeps_running() {
         .reload(Project::alone("counter", &counter(V4_RETYPED)))
         .unwrap_err()
         .to_string();
-    assert!(err.contains("1 trait object of `impl Plugin for Counter`"), "{err}");
-    assert!(err.contains("`Counter.ticks` from `i64` to `String`"), "{err}");
+    assert!(
+        err.contains("1 trait object of `impl Plugin for Counter`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`Counter.ticks` from `i64` to `String`"),
+        "{err}"
+    );
     assert_eq!(r.get_version("counter"), Some(1));
     assert_eq!(text(&mut r, "update_all", &[Value::Float(1.0)]), "v1:2:2;");
 }
@@ -230,7 +248,10 @@ impl Plugin for Counter {
     let mut r = start(&files);
     load(&mut r, "counter").unwrap();
     files.set("counter", &counter(V2));
-    assert_eq!(text(&mut r, "update_all", &[Value::Float(1.0)]), "old:1:true;");
+    assert_eq!(
+        text(&mut r, "update_all", &[Value::Float(1.0)]),
+        "old:1:true;"
+    );
     assert_eq!(r.get_version("counter"), Some(2));
     assert_eq!(text(&mut r, "update_all", &[Value::Float(1.0)]), "v2:11:1;");
 }
@@ -261,12 +282,23 @@ impl Plugin for Odd {
     );
     let mut r = start(&files);
     let err = load(&mut r, "odd").unwrap_err();
-    assert!(err.contains("implements a trait named `Plugin`, but not the `Plugin` this program declares"), "{err}");
+    assert!(
+        err.contains(
+            "implements a trait named `Plugin`, but not the `Plugin` this program declares"
+        ),
+        "{err}"
+    );
     assert!(err.contains("method `update`"), "{err}");
     let err = load(&mut r, "none").unwrap_err();
-    assert!(err.contains("module `none` has no type that implements `Plugin`"), "{err}");
+    assert!(
+        err.contains("module `none` has no type that implements `Plugin`"),
+        "{err}"
+    );
     let err = load(&mut r, "two").unwrap_err();
-    assert!(err.contains("several types that implement `Plugin` (`two.A`, `two.B`)"), "{err}");
+    assert!(
+        err.contains("several types that implement `Plugin` (`two.A`, `two.B`)"),
+        "{err}"
+    );
 }
 
 #[test]

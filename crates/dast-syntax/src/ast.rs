@@ -176,8 +176,8 @@ pub enum TypeKind {
     Slice { mutable: bool, elem: Box<Type> },
     /// `*const T` / `*mut T` (only for runtime host code).
     Ptr { mutable: bool, inner: Box<Type> },
-    /// `dyn Trait`
-    Dyn(Ident),
+    /// `dyn Trait`, `dyn other_module.Trait`: the trait's path.
+    Dyn(Vec<Ident>),
     /// `!`
     Never,
     /// Unparseable type; already reported.

@@ -487,7 +487,10 @@ fn ty(t: &Type) -> String {
         TypeKind::Ptr { mutable, inner } => {
             format!("*{} {}", if *mutable { "mut" } else { "const" }, ty(inner))
         }
-        TypeKind::Dyn(name) => format!("dyn {}", name.name),
+        TypeKind::Dyn(path) => {
+            let names: Vec<&str> = path.iter().map(|i| i.name.as_str()).collect();
+            format!("dyn {}", names.join("."))
+        }
         TypeKind::Never => "!".to_string(),
         TypeKind::Error => "<error>".to_string(),
     }

@@ -30,7 +30,11 @@ pub struct VTableKey {
 
 impl std::fmt::Display for VTableKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "impl {} for {}.{}", self.trait_name, self.module, self.ty)
+        write!(
+            f,
+            "impl {} for {}.{}",
+            self.trait_name, self.module, self.ty
+        )
     }
 }
 
@@ -182,7 +186,9 @@ impl DynObj {
 
     /// Puts a value back, releasing any value that was there.
     pub fn put(&self, value: Option<Obj>) {
-        drop(from_raw(self.payload.swap(into_raw(value), Ordering::AcqRel)));
+        drop(from_raw(
+            self.payload.swap(into_raw(value), Ordering::AcqRel),
+        ));
     }
 
     /// A new reference to the boxed value, if it is in.
@@ -340,7 +346,10 @@ pub(crate) fn migrate(modules: &[Linked], o: &DynObj, to: usize) -> Result<(), S
         }
         Err(e) => {
             o.put(Some(value));
-            Err(format!("cannot migrate a `{}` to the new version: {e}", key.ty))
+            Err(format!(
+                "cannot migrate a `{}` to the new version: {e}",
+                key.ty
+            ))
         }
     }
 }

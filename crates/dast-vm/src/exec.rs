@@ -805,11 +805,7 @@ unsafe fn run_loop(
                 Inst::DynLoad { dst, obj } => tri!(ops::dyn_payload(r, dst, obj, false)),
                 Inst::DynTake { dst, obj } => tri!(ops::dyn_payload(r, dst, obj, true)),
                 Inst::DynPut { obj, src } => tri!(ops::dyn_put(r, obj, src)),
-                Inst::CallDyn {
-                    m: d,
-                    s: ws,
-                    r: wr,
-                } => {
+                Inst::CallDyn { m: d, s: ws, r: wr } => {
                     // A safe point like `CallImport`: a host looping over trait objects
                     // picks up their modules' new versions.
                     // SAFETY: as at `CallImport`.

@@ -250,8 +250,9 @@ impl Program {
                 let Some(obj) = refs.first() else {
                     return Err(Panic::host("a dynamic call without its object".into()));
                 };
-                let (mi, fi) = crate::dynobj::dyn_target(&self.modules, &self.modules[ci], m, &obj.0)
-                    .map_err(Panic::host)?;
+                let (mi, fi) =
+                    crate::dynobj::dyn_target(&self.modules, &self.modules[ci], m, &obj.0)
+                        .map_err(Panic::host)?;
                 self.run_words(mi, fi as usize, args, refs)
             }
             DynRequest::Instantiate(ty) => {

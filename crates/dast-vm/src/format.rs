@@ -120,7 +120,12 @@ pub(crate) fn value(
         }
         TypeDesc::Dyn { trait_name } => {
             let d = crate::dynobj::dyn_of(&r[0])?;
-            let _ = write!(out, "{} as dyn {}", d.vtable().key.ty, short_name(trait_name));
+            let _ = write!(
+                out,
+                "{} as dyn {}",
+                d.vtable().key.ty,
+                short_name(trait_name)
+            );
         }
         TypeDesc::Vec(e) => {
             let vec = typed_vec(t, *e, &r[0])?;

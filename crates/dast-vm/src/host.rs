@@ -166,15 +166,17 @@ impl Program {
             ..
         } = req
         {
-            return self.serve_instantiate(&fr, ty, wr, host).map_err(|message| {
-                self.machine.frames.pop();
-                Stop::Fault(Fault {
-                    message,
-                    module: fr.module as usize,
-                    func: fr.func as usize,
-                    pc: fr.pc as usize - 1,
-                })
-            });
+            return self
+                .serve_instantiate(&fr, ty, wr, host)
+                .map_err(|message| {
+                    self.machine.frames.pop();
+                    Stop::Fault(Fault {
+                        message,
+                        module: fr.module as usize,
+                        func: fr.func as usize,
+                        pc: fr.pc as usize - 1,
+                    })
+                });
         }
         let result = match req {
             Request::SafePoint => {

@@ -59,8 +59,8 @@ use host::Stop;
 use link::Linked;
 use typed::{from_value, to_value};
 
-pub use exec::{MAX_FRAMES, MAX_STACK};
 pub use dynobj::{VTable, VTableKey};
+pub use exec::{MAX_FRAMES, MAX_STACK};
 pub use foreign::{DynRequest, Foreign};
 pub use host::{Host, HostRequest};
 pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, UnloadError};

@@ -183,7 +183,10 @@ pub(crate) fn impl_shims(imp: &ImplDesc) -> Vec<u32> {
 impl Linked {
     /// The impl of this module with vtable key `key`, if it has one.
     pub fn impl_by_key(&self, key: &VTableKey) -> Option<&ImplDesc> {
-        self.m.impls.iter().find(|imp| impl_key(&self.m, imp) == *key)
+        self.m
+            .impls
+            .iter()
+            .find(|imp| impl_key(&self.m, imp) == *key)
     }
 
     pub fn types(&self) -> Types<'_> {
@@ -257,12 +260,28 @@ impl Linked {
                 name: self.m.name.clone(),
                 source: self.m.source.clone(),
                 hot_reload: self.m.hot_reload,
-                types: if keeps_types { self.m.types.clone() } else { Vec::new() },
-                impls: if keeps_types { self.m.impls.clone() } else { Vec::new() },
+                types: if keeps_types {
+                    self.m.types.clone()
+                } else {
+                    Vec::new()
+                },
+                impls: if keeps_types {
+                    self.m.impls.clone()
+                } else {
+                    Vec::new()
+                },
                 ..Module::default()
             },
-            layouts: if keeps_types { self.layouts.clone() } else { Vec::new() },
-            shapes: if keeps_types { self.shapes.clone() } else { Vec::new() },
+            layouts: if keeps_types {
+                self.layouts.clone()
+            } else {
+                Vec::new()
+            },
+            shapes: if keeps_types {
+                self.shapes.clone()
+            } else {
+                Vec::new()
+            },
             funcs: Vec::new(),
             imports: Vec::new(),
             strings: Vec::new(),

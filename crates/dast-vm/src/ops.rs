@@ -15,8 +15,8 @@ use std::io::Write;
 
 use dast_bytecode::{intrinsic_window_with, Intrinsic, Layout, TypeDesc, TypeId, R, S};
 
-use crate::format;
 use crate::dynobj::DynObj;
+use crate::format;
 use crate::heap::*;
 use crate::intrinsics::{self, Cx};
 use crate::link::{FuncInfo, Linked};
@@ -529,7 +529,12 @@ pub(crate) unsafe fn dyn_new(lm: &Linked, r: *mut Option<Obj>, dst: R, src: R, i
 
 /// `DynLoad` (`take == false`) and `DynTake`.
 #[inline(always)]
-pub(crate) unsafe fn dyn_payload(r: *mut Option<Obj>, dst: R, obj: R, take: bool) -> Result<(), String> {
+pub(crate) unsafe fn dyn_payload(
+    r: *mut Option<Obj>,
+    dst: R,
+    obj: R,
+    take: bool,
+) -> Result<(), String> {
     // SAFETY: the caller keeps this function's contract (its `# Safety` section).
     unsafe {
         let d = crate::dynobj::dyn_of(&rreg!(r, obj))?;

@@ -46,13 +46,20 @@ impl Program {
                 self.machine.rstack[rb] = made;
                 Ok(())
             }
-            Err(p) => Err(format!("instantiate: making the `{name}` object panicked: {p}")),
+            Err(p) => Err(format!(
+                "instantiate: making the `{name}` object panicked: {p}"
+            )),
         }
     }
 
     /// The active instance of `module` and the maker of its one impl matching the
     /// trait of `caller`'s trait object type `ty`.
-    pub(crate) fn find_maker(&self, caller: usize, ty: TypeId, module: &str) -> Result<(usize, u32), String> {
+    pub(crate) fn find_maker(
+        &self,
+        caller: usize,
+        ty: TypeId,
+        module: &str,
+    ) -> Result<(usize, u32), String> {
         let lc = &self.modules[caller];
         let Some(TypeDesc::Dyn { trait_name }) = lc.m.types.get(ty.0 as usize) else {
             return Err("instantiate needs a trait object type".into());
@@ -64,19 +71,17 @@ impl Program {
             ));
         };
         let lm = &self.modules[mi];
-        let mut wanted: Vec<&DynMethod> = lc
-            .m
-            .dyn_methods
-            .iter()
-            .filter(|d| d.trait_name == *trait_name)
-            .collect();
+        let mut wanted: Vec<&DynMethod> =
+            lc.m.dyn_methods
+                .iter()
+                .filter(|d| d.trait_name == *trait_name)
+                .collect();
         wanted.sort_by_key(|d| d.slot);
-        let candidates: Vec<&ImplDesc> = lm
-            .m
-            .impls
-            .iter()
-            .filter(|imp| short_name(&imp.trait_name) == short)
-            .collect();
+        let candidates: Vec<&ImplDesc> =
+            lm.m.impls
+                .iter()
+                .filter(|imp| short_name(&imp.trait_name) == short)
+                .collect();
         if candidates.is_empty() {
             return Err(format!(
                 "instantiate: module `{module}` has no type that implements `{short}`"
@@ -108,7 +113,10 @@ impl Program {
                 )),
             },
             several => {
-                let names: Vec<String> = several.iter().map(|i| format!("`{}`", type_of(i))).collect();
+                let names: Vec<String> = several
+                    .iter()
+                    .map(|i| format!("`{}`", type_of(i)))
+                    .collect();
                 Err(format!(
                     "instantiate: module `{module}` has several types that implement `{short}` \
                      ({}); it must have exactly one",

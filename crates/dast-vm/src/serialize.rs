@@ -341,9 +341,7 @@ impl<'a> Rd<'a> {
                 self.value(t, *e, &mut ew, &mut er, depth + 1)?;
                 r[0] = Some(make_box(t, *e, &ew, &mut er));
             }
-            TypeDesc::Dyn { .. } => {
-                return Err(format!("deserialize: {}", no_dyn("deserialized")))
-            }
+            TypeDesc::Dyn { .. } => return Err(format!("deserialize: {}", no_dyn("deserialized"))),
             TypeDesc::Vec(e) => self
                 .vec(t, *e, tg, r, depth)
                 .map_err(|e| e.unwrap_or_else(|| found(tg)))?,

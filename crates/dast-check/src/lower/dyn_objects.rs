@@ -226,9 +226,15 @@ impl FnLower<'_, '_, '_> {
         let m = self.mark();
         let o = self.expr_r(obj);
         self.emit(if take {
-            Inst::DynTake { dst: R(dst.r), obj: o }
+            Inst::DynTake {
+                dst: R(dst.r),
+                obj: o,
+            }
         } else {
-            Inst::DynLoad { dst: R(dst.r), obj: o }
+            Inst::DynLoad {
+                dst: R(dst.r),
+                obj: o,
+            }
         });
         self.release(m);
     }
@@ -257,7 +263,8 @@ impl FnLower<'_, '_, '_> {
             ExprKind::LoadBytecode(path) => {
                 // A `LoadedModule` is its name: one string.
                 let m = self.mark();
-                let res = self.intrinsic_exprs(Intrinsic::LoadBytecode, &Ty::Str, &[path], &Ty::Str);
+                let res =
+                    self.intrinsic_exprs(Intrinsic::LoadBytecode, &Ty::Str, &[path], &Ty::Str);
                 self.move_val(res, dst, Layout::REF);
                 self.release(m);
             }

@@ -64,10 +64,16 @@ impl Parser<'_> {
             }
             TokenKind::Dyn => {
                 self.bump();
-                match self.expect_ident("a trait name") {
-                    Some(name) => self.finish_type(start, TypeKind::Dyn(name)),
-                    None => self.error_type(),
+                let Some(first) = self.expect_ident("a trait name") else {
+                    return self.error_type();
+                };
+                let mut path = vec![first];
+                while self.at(TokenKind::Dot) && self.nth_kind(1) == TokenKind::Ident {
+                    self.bump();
+                    let token = self.bump();
+                    path.push(self.ident_from(&token));
                 }
+                self.finish_type(start, TypeKind::Dyn(path))
             }
             TokenKind::Bang => {
                 self.bump();

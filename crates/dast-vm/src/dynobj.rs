@@ -226,51 +226,6 @@ pub(crate) fn dyn_of(r: &Option<Obj>) -> Result<&DynObj, String> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key() -> VTableKey {
-        VTableKey {
-            module: "m".into(),
-            ty: "T".into(),
-            trait_name: "Tr".into(),
-        }
-    }
-
-    #[test]
-    fn objects_count_as_live_until_dropped() {
-        let vt = VTable::new(key(), 0, &[3, 4]);
-        let a = DynObj::new(vt.clone(), 0, Some(Obj::string("x".into())));
-        let b = a.clone();
-        assert_eq!(vt.live(), 2);
-        drop(a);
-        assert_eq!(vt.live(), 1);
-        drop(b);
-        assert_eq!(vt.live(), 0);
-        assert_eq!(Arc::strong_count(&vt), 1);
-    }
-
-    #[test]
-    fn a_taken_value_is_gone_until_put_back() {
-        let vt = VTable::new(key(), 0, &[1]);
-        let d = DynObj::new(vt, 0, Some(Obj::string("x".into())));
-        let v = d.take();
-        assert!(v.is_some());
-        assert!(d.load().is_none());
-        d.put(v);
-        assert!(d.load().is_some());
-    }
-
-    #[test]
-    fn repointing_changes_instance_and_clears_machine_code() {
-        let vt = VTable::new(key(), 0, &[1, 2]);
-        vt.set_native(0, 0x1000);
-        vt.repoint(5, &[7, 8]);
-        assert_eq!((vt.inst(), vt.func(1)), (5, Some(8)));
-        assert_eq!(vt.natives[0].load(Ordering::Relaxed), 0);
-    }
-}
 
 /// Where `CallDyn` of the caller's dynamic call `d` on the object `obj` goes: the
 /// instance and shim its vtable names, after migrating the object's value to that
@@ -333,7 +288,7 @@ pub(crate) fn migrate(modules: &[Linked], o: &DynObj, to: usize) -> Result<(), S
     let result = (|| {
         let holder = Some(value.clone());
         let (w, r) = crate::typed::box_view(from.types(), old.ty, &holder)?;
-        let bytes = crate::serialize::serialize(from.types(), old.ty, (&w, &r))?;
+        let bytes = crate::serialize::serialize(from.types(), old.ty, (&w, r))?;
         let (mut nw, mut nr) = crate::typed::scratch(into.types().layout(new.ty));
         crate::serialize::deserialize(into.types(), new.ty, &bytes, &mut nw, &mut nr)?;
         Ok::<Obj, String>(crate::typed::make_box(into.types(), new.ty, &nw, &mut nr))
@@ -351,5 +306,51 @@ pub(crate) fn migrate(modules: &[Linked], o: &DynObj, to: usize) -> Result<(), S
                 key.ty
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> VTableKey {
+        VTableKey {
+            module: "m".into(),
+            ty: "T".into(),
+            trait_name: "Tr".into(),
+        }
+    }
+
+    #[test]
+    fn objects_count_as_live_until_dropped() {
+        let vt = VTable::new(key(), 0, &[3, 4]);
+        let a = DynObj::new(vt.clone(), 0, Some(Obj::string("x".into())));
+        let b = a.clone();
+        assert_eq!(vt.live(), 2);
+        drop(a);
+        assert_eq!(vt.live(), 1);
+        drop(b);
+        assert_eq!(vt.live(), 0);
+        assert_eq!(Arc::strong_count(&vt), 1);
+    }
+
+    #[test]
+    fn a_taken_value_is_gone_until_put_back() {
+        let vt = VTable::new(key(), 0, &[1]);
+        let d = DynObj::new(vt, 0, Some(Obj::string("x".into())));
+        let v = d.take();
+        assert!(v.is_some());
+        assert!(d.load().is_none());
+        d.put(v);
+        assert!(d.load().is_some());
+    }
+
+    #[test]
+    fn repointing_changes_instance_and_clears_machine_code() {
+        let vt = VTable::new(key(), 0, &[1, 2]);
+        vt.set_native(0, 0x1000);
+        vt.repoint(5, &[7, 8]);
+        assert_eq!((vt.inst(), vt.func(1)), (5, Some(8)));
+        assert_eq!(vt.natives[0].load(Ordering::Relaxed), 0);
     }
 }

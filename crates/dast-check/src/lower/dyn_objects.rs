@@ -157,7 +157,7 @@ impl FnLower<'_, '_, '_> {
 
     /// A `Box[Type]` made a trait object: `DynNew` in the type's module, a call of its
     /// `$wrap` elsewhere (the vtable is the type's module's).
-    pub(super) fn to_dyn_into(&mut self, value: &Expr, adt: AdtId, tr: TraitId, dst: Loc) {
+    pub(super) fn coerce_dyn_into(&mut self, value: &Expr, adt: AdtId, tr: TraitId, dst: Loc) {
         let m = self.mark();
         let local = self.mb.impl_ids.get(&(adt, tr)).copied();
         match local {
@@ -251,7 +251,7 @@ impl FnLower<'_, '_, '_> {
     pub(super) fn dyn_expr_into(&mut self, e: &Expr, dst: Loc) -> bool {
         match &e.kind {
             ExprKind::BoxNew(v) => self.box_new_into(v, dst),
-            ExprKind::ToDyn { value, adt, tr } => self.to_dyn_into(value, *adt, *tr, dst),
+            ExprKind::ToDyn { value, adt, tr } => self.coerce_dyn_into(value, *adt, *tr, dst),
             ExprKind::DynCall {
                 tr,
                 method,

@@ -226,7 +226,6 @@ pub(crate) fn dyn_of(r: &Option<Obj>) -> Result<&DynObj, String> {
     }
 }
 
-
 /// Where `CallDyn` of the caller's dynamic call `d` on the object `obj` goes: the
 /// instance and shim its vtable names, after migrating the object's value to that
 /// instance's layout if a reload changed it. Panics (as `Err`) when the object's type

@@ -280,6 +280,7 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
     // their module and options are unchanged; loose `.dbc` files build in a scratch
     // directory.
     let mut scratch = None;
+    let mut root = None;
     let (modules, entry, profile, dir) = if path.extension().is_some_and(|e| e == "dbc") {
         let (modules, entry) = match load_dbc_dir(path) {
             Ok(found) => found,
@@ -300,13 +301,20 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
             Err(code) => return code,
         };
         let dir = c.program.target_dir("release");
+        root = Some(c.program.root.clone());
         (c.modules, entry, release_profile(&c.program), dir)
     };
     let paths = match release::build_modules(&modules, &dir, &profile, |_| true) {
         Ok(paths) => paths,
         Err(code) => return code,
     };
-    let status = release::run_native(modules, paths, entry);
+    // Modules loaded at run time are built beside the program's.
+    let plugins = root.map(|root| crate::release_host::PluginBuild {
+        plugins: crate::plugins::Plugins::new(&root),
+        dir: dir.clone(),
+        profile: profile.clone(),
+    });
+    let status = release::run_native(modules, paths, entry, plugins);
     drop(scratch);
     status
 }

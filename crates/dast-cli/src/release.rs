@@ -228,11 +228,16 @@ fn build_order(modules: &[Module]) -> Vec<usize> {
 
 /// Loads the libraries built from `modules`, runs every module's `init`, then `main`
 /// of `entry`, on a thread with a large stack. Returns the exit status.
-pub fn run_native(modules: Vec<Module>, paths: Vec<PathBuf>, entry: String) -> u8 {
+pub fn run_native(
+    modules: Vec<Module>,
+    paths: Vec<PathBuf>,
+    entry: String,
+    plugins: Option<crate::release_host::PluginBuild>,
+) -> u8 {
     let worker = std::thread::Builder::new()
         .name("dast-main".into())
         .stack_size(RUN_STACK)
-        .spawn(move || run_loaded(&modules, &paths, &entry));
+        .spawn(move || run_loaded(&modules, &paths, &entry, plugins));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => {
@@ -246,7 +251,12 @@ pub fn run_native(modules: Vec<Module>, paths: Vec<PathBuf>, entry: String) -> u
     }
 }
 
-fn run_loaded(modules: &[Module], paths: &[PathBuf], entry: &str) -> u8 {
+fn run_loaded(
+    modules: &[Module],
+    paths: &[PathBuf],
+    entry: &str,
+    plugins: Option<crate::release_host::PluginBuild>,
+) -> u8 {
     let mut loaded = Vec::new();
     let group = Group::new();
     group.set_output(crate::out::program_output());
@@ -266,7 +276,9 @@ fn run_loaded(modules: &[Module], paths: &[PathBuf], entry: &str) -> u8 {
         errln!("error: {e}");
         return EXIT_COMPILE_ERROR;
     }
-    crate::release_host::install(&group, &loaded);
+    // Kept here for the run: the group's handlers only hold it weakly.
+    let all = crate::release_host::Loaded::new(&loaded, modules);
+    crate::release_host::install(&group, &all, plugins);
     for native in &loaded {
         if let Err(e) = native.init() {
             return report(&e);

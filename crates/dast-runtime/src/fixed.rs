@@ -55,8 +55,8 @@ impl FixedRegistry {
             ),
             HostRequest::LoadBytecode { path, .. } => {
                 return Err(format!(
-                    "load_bytecode(\"{path}\"): release mode runs machine code only; load \
-                     plugins in the dev or hybrid profile"
+                    "load_bytecode(\"{path}\"): this host loads no modules at run time \
+                     (a program run from `.dbc` files has no sources to build them from)"
                 ))
             }
             HostRequest::Call { module, .. } => {

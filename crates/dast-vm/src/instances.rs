@@ -59,6 +59,13 @@ pub(crate) struct InstanceState {
 #[repr(transparent)]
 pub struct RefSlot(pub(crate) Option<Obj>);
 
+impl RefSlot {
+    /// The text of the string this slot holds, if it holds one.
+    pub fn text(&self) -> Option<String> {
+        crate::typed::str_of(&self.0).ok().map(str::to_string)
+    }
+}
+
 impl fmt::Debug for RefSlot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(if self.0.is_some() {

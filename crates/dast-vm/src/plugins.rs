@@ -8,10 +8,10 @@
 //! refused with the method that differs, instead of being called with the wrong
 //! arguments.
 
-use dast_bytecode::{DynMethod, ImplDesc, TypeDesc, TypeId};
+use dast_bytecode::{DynMethod, ImplDesc, Module, TypeDesc, TypeId};
 
 use crate::exec::Frame;
-use crate::link::{same_types, Linked};
+use crate::link::same_types;
 use crate::typed::str_of;
 use crate::value::short_name;
 use crate::{Host, Program};
@@ -60,69 +60,75 @@ impl Program {
         ty: TypeId,
         module: &str,
     ) -> Result<(usize, u32), String> {
-        let lc = &self.modules[caller];
-        let Some(TypeDesc::Dyn { trait_name }) = lc.m.types.get(ty.0 as usize) else {
-            return Err("instantiate needs a trait object type".into());
-        };
-        let short = short_name(trait_name);
         let Some(&mi) = self.active.get(module) else {
             return Err(format!(
                 "instantiate: no module `{module}` is loaded (load it with `load_bytecode(path)`)"
             ));
         };
-        let lm = &self.modules[mi];
-        let mut wanted: Vec<&DynMethod> =
-            lc.m.dyn_methods
-                .iter()
-                .filter(|d| d.trait_name == *trait_name)
-                .collect();
-        wanted.sort_by_key(|d| d.slot);
-        let candidates: Vec<&ImplDesc> =
-            lm.m.impls
-                .iter()
-                .filter(|imp| short_name(&imp.trait_name) == short)
-                .collect();
-        if candidates.is_empty() {
-            return Err(format!(
-                "instantiate: module `{module}` has no type that implements `{short}`"
-            ));
-        }
-        let mut matching = Vec::new();
-        let mut first_mismatch = None;
-        for imp in candidates {
-            match impl_matches(lc, &wanted, lm, imp) {
-                Ok(()) => matching.push(imp),
-                Err(why) => {
-                    first_mismatch.get_or_insert(why);
-                }
+        plugin_maker(&self.modules[caller].m, ty, &self.modules[mi].m).map(|make| (mi, make))
+    }
+}
+
+/// The maker (a function index of `plugin`) of the one impl of module `plugin` that
+/// matches the trait of `caller`'s trait object type `ty` (see the module docs), or why
+/// there is none.
+pub fn plugin_maker(caller: &Module, ty: TypeId, plugin: &Module) -> Result<u32, String> {
+    let module = &plugin.name;
+    let Some(TypeDesc::Dyn { trait_name }) = caller.types.get(ty.0 as usize) else {
+        return Err("instantiate needs a trait object type".into());
+    };
+    let short = short_name(trait_name);
+    let mut wanted: Vec<&DynMethod> = caller
+        .dyn_methods
+        .iter()
+        .filter(|d| d.trait_name == *trait_name)
+        .collect();
+    wanted.sort_by_key(|d| d.slot);
+    let candidates: Vec<&ImplDesc> = plugin
+        .impls
+        .iter()
+        .filter(|imp| short_name(&imp.trait_name) == short)
+        .collect();
+    if candidates.is_empty() {
+        return Err(format!(
+            "instantiate: module `{module}` has no type that implements `{short}`"
+        ));
+    }
+    let mut matching = Vec::new();
+    let mut first_mismatch = None;
+    for imp in candidates {
+        match impl_matches(caller, &wanted, plugin, imp) {
+            Ok(()) => matching.push(imp),
+            Err(why) => {
+                first_mismatch.get_or_insert(why);
             }
         }
-        let type_of = |imp: &ImplDesc| dast_bytecode::type_name(&lm.m.types, imp.ty);
-        match matching.as_slice() {
-            [] => Err(format!(
-                "instantiate: module `{module}` implements a trait named `{short}`, but not the \
-                 `{short}` this program declares: {}",
-                first_mismatch.unwrap_or_default()
+    }
+    let type_of = |imp: &ImplDesc| dast_bytecode::type_name(&plugin.types, imp.ty);
+    match matching.as_slice() {
+        [] => Err(format!(
+            "instantiate: module `{module}` implements a trait named `{short}`, but not the \
+             `{short}` this program declares: {}",
+            first_mismatch.unwrap_or_default()
+        )),
+        [imp] => match imp.make {
+            Some(make) => Ok(make.0),
+            None => Err(format!(
+                "instantiate: `{}` (module `{module}`) has no `new()` taking nothing and no \
+                 default value to make an object from",
+                type_of(imp)
             )),
-            [imp] => match imp.make {
-                Some(make) => Ok((mi, make.0)),
-                None => Err(format!(
-                    "instantiate: `{}` (module `{module}`) has no `new()` taking nothing and no \
-                     default value to make an object from",
-                    type_of(imp)
-                )),
-            },
-            several => {
-                let names: Vec<String> = several
-                    .iter()
-                    .map(|i| format!("`{}`", type_of(i)))
-                    .collect();
-                Err(format!(
-                    "instantiate: module `{module}` has several types that implement `{short}` \
-                     ({}); it must have exactly one",
-                    names.join(", ")
-                ))
-            }
+        },
+        several => {
+            let names: Vec<String> = several
+                .iter()
+                .map(|i| format!("`{}`", type_of(i)))
+                .collect();
+            Err(format!(
+                "instantiate: module `{module}` has several types that implement `{short}` \
+                 ({}); it must have exactly one",
+                names.join(", ")
+            ))
         }
     }
 }
@@ -130,9 +136,9 @@ impl Program {
 /// Whether impl `imp` of module `lm` has exactly the methods `wanted` (the caller's, in
 /// slot order), or the first difference.
 fn impl_matches(
-    lc: &Linked,
+    lc: &Module,
     wanted: &[&DynMethod],
-    lm: &Linked,
+    lm: &Module,
     imp: &ImplDesc,
 ) -> Result<(), String> {
     if imp.methods.len() != wanted.len() {
@@ -154,11 +160,11 @@ fn impl_matches(
                 d.name
             ));
         }
-        let theirs = &lm.m.functions[m.shim.0 as usize].sig;
+        let theirs = &lm.functions[m.shim.0 as usize].sig;
         let same = theirs.params.len() == d.sig.params.len()
             && same_types(
-                &lc.m.types,
-                &lm.m.types,
+                &lc.types,
+                &lm.types,
                 d.sig.params[1..]
                     .iter()
                     .copied()
@@ -169,8 +175,8 @@ fn impl_matches(
             return Err(format!(
                 "method `{}` is `{}` there and `{}` here",
                 d.name,
-                dast_bytecode::signature_text(&lm.m.types, theirs),
-                dast_bytecode::signature_text(&lc.m.types, &d.sig)
+                dast_bytecode::signature_text(&lm.types, theirs),
+                dast_bytecode::signature_text(&lc.types, &d.sig)
             ));
         }
     }

@@ -140,7 +140,7 @@ fn load(group: &Group, loaded: &Loaded, build: &PluginBuild, path: &str) -> Resu
     native.init().map_err(|e| fail(e.to_string()))?;
     let name = module.name.clone();
     loaded.lock().push((native, module));
-    eprintln!("[INFO] Module '{name}' loaded (v1.0) from {path}");
+    crate::out::errln!("[INFO] Module '{name}' loaded (v1.0) from {path}");
     Ok(name)
 }
 

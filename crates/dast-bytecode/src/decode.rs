@@ -25,10 +25,14 @@ const MIN_PIECE: usize = 5;
 const MIN_IMPL: usize = 4 + 4 + 4 + 1;
 const MIN_IMPL_METHOD: usize = 8;
 
-/// Decodes a `.dbc` file.
+/// Decodes a `.dbc` file: its header, then its checksum, then the module.
 pub fn decode(bytes: &[u8]) -> Result<Module, DecodeError> {
     let mut r = Reader::new(bytes);
     header(&mut r)?;
+    let bytes = checked_body(bytes)?;
+    let mut r = Reader::new(bytes);
+    // The header, read above.
+    r.take(MAGIC.len() + 4)?;
     let name = r.str()?;
     let source = r.str()?;
     let hot_reload = flags(&mut r)?;
@@ -118,6 +122,32 @@ pub fn decode(bytes: &[u8]) -> Result<Module, DecodeError> {
         strings,
         formats,
     })
+}
+
+/// The file without its checksum, after checking it.
+fn checked_body(bytes: &[u8]) -> Result<&[u8], DecodeError> {
+    let body_len = bytes
+        .len()
+        .checked_sub(CHECKSUM_BYTES)
+        .filter(|&n| n >= MAGIC.len() + 4);
+    let Some(body_len) = body_len else {
+        return Err(DecodeError {
+            offset: bytes.len(),
+            message: "the file is cut short: it has no checksum".into(),
+        });
+    };
+    let (body, sum) = bytes.split_at(body_len);
+    let mut recorded = [0u8; CHECKSUM_BYTES];
+    recorded.copy_from_slice(sum);
+    if u64::from_le_bytes(recorded) != content_hash(body) {
+        return Err(DecodeError {
+            offset: body_len,
+            message: "the file is corrupt: its checksum does not match its contents \
+                      (rebuild it with `dast build`)"
+                .into(),
+        });
+    }
+    Ok(body)
 }
 
 fn header(r: &mut Reader) -> Result<(), DecodeError> {

@@ -6,8 +6,15 @@ use crate::inst::TypeId;
 use crate::module::*;
 use crate::opcodes::encode_inst;
 
-/// Encodes a module as a `.dbc` file.
+/// Encodes a module as a `.dbc` file (ending with its checksum).
 pub fn encode(m: &Module) -> Vec<u8> {
+    let mut bytes = encode_body(m);
+    bytes.extend_from_slice(&[0; CHECKSUM_BYTES]);
+    seal(&mut bytes);
+    bytes
+}
+
+fn encode_body(m: &Module) -> Vec<u8> {
     let mut w = Writer::default();
     w.bytes.extend_from_slice(&MAGIC);
     w.u32(FORMAT_VERSION);

@@ -4,8 +4,33 @@ use crate::inst::{ConstId, FuncId, Inst, TypeId};
 
 /// Magic number at the start of every `.dbc` file.
 pub const MAGIC: [u8; 4] = *b"DBC\0";
+
+/// Bytes of the checksum that ends a `.dbc` file.
+pub const CHECKSUM_BYTES: usize = 8;
+
+/// FNV-1a (64-bit) of `bytes`: the `.dbc` checksum, and the hash the build cache records
+/// of native libraries. Detects corruption (truncation, flipped bits, a file cut and
+/// pasted), not tampering by someone who recomputes it.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Recomputes the checksum at the end of a `.dbc` file (for tools that edit files on
+/// purpose, such as fuzzers and tests of the decoder); does nothing to a file shorter
+/// than a checksum.
+pub fn seal(bytes: &mut [u8]) {
+    if let Some(body) = bytes.len().checked_sub(CHECKSUM_BYTES) {
+        let sum = content_hash(&bytes[..body]);
+        bytes[body..].copy_from_slice(&sum.to_le_bytes());
+    }
+}
 /// Version of the `.dbc` format (bumped on any incompatible change).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A type in a module's type table. Types are structural within a module: the compiler
 /// interns them, so equal types have equal ids. Across modules, a struct or enum is

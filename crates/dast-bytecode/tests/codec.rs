@@ -105,18 +105,20 @@ fn wrong_version_is_named() {
     assert_eq!(e.offset, 4);
     assert_eq!(
         e.message,
-        "unsupported .dbc format version 7 (this dast reads version 3)"
+        "unsupported .dbc format version 7 (this dast reads version 4)"
     );
     assert_eq!(
         e.to_string(),
-        "invalid .dbc file at byte 4: unsupported .dbc format version 7 (this dast reads version 3)"
+        "invalid .dbc file at byte 4: unsupported .dbc format version 7 (this dast reads version 4)"
     );
 }
 
 #[test]
 fn trailing_bytes_are_refused() {
     let mut bytes = encode(&sample_module());
-    bytes.push(0);
+    let body = bytes.len() - CHECKSUM_BYTES;
+    bytes.insert(body, 0);
+    seal(&mut bytes);
     let e = decode(&bytes).unwrap_err();
     assert!(e.message.contains("unexpected bytes"), "{e}");
 }
@@ -141,6 +143,7 @@ fn unknown_opcode_is_refused() {
     let at = bytes.windows(4).position(|w| w == [0x11; 4]).unwrap() - 1;
     let mut bad = bytes.clone();
     bad[at] = 0xee;
+    seal(&mut bad);
     let e = decode(&bad).unwrap_err();
     assert_eq!(e.offset, at);
     assert_eq!(e.message, "unknown opcode 0xee");
@@ -153,6 +156,7 @@ fn huge_count_is_refused_without_allocating() {
     // The type count follows magic, version, two empty strings and the flags byte.
     let at = 4 + 4 + 4 + 4 + 1;
     bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    seal(&mut bytes);
     let e = decode(&bytes).unwrap_err();
     assert_eq!(e.offset, at);
     assert!(e.message.contains("type count"), "{e}");
@@ -169,16 +173,36 @@ fn every_truncation_is_an_error() {
     }
 }
 
-/// Every single-byte change must decode to an error or to a module the verifier can
-/// judge, and neither may panic (a panic fails the test).
+/// Any flipped bit of a file is refused by its checksum, naming the corruption (a flip
+/// inside a string constant included: it would otherwise decode and run).
+#[test]
+fn a_flipped_bit_anywhere_is_refused_by_the_checksum() {
+    let bytes = encode(&sample_module());
+    for at in 8..bytes.len() {
+        for bit in 0..8 {
+            let mut bad = bytes.clone();
+            bad[at] ^= 1 << bit;
+            let e = decode(&bad).unwrap_err();
+            assert!(
+                e.message.contains("corrupt") || e.message.contains("checksum"),
+                "flip at {at}: {e}"
+            );
+        }
+    }
+}
+
+/// Every single-byte change, with the checksum made to match (as a fuzzer or a crafted
+/// file would), must decode to an error or to a module the verifier can judge, and
+/// neither may panic (a panic fails the test).
 #[test]
 fn byte_flips_never_panic() {
     let bytes = encode(&sample_module());
     let mut outcomes = [0usize; 3];
-    for at in 0..bytes.len() {
+    for at in 0..bytes.len() - CHECKSUM_BYTES {
         for mask in [0xffu8, 0x01, 0x80, 0x10] {
             let mut bad = bytes.clone();
             bad[at] ^= mask;
+            seal(&mut bad);
             match decode(&bad) {
                 Err(_) => outcomes[0] += 1,
                 Ok(m) => {
@@ -232,6 +256,7 @@ fn format_kind_and_alternate_round_trip_and_unknown_kind_is_refused() {
     assert_eq!(bytes[at], 0);
     let mut bad = bytes.clone();
     bad[at] = 9;
+    seal(&mut bad);
     let e = decode(&bad).unwrap_err();
     assert_eq!(e.offset, at);
     assert_eq!(e.message, "unknown format kind 9");

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use dast_bytecode::Module;
 use dast_compiler::Profile;
-use dast_native::{Group, NativeCode, NativeModule, Options};
+use dast_native::{Group, NativeCode, Options};
 use dast_vm::Foreign;
 
 use crate::commands::{self, ModeChoice, EXIT_COMPILE_ERROR};
@@ -124,7 +124,7 @@ fn load_native(
 }
 
 fn load_version(m: &Module, path: &Path, group: &Group) -> Result<Arc<NativeCode>, String> {
-    let mut module = NativeModule::load_in(path, m, group).map_err(|e| e.to_string())?;
+    let mut module = crate::release::load_library(path, m, group).map_err(|e| e.to_string())?;
     module.set_stack_budget(STACK_BUDGET);
     Ok(Arc::new(NativeCode::new(Arc::new(module))?))
 }

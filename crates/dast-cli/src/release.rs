@@ -97,8 +97,11 @@ pub fn build_modules(
             errln!("error: {e}");
             EXIT_COMPILE_ERROR
         })?;
-        // Only a complete library gets its key: a failed build is never reused.
-        let _ = std::fs::write(key_path(&out), &key);
+        // Only a complete library gets its key (with the library's hash, checked on
+        // every reuse and load): a failed build is never reused.
+        if let Ok(hash) = dast_native::library_hash(&out) {
+            let _ = std::fs::write(key_path(&out), format!("{key}library {hash:016x}\n"));
+        }
         paths[index] = Some(out);
     }
     Ok(paths.into_iter().flatten().collect())
@@ -199,9 +202,51 @@ fn key_path(library: &Path) -> PathBuf {
     library.with_file_name(format!(".{name}.key"))
 }
 
-/// Whether `library` was built with `key` (then it is reused as it is).
+/// Whether `library` was built with `key` and is still the file that build wrote (then
+/// it is reused as it is). A library changed since is rebuilt, with a note.
 fn is_fresh(library: &Path, key: &str) -> bool {
-    library.is_file() && std::fs::read_to_string(key_path(library)).is_ok_and(|k| k == key)
+    let Ok(recorded) = std::fs::read_to_string(key_path(library)) else {
+        return false;
+    };
+    let Some(hash) = recorded.strip_prefix(key).and_then(parse_hash_line) else {
+        return false;
+    };
+    match dast_native::library_hash(library) {
+        Ok(found) if found == hash => true,
+        Ok(_) => {
+            errln!(
+                "note: `{}` changed since it was built; rebuilding it",
+                library.display()
+            );
+            false
+        }
+        Err(_) => false,
+    }
+}
+
+/// `library HASH` (the key file's last line).
+fn parse_hash_line(line: &str) -> Option<u64> {
+    let hex = line.trim().strip_prefix("library ")?;
+    u64::from_str_radix(hex, 16).ok()
+}
+
+/// The library hash recorded when `library` was built, if any: what loading checks.
+pub fn recorded_hash(library: &Path) -> Option<u64> {
+    let recorded = std::fs::read_to_string(key_path(library)).ok()?;
+    parse_hash_line(recorded.lines().last()?)
+}
+
+/// Loads `path` (built by [`build_modules`]) into `group`, refused if it changed since
+/// its build.
+pub fn load_library(
+    path: &Path,
+    m: &Module,
+    group: &dast_native::Group,
+) -> Result<NativeModule, dast_native::LoadError> {
+    match recorded_hash(path) {
+        Some(hash) => NativeModule::load_checked(path, m, group, hash),
+        None => NativeModule::load_in(path, m, group),
+    }
 }
 
 /// Module indices, each after the modules it imports (depth first; an import cycle is
@@ -261,7 +306,7 @@ fn run_loaded(
     let group = Group::new();
     group.set_output(crate::out::program_output());
     for (m, path) in modules.iter().zip(paths) {
-        match NativeModule::load_in(path, m, &group) {
+        match load_library(path, m, &group) {
             Ok(mut native) => {
                 native.set_stack_budget(RUN_STACK_BUDGET);
                 loaded.push(std::sync::Arc::new(native));

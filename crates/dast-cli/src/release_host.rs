@@ -129,7 +129,7 @@ fn load(group: &Group, loaded: &Loaded, build: &PluginBuild, path: &str) -> Resu
         ))
     })?;
     let native =
-        NativeModule::load_in(&paths[0], &module, group).map_err(|e| fail(e.to_string()))?;
+        crate::release::load_library(&paths[0], &module, group).map_err(|e| fail(e.to_string()))?;
     let native = Arc::new(native);
     let (all_native, all_bytecode): (Vec<_>, Vec<_>) = {
         let mut all = loaded.lock().clone();

@@ -193,3 +193,32 @@ fn check_and_build_accept_a_project_without_main() {
         text(&out.stderr)
     );
 }
+
+/// A `.dbc` with a byte changed in a string constant is refused by its checksum (it
+/// used to decode and print the changed text), naming the file and what to do.
+#[test]
+fn a_dbc_with_a_changed_byte_is_refused() {
+    let dir = TempCopy::empty("corrupt-dbc");
+    std::fs::write(
+        dir.0.join("app.dast"),
+        "fn main() {\n    println(\"hello there\")\n}\n",
+    )
+    .unwrap();
+    ok(&dast(&["build"], &dir.0.join("app.dast")));
+    let dbc = dir.0.join("target/dev/app.dbc");
+    let mut bytes = std::fs::read(&dbc).unwrap();
+    let at = bytes
+        .windows(5)
+        .position(|w| w == b"hello")
+        .expect("the string constant");
+    bytes[at] = b'j';
+    std::fs::write(&dbc, &bytes).unwrap();
+    let out = dast(&["run"], &dbc);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("app.dbc") && err.contains("checksum does not match"),
+        "{err}"
+    );
+}

@@ -148,3 +148,57 @@ fn release_libraries_are_reused_until_the_source_changes() {
     assert_eq!(text(&edited.stdout), "two\n", "{}", text(&edited.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A library changed after its build (truncated, bytes flipped in its code, emptied,
+/// replaced by another file) is never loaded: `dast run` rebuilds it, with a note, and
+/// the program runs as before. Without the check, `dlopen` of the truncated file dies
+/// with SIGBUS and the flipped one with SIGSEGV.
+#[test]
+fn a_library_changed_after_its_build_is_rebuilt_never_loaded() {
+    let dir = std::env::temp_dir().join(format!("dast-release-tamper-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("app.dast");
+    std::fs::write(
+        &file,
+        "fn f(n: i64) -> i64 { if n < 2 { n } else { f(n - 1) + f(n - 2) } }\n\
+         fn main() { println(\"{}\", f(20)) }\n",
+    )
+    .unwrap();
+    let lib = dir.join("target/release/libapp.so");
+    let first = dast(&["run", "--mode=release"], &file);
+    assert_eq!(text(&first.stdout), "6765\n", "{}", text(&first.stderr));
+    let good = std::fs::read(&lib).unwrap();
+    let mut mutations: Vec<(&str, Vec<u8>)> = vec![
+        ("truncated to half", good[..good.len() / 2].to_vec()),
+        ("empty", Vec::new()),
+        ("not a library", b"hello".to_vec()),
+    ];
+    // Bytes flipped across the file, code included.
+    for k in 1..8 {
+        let mut flipped = good.clone();
+        let at = good.len() * k / 8;
+        for b in &mut flipped[at..(at + 64).min(good.len())] {
+            *b ^= 0xa5;
+        }
+        mutations.push(("flipped", flipped));
+    }
+    for (what, bytes) in mutations {
+        std::fs::write(&lib, &bytes).unwrap();
+        let out = dast(&["run", "--mode=release"], &file);
+        assert_eq!(
+            text(&out.stdout),
+            "6765\n",
+            "{what}: status {:?}, stderr {}",
+            out.status,
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("changed since it was built; rebuilding it"),
+            "{what}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(std::fs::read(&lib).unwrap(), good, "{what}: not rebuilt");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

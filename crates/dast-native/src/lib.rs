@@ -40,7 +40,7 @@ pub use dast_codegen::{
 };
 pub use hybrid::{serve_imports_from_vm, NativeCode};
 pub use load::{
-    link_modules, CallError, DynHandler, DynRequest, Group, HostHandler, ImportHandler,
-    ImportResult, LoadError, NativeModule, Panic, Scalar, TraceFrame, DEFAULT_STACK_BUDGET,
-    MAX_TRACE, REF_STACK_SLOTS,
+    library_hash, link_modules, CallError, DynHandler, DynRequest, Group, HostHandler,
+    ImportHandler, ImportResult, LoadError, NativeModule, Panic, Scalar, TraceFrame,
+    DEFAULT_STACK_BUDGET, MAX_TRACE, REF_STACK_SLOTS,
 };

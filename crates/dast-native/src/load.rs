@@ -54,6 +54,13 @@ pub enum LoadError {
     Stale { path: PathBuf, module: String },
     /// Made by a dast whose heap objects are laid out differently.
     HeapLayout { path: PathBuf },
+    /// The file is not the one that was built (truncated, changed, replaced): its hash
+    /// differs from the one recorded at build time.
+    Changed {
+        path: PathBuf,
+        expected: u64,
+        found: u64,
+    },
 }
 
 impl fmt::Display for LoadError {
@@ -62,6 +69,16 @@ impl fmt::Display for LoadError {
             LoadError::Open { path, message } => {
                 write!(f, "cannot load `{}`: {message}", path.display())
             }
+            LoadError::Changed {
+                path,
+                expected,
+                found,
+            } => write!(
+                f,
+                "`{}` changed since it was built (hash {found:016x}, built as \
+                 {expected:016x}): it is not loaded; rebuild it",
+                path.display()
+            ),
             LoadError::NotADastModule { path, missing } => write!(
                 f,
                 "`{}` is not a Dast native module (no `{missing}` symbol)",
@@ -529,6 +546,29 @@ impl NativeModule {
     /// Loads the shared object at `path` into `group`. Refuses (before running any of
     /// its code) an object of another ABI version, another module, or other bytecode;
     /// then hands it the runtime table and its module data.
+    /// [`NativeModule::load_in`], after checking that the file's hash
+    /// ([`library_hash`]) is `expected`, the one recorded when it was built: a library
+    /// truncated or changed since is refused before `dlopen` maps a byte of it.
+    pub fn load_checked(
+        path: &Path,
+        module: &Module,
+        group: &Group,
+        expected: u64,
+    ) -> Result<NativeModule, LoadError> {
+        let found = library_hash(path).map_err(|e| LoadError::Open {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        if found != expected {
+            return Err(LoadError::Changed {
+                path: path.to_path_buf(),
+                expected,
+                found,
+            });
+        }
+        NativeModule::load_in(path, module, group)
+    }
+
     pub fn load_in(path: &Path, module: &Module, group: &Group) -> Result<NativeModule, LoadError> {
         // SAFETY: loading runs the library's initializers; objects made by this crate
         // have none (linked with -nostdlib), and foreign libraries are refused below
@@ -996,6 +1036,12 @@ pub fn link_modules(modules: &[Arc<NativeModule>], bytecode: &[Module]) -> Resul
         }
     }
     Ok(())
+}
+
+/// The hash a build records of a library file (`dast_bytecode::content_hash` of its
+/// bytes), for [`NativeModule::load_checked`].
+pub fn library_hash(path: &Path) -> std::io::Result<u64> {
+    Ok(dast_bytecode::content_hash(&std::fs::read(path)?))
 }
 
 /// Gives the module's own vtables the addresses of its shims' bodies

@@ -157,3 +157,30 @@ fn a_library_made_for_another_heap_layout_is_refused() {
     assert!(matches!(err, LoadError::HeapLayout { .. }), "{err:?}");
     assert!(err.to_string().contains("rebuild"), "{err}");
 }
+
+/// The Rust API's checked load: the hash recorded at build time must match the file,
+/// else the library is refused before `dlopen` (a truncated file would be a SIGBUS).
+#[test]
+fn a_library_changed_since_its_build_is_refused_by_a_checked_load() {
+    let dir = TempDir::new("changed");
+    let so = dir.0.join("libmain.so");
+    let m = build(V1, &so);
+    let hash = dast_native::library_hash(&so).unwrap();
+    let group = dast_native::Group::new();
+    let loaded = NativeModule::load_checked(&so, &m, &group, hash).expect("the built file loads");
+    assert_eq!(loaded.name(), m.name);
+    drop(loaded);
+    let bytes = std::fs::read(&so).unwrap();
+    std::fs::write(&so, &bytes[..bytes.len() / 2]).unwrap();
+    let err = NativeModule::load_checked(&so, &m, &group, hash)
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(err, LoadError::Changed { expected, .. } if expected == hash),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("changed since it was built"),
+        "{err}"
+    );
+}

@@ -74,6 +74,10 @@ fn types() -> Vec<TypeDesc> {
         TypeDesc::Char,                              // 15
         TypeDesc::Map(TypeId(1), TypeId(2)),         // 16
         TypeDesc::Vec(TypeId(2)),                    // 17
+        TypeDesc::Box(TypeId(7)),                    // 18
+        TypeDesc::Dyn {
+            trait_name: "f.T".into(),
+        }, // 19
     ]
 }
 
@@ -87,7 +91,7 @@ fn random_inst(g: &mut Rng, sregs: u64, rregs: u64, len: u64, m: &Module) -> Ins
     let kind = |g: &mut Rng| IntKind::ALL[g.below(IntKind::ALL.len() as u64) as usize];
     let imm = |g: &mut Rng| (g.next() as i32) >> g.below(31);
     let off = |g: &mut Rng| g.idx(3) as u16;
-    match g.below(60) {
+    match g.below(62) {
         0 => Inst::Mov {
             dst: s(g),
             src: s(g),
@@ -305,6 +309,31 @@ fn random_inst(g: &mut Rng, sregs: u64, rregs: u64, len: u64, m: &Module) -> Ins
             dst: s(g),
             imm: g.below(4) as i32,
         },
+        // Trait objects: made of whatever the register holds, called, opened.
+        58 => match g.below(5) {
+            0 => Inst::DynNew {
+                dst: r(g),
+                src: r(g),
+                imp: ImplId(g.idx(m.impls.len() as u64) as u32),
+            },
+            1 => Inst::CallDyn {
+                m: DynMethodId(g.idx(m.dyn_methods.len() as u64) as u32),
+                s: s(g),
+                r: r(g),
+            },
+            2 => Inst::DynLoad {
+                dst: r(g),
+                obj: r(g),
+            },
+            3 => Inst::DynTake {
+                dst: r(g),
+                obj: r(g),
+            },
+            _ => Inst::DynPut {
+                obj: r(g),
+                src: r(g),
+            },
+        },
         _ => Inst::AddImm64 {
             dst: s(g),
             a: s(g),
@@ -346,10 +375,12 @@ fn random_module(g: &mut Rng) -> Module {
     }];
     let nfuncs = 1 + g.below(3);
     for i in 0..nfuncs {
+        // The last one is also the shim of the module's one impl: `(dyn f.T) -> ()`.
+        let shim = i == nfuncs - 1;
         m.functions.push(Function {
             name: format!("f{i}"),
             sig: Signature {
-                params: vec![],
+                params: if shim { vec![TypeId(19)] } else { vec![] },
                 ret: TypeId(0),
                 mut_params: vec![],
             },
@@ -364,6 +395,22 @@ fn random_module(g: &mut Rng) -> Module {
             }],
         });
     }
+    let shim = FuncId(nfuncs as u32 - 1);
+    m.impls.push(ImplDesc {
+        ty: TypeId(7),
+        trait_name: "f.T".into(),
+        methods: vec![ImplMethod {
+            name: "m".into(),
+            shim,
+        }],
+        make: None,
+    });
+    m.dyn_methods.push(DynMethod {
+        trait_name: "f.T".into(),
+        name: "m".into(),
+        slot: 0,
+        sig: m.functions[shim.0 as usize].sig.clone(),
+    });
     for i in 0..nfuncs as usize {
         let len = 2 + g.below(30);
         // A prologue fills the reference registers so the random part gets further.
@@ -429,7 +476,12 @@ fn main() {
         }
         verified += 1;
         assert_eq!(decode(&encode(&m)).unwrap(), m);
-        let names: Vec<String> = m.functions.iter().map(|f| f.name.clone()).collect();
+        let names: Vec<String> = m
+            .functions
+            .iter()
+            .filter(|f| f.sig.params.is_empty())
+            .map(|f| f.name.clone())
+            .collect();
         let mut p = dast_vm::link(vec![m.clone()]).expect("verified modules link");
         p.set_output(Box::new(std::io::sink()));
         for f in names {

@@ -1,0 +1,96 @@
+//! Runaway code never takes the process down: unbounded recursion is a Dast panic with
+//! a trace in every mode (bytecode, machine code, both mixed, and through
+//! `registry.call`), and source nested 100,000 levels deep is a compile error.
+
+mod common;
+
+use common::{dast, text, TempCopy};
+
+const DEEP: &str = "
+fn down(n: i64) -> i64 { if n == 0 { 0 } else { 1 + down(n - 1) } }
+fn forever(n: i64) -> i64 { 1 + forever(n + 1) }
+";
+
+const MAIN: &str = r#"
+import deep
+
+fn main() {
+    println("{}", deep.down(1000))
+    let mut registry = ModuleRegistry.new()
+    registry.load_module("deep", "v1.0")
+    match registry.call("deep", "forever", &[0]) {
+        .Ok(_) => println("returned"),
+        .Err(e) => println("registry.call: {}", e.message),
+    }
+    println("{}", deep.forever(0))
+}
+"#;
+
+#[test]
+fn unbounded_recursion_is_a_panic_with_a_trace_in_every_mode() {
+    let dir = TempCopy::empty("runaway");
+    std::fs::write(dir.0.join("dast.toml"), "[package]\nname = \"runaway\"\n").unwrap();
+    std::fs::create_dir_all(dir.0.join("src")).unwrap();
+    std::fs::write(dir.0.join("src/deep.dast"), DEEP).unwrap();
+    std::fs::write(dir.0.join("src/main.dast"), MAIN).unwrap();
+    for args in [
+        &["run"][..],
+        &["run", "--mode=release"],
+        &["run", "--mode=hybrid", "--native", "deep"],
+        &["run", "--mode=hybrid", "--native", "main"],
+    ] {
+        let out = dast(args, &dir.0);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(101), "{args:?}: {stderr}");
+        assert_eq!(
+            stdout, "1000\nregistry.call: stack overflow\n",
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("deep.dast:3:33: stack overflow"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains(": forever at "), "{args:?}: {stderr}");
+        assert!(stderr.contains(": main at "), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn source_nested_100_000_levels_deep_is_a_compile_error() {
+    let dir = TempCopy::empty("deep-source");
+    let n = 100_000;
+    let cases = [
+        (
+            "parens",
+            format!(
+                "fn main() {{ let x = {}1{} }}\n",
+                "(".repeat(n),
+                ")".repeat(n)
+            ),
+        ),
+        (
+            "blocks",
+            format!("fn main() {{ {}{} }}\n", "{".repeat(n), "}".repeat(n)),
+        ),
+        (
+            "negations",
+            format!("fn main() {{ let x = {}1 }}\n", "-".repeat(n)),
+        ),
+        (
+            "vectors",
+            format!(
+                "fn main() {{ let v = {}{} }}\n",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+        ),
+    ];
+    for (what, source) in cases {
+        let file = dir.0.join(format!("{what}.dast"));
+        std::fs::write(&file, source).unwrap();
+        let out = dast(&["check"], &file);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+        assert!(stderr.contains("nesting is too deep"), "{what}: {stderr}");
+    }
+}

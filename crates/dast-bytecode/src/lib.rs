@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod build;
+pub mod capability;
 mod codec;
 pub mod decode;
 pub mod disasm;
@@ -15,6 +16,7 @@ pub mod module;
 pub mod opcodes;
 pub mod verify;
 
+pub use capability::{needs, Capability, Needs};
 pub use codec::DecodeError;
 pub use decode::decode;
 pub use disasm::{disassemble, signature_text, type_name};

@@ -263,6 +263,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
                 registry.program_mut().set_hot_reload(false);
                 let plugins = crate::plugins::Plugins::new(&program.root);
                 registry.set_source(Box::new(crate::plugins::LoadOnly(plugins)));
+                registry.set_plugin_grants(crate::plugins::grants(&program));
                 Ok(())
             }
         },
@@ -301,7 +302,7 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
             Err(code) => return code,
         };
         let dir = c.program.target_dir("release");
-        root = Some(c.program.root.clone());
+        root = Some((c.program.root.clone(), crate::plugins::grants(&c.program)));
         (c.modules, entry, release_profile(&c.program), dir)
     };
     let paths = match release::build_modules(&modules, &dir, &profile, |_| true) {
@@ -309,10 +310,11 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
         Err(code) => return code,
     };
     // Modules loaded at run time are built beside the program's.
-    let plugins = root.map(|root| crate::release_host::PluginBuild {
+    let plugins = root.map(|(root, grants)| crate::release_host::PluginBuild {
         plugins: crate::plugins::Plugins::new(&root),
         dir: dir.clone(),
         profile: profile.clone(),
+        grants,
     });
     let status = release::run_native(modules, paths, entry, plugins);
     drop(scratch);

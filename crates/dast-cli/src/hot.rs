@@ -160,6 +160,7 @@ pub fn enable(
         plugins: plugins.clone(),
     };
     spawn_watcher(watcher, names, changed.clone(), flag.clone(), log);
+    registry.set_plugin_grants(crate::plugins::grants(program));
     registry.set_source(Box::new(WatchedSource {
         program: program.clone(),
         changed,

@@ -90,6 +90,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
                 registry.program_mut().set_hot_reload(false);
                 let plugins = crate::plugins::Plugins::new(&program.root);
                 registry.set_source(Box::new(crate::plugins::LoadOnly(plugins)));
+                registry.set_plugin_grants(crate::plugins::grants(&program));
                 Ok(())
             }
         },

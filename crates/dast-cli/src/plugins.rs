@@ -107,6 +107,16 @@ impl Plugins {
     }
 }
 
+/// What the program's modules loaded at run time may do: its `dast.toml`'s
+/// `[plugins]`, or everything.
+pub fn grants(program: &dast_compiler::Program) -> dast_runtime::Grants {
+    let table = program.manifest.as_ref().and_then(|m| m.plugins.as_ref());
+    match table {
+        Some(t) => dast_runtime::Grants::from_lists(t.capability_list(), t.imports.clone()),
+        None => dast_runtime::Grants::all(),
+    }
+}
+
 /// The one module of a `.dbc` file, a `.dast` file or a project.
 fn read_module(file: &Path) -> Result<Module, String> {
     if file.extension().is_some_and(|e| e == "dbc") {

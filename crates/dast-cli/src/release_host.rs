@@ -24,6 +24,8 @@ pub struct PluginBuild {
     /// The release directory their libraries are built in.
     pub dir: PathBuf,
     pub profile: Profile,
+    /// What such modules may do.
+    pub grants: dast_runtime::Grants,
 }
 
 /// Every module of the running program with its bytecode (the program's, then the
@@ -116,6 +118,10 @@ fn load(group: &Group, loaded: &Loaded, build: &PluginBuild, path: &str) -> Resu
     if loaded.find(&module.name).is_some() {
         return Ok(module.name);
     }
+    build
+        .grants
+        .check(&module)
+        .map_err(|e| format!("load_bytecode(\"{path}\"): {e}"))?;
     let paths = crate::release::build_modules(
         std::slice::from_ref(&module),
         &build.dir,

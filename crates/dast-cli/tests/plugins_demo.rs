@@ -90,3 +90,50 @@ fn plugins_reload_while_the_native_host_holds_them() {
         "plugins-hybrid",
     );
 }
+
+/// `[plugins] capabilities` in `dast.toml`: a plugin needing more is refused when it
+/// is loaded, naming what it lacks, in bytecode and in release mode; an unknown
+/// capability name is a manifest error.
+#[test]
+fn dast_toml_limits_what_plugins_may_do() {
+    let dir = TempCopy::of(
+        &repo().join("test-programs/projects/seed_plugins"),
+        "grants",
+    );
+    let manifest = dir.0.join("dast.toml");
+    let base = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        format!("{base}\n[plugins]\ncapabilities = [\"time\"]\n"),
+    )
+    .unwrap();
+    for args in [&["run"][..], &["run", "--mode=release"]] {
+        let out = common::dast(args, &dir.0);
+        let stderr = common::text(&out.stderr);
+        assert_eq!(out.status.code(), Some(101), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("module `counter` needs the `print` capability (`Counter.init` calls `println`), which its host does not grant"),
+            "{args:?}: {stderr}"
+        );
+    }
+    std::fs::write(
+        &manifest,
+        format!("{base}\n[plugins]\ncapabilities = [\"print\"]\n"),
+    )
+    .unwrap();
+    let out = common::dast(&["run"], &dir.0);
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    assert!(common::text(&out.stdout).contains("counter: 2 ticks"));
+    std::fs::write(
+        &manifest,
+        format!("{base}\n[plugins]\ncapabilities = [\"network\"]\n"),
+    )
+    .unwrap();
+    let out = common::dast(&["run"], &dir.0);
+    let stderr = common::text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("unknown capability `network` in `[plugins]`"),
+        "{stderr}"
+    );
+}

@@ -38,6 +38,38 @@ pub struct Manifest {
     pub package: Package,
     #[serde(default)]
     pub profile: Profiles,
+    /// What modules the program loads at run time may do.
+    #[serde(default)]
+    pub plugins: Option<PluginsTable>,
+}
+
+/// `[plugins]`: the grants of modules loaded at run time (`load_bytecode`).
+///
+/// ```toml
+/// [plugins]
+/// capabilities = ["print", "time"]   # of print, time, sleep, exit, registry, load
+/// imports = ["main.log", "util.*"]   # other modules' functions they may call
+/// ```
+///
+/// A missing key grants everything of its kind; an empty list, nothing.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginsTable {
+    pub capabilities: Option<Vec<Spanned<String>>>,
+    pub imports: Option<Vec<String>>,
+}
+
+impl PluginsTable {
+    /// The capabilities granted, `None` for all.
+    pub fn capability_list(&self) -> Option<Vec<dast_bytecode::Capability>> {
+        let names = self.capabilities.as_ref()?;
+        Some(
+            names
+                .iter()
+                .filter_map(|n| dast_bytecode::Capability::from_name(n.get_ref()))
+                .collect(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -179,7 +211,30 @@ impl Manifest {
             ManifestError(format!("{path}{loc}: {}", e.message()))
         })?;
         m.check_opt_levels(|offset| format!("{path}:{}", line_of(offset)))?;
+        m.check_capabilities(|offset| format!("{path}:{}", line_of(offset)))?;
         Ok(m)
+    }
+
+    fn check_capabilities(&self, at: impl Fn(usize) -> String) -> Result<(), ManifestError> {
+        let names = self
+            .plugins
+            .iter()
+            .flat_map(|p| p.capabilities.iter().flatten());
+        for name in names {
+            if dast_bytecode::Capability::from_name(name.get_ref()).is_none() {
+                let known: Vec<&str> = dast_bytecode::Capability::ALL
+                    .iter()
+                    .map(|c| c.name())
+                    .collect();
+                return Err(ManifestError(format!(
+                    "{}: unknown capability `{}` in `[plugins]`: expected one of {}",
+                    at(name.span().start),
+                    name.get_ref(),
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn check_opt_levels(&self, at: impl Fn(usize) -> String) -> Result<(), ManifestError> {

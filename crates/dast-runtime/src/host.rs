@@ -206,18 +206,30 @@ impl Hub {
         let module = source
             .load_path(path)
             .map_err(|e| format!("load_bytecode(\"{path}\") failed:\n{e}"))?;
+        let grants = self.plugin_grants.clone();
+        self.add_plugin(program, module, grants, path)
+            .map_err(|e| format!("load_bytecode(\"{path}\"): {e}"))
+    }
+
+    /// Loads `module` (from `from`, for the log) as a module of the program, version 1,
+    /// active and initialized, after checking it needs nothing `grants` does not give;
+    /// a module already loaded under that name is returned as it is.
+    pub(crate) fn add_plugin(
+        &mut self,
+        program: &mut Program,
+        module: Module,
+        grants: crate::Grants,
+        from: &str,
+    ) -> Result<String, String> {
         let name = module.name.clone();
         if self.modules.iter().any(|e| e.name == name) {
             return Ok(name);
         }
-        let id = program
-            .load_instance(module)
-            .map_err(|e| format!("load_bytecode(\"{path}\"): {e}"))?;
+        grants.check(&module).map_err(|e| e.to_string())?;
+        let id = program.load_instance(module).map_err(|e| e.to_string())?;
         if let Err(p) = program.init_instance(id) {
             let _ = program.unload(id);
-            return Err(format!(
-                "load_bytecode(\"{path}\"): its initializers panicked: {p}"
-            ));
+            return Err(format!("its initializers panicked: {p}"));
         }
         program.activate(id);
         self.modules.push(ModuleEntry {
@@ -228,8 +240,9 @@ impl Hub {
             unloaded: 0,
             newest: (1, FIRST_LABEL.to_string()),
             called: Default::default(),
+            grants: Some(grants),
         });
-        let line = format!("Module '{name}' loaded ({FIRST_LABEL}) from {path}");
+        let line = format!("Module '{name}' loaded ({FIRST_LABEL}) from {from}");
         self.emit(Level::Info, &line);
         Ok(name)
     }
@@ -331,6 +344,22 @@ impl Registry {
     /// Where new versions come from for `reload_module`, `has_update` and safe points.
     pub fn set_source(&mut self, source: Box<dyn ModuleSource>) {
         self.hub.source = Some(source);
+    }
+
+    /// What modules loaded by running code (`load_bytecode`) may do (default: every
+    /// capability and every other module's functions, as `dast run` grants). Checked
+    /// when such a module is loaded and at each of its reloads.
+    pub fn set_plugin_grants(&mut self, grants: crate::Grants) {
+        self.hub.plugin_grants = grants;
+    }
+
+    /// Loads `module` as a plugin that may do only what `grants` lists (refused,
+    /// naming what it lacks, otherwise; its reloads are held to the same grants);
+    /// returns its name, for `instantiate` from Dast code or calls by name.
+    pub fn load_plugin(&mut self, module: Module, grants: crate::Grants) -> Result<String, String> {
+        let from = format!("the Rust host ({})", module.source);
+        self.hub
+            .add_plugin(&mut self.program, module, grants, &from)
     }
 
     /// Where the registry logs (default: [`StderrLog`]).

@@ -72,6 +72,7 @@
 
 mod calls;
 mod fixed;
+mod grants;
 mod host;
 pub mod migrate;
 mod registry;
@@ -79,6 +80,7 @@ mod reload;
 mod report;
 
 pub use fixed::FixedRegistry;
+pub use grants::{Grants, Refused};
 pub use host::{LogSink, ModuleSource, StderrLog};
 pub use registry::{next_label, Registry, FIRST_LABEL};
 pub use reload::{LOAD_HOOK, UNLOAD_HOOK};

@@ -40,6 +40,8 @@ pub(crate) struct Hub {
     /// (module, version, function) whose panic was logged at error level: later
     /// panics of the same go to debug, so a host loop does not flood the log.
     pub logged_panics: HashSet<(String, u32, String)>,
+    /// What modules loaded by running code (`load_bytecode`) may do.
+    pub plugin_grants: crate::Grants,
 }
 
 /// The registry's state borrowed next to its program: what the reload transaction and
@@ -65,6 +67,9 @@ pub(crate) struct ModuleEntry {
     /// Functions the host called by name, with the signature they had then: a reload
     /// must keep them.
     pub called: BTreeMap<String, HostCalled>,
+    /// What the module may do, for a module loaded at run time (its reloads are checked
+    /// against it too); `None` for the program's own modules.
+    pub grants: Option<crate::Grants>,
 }
 
 /// A function the host called by name (see [`ModuleEntry::called`]).
@@ -180,6 +185,7 @@ impl Registry {
                 loaded_by_host: false,
                 unloaded: 0,
                 called: BTreeMap::new(),
+                grants: None,
             })
             .collect();
         let hub = Hub {
@@ -189,6 +195,7 @@ impl Registry {
             told_not_hot: Default::default(),
             rollback: None,
             logged_panics: Default::default(),
+            plugin_grants: Default::default(),
         };
         Ok(Registry { program, hub })
     }

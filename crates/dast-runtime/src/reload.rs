@@ -73,11 +73,13 @@ impl Session<'_> {
         keep: Option<Duration>,
     ) -> Result<ReloadReport, ReloadError> {
         let name = new.name.clone();
-        let old = self
+        let entry = self
             .entry(&name)
-            .ok_or_else(|| ReloadError::UnknownModule(name.clone()))?
-            .active()
-            .instance;
+            .ok_or_else(|| ReloadError::UnknownModule(name.clone()))?;
+        if let Some(grants) = &entry.grants {
+            grants.check(&new).map_err(ReloadError::Capability)?;
+        }
+        let old = entry.active().instance;
         let new_id = self.program.load_instance(new).map_err(|e| match e {
             // The new layout cannot use the shared memory running versions use.
             LinkError::SharedLayout(_) => ReloadError::Incompatible(Box::new(e)),

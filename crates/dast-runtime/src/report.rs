@@ -219,6 +219,9 @@ pub enum ReloadError {
     Init(Panic),
     /// `__on_unload__` or `__on_load__` panicked (or could not be called).
     Hook { hook: &'static str, panic: Panic },
+    /// The module was loaded at run time with limited grants, and the new version needs
+    /// more.
+    Capability(crate::Refused),
     /// Trait objects of a type of the module are alive, and the new version removes
     /// the type's impl of their trait, changes its methods, or changes the type in a
     /// way its values cannot be migrated.
@@ -260,6 +263,7 @@ impl fmt::Display for ReloadError {
             ReloadError::Hook { hook, panic } => {
                 write!(f, "`{hook}` panicked: {}", panic.message)
             }
+            ReloadError::Capability(r) => write!(f, "the new version: {r}"),
             ReloadError::TraitObjects {
                 module,
                 what,

@@ -309,3 +309,62 @@ fn a_plugin_that_does_not_compile_is_a_panic_with_its_diagnostic() {
     assert!(err.contains("load_bytecode(\"missing\") failed"), "{err}");
     assert!(err.contains("no file for `missing`"), "{err}");
 }
+
+const PRINTS: &str = r#"
+struct Counter { ticks: i64, time: f64 }
+
+impl Plugin for Counter {
+    fn update(self: &mut Self, dt: f64) -> String {
+        self.ticks += 1
+        println("tick")
+        format("p:{}", self.ticks)
+    }
+    fn ticks(self: &Self) -> i64 { self.ticks }
+}
+"#;
+
+#[test]
+fn a_plugin_needing_a_capability_its_host_does_not_grant_is_refused_at_load() {
+    let files = Files::default();
+    files.set("printer", &counter(PRINTS));
+    files.set(
+        "sleeper",
+        &counter(&PRINTS.replace("println(\"tick\")", "sleep(1)")),
+    );
+    let mut r = start(&files);
+    r.set_plugin_grants(Grants::none().with(dast_bytecode::Capability::Print));
+    let err = load(&mut r, "sleeper").unwrap_err();
+    assert!(
+        err.contains("module `sleeper` needs the `sleep` capability (`Counter.update` calls `sleep`), which its host does not grant"),
+        "{err}"
+    );
+    assert_eq!(load(&mut r, "printer"), Ok(Value::Int(1)));
+    assert_eq!(text(&mut r, "update_all", &[Value::Float(1.0)]), "p:1;");
+
+    // A new version cannot gain what the plugin was not granted; the old one goes on.
+    let more = counter(&PRINTS.replace("println(\"tick\")", "println(\"tick {}\", now_ms())"));
+    let err = r.reload(Project::alone("printer", &more)).unwrap_err();
+    assert!(matches!(err, ReloadError::Capability(_)), "{err}");
+    assert!(
+        err.to_string().contains("needs the `time` capability"),
+        "{err}"
+    );
+    assert_eq!(text(&mut r, "update_all", &[Value::Float(1.0)]), "p:2;");
+}
+
+#[test]
+fn the_rust_api_loads_a_plugin_with_only_what_it_lists() {
+    let files = Files::default();
+    let mut r = start(&files);
+    let module = Project::alone("printer", &counter(PRINTS));
+    let err = r.load_plugin(module.clone(), Grants::none()).unwrap_err();
+    assert!(err.contains("needs the `print` capability"), "{err}");
+    let name = r
+        .load_plugin(
+            module,
+            Grants::none().with(dast_bytecode::Capability::Print),
+        )
+        .unwrap();
+    assert_eq!(name, "printer");
+    assert_eq!(r.get_version("printer"), Some(1));
+}

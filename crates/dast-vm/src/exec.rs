@@ -150,9 +150,11 @@ pub(crate) struct Machine {
     /// serves a request, just above the suspended frame (so nested calls leave the
     /// suspended ones alone).
     pub top: (usize, usize),
-    /// Jumps and calls left before "out of fuel" (feature `fuzzing` only).
-    #[cfg(feature = "fuzzing")]
+    /// Jumps and calls left before [`Machine::refuel`] looks at the limits: `u64::MAX`
+    /// when there are none (then it is never reached), else a chunk of the call's fuel.
     pub fuel: u64,
+    /// The limits of each call from the host, if any (see `limits.rs`).
+    pub limits: Option<Box<crate::limits::Budget>>,
 }
 
 impl Machine {
@@ -164,8 +166,8 @@ impl Machine {
             hot_reload: false,
             safe_point: None,
             top: (0, 0),
-            #[cfg(feature = "fuzzing")]
             fuel: u64::MAX,
+            limits: None,
         }
     }
 
@@ -406,15 +408,13 @@ unsafe fn run_loop(
                 S!($dst) = $e;
             }};
         }
-        // Every jump and call burns fuel when fuzzing, so any program ends.
+        // Every jump and call burns one unit of fuel: with limits set, a runaway call
+        // ends (fuel, time, interrupt); without, the count never reaches zero.
         macro_rules! burn {
             () => {
-                #[cfg(feature = "fuzzing")]
-                {
-                    if m.fuel == 0 {
-                        fail!("out of fuel".to_string());
-                    }
-                    m.fuel -= 1;
+                m.fuel -= 1;
+                if m.fuel == 0 {
+                    tri!(m.refuel());
                 }
             };
         }

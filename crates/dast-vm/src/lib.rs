@@ -36,6 +36,7 @@ mod heap;
 mod host;
 mod instances;
 mod intrinsics;
+mod limits;
 mod link;
 pub mod native;
 mod ops;
@@ -64,6 +65,7 @@ pub use exec::{MAX_FRAMES, MAX_STACK};
 pub use foreign::{DynRequest, Foreign};
 pub use host::{Host, HostRequest};
 pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, UnloadError};
+pub use limits::{InterruptHandle, Limits};
 pub use plugins::plugin_maker;
 pub use shared::{check_layout, Shape, SharedCells, SharedLayoutError, SharedTable};
 
@@ -357,11 +359,13 @@ impl Program {
         self.out = Output::new(out);
     }
 
-    /// Limits how many jumps and calls later calls may make in total (then they panic
-    /// "out of fuel"). Only with the `fuzzing` feature.
-    #[cfg(feature = "fuzzing")]
+    /// Limits how many jumps and calls each later call may make (then it panics "call
+    /// exceeded its fuel"): [`Program::set_limits`] with fuel only.
     pub fn set_fuel(&mut self, fuel: u64) {
-        self.machine.fuel = fuel;
+        self.set_limits(Limits {
+            fuel: Some(fuel),
+            timeout: None,
+        });
     }
 
     /// The names of the modules with an active instance, in the order they were first
@@ -533,6 +537,9 @@ impl Program {
     ) -> Result<(), Panic> {
         let (sbase, rbase) = self.machine.top;
         let floor = self.machine.frames.len();
+        if floor == 0 {
+            self.machine.start_budget();
+        }
         self.enter_from_host(mi);
         let mut start = Start::Call {
             module: mi,

@@ -20,7 +20,7 @@ use std::mem::offset_of;
 
 /// Version of the native ABI. A shared object exports it as `DAST_ABI_VERSION` (u32);
 /// the loader (`dast_native::NativeModule::load`) refuses any other value.
-pub const ABI_VERSION: u32 = 10;
+pub const ABI_VERSION: u32 = 11;
 
 /// Exported `u32`: the ABI version the object was compiled for.
 pub const SYM_ABI_VERSION: &str = "DAST_ABI_VERSION";
@@ -138,7 +138,7 @@ pub const REF_SLOT_BYTES: i64 = std::mem::size_of::<RefSlot>() as i64;
 
 /// The per-call runtime context every generated function receives as its first
 /// argument, shared by every module the call passes through (a cross-module call is a
-/// plain call with the same context). Generated code reads these three fields; the
+/// plain call with the same context). Generated code reads these fields; the
 /// runtime keeps its own per-call state (the panic being recorded) in a struct that
 /// starts with a `Ctx`, and recovers it from the same pointer.
 #[repr(C)]
@@ -152,6 +152,9 @@ pub struct Ctx {
     /// One past the reference stack's last slot (a frame reaching past it panics
     /// "stack overflow").
     pub ref_limit: usize,
+    /// Jumps and calls left before [`RuntimeTable::refuel`] (code compiled with
+    /// limits counts it down at function entries and backward jumps).
+    pub fuel: u64,
 }
 
 /// One loaded version of a module, as its generated code sees it: host-owned, at a fixed
@@ -191,6 +194,7 @@ pub const MODULE_IN_FLIGHT: i32 = offset_of!(ModuleData, in_flight) as i32;
 pub const CTX_STACK_LIMIT: i32 = offset_of!(Ctx, stack_limit) as i32;
 pub const CTX_REF_BASE: i32 = offset_of!(Ctx, ref_base) as i32;
 pub const CTX_REF_LIMIT: i32 = offset_of!(Ctx, ref_limit) as i32;
+pub const CTX_FUEL: i32 = offset_of!(Ctx, fuel) as i32;
 
 /// Functions generated code calls into, handed to `dast_init` once per loaded object
 /// (rather than imported by name: no symbol interposition, and the table's layout is
@@ -272,6 +276,10 @@ pub struct RuntimeTable {
         *mut u64,
         *mut RefSlot,
     ) -> u32,
+    /// The context's fuel ran out (code compiled with limits): `(ctx) -> status`; the
+    /// runtime refills it, or records the panic ("call exceeded its fuel", "... time
+    /// limit", "call was interrupted") and returns [`STATUS_PANIC`].
+    pub refuel: unsafe extern "C" fn(*mut Ctx) -> u32,
 }
 
 /// [`RuntimeTable::call_dyn`]'s requests at and above this are `instantiate`s.
@@ -322,6 +330,7 @@ pub mod table_offset {
     pub const MAP_FIND_WORD: i32 = offset_of!(RuntimeTable, map_find_word) as i32;
     pub const MAP_INSERT_WORD: i32 = offset_of!(RuntimeTable, map_insert_word) as i32;
     pub const CALL_DYN: i32 = offset_of!(RuntimeTable, call_dyn) as i32;
+    pub const REFUEL: i32 = offset_of!(RuntimeTable, refuel) as i32;
     const PTR: i32 = size_of::<usize>() as i32;
 
     pub fn funary(index: usize) -> i32 {

@@ -112,6 +112,8 @@ pub struct ModeChoice {
     pub native: Vec<String>,
     /// `--bytecode` (hybrid only).
     pub bytecode: Vec<String>,
+    /// `--fuel`, `--timeout` (run only).
+    pub limits: dast_vm::Limits,
 }
 
 impl ModeChoice {
@@ -121,7 +123,14 @@ impl ModeChoice {
             hot_reload,
             native,
             bytecode,
+            limits: dast_vm::Limits::default(),
         }
+    }
+
+    /// Whether `--fuel` or `--timeout` asks for limits (native code then carries the
+    /// checks).
+    pub fn limited(&self) -> bool {
+        self.limits != dast_vm::Limits::default()
     }
 }
 
@@ -143,7 +152,7 @@ pub fn build(path: &Path, choice: &ModeChoice) -> u8 {
                 profile = profile.with_hot_reload();
             }
             let dir = c.program.target_dir("release");
-            release::build_modules(&c.modules, &dir, &profile, |_| true)
+            release::build_modules(&c.modules, &dir, &profile, false, |_| true)
         }
         Mode::Hybrid => build_hybrid(&c, choice),
     };
@@ -170,9 +179,13 @@ fn build_hybrid(c: &Compiled, choice: &ModeChoice) -> Result<Vec<std::path::Path
         .partition(|m| profile.for_module(&m.name).bytecode);
     let mut paths = write_bytecode(&bytecode, &dir)?;
     let native_names: Vec<String> = native.iter().map(|m| m.name.clone()).collect();
-    paths.extend(release::build_modules(&c.modules, &dir, &profile, |m| {
-        native_names.contains(&m.name)
-    })?);
+    paths.extend(release::build_modules(
+        &c.modules,
+        &dir,
+        &profile,
+        false,
+        |m| native_names.contains(&m.name),
+    )?);
     paths.sort();
     Ok(paths)
 }
@@ -226,7 +239,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
         return EXIT_COMPILE_ERROR;
     }
     if mode == Mode::Release {
-        return run_release(path, hot_reload);
+        return run_release(path, hot_reload, choice.limits);
     }
     let log = Log {
         min: level_of(log_level),
@@ -256,6 +269,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
         log,
         |_| None,
         |registry| {
+            registry.program_mut().set_limits(choice.limits);
             if hot_reload {
                 hot::enable(registry, &program, "dev", log, None, route_entry)
             } else {
@@ -272,7 +286,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
 
 /// `run --mode=release`: builds every module into a scratch directory, then runs `main`
 /// natively.
-fn run_release(path: &Path, hot_reload: bool) -> u8 {
+fn run_release(path: &Path, hot_reload: bool, limits: dast_vm::Limits) -> u8 {
     if hot_reload {
         errln!("error: `--hot-reload` is not supported with `--mode=release` yet");
         return EXIT_COMPILE_ERROR;
@@ -305,7 +319,8 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
         root = Some((c.program.root.clone(), crate::plugins::grants(&c.program)));
         (c.modules, entry, release_profile(&c.program), dir)
     };
-    let paths = match release::build_modules(&modules, &dir, &profile, |_| true) {
+    let limited = limits != dast_vm::Limits::default();
+    let paths = match release::build_modules(&modules, &dir, &profile, limited, |_| true) {
         Ok(paths) => paths,
         Err(code) => return code,
     };
@@ -315,8 +330,9 @@ fn run_release(path: &Path, hot_reload: bool) -> u8 {
         dir: dir.clone(),
         profile: profile.clone(),
         grants,
+        limits: limited,
     });
-    let status = release::run_native(modules, paths, entry, plugins);
+    let status = release::run_native(modules, paths, entry, plugins, limits);
     drop(scratch);
     status
 }

@@ -58,8 +58,16 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
     let dir = c.program.target_dir("hybrid");
     let group = Group::new();
     group.set_output(crate::out::program_output());
+    group.set_limits(choice.limits);
     dast_native::serve_imports_from_vm(&group);
-    let codes = match load_native(&c.modules, &dir, &profile, &native, &group) {
+    let codes = match load_native(
+        &c.modules,
+        &dir,
+        &profile,
+        &native,
+        &group,
+        choice.limited(),
+    ) {
         Ok(codes) => codes,
         Err(code) => return code,
     };
@@ -69,6 +77,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
         native,
         group,
         versions: HashMap::new(),
+        limits: choice.limited(),
     };
     let program = c.program;
     commands::run_modules(
@@ -77,6 +86,7 @@ pub fn run(path: &Path, choice: &ModeChoice, log: Log) -> u8 {
         log,
         |name| codes.get(name).map(|c| Arc::clone(c) as Arc<dyn Foreign>),
         |registry| {
+            registry.program_mut().set_limits(choice.limits);
             if choice.hot_reload {
                 hot::enable(
                     registry,
@@ -104,8 +114,10 @@ fn load_native(
     profile: &Profile,
     native: &HashSet<String>,
     group: &Group,
+    limits: bool,
 ) -> Result<HashMap<String, Arc<NativeCode>>, u8> {
-    let paths = release::build_modules(modules, dir, profile, |m| native.contains(&m.name))?;
+    let paths =
+        release::build_modules(modules, dir, profile, limits, |m| native.contains(&m.name))?;
     let built = modules.iter().filter(|m| native.contains(&m.name));
     let mut codes = HashMap::new();
     for (m, path) in built.zip(paths) {
@@ -138,6 +150,8 @@ pub struct NativeBuilder {
     group: Group,
     /// The last version number built per module (1 is `lib<module>.so`).
     versions: HashMap<String, u32>,
+    /// Build with limit checks (`--fuel`, `--timeout`).
+    limits: bool,
 }
 
 impl NativeBuilder {
@@ -152,6 +166,7 @@ impl NativeBuilder {
         let opts = Options {
             verify_ir: false,
             optimize: self.profile.for_module(&m.name).opt_level > 0,
+            limits: self.limits,
             ..Options::default()
         };
         let object = dast_native::compile(m, &opts).map_err(|e| e.to_string())?;

@@ -91,6 +91,13 @@ enum Command {
         /// Which reload log lines to print.
         #[arg(long, value_enum, default_value = "info")]
         log_level: LogLevel,
+        /// Stop `main` with a panic after this many jumps and calls (in machine code,
+        /// the libraries are built with the checks).
+        #[arg(long, value_name = "N")]
+        fuel: Option<u64>,
+        /// Stop `main` with a panic after this many seconds.
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<f64>,
         path: Option<PathBuf>,
     },
     /// Print the disassembly of a `.dbc` file.
@@ -118,12 +125,17 @@ fn main() -> ExitCode {
             native,
             bytecode,
             log_level,
+            fuel,
+            timeout,
             path,
-        } => commands::run(
-            &path_or_cwd(path),
-            &commands::ModeChoice::new(mode, hot_reload, native, bytecode),
-            log_level,
-        ),
+        } => {
+            let mut choice = commands::ModeChoice::new(mode, hot_reload, native, bytecode);
+            choice.limits = dast_vm::Limits {
+                fuel,
+                timeout: timeout.map(|s| std::time::Duration::from_secs_f64(s.max(0.0))),
+            };
+            commands::run(&path_or_cwd(path), &choice, log_level)
+        }
         Command::Disasm { file } => commands::disasm(&file),
     };
     ExitCode::from(code)

@@ -38,6 +38,7 @@ pub fn build_modules(
     modules: &[Module],
     dir: &Path,
     profile: &Profile,
+    limits: bool,
     native: impl Fn(&Module) -> bool,
 ) -> Result<Vec<PathBuf>, u8> {
     if let Err(e) = std::fs::create_dir_all(dir) {
@@ -74,6 +75,7 @@ pub fn build_modules(
             verify_ir: false,
             optimize: settings.opt_level > 0,
             direct_imports: direct,
+            limits,
         };
         let out = library_path(dir, &m.name);
         let key = build_key(m, &opts);
@@ -166,7 +168,7 @@ fn folder_of(pattern: &str) -> String {
 /// size and time of its executable).
 fn build_key(m: &Module, opts: &Options) -> String {
     format!(
-        "dast {} ({}) abi {} heap {:016x} bytecode {:016x} optimize {} direct {:?}\n",
+        "dast {} ({}) abi {} heap {:016x} bytecode {:016x} optimize {} direct {:?} limits {}\n",
         env!("CARGO_PKG_VERSION"),
         compiler_stamp(),
         dast_native::ABI_VERSION,
@@ -174,6 +176,7 @@ fn build_key(m: &Module, opts: &Options) -> String {
         dast_native::fingerprint(m),
         opts.optimize,
         opts.direct_imports,
+        opts.limits,
     )
 }
 
@@ -278,11 +281,12 @@ pub fn run_native(
     paths: Vec<PathBuf>,
     entry: String,
     plugins: Option<crate::release_host::PluginBuild>,
+    limits: dast_vm::Limits,
 ) -> u8 {
     let worker = std::thread::Builder::new()
         .name("dast-main".into())
         .stack_size(RUN_STACK)
-        .spawn(move || run_loaded(&modules, &paths, &entry, plugins));
+        .spawn(move || run_loaded(&modules, &paths, &entry, plugins, limits));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => {
@@ -301,9 +305,11 @@ fn run_loaded(
     paths: &[PathBuf],
     entry: &str,
     plugins: Option<crate::release_host::PluginBuild>,
+    limits: dast_vm::Limits,
 ) -> u8 {
     let mut loaded = Vec::new();
     let group = Group::new();
+    group.set_limits(limits);
     group.set_output(crate::out::program_output());
     for (m, path) in modules.iter().zip(paths) {
         match load_library(path, m, &group) {

@@ -26,6 +26,8 @@ pub struct PluginBuild {
     pub profile: Profile,
     /// What such modules may do.
     pub grants: dast_runtime::Grants,
+    /// Build them with limit checks (`--fuel`, `--timeout`).
+    pub limits: bool,
 }
 
 /// Every module of the running program with its bytecode (the program's, then the
@@ -126,6 +128,7 @@ fn load(group: &Group, loaded: &Loaded, build: &PluginBuild, path: &str) -> Resu
         std::slice::from_ref(&module),
         &build.dir,
         &build.profile,
+        build.limits,
         |_| true,
     )
     .map_err(|_| {

@@ -94,3 +94,62 @@ fn source_nested_100_000_levels_deep_is_a_compile_error() {
         assert!(stderr.contains("nesting is too deep"), "{what}: {stderr}");
     }
 }
+
+const SPIN: &str = "
+fn work(n: i64) -> i64 {
+    let mut t = 0
+    for i in 0..n {
+        t += i % 7
+    }
+    t
+}
+
+fn forever() -> i64 {
+    let mut n = 0
+    loop {
+        n += 1
+    }
+}
+
+fn main() {
+    println(\"{}\", work(1000))
+    println(\"{}\", forever())
+}
+";
+
+/// `--timeout` and `--fuel` stop a runaway `main` with a panic and its trace, the same
+/// in bytecode, machine code (built with the checks) and both mixed.
+#[test]
+fn timeout_and_fuel_stop_a_runaway_main_in_every_mode() {
+    let dir = TempCopy::empty("limits");
+    let file = dir.0.join("spin.dast");
+    std::fs::write(&file, SPIN).unwrap();
+    for mode in [
+        &[][..],
+        &["--mode=release"],
+        &["--mode=hybrid", "--native", "spin"],
+    ] {
+        for (limit, message) in [
+            (
+                ["--timeout", "0.2"],
+                "call exceeded its time limit (200 ms)",
+            ),
+            (
+                ["--fuel", "100000"],
+                "call exceeded its fuel (100000 jumps and calls)",
+            ),
+        ] {
+            let mut args = vec!["run"];
+            args.extend_from_slice(mode);
+            args.extend_from_slice(&limit);
+            let started = std::time::Instant::now();
+            let out = dast(&args, &file);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(101), "{args:?}: {stderr}");
+            assert_eq!(text(&out.stdout), "2997\n", "{args:?}: {stderr}");
+            assert!(stderr.contains(message), "{args:?}: {stderr}");
+            assert!(stderr.contains("0: forever at "), "{args:?}: {stderr}");
+            assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        }
+    }
+}

@@ -38,6 +38,9 @@ pub struct Options {
     /// the import's slot, which the host points at the active version of the callee
     /// (hot reload, hybrid, import cycles).
     pub direct_imports: BTreeSet<String>,
+    /// Count fuel at function entries and backward jumps, so a host's limits (fuel,
+    /// time, interrupts) stop runaway calls; off, the code has no such check at all.
+    pub limits: bool,
 }
 
 impl Default for Options {
@@ -46,6 +49,7 @@ impl Default for Options {
             optimize: true,
             verify_ir: cfg!(debug_assertions),
             direct_imports: BTreeSet::new(),
+            limits: false,
         }
     }
 }
@@ -143,6 +147,7 @@ pub fn compile(module: &Module, opts: &Options) -> Result<Vec<u8>, CompileError>
     }
     let isa = host_isa(opts)?;
     let mut c = ObjectCompiler::new(module, isa, &opts.direct_imports)?;
+    c.limits = opts.limits;
     c.declare_bodies()?;
     c.define_host_stubs()?;
     c.define_dyn_stubs()?;
@@ -237,6 +242,8 @@ struct ObjectCompiler<'m> {
     host_stubs: Vec<FuncId>,
     /// Per `call_dyn` request this module makes: its stub and shape.
     dyn_stubs: HashMap<u32, (FuncId, Shape)>,
+    /// [`Options::limits`].
+    limits: bool,
     ctx: Context,
     fb_ctx: FunctionBuilderContext,
 }
@@ -302,6 +309,7 @@ impl<'m> ObjectCompiler<'m> {
             imports,
             host_stubs: Vec::new(),
             dyn_stubs: HashMap::new(),
+            limits: false,
             fb_ctx: FunctionBuilderContext::new(),
         })
     }
@@ -407,6 +415,7 @@ impl<'m> ObjectCompiler<'m> {
                 .obj
                 .declare_data_in_func(self.table_slot, &mut self.ctx.func),
             native_rounding,
+            limits: self.limits,
             frontend: self.isa().frontend_config(),
         };
         translate_body(&env, index, &inlined, &mut self.ctx.func, &mut self.fb_ctx);

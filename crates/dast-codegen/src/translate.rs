@@ -20,8 +20,8 @@ use dast_bytecode::{is_terminator, Cvt, FUnary, Function, Inst, IntKind, Module,
 use crate::inline::{Inlined, Origin};
 use crate::subset::{is_global_word, is_scalar};
 use dast_abi::{
-    table_offset, PanicCode, CTX_REF_BASE, CTX_REF_LIMIT, CTX_STACK_LIMIT, MODULE_GLOBAL_WORDS,
-    MODULE_IN_FLIGHT, MODULE_SHARED_WORDS, NO_FRAME, REF_SLOT_BYTES,
+    table_offset, PanicCode, CTX_FUEL, CTX_REF_BASE, CTX_REF_LIMIT, CTX_STACK_LIMIT,
+    MODULE_GLOBAL_WORDS, MODULE_IN_FLIGHT, MODULE_SHARED_WORDS, NO_FRAME, REF_SLOT_BYTES,
 };
 
 mod borrow;
@@ -110,6 +110,8 @@ pub(crate) struct BodyEnv<'a> {
     /// `floor`/`ceil`/`trunc` as single instructions (SSE4.1); otherwise they would
     /// become libm imports, so they go through the runtime table instead.
     pub native_rounding: bool,
+    /// Count fuel at function entries and backward jumps ([`dast_abi::Ctx::fuel`]).
+    pub limits: bool,
     pub frontend: TargetFrontendConfig,
 }
 
@@ -257,7 +259,34 @@ impl<'a, 'b> Translator<'a, 'b> {
         self.shared = self.module_pointer(MODULE_SHARED_WORDS, |i| {
             matches!(i, Inst::LoadSh { .. } | Inst::StoreSh { .. })
         });
+        self.burn(0);
         self.stack_check();
+    }
+
+    /// With limits compiled in: one unit of the call's fuel, and the runtime's
+    /// `refuel` when it runs out (which may stop the call with a panic, whose trace
+    /// gets this frame at `pc`). Without: nothing.
+    fn burn(&mut self, pc: u32) {
+        if !self.env.limits {
+            return;
+        }
+        let fuel = self.b.ins().load(I64, trusted(), self.ctx, CTX_FUEL);
+        let left = self.b.ins().iadd_imm_s(fuel, -1);
+        self.b.ins().store(trusted(), left, self.ctx, CTX_FUEL);
+        let empty = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(empty);
+        self.b.ins().brif(left, cont, &[], empty, &[]);
+        self.b.switch_to_block(empty);
+        let mut sig = self.runtime_sig(&[I64]);
+        sig.returns.push(AbiParam::new(I32));
+        let call = self.call_runtime(table_offset::REFUEL, sig, &[self.ctx]);
+        let status = self.b.inst_results(call)[0];
+        let exit = self.b.create_block();
+        self.b.set_cold_block(exit);
+        self.cold.push(ColdExit::Propagate { block: exit, pc });
+        self.b.ins().brif(status, exit, &[], cont, &[]);
+        self.b.switch_to_block(cont);
     }
 
     /// The pointer at `offset` of this module's data, loaded once if the function has
@@ -356,6 +385,10 @@ impl<'a, 'b> Translator<'a, 'b> {
     fn inst(&mut self, pc: u32, inst: Inst) -> bool {
         use Inst::*;
         self.heap_before(pc, &inst);
+        if inst.target().is_some_and(|t| t <= pc) {
+            // A loop's back edge.
+            self.burn(pc);
+        }
         match inst {
             Mov { dst, src } => {
                 let v = self.reg(src);

@@ -24,20 +24,44 @@ pub(crate) struct CallState {
     /// Frames already resolved to text (those a host-stub call brought back from a
     /// callee the host ran); they come before `frames`.
     pub inner_trace: Vec<TraceFrame>,
+    /// The group's limits (`refuel`).
+    pub budget: *mut dast_vm::Budget,
 }
 
 impl CallState {
-    pub fn new(stack_limit: usize, ref_base: *mut dast_abi::RefSlot, ref_limit: usize) -> Self {
+    pub fn new(
+        stack_limit: usize,
+        ref_base: *mut dast_abi::RefSlot,
+        ref_limit: usize,
+        budget: *mut dast_vm::Budget,
+    ) -> Self {
         CallState {
             ctx: Ctx {
                 stack_limit,
                 ref_base,
                 ref_limit,
+                fuel: u64::MAX,
             },
             panic: None,
             message: None,
             frames: Vec::new(),
             inner_trace: Vec::new(),
+            budget,
+        }
+    }
+
+    /// The context's fuel ran out: refilled from the budget, or the call stops.
+    pub fn refuel(&mut self) -> u32 {
+        // SAFETY: the budget is the group's, which the running call holds.
+        match unsafe { (*self.budget).refuel() } {
+            Ok(fuel) => {
+                self.ctx.fuel = fuel;
+                dast_abi::STATUS_OK
+            }
+            Err(message) => {
+                self.start_panic(dast_abi::PanicCode::Message as u32, Some(message));
+                dast_abi::STATUS_PANIC
+            }
         }
     }
 

@@ -223,6 +223,9 @@ unsafe impl Send for GroupShared {}
 
 struct GroupInner {
     refs: RefStack,
+    /// The limits of calls into the group and what the running one spent (code
+    /// compiled with limits reaches it through `refuel`).
+    budget: dast_vm::Budget,
     /// Set while native code has called out to the host (a host stub): where a nested
     /// call into the group starts.
     nested: Option<Nested>,
@@ -258,6 +261,8 @@ impl GroupShared {
         // SAFETY: this thread holds the group, so it alone reads `inner`; only fields
         // are read (no reference to the whole, which outer holds point into).
         let (nested, stack) = unsafe { ((*inner).nested, &(*inner).refs) };
+        // SAFETY: a field of the group's state, which lives as long as the group.
+        let budget = unsafe { &raw mut (*inner).budget };
         let (base, stack_limit) = match (hold.guard.is_some(), nested) {
             (false, Some(n)) => (n.ref_base, Some(n.stack_limit)),
             (fresh, _) => {
@@ -273,6 +278,7 @@ impl GroupShared {
             refs: unsafe { stack.as_ptr().add(base) },
             refs_len: stack.len() - base,
             stack_limit,
+            budget,
             _hold: hold,
         }
     }
@@ -342,6 +348,7 @@ impl Group {
             owner: std::sync::atomic::AtomicUsize::new(0),
             inner: UnsafeCell::new(GroupInner {
                 refs: RefStack::new(REF_STACK_SLOTS),
+                budget: dast_vm::Budget::default(),
                 nested: None,
             }),
             out: SharedOutput(
@@ -419,6 +426,26 @@ impl Group {
         *self.0.handler.lock().unwrap_or_else(|e| e.into_inner()) = Some(handler);
     }
 
+    /// Limits every later call into the group from the host (code compiled with
+    /// `Options::limits` checks them; see `dast_vm::Limits`).
+    pub fn set_limits(&self, limits: dast_vm::Limits) {
+        let _hold = self.0.enter();
+        // SAFETY: this thread holds the group, so it alone touches `inner`.
+        unsafe {
+            let budget = &mut (*self.0.inner.get()).budget;
+            let interrupt = budget.take_interrupt();
+            *budget = dast_vm::Budget::new(limits);
+            budget.put_interrupt(interrupt);
+        }
+    }
+
+    /// A handle to interrupt the group's running call from another thread.
+    pub fn interrupt_handle(&self) -> dast_vm::InterruptHandle {
+        let _hold = self.0.enter();
+        // SAFETY: as in `set_limits`.
+        unsafe { (*self.0.inner.get()).budget.interrupt_handle() }
+    }
+
     /// Who runs the dynamic calls and `instantiate`s machine code does not make itself.
     pub fn set_dyn_handler(&self, handler: Arc<DynHandler>) {
         *self.0.dyn_handler.lock().unwrap_or_else(|e| e.into_inner()) = Some(handler);
@@ -471,6 +498,8 @@ struct State<'a> {
     refs_len: usize,
     /// The stack limit of the call this one is nested in.
     stack_limit: Option<usize>,
+    /// The group's budget.
+    budget: *mut dast_vm::Budget,
     _hold: GroupLock<'a>,
 }
 
@@ -768,7 +797,14 @@ impl NativeModule {
             .stack_limit
             .unwrap_or_else(|| stack_pointer().saturating_sub(self.stack_budget));
         let ref_limit = refs as usize + state.refs_len * size_of::<dast_vm::RefSlot>();
-        let mut call = CallState::new(stack_limit, abi_slot(refs), ref_limit);
+        let mut call = CallState::new(stack_limit, abi_slot(refs), ref_limit, state.budget);
+        // A call from the host starts with its whole budget; a nested one goes on
+        // with it (its first check refuels).
+        call.ctx.fuel = match state.stack_limit {
+            // SAFETY: the group is held (`state`); the budget is its field.
+            None => unsafe { (*state.budget).start() },
+            Some(_) => 1,
+        };
         let mut results = vec![0u64; f.result_words.max(1)];
         // The context pointer is the whole `CallState`'s (the runtime reaches the rest).
         let ctx = (&mut call as *mut CallState).cast::<abi::Ctx>();

@@ -210,6 +210,13 @@ unsafe extern "C" fn rt_call_dyn(
     }
 }
 
+/// # Safety
+/// `ctx` is the live context of the running call.
+unsafe extern "C" fn rt_refuel(ctx: *mut Ctx) -> u32 {
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section).
+    unsafe { guarded(ctx, "a limit check", |state| state.refuel()) }
+}
+
 extern "C" fn rem_f64(a: f64, b: f64) -> f64 {
     a % b
 }
@@ -303,6 +310,7 @@ pub(crate) fn table() -> &'static RuntimeTable {
         clear_refs: rt_clear_refs,
         call_import: rt_call_import,
         call_dyn: rt_call_dyn,
+        refuel: rt_refuel,
         copy_bytes: rt_copy_bytes,
         unshare: rt_unshare,
         map_find_word: rt_map_find_word,

@@ -184,3 +184,47 @@ fn a_library_changed_since_its_build_is_refused_by_a_checked_load() {
         "{err}"
     );
 }
+
+/// Machine code built with limits: another thread interrupts a runaway call; the
+/// group's budget refuels calls that stay within it.
+#[test]
+fn a_group_interrupts_a_runaway_native_call_from_another_thread() {
+    let dir = TempDir::new("interrupt");
+    let so = dir.0.join("libmain.so");
+    let m = bytecode(
+        "fn spin() -> i64 {\n    let mut n = 0\n    loop {\n        n += 1\n    }\n}\n\
+         fn count(n: i64) -> i64 {\n    let mut t = 0\n    for i in 0..n {\n        t += i\n    }\n    t\n}\n\
+         fn main() {}\n",
+    );
+    let opts = Options {
+        limits: true,
+        ..Options::default()
+    };
+    link_shared_object(&compile(&m, &opts).unwrap(), &so).unwrap();
+    let group = dast_native::Group::new();
+    let native = NativeModule::load_in(&so, &m, &group).unwrap();
+    let handle = group.interrupt_handle();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        handle.interrupt();
+    });
+    let err = native.call_values("spin", &[]).expect_err("interrupted");
+    stopper.join().unwrap();
+    assert!(err.to_string().contains("call was interrupted"), "{err}");
+    let sum = native
+        .call_values("count", &[dast_vm::Value::Int(100_000)])
+        .unwrap();
+    assert_eq!(sum, dast_vm::Value::Int(4_999_950_000));
+    group.set_limits(dast_vm::Limits {
+        fuel: Some(1000),
+        timeout: None,
+    });
+    let err = native
+        .call_values("count", &[dast_vm::Value::Int(100_000)])
+        .expect_err("out of fuel");
+    assert!(
+        err.to_string()
+            .contains("call exceeded its fuel (1000 jumps and calls)"),
+        "{err}"
+    );
+}

@@ -153,8 +153,8 @@ pub(crate) struct Machine {
     /// Jumps and calls left before [`Machine::refuel`] looks at the limits: `u64::MAX`
     /// when there are none (then it is never reached), else a chunk of the call's fuel.
     pub fuel: u64,
-    /// The limits of each call from the host, if any (see `limits.rs`).
-    pub limits: Option<Box<crate::limits::Budget>>,
+    /// The limits of each call from the host (see `limits.rs`).
+    pub budget: crate::limits::Budget,
 }
 
 impl Machine {
@@ -167,7 +167,7 @@ impl Machine {
             safe_point: None,
             top: (0, 0),
             fuel: u64::MAX,
-            limits: None,
+            budget: crate::limits::Budget::default(),
         }
     }
 

@@ -65,7 +65,7 @@ pub use exec::{MAX_FRAMES, MAX_STACK};
 pub use foreign::{DynRequest, Foreign};
 pub use host::{Host, HostRequest};
 pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, UnloadError};
-pub use limits::{InterruptHandle, Limits};
+pub use limits::{Budget, InterruptHandle, Limits, CHUNK};
 pub use plugins::plugin_maker;
 pub use shared::{check_layout, Shape, SharedCells, SharedLayoutError, SharedTable};
 

@@ -1,9 +1,9 @@
 //! Limits of a call from the host: fuel (jumps and calls), a time limit, and an
-//! interrupt another thread may raise. The interpreter counts down `Machine::fuel` at
-//! every jump and call; only when it reaches zero does it look at the limits
-//! ([`Machine::refuel`]), so with no limits set the cost is one decrement and a branch
-//! that is never taken, and with limits the clock and the interrupt flag are read once
-//! per chunk of [`CHUNK`] jumps and calls.
+//! interrupt another thread may raise. The interpreter (and machine code compiled with
+//! limits) counts down a fuel word at every jump and call; only when it reaches zero
+//! does it look at the limits ([`Budget::refuel`]), so with no limits set the cost is
+//! one decrement and a branch that is never taken, and with limits the clock and the
+//! interrupt flag are read once per chunk of [`CHUNK`] jumps and calls.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -24,8 +24,8 @@ pub struct Limits {
     pub timeout: Option<Duration>,
 }
 
-/// Stops the running call of a program from another thread: the call panics "call was
-/// interrupted" at its next jump or call (within [`CHUNK`] of them).
+/// Stops the running call from another thread: the call panics "call was interrupted"
+/// at its next jump or call (within [`CHUNK`] of them).
 #[derive(Clone, Debug)]
 pub struct InterruptHandle(Arc<AtomicBool>);
 
@@ -35,9 +35,9 @@ impl InterruptHandle {
     }
 }
 
-/// The limits and what the current call spent.
-#[derive(Debug)]
-pub(crate) struct Budget {
+/// A runtime's limits and what the current call spent of them.
+#[derive(Debug, Default)]
+pub struct Budget {
     limits: Limits,
     interrupt: Option<Arc<AtomicBool>>,
     /// Fuel given out in chunks so far in this call.
@@ -46,31 +46,72 @@ pub(crate) struct Budget {
 }
 
 impl Budget {
-    /// The first chunk of a call: all of a small fuel, else [`CHUNK`].
+    pub fn new(limits: Limits) -> Budget {
+        Budget {
+            limits,
+            ..Budget::default()
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Whether anything is limited (else the fuel word never needs refilling).
+    pub fn is_unlimited(&self) -> bool {
+        self.limits == Limits::default() && self.interrupt.is_none()
+    }
+
+    /// The interrupt flag, moved out (to keep it across a change of limits).
+    pub fn take_interrupt(&mut self) -> Option<Arc<AtomicBool>> {
+        self.interrupt.take()
+    }
+
+    /// Puts back a flag [`Budget::take_interrupt`] took.
+    pub fn put_interrupt(&mut self, flag: Option<Arc<AtomicBool>>) {
+        self.interrupt = flag;
+    }
+
+    /// A handle raising this budget's interrupt flag (made on first use).
+    pub fn interrupt_handle(&mut self) -> InterruptHandle {
+        let flag = self
+            .interrupt
+            .get_or_insert_with(|| Arc::new(AtomicBool::new(false)));
+        InterruptHandle(flag.clone())
+    }
+
     fn chunk(&self) -> u64 {
         match self.limits.fuel {
-            Some(total) => (total - self.given).min(CHUNK),
+            Some(total) => total.saturating_sub(self.given).min(CHUNK),
             None => CHUNK,
         }
     }
-}
 
-impl Machine {
-    /// Fuel ran out: the call's limits decide whether it goes on (another chunk) or
-    /// stops (the message of its panic).
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn refuel(&mut self) -> Result<u64, String> {
-        let Some(b) = self.limits.as_deref_mut() else {
-            self.fuel = u64::MAX;
-            return Ok(self.fuel);
-        };
-        if let Some(total) = b.limits.fuel {
-            if b.given >= total {
+    /// The fuel word at the start of a call from the host: the first chunk (one more
+    /// than it: the decrement that reaches zero is the first one past it), or
+    /// `u64::MAX` with no limits.
+    pub fn start(&mut self) -> u64 {
+        if self.is_unlimited() {
+            return u64::MAX;
+        }
+        self.given = 0;
+        self.deadline = self.limits.timeout.map(|t| Instant::now() + t);
+        let chunk = self.chunk();
+        self.given = chunk;
+        chunk + 1
+    }
+
+    /// The fuel word ran out: the next chunk, or the message of the call's panic.
+    pub fn refuel(&mut self) -> Result<u64, String> {
+        if self.is_unlimited() {
+            return Ok(u64::MAX);
+        }
+        if let Some(total) = self.limits.fuel {
+            if self.given >= total {
                 return Err(format!("call exceeded its fuel ({total} jumps and calls)"));
             }
         }
-        if let (Some(deadline), Some(timeout)) = (b.deadline, b.limits.timeout) {
+        if let (Some(deadline), Some(timeout)) = (self.deadline, self.limits.timeout) {
             if Instant::now() >= deadline {
                 return Err(format!(
                     "call exceeded its time limit ({} ms)",
@@ -78,29 +119,29 @@ impl Machine {
                 ));
             }
         }
-        if let Some(flag) = &b.interrupt {
+        if let Some(flag) = &self.interrupt {
             if flag.swap(false, Ordering::AcqRel) {
                 return Err("call was interrupted".to_string());
             }
         }
-        let chunk = b.chunk();
-        b.given += chunk;
-        // One more than the chunk: the decrement that reaches zero is the first one
-        // past it.
-        self.fuel = chunk + 1;
+        let chunk = self.chunk();
+        self.given += chunk;
+        Ok(chunk + 1)
+    }
+}
+
+impl Machine {
+    /// Fuel ran out: the budget decides whether the call goes on or stops.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn refuel(&mut self) -> Result<u64, String> {
+        self.fuel = self.budget.refuel()?;
         Ok(self.fuel)
     }
 
     /// A call from the host starts with its whole budget.
     pub(crate) fn start_budget(&mut self) {
-        let Some(b) = self.limits.as_deref_mut() else {
-            return;
-        };
-        b.given = 0;
-        b.deadline = b.limits.timeout.map(|t| Instant::now() + t);
-        let chunk = b.chunk();
-        b.given = chunk;
-        self.fuel = chunk + 1;
+        self.fuel = self.budget.start();
     }
 }
 
@@ -109,44 +150,12 @@ impl Program {
     /// in it share it): past them the call panics with a Dast trace ("call exceeded
     /// its fuel", "call exceeded its time limit") and the program stays usable.
     pub fn set_limits(&mut self, limits: Limits) {
-        let interrupt = self
-            .machine
-            .limits
-            .as_ref()
-            .and_then(|b| b.interrupt.clone());
-        self.install_budget(limits, interrupt);
+        self.machine.budget.limits = limits;
+        self.machine.fuel = u64::MAX;
     }
 
     /// A handle to interrupt this program's running call from another thread.
     pub fn interrupt_handle(&mut self) -> InterruptHandle {
-        if let Some(flag) = self
-            .machine
-            .limits
-            .as_ref()
-            .and_then(|b| b.interrupt.clone())
-        {
-            return InterruptHandle(flag);
-        }
-        let flag = Arc::new(AtomicBool::new(false));
-        let limits = self
-            .machine
-            .limits
-            .as_ref()
-            .map_or(Limits::default(), |b| b.limits);
-        self.install_budget(limits, Some(flag.clone()));
-        InterruptHandle(flag)
-    }
-
-    fn install_budget(&mut self, limits: Limits, interrupt: Option<Arc<AtomicBool>>) {
-        let unlimited = limits == Limits::default() && interrupt.is_none();
-        self.machine.limits = (!unlimited).then(|| {
-            Box::new(Budget {
-                limits,
-                interrupt,
-                given: 0,
-                deadline: None,
-            })
-        });
-        self.machine.fuel = u64::MAX;
+        self.machine.budget.interrupt_handle()
     }
 }

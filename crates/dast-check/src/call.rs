@@ -1215,17 +1215,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 return Self::err_expr(span);
             }
         };
-        if let Some(bad) = self.object_unsafe_method(tr) {
-            let trait_name = self.env.traits[tr.0 as usize].name.clone();
-            self.error(
-                Diagnostic::error(
-                    errors::NOT_OBJECT_SAFE,
-                    format!("`{trait_name}` cannot be made a trait object"),
-                    span,
-                )
-                .with_label(format!("method `{bad}` cannot be called through `dyn {trait_name}`"))
-                .with_help("a trait object's methods take `self: &Self` or `self: &mut Self` and no other `Self` or `&mut` parameter"),
-            );
+        if self.report_not_object_safe(tr, span) {
             return Self::err_expr(span);
         }
         Self::mk(

@@ -465,16 +465,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             );
             return Self::err_expr(span);
         }
-        if let Some(bad) = self.object_unsafe_method(tr) {
-            self.error(
-                Diagnostic::error(
-                    errors::NOT_OBJECT_SAFE,
-                    format!("`{trait_name}` cannot be made a trait object"),
-                    span,
-                )
-                .with_label(format!("method `{bad}` cannot be called through `dyn {trait_name}`"))
-                .with_help("a trait object's methods take `self: &Self` or `self: &mut Self` and no other `Self` or `&mut` parameter"),
-            );
+        if self.report_not_object_safe(tr, span) {
             return Self::err_expr(span);
         }
         Self::mk(
@@ -488,12 +479,28 @@ impl<'e, 'a> FnCx<'e, 'a> {
         )
     }
 
-    /// The first method of `tr` that a trait object cannot call, if any.
-    pub(crate) fn object_unsafe_method(&self, tr: crate::ty::TraitId) -> Option<String> {
+    /// Reports E0223 at `span` when `tr` has a method a trait object cannot call;
+    /// whether it did.
+    pub(crate) fn report_not_object_safe(&mut self, tr: crate::ty::TraitId, span: Span) -> bool {
         let tdef = &self.env.traits[tr.0 as usize];
-        tdef.methods()
+        let bad = tdef
+            .methods()
             .find(|m| crate::env::dyn_method_sig(self.env, tr, m).is_none())
-            .map(|m| m.name.name.clone())
+            .map(|m| m.name.name.clone());
+        let Some(bad) = bad else {
+            return false;
+        };
+        let trait_name = tdef.name.clone();
+        self.error(
+            Diagnostic::error(
+                errors::NOT_OBJECT_SAFE,
+                format!("`{trait_name}` cannot be made a trait object"),
+                span,
+            )
+            .with_label(format!("method `{bad}` cannot be called through `dyn {trait_name}`"))
+            .with_help("a trait object's methods take `self: &Self` or `self: &mut Self` and no other `Self` or `&mut` parameter"),
+        );
+        true
     }
 
     /// Checks `e` using `expected` only as a hint (no mismatch is reported here).

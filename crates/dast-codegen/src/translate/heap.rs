@@ -837,6 +837,19 @@ impl Translator<'_, '_> {
     /// Releases reference slot `r` at a return: a count decrement, and the runtime's
     /// `clear_refs` for the last reference (its count put back to one first).
     pub(super) fn release_slot(&mut self, r: R) {
+        self.release_with(r, |t| {
+            let slot = t.b.ins().iadd_imm_s(t.refs, r.0 as i64 * REF_SLOT_BYTES);
+            let n = t.b.ins().iconst(I32, 1);
+            let sig = t.runtime_sig(&[I64, I32]);
+            t.call_runtime(table_offset::CLEAR_REFS, sig, &[slot, n]);
+        });
+    }
+
+    /// Empties reference slot `r`: nothing when it is empty, a count decrement when
+    /// other references remain; for the last reference, `free` runs (cold) with the
+    /// slot as it was and the count put back to one (the frame held the only
+    /// reference: no other thread can see the count), and must release it.
+    fn release_with(&mut self, r: R, free_last: impl FnOnce(&mut Self)) {
         let obj = self.load_slot(r);
         let held = self.b.create_block();
         let release = self.b.create_block();
@@ -861,15 +874,8 @@ impl Translator<'_, '_> {
         self.b.ins().jump(done, &[]);
         self.b.seal_block(free);
         self.b.switch_to_block(free);
-        // This frame held the only reference: no other thread can see the count.
         self.b.ins().store(trusted(), one, count_at, 0);
-        let slot = self
-            .b
-            .ins()
-            .iadd_imm_s(self.refs, r.0 as i64 * REF_SLOT_BYTES);
-        let n = self.b.ins().iconst(I32, 1);
-        let sig = self.runtime_sig(&[I64, I32]);
-        self.call_runtime(table_offset::CLEAR_REFS, sig, &[slot, n]);
+        free_last(self);
         self.b.ins().jump(done, &[]);
         self.b.seal_block(done);
         self.b.switch_to_block(done);
@@ -903,36 +909,7 @@ impl Translator<'_, '_> {
     /// so `exec_one` finds the register as it was).
     fn clear_r(&mut self, pc: u32, inst: Inst, dst: R) {
         self.heap.forget(dst.0);
-        let obj = self.load_slot(dst);
-        let held = self.b.create_block();
-        let release = self.b.create_block();
-        let free = self.b.create_block();
-        let done = self.b.create_block();
-        self.b.set_cold_block(free);
-        self.b.ins().brif(obj, held, &[], done, &[]);
-        self.b.seal_block(held);
-        self.b.switch_to_block(held);
-        let count_at = self.b.ins().iadd_imm_s(obj, i64::from(layout::COUNT));
-        let one = self.b.ins().iconst(I64, 1);
-        let before = self
-            .b
-            .ins()
-            .atomic_rmw(I64, trusted(), AtomicRmwOp::Sub, count_at, one);
-        let last = self.b.ins().icmp_imm_s(IntCC::Equal, before, 1);
-        self.b.ins().brif(last, free, &[], release, &[]);
-        self.b.seal_block(release);
-        self.b.switch_to_block(release);
-        let null = self.b.ins().iconst(I64, 0);
-        self.store_slot(dst, null);
-        self.b.ins().jump(done, &[]);
-        self.b.seal_block(free);
-        self.b.switch_to_block(free);
-        // This frame held the only reference: no other thread can see the count.
-        self.b.ins().store(trusted(), one, count_at, 0);
-        self.cold_exec_one(pc, inst);
-        self.b.ins().jump(done, &[]);
-        self.b.seal_block(done);
-        self.b.switch_to_block(done);
+        self.release_with(dst, |t| t.cold_exec_one(pc, inst));
     }
 }
 

@@ -76,10 +76,7 @@ pub fn decode(bytes: &[u8]) -> Result<Module, DecodeError> {
                     shim: FuncId(r.u32()?),
                 })
             })?,
-            make: match r.bool()? {
-                false => None,
-                true => Some(FuncId(r.u32()?)),
-            },
+            make: optional_func(r)?,
         })
     })?;
     let dyn_methods = r.vec("dynamic call", 4 + 4 + 4 + MIN_SIGNATURE, |r| {
@@ -90,10 +87,7 @@ pub fn decode(bytes: &[u8]) -> Result<Module, DecodeError> {
             sig: signature(r)?,
         })
     })?;
-    let init = match r.bool()? {
-        false => None,
-        true => Some(FuncId(r.u32()?)),
-    };
+    let init = optional_func(&mut r)?;
     let scalars = r.vec("scalar constant", 8, |r| r.u64())?;
     let strings = r.vec("string constant", 4, |r| r.str())?;
     let formats = r.vec("format", 4, format_spec)?;
@@ -148,6 +142,14 @@ fn checked_body(bytes: &[u8]) -> Result<&[u8], DecodeError> {
         });
     }
     Ok(body)
+}
+
+/// What `encode`'s `optional_func` wrote.
+fn optional_func(r: &mut Reader) -> Result<Option<FuncId>, DecodeError> {
+    Ok(match r.bool()? {
+        false => None,
+        true => Some(FuncId(r.u32()?)),
+    })
 }
 
 fn header(r: &mut Reader) -> Result<(), DecodeError> {

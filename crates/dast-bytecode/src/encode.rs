@@ -2,7 +2,7 @@
 //! decoder mirrors every function here.
 
 use crate::codec::Writer;
-use crate::inst::TypeId;
+use crate::inst::{FuncId, TypeId};
 use crate::module::*;
 use crate::opcodes::encode_inst;
 
@@ -63,13 +63,7 @@ fn encode_body(m: &Module) -> Vec<u8> {
             w.str(&meth.name);
             w.u32(meth.shim.0);
         }
-        match imp.make {
-            None => w.u8(0),
-            Some(f) => {
-                w.u8(1);
-                w.u32(f.0);
-            }
-        }
+        optional_func(&mut w, imp.make);
     }
     w.len(m.dyn_methods.len());
     for d in &m.dyn_methods {
@@ -78,13 +72,7 @@ fn encode_body(m: &Module) -> Vec<u8> {
         w.u32(d.slot);
         signature(&mut w, &d.sig);
     }
-    match m.init {
-        None => w.u8(0),
-        Some(f) => {
-            w.u8(1);
-            w.u32(f.0);
-        }
-    }
+    optional_func(&mut w, m.init);
     w.len(m.scalars.len());
     for k in &m.scalars {
         w.u64(*k);
@@ -112,6 +100,17 @@ fn fields(w: &mut Writer, fields: &[Field]) {
     for f in fields {
         w.str(&f.name);
         w.u32(f.ty.0);
+    }
+}
+
+/// `u8 0`, or `u8 1` and the function's index.
+fn optional_func(w: &mut Writer, f: Option<FuncId>) {
+    match f {
+        None => w.u8(0),
+        Some(f) => {
+            w.u8(1);
+            w.u32(f.0);
+        }
     }
 }
 

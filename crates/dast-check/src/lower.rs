@@ -966,23 +966,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                     Ty::Vec(t) => (**t).clone(),
                     _ => Ty::Error,
                 };
-                let elem_id = self.tid(&elem);
-                self.emit(Inst::VecNew {
-                    dst: R(dst.r),
-                    elem: elem_id,
-                });
-                for it in items {
-                    let m = self.mark();
-                    let l = self.layout(&it.ty);
-                    let tmp = self.alloc(l);
-                    self.expr_into(it, tmp);
-                    self.emit(Inst::VecPush {
-                        v: R(dst.r),
-                        s: S(tmp.s),
-                        r: R(tmp.r),
-                    });
-                    self.release(m);
-                }
+                self.vec_of_into(&elem, items, dst);
             }
             ExprKind::VecRepeat { value, count } => {
                 let elem = value.ty.clone();

@@ -110,40 +110,39 @@ impl Foreign for NativeCode {
 /// as its host handler the host of the program's call (the registry's, for `Registry*`).
 pub fn serve_imports_from_vm(group: &Group) {
     group.set_import_handler(Arc::new(|module, function, args, refs| {
-        let program = CURRENT.with(Cell::get);
-        if program.is_null() {
-            return Err(dast_vm::Panic {
-                message: format!("call to `{module}.{function}` outside a running program"),
-                trace: Vec::new(),
-            });
-        }
-        // SAFETY: `program` was set by `NativeCode::call` on this thread from its
-        // `&mut Program`, which is not used while the native call (inside which this
-        // handler runs) is running.
-        let program = unsafe { &mut *program };
-        program.call_words(module, function, args, refs)
+        running_program(|| format!("call to `{module}.{function}` outside a running program"))
+            .map_err(host_panic)?
+            .call_words(module, function, args, refs)
     }));
     group.set_dyn_handler(Arc::new(|caller, request, args, refs| {
-        let program = CURRENT.with(Cell::get);
-        if program.is_null() {
-            return Err(dast_vm::Panic {
-                message: format!("a dynamic call from `{caller}` outside a running program"),
-                trace: Vec::new(),
-            });
-        }
-        // SAFETY: as for imports above.
-        let program = unsafe { &mut *program };
-        program.call_dyn_words(caller, request, args, refs)
+        running_program(|| format!("a dynamic call from `{caller}` outside a running program"))
+            .map_err(host_panic)?
+            .call_dyn_words(caller, request, args, refs)
     }));
     group.set_host_handler(Arc::new(|req| {
-        let program = CURRENT.with(Cell::get);
-        if program.is_null() {
-            return Err("`ModuleRegistry` used outside a running program".to_string());
-        }
-        // SAFETY: as for imports above.
-        let program = unsafe { &mut *program };
-        program.ask_host(req)
+        running_program(|| "`ModuleRegistry` used outside a running program".to_string())?
+            .ask_host(req)
     }));
+}
+
+/// The program whose native call is running on this thread (set by `NativeCode::call`),
+/// or `outside()`'s message when there is none.
+fn running_program<'a>(outside: impl FnOnce() -> String) -> Result<&'a mut Program, String> {
+    let program = CURRENT.with(Cell::get);
+    if program.is_null() {
+        return Err(outside());
+    }
+    // SAFETY: `program` was set by `NativeCode::call` on this thread from its
+    // `&mut Program`, which is not used while the native call (inside which the group's
+    // handlers run) is running.
+    Ok(unsafe { &mut *program })
+}
+
+fn host_panic(message: String) -> dast_vm::Panic {
+    dast_vm::Panic {
+        message,
+        trace: Vec::new(),
+    }
 }
 
 /// A native call's error as the VM's panic.

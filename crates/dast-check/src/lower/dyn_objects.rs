@@ -136,23 +136,26 @@ impl<'c> ModuleBuilder<'c, '_> {
 }
 
 impl FnLower<'_, '_, '_> {
-    /// `Box.new(value)`: a one-element vector.
-    pub(super) fn box_new_into(&mut self, value: &Expr, dst: Loc) {
-        let elem = self.tid(&value.ty);
+    /// A new vector of `elem`s holding `items`, in `dst`: a vector literal, and
+    /// `Box.new(value)` (a one-element vector).
+    pub(super) fn vec_of_into(&mut self, elem: &Ty, items: &[Expr], dst: Loc) {
+        let elem = self.tid(elem);
         self.emit(Inst::VecNew {
             dst: R(dst.r),
             elem,
         });
-        let m = self.mark();
-        let l = self.layout(&value.ty);
-        let tmp = self.alloc(l);
-        self.expr_into(value, tmp);
-        self.emit(Inst::VecPush {
-            v: R(dst.r),
-            s: S(tmp.s),
-            r: R(tmp.r),
-        });
-        self.release(m);
+        for it in items {
+            let m = self.mark();
+            let l = self.layout(&it.ty);
+            let tmp = self.alloc(l);
+            self.expr_into(it, tmp);
+            self.emit(Inst::VecPush {
+                v: R(dst.r),
+                s: S(tmp.s),
+                r: R(tmp.r),
+            });
+            self.release(m);
+        }
     }
 
     /// A `Box[Type]` made a trait object: `DynNew` in the type's module, a call of its
@@ -250,7 +253,7 @@ impl FnLower<'_, '_, '_> {
     /// Lowers the trait-object expression kinds; false for any other kind.
     pub(super) fn dyn_expr_into(&mut self, e: &Expr, dst: Loc) -> bool {
         match &e.kind {
-            ExprKind::BoxNew(v) => self.box_new_into(v, dst),
+            ExprKind::BoxNew(v) => self.vec_of_into(&v.ty, std::slice::from_ref(v), dst),
             ExprKind::ToDyn { value, adt, tr } => self.coerce_dyn_into(value, *adt, *tr, dst),
             ExprKind::DynCall {
                 tr,

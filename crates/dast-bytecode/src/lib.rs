@@ -12,6 +12,7 @@ pub mod decode;
 pub mod disasm;
 pub mod encode;
 pub mod inst;
+pub mod lent;
 pub mod module;
 pub mod opcodes;
 pub mod verify;

@@ -112,7 +112,7 @@ pub struct ModeChoice {
     pub native: Vec<String>,
     /// `--bytecode` (hybrid only).
     pub bytecode: Vec<String>,
-    /// `--fuel`, `--timeout` (run only).
+    /// `--fuel`, `--timeout`, `--heap-limit` (run only).
     pub limits: dast_vm::Limits,
 }
 
@@ -128,10 +128,15 @@ impl ModeChoice {
     }
 
     /// Whether `--fuel` or `--timeout` asks for limits (native code then carries the
-    /// checks).
+    /// checks; a heap limit needs none in generated code).
     pub fn limited(&self) -> bool {
-        self.limits != dast_vm::Limits::default()
+        counts_fuel(&self.limits)
     }
+}
+
+/// Whether native code must be built with fuel checks for these limits.
+fn counts_fuel(limits: &dast_vm::Limits) -> bool {
+    limits.fuel.is_some() || limits.timeout.is_some()
 }
 
 pub fn build(path: &Path, choice: &ModeChoice) -> u8 {
@@ -319,7 +324,7 @@ fn run_release(path: &Path, hot_reload: bool, limits: dast_vm::Limits) -> u8 {
         root = Some((c.program.root.clone(), crate::plugins::grants(&c.program)));
         (c.modules, entry, release_profile(&c.program), dir)
     };
-    let limited = limits != dast_vm::Limits::default();
+    let limited = counts_fuel(&limits);
     let paths = match release::build_modules(&modules, &dir, &profile, limited, |_| true) {
         Ok(paths) => paths,
         Err(code) => return code,

@@ -98,10 +98,36 @@ enum Command {
         /// Stop `main` with a panic after this many seconds.
         #[arg(long, value_name = "SECONDS")]
         timeout: Option<f64>,
+        /// Panic "out of memory" instead of letting Dast strings, vectors and maps
+        /// hold more than this (bytes, or with a suffix: 512K, 64M, 2G).
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        heap_limit: Option<usize>,
         path: Option<PathBuf>,
     },
     /// Print the disassembly of a `.dbc` file.
     Disasm { file: PathBuf },
+}
+
+/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024; a
+/// trailing `B` or `iB` is allowed: `64M`, `64MiB`, `1g`).
+fn parse_size(text: &str) -> Result<usize, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let body = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower);
+    let (digits, shift) = match body.chars().last() {
+        Some('k') => (&body[..body.len() - 1], 10),
+        Some('m') => (&body[..body.len() - 1], 20),
+        Some('g') => (&body[..body.len() - 1], 30),
+        _ => (body, 0),
+    };
+    let n: usize = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (write bytes, or 512K, 64M, 2G)"))?;
+    n.checked_mul(1usize << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 fn main() -> ExitCode {
@@ -127,12 +153,14 @@ fn main() -> ExitCode {
             log_level,
             fuel,
             timeout,
+            heap_limit,
             path,
         } => {
             let mut choice = commands::ModeChoice::new(mode, hot_reload, native, bytecode);
             choice.limits = dast_vm::Limits {
                 fuel,
                 timeout: timeout.map(|s| std::time::Duration::from_secs_f64(s.max(0.0))),
+                heap: heap_limit,
             };
             commands::run(&path_or_cwd(path), &choice, log_level)
         }
@@ -143,4 +171,20 @@ fn main() -> ExitCode {
 
 fn path_or_cwd(p: Option<PathBuf>) -> PathBuf {
     p.unwrap_or_else(|| PathBuf::from("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_the_usual_suffixes() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert!(parse_size("lots").unwrap_err().contains("not a size"));
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
 }

@@ -165,6 +165,21 @@ fn the_seed_plugin_block_runs_as_written() {
     }
 }
 
+/// A call that panics while it changes module state in place (a `var` vector or map,
+/// a struct `var`'s `&mut self` method, an element of a `var`'s vector, a trait
+/// object's `&mut self` method) leaves that state whole, in every mode.
+#[test]
+fn a_panicking_call_leaves_module_state_whole_in_every_mode() {
+    for args in [
+        &[][..],
+        &["--mode=release"],
+        &["--mode=hybrid", "--native", "store"],
+        &["--mode=hybrid", "--native", "main"],
+    ] {
+        check_project("panics_keep_state", args);
+    }
+}
+
 struct ExpectedError {
     line: u32,
     col: u32,

@@ -153,3 +153,55 @@ fn timeout_and_fuel_stop_a_runaway_main_in_every_mode() {
         }
     }
 }
+
+const HOARD: &str = r#"
+// Appends a megabyte at a time, forever: 10 GB and more if nothing stops it.
+fn hoard(chunk: String) -> i64 {
+    let mut all = String.new()
+    loop {
+        all.push_str(chunk)
+    }
+}
+
+fn main() {
+    let mut chunk = "0123456789abcdef"
+    let mut i = 0
+    while i < 16 {
+        chunk = chunk + chunk
+        i += 1
+    }
+    println("{}", chunk.len())
+    println("{}", hoard(chunk))
+}
+"#;
+
+/// `--heap-limit` ends a loop that would append 10 GB with an "out of memory" panic and
+/// its trace (never an abort), in bytecode, machine code and both mixed.
+#[test]
+fn a_heap_limit_stops_a_ten_gigabyte_push_str_loop_in_every_mode() {
+    let dir = TempCopy::empty("heap-limit");
+    let file = dir.0.join("hoard.dast");
+    std::fs::write(&file, HOARD).unwrap();
+    for mode in [
+        &[][..],
+        &["--mode=release"],
+        &["--mode=hybrid", "--native", "hoard"],
+    ] {
+        let mut args = vec!["run", "--heap-limit", "64M"];
+        args.extend_from_slice(mode);
+        let out = dast(&args, &file);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(101), "{args:?}: {stderr}");
+        assert_eq!(text(&out.stdout), "1048576\n", "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("hoard.dast:6:9: out of memory: the heap limit of 64 MiB"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("0: hoard at "), "{args:?}: {stderr}");
+        assert!(stderr.contains("1: main at "), "{args:?}: {stderr}");
+        assert!(!stderr.contains("thread"), "a Rust panic leaked: {stderr}");
+    }
+    let out = dast(&["run", "--heap-limit", "lots"], &file);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("`lots` is not a size"));
+}

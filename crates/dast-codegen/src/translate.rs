@@ -126,8 +126,9 @@ enum ColdExit {
     },
     /// A callee panicked: add this frame (`pc` of the call) and pass the status on.
     Propagate { block: Block, pc: u32 },
-    /// `exec_one` panicked (it recorded the panic and this frame).
-    Failed { block: Block },
+    /// `exec_one` of the instruction at `pc` panicked (it recorded the panic and this
+    /// frame).
+    Failed { block: Block, pc: u32 },
 }
 
 /// Translates function `index` of the module, as `inlined` (its code after inlining)
@@ -175,6 +176,9 @@ struct Translator<'a, 'b> {
     /// The parameter words, in order.
     params: Vec<Value>,
     cold: Vec<ColdExit>,
+    /// Where values are lent to registers (`dast_bytecode::lent`): a panic exit gives
+    /// back those still lent at its pc.
+    lent: Vec<dast_bytecode::lent::Window>,
     /// What the current block knows about its vector registers (`heap.rs`).
     heap: heap::HeapCache,
     /// The float each word made by `float_to_word` holds: reading the word back as that
@@ -234,6 +238,7 @@ impl<'a, 'b> Translator<'a, 'b> {
             shared: None,
             params: params[first_word..].to_vec(),
             cold: Vec::new(),
+            lent: dast_bytecode::lent::lent_windows(&f.code),
             heap: heap::HeapCache::new(&f.code),
             floats: HashMap::new(),
         }
@@ -677,7 +682,10 @@ impl<'a, 'b> Translator<'a, 'b> {
         let status = self.b.inst_results(call)[0];
         let exit = self.b.create_block();
         self.b.set_cold_block(exit);
-        self.cold.push(ColdExit::Failed { block: exit });
+        self.cold.push(ColdExit::Failed {
+            block: exit,
+            pc: pcs[0],
+        });
         let cont = self.b.create_block();
         self.b.ins().brif(status, exit, &[], cont, &[]);
         self.b.switch_to_block(cont);
@@ -1218,6 +1226,7 @@ impl<'a, 'b> Translator<'a, 'b> {
                             }
                             None => self.record_panic(code, func, origin.pc),
                         }
+                        self.give_back_lent(pc);
                         self.release_refs();
                     }
                 }
@@ -1225,10 +1234,12 @@ impl<'a, 'b> Translator<'a, 'b> {
                     self.b.switch_to_block(block);
                     let origin = self.origins[pc as usize].clone();
                     self.record_frames(&origin.frames, origin.pc);
+                    self.give_back_lent(pc);
                     self.release_refs();
                 }
-                ColdExit::Failed { block } => {
+                ColdExit::Failed { block, pc } => {
                     self.b.switch_to_block(block);
+                    self.give_back_lent(pc);
                     self.release_refs();
                 }
             }
@@ -1270,6 +1281,38 @@ impl<'a, 'b> Translator<'a, 'b> {
         ];
         let sig = self.runtime_sig(&[I64, I64, I32, I32]);
         self.call_runtime(table_offset::FRAME, sig, &args);
+    }
+
+    /// A panicking frame first gives back what is lent to its registers at `pc`
+    /// (`dast_bytecode::lent`): the closing instruction of each open window runs
+    /// through `exec_one`, innermost first, whatever it returns (the frame is failing
+    /// already). Only the function's own instructions lend (inlined code never runs
+    /// `exec_one`, and lending needs it).
+    fn give_back_lent(&mut self, pc: u32) {
+        for close in dast_bytecode::lent::closing_at(&self.lent, pc) {
+            let origin = &self.origins[close as usize];
+            let Some(slot) = self.words.filter(|_| origin.frames.is_empty()) else {
+                continue;
+            };
+            let original = origin.pc;
+            let (reads, _) = self.scalar_effects(&self.f.code[close as usize]);
+            for &r in &reads {
+                let v = self.reg(S(r));
+                self.b.ins().stack_store(I64, v, slot, 8 * r as i32);
+            }
+            let words = self.b.ins().stack_addr(I64, slot, 0);
+            let args = [
+                self.ctx,
+                self.module_data(),
+                self.b.ins().iconst(I32, self.index as i64),
+                self.b.ins().iconst(I32, original as i64),
+                words,
+                self.refs,
+            ];
+            let mut sig = self.runtime_sig(&[I64, I64, I32, I32, I64, I64]);
+            sig.returns.push(AbiParam::new(I32));
+            self.call_runtime(table_offset::EXEC_ONE, sig, &args);
+        }
     }
 
     /// A panicking frame releases its references (as the interpreter's unwinding does),

@@ -50,6 +50,12 @@ impl CallState {
         }
     }
 
+    /// The group's heap limit (`usize::MAX`: none).
+    pub fn heap_limit(&self) -> usize {
+        // SAFETY: the budget is the group's, which the running call holds.
+        unsafe { (*self.budget).limits().heap_limit() }
+    }
+
     /// The context's fuel ran out: refilled from the budget, or the call stops.
     pub fn refuel(&mut self) -> u32 {
         // SAFETY: the budget is the group's, which the running call holds.

@@ -67,10 +67,13 @@ unsafe extern "C" fn rt_exec_one(
                     .map_err(|message| (pc, message))
             });
         }
+        let heap_limit = state.heap_limit();
         run_recording_panics(state, module, func, pc, || {
-            instance_of(module)
-                .exec_one(func, pc, words, refs)
-                .map_err(|message| (pc, message))
+            with_heap_limit(heap_limit, || {
+                instance_of(module).exec_one(func, pc, words, refs)
+            })
+            .and_then(|done| done)
+            .map_err(|message| (pc, message))
         })
     }
 }
@@ -91,9 +94,25 @@ unsafe extern "C" fn rt_exec_borrowed(
     // each step below relies only on it.
     unsafe {
         let refs = vm_slot(refs);
-        run_recording_panics(CallState::of(ctx), module, func, load, || {
-            instance_of(module).exec_borrowed(func, load, reader, words, refs)
+        let state = CallState::of(ctx);
+        let heap_limit = state.heap_limit();
+        run_recording_panics(state, module, func, load, || {
+            with_heap_limit(heap_limit, || {
+                instance_of(module).exec_borrowed(func, load, reader, words, refs)
+            })
+            .unwrap_or_else(|message| Err((load, message)))
         })
+    }
+}
+
+/// Runs an interpreter operation with the call's heap limit armed (see
+/// `dast_vm::meter`): an allocation past it fails the operation with the "out of
+/// memory" message. Host requests are never run armed.
+fn with_heap_limit<R>(limit: usize, op: impl FnOnce() -> R) -> Result<R, String> {
+    if limit == usize::MAX {
+        Ok(op())
+    } else {
+        dast_vm::meter::guarded(limit, || Ok(op()))
     }
 }
 

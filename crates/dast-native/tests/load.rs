@@ -218,6 +218,7 @@ fn a_group_interrupts_a_runaway_native_call_from_another_thread() {
     group.set_limits(dast_vm::Limits {
         fuel: Some(1000),
         timeout: None,
+        heap: None,
     });
     let err = native
         .call_values("count", &[dast_vm::Value::Int(100_000)])
@@ -227,4 +228,40 @@ fn a_group_interrupts_a_runaway_native_call_from_another_thread() {
             .contains("call exceeded its fuel (1000 jumps and calls)"),
         "{err}"
     );
+}
+
+/// A heap limit needs no checks in generated code: machine code built without limits
+/// stops at it too (the runtime refuses the growth), and the module goes on.
+#[test]
+fn a_group_heap_limit_stops_a_hoarding_native_call() {
+    let dir = TempDir::new("heap-limit");
+    let so = dir.0.join("libmain.so");
+    let m = bytecode(
+        "var kept: Vec[i64] = Vec.new()\n\
+         fn hoard() -> i64 {\n    let mut v: Vec[i64] = Vec.new()\n    loop {\n        v.push(1)\n    }\n}\n\
+         fn keep(n: i64) -> i64 {\n    for i in 0..n {\n        kept.push(i)\n    }\n    kept.len() as i64\n}\n\
+         fn main() {}\n",
+    );
+    link_shared_object(&compile(&m, &Options::default()).unwrap(), &so).unwrap();
+    let group = dast_native::Group::new();
+    let native = NativeModule::load_in(&so, &m, &group).unwrap();
+    native.init().unwrap();
+    group.set_limits(dast_vm::Limits {
+        heap: Some(16 << 20),
+        ..dast_vm::Limits::default()
+    });
+    let keep = |n| {
+        native
+            .call_values("keep", &[dast_vm::Value::Int(n)])
+            .unwrap()
+    };
+    assert_eq!(keep(100), dast_vm::Value::Int(100));
+    let err = native.call_values("hoard", &[]).expect_err("out of memory");
+    let text = err.to_string();
+    assert!(
+        text.contains("out of memory: the heap limit of 16 MiB would be passed"),
+        "{text}"
+    );
+    assert!(text.contains("hoard"), "{text}");
+    assert_eq!(keep(1), dast_vm::Value::Int(101));
 }

@@ -45,6 +45,7 @@ fn a_call_past_its_fuel_panics_with_a_trace_and_the_program_goes_on() {
     r.program_mut().set_limits(Limits {
         fuel: Some(1_000_000),
         timeout: None,
+        heap: None,
     });
     let err = message(&mut r, "spin");
     assert!(
@@ -67,6 +68,7 @@ fn a_call_past_its_time_limit_panics() {
     r.program_mut().set_limits(Limits {
         fuel: None,
         timeout: Some(Duration::from_millis(50)),
+        heap: None,
     });
     let started = Instant::now();
     let err = message(&mut r, "spin");

@@ -7,6 +7,10 @@
 //! `Vec<T>` (allocated by the global allocator with `Vec`'s layout), and every growing
 //! operation turns it back into that `Vec` for the duration of the call
 //! ([`Buf::with_vec`]), so no allocation code is written here.
+//!
+//! What a buffer holds is counted by the heap meter (`meter.rs`): growth is checked
+//! against an armed heap limit before it is made ([`Buf::check_room`]) and charged
+//! after, and a freed buffer is credited.
 
 use std::fmt;
 use std::mem::{offset_of, ManuallyDrop};
@@ -14,6 +18,8 @@ use std::ops::{Deref, DerefMut};
 use std::ptr::NonNull;
 
 use dast_abi::heap::RawBuf;
+
+use crate::meter::{self, bytes_of};
 
 /// A `Vec<T>` as (pointer, length, capacity), `repr(C)` (see the module docs).
 #[repr(C)]
@@ -48,7 +54,20 @@ impl<T> Buf<T> {
         }
     }
 
+    /// Adopts a `Vec`'s allocation (refused past an armed heap limit, see `meter.rs`).
     pub fn from_vec(v: Vec<T>) -> Buf<T> {
+        meter::check(bytes_of::<T>(v.capacity()));
+        meter::charge(bytes_of::<T>(v.capacity()));
+        Buf::adopt(v)
+    }
+
+    /// The buffer as a `Vec` again (which the meter no longer counts).
+    pub fn into_vec(self) -> Vec<T> {
+        meter::credit(bytes_of::<T>(self.cap));
+        self.release()
+    }
+
+    fn adopt(v: Vec<T>) -> Buf<T> {
         let mut v = ManuallyDrop::new(v);
         Buf {
             // A `Vec`'s pointer is never null (dangling when nothing is allocated).
@@ -58,22 +77,50 @@ impl<T> Buf<T> {
         }
     }
 
-    pub fn into_vec(self) -> Vec<T> {
+    fn release(self) -> Vec<T> {
         let me = ManuallyDrop::new(self);
-        // SAFETY: the parts came from a `Vec<T>` (`from_vec`, or `new`'s empty one,
+        // SAFETY: the parts came from a `Vec<T>` (`adopt`, or `new`'s empty one,
         // which `Vec` also represents as dangling with capacity zero), and `me` is not
         // used again.
         unsafe { Vec::from_raw_parts(me.ptr.as_ptr(), me.len, me.cap) }
     }
 
-    /// Runs `f` on the buffer as a `Vec` (how every growing operation is done). If `f`
-    /// panics, the buffer is left empty and the elements are dropped.
+    /// Runs `f` on the buffer as a `Vec` (how every growing operation is done) and
+    /// charges the meter with the change of capacity. If `f` panics, the buffer is
+    /// left empty and the elements are dropped.
     #[inline]
     pub fn with_vec<R>(&mut self, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
-        let mut v = std::mem::take(self).into_vec();
+        meter::credit(bytes_of::<T>(self.cap));
+        let mut v = std::mem::take(self).release();
         let out = f(&mut v);
-        *self = Buf::from_vec(v);
+        meter::charge(bytes_of::<T>(v.capacity()));
+        *self = Buf::adopt(v);
         out
+    }
+
+    /// Refuses (past an armed heap limit) the growth that making room for `more`
+    /// elements would cause: the capacity `Vec` would grow to, as std grows it.
+    #[inline]
+    pub fn check_room(&self, more: usize) {
+        if self.cap - self.len < more {
+            meter::check(self.growth_bytes(more));
+        }
+    }
+
+    /// The bytes a growth for `more` elements adds (std's amortized growth: at least
+    /// double, at least the need, at least a small first capacity).
+    pub fn growth_bytes(&self, more: usize) -> usize {
+        if self.cap - self.len >= more {
+            return 0;
+        }
+        let need = self.len.saturating_add(more);
+        let first = match size_of::<T>() {
+            1 => 8,
+            n if n <= 1024 => 4,
+            _ => 1,
+        };
+        let cap = need.max(self.cap.saturating_mul(2)).max(first);
+        bytes_of::<T>(cap - self.cap)
     }
 
     #[inline]
@@ -84,6 +131,7 @@ impl<T> Buf<T> {
             unsafe { self.ptr.as_ptr().add(self.len).write(x) };
             self.len += 1;
         } else {
+            self.check_room(1);
             self.with_vec(|v| v.push(x));
         }
     }
@@ -100,6 +148,8 @@ impl<T> Buf<T> {
     }
 
     pub fn extend(&mut self, items: impl IntoIterator<Item = T>) {
+        let items = items.into_iter();
+        self.check_room(items.size_hint().0);
         self.with_vec(|v| v.extend(items))
     }
 
@@ -112,10 +162,14 @@ impl<T> Buf<T> {
         &mut self,
         more: usize,
     ) -> Result<(), std::collections::TryReserveError> {
+        if self.cap - self.len < more {
+            meter::check(bytes_of::<T>(self.len.saturating_add(more) - self.cap));
+        }
         self.with_vec(|v| v.try_reserve_exact(more))
     }
 
     pub fn insert(&mut self, at: usize, x: T) {
+        self.check_room(1);
         self.with_vec(|v| v.insert(at, x))
     }
 
@@ -166,6 +220,7 @@ impl<T: Clone> Buf<T> {
     #[inline]
     pub fn extend_from_slice(&mut self, items: &[T]) {
         if self.cap - self.len < items.len() {
+            self.check_room(items.len());
             return self.with_vec(|v| v.extend_from_slice(items));
         }
         for (i, x) in items.iter().enumerate() {
@@ -177,6 +232,7 @@ impl<T: Clone> Buf<T> {
     }
 
     pub fn resize(&mut self, len: usize, x: T) {
+        self.check_room(len.saturating_sub(self.len));
         self.with_vec(|v| v.resize(len, x))
     }
 }
@@ -213,7 +269,10 @@ impl<T> DerefMut for Buf<T> {
 
 impl<T: Clone> Clone for Buf<T> {
     fn clone(&self) -> Buf<T> {
-        Buf::from_vec(self.to_vec())
+        // Checked before the copy is made.
+        meter::check(bytes_of::<T>(self.len));
+        meter::charge(bytes_of::<T>(self.len));
+        Buf::adopt(self.to_vec())
     }
 }
 

@@ -60,6 +60,10 @@ pub(crate) struct Fault {
     pub module: usize,
     pub func: usize,
     pub pc: usize,
+    /// The frame's register bases (its lent values go back home as it unwinds, see
+    /// `dast_bytecode::lent`).
+    pub sbase: usize,
+    pub rbase: usize,
 }
 
 /// Why the interpreter loop returned without a fault.
@@ -155,6 +159,9 @@ pub(crate) struct Machine {
     pub fuel: u64,
     /// The limits of each call from the host (see `limits.rs`).
     pub budget: crate::limits::Budget,
+    /// The budget's heap limit (`usize::MAX`: none), armed around each instruction
+    /// that may allocate (see `meter.rs`).
+    pub heap_limit: usize,
 }
 
 impl Machine {
@@ -168,6 +175,7 @@ impl Machine {
             top: (0, 0),
             fuel: u64::MAX,
             budget: crate::limits::Budget::default(),
+            heap_limit: usize::MAX,
         }
     }
 
@@ -314,6 +322,8 @@ pub(crate) fn run(
                     module,
                     func,
                     pc: 0,
+                    sbase,
+                    rbase,
                 });
             }
             Frame {
@@ -390,6 +400,8 @@ unsafe fn run_loop(
                     module: mi,
                     func: fi,
                     pc: ip.offset_from(code) as usize - 1,
+                    sbase,
+                    rbase,
                 })
             };
         }
@@ -398,6 +410,17 @@ unsafe fn run_loop(
                 match $e {
                     Ok(v) => v,
                     Err(msg) => fail!(msg),
+                }
+            };
+        }
+        // An instruction that may allocate: with a heap limit, run with it armed, so
+        // an allocation past it fails this instruction (see `meter.rs`).
+        macro_rules! heap {
+            ($e:expr) => {
+                if m.heap_limit == usize::MAX {
+                    tri!($e)
+                } else {
+                    tri!(crate::meter::guarded(m.heap_limit, || $e))
                 }
             };
         }
@@ -760,7 +783,7 @@ unsafe fn run_loop(
                         };
                         suspend!(ip.offset_from(code), req);
                     }
-                    tri!(ops::intrinsic(lm, &mut *out, s, r, op, ty, ws, wr));
+                    heap!(ops::intrinsic(lm, &mut *out, s, r, op, ty, ws, wr));
                 }
 
                 // ---- module state ----
@@ -773,12 +796,12 @@ unsafe fn run_loop(
                 Inst::StoreGR { g, src } => ops::store_gr(gr, r, g.0, src),
 
                 // ---- strings ----
-                Inst::StrConcat { dst, a, b } => tri!(ops::str_concat(r, dst, a, b)),
-                Inst::StrPush { a, b } => tri!(ops::str_push(r, a, b)),
+                Inst::StrConcat { dst, a, b } => heap!(ops::str_concat(r, dst, a, b)),
+                Inst::StrPush { a, b } => heap!(ops::str_push(r, a, b)),
                 Inst::StrEq { dst, a, b } => tri!(ops::str_eq(s, r, dst, a, b)),
                 Inst::StrCmp { dst, a, b } => tri!(ops::str_cmp(s, r, dst, a, b)),
                 Inst::StrLen { dst, a } => tri!(ops::str_len(s, r, dst, a)),
-                Inst::Format { dst, spec } => tri!(ops::format(lm, &info, s, r, dst, spec.0)),
+                Inst::Format { dst, spec } => heap!(ops::format(lm, &info, s, r, dst, spec.0)),
 
                 // ---- vectors ----
                 Inst::VecNew { dst, elem } => ops::vec_new(lm, r, dst, elem),
@@ -787,24 +810,24 @@ unsafe fn run_loop(
                     tri!(ops::vec_load_w(s, r, dst, v, idx, off))
                 }
                 Inst::VecStoreW { v, idx, off, src } => {
-                    tri!(ops::vec_store_w(s, r, v, idx, off, src))
+                    heap!(ops::vec_store_w(s, r, v, idx, off, src))
                 }
                 Inst::VecLoadR { dst, v, idx, off } => {
                     tri!(ops::vec_load_r(s, r, dst, v, idx, off))
                 }
                 Inst::VecStoreR { v, idx, off, src } => {
-                    tri!(ops::vec_store_r(s, r, v, idx, off, src))
+                    heap!(ops::vec_store_r(s, r, v, idx, off, src))
                 }
                 Inst::VecLoadB { dst, v, idx } => tri!(ops::vec_load_b(s, r, dst, v, idx)),
-                Inst::VecStoreB { v, idx, src } => tri!(ops::vec_store_b(s, r, v, idx, src)),
-                Inst::VecPush { v, s: ws, r: wr } => tri!(ops::vec_push(&info, s, r, v, ws, wr)),
+                Inst::VecStoreB { v, idx, src } => heap!(ops::vec_store_b(s, r, v, idx, src)),
+                Inst::VecPush { v, s: ws, r: wr } => heap!(ops::vec_push(&info, s, r, v, ws, wr)),
 
                 // ---- maps ----
                 Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
                 Inst::DynNew { dst, src, imp } => ops::dyn_new(lm, r, dst, src, imp.0),
                 Inst::DynLoad { dst, obj } => tri!(ops::dyn_payload(r, dst, obj, false)),
                 Inst::DynTake { dst, obj } => tri!(ops::dyn_payload(r, dst, obj, true)),
-                Inst::DynPut { obj, src } => tri!(ops::dyn_put(r, obj, src)),
+                Inst::DynPut { obj, src } => heap!(ops::dyn_put(r, obj, src)),
                 Inst::CallDyn { m: d, s: ws, r: wr } => {
                     // A safe point like `CallImport`: a host looping over trait objects
                     // picks up their modules' new versions.

@@ -13,6 +13,7 @@ use dast_bytecode::{Layout, TypeDesc, TypeId};
 
 use crate::buf::{Buf, StrBuf};
 use crate::dynobj::DynObj;
+use crate::meter::{self, bytes_of, Charged};
 use rustc_hash::FxHasher;
 
 /// A counted pointer to a heap object (`Send + Sync`, so programs can move between
@@ -43,6 +44,8 @@ unsafe impl Sync for Obj {}
 
 impl Obj {
     pub fn new(h: HeapObj) -> Obj {
+        crate::meter::check(size_of::<Inner>());
+        crate::meter::charge(size_of::<Inner>());
         let inner = Box::new(Inner {
             count: AtomicUsize::new(1),
             obj: h,
@@ -120,6 +123,7 @@ impl Obj {
         std::mem::forget(self);
         // SAFETY: the count was one and is now zero: we own the allocation.
         let inner = unsafe { Box::from_raw(ptr) };
+        crate::meter::credit(size_of::<Inner>());
         Ok(inner.obj)
     }
 }
@@ -144,6 +148,7 @@ impl Drop for Obj {
         std::sync::atomic::fence(Ordering::Acquire);
         // SAFETY: that was the last reference; the allocation came from `Box::new`.
         drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+        crate::meter::credit(size_of::<Inner>());
     }
 }
 
@@ -281,6 +286,7 @@ impl VecObj {
 
     /// Appends an element: words copied, references cloned.
     pub fn push_cloned(&mut self, words: &[u64], refs: &[Option<Obj>]) {
+        self.check_room(words.len(), refs.len());
         if self.shape.is_bytes() {
             self.bytes.push(words[0] as u8);
         } else {
@@ -292,6 +298,7 @@ impl VecObj {
 
     /// Appends an element, moving its references out of `refs`.
     pub fn push_taken(&mut self, words: &[u64], refs: &mut [Option<Obj>]) {
+        self.check_room(words.len(), refs.len());
         if self.shape.is_bytes() {
             self.bytes.push(words[0] as u8);
         } else {
@@ -299,6 +306,17 @@ impl VecObj {
             self.refs.extend(refs.iter_mut().map(Option::take));
         }
         self.len += 1;
+    }
+
+    /// Refuses (past an armed heap limit) the growth of an element of `words` and
+    /// `refs` more, for both buffers at once: a push never leaves one grown and the
+    /// other not.
+    pub fn check_room(&self, words: usize, refs: usize) {
+        if self.shape.is_bytes() {
+            self.bytes.check_room(1);
+        } else {
+            meter::check(self.words.growth_bytes(words) + self.refs.growth_bytes(refs));
+        }
     }
 
     pub fn clear(&mut self) {
@@ -381,6 +399,9 @@ impl std::ops::Deref for ElemWords<'_> {
 /// takes the removed one's place, as `IndexMap::swap_remove`.
 #[derive(Clone)]
 pub(crate) struct MapObj {
+    /// What the map's tables were last counted as holding (first: a clone is checked
+    /// against the heap limit before its tables are copied).
+    charged: Charged,
     pub key: Layout,
     pub val: Layout,
     pub keys: Keys,
@@ -447,6 +468,7 @@ impl MapObj {
             Keys::General(Vec::new())
         };
         MapObj {
+            charged: Charged::default(),
             key,
             val,
             keys,
@@ -508,6 +530,10 @@ impl MapObj {
             return (i as usize, false);
         }
         let i = self.len();
+        if self.table.next.len() == self.table.next.capacity() {
+            // The tables are about to grow, roughly doubling.
+            meter::check(self.charged.bytes().max(64));
+        }
         match (&mut self.keys, k) {
             (Keys::Word(keys), KeyRef::Word(w)) => keys.push(*w),
             (Keys::Ref(keys), KeyRef::Ref(r)) => keys.push((*r).clone()),
@@ -527,7 +553,32 @@ impl MapObj {
             ..
         } = self;
         table.insert(h, i as u32, |e| entry_hash(keys, hashes, e));
+        self.settle();
         (i, true)
+    }
+
+    /// Brings the meter's count of this map up to date (after tables grew or shrank;
+    /// growth of the value vectors is counted at the next settle).
+    fn settle(&mut self) {
+        let bytes = self.heap_bytes();
+        self.charged.settle(bytes);
+    }
+
+    /// The bytes the map's tables hold.
+    fn heap_bytes(&self) -> usize {
+        let keys = match &self.keys {
+            Keys::Word(ks) => bytes_of::<u64>(ks.capacity()),
+            Keys::Ref(ks) => bytes_of::<Option<Obj>>(ks.capacity()),
+            Keys::General(ks) => {
+                let per_key = (self.key.words as usize + self.key.refs as usize) * 8;
+                bytes_of::<GenKey>(ks.capacity()) + ks.len() * per_key
+            }
+        };
+        keys + bytes_of::<u64>(self.hashes.capacity())
+            + bytes_of::<u32>(self.table.heads.capacity())
+            + bytes_of::<u32>(self.table.next.capacity())
+            + bytes_of::<u64>(self.vwords.capacity())
+            + bytes_of::<Option<Obj>>(self.vrefs.capacity())
     }
 
     /// Removes a key by moving the last entry's key into its place; returns its old
@@ -588,6 +639,7 @@ impl MapObj {
         self.table = Table::default();
         self.vwords.clear();
         self.vrefs.clear();
+        self.settle();
     }
 }
 

@@ -175,6 +175,8 @@ impl Program {
                         module: fr.module as usize,
                         func: fr.func as usize,
                         pc: fr.pc as usize - 1,
+                        sbase: fr.sbase as usize,
+                        rbase: fr.rbase as usize,
                     })
                 });
         }
@@ -207,6 +209,8 @@ impl Program {
                 module: fr.module as usize,
                 func: fr.func as usize,
                 pc,
+                sbase: fr.sbase as usize,
+                rbase: fr.rbase as usize,
             })
         })
     }

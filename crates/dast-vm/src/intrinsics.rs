@@ -9,6 +9,7 @@ use std::io::Write;
 use dast_bytecode::{Intrinsic, Layout, TypeDesc, TypeId};
 
 use crate::heap::*;
+use crate::meter;
 use crate::serialize;
 use crate::typed::*;
 
@@ -354,6 +355,7 @@ fn vec_insert(t: Types, ty: TypeId, w: &mut [u64], r: &mut [Option<Obj>]) -> Res
     }
     let i = i as usize;
     let (xw, xr) = sub_mut(&mut w[1..], rest, Layout::ZERO, l);
+    v.check_room(xw.len(), xr.len());
     if v.shape.is_bytes() {
         v.bytes.insert(i, xw[0] as u8);
     } else {
@@ -489,6 +491,11 @@ fn vec_extend(t: Types, ty: TypeId, r: &mut [Option<Obj>]) -> Result<(), String>
     let v = checked_vec_mut(t, ty, &mut r[0])?;
     #[cfg(feature = "fuzzing")]
     crate::exec::fuzz_limit(v.len + src.len)?;
+    meter::check(
+        v.bytes.growth_bytes(src.bytes.len())
+            + v.words.growth_bytes(src.words.len())
+            + v.refs.growth_bytes(src.refs.len()),
+    );
     v.bytes.extend_from_slice(&src.bytes);
     v.words.extend_from_slice(&src.words);
     v.refs.extend_from_slice(&src.refs);

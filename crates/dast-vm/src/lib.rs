@@ -36,8 +36,10 @@ mod heap;
 mod host;
 mod instances;
 mod intrinsics;
+mod lent;
 mod limits;
 mod link;
+pub mod meter;
 pub mod native;
 mod ops;
 mod plugins;
@@ -66,6 +68,7 @@ pub use foreign::{DynRequest, Foreign};
 pub use host::{Host, HostRequest};
 pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, UnloadError};
 pub use limits::{Budget, InterruptHandle, Limits, CHUNK};
+pub use meter::heap_in_use;
 pub use plugins::plugin_maker;
 pub use shared::{check_layout, Shape, SharedCells, SharedLayoutError, SharedTable};
 
@@ -365,6 +368,7 @@ impl Program {
         self.set_limits(Limits {
             fuel: Some(fuel),
             timeout: None,
+            heap: None,
         });
     }
 
@@ -600,6 +604,7 @@ impl Program {
             ),
         };
         self.uncount(mi, floor, current);
+        self.give_back_lent(&stop, floor);
         self.machine.unwind(floor, rbase);
         let _ = self.out.flush();
         panic

@@ -22,6 +22,17 @@ pub struct Limits {
     pub fuel: Option<u64>,
     /// Wall-clock time.
     pub timeout: Option<Duration>,
+    /// Bytes of Dast heap objects (strings, vectors, boxes, maps, trait objects) live in
+    /// the process: an allocation that would pass it panics "out of memory" instead
+    /// (see `meter.rs`). Setting one starts the process's heap meter.
+    pub heap: Option<usize>,
+}
+
+impl Limits {
+    /// The heap limit as the meter arms it (`usize::MAX`: none).
+    pub fn heap_limit(&self) -> usize {
+        self.heap.unwrap_or(usize::MAX)
+    }
 }
 
 /// Stops the running call from another thread: the call panics "call was interrupted"
@@ -47,6 +58,9 @@ pub struct Budget {
 
 impl Budget {
     pub fn new(limits: Limits) -> Budget {
+        if limits.heap.is_some() {
+            crate::meter::start_metering();
+        }
         Budget {
             limits,
             ..Budget::default()
@@ -59,7 +73,7 @@ impl Budget {
 
     /// Whether anything is limited (else the fuel word never needs refilling).
     pub fn is_unlimited(&self) -> bool {
-        self.limits == Limits::default() && self.interrupt.is_none()
+        self.limits.fuel.is_none() && self.limits.timeout.is_none() && self.interrupt.is_none()
     }
 
     /// The interrupt flag, moved out (to keep it across a change of limits).
@@ -150,7 +164,11 @@ impl Program {
     /// in it share it): past them the call panics with a Dast trace ("call exceeded
     /// its fuel", "call exceeded its time limit") and the program stays usable.
     pub fn set_limits(&mut self, limits: Limits) {
+        if limits.heap.is_some() {
+            crate::meter::start_metering();
+        }
         self.machine.budget.limits = limits;
+        self.machine.heap_limit = limits.heap_limit();
         self.machine.fuel = u64::MAX;
     }
 

@@ -49,7 +49,7 @@ use dast_bytecode::Module;
 use dast_runtime::Registry;
 
 pub use dast_runtime::{ModuleInfo, OldState, ReloadReport, VersionInfo, VersionState};
-pub use dast_vm::{Panic, TraceFrame, Value};
+pub use dast_vm::{heap_in_use, InterruptHandle, Limits, Panic, TraceFrame, Value};
 pub use error::Error;
 pub use typed::{FromValue, IntoArgs, ToValue, TypedFunc};
 
@@ -186,6 +186,19 @@ impl Runtime {
             state.hot_reload = on;
             state.registry.program_mut().set_hot_reload(on);
         })
+    }
+
+    /// Limits every later call from the host: fuel, a time limit, a heap limit. Past
+    /// one, the call panics with a Dast trace ("call exceeded its fuel", "out of memory:
+    /// the heap limit of 64 MiB would be passed") and the runtime stays usable.
+    pub fn set_limits(&self, limits: Limits) {
+        self.with_registry(|r| r.program_mut().set_limits(limits))
+    }
+
+    /// A handle another thread may use to stop the running call ("call was
+    /// interrupted"). Take it before the call: the call holds the runtime.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        self.with_registry(|r| r.program_mut().interrupt_handle())
     }
 
     pub(crate) fn with_registry<T>(&self, f: impl FnOnce(&mut Registry) -> T) -> T {

@@ -131,9 +131,17 @@ impl<T> Buf<T> {
             unsafe { self.ptr.as_ptr().add(self.len).write(x) };
             self.len += 1;
         } else {
-            self.check_room(1);
-            self.with_vec(|v| v.push(x));
+            self.grow_and_push(x);
         }
+    }
+
+    // The growing paths stay out of line: the fast paths above them are inlined into
+    // the interpreter's instructions.
+    #[cold]
+    #[inline(never)]
+    fn grow_and_push(&mut self, x: T) {
+        self.check_room(1);
+        self.with_vec(|v| v.push(x));
     }
 
     pub fn clear(&mut self) {
@@ -220,8 +228,7 @@ impl<T: Clone> Buf<T> {
     #[inline]
     pub fn extend_from_slice(&mut self, items: &[T]) {
         if self.cap - self.len < items.len() {
-            self.check_room(items.len());
-            return self.with_vec(|v| v.extend_from_slice(items));
+            return self.grow_and_extend(items);
         }
         for (i, x) in items.iter().enumerate() {
             // SAFETY: within the capacity (checked above); the slots are uninitialized.
@@ -229,6 +236,13 @@ impl<T: Clone> Buf<T> {
             unsafe { self.ptr.as_ptr().add(self.len + i).write(x.clone()) };
         }
         self.len += items.len();
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_and_extend(&mut self, items: &[T]) {
+        self.check_room(items.len());
+        self.with_vec(|v| v.extend_from_slice(items));
     }
 
     pub fn resize(&mut self, len: usize, x: T) {

@@ -159,9 +159,15 @@ pub(crate) struct Machine {
     pub fuel: u64,
     /// The limits of each call from the host (see `limits.rs`).
     pub budget: crate::limits::Budget,
-    /// The budget's heap limit (`usize::MAX`: none), armed around each instruction
-    /// that may allocate (see `meter.rs`).
+    /// The budget's heap limit (`usize::MAX`: none), armed while the loop runs (see
+    /// `meter.rs`).
     pub heap_limit: usize,
+    /// With a heap limit, the frame and instruction running: where a refused
+    /// allocation, which unwinds out of the loop, happened.
+    pub here: Frame,
+    /// With a heap limit, the address of the instruction running (its pc is worked
+    /// out only when needed: one store per instruction).
+    pub here_at: usize,
 }
 
 impl Machine {
@@ -176,6 +182,14 @@ impl Machine {
             fuel: u64::MAX,
             budget: crate::limits::Budget::default(),
             heap_limit: usize::MAX,
+            here: Frame {
+                module: 0,
+                func: 0,
+                pc: 0,
+                sbase: 0,
+                rbase: 0,
+            },
+            here_at: 0,
         }
     }
 
@@ -198,6 +212,11 @@ impl Machine {
     /// Unwinds to `floor` frames and drops every reference from `rbase` up: what a
     /// failed entry (whose frame started at `rbase`) leaves behind. Frames and
     /// registers below (suspended calls) are untouched.
+    /// The running instruction's pc in function `code` (see [`Machine::here_at`]).
+    pub fn here_pc(&self, code: *const Inst) -> usize {
+        self.here_at.saturating_sub(code as usize) / size_of::<Inst>()
+    }
+
     pub fn unwind(&mut self, floor: usize, rbase: usize) {
         self.frames.truncate(floor);
         for r in self.rstack.iter_mut().skip(rbase) {
@@ -339,10 +358,18 @@ pub(crate) fn run(
             m.frames.pop().expect("checked")
         }
     };
+    // Two copies of the loop: with no heap limit, nothing more than the instructions;
+    // with one, the limit armed and the running instruction noted (`Machine::here`).
     // SAFETY: the module docs: every module in `modules` is verified, and the frame
     // `at` is backed by the stacks (reserved above, or when it was first entered: the
     // stacks never shrink).
-    unsafe { run_loop(modules, globals, m, out, at, floor) }
+    unsafe {
+        if m.heap_limit == usize::MAX {
+            run_loop::<false>(modules, globals, m, out, at, floor)
+        } else {
+            run_loop::<true>(modules, globals, m, out, at, floor)
+        }
+    }
 }
 
 /// The interpreter loop proper.
@@ -353,7 +380,7 @@ pub(crate) fn run(
 /// module `i`'s `global_words`/`global_refs` slots, `at` names a live instance and
 /// function with a valid pc, and `m`'s stacks back `at`'s frame.
 #[allow(clippy::too_many_lines)]
-unsafe fn run_loop(
+unsafe fn run_loop<const HEAP_LIMITED: bool>(
     modules: &[Linked],
     globals: &mut [Globals],
     m: &mut Machine,
@@ -413,14 +440,17 @@ unsafe fn run_loop(
                 }
             };
         }
-        // An instruction that may allocate: with a heap limit, run with it armed, so
-        // an allocation past it fails this instruction (see `meter.rs`).
-        macro_rules! heap {
-            ($e:expr) => {
-                if m.heap_limit == usize::MAX {
-                    tri!($e)
-                } else {
-                    tri!(crate::meter::guarded(m.heap_limit, || $e))
+        // With a heap limit, notes the running frame (its pc at each instruction).
+        macro_rules! note_frame {
+            () => {
+                if HEAP_LIMITED {
+                    m.here = Frame {
+                        module: mi as u32,
+                        func: fi as u32,
+                        pc: 0,
+                        sbase: sbase as u32,
+                        rbase: rbase as u32,
+                    };
                 }
             };
         }
@@ -507,13 +537,20 @@ unsafe fn run_loop(
                 rbase = nrb;
                 s = m.sstack.as_mut_ptr().add(sbase);
                 r = m.rstack.as_mut_ptr().add(rbase);
+                note_frame!();
             }};
         }
 
+        // With a heap limit: armed for the loop's life, the position kept.
+        let _armed = HEAP_LIMITED.then(|| crate::meter::arm(m.heap_limit));
+        note_frame!();
         loop {
             // Matching on the place (not a copy) lets each arm load only its own operands.
             let inst = ip;
             ip = ip.add(1);
+            if HEAP_LIMITED {
+                m.here_at = inst as usize;
+            }
             match *inst {
                 // ---- moves and constants ----
                 Inst::Mov { dst, src } => S!(dst) = S!(src),
@@ -755,6 +792,7 @@ unsafe fn run_loop(
                     rbase = fr.rbase as usize;
                     s = m.sstack.as_mut_ptr().add(sbase);
                     r = m.rstack.as_mut_ptr().add(rbase);
+                    note_frame!();
                 }
                 Inst::Panic { msg } => {
                     let text = ops::panic_text(r, msg);
@@ -783,7 +821,7 @@ unsafe fn run_loop(
                         };
                         suspend!(ip.offset_from(code), req);
                     }
-                    heap!(ops::intrinsic(lm, &mut *out, s, r, op, ty, ws, wr));
+                    tri!(ops::intrinsic(lm, &mut *out, s, r, op, ty, ws, wr));
                 }
 
                 // ---- module state ----
@@ -796,12 +834,12 @@ unsafe fn run_loop(
                 Inst::StoreGR { g, src } => ops::store_gr(gr, r, g.0, src),
 
                 // ---- strings ----
-                Inst::StrConcat { dst, a, b } => heap!(ops::str_concat(r, dst, a, b)),
-                Inst::StrPush { a, b } => heap!(ops::str_push(r, a, b)),
+                Inst::StrConcat { dst, a, b } => tri!(ops::str_concat(r, dst, a, b)),
+                Inst::StrPush { a, b } => tri!(ops::str_push(r, a, b)),
                 Inst::StrEq { dst, a, b } => tri!(ops::str_eq(s, r, dst, a, b)),
                 Inst::StrCmp { dst, a, b } => tri!(ops::str_cmp(s, r, dst, a, b)),
                 Inst::StrLen { dst, a } => tri!(ops::str_len(s, r, dst, a)),
-                Inst::Format { dst, spec } => heap!(ops::format(lm, &info, s, r, dst, spec.0)),
+                Inst::Format { dst, spec } => tri!(ops::format(lm, &info, s, r, dst, spec.0)),
 
                 // ---- vectors ----
                 Inst::VecNew { dst, elem } => ops::vec_new(lm, r, dst, elem),
@@ -810,24 +848,24 @@ unsafe fn run_loop(
                     tri!(ops::vec_load_w(s, r, dst, v, idx, off))
                 }
                 Inst::VecStoreW { v, idx, off, src } => {
-                    heap!(ops::vec_store_w(s, r, v, idx, off, src))
+                    tri!(ops::vec_store_w(s, r, v, idx, off, src))
                 }
                 Inst::VecLoadR { dst, v, idx, off } => {
                     tri!(ops::vec_load_r(s, r, dst, v, idx, off))
                 }
                 Inst::VecStoreR { v, idx, off, src } => {
-                    heap!(ops::vec_store_r(s, r, v, idx, off, src))
+                    tri!(ops::vec_store_r(s, r, v, idx, off, src))
                 }
                 Inst::VecLoadB { dst, v, idx } => tri!(ops::vec_load_b(s, r, dst, v, idx)),
-                Inst::VecStoreB { v, idx, src } => heap!(ops::vec_store_b(s, r, v, idx, src)),
-                Inst::VecPush { v, s: ws, r: wr } => heap!(ops::vec_push(&info, s, r, v, ws, wr)),
+                Inst::VecStoreB { v, idx, src } => tri!(ops::vec_store_b(s, r, v, idx, src)),
+                Inst::VecPush { v, s: ws, r: wr } => tri!(ops::vec_push(&info, s, r, v, ws, wr)),
 
                 // ---- maps ----
                 Inst::MapNew { dst, ty } => ops::map_new(lm, r, dst, ty),
                 Inst::DynNew { dst, src, imp } => ops::dyn_new(lm, r, dst, src, imp.0),
                 Inst::DynLoad { dst, obj } => tri!(ops::dyn_payload(r, dst, obj, false)),
                 Inst::DynTake { dst, obj } => tri!(ops::dyn_payload(r, dst, obj, true)),
-                Inst::DynPut { obj, src } => heap!(ops::dyn_put(r, obj, src)),
+                Inst::DynPut { obj, src } => tri!(ops::dyn_put(r, obj, src)),
                 Inst::CallDyn { m: d, s: ws, r: wr } => {
                     // A safe point like `CallImport`: a host looping over trait objects
                     // picks up their modules' new versions.

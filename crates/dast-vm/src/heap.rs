@@ -145,6 +145,15 @@ impl Drop for Obj {
         if self.inner().count.fetch_sub(1, Ordering::Release) != 1 {
             return;
         }
+        self.free();
+    }
+}
+
+impl Obj {
+    /// Frees the object once its last reference is gone (out of line: dropping a
+    /// reference that is not the last is the common case).
+    #[inline(never)]
+    fn free(&mut self) {
         std::sync::atomic::fence(Ordering::Acquire);
         // SAFETY: that was the last reference; the allocation came from `Box::new`.
         drop(unsafe { Box::from_raw(self.0.as_ptr()) });

@@ -585,7 +585,22 @@ impl Program {
         match outcome {
             Ok(Ok(exit)) => Ok(exit),
             Ok(Err(fault)) => Err(Stop::Fault(fault)),
-            Err(payload) => Err(Stop::Internal(host::panic_text(&*payload))),
+            Err(payload) => match meter::exhausted_message(&*payload) {
+                // A refused allocation, at the instruction the loop noted.
+                Some(message) => {
+                    let here = self.machine.here;
+                    let code = self.modules[here.module as usize].funcs[here.func as usize].code;
+                    Err(Stop::Fault(Fault {
+                        message,
+                        module: here.module as usize,
+                        func: here.func as usize,
+                        pc: self.machine.here_pc(code),
+                        sbase: here.sbase as usize,
+                        rbase: here.rbase as usize,
+                    }))
+                }
+                None => Err(Stop::Internal(host::panic_text(&*payload))),
+            },
         }
     }
 

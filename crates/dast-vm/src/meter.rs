@@ -8,9 +8,9 @@
 //! (Objects made before counting started are credited when freed without having been
 //! charged: the count then errs low, never high.)
 //!
-//! A limit is enforced only inside an *armed* scope ([`guarded`]): the interpreter
-//! arms it around each instruction that may allocate, and native code around each
-//! runtime operation it calls. There, an allocation that would take the count past the
+//! A limit is enforced only inside an *armed* scope ([`arm`], [`guarded`]): the
+//! interpreter arms it for the whole run of its loop (and keeps the position of the
+//! instruction running), native code around each runtime operation it calls. There, an allocation that would take the count past the
 //! limit is refused before it is made: a Rust panic carrying [`HeapExhausted`] that the
 //! scope catches and turns into the call's Dast panic, with the frames of the
 //! instruction that asked. Outside armed scopes (the host building arguments, a
@@ -140,12 +140,28 @@ pub fn exhausted_message(payload: &(dyn std::any::Any + Send)) -> Option<String>
         .map(HeapExhausted::message)
 }
 
+/// Arms `limit` on this thread until the returned guard is dropped (also when a panic
+/// unwinds past it). The caller must catch the [`HeapExhausted`] unwinding inside the
+/// guard's life (see the module docs).
+pub fn arm(limit: usize) -> Armed {
+    Armed(ARMED.with(|armed| armed.replace(limit)))
+}
+
+/// An armed scope (see [`arm`]): disarms (restores the outer limit) when dropped.
+pub struct Armed(usize);
+
+impl Drop for Armed {
+    fn drop(&mut self) {
+        ARMED.with(|armed| armed.set(self.0));
+    }
+}
+
 /// Runs `op` with `limit` armed (see the module docs): a refused allocation inside it
 /// becomes `Err` with the panic's message; any other Rust panic goes on unwinding.
 pub fn guarded<R>(limit: usize, op: impl FnOnce() -> Result<R, String>) -> Result<R, String> {
-    let outer = ARMED.with(|armed| armed.replace(limit));
+    let armed = arm(limit);
     let outcome = catch_unwind(AssertUnwindSafe(op));
-    ARMED.with(|armed| armed.set(outer));
+    drop(armed);
     match outcome {
         Ok(result) => result,
         Err(payload) => match exhausted_message(&*payload) {

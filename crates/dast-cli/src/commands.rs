@@ -105,6 +105,7 @@ pub fn check(path: &Path) -> u8 {
 }
 
 /// The build mode and the flags that override its profile.
+#[derive(Clone)]
 pub struct ModeChoice {
     pub mode: Mode,
     pub hot_reload: bool,
@@ -132,6 +133,36 @@ impl ModeChoice {
     pub fn limited(&self) -> bool {
         counts_fuel(&self.limits)
     }
+}
+
+/// `choice` with the limits of the project's `dast.toml` `[limits]` where the command
+/// line set none.
+fn with_manifest_limits(path: &Path, choice: &ModeChoice) -> Result<ModeChoice, u8> {
+    let mut choice = choice.clone();
+    let manifest_path = path.join("dast.toml");
+    if !path.is_dir() || !manifest_path.exists() {
+        return Ok(choice);
+    }
+    let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
+        errln!("error: cannot read {}: {e}", manifest_path.display());
+        EXIT_COMPILE_ERROR
+    })?;
+    let manifest = dast_compiler::Manifest::parse(&text, &manifest_path.display().to_string())
+        .map_err(|e| {
+            errln!("error: {e}");
+            EXIT_COMPILE_ERROR
+        })?;
+    if let Some(table) = manifest.limits {
+        let limits = &mut choice.limits;
+        limits.fuel = limits.fuel.or(table.fuel);
+        limits.timeout = limits.timeout.or_else(|| {
+            table
+                .timeout_seconds()
+                .map(std::time::Duration::from_secs_f64)
+        });
+        limits.heap = limits.heap.or(table.heap_bytes());
+    }
+    Ok(choice)
 }
 
 /// Whether native code must be built with fuel checks for these limits.
@@ -238,6 +269,10 @@ fn relative(path: &Path) -> &Path {
 }
 
 pub fn run(path: &Path, choice: &ModeChoice, log_level: LogLevel) -> u8 {
+    let choice = &match with_manifest_limits(path, choice) {
+        Ok(choice) => choice,
+        Err(code) => return code,
+    };
     let (mode, hot_reload) = (choice.mode, choice.hot_reload);
     if mode != Mode::Hybrid && !(choice.native.is_empty() && choice.bytecode.is_empty()) {
         errln!("error: `--native` and `--bytecode` choose modules' modes in `--mode=hybrid`");

@@ -108,26 +108,9 @@ enum Command {
     Disasm { file: PathBuf },
 }
 
-/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024; a
-/// trailing `B` or `iB` is allowed: `64M`, `64MiB`, `1g`).
+/// A size in bytes (`--heap-limit`): as `[limits] heap` in `dast.toml`.
 fn parse_size(text: &str) -> Result<usize, String> {
-    let lower = text.trim().to_ascii_lowercase();
-    let body = lower
-        .strip_suffix("ib")
-        .or_else(|| lower.strip_suffix('b'))
-        .unwrap_or(&lower);
-    let (digits, shift) = match body.chars().last() {
-        Some('k') => (&body[..body.len() - 1], 10),
-        Some('m') => (&body[..body.len() - 1], 20),
-        Some('g') => (&body[..body.len() - 1], 30),
-        _ => (body, 0),
-    };
-    let n: usize = digits
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size (write bytes, or 512K, 64M, 2G)"))?;
-    n.checked_mul(1usize << shift)
-        .ok_or_else(|| format!("`{text}` is too large"))
+    dast_compiler::parse_size(text)
 }
 
 fn main() -> ExitCode {

@@ -205,3 +205,38 @@ fn a_heap_limit_stops_a_ten_gigabyte_push_str_loop_in_every_mode() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("`lots` is not a size"));
 }
+
+/// A project's `dast.toml` `[limits]` applies to `dast run` (the command line's flags
+/// win), and a bad value there is an error naming the line.
+#[test]
+fn dast_toml_limits_apply_and_flags_override_them() {
+    let dir = TempCopy::empty("toml-limits");
+    std::fs::create_dir_all(dir.0.join("src")).unwrap();
+    std::fs::write(dir.0.join("src/main.dast"), HOARD).unwrap();
+    let manifest = |limits: &str| {
+        let text = format!("[package]\nname = \"hoard\"\n\n[limits]\n{limits}\n");
+        std::fs::write(dir.0.join("dast.toml"), text).unwrap();
+    };
+    manifest("heap = \"32M\"\ntimeout = 30");
+    let out = dast(&["run"], &dir.0);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(101), "{stderr}");
+    assert!(stderr.contains("heap limit of 32 MiB"), "{stderr}");
+    let out = dast(&["run", "--heap-limit", "48M"], &dir.0);
+    assert!(text(&out.stderr).contains("heap limit of 48 MiB"));
+    manifest("fuel = 100");
+    let out = dast(&["run", "--mode=release"], &dir.0);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("call exceeded its fuel (100 jumps and calls)"),
+        "{stderr}"
+    );
+    manifest("heap = \"plenty\"");
+    let out = dast(&["run"], &dir.0);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("dast.toml:5: invalid `heap` in `[limits]`: `plenty` is not a size"),
+        "{stderr}"
+    );
+}

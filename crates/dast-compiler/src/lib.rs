@@ -12,7 +12,10 @@ mod project;
 pub use fs::MemFs;
 pub use fs::{FileSystem, RealFs};
 pub use hot_calls::{hot_functions, route_entry_hot_calls, route_hot_calls, RoutedCalls};
-pub use manifest::{Manifest, ManifestError, ModuleSettings, Profile, DEFAULT_ROLLBACK_WINDOW};
+pub use manifest::{
+    parse_size, LimitsTable, Manifest, ManifestError, ModuleSettings, Profile,
+    DEFAULT_ROLLBACK_WINDOW,
+};
 pub use project::{module_name_for, ModuleSource, Program, ProgramKind};
 
 use dast_base::{Diagnostic, SourceMap};

@@ -41,6 +41,62 @@ pub struct Manifest {
     /// What modules the program loads at run time may do.
     #[serde(default)]
     pub plugins: Option<PluginsTable>,
+    /// Limits of each call `dast run` makes (`--fuel`, `--timeout`, `--heap-limit`
+    /// override them).
+    #[serde(default)]
+    pub limits: Option<LimitsTable>,
+}
+
+/// `[limits]`: what `dast run` lets `main` (and each call from the host) spend.
+///
+/// ```toml
+/// [limits]
+/// fuel = 100000000   # jumps and calls
+/// timeout = 2.5      # seconds
+/// heap = "256M"      # bytes, or with K, M, G
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsTable {
+    pub fuel: Option<u64>,
+    pub timeout: Option<Spanned<f64>>,
+    pub heap: Option<Spanned<String>>,
+}
+
+impl LimitsTable {
+    /// The heap limit in bytes (checked when the manifest was read).
+    pub fn heap_bytes(&self) -> Option<usize> {
+        self.heap
+            .as_ref()
+            .and_then(|h| parse_size(h.get_ref()).ok())
+    }
+
+    /// The time limit in seconds (checked when the manifest was read).
+    pub fn timeout_seconds(&self) -> Option<f64> {
+        self.timeout.as_ref().map(|t| *t.get_ref())
+    }
+}
+
+/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024; a
+/// trailing `B` or `iB` is allowed: `64M`, `64MiB`, `1g`).
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    let body = lower
+        .strip_suffix("ib")
+        .or_else(|| lower.strip_suffix('b'))
+        .unwrap_or(&lower);
+    let (digits, shift) = match body.chars().last() {
+        Some('k') => (&body[..body.len() - 1], 10),
+        Some('m') => (&body[..body.len() - 1], 20),
+        Some('g') => (&body[..body.len() - 1], 30),
+        _ => (body, 0),
+    };
+    let n: usize = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (write bytes, or 512K, 64M, 2G)"))?;
+    n.checked_mul(1usize << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
 }
 
 /// `[plugins]`: the grants of modules loaded at run time (`load_bytecode`).
@@ -212,7 +268,31 @@ impl Manifest {
         })?;
         m.check_opt_levels(|offset| format!("{path}:{}", line_of(offset)))?;
         m.check_capabilities(|offset| format!("{path}:{}", line_of(offset)))?;
+        m.check_limits(|offset| format!("{path}:{}", line_of(offset)))?;
         Ok(m)
+    }
+
+    fn check_limits(&self, at: impl Fn(usize) -> String) -> Result<(), ManifestError> {
+        let Some(limits) = &self.limits else {
+            return Ok(());
+        };
+        if let Some(heap) = &limits.heap {
+            parse_size(heap.get_ref()).map_err(|e| {
+                ManifestError(format!(
+                    "{}: invalid `heap` in `[limits]`: {e}",
+                    at(heap.span().start)
+                ))
+            })?;
+        }
+        if let Some(t) = &limits.timeout {
+            if !(t.get_ref().is_finite() && *t.get_ref() >= 0.0) {
+                return Err(ManifestError(format!(
+                    "{}: invalid `timeout` in `[limits]`: expected seconds (a number >= 0)",
+                    at(t.span().start)
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn check_capabilities(&self, at: impl Fn(usize) -> String) -> Result<(), ManifestError> {

@@ -22,7 +22,7 @@
 //! | `E0018` | closures are not supported in Dast v0 |
 //! | `E0019` | chained comparison operators (`a < b < c`) |
 //! | `E0020` | attributes not followed by an item |
-//! | `E0021` | Rust syntax that Dast writes differently (`::`, `Vec<T>`) |
+//! | `E0021` | Rust syntax that Dast writes differently (`::`, `Vec<T>`, `println!`, `vec![]`, `pub`, `std::` paths) |
 //! | `E0022` | range pattern bound that is not a literal |
 //! | `E0023` | nesting too deep to parse |
 //! | `E0024` | invalid tuple field index (`t.0u8`, too large) |

@@ -225,7 +225,12 @@ impl Lexer<'_> {
             self.span(start, start + first.len_utf8()),
         )
         .with_label("not valid in Dast source");
-        if first == '#' {
+        if first == '#' && self.rest().starts_with("[derive") {
+            diag = diag.with_help(
+                "Dast needs no `#[derive(...)]`: structs and enums copy, compare with `==` \
+                 and print with `{:?}` as they are",
+            );
+        } else if first == '#' {
             diag = diag.with_help("attributes are written `@name`, as in `@hot_reload`");
         }
         self.error(diag);

@@ -6,7 +6,7 @@ use dast_base::Span;
 use super::{Parser, Restrictions};
 use crate::ast::{BinOp, Expr, ExprKind, FieldInit, Lit, MatchArm, UnOp};
 use crate::errors;
-use crate::token::TokenKind;
+use crate::token::{Token, TokenKind};
 
 /// Binding power of the operand of a prefix operator: above `as`, so `-x as u8` is
 /// `(-x) as u8`, and below postfix operators, so `-x.f()` is `-(x.f())`.
@@ -32,6 +32,9 @@ enum Infix {
 
 /// Left and right binding powers of infix operators. Left-associative operators have
 /// `right = left + 1`; assignment is right-associative (`right < left`).
+/// Rust's crate roots, for `std::...` paths written the Rust way.
+const RUST_CRATES: [&str; 3] = ["std", "core", "alloc"];
+
 fn infix_binding_power(kind: TokenKind) -> Option<(u8, u8, Infix)> {
     use TokenKind as T;
     let assign = |op| Some((2, 1, Infix::Assign(op)));
@@ -503,8 +506,101 @@ impl Parser<'_> {
 
     fn name_expr(&mut self) -> Expr {
         let token = self.bump();
+        if token.kind == TokenKind::Ident && self.at_macro_bang() {
+            return self.rust_macro(token);
+        }
+        if token.kind == TokenKind::Ident
+            && RUST_CRATES.contains(&self.token_text(&token))
+            && self.at(TokenKind::ColonColon)
+        {
+            return self.rust_crate_path(token);
+        }
         let ident = self.ident_from(&token);
         self.mk_expr(ExprKind::Name(ident), token.span)
+    }
+
+    /// At `!` followed (on the same line) by `(`, `[` or `{`: a Rust macro call.
+    fn at_macro_bang(&mut self) -> bool {
+        let bang = self.peek();
+        if bang.kind != TokenKind::Bang || bang.newline_before {
+            return false;
+        }
+        matches!(
+            self.nth_kind(1),
+            TokenKind::LParen | TokenKind::LBracket | TokenKind::LBrace
+        )
+    }
+
+    /// `name!(...)` written the Rust way: one error naming the Dast spelling, then read
+    /// as that spelling (`println!(..)` as `println(..)`, `vec![..]` as `[..]`), so
+    /// what follows is checked as usual.
+    fn rust_macro(&mut self, name: Token) -> Expr {
+        let text = self.token_text(&name).to_string();
+        let bang = self.bump();
+        let span = Span::new(name.span.file, name.span.start, bang.span.end);
+        let (message, help) = match text.as_str() {
+            "vec" => (
+                "Dast has no `vec!`: a vector literal is written `[a, b, c]`".to_string(),
+                "write `[1, 2, 3]`, or `[0; n]` for `n` zeros".to_string(),
+            ),
+            "println" | "print" | "eprintln" | "eprint" | "format" | "panic" | "assert"
+            | "assert_eq" | "assert_ne" => (
+                format!("`{text}` is a function in Dast, not a macro"),
+                format!("write `{text}(...)`, without the `!`"),
+            ),
+            _ => (
+                format!("Dast has no macros (`{text}!`)"),
+                "write a function call instead".to_string(),
+            ),
+        };
+        let diag = dast_base::Diagnostic::error(errors::RUST_SYNTAX, message, span)
+            .with_label("remove the `!`")
+            .with_help(help);
+        self.error(diag);
+        if text == "vec" && self.at(TokenKind::LBracket) {
+            return self.array();
+        }
+        let ident = self.ident_from(&name);
+        self.mk_expr(ExprKind::Name(ident), name.span)
+    }
+
+    /// `std::collections::HashMap::new()`: one error, then read from the first segment
+    /// that names a type (`HashMap.new()`), since Dast's built-ins need no path.
+    fn rust_crate_path(&mut self, krate: Token) -> Expr {
+        let start = krate.span.start;
+        // Skip `::module` segments up to the item (the last segment, or one named
+        // like a type).
+        while self.at(TokenKind::ColonColon) && self.nth_kind(1) == TokenKind::Ident {
+            let next = self.nth(1).clone();
+            let name = self.token_text(&next);
+            let is_type = name.chars().next().is_some_and(char::is_uppercase);
+            let last = self.nth_kind(2) != TokenKind::ColonColon;
+            if is_type || last {
+                break;
+            }
+            self.bump();
+            self.bump();
+        }
+        let span = self.span_from(start);
+        let diag = dast_base::Diagnostic::error(
+            errors::RUST_SYNTAX,
+            format!(
+                "Dast has no `{}::` paths: its built-in types and functions are always in scope",
+                self.token_text(&krate)
+            ),
+            span,
+        )
+        .with_label("remove this path")
+        .with_help("write the item's name alone, as in `HashMap.new()`");
+        self.error(diag);
+        if !(self.at(TokenKind::ColonColon) && self.nth_kind(1) == TokenKind::Ident) {
+            let ident = self.ident_from(&krate);
+            return self.mk_expr(ExprKind::Name(ident), krate.span);
+        }
+        self.bump();
+        // This path was reported: its `::`s are not reported again.
+        self.colon_path_reported = Some(self.peek().span.start);
+        self.name_expr()
     }
 
     fn block_expr(&mut self) -> Expr {
@@ -784,7 +880,10 @@ impl Parser<'_> {
     /// `base.name` or `base.0`; `base::name` is reported and read as `base.name`.
     fn field(&mut self, base: Expr) -> Expr {
         let dot = self.bump();
-        if dot.kind == TokenKind::ColonColon {
+        // One error per path: `a::b::c` reports its first `::` only.
+        let path_start = base.span.start;
+        if dot.kind == TokenKind::ColonColon && self.colon_path_reported != Some(path_start) {
+            self.colon_path_reported = Some(path_start);
             let diag = dast_base::Diagnostic::error(
                 errors::RUST_SYNTAX,
                 "paths are written with `.` in Dast, not `::`",

@@ -49,6 +49,7 @@ impl Parser<'_> {
     fn item_or_recover(&mut self) -> Item {
         let start = self.start();
         let attrs = self.attributes();
+        self.skip_rust_visibility();
         if self.at_item_start() {
             return self.item_after_attributes(start, attrs);
         }
@@ -72,6 +73,7 @@ impl Parser<'_> {
     pub(super) fn item_in_block(&mut self) -> Option<Item> {
         let start = self.start();
         let attrs = self.attributes();
+        self.skip_rust_visibility();
         if self.at_item_start() {
             return Some(self.item_after_attributes(start, attrs));
         }
@@ -111,7 +113,10 @@ impl Parser<'_> {
                 return;
             }
             let line_start = self.at_line_start();
-            if !first && line_start && (self.at_item_start() || kind == TokenKind::At) {
+            if !first
+                && line_start
+                && (self.at_item_start() || kind == TokenKind::At || self.at_rust_visibility())
+            {
                 return;
             }
             first = false;
@@ -435,6 +440,7 @@ impl Parser<'_> {
     }
 
     fn field_decl(&mut self) -> Option<FieldDecl> {
+        self.skip_rust_visibility();
         let name = self.expect_ident("a field name")?;
         let ty = self.annotation("field");
         let span = self.span_from(name.span.start);
@@ -496,6 +502,48 @@ impl Parser<'_> {
         }
         let span = self.span_from(name.span.start);
         Some(VariantDecl { name, kind, span })
+    }
+
+    /// `pub` / `pub(crate)` written the Rust way: one error, then parsing goes on
+    /// with what follows (the item or field), as if it were not there.
+    /// At `pub` (or `pub(...)`) before an item or a field.
+    fn at_rust_visibility(&mut self) -> bool {
+        self.at_contextual("pub")
+            && matches!(
+                self.nth_kind(1),
+                TokenKind::LParen
+                    | TokenKind::Ident
+                    | TokenKind::Fn
+                    | TokenKind::Struct
+                    | TokenKind::Enum
+                    | TokenKind::Trait
+                    | TokenKind::Impl
+                    | TokenKind::Const
+                    | TokenKind::Static
+                    | TokenKind::Unsafe
+                    | TokenKind::Var
+                    | TokenKind::Import
+                    | TokenKind::At
+            )
+    }
+
+    fn skip_rust_visibility(&mut self) {
+        if !self.at_rust_visibility() {
+            return;
+        }
+        let start = self.start();
+        self.bump();
+        if self.at(TokenKind::LParen) {
+            self.skip_token_tree();
+        }
+        let span = self.span_from(start);
+        let diag = Diagnostic::error(errors::RUST_SYNTAX, "Dast has no `pub`", span)
+            .with_label("remove this")
+            .with_help(
+                "a module's functions, types and constants are visible to the modules that \
+                 import it (its `var`s never are), and struct fields wherever the struct is",
+            );
+        self.error(diag);
     }
 
     fn report_unsupported(&mut self, message: &str, help: &str) {

@@ -132,6 +132,9 @@ pub(crate) struct Parser<'t> {
     /// Set when nesting got too deep: the rest of the file was skipped and no more errors
     /// are worth reporting.
     gave_up: bool,
+    /// Start of the last path whose Rust-style `::` was reported (its other `::`s are
+    /// not reported again).
+    colon_path_reported: Option<u32>,
     depth: u32,
     fuel: u32,
     next_expr: u32,
@@ -149,6 +152,7 @@ impl<'t> Parser<'t> {
             last_error_at: None,
             quiet_at: Vec::new(),
             gave_up: false,
+            colon_path_reported: None,
             depth: 0,
             fuel: FUEL,
             next_expr: 0,

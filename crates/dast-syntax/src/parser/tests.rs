@@ -1271,7 +1271,7 @@ fn rust_syntax_gets_a_hint() {
             1:41 E0021 paths are written with `.` in Dast, not `::` [use `.` here]
               help: write `Type.item`, as in `GameState.default()`
             2:1 E0001 unknown character `#` [not valid in Dast source]
-              help: attributes are written `@name`, as in `@hot_reload`
+              help: Dast needs no `#[derive(...)]`: structs and enums copy, compare with `==` and print with `{:?}` as they are
         "#]],
     );
 }

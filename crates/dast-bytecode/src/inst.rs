@@ -537,6 +537,9 @@ pub enum Intrinsic {
     VecSort,
     /// ty = `T`: `(v: Vec[T])` -> `Vec[T]` reversed.
     VecReverse,
+    /// ty = `T`: `(v: Vec[T])` -> `Vec[T]` without consecutive equal elements (Rust's
+    /// `dedup`; equality as `==`).
+    VecDedup,
     /// ty = `T`: `(v: Vec[T])` -> `Vec[T]` emptied.
     VecClear,
     /// ty = `T`: `(v: Vec[T], w: Vec[T])` -> `Vec[T]` (w's elements appended).
@@ -582,6 +585,16 @@ pub enum Intrinsic {
     StrSplitWhitespace,
     /// `(s: String)` -> `String` (Rust's `trim`).
     StrTrim,
+    /// `(s: String)` -> `String` (Rust's `trim_start`).
+    StrTrimStart,
+    /// `(s: String)` -> `String` (Rust's `trim_end`).
+    StrTrimEnd,
+    /// `(s: String, pat: String)` -> `Option[usize]`: the byte index of the first
+    /// match (Rust's `find` with a string pattern).
+    StrFind,
+    /// `(s: String)` -> `Vec[String]` (Rust's `lines().collect()`: split at `\n`, a
+    /// `\r` before it dropped, no empty last line).
+    StrLines,
     /// `(s: String)` -> `String`.
     StrToUpper,
     /// `(s: String)` -> `String`.

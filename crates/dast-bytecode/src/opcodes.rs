@@ -229,6 +229,11 @@ enum_codec!(
         LoadBytecode,
         Instantiate,
         ReadDir,
+        StrTrimStart,
+        StrTrimEnd,
+        StrFind,
+        StrLines,
+        VecDedup,
     ]
 );
 

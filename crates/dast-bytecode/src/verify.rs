@@ -295,7 +295,7 @@ pub fn intrinsic_window_with(
         VecInsert => (F.plus(W).plus(any_type()?), F),
         VecRemove => (F.plus(W), F.plus(any_type()?)),
         VecContains => (F.plus(any_type()?), W),
-        VecSort | VecReverse | VecClear => {
+        VecSort | VecReverse | VecDedup | VecClear => {
             any_type()?;
             (F, F)
         }
@@ -336,7 +336,9 @@ pub fn intrinsic_window_with(
         }
         StrContains | StrStartsWith | StrEndsWith => (F.plus(F), W),
         StrSplit => (F.plus(F), F),
-        StrSplitWhitespace | StrTrim | StrToUpper | StrToLower | StrChars => (F, F),
+        StrSplitWhitespace | StrTrim | StrTrimStart | StrTrimEnd | StrLines | StrToUpper
+        | StrToLower | StrChars => (F, F),
+        StrFind => (F.plus(F), w2),
         StrReplace => (F.plus(F).plus(F), F),
         StrParseI64 | StrParseF64 => (F, w2),
         StrSlice => (F.plus(w2), F),

@@ -158,6 +158,7 @@ pub(crate) const METHODS: &[Method] = {
         muta(Vec, "remove", M::VecRemove, &[Usize], Elem),
         muta(Vec, "sort", M::VecSort, &[], Sig::Unit),
         muta(Vec, "reverse", M::VecReverse, &[], Sig::Unit),
+        muta(Vec, "dedup", M::VecDedup, &[], Sig::Unit),
         muta(Vec, "clear", M::VecClear, &[], Sig::Unit),
         muta(Vec, "extend", M::VecExtend, &[Sig::Recv], Sig::Unit),
         muta(Vec, "append", M::VecExtend, &[Sig::Recv], Sig::Unit),
@@ -178,6 +179,10 @@ pub(crate) const METHODS: &[Method] = {
             Sig::Vec(&Sig::Str),
         ),
         pure(Str, "trim", B::StrTrim, &[], Sig::Str),
+        pure(Str, "trim_start", B::StrTrimStart, &[], Sig::Str),
+        pure(Str, "trim_end", B::StrTrimEnd, &[], Sig::Str),
+        pure(Str, "find", B::StrFind, &[Sig::Str], Sig::Option(&Usize)),
+        pure(Str, "lines", B::StrLines, &[], Sig::Vec(&Sig::Str)),
         pure(Str, "to_uppercase", B::StrToUpper, &[], Sig::Str),
         pure(Str, "to_lowercase", B::StrToLower, &[], Sig::Str),
         pure(

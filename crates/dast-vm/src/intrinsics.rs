@@ -57,6 +57,7 @@ pub(crate) fn run(
         VecContains => vec_contains(t, ty, w, r)?,
         VecSort => vec_sort(t, ty, r)?,
         VecReverse => vec_reverse(t, ty, r)?,
+        VecDedup => vec_dedup(t, ty, r)?,
         VecClear => checked_vec_mut(t, ty, &mut r[0])?.clear(),
         VecExtend => vec_extend(t, ty, r)?,
         VecSlice => vec_slice(t, ty, w, r)?,
@@ -101,6 +102,16 @@ pub(crate) fn run(
             r[0] = Some(strings_vec(parts));
         }
         StrTrim => string_op(r, |s| s.trim().to_string())?,
+        StrTrimStart => string_op(r, |s| s.trim_start().to_string())?,
+        StrTrimEnd => string_op(r, |s| s.trim_end().to_string())?,
+        StrFind => {
+            let found = str_of(&r[0])?.find(str_of(&r[1])?);
+            option_word(w, found.map(|i| i as u64));
+        }
+        StrLines => {
+            let parts: Vec<&str> = str_of(&r[0])?.lines().collect();
+            r[0] = Some(strings_vec(parts));
+        }
         StrToUpper => string_op(r, str::to_uppercase)?,
         StrToLower => string_op(r, str::to_lowercase)?,
         StrReplace => {
@@ -469,6 +480,34 @@ fn permute(v: &mut VecObj, order: &[usize]) {
         .collect();
     v.words = words.into();
     v.refs = refs.into();
+}
+
+/// Rust's `dedup`: keeps the first of each run of equal elements.
+fn vec_dedup(t: Types, ty: TypeId, r: &mut [Option<Obj>]) -> Result<(), String> {
+    let v = checked_vec_mut(t, ty, &mut r[0])?;
+    if v.shape.is_bytes() {
+        v.bytes.with_vec(Vec::dedup);
+        v.len = v.bytes.len();
+        return Ok(());
+    }
+    let mut keep: Vec<usize> = Vec::with_capacity(v.len);
+    for i in 0..v.len {
+        let duplicate = match keep.last() {
+            Some(&last) => {
+                let ((aw, ar), (bw, br)) = (v.elem(last), v.elem(i));
+                values_eq(t, ty, (&aw, ar), (&bw, br), 1)?
+            }
+            None => false,
+        };
+        if !duplicate {
+            keep.push(i);
+        }
+    }
+    if keep.len() != v.len {
+        permute(v, &keep);
+        v.len = keep.len();
+    }
+    Ok(())
 }
 
 fn vec_reverse(t: Types, ty: TypeId, r: &mut [Option<Obj>]) -> Result<(), String> {

@@ -86,6 +86,10 @@ pub(super) fn lowering<'b, 'c, 'a>(op: Builtin) -> Lowering<'b, 'c, 'a> {
         B::StrSplit => Intr(I::StrSplit, Unit),
         B::StrSplitWhitespace => Intr(I::StrSplitWhitespace, Unit),
         B::StrTrim => Intr(I::StrTrim, Unit),
+        B::StrTrimStart => Intr(I::StrTrimStart, Unit),
+        B::StrTrimEnd => Intr(I::StrTrimEnd, Unit),
+        B::StrFind => Intr(I::StrFind, Unit),
+        B::StrLines => Intr(I::StrLines, Unit),
         B::StrToUpper => Intr(I::StrToUpper, Unit),
         B::StrToLower => Intr(I::StrToLower, Unit),
         B::StrReplace => Intr(I::StrReplace, Unit),
@@ -439,6 +443,7 @@ pub(super) fn mut_lowering<'b, 'c, 'a>(op: MutBuiltin) -> MutLowering<'b, 'c, 'a
         M::VecRemove => window(I::VecRemove, Elem, true),
         M::VecSort => window(I::VecSort, Elem, false),
         M::VecReverse => window(I::VecReverse, Elem, false),
+        M::VecDedup => window(I::VecDedup, Elem, false),
         M::VecClear => window(I::VecClear, Elem, false),
         M::VecExtend => window(I::VecExtend, Elem, false),
         // `truncate(n)` is `slice(0, min(n, len))` (see `mut_window`).

@@ -27,4 +27,12 @@ fn main() {
     let mut empty: Vec<i64> = Vec::new();
     empty.dedup();
     println!("{:?}", empty);
+    let sorted = vec![1, 3, 5, 7, 9];
+    println!("{:?} {:?} {:?} {:?}", sorted.binary_search(&7), sorted.binary_search(&4), sorted.binary_search(&0), sorted.binary_search(&10));
+    let words = vec!["apple", "banana", "cherry"];
+    match words.binary_search(&"banana") {
+        Ok(i) => println!("found at {}", i),
+        Err(i) => println!("would go at {}", i),
+    }
+    println!("{:?}", empty.binary_search(&3));
 }

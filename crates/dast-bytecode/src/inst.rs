@@ -532,6 +532,10 @@ pub enum Intrinsic {
     VecRemove,
     /// ty = `T`: `(v: Vec[T], x: T)` -> `bool`.
     VecContains,
+    /// ty = `T`: `(v: Vec[T], x: T)` -> `Result[usize, usize]` (Rust's `binary_search`
+    /// on a sorted vector: `Ok(index)` of a match, or `Err(index)` where `x` would go;
+    /// ordering as `VecSort`).
+    VecBinarySearch,
     /// ty = `T`: `(v: Vec[T])` -> `Vec[T]` sorted ascending (stable; floats by
     /// `total_cmp`; strings byte-wise; tuples/structs field by field).
     VecSort,

@@ -234,6 +234,7 @@ enum_codec!(
         StrFind,
         StrLines,
         VecDedup,
+        VecBinarySearch,
     ]
 );
 

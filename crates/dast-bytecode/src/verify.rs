@@ -295,6 +295,7 @@ pub fn intrinsic_window_with(
         VecInsert => (F.plus(W).plus(any_type()?), F),
         VecRemove => (F.plus(W), F.plus(any_type()?)),
         VecContains => (F.plus(any_type()?), W),
+        VecBinarySearch => (F.plus(any_type()?), W.plus(W).plus(W)),
         VecSort | VecReverse | VecDedup | VecClear => {
             any_type()?;
             (F, F)

@@ -146,6 +146,13 @@ pub(crate) const METHODS: &[Method] = {
         pure(Vec, "is_empty", B::VecIsEmpty, &[], Sig::Bool),
         pure(Vec, "get", B::VecGet, &[Usize], OPT_ELEM),
         pure(Vec, "contains", B::VecContains, &[Elem], Sig::Bool),
+        pure(
+            Vec,
+            "binary_search",
+            B::VecBinarySearch,
+            &[Elem],
+            Sig::Result(&Usize, &Usize),
+        ),
         pure(Vec, "join", B::VecJoin, &[Sig::Str], Sig::Str),
         pure(Vec, "first", B::VecFirst, &[], OPT_ELEM),
         pure(Vec, "last", B::VecLast, &[], OPT_ELEM),

@@ -102,6 +102,7 @@ pub enum Builtin {
     VecIsEmpty,
     VecGet,
     VecContains,
+    VecBinarySearch,
     VecJoin,
     VecFirst,
     VecLast,

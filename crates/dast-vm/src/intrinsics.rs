@@ -55,6 +55,7 @@ pub(crate) fn run(
         VecInsert => vec_insert(t, ty, w, r)?,
         VecRemove => vec_remove(t, ty, w, r)?,
         VecContains => vec_contains(t, ty, w, r)?,
+        VecBinarySearch => vec_binary_search(t, ty, w, r)?,
         VecSort => vec_sort(t, ty, r)?,
         VecReverse => vec_reverse(t, ty, r)?,
         VecDedup => vec_dedup(t, ty, r)?,
@@ -419,6 +420,42 @@ fn vec_contains(t: Types, ty: TypeId, w: &mut [u64], r: &mut [Option<Obj>]) -> R
         found
     };
     w[0] = found as u64;
+    Ok(())
+}
+
+/// Rust's `binary_search`: the result is `Result[usize, usize]`'s three words (tag,
+/// `Ok`'s index, `Err`'s index; the other variant's word zero).
+fn vec_binary_search(
+    t: Types,
+    ty: TypeId,
+    w: &mut [u64],
+    r: &mut [Option<Obj>],
+) -> Result<(), String> {
+    let l = t.layout(ty);
+    let vobj = r[0].take();
+    let v = typed_vec(t, ty, &vobj)?;
+    let x = sub((w, &r[1..]), Layout::ZERO, l);
+    let (mut lo, mut hi) = (0, v.len);
+    let mut found = None;
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let (ew, er) = v.elem(mid);
+        match values_cmp(t, ty, (&ew, er), x, 1)? {
+            Ordering::Less => lo = mid + 1,
+            Ordering::Greater => hi = mid,
+            Ordering::Equal => {
+                found = Some(mid);
+                break;
+            }
+        }
+    }
+    let (tag, ok, err) = match found {
+        Some(i) => (0, i as u64, 0),
+        None => (1, 0, lo as u64),
+    };
+    w[0] = tag;
+    w[1] = ok;
+    w[2] = err;
     Ok(())
 }
 

@@ -101,6 +101,7 @@ pub(super) fn lowering<'b, 'c, 'a>(op: Builtin) -> Lowering<'b, 'c, 'a> {
         B::VecGet => Intr(I::VecGet, Elem),
         B::VecFirst | B::VecLast => Inline(FnLower::lower_vec_end),
         B::VecContains => Intr(I::VecContains, Elem),
+        B::VecBinarySearch => Intr(I::VecBinarySearch, Elem),
         B::VecJoin => Intr(I::VecJoin, Unit),
         B::MapGet => Intr(I::MapGet, Arg0),
         B::MapContainsKey => Intr(I::MapContainsKey, Arg0),

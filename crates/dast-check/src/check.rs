@@ -1656,8 +1656,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
         body: &ast::Block,
         span: Span,
     ) -> Expr {
-        // Ranges are special: no allocation, a counter.
+        // Ranges are special: no allocation, a counter (counting down for `.rev()`).
         let iter = strip_iter_call(iter);
+        let (iter, reverse) = match reversed_range(iter) {
+            Some(range) => (range, true),
+            None => (iter, false),
+        };
         if let ast::ExprKind::Range {
             start,
             end,
@@ -1707,6 +1711,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     start: Box::new(s),
                     end: Box::new(e),
                     inclusive: *inclusive,
+                    reverse,
                     body: Box::new(b),
                 },
                 Ty::unit(),
@@ -1714,7 +1719,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             );
         }
         if let Some(method) = range_adapter(iter) {
-            // `(0..n).rev()` and friends: without this, the range inside is reported as
+            // `(0..n).step_by(2)` and friends: without this, the range inside is reported as
             // "only usable in `for` loops", which is confusing right in a `for` loop.
             self.error(
                 Diagnostic::error(
@@ -1723,7 +1728,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     method.span,
                 )
                 .with_label("not available on ranges")
-                .with_help("iterate over the plain range (`for i in 0..n`) and compute the index, e.g. `n - 1 - i`"),
+                .with_help("iterate over the plain range (`for i in 0..n`, or `(0..n).rev()` counting down) and compute the index, e.g. `2 * i`"),
             );
             return Self::err_expr(span);
         }
@@ -1773,6 +1778,24 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
 /// `for x in v.iter()` is `for x in v`.
 /// The method of `(a..b).method(...)` (e.g. `rev`), which Dast does not have.
+/// The range of `(a..b).rev()` (parentheses around it allowed).
+fn reversed_range(e: &ast::Expr) -> Option<&ast::Expr> {
+    let ast::ExprKind::Call { callee, args } = &e.kind else {
+        return None;
+    };
+    let ast::ExprKind::Field { base, name } = &callee.kind else {
+        return None;
+    };
+    if name.name != "rev" || !args.is_empty() {
+        return None;
+    }
+    let mut base = &**base;
+    while let ast::ExprKind::Paren(inner) = &base.kind {
+        base = inner;
+    }
+    matches!(base.kind, ast::ExprKind::Range { .. }).then_some(base)
+}
+
 fn range_adapter(e: &ast::Expr) -> Option<&ast::Ident> {
     let ast::ExprKind::Call { callee, .. } = &e.kind else {
         return None;

@@ -1020,8 +1020,17 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 start,
                 end,
                 inclusive,
+                reverse: false,
                 body,
             } => self.for_range(var, start, end, *inclusive, body),
+            ExprKind::ForRange {
+                var,
+                start,
+                end,
+                inclusive,
+                reverse: true,
+                body,
+            } => self.for_range_down(var, start, end, *inclusive, body),
             ExprKind::ForVec { var, vec, body } => self.for_vec(var, vec, body),
             ExprKind::ForMap { var, map, body } => self.for_map(var, map, body),
             ExprKind::Break { depth, value } => {
@@ -2287,6 +2296,85 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
             }
         };
         self.loop_body_and_back_edge(body, back_edge, exit);
+        self.release(m);
+    }
+
+    /// `for i in (lo..hi).rev()` / `(lo..=hi).rev()`: the counter starts at the top and
+    /// steps down, never past `lo` (so unsigned ranges down to 0 do not wrap).
+    fn for_range_down(&mut self, var: &Pat, lo: &Expr, hi: &Expr, inclusive: bool, body: &Expr) {
+        let m = self.mark();
+        let ctr = self.alloc_s();
+        let lo_r = self.alloc_s();
+        self.expr_into(hi, Loc { s: ctr.0, r: 0 });
+        self.expr_into(lo, Loc { s: lo_r.0, r: 0 });
+        let var_loc = match &var.kind {
+            PatKind::Bind(l) if !self.local_info[l.0 as usize].mutable => {
+                self.locals[l.0 as usize] = Some(Loc { s: ctr.0, r: 0 });
+                None
+            }
+            _ => {
+                self.prealloc_binds(var);
+                Some(())
+            }
+        };
+        // Empty: `hi <= lo` (exclusive) or `hi < lo` (inclusive).
+        let mut exits = vec![if inclusive {
+            self.emit(Inst::JmpLtS {
+                a: ctr,
+                b: lo_r,
+                target: 0,
+            })
+        } else {
+            self.emit(Inst::JmpGeS {
+                a: lo_r,
+                b: ctr,
+                target: 0,
+            })
+        }];
+        let top = self.here();
+        // Exclusive: step down first (the counter starts one past the top).
+        let step = Inst::AddImm64 {
+            dst: ctr,
+            a: ctr,
+            imm: -1,
+        };
+        if !inclusive {
+            self.emit(step);
+        }
+        if var_loc.is_some() {
+            let mut fails = Vec::new();
+            self.match_pat(var, Loc { s: ctr.0, r: 0 }, &mut fails);
+            self.patch_here(fails);
+        }
+        self.loops.push(LoopLabel {
+            breaks: vec![],
+            continues: vec![],
+            result: None,
+        });
+        self.unit_expr(body);
+        let lab = self.loops.pop().unwrap();
+        let cont = self.here();
+        for c in lab.continues {
+            self.patch(c, cont);
+        }
+        if inclusive {
+            // Done once the counter is `lo`; else step down and go round.
+            exits.push(self.emit(Inst::JmpGeS {
+                a: lo_r,
+                b: ctr,
+                target: 0,
+            }));
+            self.emit(step);
+            self.emit(Inst::Jmp { target: top });
+        } else {
+            self.emit(Inst::JmpLtS {
+                a: lo_r,
+                b: ctr,
+                target: top,
+            });
+        }
+        self.patch_here(exits);
+        self.patch_here(lab.breaks);
         self.release(m);
     }
 

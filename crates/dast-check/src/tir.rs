@@ -306,6 +306,8 @@ pub enum ExprKind {
         start: Box<Expr>,
         end: Box<Expr>,
         inclusive: bool,
+        /// `(start..end).rev()`: counts down.
+        reverse: bool,
         body: Box<Expr>,
     },
     ForVec {

@@ -35,4 +35,14 @@ fn main() {
         Err(i) => println!("would go at {}", i),
     }
     println!("{:?}", empty.binary_search(&3));
+    let word = "aé!";
+    let b = word.as_bytes();
+    println!("{:?} {}", b, b.len());
+    let mut high = 0;
+    for c in word.bytes() {
+        if c >= 128 {
+            high += 1;
+        }
+    }
+    println!("{}", high);
 }

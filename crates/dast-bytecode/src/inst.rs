@@ -599,6 +599,8 @@ pub enum Intrinsic {
     /// `(s: String)` -> `Vec[String]` (Rust's `lines().collect()`: split at `\n`, a
     /// `\r` before it dropped, no empty last line).
     StrLines,
+    /// `(s: String)` -> `Vec[u8]`: a copy of the UTF-8 bytes (`as_bytes`, `bytes`).
+    StrAsBytes,
     /// `(s: String)` -> `String`.
     StrToUpper,
     /// `(s: String)` -> `String`.

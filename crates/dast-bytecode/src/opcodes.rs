@@ -235,6 +235,7 @@ enum_codec!(
         StrLines,
         VecDedup,
         VecBinarySearch,
+        StrAsBytes,
     ]
 );
 

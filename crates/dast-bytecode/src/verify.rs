@@ -337,8 +337,8 @@ pub fn intrinsic_window_with(
         }
         StrContains | StrStartsWith | StrEndsWith => (F.plus(F), W),
         StrSplit => (F.plus(F), F),
-        StrSplitWhitespace | StrTrim | StrTrimStart | StrTrimEnd | StrLines | StrToUpper
-        | StrToLower | StrChars => (F, F),
+        StrSplitWhitespace | StrTrim | StrTrimStart | StrTrimEnd | StrLines | StrAsBytes
+        | StrToUpper | StrToLower | StrChars => (F, F),
         StrFind => (F.plus(F), w2),
         StrReplace => (F.plus(F).plus(F), F),
         StrParseI64 | StrParseF64 => (F, w2),

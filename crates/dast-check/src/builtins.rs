@@ -190,6 +190,8 @@ pub(crate) const METHODS: &[Method] = {
         pure(Str, "trim_end", B::StrTrimEnd, &[], Sig::Str),
         pure(Str, "find", B::StrFind, &[Sig::Str], Sig::Option(&Usize)),
         pure(Str, "lines", B::StrLines, &[], Sig::Vec(&Sig::Str)),
+        pure(Str, "as_bytes", B::StrAsBytes, &[], Sig::Vec(&Sig::U8)),
+        pure(Str, "bytes", B::StrAsBytes, &[], Sig::Vec(&Sig::U8)),
         pure(Str, "to_uppercase", B::StrToUpper, &[], Sig::Str),
         pure(Str, "to_lowercase", B::StrToLower, &[], Sig::Str),
         pure(

@@ -92,6 +92,7 @@ pub enum Builtin {
     StrTrimEnd,
     StrFind,
     StrLines,
+    StrAsBytes,
     StrToUpper,
     StrToLower,
     StrReplace,

@@ -150,18 +150,15 @@ pub(crate) fn run(
             str_mut(&mut r[0])?.push(c);
         }
         CharToString => r[0] = Some(Obj::string(char_of(w[0])?.to_string())),
+        StrAsBytes => {
+            let bytes = str_of(&r[0])?.as_bytes().to_vec();
+            r[0] = Some(byte_vec(bytes));
+        }
         Serialize => {
             let l = t.layout(ty);
             let bytes =
                 serialize::serialize(t, ty, (&w[..l.words as usize], &r[..l.refs as usize]))?;
-            let mut v = VecObj::new(VecShape {
-                kind: ElemKind::U8,
-                wpe: 0,
-                rpe: 0,
-            });
-            v.len = bytes.len();
-            v.bytes = bytes.into();
-            r[0] = Some(Obj::new(HeapObj::Vec(v)));
+            r[0] = Some(byte_vec(bytes));
         }
         Deserialize => {
             let bytes_obj = r[0].take();
@@ -221,6 +218,18 @@ fn print(cx: &mut Cx, op: Intrinsic, msg: &Option<Obj>) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A `Vec[u8]` of these bytes.
+fn byte_vec(bytes: Vec<u8>) -> Obj {
+    let mut v = VecObj::new(VecShape {
+        kind: ElemKind::U8,
+        wpe: 0,
+        rpe: 0,
+    });
+    v.len = bytes.len();
+    v.bytes = bytes.into();
+    Obj::new(HeapObj::Vec(v))
 }
 
 fn option_word(w: &mut [u64], v: Option<u64>) {

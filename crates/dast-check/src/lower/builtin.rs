@@ -90,6 +90,7 @@ pub(super) fn lowering<'b, 'c, 'a>(op: Builtin) -> Lowering<'b, 'c, 'a> {
         B::StrTrimEnd => Intr(I::StrTrimEnd, Unit),
         B::StrFind => Intr(I::StrFind, Unit),
         B::StrLines => Intr(I::StrLines, Unit),
+        B::StrAsBytes => Intr(I::StrAsBytes, Unit),
         B::StrToUpper => Intr(I::StrToUpper, Unit),
         B::StrToLower => Intr(I::StrToLower, Unit),
         B::StrReplace => Intr(I::StrReplace, Unit),

@@ -168,7 +168,9 @@ impl Obj {
 pub(crate) enum HeapObj {
     Str(StrBuf) = 0,
     Vec(VecObj) = 1,
-    Map(MapObj) = 2,
+    // Boxed: a map's tables are much larger than a string or vector header, and every
+    // object would otherwise be as large as a map (a short string cost ~240 bytes).
+    Map(Box<MapObj>) = 2,
     Dyn(DynObj) = 3,
 }
 
@@ -476,7 +478,7 @@ impl MapObj {
         } else {
             Keys::General(Vec::new())
         };
-        MapObj {
+        let mut map = MapObj {
             charged: Charged::default(),
             key,
             val,
@@ -485,7 +487,9 @@ impl MapObj {
             table: Table::default(),
             vwords: Vec::new(),
             vrefs: Vec::new(),
-        }
+        };
+        map.settle();
+        map
     }
 
     #[inline]
@@ -573,7 +577,7 @@ impl MapObj {
         self.charged.settle(bytes);
     }
 
-    /// The bytes the map's tables hold.
+    /// The bytes the map holds: itself (it is boxed, see [`HeapObj`]) and its tables.
     fn heap_bytes(&self) -> usize {
         let keys = match &self.keys {
             Keys::Word(ks) => bytes_of::<u64>(ks.capacity()),
@@ -583,7 +587,9 @@ impl MapObj {
                 bytes_of::<GenKey>(ks.capacity()) + ks.len() * per_key
             }
         };
-        keys + bytes_of::<u64>(self.hashes.capacity())
+        size_of::<MapObj>()
+            + keys
+            + bytes_of::<u64>(self.hashes.capacity())
             + bytes_of::<u32>(self.table.heads.capacity())
             + bytes_of::<u32>(self.table.next.capacity())
             + bytes_of::<u64>(self.vwords.capacity())
@@ -960,6 +966,14 @@ mod tests {
     }
 
     #[test]
+    fn an_object_header_is_as_large_as_a_vector_not_a_map() {
+        // One allocation per string or vector header: the largest inline variant is the
+        // vector's (a map lives behind a box).
+        assert!(size_of::<HeapObj>() <= size_of::<VecObj>() + 8);
+        assert!(size_of::<Inner>() <= 112, "{}", size_of::<Inner>());
+    }
+
+    #[test]
     fn the_abi_layout_matches_objects() {
         use dast_abi::heap::{
             BufFields, COUNT, KIND_I8, KIND_WORDS, STR_TEXT, TAG, TAG_STR, TAG_VEC, VEC_BYTES,
@@ -1081,7 +1095,10 @@ mod tests {
         }
         for other in [
             Obj::string("x".into()),
-            Obj::new(HeapObj::Map(MapObj::new(Layout::WORD, Layout::WORD))),
+            Obj::new(HeapObj::Map(Box::new(MapObj::new(
+                Layout::WORD,
+                Layout::WORD,
+            )))),
         ] {
             // SAFETY: the objects are alive, and the offsets are the ABI's, which
             // `abi_layout` ties to their types.

@@ -608,10 +608,10 @@ mod map_entry_tests {
 
     #[test]
     fn word_map_entries_insert_replace_and_find() {
-        let mut slot: Option<Obj> = Some(Obj::new(HeapObj::Map(MapObj::new(
+        let mut slot: Option<Obj> = Some(Obj::new(HeapObj::Map(Box::new(MapObj::new(
             Layout::WORD,
             Layout::WORD,
-        ))));
+        )))));
         let p: *mut RefSlot = (&mut slot as *mut Option<Obj>).cast();
         // SAFETY: `p` is a live slot used by nothing else during the block.
         unsafe {

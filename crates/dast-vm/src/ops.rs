@@ -509,7 +509,7 @@ pub(crate) unsafe fn map_new(lm: &Linked, r: *mut Option<Obj>, dst: R, ty: TypeI
             _ => unreachable!("verified: MapNew names a map type"),
         };
         let map = MapObj::new(lm.layouts[k.0 as usize], lm.layouts[v.0 as usize]);
-        rreg!(r, dst) = Some(Obj::new(HeapObj::Map(map)));
+        rreg!(r, dst) = Some(Obj::new(HeapObj::Map(Box::new(map))));
     }
 }
 

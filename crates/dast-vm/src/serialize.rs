@@ -501,7 +501,7 @@ impl<'a> Rd<'a> {
             canonicalize(t, k, &mut kw, &mut kr);
             map_insert(&mut map, &kw, &kr, &vw, &mut vr);
         }
-        r[0] = Some(Obj::new(HeapObj::Map(map)));
+        r[0] = Some(Obj::new(HeapObj::Map(Box::new(map))));
         Ok(())
     }
 

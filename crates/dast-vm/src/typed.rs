@@ -405,7 +405,7 @@ pub(crate) fn from_value(
                 canonicalize(t, *k, &mut kw, &mut kr);
                 map_insert(&mut map, &kw, &kr, &vw, &mut vr);
             }
-            r[0] = Some(Obj::new(HeapObj::Map(map)));
+            r[0] = Some(Obj::new(HeapObj::Map(Box::new(map))));
         }
         TypeDesc::Tuple(elems) => {
             let Value::Tuple(items) = value else {
@@ -536,10 +536,10 @@ pub(crate) fn default_into(t: Types, ty: TypeId, w: &mut [u64], r: &mut [Option<
         // The checker gives trait objects no default; an empty slot panics when used.
         TypeDesc::Dyn { .. } => r[0] = None,
         TypeDesc::Map(k, v) => {
-            r[0] = Some(Obj::new(HeapObj::Map(MapObj::new(
+            r[0] = Some(Obj::new(HeapObj::Map(Box::new(MapObj::new(
                 t.layout(*k),
                 t.layout(*v),
-            ))))
+            )))))
         }
         TypeDesc::Tuple(_) | TypeDesc::Struct { .. } => {
             let mut off = Layout::ZERO;

@@ -12,7 +12,7 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 
-ALL_BENCHES=(fib loop nbody sieve records strcat hashmap)
+ALL_BENCHES=(fib loop nbody sieve records strcat hashmap enum_vm)
 declare -A EXPECTED=(
     [fib]="2178309"
     [loop]="99999998"
@@ -21,6 +21,7 @@ declare -A EXPECTED=(
     [records]="374997763012.908203"
     [strcat]="4250000"
     [hashmap]="499999500000"
+    [enum_vm]="13500022500000"
 )
 
 RUNS=3
@@ -36,7 +37,7 @@ usage() {
     cat <<'EOF'
 usage: bench/run.sh [options]
   -n, --runs N          timed runs per program (median is reported; default 3)
-  --only LIST           comma-separated benchmarks (fib,loop,nbody,sieve,records,strcat,hashmap)
+  --only LIST           comma-separated benchmarks (fib,loop,nbody,sieve,records,strcat,hashmap,enum_vm)
   --dast-args ARGS      extra arguments for `dast run` (e.g. "--mode=release")
   --no-build            do not run `cargo build --release -p dast-cli`
   --dast PATH           dast binary to use (default: target/release/dast)

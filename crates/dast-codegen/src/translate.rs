@@ -581,6 +581,12 @@ impl<'a, 'b> Translator<'a, 'b> {
             } if heap::word_map_values(self.env.module, ty) == Some(1) => {
                 self.map_insert_word(r, s, |t| t.exec_one(pc, &inst))
             }
+            Intrinsic {
+                op: dast_bytecode::Intrinsic::VecPop,
+                ty,
+                s,
+                r,
+            } if heap::pops_one_word(self.env.module, ty) => self.vec_pop_word(pc, inst, r, s),
             StrPush { a, b } if a != b => {
                 self.str_push(a, heap::Tail::Reg(b), |t| t.exec_one(pc, &inst))
             }

@@ -692,3 +692,81 @@ fn word_maps_insert_and_get_as_the_vm() {
         let _ = p.agree("struct_values", &[Value::Int(k)]);
     }
 }
+
+const POPS: &str = "
+enum Dir { North, East, South }
+
+var kept: Vec[i64] = Vec.new()
+
+fn pop_words(n: usize) -> String {
+    let mut v: Vec[i64] = Vec.new()
+    for i in 0..n {
+        v.push(i as i64 * 3 - 4)
+    }
+    let mut out = \"\"
+    let mut x: i64 = 99
+    loop {
+        match v.pop() {
+            .Some(w) => { x = w; out = out + format(\"{} \", w) }
+            .None => break,
+        }
+    }
+    format(\"{}| {} {:?}\", out, x, v.pop())
+}
+
+fn pop_kinds() -> String {
+    let mut f = [1.5, -2.25]
+    let mut c = ['a', 'é']
+    let mut d = [Dir.North, Dir.South]
+    let mut b = [true, false]
+    let mut s = [\"x\", \"y\"]
+    let mut p = [(1, 2), (3, 4)]
+    format(\"{:?} {:?} {:?} {:?} {:?} {:?} {:?}\", f.pop(), c.pop(), d.pop() == Some(Dir.South), b.pop(), s.pop(), p.pop(), f)
+}
+
+// Popping from a copy leaves the original whole (copy-on-write).
+fn pop_shared(n: usize) -> String {
+    let mut a: Vec[u64] = [1, 2, 3]
+    let mut b = a
+    for _ in 0..n {
+        let _ = b.pop()
+    }
+    a.push(4)
+    format(\"{:?} {:?}\", a, b)
+}
+
+// Module state: the vector is lent to the pop.
+fn pop_kept(n: usize) -> String {
+    for i in 0..n {
+        kept.push(i as i64)
+    }
+    let last = kept.pop()
+    format(\"{:?} {}\", last, kept.len())
+}
+
+fn main() {}
+";
+
+#[test]
+fn pops_read_the_last_word_as_the_vm() {
+    let mut p = Pair::new(POPS);
+    for n in [0, 1, 2, 5, 40] {
+        let _ = p.agree("pop_words", &[Value::UInt(n)]);
+        let _ = p.agree("pop_shared", &[Value::UInt(n)]);
+        let _ = p.agree("pop_kept", &[Value::UInt(n)]);
+    }
+    assert_eq!(
+        p.agree("pop_words", &[Value::UInt(3)]),
+        Ok(Value::Str("2 -1 -4 | -4 None".into()))
+    );
+    assert_eq!(
+        p.agree("pop_kinds", &[]),
+        Ok(Value::Str(
+            "Some(-2.25) Some('é') true Some(false) Some(\"y\") Some((3, 4)) [1.5]".into()
+        ))
+    );
+    assert_eq!(
+        p.agree("pop_shared", &[Value::UInt(2)]),
+        Ok(Value::Str("[1, 2, 3, 4] [1]".into()))
+    );
+}

@@ -185,9 +185,26 @@ impl<T> Buf<T> {
         self.with_vec(|v| v.remove(at))
     }
 
-    /// Removes `range`'s elements and returns them.
-    pub fn drain_to_vec(&mut self, range: std::ops::Range<usize>) -> Vec<T> {
-        self.with_vec(|v| v.drain(range).collect())
+    /// Removes `range`'s elements, moving them into `out` (in order; `out` is at
+    /// least as long as the range). No allocation; the tail shifts down.
+    pub fn drain_into(&mut self, range: std::ops::Range<usize>, out: &mut [T]) {
+        if range.end == self.len {
+            // The common case (a pop): the elements at the end move out, nothing shifts.
+            let start = range.start;
+            assert!(start <= self.len && out.len() >= self.len - start);
+            for (k, slot) in out.iter_mut().take(self.len - start).enumerate() {
+                // SAFETY: `start + k < len`: an initialized element, read once; `len`
+                // is lowered below so it is never read or dropped again.
+                *slot = unsafe { self.ptr.as_ptr().add(start + k).read() };
+            }
+            self.len = start;
+            return;
+        }
+        self.with_vec(|v| {
+            for (slot, x) in out.iter_mut().zip(v.drain(range)) {
+                *slot = x;
+            }
+        })
     }
 }
 
@@ -389,17 +406,29 @@ mod tests {
         assert_eq!(b.len(), 102);
         assert_eq!(b[99], 99);
         assert_eq!(b.remove(101), 8);
-        assert_eq!(
-            b.drain_to_vec(3..101),
-            (3..100).chain([7]).collect::<Vec<_>>()
-        );
+        let mut out = vec![0; 98];
+        b.drain_into(3..101, &mut out);
+        assert_eq!(out, (3..100).chain([7]).collect::<Vec<_>>());
         assert_eq!(&*b, &[0, 1, 2]);
+        // From the end (a pop): nothing shifts.
+        let mut last = [0];
+        b.drain_into(2..3, &mut last);
+        assert_eq!((last, &*b), ([2], &[0, 1][..]));
+        b.push(2);
         let c = b.clone();
         b.clear();
         assert!(b.is_empty() && b.capacity() > 0);
         assert_eq!(c.into_vec(), vec![0, 1, 2]);
-        let refs: Buf<Option<Box<u8>>> = (0..4).map(|i| Some(Box::new(i))).collect();
-        assert_eq!(refs.len(), 4);
+        let mut refs: Buf<Option<Box<u8>>> = (0..5).map(|i| Some(Box::new(i))).collect();
+        assert_eq!(refs.len(), 5);
+        // Owned elements move out exactly once, from the end and from the middle, and
+        // what the slots held before is dropped (Miri checks both).
+        let mut out = [Some(Box::new(9)), None];
+        refs.drain_into(3..5, &mut out);
+        assert_eq!(out, [Some(Box::new(3)), Some(Box::new(4))]);
+        refs.drain_into(0..1, &mut out[..1]);
+        assert_eq!(out[0], Some(Box::new(0)));
+        assert_eq!(&*refs, &[Some(Box::new(1)), Some(Box::new(2))]);
     }
 
     #[test]

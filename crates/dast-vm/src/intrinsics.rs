@@ -311,14 +311,8 @@ fn take_elem(v: &mut VecObj, i: usize, w: &mut [u64], r: &mut [Option<Obj>]) {
         w[0] = v.byte_word(b);
     } else {
         let (wpe, rpe) = (v.shape.wpe as usize, v.shape.rpe as usize);
-        w[..wpe].copy_from_slice(&v.words[i * wpe..(i + 1) * wpe]);
-        v.words.drain_to_vec(i * wpe..(i + 1) * wpe);
-        for (dst, src) in r[..rpe]
-            .iter_mut()
-            .zip(v.refs.drain_to_vec(i * rpe..(i + 1) * rpe))
-        {
-            *dst = src;
-        }
+        v.words.drain_into(i * wpe..(i + 1) * wpe, &mut w[..wpe]);
+        v.refs.drain_into(i * rpe..(i + 1) * rpe, &mut r[..rpe]);
     }
     v.len -= 1;
 }

@@ -40,10 +40,12 @@ use dast_bytecode::{is_terminator, Inst, R, S};
 
 mod flow;
 mod maps;
+mod pop;
 mod push;
 mod strings;
 
 pub(super) use maps::word_map_values;
+pub(super) use pop::pops_one_word;
 pub(super) use strings::Tail;
 
 use super::{trusted, Translator};

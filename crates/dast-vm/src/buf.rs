@@ -144,6 +144,18 @@ impl<T> Buf<T> {
         self.with_vec(|v| v.push(x));
     }
 
+    /// The last element, moved out (no allocation change).
+    #[inline]
+    pub fn pop(&mut self) -> Option<T> {
+        if self.len == 0 {
+            return None;
+        }
+        self.len -= 1;
+        // SAFETY: the element at the old `len - 1` is initialized; `len` now excludes
+        // it, so it is read once and never dropped here again.
+        Some(unsafe { self.ptr.as_ptr().add(self.len).read() })
+    }
+
     pub fn clear(&mut self) {
         self.with_vec(Vec::clear)
     }
@@ -414,6 +426,8 @@ mod tests {
         let mut last = [0];
         b.drain_into(2..3, &mut last);
         assert_eq!((last, &*b), ([2], &[0, 1][..]));
+        assert_eq!(b.pop(), Some(1));
+        b.push(1);
         b.push(2);
         let c = b.clone();
         b.clear();
@@ -429,6 +443,8 @@ mod tests {
         refs.drain_into(0..1, &mut out[..1]);
         assert_eq!(out[0], Some(Box::new(0)));
         assert_eq!(&*refs, &[Some(Box::new(1)), Some(Box::new(2))]);
+        assert_eq!(refs.pop(), Some(Some(Box::new(2))));
+        assert_eq!(refs.len(), 1);
     }
 
     #[test]

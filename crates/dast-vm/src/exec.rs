@@ -821,6 +821,10 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
                         };
                         suspend!(ip.offset_from(code), req);
                     }
+                    // `pop` of one-word elements without the generic intrinsic path.
+                    if op == Intrinsic::VecPop && ops::vec_pop_word(s, r, ws, wr) {
+                        continue;
+                    }
                     tri!(ops::intrinsic(lm, &mut *out, s, r, op, ty, ws, wr));
                 }
 

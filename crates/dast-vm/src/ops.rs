@@ -499,6 +499,42 @@ pub(crate) unsafe fn vec_push(
     }
 }
 
+/// `Intrinsic VecPop` when the vector in `r[wr]` is unique and holds one word per
+/// element: the `Option` tag at `s[ws]`, the word at `s[ws + 1]` (left as it was when
+/// empty, as the generic path does). `false` (nothing done) otherwise.
+///
+/// # Safety
+/// As for [`intrinsic`]: the verified window of `VecPop` (at least two words at `ws`,
+/// one reference at `wr`) is in the frame.
+#[inline(always)]
+pub(crate) unsafe fn vec_pop_word(s: *mut u64, r: *mut Option<Obj>, ws: S, wr: R) -> bool {
+    // SAFETY: the caller keeps this function's contract (its `# Safety` section).
+    unsafe {
+        let Some(obj) = &mut rreg!(r, wr) else {
+            return false;
+        };
+        if !obj.is_unique() {
+            return false;
+        }
+        let HeapObj::Vec(v) = obj.make_mut() else {
+            return false;
+        };
+        let shape = v.shape;
+        if shape.kind != ElemKind::Words || shape.wpe != 1 || shape.rpe != 0 {
+            return false;
+        }
+        match v.words.pop() {
+            Some(word) => {
+                v.len -= 1;
+                *s.add(ws.0 as usize + 1) = word;
+                *s.add(ws.0 as usize) = 1;
+            }
+            None => *s.add(ws.0 as usize) = 0,
+        }
+        true
+    }
+}
+
 #[inline(always)]
 pub(crate) unsafe fn map_new(lm: &Linked, r: *mut Option<Obj>, dst: R, ty: TypeId) {
     // SAFETY: the caller keeps this function's contract (its `# Safety` section);

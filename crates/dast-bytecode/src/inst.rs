@@ -392,6 +392,9 @@ pub enum Inst {
     JmpLtS { a: S, b: S, target: Target },
     /// Jump to `target` if `a >= b` (signed 64-bit).
     JmpGeS { a: S, b: S, target: Target },
+    /// Jump to `target` if `a != imm` (`imm` sign-extended to 64 bits): one instruction
+    /// for the variant tests of `match`, `if let` and `unwrap`.
+    JmpNeImm { a: S, imm: i32, target: Target },
     /// Loop back-edge of `for i in a..b`: `ctr += 1; if ctr < end { jump target }`
     /// (signed 64-bit compare).
     LoopLt { ctr: S, end: S, target: Target },
@@ -532,18 +535,11 @@ pub enum Intrinsic {
     VecRemove,
     /// ty = `T`: `(v: Vec[T], x: T)` -> `bool`.
     VecContains,
-    /// ty = `T`: `(v: Vec[T], x: T)` -> `Result[usize, usize]` (Rust's `binary_search`
-    /// on a sorted vector: `Ok(index)` of a match, or `Err(index)` where `x` would go;
-    /// ordering as `VecSort`).
-    VecBinarySearch,
     /// ty = `T`: `(v: Vec[T])` -> `Vec[T]` sorted ascending (stable; floats by
     /// `total_cmp`; strings byte-wise; tuples/structs field by field).
     VecSort,
     /// ty = `T`: `(v: Vec[T])` -> `Vec[T]` reversed.
     VecReverse,
-    /// ty = `T`: `(v: Vec[T])` -> `Vec[T]` without consecutive equal elements (Rust's
-    /// `dedup`; equality as `==`).
-    VecDedup,
     /// ty = `T`: `(v: Vec[T])` -> `Vec[T]` emptied.
     VecClear,
     /// ty = `T`: `(v: Vec[T], w: Vec[T])` -> `Vec[T]` (w's elements appended).
@@ -589,18 +585,6 @@ pub enum Intrinsic {
     StrSplitWhitespace,
     /// `(s: String)` -> `String` (Rust's `trim`).
     StrTrim,
-    /// `(s: String)` -> `String` (Rust's `trim_start`).
-    StrTrimStart,
-    /// `(s: String)` -> `String` (Rust's `trim_end`).
-    StrTrimEnd,
-    /// `(s: String, pat: String)` -> `Option[usize]`: the byte index of the first
-    /// match (Rust's `find` with a string pattern).
-    StrFind,
-    /// `(s: String)` -> `Vec[String]` (Rust's `lines().collect()`: split at `\n`, a
-    /// `\r` before it dropped, no empty last line).
-    StrLines,
-    /// `(s: String)` -> `Vec[u8]`: a copy of the UTF-8 bytes (`as_bytes`, `bytes`).
-    StrAsBytes,
     /// `(s: String)` -> `String`.
     StrToUpper,
     /// `(s: String)` -> `String`.
@@ -684,6 +668,27 @@ pub enum Intrinsic {
     /// on the frame's parameters (the frame's first words and references) and leaves
     /// its results at the frame's start. Host-handled.
     Foreign,
+    // Added after format 4 was first released: appended, so every older
+    // discriminant (the encoding) stays as it was.
+    /// `(s: String)` -> `String` (Rust's `trim_start`).
+    StrTrimStart,
+    /// `(s: String)` -> `String` (Rust's `trim_end`).
+    StrTrimEnd,
+    /// `(s: String, pat: String)` -> `Option[usize]`: the byte index of the first
+    /// match (Rust's `find` with a string pattern).
+    StrFind,
+    /// `(s: String)` -> `Vec[String]` (Rust's `lines().collect()`: split at `\n`, a
+    /// `\r` before it dropped, no empty last line).
+    StrLines,
+    /// `(s: String)` -> `Vec[u8]`: a copy of the UTF-8 bytes (`as_bytes`, `bytes`).
+    StrAsBytes,
+    /// ty = `T`: `(v: Vec[T])` -> `Vec[T]` without consecutive equal elements (Rust's
+    /// `dedup`; equality as `==`).
+    VecDedup,
+    /// ty = `T`: `(v: Vec[T], x: T)` -> `Result[usize, usize]` (Rust's `binary_search`
+    /// on a sorted vector: `Ok(index)` of a match, or `Err(index)` where `x` would go;
+    /// ordering as `VecSort`).
+    VecBinarySearch,
 }
 
 impl Inst {
@@ -695,6 +700,7 @@ impl Inst {
             | Inst::JmpIfNot { target, .. }
             | Inst::JmpLtS { target, .. }
             | Inst::JmpGeS { target, .. }
+            | Inst::JmpNeImm { target, .. }
             | Inst::LoopLt { target, .. }
             | Inst::LoopLe { target, .. } => Some(target),
             _ => None,
@@ -709,6 +715,7 @@ impl Inst {
             | Inst::JmpIfNot { target, .. }
             | Inst::JmpLtS { target, .. }
             | Inst::JmpGeS { target, .. }
+            | Inst::JmpNeImm { target, .. }
             | Inst::LoopLt { target, .. }
             | Inst::LoopLe { target, .. } => Some(target),
             _ => None,

@@ -388,4 +388,5 @@ inst_table! {
     0x5c DynLoad { dst, obj }
     0x5d DynTake { dst, obj }
     0x5e DynPut { obj, src }
+    0x5f JmpNeImm { a, imm, target }
 }

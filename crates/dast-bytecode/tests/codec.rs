@@ -261,3 +261,26 @@ fn format_kind_and_alternate_round_trip_and_unknown_kind_is_refused() {
     assert_eq!(e.offset, at);
     assert_eq!(e.message, "unknown format kind 9");
 }
+
+/// An intrinsic is encoded as its discriminant: those of format 4 as released must never
+/// change (a file written then would decode as other operations), so new intrinsics
+/// are appended. This pins the released order.
+#[test]
+fn intrinsic_encodings_of_format_4_never_change() {
+    use dast_bytecode::Intrinsic;
+    let released = "Print Println Eprintln Sleep NowMs VecPop VecGet VecInsert VecRemove \
+        VecContains VecSort VecReverse VecClear VecExtend VecSlice VecRepeat VecJoin MapInsert \
+        MapGet MapRemove MapContainsKey MapLen MapEntryAt MapKeys MapValues MapClear \
+        StrContains StrStartsWith StrEndsWith StrSplit StrSplitWhitespace StrTrim StrToUpper \
+        StrToLower StrReplace StrParseI64 StrParseF64 StrChars StrSlice StrPushChar \
+        CharToString Serialize Deserialize Eq Cmp Default RegistryLoad RegistryHasUpdate \
+        RegistryReload RegistryCall RegistryGetVersion RegistryModules Exit LoadBytecode \
+        Instantiate ReadDir Foreign";
+    for (i, name) in released.split_whitespace().enumerate() {
+        let op = Intrinsic::ALL
+            .iter()
+            .find(|op| op.name() == name)
+            .unwrap_or_else(|| panic!("intrinsic {name} is gone"));
+        assert_eq!(*op as u16 as usize, i, "{name} changed its encoding");
+    }
+}

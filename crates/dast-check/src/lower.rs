@@ -2659,6 +2659,14 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
     }
 
     fn test_word(&mut self, loc: Loc, word: u64, fails: &mut Vec<usize>) {
+        if let Ok(imm) = i32::try_from(word as i64) {
+            fails.push(self.emit(Inst::JmpNeImm {
+                a: S(loc.s),
+                imm,
+                target: 0,
+            }));
+            return;
+        }
         let m = self.mark();
         let (k, t) = (self.alloc_s(), self.alloc_s());
         self.load_int(k, word);

@@ -143,6 +143,7 @@ pub(crate) fn is_scalar(inst: &Inst) -> bool {
             | JmpIfNot { .. }
             | JmpLtS { .. }
             | JmpGeS { .. }
+            | JmpNeImm { .. }
             | LoopLt { .. }
             | LoopLe { .. }
             | Call { .. }

@@ -496,6 +496,12 @@ impl<'a, 'b> Translator<'a, 'b> {
                 self.branch(c, pc + 1, target);
                 return false;
             }
+            JmpNeImm { a, imm, target } => {
+                let x = self.reg(a);
+                let c = self.b.ins().icmp_imm_s(IntCC::NotEqual, x, i64::from(imm));
+                self.branch(c, target, pc + 1);
+                return false;
+            }
             JmpLtS { a, b, target } => {
                 let c = self.compare(a, b, IntCC::SignedLessThan);
                 self.branch(c, target, pc + 1);

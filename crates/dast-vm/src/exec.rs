@@ -708,6 +708,11 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
                         jump!(target)
                     }
                 }
+                Inst::JmpNeImm { a, imm, target } => {
+                    if S!(a) != imm as i64 as u64 {
+                        jump!(target)
+                    }
+                }
                 Inst::JmpLtS { a, b, target } => {
                     if (S!(a) as i64) < (S!(b) as i64) {
                         jump!(target)

@@ -572,8 +572,15 @@ impl FnLower<'_, '_, '_> {
             } else {
                 all.extend(arg_locs.iter().copied());
             }
-            // Move the container into the window rather than copying it.
             let total = all.iter().fold(Layout::ZERO, |a, (_, l)| a.plus(*l));
+            if total.refs.max(res_layout.refs) == 1 {
+                // The container is the only reference in and out (`pop`, `sort`,
+                // `insert` of a number...): the intrinsic works on its own register,
+                // and only the words go through a window.
+                fl.window_on_place(c, &all[1..], total, res_layout, intr, tyop, dst, extra);
+                return;
+            }
+            // Move the container into the window rather than copying it.
             let win = fl.alloc(Layout {
                 words: total.words.max(res_layout.words),
                 refs: total.refs.max(res_layout.refs),
@@ -611,5 +618,39 @@ impl FnLower<'_, '_, '_> {
                 extra,
             );
         });
+    }
+
+    /// `mut_window`'s intrinsic when its only reference is the container, in `c`: the
+    /// words of `args` (which hold no references) copied to a window, the intrinsic run
+    /// on `c` itself, the extra result's words moved to `dst`.
+    #[allow(clippy::too_many_arguments)]
+    fn window_on_place(
+        &mut self,
+        c: R,
+        args: &[(Loc, Layout)],
+        total: Layout,
+        res_layout: Layout,
+        intr: Intrinsic,
+        tyop: &Ty,
+        dst: Loc,
+        extra: Layout,
+    ) {
+        let win = self.alloc(Layout {
+            words: total.words.max(res_layout.words),
+            refs: 0,
+        });
+        let mut at = win;
+        for (loc, l) in args {
+            self.copy(*loc, at, *l);
+            at = at.plus(*l);
+        }
+        let t = self.tid(tyop);
+        self.emit(Inst::Intrinsic {
+            op: intr,
+            ty: t,
+            s: S(win.s),
+            r: c,
+        });
+        self.move_val(Loc { s: win.s, r: 0 }, dst, extra);
     }
 }

@@ -1402,14 +1402,10 @@ impl<'e, 'a> FnCx<'e, 'a> {
             self.error(d);
             return Self::err_expr(span);
         }
-        if lit.is_some() {
-            // `5 as f64`: the literal keeps its default type (i32/f64).
-            if lit == Some(VarKind::Int) {
-                self.infer.unify(&from, &Ty::Int(IntTy::I32));
-            } else {
-                self.infer.unify(&from, &Ty::Float(FloatTy::F64));
-            }
-        }
+        // An operand whose type is still an unresolved literal (`i` of `for i in 0..n`,
+        // `5`) is left to its other uses, as in Rust: `let f = i as f64` followed by
+        // `hp: i` makes `i` an `i64`; with no other use it defaults (i32/f64) when the
+        // function's types are settled.
         Self::mk(ExprKind::Cast(Box::new(e)), target, span)
     }
 

@@ -1,4 +1,4 @@
-//! `dast`: the command-line toolchain (new, check, build, run, disasm).
+//! `dast`: the command-line toolchain (new, check, build, run, disasm, completions).
 
 #![forbid(unsafe_code)]
 
@@ -15,7 +15,7 @@ mod watch;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -106,6 +106,12 @@ enum Command {
     },
     /// Print the disassembly of a `.dbc` file.
     Disasm { file: PathBuf },
+    /// Print a shell's completion script for `dast` (e.g. `dast completions bash >
+    /// ~/.local/share/bash-completion/completions/dast`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// A size in bytes (`--heap-limit`): as `[limits] heap` in `dast.toml`.
@@ -148,6 +154,14 @@ fn main() -> ExitCode {
             commands::run(&path_or_cwd(path), &choice, log_level)
         }
         Command::Disasm { file } => commands::disasm(&file),
+        Command::Completions { shell } => {
+            // Generated into memory first: writing goes through the one path that
+            // treats a closed pipe (`dast completions bash | head`) as the end.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dast", &mut script);
+            out::text_to_stdout(&String::from_utf8_lossy(&script));
+            0
+        }
     };
     ExitCode::from(code)
 }

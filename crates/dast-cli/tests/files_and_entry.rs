@@ -222,3 +222,33 @@ fn a_dbc_with_a_changed_byte_is_refused() {
         "{err}"
     );
 }
+
+/// `dast completions SHELL` prints a completion script naming every subcommand and
+/// flag; an unknown shell is a usage error.
+#[test]
+fn completion_scripts_for_the_usual_shells() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_dast"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        let script = text(&out.stdout);
+        assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
+        for word in [
+            "run",
+            "build",
+            "check",
+            "completions",
+            "heap-limit",
+            "hot-reload",
+        ] {
+            assert!(script.contains(word), "{shell} script lacks {word}");
+        }
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_dast"))
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("invalid value 'tcsh'"));
+}

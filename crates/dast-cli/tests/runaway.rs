@@ -201,6 +201,23 @@ fn a_heap_limit_stops_a_ten_gigabyte_push_str_loop_in_every_mode() {
         assert!(stderr.contains("1: main at "), "{args:?}: {stderr}");
         assert!(!stderr.contains("thread"), "a Rust panic leaked: {stderr}");
     }
+    // A map of numbers (machine code inserts into it without calling the runtime's
+    // instruction, except when it must grow).
+    let file = dir.0.join("numbers.dast");
+    std::fs::write(
+        &file,
+        "fn main() {\n    let mut m: HashMap[i64, i64] = HashMap.new()\n    let mut i: i64 = 0\n    loop {\n        m.insert(i, i)\n        i += 1\n    }\n}\n",
+    )
+    .unwrap();
+    for mode in ["--mode=dev", "--mode=release"] {
+        let out = dast(&["run", "--heap-limit", "32M", mode], &file);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(101), "{mode}: {stderr}");
+        assert!(
+            stderr.contains("numbers.dast:5:9: out of memory: the heap limit of 32 MiB"),
+            "{mode}: {stderr}"
+        );
+    }
     let out = dast(&["run", "--heap-limit", "lots"], &file);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("`lots` is not a size"));

@@ -497,6 +497,15 @@ impl MapObj {
         self.table.next.len()
     }
 
+    /// Whether inserting a new entry may grow a table (allocate).
+    pub fn insert_may_grow(&self) -> bool {
+        let next = &self.table.next;
+        next.len() == next.capacity()
+            || next.len() + 1 > self.table.heads.len()
+            || self.vwords.len() + self.val.words as usize > self.vwords.capacity()
+            || self.vrefs.len() + self.val.refs as usize > self.vrefs.capacity()
+    }
+
     /// A borrowed key from the registers holding it (at the start of `words`/`refs`).
     pub fn key_ref<'a>(&self, words: &'a [u64], refs: &'a [Option<Obj>]) -> KeyRef<'a> {
         match self.keys {

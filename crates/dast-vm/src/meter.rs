@@ -44,8 +44,10 @@ pub fn heap_in_use() -> usize {
     LIVE.load(Ordering::Relaxed).max(0) as usize
 }
 
+/// Whether allocations are counted (some runtime of the process set a heap limit):
+/// fast paths outside armed scopes then leave growth to a path that can refuse it.
 #[inline(always)]
-fn metering() -> bool {
+pub(crate) fn metering() -> bool {
     METERING.load(Ordering::Relaxed)
 }
 

@@ -207,6 +207,16 @@ pub unsafe fn map_insert_word(slot: *mut RefSlot, key: u64, value: u64) -> MapIn
         if !word_map(obj.get()) {
             return not_handled;
         }
+        // With a heap limit somewhere, a copy or a growth goes to `exec_one`, where the
+        // limit is armed (this path cannot refuse).
+        if crate::meter::metering() {
+            let HeapObj::Map(m) = obj.get() else {
+                unreachable!("checked above")
+            };
+            if !obj.is_unique() || m.insert_may_grow() {
+                return not_handled;
+            }
+        }
         let HeapObj::Map(m) = obj.make_mut() else {
             unreachable!("checked above")
         };

@@ -616,12 +616,20 @@ mod map_entry_tests {
     use super::*;
     use crate::heap::MapObj;
 
+    /// A word map with room for more entries (so inserting needs no growth, which
+    /// this path leaves to `exec_one` once a heap limit exists in the process).
+    fn roomy_word_map() -> Option<Obj> {
+        let mut map = MapObj::new(Layout::WORD, Layout::WORD);
+        let (_, new) = map.insert_key(&KeyRef::Word(1));
+        assert!(new);
+        map.vwords.push(10);
+        assert!(!map.insert_may_grow());
+        Some(Obj::new(HeapObj::Map(Box::new(map))))
+    }
+
     #[test]
     fn word_map_entries_insert_replace_and_find() {
-        let mut slot: Option<Obj> = Some(Obj::new(HeapObj::Map(Box::new(MapObj::new(
-            Layout::WORD,
-            Layout::WORD,
-        )))));
+        let mut slot = roomy_word_map();
         let p: *mut RefSlot = (&mut slot as *mut Option<Obj>).cast();
         // SAFETY: `p` is a live slot used by nothing else during the block.
         unsafe {
@@ -637,5 +645,27 @@ mod map_entry_tests {
             assert_eq!(map_insert_word(q, 1, 2).status, INSERT_NOT_HANDLED);
             assert_eq!(map_find_word(q, 1, 1) as usize, NOT_HANDLED);
         }
+    }
+
+    #[test]
+    fn with_a_heap_limit_a_growing_insert_is_left_to_the_interpreter() {
+        crate::meter::start_metering();
+        let mut slot: Option<Obj> = Some(Obj::new(HeapObj::Map(Box::new(MapObj::new(
+            Layout::WORD,
+            Layout::WORD,
+        )))));
+        let p: *mut RefSlot = (&mut slot as *mut Option<Obj>).cast();
+        // SAFETY: `p` is a live slot used by nothing else during the block.
+        unsafe {
+            assert_eq!(map_insert_word(p, 5, 50).status, INSERT_NOT_HANDLED);
+        }
+        let mut roomy = roomy_word_map();
+        let shared = roomy.clone();
+        let q: *mut RefSlot = (&mut roomy as *mut Option<Obj>).cast();
+        // SAFETY: as above; the map is shared with `shared` (a copy would allocate).
+        unsafe {
+            assert_eq!(map_insert_word(q, 5, 50).status, INSERT_NOT_HANDLED);
+        }
+        drop(shared);
     }
 }

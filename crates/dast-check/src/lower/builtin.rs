@@ -635,6 +635,17 @@ impl FnLower<'_, '_, '_> {
         dst: Loc,
         extra: Layout,
     ) {
+        if args.is_empty() && total.words == 0 {
+            // No arguments (`pop`, `sort`...): the results land in `dst` directly.
+            let t = self.tid(tyop);
+            self.emit(Inst::Intrinsic {
+                op: intr,
+                ty: t,
+                s: S(dst.s),
+                r: c,
+            });
+            return;
+        }
         let win = self.alloc(Layout {
             words: total.words.max(res_layout.words),
             refs: 0,

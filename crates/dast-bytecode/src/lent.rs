@@ -13,6 +13,10 @@
 //! failed call. So a panicking frame first runs the closing instruction of each window
 //! still open at the panicking instruction, innermost first (the interpreter when it
 //! unwinds, generated code in its panic exits).
+//!
+//! Windows are address ranges: the lowering keeps everything a window covers between
+//! its two ends (a panic path moved out of line, after the function's end, would not be
+//! seen as inside the window).
 
 use crate::Inst;
 

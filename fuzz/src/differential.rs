@@ -62,7 +62,8 @@ impl Capture {
 pub fn bytecode(source: &str) -> Result<dast_bytecode::Module, String> {
     let mut fs = MemFs::default();
     fs.files.insert("/p/dast.toml".into(), MANIFEST.into());
-    fs.files.insert("/p/src/main.dast".into(), source.to_string());
+    fs.files
+        .insert("/p/src/main.dast".into(), source.to_string());
     let program = Program::discover(&fs, Path::new("/p")).map_err(|e| e.to_string())?;
     match compile_program(&fs, program) {
         Ok(c) => Ok(c

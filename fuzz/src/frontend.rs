@@ -25,7 +25,8 @@ pub enum Outcome {
 pub fn check(source: &str) -> Outcome {
     let mut fs = MemFs::default();
     fs.files.insert("/p/dast.toml".into(), MANIFEST.into());
-    fs.files.insert("/p/src/main.dast".into(), source.to_string());
+    fs.files
+        .insert("/p/src/main.dast".into(), source.to_string());
     let program = Program::discover(&fs, Path::new("/p")).expect("a project with src/main.dast");
     match compile_program(&fs, program) {
         Ok(compiled) => {
@@ -43,7 +44,11 @@ pub fn check(source: &str) -> Outcome {
                 let bytes = dast_bytecode::encode(m);
                 let again = dast_bytecode::decode(&bytes)
                     .unwrap_or_else(|e| panic!("module `{}` does not decode: {e:?}", m.name));
-                assert!(again == *m, "module `{}` changed through encode/decode", m.name);
+                assert!(
+                    again == *m,
+                    "module `{}` changed through encode/decode",
+                    m.name
+                );
                 let _ = dast_bytecode::disassemble(m);
             }
             Outcome::Compiled(compiled.modules)

@@ -83,7 +83,15 @@ enum Shape {
 ";
 
 const STRINGS: [&str; 9] = [
-    "", "a", "xyz", "h\u{e9}", "a b", "\u{dc}n\u{ef}", "\\t", "\\\"q\\\"", "{}",
+    "",
+    "a",
+    "xyz",
+    "h\u{e9}",
+    "a b",
+    "\u{dc}n\u{ef}",
+    "\\t",
+    "\\\"q\\\"",
+    "{}",
 ];
 
 const INTS: [&str; 14] = [
@@ -291,10 +299,7 @@ impl<'a> Gen<'a> {
         }
         let next = self.expr(ty, 1);
         let r = self.fresh("v");
-        self.line(&format!(
-            "let {r}: {} = {name}(n - 1, {next})",
-            ty.name()
-        ));
+        self.line(&format!("let {r}: {} = {name}(n - 1, {next})", ty.name()));
         self.declare(&r, ty, false);
         let tail = self.expr(ty, 1);
         self.line(&tail);
@@ -887,8 +892,8 @@ impl<'a> Gen<'a> {
                 }
                 2 => {
                     let a = self.expr(Ty::Str, d);
-                    let m = ["to_uppercase()", "trim()", "replace(\"a\", \"\u{e9}\")"]
-                        [self.pick(3)];
+                    let m =
+                        ["to_uppercase()", "trim()", "replace(\"a\", \"\u{e9}\")"][self.pick(3)];
                     format!("({a}).{m}")
                 }
                 3 => {

@@ -182,7 +182,11 @@ impl Spec {
             s.push_str("\nfn get_extra() -> i64 {\n    extra\n}\n");
         }
         if let Some((_, bonus)) = self.stats {
-            let b = if bonus { " + stats.bonus as i64 * 1000" } else { "" };
+            let b = if bonus {
+                " + stats.bonus as i64 * 1000"
+            } else {
+                ""
+            };
             s.push_str(&format!(
                 "\nfn hits() -> i64 {{\n    stats.hits as i64{b}\n}}\n"
             ));
@@ -366,8 +370,12 @@ pub fn run(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let mut first = Spec::arbitrary(&mut u, true);
     first.alone = false;
-    let (modules, _) = compile(&first.source(), false)
-        .unwrap_or_else(|e| panic!("the first version does not compile:\n{}\n{e}", first.source()));
+    let (modules, _) = compile(&first.source(), false).unwrap_or_else(|e| {
+        panic!(
+            "the first version does not compile:\n{}\n{e}",
+            first.source()
+        )
+    });
     let mut r = Registry::new(modules).expect("the first version loads");
     r.set_log(Box::new(Quiet));
     r.set_output(Box::new(std::io::sink()));
@@ -404,7 +412,12 @@ pub fn run(data: &[u8]) {
         // The host reads the state (and so calls `get_extra`, `hits`).
         if u.ratio(1u8, 4).unwrap_or(false) {
             let seen = observe(&mut r, &state.spec, true, &mut host_called);
-            assert_eq!(seen, expected(&state, true), "state of version {}", state.version);
+            assert_eq!(
+                seen,
+                expected(&state, true),
+                "state of version {}",
+                state.version
+            );
         }
         // An edit, valid or not.
         let new = Spec::arbitrary(&mut u, false);
@@ -453,7 +466,11 @@ pub fn run(data: &[u8]) {
             seen,
             expected(&state, all),
             "state after {} of\n{source}",
-            if outcome.is_ok() { "reloading" } else { "refusing" }
+            if outcome.is_ok() {
+                "reloading"
+            } else {
+                "refusing"
+            }
         );
     }
 }

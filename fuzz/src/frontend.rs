@@ -23,6 +23,25 @@ pub enum Outcome {
 /// front end: no panic, spans inside their file, at least one error on a refusal,
 /// rendered diagnostics, verified modules, `encode`/`decode` round trip.
 pub fn check(source: &str) -> Outcome {
+    let outcome = compile_and_check(source);
+    // The same text compiles to the same bytes (a reload compares them to decide
+    // whether a module changed).
+    if let Outcome::Compiled(first) = &outcome {
+        let Outcome::Compiled(again) = compile_and_check(source) else {
+            panic!("compiled once, refused the second time");
+        };
+        for (a, b) in first.iter().zip(&again) {
+            assert!(
+                dast_bytecode::encode(a) == dast_bytecode::encode(b),
+                "module `{}` compiled twice to different bytecode",
+                a.name
+            );
+        }
+    }
+    outcome
+}
+
+fn compile_and_check(source: &str) -> Outcome {
     let mut fs = MemFs::default();
     fs.files.insert("/p/dast.toml".into(), MANIFEST.into());
     fs.files

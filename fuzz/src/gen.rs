@@ -13,6 +13,9 @@ use arbitrary::Unstructured;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Ty {
     Int,
+    I32,
+    U8,
+    F64,
     Bool,
     Str,
     Vec,
@@ -20,12 +23,25 @@ pub enum Ty {
     Shape,
 }
 
-const ALL: [Ty; 6] = [Ty::Int, Ty::Bool, Ty::Str, Ty::Vec, Ty::Pt, Ty::Shape];
+const ALL: [Ty; 9] = [
+    Ty::Int,
+    Ty::I32,
+    Ty::U8,
+    Ty::F64,
+    Ty::Bool,
+    Ty::Str,
+    Ty::Vec,
+    Ty::Pt,
+    Ty::Shape,
+];
 
 impl Ty {
     fn name(self) -> &'static str {
         match self {
             Ty::Int => "i64",
+            Ty::I32 => "i32",
+            Ty::U8 => "u8",
+            Ty::F64 => "f64",
             Ty::Bool => "bool",
             Ty::Str => "String",
             Ty::Vec => "Vec[i64]",
@@ -585,9 +601,14 @@ impl<'a> Gen<'a> {
         }
         let v = vs[self.pick(vs.len())].name.clone();
         match ty {
-            Ty::Int if self.chance(50) => {
+            Ty::Int | Ty::I32 | Ty::U8 if self.chance(50) => {
                 let op = ["+=", "-=", "*=", "/=", "%=", "^=", "<<="][self.pick(7)];
-                let e = self.expr(Ty::Int, 1);
+                let e = self.expr(ty, 1);
+                self.line(&format!("{v} {op} {e}"));
+            }
+            Ty::F64 if self.chance(50) => {
+                let op = ["+=", "-=", "*=", "/="][self.pick(4)];
+                let e = self.expr(ty, 1);
                 self.line(&format!("{v} {op} {e}"));
             }
             Ty::Pt if self.chance(50) => {
@@ -613,6 +634,8 @@ impl<'a> Gen<'a> {
         let e = self.expr(ty, 1);
         let spec = match ty {
             Ty::Int => ["{}", "{:?}", "{:>6}", "{:x}", "{:+}", "{:08}"][self.pick(6)],
+            Ty::I32 | Ty::U8 => ["{}", "{:?}", "{:<5}", "{:#x}", "{:b}", "{:+}"][self.pick(6)],
+            Ty::F64 => ["{}", "{:?}", "{:.3}", "{:e}", "{:>10.2}", "{:+.1}"][self.pick(6)],
             Ty::Bool => ["{}", "{:?}"][self.pick(2)],
             Ty::Str => ["{}", "{:?}", "{:-^9}"][self.pick(3)],
             _ => ["{:?}", "{:#?}"][self.pick(2)],
@@ -661,6 +684,30 @@ impl<'a> Gen<'a> {
                     INTS[self.pick(INTS.len())].to_string()
                 }
             }
+            Ty::I32 => [
+                "0",
+                "1",
+                "-1",
+                "7",
+                "100",
+                "65536",
+                "2147483647i32",
+                "(-2147483647i32 - 1)",
+            ][self.pick(8)]
+            .to_string(),
+            Ty::U8 => ["0", "1", "7", "100", "200", "255u8"][self.pick(6)].to_string(),
+            Ty::F64 => [
+                "0.0",
+                "1.5",
+                "-0.0",
+                "0.1",
+                "-2.75",
+                "1e300",
+                "123456789.125",
+                "(0.0 / 0.0)",
+                "(1.0 / 0.0)",
+            ][self.pick(9)]
+            .to_string(),
             Ty::Bool => ["true", "false"][self.pick(2)].to_string(),
             Ty::Str => format!("\"{}\"", STRINGS[self.pick(STRINGS.len())]),
             Ty::Vec => match self.pick(3) {
@@ -747,7 +794,7 @@ impl<'a> Gen<'a> {
             return format!("if {c} {{ {a} }} else {{ {b} }}");
         }
         match ty {
-            Ty::Int => match self.pick(12) {
+            Ty::Int => match self.pick(13) {
                 0..=3 => {
                     let op = ["+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"][self.pick(10)];
                     let a = self.expr(Ty::Int, d);
@@ -833,9 +880,66 @@ impl<'a> Gen<'a> {
                         _ => format!("((({a}) as i32) as i64)"),
                     }
                 }
+                11 => {
+                    let from = [Ty::I32, Ty::U8, Ty::F64][self.pick(3)];
+                    let a = self.expr(from, d);
+                    format!("(({a}) as i64)")
+                }
                 _ => self.leaf(Ty::Int),
             },
-            Ty::Bool => match self.pick(7) {
+            Ty::I32 | Ty::U8 => match self.pick(6) {
+                0..=2 => {
+                    let op = ["+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"][self.pick(10)];
+                    let a = self.expr(ty, d);
+                    let b = self.expr(ty, d);
+                    format!("({a} {op} {b})")
+                }
+                3 => {
+                    let from = [Ty::Int, Ty::F64, Ty::I32, Ty::U8][self.pick(4)];
+                    let a = self.expr(from, d);
+                    format!("(({a}) as {})", ty.name())
+                }
+                4 => {
+                    let a = self.expr(ty, d);
+                    let b = self.expr(ty, d);
+                    format!("{}({a}, {b})", ["min", "max"][self.pick(2)])
+                }
+                _ if ty == Ty::I32 => {
+                    let a = self.expr(ty, d);
+                    format!("-({a})")
+                }
+                _ => self.leaf(ty),
+            },
+            Ty::F64 => match self.pick(6) {
+                0..=2 => {
+                    let op = ["+", "-", "*", "/"][self.pick(4)];
+                    let a = self.expr(ty, d);
+                    let b = self.expr(ty, d);
+                    format!("({a} {op} {b})")
+                }
+                3 => {
+                    let from = [Ty::Int, Ty::I32, Ty::U8][self.pick(3)];
+                    let a = self.expr(from, d);
+                    format!("(({a}) as f64)")
+                }
+                4 => {
+                    let a = self.expr(ty, d);
+                    let m = ["sqrt()", "floor()", "abs()", "round()", "fract()"][self.pick(5)];
+                    format!("(({a}) as f64).{m}")
+                }
+                _ => {
+                    let a = self.expr(ty, d);
+                    format!("-({a})")
+                }
+            },
+            Ty::Bool => match self.pick(8) {
+                7 => {
+                    let t = [Ty::I32, Ty::U8, Ty::F64][self.pick(3)];
+                    let op = ["<", "<=", ">", ">=", "==", "!="][self.pick(6)];
+                    let a = self.expr(t, d);
+                    let b = self.expr(t, d);
+                    format!("({a} {op} {b})")
+                }
                 0 | 1 => {
                     let op = ["<", "<=", ">", ">=", "==", "!="][self.pick(6)];
                     let a = self.expr(Ty::Int, d);

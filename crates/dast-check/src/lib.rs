@@ -34,7 +34,8 @@ use crate::ty::Ty;
 const PRELUDE_SRC: &str = include_str!("prelude.dast");
 /// Registry name of the prelude module; its types are named `std.Value` etc. in bytecode.
 pub const PRELUDE_NAME: &str = "std";
-/// The prelude's file id: it never appears in diagnostics (it has no errors).
+/// The prelude's file id: it never appears in diagnostics (it has no errors, and labels
+/// pointing into it are dropped).
 const PRELUDE_FILE: dast_base::FileId = dast_base::FileId(u32::MAX);
 
 /// The result of checking a program: bytecode for every module when there are no errors,
@@ -67,6 +68,11 @@ pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
     let global_inits = check_globals(&mut env, &mut diags);
     shared::check_shared_statics(&env, &mut diags);
     let bodies = check_fns(&env, &mut diags);
+    // The prelude is not a file a renderer knows: a label there ("`fmt` declared here"
+    // of `Display`) would make the whole diagnostic unprintable.
+    for d in &mut diags {
+        d.secondary.retain(|l| l.span.file != PRELUDE_FILE);
+    }
     diags.sort_by_key(|d| (d.primary.span.file, d.primary.span.start));
     if diags.iter().any(|d| d.is_error()) {
         return Output {

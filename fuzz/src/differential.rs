@@ -82,6 +82,7 @@ fn run_vm(m: &dast_bytecode::Module) -> Run {
     program.set_limits(dast_vm::Limits {
         fuel: Some(FUEL),
         timeout: None,
+        heap: None,
     });
     let result = match program.init() {
         Err(p) => Err(format!("init: {p}")),
@@ -129,6 +130,7 @@ fn run_native(m: &dast_bytecode::Module, optimize: bool) -> Run {
     module.group().set_limits(dast_vm::Limits {
         fuel: Some(FUEL),
         timeout: None,
+        heap: None,
     });
     let text = |e: dast_native::CallError| match e {
         dast_native::CallError::Panic(p) => p.to_string(),

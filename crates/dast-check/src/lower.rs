@@ -2246,14 +2246,11 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         self.patch_here(lab.breaks);
     }
 
-    fn for_range(&mut self, var: &Pat, start: &Expr, end: &Expr, inclusive: bool, body: &Expr) {
-        let m = self.mark();
-        let ctr = self.alloc_s();
-        let end_r = self.alloc_s();
-        self.expr_into(start, Loc { s: ctr.0, r: 0 });
-        self.expr_into(end, Loc { s: end_r.0, r: 0 });
-        // The loop variable is the counter itself unless the body may change it.
-        let var_loc = match &var.kind {
+    /// A range loop's variable: the counter register itself unless the body may change
+    /// it (`None`); else its own place, which the counter is copied to each time round
+    /// (`Some`).
+    fn bind_counter(&mut self, var: &Pat, ctr: S) -> Option<()> {
+        match &var.kind {
             PatKind::Bind(l) if !self.local_info[l.0 as usize].mutable => {
                 self.locals[l.0 as usize] = Some(Loc { s: ctr.0, r: 0 });
                 None
@@ -2262,7 +2259,16 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 self.prealloc_binds(var);
                 Some(())
             }
-        };
+        }
+    }
+
+    fn for_range(&mut self, var: &Pat, start: &Expr, end: &Expr, inclusive: bool, body: &Expr) {
+        let m = self.mark();
+        let ctr = self.alloc_s();
+        let end_r = self.alloc_s();
+        self.expr_into(start, Loc { s: ctr.0, r: 0 });
+        self.expr_into(end, Loc { s: end_r.0, r: 0 });
+        let var_loc = self.bind_counter(var, ctr);
         let exit = if inclusive {
             vec![self.emit(Inst::JmpLtS {
                 a: end_r,
@@ -2307,16 +2313,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         let lo_r = self.alloc_s();
         self.expr_into(hi, Loc { s: ctr.0, r: 0 });
         self.expr_into(lo, Loc { s: lo_r.0, r: 0 });
-        let var_loc = match &var.kind {
-            PatKind::Bind(l) if !self.local_info[l.0 as usize].mutable => {
-                self.locals[l.0 as usize] = Some(Loc { s: ctr.0, r: 0 });
-                None
-            }
-            _ => {
-                self.prealloc_binds(var);
-                Some(())
-            }
-        };
+        let var_loc = self.bind_counter(var, ctr);
         // Empty: `hi <= lo` (exclusive) or `hi < lo` (inclusive).
         let mut exits = vec![if inclusive {
             self.emit(Inst::JmpLtS {

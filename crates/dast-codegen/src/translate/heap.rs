@@ -434,6 +434,18 @@ impl Translator<'_, '_> {
         })
     }
 
+    /// Ends a fast path: the slow block (if a check made one) runs the instruction
+    /// through `exec_one`, then everything continues at `done`, which becomes current.
+    fn slow_path_then(&mut self, pc: u32, inst: Inst, mut slow: Slow, done: Block) {
+        let slow_block = self.slow_block(&mut slow);
+        self.b.seal_block(slow_block);
+        self.b.switch_to_block(slow_block);
+        self.cold_exec_one(pc, inst);
+        self.b.ins().jump(done, &[]);
+        self.b.seal_block(done);
+        self.b.switch_to_block(done);
+    }
+
     /// Ends an instruction whose slow path always fails: the slow block runs the
     /// instruction through `exec_one`, which records the interpreter's panic; the code
     /// after it is unreachable (a fast-path check let through what the interpreter

@@ -81,12 +81,6 @@ impl Translator<'_, '_> {
         self.set(S(s.0 + 1), word);
         self.b.ins().jump(done, &[]);
 
-        let slow_block = self.slow_block(&mut slow);
-        self.b.seal_block(slow_block);
-        self.b.switch_to_block(slow_block);
-        self.cold_exec_one(pc, inst);
-        self.b.ins().jump(done, &[]);
-        self.b.seal_block(done);
-        self.b.switch_to_block(done);
+        self.slow_path_then(pc, inst, slow, done);
     }
 }

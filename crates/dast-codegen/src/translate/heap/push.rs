@@ -45,13 +45,7 @@ impl Translator<'_, '_> {
         self.b.switch_to_block(bytes);
         self.push_byte(obj, s, done, &mut slow);
 
-        let slow_block = self.slow_block(&mut slow);
-        self.b.seal_block(slow_block);
-        self.b.switch_to_block(slow_block);
-        self.cold_exec_one(pc, inst);
-        self.b.ins().jump(done, &[]);
-        self.b.seal_block(done);
-        self.b.switch_to_block(done);
+        self.slow_path_then(pc, inst, slow, done);
     }
 
     /// The words of an element without references, when they fit the capacity.

@@ -2200,23 +2200,13 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         // Rotated loop: test once, then body and the test at the bottom.
         let exit = self.cond_jump(cond, false);
         let top = self.here();
-        self.loops.push(LoopLabel {
-            breaks: vec![],
-            continues: vec![],
-            result: None,
-        });
-        self.unit_expr(body);
-        let lab = self.loops.pop().unwrap();
-        let cont = self.here();
-        for c in lab.continues {
-            self.patch(c, cont);
-        }
+        let breaks = self.loop_body(body);
         let back = self.cond_jump(cond, true);
         for b in back {
             self.patch(b, top);
         }
         self.patch_here(exit);
-        self.patch_here(lab.breaks);
+        self.patch_here(breaks);
     }
 
     fn unit_expr(&mut self, e: &Expr) {
@@ -2229,7 +2219,9 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
 
     /// Lowers a loop's body, then its back edge (where `continue` lands), and patches
     /// the loop's exits and `break`s to the instruction after it.
-    fn loop_body_and_back_edge(&mut self, body: &Expr, back_edge: Inst, exits: Vec<usize>) {
+    /// Lowers a loop's body (its `continue`s land right after it); returns its
+    /// `break`s, for the caller to patch to the loop's exit.
+    fn loop_body(&mut self, body: &Expr) -> Vec<usize> {
         self.loops.push(LoopLabel {
             breaks: vec![],
             continues: vec![],
@@ -2241,9 +2233,14 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         for c in lab.continues {
             self.patch(c, cont);
         }
+        lab.breaks
+    }
+
+    fn loop_body_and_back_edge(&mut self, body: &Expr, back_edge: Inst, exits: Vec<usize>) {
+        let breaks = self.loop_body(body);
         self.emit(back_edge);
         self.patch_here(exits);
-        self.patch_here(lab.breaks);
+        self.patch_here(breaks);
     }
 
     /// A range loop's variable: the counter register itself unless the body may change
@@ -2343,17 +2340,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
             self.match_pat(var, Loc { s: ctr.0, r: 0 }, &mut fails);
             self.patch_here(fails);
         }
-        self.loops.push(LoopLabel {
-            breaks: vec![],
-            continues: vec![],
-            result: None,
-        });
-        self.unit_expr(body);
-        let lab = self.loops.pop().unwrap();
-        let cont = self.here();
-        for c in lab.continues {
-            self.patch(c, cont);
-        }
+        let breaks = self.loop_body(body);
         if inclusive {
             // Done once the counter is `lo`; else step down and go round.
             exits.push(self.emit(Inst::JmpGeS {
@@ -2371,7 +2358,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
             });
         }
         self.patch_here(exits);
-        self.patch_here(lab.breaks);
+        self.patch_here(breaks);
         self.release(m);
     }
 

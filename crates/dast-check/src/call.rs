@@ -8,9 +8,10 @@ use crate::builtins::{
     prelude_fn, MethodOp, Param, PreludeArgs, PreludeFn, Recv, Sig, METHODS, PRELUDE_FNS,
 };
 use crate::check::FnCx;
-use crate::env::{AdtKind, Def, FnId, ParamMode};
+use crate::env::{AdtKind, Def, FnId, FnSig, ParamMode, ParamSig};
 use crate::errors;
 use crate::format::{parse_format, Piece};
+use crate::generics::Obligation;
 use crate::tir::{
     Arg, Block, Builtin, Expr, ExprKind, FmtPiece, Pat, PatKind, Place, PlaceRoot, Proj, Stmt,
 };
@@ -48,6 +49,14 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 if id.name == "Self" {
                     return self.self_adt.map(|a| PathRes::Def(Def::Adt(a)));
+                }
+                // `T.default()`: a type parameter names its type (in an instance, the
+                // concrete one, so `T.new()` finds `Point.new`).
+                if let Some((_, t)) = self.ty_params.iter().find(|(n, _)| *n == id.name) {
+                    return Some(match t {
+                        Ty::Adt(a) => PathRes::Def(Def::Adt(*a)),
+                        t => PathRes::BuiltinType(t.clone()),
+                    });
                 }
                 if let Some(d) = self.env.lookup(self.scope, &id.name) {
                     return Some(PathRes::Def(d));
@@ -516,6 +525,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         return self.check_instantiate(recv, targs, args, span);
                     }
                 }
+                // `largest[i64](v)`, `shapes.area[Circle](c)`: a generic function
+                // with its type arguments named.
+                if let Some(PathRes::Def(Def::Fn(f)) | PathRes::AssocFn(f)) = self.path_def(base) {
+                    let explicit = targs.iter().map(|t| self.resolve_local_ty(t)).collect();
+                    return self.call_fn(f, None, Some(explicit), args, span, base.span);
+                }
                 // `deserialize[T](bytes)`: the prelude function whose result is `T`.
                 if let ast::ExprKind::Name(id) = &base.kind {
                     let f = prelude_fn(&id.name).filter(|f| f.takes_type_arg());
@@ -576,7 +591,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
     ) -> Expr {
         match res {
             PathRes::Def(Def::Fn(f)) | PathRes::AssocFn(f) => {
-                self.call_fn(f, None, args, span, callee_span)
+                self.call_fn(f, None, None, args, span, callee_span)
             }
             PathRes::Variant(t, v) => self.build_variant(t, v, args, expected, span),
             PathRes::BuiltinAssoc(t, name) => {
@@ -599,16 +614,87 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     /// A call of a user function; `receiver` is the already-checked `self` argument of a
     /// method call.
+    /// The signature of a call of generic `f` with type arguments `explicit` (or fresh
+    /// variables, inferred from the arguments), its bounds recorded to check at the end.
+    fn instantiate(&mut self, f: FnId, explicit: Option<Vec<Ty>>, span: Span) -> (FnSig, Vec<Ty>) {
+        let def = self.env.func(f);
+        let n = def.generics.len();
+        let type_args = match explicit {
+            Some(given) if given.len() == n => given,
+            given => {
+                if let Some(given) = given {
+                    let listed: Vec<&str> = def.generics.iter().map(|g| g.name.as_str()).collect();
+                    let plural = if n == 1 { "" } else { "s" };
+                    let d = Diagnostic::error(
+                        errors::TYPE_ARG_COUNT,
+                        format!(
+                            "wrong number of type arguments: `{}` takes {n} type argument{plural}, found {}",
+                            def.name,
+                            given.len()
+                        ),
+                        span,
+                    )
+                    .with_label(format!("expected {n} type argument{plural}"))
+                    .with_secondary(def.decl.name.span, format!("`{}[{}]` defined here", def.name, listed.join(", ")));
+                    self.error(d);
+                }
+                (0..n).map(|_| self.fresh()).collect()
+            }
+        };
+        for (i, (g, t)) in def.generics.iter().zip(&type_args).enumerate() {
+            for b in &g.bounds {
+                self.obligations.push(Obligation {
+                    ty: t.clone(),
+                    bound: *b,
+                    span,
+                    callee: f,
+                    param: i as u32,
+                });
+            }
+        }
+        self.instances.push((f, type_args.clone(), span));
+        let sig = FnSig {
+            params: def
+                .sig
+                .params
+                .iter()
+                .map(|p| ParamSig {
+                    ty: p.ty.subst(&type_args),
+                    ..p.clone()
+                })
+                .collect(),
+            ret: def.sig.ret.subst(&type_args),
+        };
+        (sig, type_args)
+    }
+
     fn call_fn(
         &mut self,
         f: FnId,
         receiver: Option<Arg>,
+        explicit: Option<Vec<Ty>>,
         args: &[ast::Expr],
         span: Span,
         callee_span: Span,
     ) -> Expr {
+        let (sig, type_args) = if self.env.func(f).is_generic() {
+            self.instantiate(f, explicit, span)
+        } else {
+            if explicit.is_some() {
+                let name = self.env.func(f).name.clone();
+                self.error(
+                    Diagnostic::error(
+                        errors::TYPE_ARG_COUNT,
+                        format!("`{name}` takes no type arguments"),
+                        callee_span,
+                    )
+                    .with_label("unexpected type arguments")
+                    .with_help(format!("`{name}` is not generic: call it as `{name}(...)`")),
+                );
+            }
+            (self.env.func(f).sig.clone(), Vec::new())
+        };
         let def = self.env.func(f);
-        let sig = def.sig.clone();
         let name = def.name.clone();
         let skip = usize::from(receiver.is_some());
         let expected_n = sig.params.len() - skip.min(sig.params.len());
@@ -639,7 +725,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if out.len() != sig.params.len() {
             return Self::mk(ExprKind::Error, sig.ret.clone(), span);
         }
-        Self::mk(ExprKind::Call { func: f, args: out }, sig.ret.clone(), span)
+        Self::mk(
+            ExprKind::Call {
+                func: f,
+                type_args,
+                args: out,
+            },
+            sig.ret.clone(),
+            span,
+        )
     }
 
     fn check_arg(&mut self, a: &ast::Expr, ty: &Ty, mode: ParamMode) -> Arg {
@@ -1133,6 +1227,17 @@ impl<'e, 'a> FnCx<'e, 'a> {
             if let Some(&f) = self.env.adt(*a).methods.get(&name.name) {
                 return self.call_user_method(f, place, base, args, span, name.span);
             }
+            // `x.to_string()` of a type with `impl Display`, as in Rust.
+            if let (Some(fmt), "to_string", true) = (
+                self.env.display_fmt(*a),
+                name.name.as_str(),
+                args.is_empty(),
+            ) {
+                return self.call_user_method(fmt, place, base, args, span, name.span);
+            }
+        }
+        if let Ty::Param(p) = &recv_ty {
+            return self.check_param_method_call(p.clone(), place, base, name, args, span);
         }
         match self.builtin_method(&recv_ty, &name.name) {
             Some(m) => self.call_builtin_method(m, place, base, args, expected, span),
@@ -1230,6 +1335,149 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     /// `obj.method(args)` on a trait object: checked against the trait's declaration,
     /// dispatched at run time.
+    /// `x.m(..)` where `x: T`, a type parameter: `m` comes from one of `T`'s bounds (a
+    /// trait method, `to_string` of `Display`; `clone` is every value's). The generic
+    /// body is only checked, so the call's node carries just its type: each instance
+    /// checks the call again on its concrete type, which finds the impl's method.
+    fn check_param_method_call(
+        &mut self,
+        p: crate::ty::ParamTy,
+        place: Place,
+        base: &ast::Expr,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Expr {
+        use crate::generics::Bound;
+        let bounds = self
+            .param_bounds
+            .get(p.index as usize)
+            .cloned()
+            .unwrap_or_default();
+        let recv_ty = Ty::Param(p.clone());
+        match name.name.as_str() {
+            "clone" if args.is_empty() => return Self::mk(ExprKind::Error, recv_ty, span),
+            "to_string" if args.is_empty() && bounds.contains(&Bound::Display) => {
+                return Self::mk(ExprKind::Error, Ty::Str, span)
+            }
+            _ => {}
+        }
+        let found = bounds.iter().find_map(|b| match b {
+            Bound::Trait(t) => {
+                let decl = self.env.traits[t.0 as usize]
+                    .methods()
+                    .find(|m| m.name.name == name.name)?;
+                Some((*t, decl))
+            }
+            _ => None,
+        });
+        let Some((tr, decl)) = found else {
+            for a in args {
+                self.check_expr(a, None);
+            }
+            self.report_param_method(&p, name);
+            return Self::err_expr(span);
+        };
+        let tdef = &self.env.traits[tr.0 as usize];
+        let mut names = vec![("Self".to_string(), recv_ty)];
+        names.extend(self.ty_params.iter().cloned());
+        let cx = crate::resolve::TyScope {
+            self_adt: None,
+            params: &names,
+        };
+        let mut diags = Vec::new();
+        let mut params = Vec::new();
+        for prm in &decl.params {
+            let (ty, mode) = match &prm.ty.kind {
+                ast::TypeKind::Ref { mutable, inner } => (
+                    inner.as_ref(),
+                    if *mutable {
+                        ParamMode::RefMut
+                    } else {
+                        ParamMode::Ref
+                    },
+                ),
+                _ => (&prm.ty, ParamMode::Value),
+            };
+            let t = crate::resolve::resolve_ty_in(self.env, tdef.scope, ty, cx, &mut diags);
+            params.push((prm.name.name.clone(), t, mode));
+        }
+        let ret = decl.ret.as_ref().map_or(Ty::unit(), |t| {
+            crate::resolve::resolve_ty_in(self.env, tdef.scope, t, cx, &mut diags)
+        });
+        let Some((first, rest)) = params.split_first().filter(|(f, _)| f.0 == "self") else {
+            self.error(
+                Diagnostic::error(
+                    errors::ASSOC_FN_AS_METHOD,
+                    format!("`{}` has no `self`: it is not a method", name.name),
+                    name.span,
+                )
+                .with_label("called as a method"),
+            );
+            return self.skip_args(args, span);
+        };
+        if first.2 == ParamMode::RefMut {
+            self.require_mutable_place(&place, base);
+        }
+        if args.len() != rest.len() {
+            let d = arity_error(
+                &format!("`{}` takes", name.name),
+                "argument",
+                rest.len(),
+                args.len(),
+                span,
+            );
+            self.error(d);
+        }
+        for (i, a) in args.iter().enumerate() {
+            match rest.get(i) {
+                Some((_, t, mode)) => {
+                    self.check_arg(a, t, *mode);
+                }
+                None => {
+                    self.check_expr(a, None);
+                }
+            }
+        }
+        Self::mk(ExprKind::Error, ret, span)
+    }
+
+    fn report_param_method(&mut self, p: &crate::ty::ParamTy, name: &ast::Ident) {
+        let traits: Vec<String> = self
+            .env
+            .traits
+            .iter()
+            .filter(|t| t.methods().any(|m| m.name.name == name.name))
+            .map(|t| t.name.clone())
+            .collect();
+        let help = match (name.name.as_str(), traits.first()) {
+            ("to_string", _) => format!("add a bound: `{}: Display`", p.name),
+            (_, Some(t)) => format!(
+                "add a bound: `{}: {t}` (which declares `{}`)",
+                p.name, name.name
+            ),
+            (_, None) => format!(
+                "a type parameter only has the methods of its bounds; no trait declares `{}`",
+                name.name
+            ),
+        };
+        self.error(
+            Diagnostic::error(
+                errors::UNKNOWN_METHOD,
+                format!(
+                    "no method named `{}` found for type parameter `{}`",
+                    name.name, p.name
+                ),
+                name.span,
+            )
+            .with_label(format!(
+                "`{}` is not a method of `{}`'s bounds",
+                name.name, p.name
+            ))
+            .with_help(help),
+        );
+    }
+
     fn check_dyn_call(
         &mut self,
         tr: TraitId,
@@ -1432,7 +1680,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             _ => Arg::Value(self.place_expr(place)),
         };
-        self.call_fn(f, Some(recv), args, span, name_span)
+        self.call_fn(f, Some(recv), None, args, span, name_span)
     }
 
     fn call_builtin_method(
@@ -1742,6 +1990,10 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     /// Whether `T.default()` exists (see [`crate::env::Env::has_default`]).
     pub(crate) fn has_default(&self, t: &Ty) -> bool {
+        if let Ty::Param(_) = self.infer.shallow(t) {
+            let b = crate::generics::Bound::Default;
+            return crate::generics::satisfies(self.env, t, b, &self.param_bounds);
+        }
         let infer = &self.infer;
         self.env.has_default(t, &|t| infer.shallow(t))
     }
@@ -2120,6 +2372,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 Self::mk(
                     ExprKind::Call {
                         func: fmt,
+                        type_args: Vec::new(),
                         args: vec![Arg::Value(value)],
                     },
                     Ty::Str,
@@ -2207,6 +2460,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 true
             }
             Ty::Adt(a) => self.env.display_fmt(a).is_some(),
+            Ty::Param(_) => crate::generics::satisfies(
+                self.env,
+                &t,
+                crate::generics::Bound::Display,
+                &self.param_bounds,
+            ),
             _ => false,
         };
         if !ok {
@@ -2214,6 +2473,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let help = match t {
                 Ty::Adt(_) => format!(
                     "use `{{:?}}` for the debug format, or implement `Display`: `impl Display for {shown} {{ fn fmt(self: &Self) -> String {{ ... }} }}`"
+                ),
+                Ty::Param(_) => format!(
+                    "add a bound to the type parameter: `{shown}: Display`, or use `{{:?}}`"
                 ),
                 _ => "use `{:?}` for the debug format".to_string(),
             };

@@ -9,6 +9,7 @@ use dast_syntax::ast;
 
 use crate::env::{Def, Env, FnId, ModIdx, ParamMode, ScopeId};
 use crate::errors;
+use crate::generics::{Bound, Obligation};
 use crate::tir::{self, Expr, ExprKind, LocalId, LocalInfo, Place, PlaceRoot, Proj};
 use crate::ty::{display_ty, AdtId, FloatTy, Infer, IntTy, Ty, VarKind};
 
@@ -39,6 +40,15 @@ pub(crate) struct FnCx<'e, 'a> {
     pub ref_mut_params: Vec<LocalId>,
     /// The label of a labeled loop being checked, until that loop takes it.
     pub pending_label: Option<String>,
+    /// Type parameter names in scope and what they stand for: `Ty::Param` in a
+    /// generic function's own body, the concrete types in one of its instances.
+    pub ty_params: Vec<(String, Ty)>,
+    /// The bounds of the generic function's parameters (what a `Ty::Param` value can do).
+    pub param_bounds: Vec<Vec<Bound>>,
+    /// Bounds of the generic functions this body calls, checked at the end.
+    pub obligations: Vec<Obligation>,
+    /// The generic functions this body calls, with their type arguments.
+    pub instances: Vec<(FnId, Vec<Ty>, Span)>,
 }
 
 impl<'e, 'a> FnCx<'e, 'a> {
@@ -63,6 +73,10 @@ impl<'e, 'a> FnCx<'e, 'a> {
             in_fn: false,
             ref_mut_params: Vec::new(),
             pending_label: None,
+            ty_params: Vec::new(),
+            param_bounds: Vec::new(),
+            obligations: Vec::new(),
+            instances: Vec::new(),
         }
     }
 
@@ -166,6 +180,16 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let f = self.env.func(id);
         self.self_adt = f.self_adt;
         self.ret_ty = f.sig.ret.clone();
+        match &f.instance {
+            Some((_, args)) => {
+                let names = f.generics.iter().map(|g| g.name.clone());
+                self.ty_params = names.zip(args.iter().cloned()).collect();
+            }
+            None => {
+                self.ty_params = crate::generics::param_scope(&f.generics);
+                self.param_bounds = f.generics.iter().map(|g| g.bounds.clone()).collect();
+            }
+        }
         self.in_fn = true;
         let mut params = Vec::new();
         for p in &f.sig.params {
@@ -243,13 +267,86 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
             }
         }
+        let instances = self.finish_instances();
         let mut body = tir::Body {
             params,
             locals: std::mem::take(&mut self.locals),
             value,
+            instances,
         };
         crate::zonk::zonk_body(&mut body, &self.infer);
         body
+    }
+
+    /// Checks the type arguments of the generic calls once inference is done: each
+    /// must be known and satisfy its bounds. Returns the concrete instances called
+    /// (none from a generic body, whose calls still name its own parameters).
+    fn finish_instances(&mut self) -> Vec<(FnId, Vec<Ty>)> {
+        let mut unknown: Vec<Span> = Vec::new();
+        let mut out = Vec::new();
+        for (f, args, span) in std::mem::take(&mut self.instances) {
+            let args: Vec<Ty> = args.iter().map(|t| self.infer.resolve(t)).collect();
+            if let Some(i) = args.iter().position(crate::generics::has_vars) {
+                let def = self.env.func(f);
+                let (name, param) = (def.name.clone(), def.generics[i].name.clone());
+                let listed: Vec<&str> = def.generics.iter().map(|g| g.name.as_str()).collect();
+                self.error(
+                    Diagnostic::error(
+                        errors::CANNOT_INFER_TYPE_ARG,
+                        format!("type annotations needed: cannot infer `{param}` of `{name}`"),
+                        span,
+                    )
+                    .with_label(format!("cannot infer the type argument `{param}`"))
+                    .with_help(format!(
+                        "name the type arguments: `{name}[{}](...)`",
+                        listed.join(", ")
+                    )),
+                );
+                unknown.push(span);
+                continue;
+            }
+            if !args.iter().any(|t| t.has_params() || contains_error(t)) {
+                out.push((f, args));
+            }
+        }
+        for o in std::mem::take(&mut self.obligations) {
+            if unknown.contains(&o.span) {
+                continue;
+            }
+            let t = self.infer.resolve(&o.ty);
+            if crate::generics::satisfies(self.env, &t, o.bound, &self.param_bounds) {
+                continue;
+            }
+            self.report_unsatisfied(&t, &o);
+        }
+        out
+    }
+
+    fn report_unsatisfied(&mut self, t: &Ty, o: &Obligation) {
+        let def = self.env.func(o.callee);
+        let g = &def.generics[o.param as usize];
+        let (bound, shown) = (o.bound.name(self.env), self.show(t));
+        let mut d = Diagnostic::error(
+            errors::BOUND_NOT_SATISFIED,
+            format!("the trait bound `{shown}: {bound}` is not satisfied"),
+            o.span,
+        )
+        .with_label(format!(
+            "`{shown}` is not `{bound}`, which `{}` requires of `{}`",
+            def.name, g.name
+        ))
+        .with_secondary(g.span, format!("`{}: {bound}` required here", g.name));
+        d = d.with_help(match (t, o.bound) {
+            (Ty::Param(p), _) => format!(
+                "add the bound to the caller's parameter: `{}: {bound}`",
+                p.name
+            ),
+            (Ty::Adt(_), crate::generics::Bound::Trait(_) | crate::generics::Bound::Display) => {
+                format!("implement it: `impl {bound} for {shown} {{ ... }}`")
+            }
+            _ => format!("call `{}` with a type that is `{bound}`", def.name),
+        });
+        self.error(d);
     }
 
     // ---------- blocks and statements ----------
@@ -411,7 +508,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
     pub fn resolve_local_ty(&mut self, t: &ast::Type) -> Ty {
         // Type resolution reports into env diagnostics; use a scratch env clone-free path.
         let mut scratch = Vec::new();
-        let ty = crate::resolve::resolve_ty(self.env, self.scope, t, self.self_adt, &mut scratch);
+        let cx = crate::resolve::TyScope {
+            self_adt: self.self_adt,
+            params: &self.ty_params,
+        };
+        let ty = crate::resolve::resolve_ty_in(self.env, self.scope, t, cx, &mut scratch);
         self.diags.extend(scratch);
         ty
     }
@@ -878,6 +979,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 tir::UnOp::Neg,
                 matches!(t, Ty::Float(_) | Ty::Error | Ty::Never)
                     || matches!(t, Ty::Int(i) if i.signed())
+                    || (matches!(t, Ty::Param(_))
+                        && crate::generics::satisfies(
+                            self.env,
+                            &t,
+                            Bound::Neg,
+                            &self.param_bounds,
+                        ))
                     || self
                         .infer
                         .var_kind(&t)
@@ -892,14 +1000,16 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if !ok {
             let shown = self.show(&t);
             let sym = if top == tir::UnOp::Neg { "-" } else { "!" };
-            self.error(
-                Diagnostic::error(
-                    errors::BAD_UNARY_OPERAND,
-                    format!("cannot apply unary operator `{sym}` to type `{shown}`"),
-                    span,
-                )
-                .with_label(format!("`{sym}` not defined for `{shown}`")),
-            );
+            let mut d = Diagnostic::error(
+                errors::BAD_UNARY_OPERAND,
+                format!("cannot apply unary operator `{sym}` to type `{shown}`"),
+                span,
+            )
+            .with_label(format!("`{sym}` not defined for `{shown}`"));
+            if matches!(t, Ty::Param(_)) && top == tir::UnOp::Neg {
+                d = d.with_help(format!("add a bound to the type parameter: `{shown}: Neg`"));
+            }
+            self.error(d);
             return Self::err_expr(span);
         }
         let ty = e.ty.clone();
@@ -925,6 +1035,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
         .with_label(format!("`{sym}` is not defined for `{shown}`"));
         if matches!(op, ast::BinOp::Add) && matches!(t, Ty::Str) {
             d = d.with_help("strings concatenate with `+` only between `String`s");
+        }
+        if let (Ty::Param(p), Some(b)) = (t, crate::generics::bound_of_binop(op)) {
+            d = d.with_help(format!(
+                "add a bound to the type parameter: `{}: {}`",
+                p.name,
+                b.name(self.env)
+            ));
         }
         self.error(d);
         Self::err_expr(span)
@@ -1024,6 +1141,10 @@ impl<'e, 'a> FnCx<'e, 'a> {
     fn binop_defined(&self, op: ast::BinOp, t: &Ty) -> bool {
         use ast::BinOp as B;
         let t = &self.infer.shallow(t);
+        if let Ty::Param(_) = t {
+            return crate::generics::bound_of_binop(op)
+                .is_some_and(|b| crate::generics::satisfies(self.env, t, b, &self.param_bounds));
+        }
         let lit = self.infer.var_kind(t);
         let int = matches!(t, Ty::Int(_)) || lit == Some(VarKind::Int);
         let float = matches!(t, Ty::Float(_)) || lit == Some(VarKind::Float);
@@ -1905,6 +2026,16 @@ fn is_plain_value(e: &ast::Expr) -> bool {
         | K::Array(_)
         | K::ArrayRepeat { .. }
         | K::StructLit { .. } => true,
+        _ => false,
+    }
+}
+
+fn contains_error(t: &Ty) -> bool {
+    match t {
+        Ty::Error => true,
+        Ty::Vec(t) | Ty::Box(t) | Ty::Option(t) => contains_error(t),
+        Ty::Map(a, b) | Ty::Result(a, b) => contains_error(a) || contains_error(b),
+        Ty::Tuple(ts) => ts.iter().any(contains_error),
         _ => false,
     }
 }

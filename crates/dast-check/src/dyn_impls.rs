@@ -131,6 +131,7 @@ impl Locals {
             params,
             locals: self.infos,
             value,
+            instances: Vec::new(),
         }
     }
 }
@@ -174,7 +175,14 @@ fn shim(env: &Env, adt: AdtId, tr: TraitId, f: FnId, name: String) -> SynthFn {
     };
     let mut args = vec![receiver];
     args.extend(params.iter().map(|p| Arg::Value(l.local(*p))));
-    let call = l.expr(ExprKind::Call { func: f, args }, fd.sig.ret.clone());
+    let call = l.expr(
+        ExprKind::Call {
+            func: f,
+            type_args: Vec::new(),
+            args,
+        },
+        fd.sig.ret.clone(),
+    );
     let mut stmts = vec![l.bind(boxed, payload), l.bind(result, call)];
     if mutates {
         let put = ExprKind::DynPut {
@@ -238,6 +246,7 @@ fn make(env: &Env, adt: AdtId, tr: TraitId, name: String) -> Option<SynthFn> {
     let value = match new_fn {
         Some(f) => ExprKind::Call {
             func: f,
+            type_args: Vec::new(),
             args: vec![],
         },
         None if env.has_default(&self_ty, &|t| t.clone()) => ExprKind::Builtin {

@@ -8,6 +8,8 @@ use dast_base::{Diagnostic, FileId, Span};
 use dast_syntax::ast;
 
 use crate::errors;
+use crate::generics::GenericDef;
+use crate::resolve::TyScope;
 pub use crate::ty::AdtId;
 use crate::ty::Ty;
 
@@ -125,6 +127,17 @@ pub struct FnDef<'a> {
     pub has_self: bool,
     pub hot_reload: bool,
     pub span: Span,
+    /// Type parameters (`fn largest[T: Ord]`); empty for ordinary functions.
+    pub generics: Vec<GenericDef>,
+    /// For an instance of a generic function: the function and its type arguments.
+    pub instance: Option<(FnId, Vec<Ty>)>,
+}
+
+impl FnDef<'_> {
+    /// A generic function itself (not one of its instances): checked, never lowered.
+    pub fn is_generic(&self) -> bool {
+        !self.generics.is_empty() && self.instance.is_none()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -405,6 +418,7 @@ impl<'a> Env<'a> {
                     });
                     let id = TraitId(self.traits.len() as u32 - 1);
                     self.define(scope, &t.name, Def::Trait(id));
+                    self.refuse_generic_trait_methods(t);
                 }
                 ast::ItemKind::Error => {}
             }
@@ -437,6 +451,8 @@ impl<'a> Env<'a> {
             has_self,
             hot_reload,
             span,
+            generics: Vec::new(),
+            instance: None,
         });
         FnId(self.fns.len() as u32 - 1)
     }
@@ -502,12 +518,7 @@ impl<'a> Env<'a> {
         }
         for p in &pending {
             match p {
-                Pending::Fn(id, decl) => {
-                    let scope = self.fns[id.0 as usize].scope;
-                    let self_adt = self.fns[id.0 as usize].self_adt;
-                    let sig = self.resolve_sig(scope, decl, self_adt);
-                    self.fns[id.0 as usize].sig = sig;
-                }
+                Pending::Fn(id, decl) => self.resolve_fn(*id, decl),
                 Pending::Global(id, g) => {
                     let scope = self.globals[id.0 as usize].scope;
                     if let Some(t) = &g.ty {
@@ -715,8 +726,7 @@ impl<'a> Env<'a> {
                 hot_all || has_attr(&item.attrs, "hot_reload"),
                 item.span,
             );
-            let sig = self.resolve_sig(scope, f, Some(adt));
-            self.fns[id.0 as usize].sig = sig;
+            self.resolve_fn(id, f);
             let methods = &mut self.adts[adt.0 as usize].methods;
             if methods.insert(f.name.name.clone(), id).is_some() {
                 self.diags.push(
@@ -880,12 +890,58 @@ impl<'a> Env<'a> {
         format!("({}){ret}", params.join(", "))
     }
 
+    /// A trait object calls a method through one address per type, so a trait's
+    /// methods cannot have type parameters (which need one copy per type argument).
+    fn refuse_generic_trait_methods(&mut self, t: &ast::TraitDecl) {
+        for item in &t.items {
+            let ast::ItemKind::Fn(f) = &item.kind else {
+                continue;
+            };
+            if let Some(first) = f.generics.first() {
+                self.diags.push(
+                    Diagnostic::error(
+                        errors::BAD_TYPE_PARAMS,
+                        format!("trait method `{}` cannot have type parameters", f.name.name),
+                        first.span,
+                    )
+                    .with_label("type parameter of a trait method")
+                    .with_help("make the method take a concrete type, or move it to a generic function outside the trait"),
+                );
+            }
+        }
+    }
+
+    /// Resolves a function's type parameters, then its signature with them in scope.
+    fn resolve_fn(&mut self, id: FnId, decl: &ast::FnDecl) {
+        let f = &self.fns[id.0 as usize];
+        let (scope, self_adt) = (f.scope, f.self_adt);
+        let mut diags = Vec::new();
+        let generics = crate::generics::resolve_generics(self, scope, &decl.generics, &mut diags);
+        self.diags.extend(diags);
+        let names = crate::generics::param_scope(&generics);
+        let sig = self.resolve_sig_in(
+            scope,
+            decl,
+            TyScope {
+                self_adt,
+                params: &names,
+            },
+        );
+        let f = &mut self.fns[id.0 as usize];
+        f.generics = generics;
+        f.sig = sig;
+    }
+
     fn resolve_sig(
         &mut self,
         scope: ScopeId,
         decl: &ast::FnDecl,
         self_adt: Option<AdtId>,
     ) -> FnSig {
+        self.resolve_sig_in(scope, decl, TyScope::of_self(self_adt))
+    }
+
+    fn resolve_sig_in(&mut self, scope: ScopeId, decl: &ast::FnDecl, self_adt: TyScope) -> FnSig {
         let params = decl
             .params
             .iter()
@@ -903,7 +959,7 @@ impl<'a> Env<'a> {
         let ret = decl
             .ret
             .as_ref()
-            .map_or(Ty::unit(), |t| self.resolve_ty(scope, t, self_adt));
+            .map_or(Ty::unit(), |t| self.resolve_ty_in(scope, t, self_adt));
         FnSig { params, ret }
     }
 
@@ -911,11 +967,12 @@ impl<'a> Env<'a> {
         &mut self,
         scope: ScopeId,
         ty: &ast::Type,
-        self_adt: Option<AdtId>,
+        self_adt: TyScope,
     ) -> (Ty, ParamMode) {
+        let resolve = |env: &mut Self, t: &ast::Type| env.resolve_ty_in(scope, t, self_adt);
         match &ty.kind {
             ast::TypeKind::Ref { mutable, inner } => (
-                self.resolve_ty(scope, inner, self_adt),
+                resolve(self, inner),
                 if *mutable {
                     ParamMode::RefMut
                 } else {
@@ -923,14 +980,14 @@ impl<'a> Env<'a> {
                 },
             ),
             ast::TypeKind::Slice { mutable, elem } => (
-                Ty::Vec(Box::new(self.resolve_ty(scope, elem, self_adt))),
+                Ty::Vec(Box::new(resolve(self, elem))),
                 if *mutable {
                     ParamMode::RefMut
                 } else {
                     ParamMode::Ref
                 },
             ),
-            _ => (self.resolve_ty(scope, ty, self_adt), ParamMode::Value),
+            _ => (resolve(self, ty), ParamMode::Value),
         }
     }
 
@@ -1017,8 +1074,12 @@ impl<'a> Env<'a> {
     }
 
     pub fn resolve_ty(&mut self, scope: ScopeId, ty: &ast::Type, self_adt: Option<AdtId>) -> Ty {
+        self.resolve_ty_in(scope, ty, TyScope::of_self(self_adt))
+    }
+
+    fn resolve_ty_in(&mut self, scope: ScopeId, ty: &ast::Type, cx: TyScope) -> Ty {
         let mut diags = Vec::new();
-        let t = crate::resolve::resolve_ty(self, scope, ty, self_adt, &mut diags);
+        let t = crate::resolve::resolve_ty_in(self, scope, ty, cx, &mut diags);
         self.diags.extend(diags);
         t
     }
@@ -1089,6 +1150,41 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// Adds the instance of generic function `f` for `args`: the same declaration, its
+    /// signature with the arguments in place of the parameters.
+    pub fn add_instance(&mut self, f: FnId, args: Vec<Ty>) -> FnId {
+        let def = &self.fns[f.0 as usize];
+        let name = crate::generics::instance_name(self, &def.name, &args);
+        let sig = FnSig {
+            params: def
+                .sig
+                .params
+                .iter()
+                .map(|p| ParamSig {
+                    ty: p.ty.subst(&args),
+                    ..p.clone()
+                })
+                .collect(),
+            ret: def.sig.ret.subst(&args),
+        };
+        let instance = FnDef {
+            placeholder: def.placeholder,
+            name,
+            module: def.module,
+            scope: def.scope,
+            decl: def.decl,
+            sig,
+            self_adt: def.self_adt,
+            has_self: def.has_self,
+            hot_reload: def.hot_reload,
+            span: def.span,
+            generics: def.generics.clone(),
+            instance: Some((f, args)),
+        };
+        self.fns.push(instance);
+        FnId(self.fns.len() as u32 - 1)
+    }
+
     pub fn adt(&self, id: AdtId) -> &AdtDef {
         &self.adts[id.0 as usize]
     }
@@ -1122,7 +1218,7 @@ impl<'a> Env<'a> {
                 seen.pop();
                 ok
             }
-            Ty::Result(..) | Ty::Never | Ty::Dyn(_) => false,
+            Ty::Result(..) | Ty::Never | Ty::Dyn(_) | Ty::Param(_) => false,
             // Already reported (a field whose type was refused): no second error.
             Ty::Error => true,
             _ => true,

@@ -30,6 +30,10 @@
 //! | `E0222` | a trait method implemented with another signature |
 //! | `E0223` | a trait method called on a trait object that it cannot be called on (mentions `Self` beyond its receiver, or takes `&mut` parameters) |
 //! | `E0224` | a value used as `dyn Trait` whose type does not implement the trait |
+//! | `E0225` | a type argument that does not satisfy its parameter's bound (`T: Ord`) |
+//! | `E0226` | type arguments of a generic function that cannot be inferred from the call |
+//! | `E0227` | type parameters on a trait method, or a type parameter declared twice |
+//! | `E0228` | generic instances that never end (`f[T]` calling `f[Vec[T]]`) |
 //! | `E0301` | mismatched types |
 //! | `E0302` | function without a body |
 //! | `E0303` | integer literal out of range for its type |
@@ -111,6 +115,10 @@ pub const NOT_A_TRAIT_METHOD: &str = "E0221";
 pub const TRAIT_METHOD_SIGNATURE: &str = "E0222";
 pub const NOT_OBJECT_SAFE: &str = "E0223";
 pub const TRAIT_NOT_IMPLEMENTED: &str = "E0224";
+pub const BOUND_NOT_SATISFIED: &str = "E0225";
+pub const CANNOT_INFER_TYPE_ARG: &str = "E0226";
+pub const BAD_TYPE_PARAMS: &str = "E0227";
+pub const ENDLESS_INSTANCES: &str = "E0228";
 pub const MISMATCHED_TYPES: &str = "E0301";
 pub const FN_WITHOUT_BODY: &str = "E0302";
 pub const LITERAL_OUT_OF_RANGE: &str = "E0303";

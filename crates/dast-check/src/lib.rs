@@ -12,6 +12,7 @@ mod dyn_impls;
 pub mod env;
 pub mod errors;
 mod format;
+pub mod generics;
 mod lower;
 mod pattern;
 mod resolve;
@@ -67,7 +68,15 @@ pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
     let const_bodies = check_consts(&env, &mut diags);
     let global_inits = check_globals(&mut env, &mut diags);
     shared::check_shared_statics(&env, &mut diags);
-    let bodies = check_fns(&env, &mut diags);
+    let mut bodies = check_fns(&env, &mut diags);
+    let roots: Vec<_> = bodies
+        .iter()
+        .chain(&global_inits)
+        .chain(&const_bodies)
+        .flatten()
+        .flat_map(|b| b.instances.iter().cloned())
+        .collect();
+    let instances = generics::instantiate_all(&mut env, &mut bodies, roots, &mut diags);
     // The prelude is not a file a renderer knows: a label there ("`fmt` declared here"
     // of `Display`) would make the whole diagnostic unprintable.
     for d in &mut diags {
@@ -87,6 +96,7 @@ pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
         global_inits,
         const_bodies,
         dyn_impls,
+        instances,
     };
     let mut out = Vec::new();
     for (i, m) in checked.env.modules.iter().enumerate().take(modules.len()) {

@@ -30,6 +30,18 @@ pub struct Checked<'a> {
     pub const_bodies: Vec<Option<tir::Body>>,
     /// The functions behind trait objects, per impl.
     pub dyn_impls: Vec<crate::dyn_impls::DynImpl>,
+    /// The instance of each generic function for its type arguments.
+    pub instances: HashMap<(FnId, Vec<Ty>), FnId>,
+}
+
+impl Checked<'_> {
+    /// The function a call runs: `func` itself, or its instance for `type_args`.
+    pub fn callee(&self, func: FnId, type_args: &[Ty]) -> FnId {
+        if type_args.is_empty() {
+            return func;
+        }
+        self.instances[&(func, type_args.to_vec())]
+    }
 }
 
 /// Where a value lives: its first scalar and first reference register.
@@ -103,7 +115,7 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
         let env = &self.c.env;
         let mine: Vec<FnId> = (0..env.fns.len() as u32)
             .map(FnId)
-            .filter(|f| env.func(*f).module == self.module)
+            .filter(|f| env.func(*f).module == self.module && !env.func(*f).is_generic())
             .collect();
         for (i, f) in mine.iter().enumerate() {
             self.fn_ids.insert(*f, bc::FuncId(i as u32));
@@ -293,7 +305,8 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
             Ty::Dyn(t) => D::Dyn {
                 trait_name: self.trait_name(*t),
             },
-            Ty::Var(_) | Ty::Error => D::Unit,
+            // Generic bodies are never lowered: no parameter reaches here.
+            Ty::Var(_) | Ty::Param(_) | Ty::Error => D::Unit,
         }
     }
 
@@ -450,7 +463,7 @@ pub fn layout_of(env: &Env, ty: &Ty) -> Layout {
     match ty {
         Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Char => Layout::WORD,
         Ty::Str | Ty::Vec(_) | Ty::Map(..) | Ty::Box(_) | Ty::Dyn(_) => Layout::REF,
-        Ty::Never | Ty::Var(_) | Ty::Error => Layout::ZERO,
+        Ty::Never | Ty::Var(_) | Ty::Param(_) | Ty::Error => Layout::ZERO,
         Ty::Tuple(ts) => ts
             .iter()
             .fold(Layout::ZERO, |a, t| a.plus(layout_of(env, t))),
@@ -815,10 +828,16 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         if let Some(loc) = self.static_place_loc(e) {
             return loc;
         }
-        if let ExprKind::Call { func, args } = &e.kind {
+        if let ExprKind::Call {
+            func,
+            type_args,
+            args,
+        } = &e.kind
+        {
             // The result stays in the call's window: no move.
             self.at(e.span);
-            return self.call_in_window(*func, args, e.span).0;
+            let func = self.mb.c.callee(*func, type_args);
+            return self.call_in_window(func, args, e.span).0;
         }
         let l = self.layout(&e.ty);
         let loc = self.alloc(l);
@@ -916,7 +935,14 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 self.unwrap_or_panic(opt, &opt_ty, 1, "key not found in map", dst, &e.ty);
                 self.release(m);
             }
-            ExprKind::Call { func, args } => self.call_into(*func, args, dst, e.span),
+            ExprKind::Call {
+                func,
+                type_args,
+                args,
+            } => {
+                let func = self.mb.c.callee(*func, type_args);
+                self.call_into(func, args, dst, e.span)
+            }
             ExprKind::Builtin { op, args } => self.builtin_into(*op, args, &e.ty, dst, e.span),
             ExprKind::MutBuiltin { op, place, args } => {
                 self.mut_builtin_into(*op, place, args, &e.ty, dst, e.span)

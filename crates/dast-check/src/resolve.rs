@@ -7,6 +7,24 @@ use crate::env::{Def, Env, ScopeId};
 use crate::errors;
 use crate::ty::{AdtId, FloatTy, IntTy, Ty};
 
+/// What a written type can name besides items: `Self` inside an `impl`, and the type
+/// parameters of a generic function (as `Ty::Param` while its body is checked, as the
+/// concrete types of one instance while that instance is).
+#[derive(Clone, Copy, Default)]
+pub struct TyScope<'g> {
+    pub self_adt: Option<AdtId>,
+    pub params: &'g [(String, Ty)],
+}
+
+impl TyScope<'_> {
+    pub fn of_self(self_adt: Option<AdtId>) -> TyScope<'static> {
+        TyScope {
+            self_adt,
+            params: &[],
+        }
+    }
+}
+
 pub fn resolve_ty(
     env: &Env,
     scope: ScopeId,
@@ -14,6 +32,17 @@ pub fn resolve_ty(
     self_adt: Option<AdtId>,
     diags: &mut Vec<Diagnostic>,
 ) -> Ty {
+    resolve_ty_in(env, scope, ty, TyScope::of_self(self_adt), diags)
+}
+
+pub fn resolve_ty_in(
+    env: &Env,
+    scope: ScopeId,
+    ty: &ast::Type,
+    self_adt: TyScope,
+    diags: &mut Vec<Diagnostic>,
+) -> Ty {
+    let resolve_ty = resolve_ty_in;
     match &ty.kind {
         ast::TypeKind::Path { segments, args } => {
             resolve_path_ty(env, scope, segments, args, ty.span, self_adt, diags)
@@ -70,9 +99,15 @@ fn resolve_path_ty(
     segments: &[ast::Ident],
     args: &[ast::Type],
     span: Span,
-    self_adt: Option<AdtId>,
+    self_adt: TyScope,
     diags: &mut Vec<Diagnostic>,
 ) -> Ty {
+    let resolve_ty = resolve_ty_in;
+    if let ([seg], true) = (segments, args.is_empty()) {
+        if let Some((_, t)) = self_adt.params.iter().find(|(n, _)| *n == seg.name) {
+            return t.clone();
+        }
+    }
     if let ([seg], [arg]) = (segments, args) {
         if seg.name == "Box" {
             // `Box[dyn T]` is the trait object itself (as is `&dyn T`).
@@ -110,7 +145,7 @@ fn resolve_path_ty(
             };
         }
         if name == "Self" {
-            if let Some(a) = self_adt {
+            if let Some(a) = self_adt.self_adt {
                 return Ty::Adt(a);
             }
             diags.push(
@@ -138,7 +173,7 @@ fn resolve_path_ty(
                         span,
                     )
                     .with_label("unexpected type arguments")
-                    .with_help("user types are not generic in Dast v0"),
+                    .with_help("user structs and enums are not generic yet (functions are)"),
                 );
             }
             Ty::Adt(a)

@@ -23,6 +23,9 @@ pub struct Body {
     pub params: Vec<LocalId>,
     pub locals: Vec<LocalInfo>,
     pub value: Expr,
+    /// The instances of generic functions the body calls (function, type arguments),
+    /// in concrete types; empty when the body is itself generic.
+    pub instances: Vec<(FnId, Vec<crate::ty::Ty>)>,
 }
 
 #[derive(Clone, Debug)]
@@ -219,8 +222,11 @@ pub enum ExprKind {
     Global(GlobalId),
     /// A constant, inlined at each use.
     Const(ConstId),
+    /// A call of a user function; `type_args` are those of a generic function's
+    /// instance (empty otherwise): lowering calls that instance.
     Call {
         func: FnId,
+        type_args: Vec<crate::ty::Ty>,
         args: Vec<Arg>,
     },
     Builtin {

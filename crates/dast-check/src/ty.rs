@@ -89,6 +89,13 @@ pub enum FloatTy {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TraitId(pub u32);
 
+/// A type parameter: its position in the function's list and its name (for messages).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ParamTy {
+    pub index: u32,
+    pub name: String,
+}
+
 /// Inference variable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TyVar(pub u32);
@@ -115,6 +122,11 @@ pub enum Ty {
     /// object of some type that implements the trait).
     Dyn(TraitId),
     Var(TyVar),
+    /// A type parameter of the generic function being checked (`T` in
+    /// `fn largest[T: Ord]`): opaque, it unifies only with itself, and its values allow
+    /// what its bounds allow. Never reaches lowering: generic functions are lowered once
+    /// per instance, with their parameters replaced by concrete types.
+    Param(ParamTy),
     /// After an error: unifies with anything, never reported again.
     Error,
 }
@@ -130,6 +142,42 @@ impl Ty {
 
     pub fn is_error(&self) -> bool {
         matches!(self, Ty::Error)
+    }
+
+    /// Replaces type parameters by `args[index]` (the types of one instance).
+    pub fn subst(&self, args: &[Ty]) -> Ty {
+        let sub = |t: &Ty| Box::new(t.subst(args));
+        match self {
+            Ty::Param(p) => args.get(p.index as usize).cloned().unwrap_or(Ty::Error),
+            Ty::Vec(t) => Ty::Vec(sub(t)),
+            Ty::Box(t) => Ty::Box(sub(t)),
+            Ty::Option(t) => Ty::Option(sub(t)),
+            Ty::Map(k, v) => Ty::Map(sub(k), sub(v)),
+            Ty::Result(t, e) => Ty::Result(sub(t), sub(e)),
+            Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(|t| t.subst(args)).collect()),
+            t => t.clone(),
+        }
+    }
+
+    /// Whether a type parameter occurs in the type.
+    pub fn has_params(&self) -> bool {
+        match self {
+            Ty::Param(_) => true,
+            Ty::Vec(t) | Ty::Box(t) | Ty::Option(t) => t.has_params(),
+            Ty::Map(a, b) | Ty::Result(a, b) => a.has_params() || b.has_params(),
+            Ty::Tuple(ts) => ts.iter().any(Ty::has_params),
+            _ => false,
+        }
+    }
+
+    /// How deeply the type nests (a guard against instantiating without end).
+    pub fn depth(&self) -> usize {
+        match self {
+            Ty::Vec(t) | Ty::Box(t) | Ty::Option(t) => 1 + t.depth(),
+            Ty::Map(a, b) | Ty::Result(a, b) => 1 + a.depth().max(b.depth()),
+            Ty::Tuple(ts) => 1 + ts.iter().map(Ty::depth).max().unwrap_or(0),
+            _ => 0,
+        }
     }
 }
 
@@ -332,6 +380,7 @@ pub fn display_ty(ty: &Ty, infer: &Infer, names: &dyn TypeNames) -> String {
         Ty::Adt(id) => names.adt_name(id),
         Ty::Box(t) => format!("Box[{}]", sub(&t)),
         Ty::Dyn(id) => format!("dyn {}", names.trait_name(id)),
+        Ty::Param(p) => p.name,
         Ty::Var(_) => match infer.var_kind(ty) {
             Some(VarKind::Int) => "{integer}".into(),
             Some(VarKind::Float) => "{float}".into(),

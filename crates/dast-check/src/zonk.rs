@@ -14,7 +14,10 @@ pub fn zonk_body(body: &mut Body, infer: &Infer) {
 fn expr(e: &mut Expr, inf: &Infer) {
     e.ty = inf.finish(&e.ty);
     match &mut e.kind {
-        ExprKind::Call { args, .. } => {
+        ExprKind::Call {
+            args, type_args, ..
+        } => {
+            type_args.iter_mut().for_each(|t| *t = inf.finish(t));
             for a in args {
                 match a {
                     Arg::Value(v) => expr(v, inf),

@@ -73,12 +73,23 @@ pub enum ItemKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FnDecl {
     pub name: Ident,
+    /// `fn largest[T: Ord](..)`: the type parameters, in order.
+    pub generics: Vec<GenericParam>,
     pub params: Vec<Param>,
     /// `None` when there is no `-> T` (returns unit).
     pub ret: Option<Type>,
     /// `None` for a signature without body (trait methods: `fn init(self: &mut Self)`).
     pub body: Option<Block>,
     pub is_unsafe: bool,
+}
+
+/// One type parameter with its bounds: `T`, `T: Ord`, `T: Display + Clone`,
+/// `T: shapes.Shape` (each bound a trait's path).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GenericParam {
+    pub name: Ident,
+    pub bounds: Vec<Vec<Ident>>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]

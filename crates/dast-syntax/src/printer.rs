@@ -137,7 +137,36 @@ impl Printer {
             .map(|t| format!(" -> {}", ty(t)))
             .unwrap_or_default();
         let unsafety = if f.is_unsafe { "unsafe " } else { "" };
-        let header = format!("{attrs}{unsafety}fn {}({params}){ret}", f.name.name);
+        let generics = if f.generics.is_empty() {
+            String::new()
+        } else {
+            let shown: Vec<String> = f
+                .generics
+                .iter()
+                .map(|g| {
+                    let bounds: Vec<String> = g
+                        .bounds
+                        .iter()
+                        .map(|b| {
+                            b.iter()
+                                .map(|s| s.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(".")
+                        })
+                        .collect();
+                    if bounds.is_empty() {
+                        g.name.name.clone()
+                    } else {
+                        format!("{}: {}", g.name.name, bounds.join(" + "))
+                    }
+                })
+                .collect();
+            format!("[{}]", shown.join(", "))
+        };
+        let header = format!(
+            "{attrs}{unsafety}fn {}{generics}({params}){ret}",
+            f.name.name
+        );
         match &f.body {
             Some(body) => {
                 self.line(depth, &header, span);

@@ -7,8 +7,8 @@ use super::expressions::can_start_expression;
 use super::types::{can_start_type, TYPE_LIST_STOPS};
 use super::{Parser, Restrictions};
 use crate::ast::{
-    Attribute, EnumDecl, FieldDecl, FnDecl, GlobalDecl, Ident, ImplDecl, Item, ItemKind,
-    ModuleDecl, Param, StructDecl, TraitDecl, Type, TypeKind, VariantDecl, VariantKind,
+    Attribute, EnumDecl, FieldDecl, FnDecl, GenericParam, GlobalDecl, Ident, ImplDecl, Item,
+    ItemKind, ModuleDecl, Param, StructDecl, TraitDecl, Type, TypeKind, VariantDecl, VariantKind,
 };
 use crate::errors;
 use crate::token::TokenKind;
@@ -236,13 +236,14 @@ impl Parser<'_> {
     fn fn_item(&mut self, is_unsafe: bool) -> ItemKind {
         self.bump();
         let name = self.expect_ident("a function name");
-        self.skip_generic_params();
+        let generics = self.generic_params();
         let params = self.params();
         let ret = self.return_type();
         let body = self.fn_body();
         match name {
             Some(name) => ItemKind::Fn(FnDecl {
                 name,
+                generics,
                 params,
                 ret,
                 body,
@@ -252,35 +253,82 @@ impl Parser<'_> {
         }
     }
 
-    /// `fn f[T](...)` / `fn f<T>(...)`: reported once (Dast v0 has no user generics),
-    /// then skipped so that the rest of the function still parses.
-    fn skip_generic_params(&mut self) {
-        let open = self.kind();
-        if open != TokenKind::LBracket && open != TokenKind::Lt {
-            return;
+    /// `[T, U: Ord + Display]` after a function's name. Rust's `<T: Ord>` is reported
+    /// once, with the Dast spelling, and read the same way (so nothing cascades).
+    fn generic_params(&mut self) -> Vec<GenericParam> {
+        let angle = match self.kind() {
+            TokenKind::LBracket => false,
+            TokenKind::Lt => true,
+            _ => return Vec::new(),
+        };
+        if angle {
+            let diag = dast_base::Diagnostic::error(
+                errors::RUST_SYNTAX,
+                "type parameters are written with `[ ]` in Dast, not `< >`",
+                self.current_span(),
+            )
+            .with_label("use `[` here")
+            .with_help(
+                "write `fn name[T: Bound](...)`, as in `fn largest[T: Ord](v: &Vec[T]) -> T`",
+            );
+            self.error(diag);
         }
-        let start = self.start();
-        if open == TokenKind::LBracket {
-            self.skip_token_tree();
-        } else {
-            self.bump();
-            while !matches!(
-                self.kind(),
-                TokenKind::Gt | TokenKind::LParen | TokenKind::Eof
-            ) {
-                self.skip_token_tree();
+        let open = self.bump().span;
+        if !angle {
+            let stops = [TokenKind::LParen, TokenKind::LBrace];
+            return self
+                .list_rest(open, TokenKind::RBracket, &stops, false, Vec::new(), |p| {
+                    p.generic_param()
+                })
+                .0;
+        }
+        let mut params = Vec::new();
+        while !matches!(
+            self.kind(),
+            TokenKind::Gt | TokenKind::Shr | TokenKind::LParen | TokenKind::Eof
+        ) {
+            let before = self.pos;
+            params.extend(self.generic_param());
+            if self.pos == before || !self.eat(TokenKind::Comma) {
+                break;
             }
-            self.eat(TokenKind::Gt);
         }
-        let span = self.span_from(start);
-        let diag = dast_base::Diagnostic::error(
-            errors::UNSUPPORTED,
-            "generic functions are not supported in Dast v0",
-            span,
-        )
-        .with_label("type parameters")
-        .with_help("write one function per concrete type (only built-in types such as `Vec[T]` are generic)");
-        self.error(diag);
+        self.eat_closing_angle();
+        params
+    }
+
+    /// `T`, `T: Ord`, `T: Display + Clone`, `T: shapes.Shape`.
+    fn generic_param(&mut self) -> Option<GenericParam> {
+        let start = self.start();
+        let name = self.expect_ident("a type parameter name")?;
+        let mut bounds = Vec::new();
+        if self.eat(TokenKind::Colon) {
+            loop {
+                let bound = self.ty();
+                match bound.kind {
+                    TypeKind::Path { segments, args } if args.is_empty() => bounds.push(segments),
+                    TypeKind::Error => {}
+                    _ => {
+                        let diag = Diagnostic::error(
+                            errors::EXPECTED_TOKEN,
+                            "expected a trait name as bound",
+                            bound.span,
+                        )
+                        .with_label("not a trait")
+                        .with_help("bounds are traits: `T: Ord`, `T: Display + Clone`");
+                        self.error(diag);
+                    }
+                }
+                if !self.eat(TokenKind::Plus) {
+                    break;
+                }
+            }
+        }
+        Some(GenericParam {
+            name,
+            bounds,
+            span: self.span_from(start),
+        })
     }
 
     fn params(&mut self) -> Vec<Param> {

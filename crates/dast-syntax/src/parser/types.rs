@@ -187,7 +187,7 @@ impl Parser<'_> {
     }
 
     /// Consumes `>`, or the first half of `>>` (as in `Vec<Vec<i32>>`).
-    fn eat_closing_angle(&mut self) {
+    pub(super) fn eat_closing_angle(&mut self) {
         match self.kind() {
             TokenKind::Gt => {
                 self.bump();

@@ -76,7 +76,13 @@ pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
         .flatten()
         .flat_map(|b| b.instances.iter().cloned())
         .collect();
-    let instances = generics::instantiate_all(&mut env, &mut bodies, roots, &mut diags);
+    // Instances are checked only when the rest is sound: an unmet bound, already
+    // reported at the call, would be reported again inside the instance.
+    let instances = if diags.iter().any(|d| d.is_error()) {
+        Default::default()
+    } else {
+        generics::instantiate_all(&mut env, &mut bodies, roots, &mut diags)
+    };
     // The prelude is not a file a renderer knows: a label there ("`fmt` declared here"
     // of `Display`) would make the whole diagnostic unprintable.
     for d in &mut diags {

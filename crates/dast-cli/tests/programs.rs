@@ -152,6 +152,20 @@ fn trait_objects_cross_modules_in_every_mode() {
     }
 }
 
+/// Generic functions of one module used by another (instances of the other's types
+/// included), in every mode: the instances are machine code in the native module.
+#[test]
+fn generic_functions_cross_modules_in_every_mode() {
+    for args in [
+        &[][..],
+        &["--mode=release"],
+        &["--mode=hybrid", "--native", "main"],
+        &["--mode=hybrid", "--native", "stats"],
+    ] {
+        check_project("generics", args);
+    }
+}
+
 /// The seed's plugin block as written: a plugin loaded at run time, as bytecode, as
 /// bytecode under a host in machine code, and as machine code built at load time.
 #[test]

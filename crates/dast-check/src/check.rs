@@ -1871,7 +1871,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
         };
         self.scopes.push(HashMap::new());
         let p = self.check_pat(pat, &elem_ty, true);
-        self.check_irrefutable(&p, "`for` pattern");
+        // Over something already reported as not iterable, the pattern is not a second
+        // mistake.
+        if !elem_ty.is_error() {
+            self.check_irrefutable(&p, "`for` pattern");
+        }
         self.push_loop(None);
         let b = self.check_block(body, Some(&Ty::unit()));
         self.loops.pop();

@@ -37,14 +37,20 @@ fn editing_a_generic_function_reloads_every_instance_for_every_caller() {
     let mut r = p.start();
     assert_eq!(int(&mut r, "main", "wide", &[Value::Int(4)]), 40);
     assert_eq!(int(&mut r, "main", "narrow", &[Value::Int(4)]), 12);
-    assert_eq!(int(&mut r, "main", "best", &[Value::Int(4), Value::Int(9)]), 9);
+    assert_eq!(
+        int(&mut r, "main", "best", &[Value::Int(4), Value::Int(9)]),
+        9
+    );
     assert_eq!(int(&mut r, "main", "longest", &[]), 4);
 
     let report = r.reload(p.edited("util", UTIL_V2)).unwrap();
     assert_eq!(report.to.0, 2);
     assert_eq!(int(&mut r, "main", "wide", &[Value::Int(4)]), 50);
     assert_eq!(int(&mut r, "main", "narrow", &[Value::Int(4)]), 15);
-    assert_eq!(int(&mut r, "main", "best", &[Value::Int(4), Value::Int(9)]), 4);
+    assert_eq!(
+        int(&mut r, "main", "best", &[Value::Int(4), Value::Int(9)]),
+        4
+    );
     assert_eq!(int(&mut r, "main", "longest", &[]), 3);
     assert_eq!(r.get_version("main"), Some(1));
 }
@@ -62,7 +68,15 @@ fn instances_are_named_functions_of_the_defining_module() {
     );
     // A host can call an instance by its name.
     let mut r = p.start();
-    assert_eq!(int(&mut r, "util", "scale[i64]", &[Value::Int(6), Value::Int(7)]), 42);
+    assert_eq!(
+        int(
+            &mut r,
+            "util",
+            "scale[i64]",
+            &[Value::Int(6), Value::Int(7)]
+        ),
+        42
+    );
 }
 
 #[test]
@@ -73,7 +87,11 @@ fn a_caller_needing_an_instance_the_running_version_lacks_is_refused_until_it_ha
     let refused = r.reload(p.edited("main", &main_v2));
     let err = format!("{:?}", refused.expect_err("util v1 has no scale[i8]"));
     assert!(err.contains("scale[i8]"), "{err}");
-    assert_eq!(int(&mut r, "main", "wide", &[Value::Int(4)]), 40, "old main runs");
+    assert_eq!(
+        int(&mut r, "main", "wide", &[Value::Int(4)]),
+        40,
+        "old main runs"
+    );
     // The defining module's new version has the instance: now the caller loads.
     r.reload(p.module("util")).unwrap();
     r.reload(p.module("main")).unwrap();

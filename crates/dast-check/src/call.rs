@@ -47,14 +47,14 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if self.lookup_local(&id.name).is_some() {
                     return None;
                 }
-                if id.name == "Self" {
+                if id.name == "Self" && !self.ty_params.iter().any(|(n, _)| n == "Self") {
                     return self.self_adt.map(|a| PathRes::Def(Def::Adt(a)));
                 }
                 // `T.default()`: a type parameter names its type (in an instance, the
                 // concrete one, so `T.new()` finds `Point.new`).
                 if let Some((_, t)) = self.ty_params.iter().find(|(n, _)| *n == id.name) {
                     return Some(match t {
-                        Ty::Adt(a) => PathRes::Def(Def::Adt(*a)),
+                        Ty::Adt(a, _) => PathRes::Def(Def::Adt(*a)),
                         t => PathRes::BuiltinType(t.clone()),
                     });
                 }
@@ -92,6 +92,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 };
                 match id.name.as_str() {
                     "Vec" | "HashMap" | "Option" | "Result" => {
+                        Some(PathRes::BuiltinType(self.resolve_local_ty(&ty)))
+                    }
+                    // `Stack[i64].new()`, `Pair[i64, bool].default()`: a generic type
+                    // with its arguments named.
+                    name if matches!(
+                        self.env.lookup(self.scope, name),
+                        Some(Def::Adt(a)) if !self.env.adt(a).generics.is_empty()
+                    ) =>
+                    {
                         Some(PathRes::BuiltinType(self.resolve_local_ty(&ty)))
                     }
                     _ => None,
@@ -154,7 +163,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             PathRes::Def(Def::Adt(a)) => {
                 let adt = self.env.adt(a);
                 if let Some(v) = adt.variants().iter().position(|v| v.name == name.name) {
-                    return PathRes::Variant(Ty::Adt(a), v as u32);
+                    return PathRes::Variant(self.fresh_adt(a), v as u32);
                 }
                 if let Some(f) = adt.methods.get(&name.name) {
                     return PathRes::AssocFn(*f);
@@ -162,7 +171,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 if name.name == "default"
                     || (name.name == "new" && self.env.prelude_adt("ModuleRegistry") == Some(a))
                 {
-                    return PathRes::BuiltinAssoc(Ty::Adt(a), name.name.clone());
+                    return PathRes::BuiltinAssoc(self.fresh_adt(a), name.name.clone());
                 }
                 let mut candidates: Vec<String> = adt.methods.keys().cloned().collect();
                 candidates.extend(adt.variants().iter().map(|v| v.name.clone()));
@@ -187,6 +196,18 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             PathRes::BuiltinType(t) => {
                 let shallow = self.infer.shallow(&t);
+                if let Ty::Adt(a, _) = &shallow {
+                    let adt = self.env.adt(*a);
+                    if let Some(v) = adt.variants().iter().position(|v| v.name == name.name) {
+                        return PathRes::Variant(shallow, v as u32);
+                    }
+                    if let Some(f) = adt.methods.get(&name.name) {
+                        return PathRes::AssocFn(*f);
+                    }
+                    if name.name != "default" {
+                        return self.path_member(PathRes::Def(Def::Adt(*a)), name, span);
+                    }
+                }
                 match (&shallow, name.name.as_str()) {
                     (Ty::Option(_), "Some") => PathRes::Variant(shallow, 1),
                     (Ty::Option(_), "None") => PathRes::Variant(shallow, 0),
@@ -310,7 +331,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                                 adt: a,
                                 fields: Vec::new(),
                             },
-                            Ty::Adt(a),
+                            self.fresh_adt(a),
                             span,
                         );
                     }
@@ -451,7 +472,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if matches!(t, Ty::Error) {
             return Self::err_expr(e.span);
         }
-        if let Ty::Adt(a) = &t {
+        if let Ty::Adt(a, _) = &t {
             if self.env.prelude_adt("ModuleRegistry") == Some(*a) && name.name == "modules" {
                 if let Some(ty) = self.registry_modules_ty() {
                     return Self::mk(
@@ -711,6 +732,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         let mut out = Vec::new();
         if let Some(r) = receiver {
+            // A generic type's method learns its type arguments from the receiver.
+            if let (Arg::Value(v), Some(p)) = (&r, sig.params.first()) {
+                self.infer.unify(&p.ty, &v.ty);
+            }
+            if let (Arg::MutPlace(pl), Some(p)) = (&r, sig.params.first()) {
+                self.infer.unify(&p.ty, &pl.ty);
+            }
             out.push(r);
         }
         for (i, a) in args.iter().enumerate() {
@@ -858,10 +886,10 @@ impl<'e, 'a> FnCx<'e, 'a> {
     ) -> Option<(Ty, u32)> {
         let exp = expected.map(|t| self.infer.shallow(t));
         match (&exp, id.name.as_str()) {
-            (Some(Ty::Adt(a)), name) => {
+            (Some(Ty::Adt(a, args)), name) => {
                 let adt = self.env.adt(*a);
                 if let Some(v) = adt.variants().iter().position(|v| v.name == name) {
-                    return Some((Ty::Adt(*a), v as u32));
+                    return Some((Ty::Adt(*a, args.clone()), v as u32));
                 }
                 let names: Vec<&str> = adt.variants().iter().map(|v| v.name.as_str()).collect();
                 let mut d = Diagnostic::error(
@@ -925,13 +953,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 0 => ("Ok".into(), vec![("0".into(), *t)], true),
                 _ => ("Err".into(), vec![("0".into(), *e)], true),
             },
-            Ty::Adt(a) => {
+            Ty::Adt(a, args) => {
                 let var = &self.env.adt(a).variants()[v as usize];
                 (
                     var.name.clone(),
                     var.fields
                         .iter()
-                        .map(|f| (f.name.clone(), f.ty.clone()))
+                        .map(|f| (f.name.clone(), f.ty.subst(&args)))
                         .collect(),
                     var.is_tuple,
                 )
@@ -1043,14 +1071,19 @@ impl<'e, 'a> FnCx<'e, 'a> {
         };
         let (tname, decl_fields, result_ty): (String, Vec<(String, Ty)>, Ty) = match &target {
             Target::Struct(a) => {
+                let ty = self.fresh_adt(*a);
+                let args = match &ty {
+                    Ty::Adt(_, args) => args.clone(),
+                    _ => Vec::new(),
+                };
                 let adt = self.env.adt(*a);
                 (
                     adt.name.clone(),
                     adt.fields()
                         .iter()
-                        .map(|f| (f.name.clone(), f.ty.clone()))
+                        .map(|f| (f.name.clone(), f.ty.subst(&args)))
                         .collect(),
-                    Ty::Adt(*a),
+                    ty,
                 )
             }
             Target::Variant(t, v) => {
@@ -1223,7 +1256,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             let recv = self.place_expr(place);
             return self.check_dyn_call(tr, recv, name, args, span);
         }
-        if let Ty::Adt(a) = &recv_ty {
+        if let Ty::Adt(a, _) = &recv_ty {
             if let Some(&f) = self.env.adt(*a).methods.get(&name.name) {
                 return self.call_user_method(f, place, base, args, span, name.span);
             }
@@ -1284,7 +1317,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let path = self.check_expr(strip_ref(&args[0]), Some(&Ty::Str));
         Self::mk(
             ExprKind::LoadBytecode(Box::new(path)),
-            Ty::Adt(loaded),
+            Ty::adt(loaded),
             span,
         )
     }
@@ -1297,7 +1330,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         args: &[ast::Expr],
         span: Span,
     ) -> Expr {
-        let loaded = self.env.prelude_adt("LoadedModule").map(Ty::Adt);
+        let loaded = self.env.prelude_adt("LoadedModule").map(Ty::adt);
         let module = self.check_expr(recv, loaded.as_ref());
         self.check_arg_count("instantiate", 0, args, span);
         let target = targs.first().map(|t| self.resolve_local_ty(t));
@@ -1595,7 +1628,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             .builtin_method_names(recv_ty)
             .map(|s| s.to_string())
             .collect();
-        if let Ty::Adt(a) = recv_ty {
+        if let Ty::Adt(a, _) = recv_ty {
             candidates.extend(self.env.adt(*a).methods.keys().cloned());
             if self
                 .env
@@ -1627,7 +1660,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         .with_label("method not found");
         // A trait that declares the method, which this type does not implement.
         let from_trait = match recv_ty {
-            Ty::Adt(a) => self.env.traits.iter().enumerate().find(|(i, t)| {
+            Ty::Adt(a, _) => self.env.traits.iter().enumerate().find(|(i, t)| {
                 !self
                     .env
                     .adt(*a)
@@ -1778,7 +1811,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             Recv::Bool => matches!(t, Ty::Bool),
             Recv::Char => matches!(t, Ty::Char),
             Recv::Registry => {
-                matches!(t, Ty::Adt(a) if self.env.prelude_adt("ModuleRegistry") == Some(*a))
+                matches!(t, Ty::Adt(a, _) if self.env.prelude_adt("ModuleRegistry") == Some(*a))
             }
         }
     }
@@ -1817,7 +1850,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 Box::new(self.sig_ty(*t, recv)?),
                 Box::new(self.sig_ty(*e, recv)?),
             ),
-            Sig::Prelude(name) => Ty::Adt(self.env.prelude_adt(name)?),
+            Sig::Prelude(name) => Ty::adt(self.env.prelude_adt(name)?),
             Sig::Target => self.fresh(),
         })
     }
@@ -1827,7 +1860,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let mv = self.env.prelude_adt("ModuleVersion")?;
         Some(Ty::Map(
             Box::new(Ty::Str),
-            Box::new(Ty::Vec(Box::new(Ty::Adt(mv)))),
+            Box::new(Ty::Vec(Box::new(Ty::adt(mv)))),
         ))
     }
 
@@ -1837,13 +1870,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let Some(value_adt) = self.env.prelude_adt("Value") else {
             return e;
         };
-        let value = Ty::Adt(value_adt);
+        let value = Ty::adt(value_adt);
         let t = self.infer.shallow(&e.ty);
         let lit = self.infer.var_kind(&t);
         let span = e.span;
         let cast = |e: Expr, to: Ty| Self::mk(ExprKind::Cast(Box::new(e)), to, span);
         let (variant, payload) = match &t {
-            Ty::Adt(a) if *a == value_adt => return e,
+            Ty::Adt(a, _) if *a == value_adt => return e,
             Ty::Error => return e,
             Ty::Tuple(ts) if ts.is_empty() => (0, None),
             Ty::Bool => (1, Some(e)),
@@ -1915,7 +1948,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 return Self::mk(ExprKind::VecLit(Vec::new()), t, span);
             }
-            (Ty::Adt(a), "new") => {
+            (Ty::Adt(a, _), "new") => {
                 // `ModuleRegistry.new()`: a handle to the program's registry.
                 let a = *a;
                 if !no_args(self) {
@@ -2357,11 +2390,19 @@ impl<'e, 'a> FnCx<'e, 'a> {
             !style.debug && style.kind == dast_bytecode::FormatKind::Default
         };
         for idx in 0..vals.len() {
-            let Ty::Adt(a) = self.infer.shallow(&vals[idx].ty) else {
+            let Ty::Adt(a, adt_args) = self.infer.shallow(&vals[idx].ty) else {
                 continue;
             };
             let Some(fmt) = self.env.display_fmt(a) else {
                 continue;
+            };
+            // The `fmt` of a generic type's `impl[T: Display] Display for W[T]` is
+            // generic over the impl's parameters: the value's type arguments.
+            let type_args = if self.env.func(fmt).is_generic() {
+                let span = vals[idx].span;
+                self.instantiate(fmt, Some(adt_args), span).1
+            } else {
+                Vec::new()
             };
             let uses = |p: &FmtPiece| matches!(p, FmtPiece::Arg(i, _) if *i == idx);
             let other_use = out
@@ -2372,7 +2413,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 Self::mk(
                     ExprKind::Call {
                         func: fmt,
-                        type_args: Vec::new(),
+                        type_args: type_args.clone(),
                         args: vec![Arg::Value(value)],
                     },
                     Ty::Str,
@@ -2459,7 +2500,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Char | Ty::Str | Ty::Error | Ty::Var(_) => {
                 true
             }
-            Ty::Adt(a) => self.env.display_fmt(a).is_some(),
+            Ty::Adt(a, _) => self.env.display_fmt(a).is_some(),
             Ty::Param(_) => crate::generics::satisfies(
                 self.env,
                 &t,
@@ -2471,7 +2512,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if !ok {
             let shown = self.show(&t);
             let help = match t {
-                Ty::Adt(_) => format!(
+                Ty::Adt(_, _) => format!(
                     "use `{{:?}}` for the debug format, or implement `Display`: `impl Display for {shown} {{ fn fmt(self: &Self) -> String {{ ... }} }}`"
                 ),
                 Ty::Param(_) => format!(
@@ -2637,12 +2678,12 @@ impl FnCx<'_, '_> {
     pub(crate) fn field_ty(&self, of: &Ty, index: u32) -> Ty {
         match self.infer.shallow(of) {
             Ty::Tuple(ts) => ts.get(index as usize).cloned().unwrap_or(Ty::Error),
-            Ty::Adt(a) => self
+            Ty::Adt(a, args) => self
                 .env
                 .adt(a)
                 .fields()
                 .get(index as usize)
-                .map_or(Ty::Error, |f| f.ty.clone()),
+                .map_or(Ty::Error, |f| f.ty.subst(&args)),
             _ => Ty::Error,
         }
     }

@@ -173,6 +173,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
         self.infer.fresh(VarKind::General)
     }
 
+    /// Struct or enum `a` named without type arguments (`Pair { .. }`, `Tree.Leaf`,
+    /// `Stack.new()`): a fresh variable for each of its parameters, found by inference.
+    pub fn fresh_adt(&mut self, a: AdtId) -> Ty {
+        let n = self.env.adt(a).generics.len();
+        Ty::Adt(a, (0..n).map(|_| self.fresh()).collect())
+    }
+
     // ---------- bodies ----------
 
     /// Checks a function body against its signature.
@@ -188,6 +195,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
             None => {
                 self.ty_params = crate::generics::param_scope(&f.generics);
                 self.param_bounds = f.generics.iter().map(|g| g.bounds.clone()).collect();
+            }
+        }
+        // In a method of a generic type, `Self` is the type with the impl's parameters
+        // (the first ones of the method's).
+        if let Some(a) = f.self_adt {
+            let n = self.env.adt(a).generics.len();
+            if n > 0 && self.ty_params.len() >= n {
+                let args = self.ty_params[..n].iter().map(|(_, t)| t.clone()).collect();
+                self.ty_params.push(("Self".to_string(), Ty::Adt(a, args)));
             }
         }
         self.in_fn = true;
@@ -341,7 +357,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 "add the bound to the caller's parameter: `{}: {bound}`",
                 p.name
             ),
-            (Ty::Adt(_), crate::generics::Bound::Trait(_) | crate::generics::Bound::Display) => {
+            (Ty::Adt(_, _), crate::generics::Bound::Trait(_) | crate::generics::Bound::Display) => {
                 format!("implement it: `impl {bound} for {shown} {{ ... }}`")
             }
             _ => format!("call `{}` with a type that is `{bound}`", def.name),
@@ -538,19 +554,32 @@ impl<'e, 'a> FnCx<'e, 'a> {
     fn coerce_to_dyn(&mut self, e: Expr, tr: crate::ty::TraitId) -> Expr {
         let ty = self.infer.resolve(&e.ty);
         let (adt, boxed) = match ty {
-            Ty::Adt(a) => {
+            Ty::Adt(a, _) => {
                 let span = e.span;
                 let boxed_ty = Ty::Box(Box::new(ty.clone()));
                 (a, Self::mk(ExprKind::BoxNew(Box::new(e)), boxed_ty, span))
             }
             Ty::Box(ref inner) => match **inner {
-                Ty::Adt(a) => (a, e),
+                Ty::Adt(a, _) => (a, e),
                 _ => return e,
             },
             _ => return e,
         };
         let span = boxed.span;
         let trait_name = self.env.traits[tr.0 as usize].name.clone();
+        if !self.env.adt(adt).generics.is_empty() {
+            let shown = self.env.adt(adt).name.clone();
+            self.error(
+                Diagnostic::error(
+                    errors::TRAIT_NOT_IMPLEMENTED,
+                    format!("a value of generic type `{shown}` cannot be a `dyn {trait_name}` yet"),
+                    span,
+                )
+                .with_label(format!("expected `dyn {trait_name}`, found `{shown}`"))
+                .with_help("trait objects are made of non-generic structs and enums; wrap the value in one"),
+            );
+            return Self::err_expr(span);
+        }
         if !self.env.adt(adt).traits.contains(&tr) {
             let type_name = self.env.adt(adt).name.clone();
             self.error(
@@ -1171,7 +1200,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
     fn is_orderable(&self, t: &Ty) -> bool {
         matches!(
             self.infer.shallow(t),
-            Ty::Tuple(_) | Ty::Option(_) | Ty::Vec(_) | Ty::Adt(_)
+            Ty::Tuple(_) | Ty::Option(_) | Ty::Vec(_) | Ty::Adt(_, _)
         )
     }
 
@@ -1447,10 +1476,10 @@ impl<'e, 'a> FnCx<'e, 'a> {
     /// Index and type of field `name` of a struct type, reporting unknown fields.
     pub fn struct_field(&mut self, t: &Ty, name: &ast::Ident) -> Option<(u32, Ty)> {
         match t {
-            Ty::Adt(a) => {
+            Ty::Adt(a, args) => {
                 let adt = self.env.adt(*a);
                 if let Some(i) = adt.fields().iter().position(|f| f.name == name.name) {
-                    return Some((i as u32, adt.fields()[i].ty.clone()));
+                    return Some((i as u32, adt.fields()[i].ty.subst(args)));
                 }
                 let candidates: Vec<&str> = adt.fields().iter().map(|f| f.name.as_str()).collect();
                 let mut d = Diagnostic::error(
@@ -1538,7 +1567,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let to_value = self
             .env
             .prelude_adt("Value")
-            .is_some_and(|v| self.infer.shallow(&elem) == Ty::Adt(v));
+            .is_some_and(|v| self.infer.shallow(&elem) == Ty::adt(v));
         let elems: Vec<Expr> = items
             .iter()
             .map(|it| {

@@ -39,7 +39,9 @@ pub struct DynImpl {
 pub fn build(env: &Env, user_modules: usize) -> Vec<DynImpl> {
     let mut out = Vec::new();
     for (a, adt) in env.adts.iter().enumerate() {
-        if adt.module.0 as usize >= user_modules {
+        // A generic type's values are not trait objects (yet): its trait methods have
+        // one instance per type argument, and a vtable one address per method.
+        if adt.module.0 as usize >= user_modules || !adt.generics.is_empty() {
             continue;
         }
         for &tr in &adt.traits {
@@ -146,7 +148,7 @@ fn shim(env: &Env, adt: AdtId, tr: TraitId, f: FnId, name: String) -> SynthFn {
         .iter()
         .map(|p| l.add(&p.name, p.ty.clone()))
         .collect();
-    let self_ty = Ty::Adt(adt);
+    let self_ty = Ty::adt(adt);
     let boxed = l.add("boxed", Ty::Box(Box::new(self_ty.clone())));
     let result = l.add("result", fd.sig.ret.clone());
     let mutates = fd.sig.params[0].mode == ParamMode::RefMut;
@@ -214,7 +216,7 @@ fn shim(env: &Env, adt: AdtId, tr: TraitId, f: FnId, name: String) -> SynthFn {
 /// `fn Type.Trait.$wrap(b: Box[Type]) -> dyn Trait` (exported).
 fn wrap(adt: AdtId, tr: TraitId, name: String) -> SynthFn {
     let mut l = Locals::new(Span::default());
-    let boxed_ty = Ty::Box(Box::new(Ty::Adt(adt)));
+    let boxed_ty = Ty::Box(Box::new(Ty::adt(adt)));
     let b = l.add("boxed", boxed_ty.clone());
     let value = l.expr(
         ExprKind::ToDyn {
@@ -238,7 +240,7 @@ fn wrap(adt: AdtId, tr: TraitId, name: String) -> SynthFn {
 fn make(env: &Env, adt: AdtId, tr: TraitId, name: String) -> Option<SynthFn> {
     let def = env.adt(adt);
     let l = Locals::new(def.span);
-    let self_ty = Ty::Adt(adt);
+    let self_ty = Ty::adt(adt);
     let new_fn = def.methods.get("new").copied().filter(|f| {
         let sig = &env.func(*f).sig;
         sig.params.is_empty() && sig.ret == self_ty

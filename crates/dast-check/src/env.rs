@@ -170,6 +170,8 @@ pub struct AdtDef {
     pub span: Span,
     pub shared: bool,
     pub abi_stable: Option<u32>,
+    /// Type parameters (`struct Pair[A, B]`); field types name them as `Ty::Param`.
+    pub generics: Vec<GenericDef>,
     /// The traits implemented for the type (`impl Trait for Type`).
     pub traits: Vec<TraitId>,
 }
@@ -473,6 +475,7 @@ impl<'a> Env<'a> {
             shared: has_attr(&item.attrs, "shared"),
             abi_stable,
             traits: Vec::new(),
+            generics: Vec::new(),
         });
         AdtId(self.adts.len() as u32 - 1)
     }
@@ -503,6 +506,13 @@ impl<'a> Env<'a> {
         for p in &pending {
             if let Pending::Import(scope, path, span) = p {
                 self.resolve_import(*scope, path, *span, modules);
+            }
+        }
+        // Type parameters of every struct and enum before any field: a field may name
+        // another generic type with its arguments.
+        for p in &pending {
+            if let Pending::Adt(id, scope, item) = p {
+                self.resolve_adt_generics(*id, *scope, item);
             }
         }
         let mut impls = Vec::new();
@@ -597,9 +607,51 @@ impl<'a> Env<'a> {
         }
     }
 
+    fn resolve_adt_generics(&mut self, id: AdtId, scope: ScopeId, item: &ast::Item) {
+        let params = match &item.kind {
+            ast::ItemKind::Struct(s) => &s.generics,
+            ast::ItemKind::Enum(e) => &e.generics,
+            _ => return,
+        };
+        for p in params.iter().filter(|p| !p.bounds.is_empty()) {
+            self.diags.push(
+                Diagnostic::error(
+                    errors::BAD_TYPE_PARAMS,
+                    format!("bounds on the type parameters of a struct or enum are not supported (`{}`)", p.name.name),
+                    p.span,
+                )
+                .with_label("bound here")
+                .with_help(format!(
+                    "write `{}` alone here, and the bound on the `impl` or functions that need it: `impl[{}: ...] Name[{}]`",
+                    p.name.name, p.name.name, p.name.name
+                )),
+            );
+        }
+        let mut diags = Vec::new();
+        let generics = crate::generics::resolve_generics(self, scope, params, &mut diags);
+        self.diags.extend(diags);
+        self.adts[id.0 as usize].generics = generics;
+    }
+
+    /// The names a generic struct's or enum's fields see: its parameters, and `Self` as
+    /// the type with them as arguments.
+    fn adt_param_scope(&self, id: AdtId) -> Vec<(String, Ty)> {
+        let mut names = crate::generics::param_scope(&self.adts[id.0 as usize].generics);
+        if !names.is_empty() {
+            let args = names.iter().map(|(_, t)| t.clone()).collect();
+            names.push(("Self".to_string(), Ty::Adt(id, args)));
+        }
+        names
+    }
+
     fn resolve_adt(&mut self, id: AdtId, scope: ScopeId, item: &ast::Item) {
+        let names = self.adt_param_scope(id);
+        let cx = TyScope {
+            self_adt: Some(id),
+            params: &names,
+        };
         let kind = match &item.kind {
-            ast::ItemKind::Struct(s) => AdtKind::Struct(self.resolve_fields(scope, &s.fields, id)),
+            ast::ItemKind::Struct(s) => AdtKind::Struct(self.resolve_fields(scope, &s.fields, cx)),
             ast::ItemKind::Enum(e) => {
                 let mut variants: Vec<VariantDef> = Vec::new();
                 for v in &e.variants {
@@ -621,13 +673,13 @@ impl<'a> Env<'a> {
                                 .enumerate()
                                 .map(|(i, t)| FieldDef {
                                     name: i.to_string(),
-                                    ty: self.resolve_ty(scope, t, Some(id)),
+                                    ty: self.resolve_ty_in(scope, t, cx),
                                     span: t.span,
                                 })
                                 .collect(),
                             true,
                         ),
-                        ast::VariantKind::Struct(fs) => (self.resolve_fields(scope, fs, id), false),
+                        ast::VariantKind::Struct(fs) => (self.resolve_fields(scope, fs, cx), false),
                     };
                     variants.push(VariantDef {
                         name: v.name.name.clone(),
@@ -647,7 +699,7 @@ impl<'a> Env<'a> {
         &mut self,
         scope: ScopeId,
         fields: &[ast::FieldDecl],
-        self_adt: AdtId,
+        cx: TyScope,
     ) -> Vec<FieldDef> {
         let mut out: Vec<FieldDef> = Vec::new();
         for f in fields {
@@ -664,7 +716,7 @@ impl<'a> Env<'a> {
             }
             out.push(FieldDef {
                 name: f.name.name.clone(),
-                ty: self.resolve_ty(scope, &f.ty, Some(self_adt)),
+                ty: self.resolve_ty_in(scope, &f.ty, cx),
                 span: f.span,
             });
         }
@@ -682,8 +734,12 @@ impl<'a> Env<'a> {
             },
             None => None,
         };
-        let self_ty = self.resolve_ty(scope, &imp.self_ty, None);
-        let Ty::Adt(adt) = self_ty else {
+        let mut diags = Vec::new();
+        let impl_generics = crate::generics::resolve_generics(self, scope, &imp.generics, &mut diags);
+        self.diags.extend(diags);
+        let impl_names = crate::generics::param_scope(&impl_generics);
+        let self_ty = self.resolve_ty_in(scope, &imp.self_ty, TyScope { self_adt: None, params: &impl_names });
+        let Ty::Adt(adt, self_args) = self_ty else {
             if !self_ty.is_error() {
                 self.diags.push(
                     Diagnostic::error(
@@ -696,6 +752,9 @@ impl<'a> Env<'a> {
             }
             return;
         };
+        if !self.impl_covers_params(adt, &self_args, &impl_generics, &imp.self_ty) {
+            return;
+        }
         let module = self.scopes[scope.0 as usize].module;
         let type_name = self.adts[adt.0 as usize].name.clone();
         if let Some((t, name)) = tr {
@@ -726,7 +785,7 @@ impl<'a> Env<'a> {
                 hot_all || has_attr(&item.attrs, "hot_reload"),
                 item.span,
             );
-            self.resolve_fn(id, f);
+            self.resolve_method(id, f, &impl_generics);
             let methods = &mut self.adts[adt.0 as usize].methods;
             if methods.insert(f.name.name.clone(), id).is_some() {
                 self.diags.push(
@@ -743,7 +802,7 @@ impl<'a> Env<'a> {
             }
         }
         if let Some((t, name)) = tr {
-            self.check_trait_impl(t, name, adt, imp, (module, scope), hot_all);
+            self.check_trait_impl(t, name, adt, imp, (module, scope), hot_all, &impl_generics);
         }
     }
 
@@ -758,6 +817,7 @@ impl<'a> Env<'a> {
         imp: &'a ast::ImplDecl,
         (module, _scope): (ModIdx, ScopeId),
         hot_all: bool,
+        impl_generics: &[GenericDef],
     ) {
         let tdef = &self.traits[t.0 as usize];
         let (trait_name, tscope) = (tdef.name.clone(), tdef.scope);
@@ -791,7 +851,7 @@ impl<'a> Env<'a> {
                 );
                 continue;
             };
-            let expected = self.resolve_sig(tscope, decl, Some(adt));
+            let expected = self.trait_method_sig(tscope, decl, adt, impl_generics);
             let id = self.adts[adt.0 as usize].methods[&f.name.name];
             let found = &self.fns[id.0 as usize].sig;
             if !same_sig(&expected, found) {
@@ -828,8 +888,9 @@ impl<'a> Env<'a> {
                 hot_all,
                 decl.name.span,
             );
-            let sig = self.resolve_sig(tscope, decl, Some(adt));
+            let sig = self.trait_method_sig(tscope, decl, adt, impl_generics);
             self.fns[id.0 as usize].sig = sig;
+            self.fns[id.0 as usize].generics = impl_generics.to_vec();
             if decl.body.is_none() {
                 self.fns[id.0 as usize].placeholder = true;
                 missing.push(decl);
@@ -845,7 +906,7 @@ impl<'a> Env<'a> {
                 .map(|m| format!("`{}`", m.name.name))
                 .collect();
             let first = missing[0];
-            let sig = self.resolve_sig(tscope, first, Some(adt));
+            let sig = self.trait_method_sig(tscope, first, adt, impl_generics);
             let shown = self.show_sig(&sig, adt);
             let mut d = Diagnostic::error(
                 errors::MISSING_TRAIT_METHODS,
@@ -862,6 +923,24 @@ impl<'a> Env<'a> {
             }
             self.diags.push(d);
         }
+    }
+
+    /// A trait method's signature in an impl for `adt`: `Self` is the type, with the
+    /// impl's parameters when it is generic.
+    fn trait_method_sig(
+        &mut self,
+        tscope: ScopeId,
+        decl: &ast::FnDecl,
+        adt: AdtId,
+        impl_generics: &[GenericDef],
+    ) -> FnSig {
+        if impl_generics.is_empty() {
+            return self.resolve_sig(tscope, decl, Some(adt));
+        }
+        let mut names = crate::generics::param_scope(impl_generics);
+        let args = names.iter().map(|(_, t)| t.clone()).collect();
+        names.push(("Self".to_string(), Ty::Adt(adt, args)));
+        self.resolve_sig_in(tscope, decl, TyScope { self_adt: Some(adt), params: &names })
     }
 
     /// `(self: &Self, n: i32) -> String`, as written in messages (`this` shown as
@@ -909,6 +988,62 @@ impl<'a> Env<'a> {
                 );
             }
         }
+    }
+
+    /// An `impl` of a generic type names it with exactly the impl's own parameters, in
+    /// order (`impl[T] Stack[T]`): its methods are generic over all of them.
+    fn impl_covers_params(
+        &mut self,
+        adt: AdtId,
+        args: &[Ty],
+        impl_generics: &[GenericDef],
+        written: &ast::Type,
+    ) -> bool {
+        let adt_def = &self.adts[adt.0 as usize];
+        let exact = args.len() == impl_generics.len()
+            && args.iter().enumerate().all(|(i, t)| matches!(t, Ty::Param(p) if p.index as usize == i));
+        if exact || args.iter().any(Ty::is_error) {
+            return exact;
+        }
+        let name = adt_def.name.clone();
+        let params: Vec<&str> = adt_def.generics.iter().map(|g| g.name.as_str()).collect();
+        let shape = format!("impl[{0}] {name}[{0}]", params.join(", "));
+        self.diags.push(
+            Diagnostic::error(
+                errors::BAD_TYPE_PARAMS,
+                format!("an `impl` of generic `{name}` must cover all its type parameters"),
+                written.span,
+            )
+            .with_label("not the impl's own parameters, in order")
+            .with_help(format!(
+                "write `{shape}`; an impl for one argument (`impl {name}[i64]`) is not supported"
+            )),
+        );
+        false
+    }
+
+    /// A method of an `impl[T..] Type[T..]`: generic over the impl's parameters, then
+    /// its own; `Self` is the type with the impl's parameters.
+    fn resolve_method(&mut self, id: FnId, decl: &ast::FnDecl, impl_generics: &[GenericDef]) {
+        if impl_generics.is_empty() {
+            return self.resolve_fn(id, decl);
+        }
+        let f = &self.fns[id.0 as usize];
+        let (scope, self_adt) = (f.scope, f.self_adt);
+        let mut diags = Vec::new();
+        let own = crate::generics::resolve_generics(self, scope, &decl.generics, &mut diags);
+        self.diags.extend(diags);
+        let mut generics = impl_generics.to_vec();
+        generics.extend(own);
+        let mut names = crate::generics::param_scope(&generics);
+        if let Some(a) = self_adt {
+            let args = names[..impl_generics.len()].iter().map(|(_, t)| t.clone()).collect();
+            names.push(("Self".to_string(), Ty::Adt(a, args)));
+        }
+        let sig = self.resolve_sig_in(scope, decl, TyScope { self_adt, params: &names });
+        let f = &mut self.fns[id.0 as usize];
+        f.generics = generics;
+        f.sig = sig;
     }
 
     /// Resolves a function's type parameters, then its signature with them in scope.
@@ -1140,7 +1275,7 @@ impl<'a> Env<'a> {
 
     fn ty_contains(&self, target: AdtId, ty: &Ty, seen: &mut Vec<AdtId>) -> bool {
         match ty {
-            Ty::Adt(a) => *a == target || self.adt_contains(target, *a, seen),
+            Ty::Adt(a, _) => *a == target || self.adt_contains(target, *a, seen),
             Ty::Tuple(ts) => ts.iter().any(|t| self.ty_contains(target, t, seen)),
             Ty::Option(t) => self.ty_contains(target, t, seen),
             Ty::Result(a, b) => {
@@ -1204,7 +1339,7 @@ impl<'a> Env<'a> {
         match shallow(t) {
             Ty::Tuple(ts) => ts.iter().all(|t| self.has_default_rec(t, shallow, seen)),
             Ty::Box(t) => self.has_default_rec(&t, shallow, seen),
-            Ty::Adt(a) => {
+            Ty::Adt(a, args) => {
                 if seen.contains(&a) {
                     return false;
                 }
@@ -1212,7 +1347,7 @@ impl<'a> Env<'a> {
                 let ok = match &self.adt(a).kind {
                     AdtKind::Struct(fs) => fs
                         .iter()
-                        .all(|f| self.has_default_rec(&f.ty, shallow, seen)),
+                        .all(|f| self.has_default_rec(&f.ty.subst(&args), shallow, seen)),
                     AdtKind::Enum(vs) => vs.first().is_some_and(|v| v.fields.is_empty()),
                 };
                 seen.pop();

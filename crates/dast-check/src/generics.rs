@@ -245,7 +245,7 @@ pub fn satisfies(env: &Env, ty: &Ty, bound: Bound, params: &[Vec<Bound>]) -> boo
                 _ => true,
             },
             Bound::Ord => match ty {
-                Ty::Int(_) | Ty::Float(_) | Ty::Str | Ty::Char | Ty::Bool | Ty::Adt(_) => true,
+                Ty::Int(_) | Ty::Float(_) | Ty::Str | Ty::Char | Ty::Bool | Ty::Adt(_, _) => true,
                 Ty::Vec(t) | Ty::Option(t) => all(&[t]),
                 Ty::Tuple(ts) => ts.iter().all(|t| satisfies(env, t, bound, params)),
                 _ => false,
@@ -258,7 +258,7 @@ pub fn satisfies(env: &Env, ty: &Ty, bound: Bound, params: &[Vec<Bound>]) -> boo
             Bound::Default => env.has_default(ty, &|t| t.clone()),
             Bound::Display => match ty {
                 Ty::Int(_) | Ty::Float(_) | Ty::Str | Ty::Char | Ty::Bool => true,
-                Ty::Adt(a) => env.display_fmt(*a).is_some(),
+                Ty::Adt(a, _) => env.display_fmt(*a).is_some(),
                 _ => false,
             },
             Bound::Add => matches!(ty, Ty::Int(_) | Ty::Float(_) | Ty::Str),
@@ -271,7 +271,7 @@ pub fn satisfies(env: &Env, ty: &Ty, bound: Bound, params: &[Vec<Bound>]) -> boo
                 _ => false,
             },
             Bound::Trait(t) => match ty {
-                Ty::Adt(a) => env.adt(*a).traits.contains(&t),
+                Ty::Adt(a, _) => env.adt(*a).traits.contains(&t),
                 Ty::Dyn(d) => *d == t,
                 _ => false,
             },

@@ -180,7 +180,7 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
     /// The `N` of a struct type's `@abi_stable(N)` (0 for other types).
     fn abi_of(&self, ty: &Ty) -> u32 {
         match ty {
-            Ty::Adt(id) => self.c.env.adt(*id).abi_stable.unwrap_or(0),
+            Ty::Adt(id, _) => self.c.env.adt(*id).abi_stable.unwrap_or(0),
             _ => 0,
         }
     }
@@ -266,10 +266,15 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
                     },
                 ],
             },
-            Ty::Adt(a) => {
+            Ty::Adt(a, args) => {
                 let adt = self.c.env.adt(*a);
                 let mname = &self.c.env.modules[adt.module.0 as usize].name;
-                let name = format!("{mname}.{}", adt.name);
+                // An instance of a generic type is its own type: `m.Pair[i64, String]`.
+                let name = if args.is_empty() {
+                    format!("{mname}.{}", adt.name)
+                } else {
+                    crate::generics::instance_name(&self.c.env, &format!("{mname}.{}", adt.name), args)
+                };
                 match &adt.kind {
                     AdtKind::Struct(fs) => D::Struct {
                         name,
@@ -277,7 +282,7 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
                             .iter()
                             .map(|f| bc::Field {
                                 name: f.name.clone(),
-                                ty: self.type_id(&f.ty),
+                                ty: self.type_id(&f.ty.subst(args)),
                             })
                             .collect(),
                     },
@@ -292,7 +297,7 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
                                     .iter()
                                     .map(|f| bc::Field {
                                         name: f.name.clone(),
-                                        ty: self.type_id(&f.ty),
+                                        ty: self.type_id(&f.ty.subst(args)),
                                     })
                                     .collect(),
                                 is_tuple: v.is_tuple,
@@ -469,14 +474,16 @@ pub fn layout_of(env: &Env, ty: &Ty) -> Layout {
             .fold(Layout::ZERO, |a, t| a.plus(layout_of(env, t))),
         Ty::Option(t) => Layout::WORD.plus(layout_of(env, t)),
         Ty::Result(t, e) => Layout::WORD.plus(layout_of(env, t)).plus(layout_of(env, e)),
-        Ty::Adt(a) => match &env.adt(*a).kind {
-            AdtKind::Struct(fs) => fs
-                .iter()
-                .fold(Layout::ZERO, |acc, f| acc.plus(layout_of(env, &f.ty))),
+        Ty::Adt(a, args) => match &env.adt(*a).kind {
+            AdtKind::Struct(fs) => fs.iter().fold(Layout::ZERO, |acc, f| {
+                acc.plus(layout_of(env, &f.ty.subst(args)))
+            }),
             AdtKind::Enum(vs) => vs
                 .iter()
                 .flat_map(|v| v.fields.iter())
-                .fold(Layout::WORD, |acc, f| acc.plus(layout_of(env, &f.ty))),
+                .fold(Layout::WORD, |acc, f| {
+                    acc.plus(layout_of(env, &f.ty.subst(args)))
+                }),
         },
     }
 }
@@ -485,11 +492,16 @@ pub fn layout_of(env: &Env, ty: &Ty) -> Layout {
 fn fields_of(env: &Env, ty: &Ty, variant: Option<u32>) -> Vec<Ty> {
     match (ty, variant) {
         (Ty::Tuple(ts), None) => ts.clone(),
-        (Ty::Adt(a), None) => env.adt(*a).fields().iter().map(|f| f.ty.clone()).collect(),
-        (Ty::Adt(a), Some(v)) => env.adt(*a).variants()[v as usize]
+        (Ty::Adt(a, args), None) => env
+            .adt(*a)
+            .fields()
+            .iter()
+            .map(|f| f.ty.subst(args))
+            .collect(),
+        (Ty::Adt(a, args), Some(v)) => env.adt(*a).variants()[v as usize]
             .fields
             .iter()
-            .map(|f| f.ty.clone())
+            .map(|f| f.ty.subst(args))
             .collect(),
         (Ty::Option(t), Some(1)) => vec![(**t).clone()],
         (Ty::Result(t, _), Some(0)) => vec![(**t).clone()],
@@ -1274,7 +1286,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
         });
         let env = &self.mb.c.env;
         let nvariants = match enum_ty {
-            Ty::Adt(a) => env.adt(*a).variants().len() as u32,
+            Ty::Adt(a, _) => env.adt(*a).variants().len() as u32,
             _ => 2,
         };
         // Clear the references of the other variants so stale values are freed.
@@ -2640,7 +2652,7 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
             }
             PatKind::Variant { variant, fields } => {
                 let n = match &p.ty {
-                    Ty::Adt(a) => self.mb.c.env.adt(*a).variants().len(),
+                    Ty::Adt(a, _) => self.mb.c.env.adt(*a).variants().len(),
                     _ => 2,
                 };
                 if n > 1 {

@@ -247,7 +247,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 )
                 .with_label("not a variant or struct");
                 // `Square(a)` against a `Shape`: the variant without its `.`.
-                if let (true, Ty::Adt(a)) = (prefix.is_empty(), self.infer.shallow(ty)) {
+                if let (true, Ty::Adt(a, _)) = (prefix.is_empty(), self.infer.shallow(ty)) {
                     let adt = self.env.adt(a);
                     if adt.variants().iter().any(|v| v.name == last.name) {
                         d = d.with_help(format!(
@@ -291,16 +291,21 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 let (_, fs, _) = self.variant_fields(&t, v);
                 (t, Some(v), fs)
             }
-            PathRes::Def(Def::Adt(a)) => (
-                Ty::Adt(a),
-                None,
-                self.env
+            PathRes::Def(Def::Adt(a)) => {
+                let t = self.fresh_adt(a);
+                let args = match &t {
+                    Ty::Adt(_, args) => args.clone(),
+                    _ => Vec::new(),
+                };
+                let fs = self
+                    .env
                     .adt(a)
                     .fields()
                     .iter()
-                    .map(|f| (f.name.clone(), f.ty.clone()))
-                    .collect(),
-            ),
+                    .map(|f| (f.name.clone(), f.ty.subst(&args)))
+                    .collect();
+                (t, None, fs)
+            }
             _ => return self.poisoned_pat(elems, fields, span, or_names),
         };
         if !self.infer.unify(ty, &pat_ty) {
@@ -740,12 +745,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
     fn ctor_fields(&self, c: &Ctor, ty: &Ty) -> Vec<Ty> {
         match (c, self.infer.shallow(ty)) {
             (Ctor::Single, Ty::Tuple(ts)) => ts,
-            (Ctor::Single, Ty::Adt(a)) => self
+            (Ctor::Single, Ty::Adt(a, args)) => self
                 .env
                 .adt(a)
                 .fields()
                 .iter()
-                .map(|f| f.ty.clone())
+                .map(|f| f.ty.subst(&args))
                 .collect(),
             (Ctor::Variant(v), t) => self
                 .variant_fields(&t, *v)
@@ -766,7 +771,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         match self.infer.shallow(ty) {
             Ty::Bool => Some(vec![Ctor::Bool(false), Ctor::Bool(true)]),
             Ty::Tuple(_) => Some(vec![Ctor::Single]),
-            Ty::Adt(a) => match &self.env.adt(a).kind {
+            Ty::Adt(a, _) => match &self.env.adt(a).kind {
                 AdtKind::Struct(_) => Some(vec![Ctor::Single]),
                 AdtKind::Enum(vs) => Some((0..vs.len() as u32).map(Ctor::Variant).collect()),
             },
@@ -964,7 +969,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             Ctor::Single => match self.infer.shallow(ty) {
                 Ty::Tuple(_) => format!("({})", args.join(", ")),
-                Ty::Adt(a) => {
+                Ty::Adt(a, _) => {
                     let adt = self.env.adt(a);
                     let fs: Vec<String> = adt
                         .fields()
@@ -983,7 +988,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             Ctor::Variant(v) => {
                 let (name, fields, is_tuple) = self.variant_fields(ty, *v);
                 let prefix = match self.infer.shallow(ty) {
-                    Ty::Adt(a) => format!("{}.", self.env.adt(a).name),
+                    Ty::Adt(a, _) => format!("{}.", self.env.adt(a).name),
                     _ => String::new(),
                 };
                 if fields.is_empty() {

@@ -146,7 +146,7 @@ fn resolve_path_ty(
         }
         if name == "Self" {
             if let Some(a) = self_adt.self_adt {
-                return Ty::Adt(a);
+                return Ty::adt(a);
             }
             diags.push(
                 Diagnostic::error(
@@ -164,6 +164,29 @@ fn resolve_path_ty(
         def = def.and_then(|d| env.lookup_in(d, &seg.name));
     }
     match def {
+        Some(Def::Adt(a)) if !env.adt(a).generics.is_empty() => {
+            let adt = env.adt(a);
+            let n = adt.generics.len();
+            if resolved_args.len() == n {
+                return Ty::Adt(a, resolved_args);
+            }
+            let params: Vec<&str> = adt.generics.iter().map(|g| g.name.as_str()).collect();
+            diags.push(
+                Diagnostic::error(
+                    errors::TYPE_ARG_COUNT,
+                    format!(
+                        "`{}` takes {n} type argument{}, found {}",
+                        adt.name,
+                        if n == 1 { "" } else { "s" },
+                        resolved_args.len()
+                    ),
+                    span,
+                )
+                .with_label(format!("expected {n}"))
+                .with_help(format!("write `{}[{}]` with a type for each", adt.name, params.join(", "))),
+            );
+            Ty::Error
+        }
         Some(Def::Adt(a)) => {
             if !args.is_empty() {
                 diags.push(
@@ -173,10 +196,10 @@ fn resolve_path_ty(
                         span,
                     )
                     .with_label("unexpected type arguments")
-                    .with_help("user structs and enums are not generic yet (functions are)"),
+                    .with_help("this struct or enum has no type parameters"),
                 );
             }
-            Ty::Adt(a)
+            Ty::adt(a)
         }
         _ => {
             let name: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();

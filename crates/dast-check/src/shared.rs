@@ -65,7 +65,7 @@ fn shared_error(env: &Env, diags: &mut Vec<Diagnostic>, g: &GlobalDef) -> Option
             ),
         );
     }
-    if let Ty::Adt(id) = &g.ty {
+    if let Ty::Adt(id, _) = &g.ty {
         let adt = env.adt(*id);
         if adt.abi_stable.is_none() {
             return Some(
@@ -108,7 +108,7 @@ fn shared_error(env: &Env, diags: &mut Vec<Diagnostic>, g: &GlobalDef) -> Option
 fn plain_data(env: &Env, ty: &Ty) -> Result<(), String> {
     match ty {
         Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Char => Ok(()),
-        Ty::Adt(id) => {
+        Ty::Adt(id, _) => {
             let adt = env.adt(*id);
             match &adt.kind {
                 AdtKind::Struct(fields) => fields.iter().try_for_each(|f| {
@@ -126,7 +126,7 @@ fn plain_data(env: &Env, ty: &Ty) -> Result<(), String> {
 /// Scalar words of a plain-data type.
 fn words_of(env: &Env, ty: &Ty) -> u32 {
     match ty {
-        Ty::Adt(id) => env
+        Ty::Adt(id, _) => env
             .adt(*id)
             .fields()
             .iter()

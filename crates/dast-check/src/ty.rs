@@ -115,7 +115,10 @@ pub enum Ty {
     Result(Box<Ty>, Box<Ty>),
     /// `()` is the empty tuple.
     Tuple(Vec<Ty>),
-    Adt(AdtId),
+    /// A user struct or enum with its type arguments (empty unless it is generic:
+    /// `Pair[i64, String]`). Field types are the declaration's, with the arguments in
+    /// place of its parameters ([`Ty::subst`]).
+    Adt(AdtId, Vec<Ty>),
     /// `Box[T]`: one value on the heap (a one-element vector underneath).
     Box(Box<Ty>),
     /// A trait object, `Box[dyn T]` or `&dyn T` (the same value: a handle to one
@@ -134,6 +137,19 @@ pub enum Ty {
 impl Ty {
     pub fn unit() -> Ty {
         Ty::Tuple(Vec::new())
+    }
+
+    /// A struct or enum that is not generic.
+    pub fn adt(id: AdtId) -> Ty {
+        Ty::Adt(id, Vec::new())
+    }
+
+    /// The struct or enum of this type, if it is one.
+    pub fn adt_id(&self) -> Option<AdtId> {
+        match self {
+            Ty::Adt(a, _) => Some(*a),
+            _ => None,
+        }
     }
 
     pub fn is_unit(&self) -> bool {
@@ -155,6 +171,7 @@ impl Ty {
             Ty::Map(k, v) => Ty::Map(sub(k), sub(v)),
             Ty::Result(t, e) => Ty::Result(sub(t), sub(e)),
             Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(|t| t.subst(args)).collect()),
+            Ty::Adt(a, ts) => Ty::Adt(*a, ts.iter().map(|t| t.subst(args)).collect()),
             t => t.clone(),
         }
     }
@@ -165,7 +182,7 @@ impl Ty {
             Ty::Param(_) => true,
             Ty::Vec(t) | Ty::Box(t) | Ty::Option(t) => t.has_params(),
             Ty::Map(a, b) | Ty::Result(a, b) => a.has_params() || b.has_params(),
-            Ty::Tuple(ts) => ts.iter().any(Ty::has_params),
+            Ty::Tuple(ts) | Ty::Adt(_, ts) => ts.iter().any(Ty::has_params),
             _ => false,
         }
     }
@@ -175,7 +192,7 @@ impl Ty {
         match self {
             Ty::Vec(t) | Ty::Box(t) | Ty::Option(t) => 1 + t.depth(),
             Ty::Map(a, b) | Ty::Result(a, b) => 1 + a.depth().max(b.depth()),
-            Ty::Tuple(ts) => 1 + ts.iter().map(Ty::depth).max().unwrap_or(0),
+            Ty::Tuple(ts) | Ty::Adt(_, ts) => 1 + ts.iter().map(Ty::depth).max().unwrap_or(0),
             _ => 0,
         }
     }
@@ -240,6 +257,7 @@ impl Infer {
             Ty::Option(t) => Ty::Option(Box::new(self.resolve(&t))),
             Ty::Result(t, e) => Ty::Result(Box::new(self.resolve(&t)), Box::new(self.resolve(&e))),
             Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(|t| self.resolve(t)).collect()),
+            Ty::Adt(a, ts) => Ty::Adt(a, ts.iter().map(|t| self.resolve(t)).collect()),
             t => t,
         }
     }
@@ -259,6 +277,7 @@ impl Infer {
             Ty::Option(t) => Ty::Option(Box::new(self.finish(&t))),
             Ty::Result(t, e) => Ty::Result(Box::new(self.finish(&t)), Box::new(self.finish(&e))),
             Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(|t| self.finish(t)).collect()),
+            Ty::Adt(a, ts) => Ty::Adt(a, ts.iter().map(|t| self.finish(t)).collect()),
             t => t,
         }
     }
@@ -287,7 +306,7 @@ impl Infer {
             Ty::Var(w) => w == v,
             Ty::Vec(t) | Ty::Option(t) | Ty::Box(t) => self.occurs(v, &t),
             Ty::Map(a, b) | Ty::Result(a, b) => self.occurs(v, &a) || self.occurs(v, &b),
-            Ty::Tuple(ts) => ts.iter().any(|t| self.occurs(v, t)),
+            Ty::Tuple(ts) | Ty::Adt(_, ts) => ts.iter().any(|t| self.occurs(v, t)),
             _ => false,
         }
     }
@@ -343,6 +362,11 @@ impl Infer {
             (Ty::Tuple(xs), Ty::Tuple(ys)) => {
                 xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| self.unify(x, y))
             }
+            (Ty::Adt(a, xs), Ty::Adt(b, ys)) => {
+                a == b
+                    && xs.len() == ys.len()
+                    && xs.iter().zip(ys).all(|(x, y)| self.unify(x, y))
+            }
             _ => a == b,
         }
     }
@@ -377,7 +401,11 @@ pub fn display_ty(ty: &Ty, infer: &Infer, names: &dyn TypeNames) -> String {
                 format!("({})", parts.join(", "))
             }
         }
-        Ty::Adt(id) => names.adt_name(id),
+        Ty::Adt(id, args) if args.is_empty() => names.adt_name(id),
+        Ty::Adt(id, args) => {
+            let parts: Vec<String> = args.iter().map(sub).collect();
+            format!("{}[{}]", names.adt_name(id), parts.join(", "))
+        }
         Ty::Box(t) => format!("Box[{}]", sub(&t)),
         Ty::Dyn(id) => format!("dyn {}", names.trait_name(id)),
         Ty::Param(p) => p.name,

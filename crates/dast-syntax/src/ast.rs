@@ -104,6 +104,8 @@ pub struct Param {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StructDecl {
     pub name: Ident,
+    /// `struct Pair[A, B]`: the type parameters.
+    pub generics: Vec<GenericParam>,
     pub fields: Vec<FieldDecl>,
 }
 
@@ -117,6 +119,8 @@ pub struct FieldDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumDecl {
     pub name: Ident,
+    /// `enum Tree[T]`: the type parameters.
+    pub generics: Vec<GenericParam>,
     pub variants: Vec<VariantDecl>,
 }
 
@@ -139,6 +143,8 @@ pub enum VariantKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImplDecl {
+    /// `impl[T: Ord] Stack[T]`: type parameters the methods share.
+    pub generics: Vec<GenericParam>,
     /// `impl Trait for Type`: the trait name.
     pub trait_name: Option<Ident>,
     pub self_ty: Type,

@@ -29,9 +29,12 @@ pub enum Value {
     },
 }
 
-/// The name without its module qualifier (`game.Point` -> `Point`), as Dast prints it.
+/// The name without its module qualifier (`game.Point` -> `Point`) nor the type
+/// arguments of a generic type's instance (`game.Pair[i64, game.Point]` -> `Pair`), as
+/// Dast prints it (Rust's Debug shows no type arguments either).
 pub(crate) fn short_name(name: &str) -> &str {
-    name.rsplit('.').next().unwrap_or(name)
+    let base = name.split('[').next().unwrap_or(name);
+    base.rsplit('.').next().unwrap_or(base)
 }
 
 /// Prints like Dast's `{:?}` (Rust's Debug): `[1, 2]`, `Point { x: 1, y: 2 }`,

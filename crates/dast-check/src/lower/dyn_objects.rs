@@ -26,7 +26,7 @@ impl<'c> ModuleBuilder<'c, '_> {
     pub(super) fn lower_impls(&mut self) {
         let (c, module) = (self.c, self.module);
         for imp in c.dyn_impls.iter().filter(|i| i.module == module) {
-            let ty = self.type_id(&Ty::Adt(imp.adt));
+            let ty = self.type_id(&Ty::adt(imp.adt));
             let methods = imp
                 .shims
                 .iter()
@@ -124,7 +124,7 @@ impl<'c> ModuleBuilder<'c, '_> {
             return i;
         }
         let sig = bc::Signature {
-            params: vec![self.type_id(&Ty::Box(Box::new(Ty::Adt(adt))))],
+            params: vec![self.type_id(&Ty::Box(Box::new(Ty::adt(adt))))],
             ret: self.type_id(&Ty::Dyn(tr)),
             mut_params: vec![],
         };

@@ -236,7 +236,7 @@ impl Parser<'_> {
     fn fn_item(&mut self, is_unsafe: bool) -> ItemKind {
         self.bump();
         let name = self.expect_ident("a function name");
-        let generics = self.generic_params();
+        let generics = self.generic_params("fn name[T: Bound](...)");
         let params = self.params();
         let ret = self.return_type();
         let body = self.fn_body();
@@ -253,9 +253,10 @@ impl Parser<'_> {
         }
     }
 
-    /// `[T, U: Ord + Display]` after a function's name. Rust's `<T: Ord>` is reported
-    /// once, with the Dast spelling, and read the same way (so nothing cascades).
-    fn generic_params(&mut self) -> Vec<GenericParam> {
+    /// `[T, U: Ord + Display]` after the name of a function, struct or enum, or after
+    /// `impl`. Rust's `<T: Ord>` is reported once, with the Dast spelling (`shape`),
+    /// and read the same way (so nothing cascades).
+    fn generic_params(&mut self, shape: &str) -> Vec<GenericParam> {
         let angle = match self.kind() {
             TokenKind::LBracket => false,
             TokenKind::Lt => true,
@@ -268,9 +269,7 @@ impl Parser<'_> {
                 self.current_span(),
             )
             .with_label("use `[` here")
-            .with_help(
-                "write `fn name[T: Bound](...)`, as in `fn largest[T: Ord](v: &Vec[T]) -> T`",
-            );
+            .with_help(format!("write `{shape}`"));
             self.error(diag);
         }
         let open = self.bump().span;
@@ -455,6 +454,7 @@ impl Parser<'_> {
     fn struct_item(&mut self) -> ItemKind {
         self.bump();
         let name = self.expect_ident("a struct name");
+        let generics = self.generic_params("struct Name[T] { ... }");
         let fields = match self.kind() {
             TokenKind::LBrace => self.field_decls(),
             TokenKind::LParen => {
@@ -473,7 +473,11 @@ impl Parser<'_> {
             }
         };
         match name {
-            Some(name) => ItemKind::Struct(StructDecl { name, fields }),
+            Some(name) => ItemKind::Struct(StructDecl {
+                name,
+                generics,
+                fields,
+            }),
             None => ItemKind::Error,
         }
     }
@@ -498,6 +502,7 @@ impl Parser<'_> {
     fn enum_item(&mut self) -> ItemKind {
         self.bump();
         let name = self.expect_ident("an enum name");
+        let generics = self.generic_params("enum Name[T] { ... }");
         let mut variants = Vec::new();
         if self.at(TokenKind::LBrace) {
             let open = self.bump().span;
@@ -510,7 +515,11 @@ impl Parser<'_> {
             self.error_expected("`{`");
         }
         match name {
-            Some(name) => ItemKind::Enum(EnumDecl { name, variants }),
+            Some(name) => ItemKind::Enum(EnumDecl {
+                name,
+                generics,
+                variants,
+            }),
             None => ItemKind::Error,
         }
     }
@@ -606,6 +615,7 @@ impl Parser<'_> {
 
     fn impl_item(&mut self) -> ItemKind {
         self.bump();
+        let generics = self.generic_params("impl[T] Name[T] { ... }");
         let first = self.ty();
         let (trait_name, self_ty) = if self.eat(TokenKind::For) {
             let Some(trait_name) = self.trait_name_of(&first) else {
@@ -620,6 +630,7 @@ impl Parser<'_> {
         };
         let items = self.item_body();
         ItemKind::Impl(ImplDecl {
+            generics,
             trait_name,
             self_ty,
             items,

@@ -97,3 +97,60 @@ fn a_caller_needing_an_instance_the_running_version_lacks_is_refused_until_it_ha
     r.reload(p.module("main")).unwrap();
     assert_eq!(int(&mut r, "main", "tiny", &[Value::Int(5)]), 10);
 }
+
+const STATE_V1: &str = "
+struct Stack[T] { items: Vec[T] }
+impl[T] Stack[T] {
+    fn push(self: &mut Self, x: T) { self.items.push(x) }
+}
+var ints: Stack[i64]
+var words: Stack[String]
+@hot_reload
+fn add(x: i64) -> i64 {
+    ints.push(x)
+    words.push(format(\"w{}\", x))
+    ints.items.len() as i64
+}
+@hot_reload
+fn total() -> i64 {
+    let mut t = 0
+    for x in ints.items { t += x }
+    t
+}
+";
+
+const STATE_V2: &str = "
+struct Stack[T] { items: Vec[T], pushes: i64 }
+impl[T] Stack[T] {
+    fn push(self: &mut Self, x: T) {
+        self.items.push(x)
+        self.pushes += 1
+    }
+}
+var ints: Stack[i64]
+var words: Stack[String]
+@hot_reload
+fn add(x: i64) -> i64 {
+    ints.push(x)
+    words.push(format(\"w{}\", x))
+    ints.items.len() as i64 * 100 + ints.pushes
+}
+@hot_reload
+fn total() -> i64 {
+    let mut t = 0
+    for x in ints.items { t += x }
+    t + words.items.len() as i64 * 1000
+}
+";
+
+#[test]
+fn state_of_a_generic_type_migrates_field_by_field() {
+    let mut p = Project::new(&[("store", STATE_V1)]);
+    let mut r = p.start();
+    assert_eq!(int(&mut r, "store", "add", &[Value::Int(5)]), 1);
+    assert_eq!(int(&mut r, "store", "add", &[Value::Int(7)]), 2);
+    r.reload(p.edited("store", STATE_V2)).unwrap();
+    // The items survive in both instances; the new field starts at its default.
+    assert_eq!(int(&mut r, "store", "total", &[]), 2012);
+    assert_eq!(int(&mut r, "store", "add", &[Value::Int(1)]), 301);
+}

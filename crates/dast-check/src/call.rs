@@ -586,6 +586,10 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     }
                 }
                 let c = self.check_expr(callee, None);
+                let c = match self.check_value_call(c, args, span) {
+                    Ok(call) => return call,
+                    Err(c) => *c,
+                };
                 if !c.ty.is_error() {
                     let shown = self.show(&c.ty);
                     self.error(
@@ -663,6 +667,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
         };
         for (i, (g, t)) in def.generics.iter().zip(&type_args).enumerate() {
+            if let Some(call) = &g.call {
+                let sig = call.subst(&type_args);
+                self.call_hints.push((t.clone(), sig.clone()));
+                self.call_obligations.push((t.clone(), sig, span));
+            }
             for b in &g.bounds {
                 self.obligations.push(Obligation {
                     ty: t.clone(),
@@ -830,6 +839,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
     /// `&mut x` and mutating methods need a mutable root.
     pub(crate) fn require_mutable_place(&mut self, p: &Place, e: &ast::Expr) {
         match &p.root {
+            PlaceRoot::Local(l) if self.is_captured(*l) => {
+                self.report_captured_assign(*l, e.span);
+            }
             PlaceRoot::Local(l) => {
                 let info = &self.locals[l.0 as usize];
                 if !info.mutable {

@@ -9,7 +9,7 @@ use dast_syntax::ast;
 
 use crate::env::{Def, Env, FnId, ModIdx, ParamMode, ScopeId};
 use crate::errors;
-use crate::generics::{Bound, Obligation};
+use crate::generics::{Bound, CallSig, Obligation};
 use crate::tir::{self, Expr, ExprKind, LocalId, LocalInfo, Place, PlaceRoot, Proj};
 use crate::ty::{display_ty, AdtId, FloatTy, Infer, IntTy, Ty, VarKind};
 
@@ -49,6 +49,22 @@ pub(crate) struct FnCx<'e, 'a> {
     pub obligations: Vec<Obligation>,
     /// The generic functions this body calls, with their type arguments.
     pub instances: Vec<(FnId, Vec<Ty>, Span)>,
+    /// The closures being checked, innermost last (a `RefCell`: name lookup, which
+    /// records captures, only reads the context).
+    pub closure_frames: std::cell::RefCell<Vec<crate::closure::ClosureFrame>>,
+    /// The closures written in this body, checked.
+    pub closures: Vec<tir::ClosureBody>,
+    pub closure_sigs: HashMap<crate::ty::ClosureId, CallSig>,
+    /// Type variables standing for a generic function's `F: Fn(..)` parameter at a
+    /// call, with the signature: a closure passed there is checked against it.
+    pub call_hints: Vec<(Ty, CallSig)>,
+    /// `Fn` bounds of the generic function's parameters.
+    pub param_calls: Vec<Option<CallSig>>,
+    /// Closures checked against an `Fn` bound's signature where they were written
+    /// (any mismatch is reported there, once).
+    pub hinted_closures: std::collections::HashSet<crate::ty::ClosureId>,
+    /// `Fn` bounds of the generic functions this body calls, checked at the end.
+    pub call_obligations: Vec<(Ty, CallSig, Span)>,
 }
 
 impl<'e, 'a> FnCx<'e, 'a> {
@@ -77,6 +93,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
             param_bounds: Vec::new(),
             obligations: Vec::new(),
             instances: Vec::new(),
+            closure_frames: Default::default(),
+            closures: Vec::new(),
+            closure_sigs: HashMap::new(),
+            call_hints: Vec::new(),
+            param_calls: Vec::new(),
+            hinted_closures: Default::default(),
+            call_obligations: Vec::new(),
         }
     }
 
@@ -162,7 +185,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
     }
 
     pub fn lookup_local(&self, name: &str) -> Option<LocalId> {
-        self.scopes.iter().rev().find_map(|s| s.get(name).copied())
+        let l = self
+            .scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.get(name).copied())?;
+        self.note_local_use(l);
+        Some(l)
     }
 
     pub fn local_ty(&self, id: LocalId) -> Ty {
@@ -195,6 +224,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             None => {
                 self.ty_params = crate::generics::param_scope(&f.generics);
                 self.param_bounds = f.generics.iter().map(|g| g.bounds.clone()).collect();
+                self.param_calls = f.generics.iter().map(|g| g.call.clone()).collect();
             }
         }
         // In a method of a generic type, `Self` is the type with the impl's parameters
@@ -261,6 +291,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     /// Resolves all types, checks integer literal ranges, and returns the body.
     pub fn finish_body(&mut self, params: Vec<LocalId>, value: Expr) -> tir::Body {
+        self.finish_call_obligations();
         self.infer.default_literals();
         for (ty, v, span) in std::mem::take(&mut self.int_lits) {
             let t = self.infer.shallow(&ty);
@@ -289,6 +320,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             locals: std::mem::take(&mut self.locals),
             value,
             instances,
+            closures: std::mem::take(&mut self.closures),
         };
         crate::zonk::zonk_body(&mut body, &self.infer);
         body
@@ -336,6 +368,59 @@ impl<'e, 'a> FnCx<'e, 'a> {
             self.report_unsatisfied(&t, &o);
         }
         out
+    }
+
+    /// Each closure passed for an `F: Fn(..) -> R` parameter must have that signature
+    /// (checked before literals take their default types: the bound may fix them).
+    fn finish_call_obligations(&mut self) {
+        for (t, want, span) in std::mem::take(&mut self.call_obligations) {
+            let found = match self.infer.shallow(&t) {
+                Ty::Closure(id) if self.hinted_closures.contains(&id) => continue,
+                Ty::Closure(id) => self.closure_sig(id),
+                Ty::Param(p) => self.param_calls.get(p.index as usize).cloned().flatten(),
+                Ty::Error | Ty::Var(_) => continue,
+                _ => None,
+            };
+            let fits = found.as_ref().is_some_and(|f| {
+                f.params.len() == want.params.len()
+                    && self.infer.clone_unify(
+                        &Ty::Tuple(f.params.clone()),
+                        &Ty::Tuple(want.params.clone()),
+                    )
+                    && self.infer.clone_unify(&f.ret, &want.ret)
+            });
+            if fits {
+                let f = found.expect("fits");
+                self.infer
+                    .unify(&Ty::Tuple(f.params), &Ty::Tuple(want.params));
+                self.infer.unify(&f.ret, &want.ret);
+                continue;
+            }
+            let shown_want = self.show_call(&want);
+            let shown_found = match &found {
+                Some(f) => format!("a closure `{}`", self.show_call(f)),
+                None => format!("`{}`", self.show(&t)),
+            };
+            self.error(
+                Diagnostic::error(
+                    errors::BOUND_NOT_SATISFIED,
+                    format!("expected a closure `{shown_want}`, found {shown_found}"),
+                    span,
+                )
+                .with_label(format!("this argument must be `{shown_want}`"))
+                .with_help("pass a closure with these parameter and return types"),
+            );
+        }
+    }
+
+    pub(crate) fn show_call(&self, sig: &CallSig) -> String {
+        let params: Vec<String> = sig.params.iter().map(|t| self.show(t)).collect();
+        let ret = if sig.ret.is_unit() {
+            String::new()
+        } else {
+            format!(" -> {}", self.show(&sig.ret))
+        };
+        format!("Fn({}){ret}", params.join(", "))
     }
 
     fn report_unsatisfied(&mut self, t: &Ty, o: &Obligation) {
@@ -638,6 +723,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let span = e.span;
         match &e.kind {
             ast::ExprKind::Lit(lit) => self.check_lit(lit, expected, span),
+            ast::ExprKind::Closure { params, ret, body } => {
+                self.check_closure(params, ret.as_ref(), body, expected, span)
+            }
             ast::ExprKind::Name(id) => self.check_name(id, expected, span),
             ast::ExprKind::InferredVariant(id) => {
                 self.check_variant_value(id, None, expected, span, &[])
@@ -1283,7 +1371,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             ast::ExprKind::Name(id) => {
                 if let Some(l) = self.lookup_local(&id.name) {
-                    if assign && !self.locals[l.0 as usize].mutable {
+                    if assign && self.is_captured(l) {
+                        self.report_captured_assign(l, e.span);
+                    } else if assign && !self.locals[l.0 as usize].mutable {
                         self.report_immutable(id, l, e.span);
                     }
                     return Some(Place {

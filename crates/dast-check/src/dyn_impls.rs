@@ -134,6 +134,7 @@ impl Locals {
             locals: self.infos,
             value,
             instances: Vec::new(),
+            closures: Vec::new(),
         }
     }
 }

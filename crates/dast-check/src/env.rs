@@ -226,6 +226,34 @@ pub struct Env<'a> {
     pub diags: Vec<Diagnostic>,
     /// The prelude module, when the program was checked with one.
     pub prelude: Option<ModIdx>,
+    /// The next closure's id: closures are numbered while bodies are checked, when
+    /// the environment is shared.
+    pub next_closure: std::cell::Cell<u32>,
+    /// Every closure, once the body it is written in is checked.
+    pub closures: HashMap<crate::ty::ClosureId, ClosureDef>,
+}
+
+/// Where an `impl` block is: its module, whether all its methods hot-reload, and the
+/// impl's type parameters.
+#[derive(Clone, Copy)]
+struct ImplSite<'g> {
+    module: ModIdx,
+    hot_all: bool,
+    generics: &'g [GenericDef],
+}
+
+/// A checked closure: where its code lives and what it takes.
+#[derive(Clone, Debug)]
+pub struct ClosureDef {
+    pub module: ModIdx,
+    /// `enclosing_fn.closure#N` (N counts the closures of that body from 1).
+    pub name: String,
+    pub sig: crate::generics::CallSig,
+    /// Types of the captured values, in order (the closure value's layout).
+    pub captures: Vec<Ty>,
+    /// The body it is written in and its index among that body's closures.
+    pub owner: FnId,
+    pub index: usize,
 }
 
 /// Items waiting for their types to be resolved (after every name is declared).
@@ -735,10 +763,18 @@ impl<'a> Env<'a> {
             None => None,
         };
         let mut diags = Vec::new();
-        let impl_generics = crate::generics::resolve_generics(self, scope, &imp.generics, &mut diags);
+        let impl_generics =
+            crate::generics::resolve_generics(self, scope, &imp.generics, &mut diags);
         self.diags.extend(diags);
         let impl_names = crate::generics::param_scope(&impl_generics);
-        let self_ty = self.resolve_ty_in(scope, &imp.self_ty, TyScope { self_adt: None, params: &impl_names });
+        let self_ty = self.resolve_ty_in(
+            scope,
+            &imp.self_ty,
+            TyScope {
+                self_adt: None,
+                params: &impl_names,
+            },
+        );
         let Ty::Adt(adt, self_args) = self_ty else {
             if !self_ty.is_error() {
                 self.diags.push(
@@ -802,7 +838,12 @@ impl<'a> Env<'a> {
             }
         }
         if let Some((t, name)) = tr {
-            self.check_trait_impl(t, name, adt, imp, (module, scope), hot_all, &impl_generics);
+            let site = ImplSite {
+                module,
+                hot_all,
+                generics: &impl_generics,
+            };
+            self.check_trait_impl(t, name, adt, imp, site);
         }
     }
 
@@ -815,10 +856,13 @@ impl<'a> Env<'a> {
         name: &ast::Ident,
         adt: AdtId,
         imp: &'a ast::ImplDecl,
-        (module, _scope): (ModIdx, ScopeId),
-        hot_all: bool,
-        impl_generics: &[GenericDef],
+        site: ImplSite,
     ) {
+        let ImplSite {
+            module,
+            hot_all,
+            generics: impl_generics,
+        } = site;
         let tdef = &self.traits[t.0 as usize];
         let (trait_name, tscope) = (tdef.name.clone(), tdef.scope);
         let required: Vec<&'a ast::FnDecl> = tdef.methods().collect();
@@ -940,7 +984,14 @@ impl<'a> Env<'a> {
         let mut names = crate::generics::param_scope(impl_generics);
         let args = names.iter().map(|(_, t)| t.clone()).collect();
         names.push(("Self".to_string(), Ty::Adt(adt, args)));
-        self.resolve_sig_in(tscope, decl, TyScope { self_adt: Some(adt), params: &names })
+        self.resolve_sig_in(
+            tscope,
+            decl,
+            TyScope {
+                self_adt: Some(adt),
+                params: &names,
+            },
+        )
     }
 
     /// `(self: &Self, n: i32) -> String`, as written in messages (`this` shown as
@@ -1001,7 +1052,10 @@ impl<'a> Env<'a> {
     ) -> bool {
         let adt_def = &self.adts[adt.0 as usize];
         let exact = args.len() == impl_generics.len()
-            && args.iter().enumerate().all(|(i, t)| matches!(t, Ty::Param(p) if p.index as usize == i));
+            && args
+                .iter()
+                .enumerate()
+                .all(|(i, t)| matches!(t, Ty::Param(p) if p.index as usize == i));
         if exact || args.iter().any(Ty::is_error) {
             return exact;
         }
@@ -1037,10 +1091,20 @@ impl<'a> Env<'a> {
         generics.extend(own);
         let mut names = crate::generics::param_scope(&generics);
         if let Some(a) = self_adt {
-            let args = names[..impl_generics.len()].iter().map(|(_, t)| t.clone()).collect();
+            let args = names[..impl_generics.len()]
+                .iter()
+                .map(|(_, t)| t.clone())
+                .collect();
             names.push(("Self".to_string(), Ty::Adt(a, args)));
         }
-        let sig = self.resolve_sig_in(scope, decl, TyScope { self_adt, params: &names });
+        let sig = self.resolve_sig_in(
+            scope,
+            decl,
+            TyScope {
+                self_adt,
+                params: &names,
+            },
+        );
         let f = &mut self.fns[id.0 as usize];
         f.generics = generics;
         f.sig = sig;
@@ -1287,7 +1351,7 @@ impl<'a> Env<'a> {
 
     /// Adds the instance of generic function `f` for `args`: the same declaration, its
     /// signature with the arguments in place of the parameters.
-    pub fn add_instance(&mut self, f: FnId, args: Vec<Ty>) -> FnId {
+    pub fn add_instance(&mut self, f: FnId, args: Vec<Ty>, module: Option<ModIdx>) -> FnId {
         let def = &self.fns[f.0 as usize];
         let name = crate::generics::instance_name(self, &def.name, &args);
         let sig = FnSig {
@@ -1305,7 +1369,7 @@ impl<'a> Env<'a> {
         let instance = FnDef {
             placeholder: def.placeholder,
             name,
-            module: def.module,
+            module: module.unwrap_or(def.module),
             scope: def.scope,
             decl: def.decl,
             sig,
@@ -1458,6 +1522,13 @@ impl crate::ty::TypeNames for Env<'_> {
 
     fn trait_name(&self, id: TraitId) -> String {
         self.traits[id.0 as usize].name.clone()
+    }
+
+    fn closure_name(&self, id: crate::ty::ClosureId) -> String {
+        match self.closures.get(&id) {
+            Some(c) => format!("{{{}}}", c.name),
+            None => "{closure}".to_string(),
+        }
     }
 }
 

@@ -55,6 +55,8 @@
 //! | `E0319` | `?` on a value that is not `Result`/`Option`, in a function that returns neither, or with another error type |
 //! | `E0320` | `for` over a value that is not iterable |
 //! | `E0321` | undeclared loop label |
+//! | `E0322` | assignment to a captured variable inside a closure |
+//! | `E0323` | a closure outside a function body (in a constant or `var` initializer) |
 //! | `E0401` | no such item in a module |
 //! | `E0402` | no such associated function or variant on a type |
 //! | `E0403` | `.` after something that is not a namespace |
@@ -140,6 +142,8 @@ pub const BREAK_VALUE_OUTSIDE_LOOP: &str = "E0318";
 pub const BAD_TRY: &str = "E0319";
 pub const NOT_ITERABLE: &str = "E0320";
 pub const UNDECLARED_LABEL: &str = "E0321";
+pub const ASSIGN_CAPTURED: &str = "E0322";
+pub const CLOSURE_MISPLACED: &str = "E0323";
 pub const UNKNOWN_MODULE_ITEM: &str = "E0401";
 pub const UNKNOWN_ASSOC_ITEM: &str = "E0402";
 pub const NOT_A_NAMESPACE: &str = "E0403";

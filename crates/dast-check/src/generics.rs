@@ -128,7 +128,26 @@ pub fn has_vars(t: &Ty) -> bool {
 pub struct GenericDef {
     pub name: String,
     pub bounds: Vec<Bound>,
+    /// `F: Fn(i32) -> bool`: the parameter's values are called with this signature
+    /// (its types may name the other parameters).
+    pub call: Option<CallSig>,
     pub span: Span,
+}
+
+/// The signature of an `Fn(..) -> R` bound, or of a closure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallSig {
+    pub params: Vec<Ty>,
+    pub ret: Ty,
+}
+
+impl CallSig {
+    pub fn subst(&self, args: &[Ty]) -> CallSig {
+        CallSig {
+            params: self.params.iter().map(|t| t.subst(args)).collect(),
+            ret: self.ret.subst(args),
+        }
+    }
 }
 
 /// Resolves the type parameters of a function declaration (its bounds' names).
@@ -139,6 +158,7 @@ pub fn resolve_generics(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<GenericDef> {
     let mut out: Vec<GenericDef> = Vec::new();
+    let mut kept = Vec::new();
     for p in params {
         if let Some(first) = out.iter().find(|g| g.name == p.name.name) {
             diags.push(
@@ -155,13 +175,51 @@ pub fn resolve_generics(
         let bounds = p
             .bounds
             .iter()
-            .filter_map(|path| resolve_bound(env, scope, path, diags))
+            .filter_map(|b| match &b.kind {
+                ast::TypeKind::Path { segments, .. } => resolve_bound(env, scope, segments, diags),
+                _ => None,
+            })
             .collect();
         out.push(GenericDef {
             name: p.name.name.clone(),
             bounds,
+            call: None,
             span: p.name.span,
         });
+        kept.push(p);
+    }
+    // `F: Fn(T) -> U` may name any parameter of the list.
+    let names = param_scope(&out);
+    let cx = crate::resolve::TyScope {
+        self_adt: None,
+        params: &names,
+    };
+    for (g, p) in out.iter_mut().zip(kept) {
+        for b in &p.bounds {
+            let ast::TypeKind::Fn { params, ret } = &b.kind else {
+                continue;
+            };
+            if g.call.is_some() {
+                diags.push(
+                    Diagnostic::error(
+                        errors::BAD_TYPE_PARAMS,
+                        "two `Fn` bounds on one type parameter",
+                        b.span,
+                    )
+                    .with_label("second `Fn` bound")
+                    .with_help("a closure has one signature: keep one `Fn(..) -> R`"),
+                );
+                continue;
+            }
+            let params = params
+                .iter()
+                .map(|t| crate::resolve::resolve_ty_in(env, scope, t, cx, diags))
+                .collect();
+            let ret = ret.as_ref().map_or(Ty::unit(), |t| {
+                crate::resolve::resolve_ty_in(env, scope, t, cx, diags)
+            });
+            g.call = Some(CallSig { params, ret });
+        }
     }
     out
 }
@@ -232,6 +290,8 @@ pub fn satisfies(env: &Env, ty: &Ty, bound: Bound, params: &[Vec<Bound>]) -> boo
     let all = |ts: &[&Ty]| ts.iter().all(|t| satisfies(env, t, bound, params));
     match ty {
         Ty::Error | Ty::Never | Ty::Var(_) => true,
+        // A closure is code and copies of its captures: it can be copied, nothing else.
+        Ty::Closure(_) => matches!(bound, Bound::Clone),
         Ty::Param(p) => params
             .get(p.index as usize)
             .is_some_and(|bs| bs.iter().any(|b| b.implies(bound))),
@@ -306,6 +366,10 @@ impl crate::ty::TypeNames for QualifiedNames<'_, '_> {
         let t = &self.0.traits[id.0 as usize];
         format!("{}.{}", self.0.modules[t.module.0 as usize].name, t.name)
     }
+
+    fn closure_name(&self, id: crate::ty::ClosureId) -> String {
+        self.0.closure_name(id)
+    }
 }
 
 /// Deeper type arguments than this end instantiation: a function that calls itself
@@ -345,7 +409,14 @@ pub fn instantiate_all(
             );
             break;
         }
-        let id = env.add_instance(f, args.clone());
+        // An instance for a closure lives with the closure's code, in the module the
+        // closure is written in: a reload of that module replaces both together.
+        let module = args
+            .iter()
+            .find_map(crate::closure::first_closure)
+            .and_then(|c| env.closures.get(&c))
+            .map(|c| c.module);
+        let id = env.add_instance(f, args.clone(), module);
         map.insert((f, args), id);
         let (module, scope) = (env.func(id).module, env.func(id).scope);
         let before = diags.len();
@@ -358,6 +429,7 @@ pub fn instantiate_all(
             d.message = format!("{} (in instance `{name}`)", d.message);
         }
         queue.extend(body.instances.iter().cloned());
+        crate::closure::register_closures(env, id, &body);
         debug_assert_eq!(bodies.len(), id.0 as usize);
         bodies.push(Some(body));
     }

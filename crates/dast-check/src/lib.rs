@@ -8,6 +8,7 @@
 mod builtins;
 mod call;
 mod check;
+mod closure;
 mod dyn_impls;
 pub mod env;
 pub mod errors;
@@ -69,6 +70,11 @@ pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
     let global_inits = check_globals(&mut env, &mut diags);
     shared::check_shared_statics(&env, &mut diags);
     let mut bodies = check_fns(&env, &mut diags);
+    for (i, b) in bodies.iter().enumerate() {
+        if let Some(b) = b {
+            closure::register_closures(&mut env, FnId(i as u32), b);
+        }
+    }
     let roots: Vec<_> = bodies
         .iter()
         .chain(&global_inits)

@@ -67,6 +67,8 @@ pub struct ModuleBuilder<'c, 'a> {
     pub out: bc::Module,
     type_ids: HashMap<Ty, bc::TypeId>,
     fn_ids: HashMap<FnId, bc::FuncId>,
+    /// The functions of this module's closures.
+    closure_fns: HashMap<crate::ty::ClosureId, bc::FuncId>,
     imports: HashMap<FnId, bc::ImportId>,
     global_slots: HashMap<GlobalId, (u32, u32)>,
     /// First shared slot of each `@shared static` (its words live outside the version).
@@ -97,6 +99,7 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
             },
             type_ids: HashMap::new(),
             fn_ids: HashMap::new(),
+            closure_fns: HashMap::new(),
             imports: HashMap::new(),
             global_slots: HashMap::new(),
             shared_slots: HashMap::new(),
@@ -120,10 +123,25 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
         for (i, f) in mine.iter().enumerate() {
             self.fn_ids.insert(*f, bc::FuncId(i as u32));
         }
+        let mut closures: Vec<crate::ty::ClosureId> = env
+            .closures
+            .iter()
+            .filter(|(_, c)| c.module == self.module)
+            .map(|(id, _)| *id)
+            .collect();
+        closures.sort();
+        for (k, id) in closures.iter().enumerate() {
+            self.closure_fns
+                .insert(*id, bc::FuncId((mine.len() + k) as u32));
+        }
         self.layout_globals();
         self.plan_impls();
         for f in &mine {
             let func = self.lower_fn(*f);
+            self.out.functions.push(func);
+        }
+        for id in &closures {
+            let func = self.lower_closure(*id);
             self.out.functions.push(func);
         }
         self.lower_impls();
@@ -273,7 +291,11 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
                 let name = if args.is_empty() {
                     format!("{mname}.{}", adt.name)
                 } else {
-                    crate::generics::instance_name(&self.c.env, &format!("{mname}.{}", adt.name), args)
+                    crate::generics::instance_name(
+                        &self.c.env,
+                        &format!("{mname}.{}", adt.name),
+                        args,
+                    )
                 };
                 match &adt.kind {
                     AdtKind::Struct(fs) => D::Struct {
@@ -310,6 +332,16 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
             Ty::Dyn(t) => D::Dyn {
                 trait_name: self.trait_name(*t),
             },
+            // A closure's value is its captures.
+            Ty::Closure(id) => {
+                let captures = self.c.env.closures.get(id).map(|c| c.captures.clone());
+                match captures {
+                    Some(ts) if !ts.is_empty() => {
+                        D::Tuple(ts.iter().map(|t| self.type_id(t)).collect())
+                    }
+                    _ => D::Unit,
+                }
+            }
             // Generic bodies are never lowered: no parameter reaches here.
             Ty::Var(_) | Ty::Param(_) | Ty::Error => D::Unit,
         }
@@ -404,6 +436,37 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
         fl.finish(def.name.clone(), sig, true)
     }
 
+    /// A closure's function: the captured values, then the closure's parameters, over
+    /// the locals of the body it is written in.
+    fn lower_closure(&mut self, id: crate::ty::ClosureId) -> bc::Function {
+        let c = self.c;
+        let def = &c.env.closures[&id];
+        let owner = c.bodies[def.owner.0 as usize]
+            .as_ref()
+            .expect("checked body");
+        let cb = &owner.closures[def.index];
+        let params: Vec<Ty> = def
+            .captures
+            .iter()
+            .chain(&def.sig.params)
+            .cloned()
+            .collect();
+        let sig = bc::Signature {
+            params: params.iter().map(|t| self.type_id(t)).collect(),
+            ret: self.type_id(&def.sig.ret),
+            mut_params: vec![],
+        };
+        let mut fl = FnLower::new(self, &owner.locals);
+        fl.ret_ty = def.sig.ret.clone();
+        for l in cb.captures.iter().chain(&cb.params) {
+            let lay = fl.local_layout(*l);
+            let loc = fl.alloc(lay);
+            fl.locals[l.0 as usize] = Some(loc);
+        }
+        fl.lower_return_value(&cb.value);
+        fl.finish(def.name.clone(), sig, false)
+    }
+
     /// One initializer function per `@shared static` (run only when its memory is new).
     fn lower_shared_inits(&mut self) {
         let mut statics: Vec<(GlobalId, u32)> =
@@ -469,6 +532,11 @@ pub fn layout_of(env: &Env, ty: &Ty) -> Layout {
         Ty::Bool | Ty::Int(_) | Ty::Float(_) | Ty::Char => Layout::WORD,
         Ty::Str | Ty::Vec(_) | Ty::Map(..) | Ty::Box(_) | Ty::Dyn(_) => Layout::REF,
         Ty::Never | Ty::Var(_) | Ty::Param(_) | Ty::Error => Layout::ZERO,
+        Ty::Closure(id) => env.closures.get(id).map_or(Layout::ZERO, |c| {
+            c.captures
+                .iter()
+                .fold(Layout::ZERO, |a, t| a.plus(layout_of(env, t)))
+        }),
         Ty::Tuple(ts) => ts
             .iter()
             .fold(Layout::ZERO, |a, t| a.plus(layout_of(env, t))),
@@ -988,6 +1056,23 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                     at = at.plus(l);
                 }
             }
+            ExprKind::Closure { captures, .. } => {
+                let mut at = dst;
+                for l in captures {
+                    let ty = self.local_info[l.0 as usize].ty.clone();
+                    let lay = self.layout(&ty);
+                    let read = Expr {
+                        kind: ExprKind::Local(*l),
+                        ty,
+                        span: e.span,
+                    };
+                    self.expr_into(&read, at);
+                    at = at.plus(lay);
+                }
+            }
+            ExprKind::CallClosure { id, callee, args } => {
+                self.call_closure_into(*id, callee, args, dst, e.span)
+            }
             ExprKind::Struct { fields, .. } => {
                 let mut at = dst;
                 for f in fields {
@@ -1372,6 +1457,45 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
     }
 
     // ---------- calls ----------
+
+    /// `f(args)` of closure `id`: its function called with the closure's value (the
+    /// captures) and the arguments, one after another in the window.
+    fn call_closure_into(
+        &mut self,
+        id: crate::ty::ClosureId,
+        callee: &Expr,
+        args: &[Expr],
+        dst: Loc,
+        span: Span,
+    ) {
+        let m = self.mark();
+        let def = &self.mb.c.env.closures[&id];
+        let ret_layout = self.layout(&def.sig.ret);
+        let mut arg_layout = self.layout(&callee.ty);
+        for a in args {
+            arg_layout = arg_layout.plus(self.layout(&a.ty));
+        }
+        let win = self.alloc(Layout {
+            words: arg_layout.words.max(ret_layout.words),
+            refs: arg_layout.refs.max(ret_layout.refs),
+        });
+        self.expr_into(callee, win);
+        let mut at = win.plus(self.layout(&callee.ty));
+        for a in args {
+            let l = self.layout(&a.ty);
+            self.expr_into(a, at);
+            at = at.plus(l);
+        }
+        self.at(span);
+        let func = self.mb.closure_fns[&id];
+        self.emit(Inst::Call {
+            func,
+            s: S(win.s),
+            r: R(win.r),
+        });
+        self.move_val(win, dst, ret_layout);
+        self.release(m);
+    }
 
     fn call_into(&mut self, func: FnId, args: &[Arg], dst: Loc, span: Span) {
         let m = self.mark();

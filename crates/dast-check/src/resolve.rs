@@ -77,6 +77,18 @@ pub fn resolve_ty_in(
             Ty::Vec(Box::new(resolve_ty(env, scope, elem, self_adt, diags)))
         }
         ast::TypeKind::Never => Ty::Never,
+        ast::TypeKind::Fn { .. } => {
+            diags.push(
+                Diagnostic::error(
+                    errors::UNSUPPORTED_TYPE,
+                    "`Fn(..)` is a bound, not a type",
+                    ty.span,
+                )
+                .with_label("a bound used as a type")
+                .with_help("take a closure through a type parameter: `fn apply[F: Fn(i32) -> i32](f: F, x: i32) -> i32`"),
+            );
+            Ty::Error
+        }
         ast::TypeKind::Dyn(name) => resolve_trait(env, scope, name, diags),
         ast::TypeKind::Ptr { .. } => {
             diags.push(
@@ -183,7 +195,11 @@ fn resolve_path_ty(
                     span,
                 )
                 .with_label(format!("expected {n}"))
-                .with_help(format!("write `{}[{}]` with a type for each", adt.name, params.join(", "))),
+                .with_help(format!(
+                    "write `{}[{}]` with a type for each",
+                    adt.name,
+                    params.join(", ")
+                )),
             );
             Ty::Error
         }

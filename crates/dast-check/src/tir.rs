@@ -26,6 +26,20 @@ pub struct Body {
     /// The instances of generic functions the body calls (function, type arguments),
     /// in concrete types; empty when the body is itself generic.
     pub instances: Vec<(FnId, Vec<crate::ty::Ty>)>,
+    /// The closures written in the body: each becomes a function of its own, whose
+    /// locals are this body's (captured ones passed as parameters).
+    pub closures: Vec<ClosureBody>,
+}
+
+/// A closure's code, checked with its enclosing body.
+#[derive(Clone, Debug)]
+pub struct ClosureBody {
+    pub id: crate::ty::ClosureId,
+    /// The enclosing body's locals it reads, then its own parameters.
+    pub captures: Vec<LocalId>,
+    pub params: Vec<LocalId>,
+    pub sig: crate::generics::CallSig,
+    pub value: Expr,
 }
 
 #[derive(Clone, Debug)]
@@ -350,6 +364,19 @@ pub enum ExprKind {
         value: Box<Expr>,
         adt: AdtId,
         tr: TraitId,
+    },
+    /// A closure value: the values of the locals it captures, in order (its layout is
+    /// theirs, one after another).
+    Closure {
+        id: crate::ty::ClosureId,
+        captures: Vec<LocalId>,
+    },
+    /// `f(args)` where `f` is closure `id`: a direct call of its function, which takes
+    /// the captured values first, then the arguments.
+    CallClosure {
+        id: crate::ty::ClosureId,
+        callee: Box<Expr>,
+        args: Vec<Expr>,
     },
     /// `recv.method(args)` on a trait object: method `method` (index in the trait) of
     /// the object's type, found at run time.

@@ -89,6 +89,11 @@ pub enum FloatTy {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TraitId(pub u32);
 
+/// A closure expression, program-wide (one per closure in each checked body: a closure
+/// in a generic function has one per instance).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClosureId(pub u32);
+
 /// A type parameter: its position in the function's list and its name (for messages).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ParamTy {
@@ -130,6 +135,10 @@ pub enum Ty {
     /// what its bounds allow. Never reaches lowering: generic functions are lowered once
     /// per instance, with their parameters replaced by concrete types.
     Param(ParamTy),
+    /// The type of one closure expression (as in Rust, each closure has its own type):
+    /// its value is the captured variables' values, its code a function of the module
+    /// it was written in. Only type parameters with an `Fn(..)` bound name it.
+    Closure(ClosureId),
     /// After an error: unifies with anything, never reported again.
     Error,
 }
@@ -363,9 +372,7 @@ impl Infer {
                 xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| self.unify(x, y))
             }
             (Ty::Adt(a, xs), Ty::Adt(b, ys)) => {
-                a == b
-                    && xs.len() == ys.len()
-                    && xs.iter().zip(ys).all(|(x, y)| self.unify(x, y))
+                a == b && xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| self.unify(x, y))
             }
             _ => a == b,
         }
@@ -376,6 +383,9 @@ impl Infer {
 pub trait TypeNames {
     fn adt_name(&self, id: AdtId) -> String;
     fn trait_name(&self, id: TraitId) -> String;
+    fn closure_name(&self, id: ClosureId) -> String {
+        format!("{{closure#{}}}", id.0)
+    }
 }
 
 /// Renders a type for messages (`Vec[i32]`, `{integer}`, `Point`).
@@ -409,6 +419,7 @@ pub fn display_ty(ty: &Ty, infer: &Infer, names: &dyn TypeNames) -> String {
         Ty::Box(t) => format!("Box[{}]", sub(&t)),
         Ty::Dyn(id) => format!("dyn {}", names.trait_name(id)),
         Ty::Param(p) => p.name,
+        Ty::Closure(id) => names.closure_name(id),
         Ty::Var(_) => match infer.var_kind(ty) {
             Some(VarKind::Int) => "{integer}".into(),
             Some(VarKind::Float) => "{float}".into(),

@@ -9,6 +9,11 @@ pub fn zonk_body(body: &mut Body, infer: &Infer) {
         l.ty = infer.finish(&l.ty);
     }
     expr(&mut body.value, infer);
+    for c in &mut body.closures {
+        expr(&mut c.value, infer);
+        c.sig.params.iter_mut().for_each(|t| *t = infer.finish(t));
+        c.sig.ret = infer.finish(&c.sig.ret);
+    }
 }
 
 fn expr(e: &mut Expr, inf: &Infer) {
@@ -61,6 +66,10 @@ fn expr(e: &mut Expr, inf: &Infer) {
         ExprKind::DynPut { obj, value } => {
             expr(obj, inf);
             expr(value, inf);
+        }
+        ExprKind::CallClosure { callee, args, .. } => {
+            expr(callee, inf);
+            args.iter_mut().for_each(|a| expr(a, inf));
         }
         ExprKind::Loop { body } => expr(body, inf),
         ExprKind::Binary { lhs, rhs, .. } | ExprKind::And(lhs, rhs) | ExprKind::Or(lhs, rhs) => {
@@ -128,6 +137,7 @@ fn expr(e: &mut Expr, inf: &Infer) {
         | ExprKind::Str(_)
         | ExprKind::Char(_)
         | ExprKind::Unit
+        | ExprKind::Closure { .. }
         | ExprKind::Local(_)
         | ExprKind::Global(_)
         | ExprKind::Const(_)

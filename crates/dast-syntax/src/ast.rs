@@ -83,12 +83,21 @@ pub struct FnDecl {
     pub is_unsafe: bool,
 }
 
+/// A closure parameter: a pattern (`x`, `(a, b)`, `_`) with an optional type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClosureParam {
+    pub pat: Pat,
+    pub ty: Option<Type>,
+    pub span: Span,
+}
+
 /// One type parameter with its bounds: `T`, `T: Ord`, `T: Display + Clone`,
 /// `T: shapes.Shape` (each bound a trait's path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenericParam {
     pub name: Ident,
-    pub bounds: Vec<Vec<Ident>>,
+    /// Trait paths (`TypeKind::Path` without arguments) and `Fn(..) -> R` bounds.
+    pub bounds: Vec<Type>,
     pub span: Span,
 }
 
@@ -195,6 +204,12 @@ pub enum TypeKind {
     Ptr { mutable: bool, inner: Box<Type> },
     /// `dyn Trait`, `dyn other_module.Trait`: the trait's path.
     Dyn(Vec<Ident>),
+    /// `Fn(i32, i32) -> bool` (also spelled `FnMut`/`FnOnce`, the same to Dast): the
+    /// bound of a type parameter that is called; `ret` is `None` for `()`.
+    Fn {
+        params: Vec<Type>,
+        ret: Option<Box<Type>>,
+    },
     /// `!`
     Never,
     /// Unparseable type; already reported.
@@ -290,6 +305,13 @@ pub enum Lit {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Lit(Lit),
+    /// `|a, b: i32| a + b`, `|x| -> i32 { x * 2 }`, `|| 5`, `move |x| x` (`move` changes
+    /// nothing: captured variables are always copied).
+    Closure {
+        params: Vec<ClosureParam>,
+        ret: Option<Type>,
+        body: Box<Expr>,
+    },
     /// A simple name: a local, a function, a type, a module, a const (`x`, `foo`,
     /// `GameState`, `Some`, `None`, `self`).
     Name(Ident),

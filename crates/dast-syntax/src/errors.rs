@@ -19,7 +19,7 @@
 //! | `E0015` | expected a type |
 //! | `E0016` | expected a pattern |
 //! | `E0017` | two statements or items on one line without `;` between them |
-//! | `E0018` | closures are not supported in Dast v0 |
+//! | `E0018` | retired: was "closures are not supported" (closures are in the language now; the code is not reused) |
 //! | `E0019` | chained comparison operators (`a < b < c`) |
 //! | `E0020` | attributes not followed by an item |
 //! | `E0021` | Rust syntax that Dast writes differently (`::`, `Vec<T>`, `println!`, `vec![]`, `pub`, `std::` paths) |
@@ -44,7 +44,6 @@ pub const EXPECTED_EXPR: &str = "E0014";
 pub const EXPECTED_TYPE: &str = "E0015";
 pub const EXPECTED_PATTERN: &str = "E0016";
 pub const MISSING_SEPARATOR: &str = "E0017";
-pub const CLOSURE: &str = "E0018";
 pub const CHAINED_COMPARISON: &str = "E0019";
 pub const DANGLING_ATTRIBUTES: &str = "E0020";
 pub const RUST_SYNTAX: &str = "E0021";

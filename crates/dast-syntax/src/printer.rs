@@ -144,16 +144,7 @@ impl Printer {
                 .generics
                 .iter()
                 .map(|g| {
-                    let bounds: Vec<String> = g
-                        .bounds
-                        .iter()
-                        .map(|b| {
-                            b.iter()
-                                .map(|s| s.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(".")
-                        })
-                        .collect();
+                    let bounds: Vec<String> = g.bounds.iter().map(ty).collect();
                     if bounds.is_empty() {
                         g.name.name.clone()
                     } else {
@@ -235,6 +226,25 @@ impl Printer {
         let d = depth + 1;
         match &e.kind {
             ExprKind::Lit(l) => self.line(depth, &format!("lit {}", lit(l)), e.span),
+            ExprKind::Closure { params, ret, body } => {
+                let shown: Vec<String> = params
+                    .iter()
+                    .map(|p| match &p.ty {
+                        Some(t) => format!("{}: {}", pat(&p.pat), ty(t)),
+                        None => pat(&p.pat),
+                    })
+                    .collect();
+                let ret = ret
+                    .as_ref()
+                    .map(|t| format!(" -> {}", ty(t)))
+                    .unwrap_or_default();
+                self.line(
+                    depth,
+                    &format!("closure |{}|{ret}", shown.join(", ")),
+                    e.span,
+                );
+                self.expr(body, d);
+            }
             ExprKind::Name(n) => self.line(depth, &format!("name {}", n.name), e.span),
             ExprKind::InferredVariant(n) => {
                 self.line(depth, &format!("variant .{}", n.name), e.span)
@@ -515,6 +525,14 @@ fn ty(t: &Type) -> String {
         }
         TypeKind::Ptr { mutable, inner } => {
             format!("*{} {}", if *mutable { "mut" } else { "const" }, ty(inner))
+        }
+        TypeKind::Fn { params, ret } => {
+            let params = params.iter().map(ty).collect::<Vec<_>>().join(", ");
+            let ret = ret
+                .as_ref()
+                .map(|r| format!(" -> {}", ty(r)))
+                .unwrap_or_default();
+            format!("Fn({params}){ret}")
         }
         TypeKind::Dyn(path) => {
             let names: Vec<&str> = path.iter().map(|i| i.name.as_str()).collect();

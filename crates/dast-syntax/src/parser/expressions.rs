@@ -4,7 +4,7 @@
 use dast_base::Span;
 
 use super::{Parser, Restrictions};
-use crate::ast::{BinOp, Expr, ExprKind, FieldInit, Lit, MatchArm, UnOp};
+use crate::ast::{BinOp, ClosureParam, Expr, ExprKind, FieldInit, Lit, MatchArm, UnOp};
 use crate::errors;
 use crate::token::{Token, TokenKind};
 
@@ -459,6 +459,11 @@ impl Parser<'_> {
     fn prefix_expr(&mut self, r: Restrictions) -> Expr {
         type Handler<'a> = fn(&mut Parser<'a>, Restrictions) -> Expr;
         let handler: Handler<'_> = match self.kind() {
+            TokenKind::Ident if self.at_move_closure() => |p, r| {
+                let start = p.start();
+                p.bump();
+                p.closure_from(start, r)
+            },
             TokenKind::Int | TokenKind::Float | TokenKind::Str | TokenKind::Char => {
                 |p, _| p.literal_expr()
             }
@@ -483,7 +488,7 @@ impl Parser<'_> {
             TokenKind::Continue => |p, _| p.continue_expr(),
             TokenKind::Label => |p, _| p.labeled_loop(),
             TokenKind::Return => Self::return_expr,
-            TokenKind::Pipe | TokenKind::PipePipe => Self::skip_closure,
+            TokenKind::Pipe | TokenKind::PipePipe => Self::closure,
             _ => |p, _| p.missing_expr(),
         };
         handler(self, r)
@@ -840,39 +845,68 @@ impl Parser<'_> {
         self.mk_expr(ExprKind::Array(elems), span)
     }
 
-    /// Closures are not in Dast v0: report once, skip the whole closure (parameters,
-    /// return type and body) and leave an `Error` node, so the rest still parses.
-    fn skip_closure(&mut self, r: Restrictions) -> Expr {
+    /// `|a, b: i32| body`, `|| body`, `|x| -> T { block }` (a written return type needs a
+    /// block body, as in Rust). `start` is where a leading `move` began, if any.
+    fn closure(&mut self, r: Restrictions) -> Expr {
         let start = self.start();
-        let marks = self.id_marks();
+        self.closure_from(start, r)
+    }
+
+    fn closure_from(&mut self, start: u32, r: Restrictions) -> Expr {
+        let mut params = Vec::new();
         if self.bump().kind == TokenKind::Pipe {
-            while !matches!(
-                self.kind(),
-                TokenKind::Pipe | TokenKind::Semi | TokenKind::Eof | TokenKind::LBrace
-            ) && !super::is_closer(self.kind())
-            {
-                self.skip_token_tree();
+            while !matches!(self.kind(), TokenKind::Pipe | TokenKind::Eof) {
+                let before = self.pos;
+                let pstart = self.start();
+                let pat = self.pat();
+                let ty = if self.eat(TokenKind::Colon) {
+                    Some(self.ty())
+                } else {
+                    None
+                };
+                params.push(ClosureParam {
+                    pat,
+                    ty,
+                    span: self.span_from(pstart),
+                });
+                if self.pos == before || !self.eat(TokenKind::Comma) {
+                    break;
+                }
             }
-            self.eat(TokenKind::Pipe);
+            if !self.eat(TokenKind::Pipe) {
+                self.error_expected("`|` after the closure's parameters");
+            }
         }
-        if self.eat(TokenKind::Arrow) {
-            let _ = self.ty();
-        }
-        if can_start_expression(self.kind()) {
-            let _ = self.expr_bp(0, r, false);
-        }
-        // The skipped nodes are dropped: give their ids back so ids stay dense.
-        self.drop_nodes_since(marks);
+        let ret = if self.eat(TokenKind::Arrow) {
+            Some(self.ty())
+        } else {
+            None
+        };
+        let body = if ret.is_some() && !self.at(TokenKind::LBrace) {
+            self.error_expected("`{` (a closure with a return type has a block body)");
+            self.expr_bp(0, r, false)
+        } else {
+            self.expr_bp(0, r, false)
+        };
         let span = self.span_from(start);
-        let diag = dast_base::Diagnostic::error(
-            errors::CLOSURE,
-            "closures are not supported in Dast v0",
-            span,
-        )
-        .with_label("closure")
-        .with_help("define a named `fn` instead");
-        self.error(diag);
-        self.mk_expr(ExprKind::Error, span)
+        let kind = ExprKind::Closure {
+            params,
+            ret,
+            body: Box::new(body),
+        };
+        self.mk_expr(kind, span)
+    }
+
+    /// `move |x| ..`: `move` is not a keyword elsewhere.
+    pub(super) fn at_move_closure(&mut self) -> bool {
+        self.kind() == TokenKind::Ident
+            && &self.text
+                [self.tokens[self.pos].span.start as usize..self.tokens[self.pos].span.end as usize]
+                == "move"
+            && matches!(
+                self.tokens.get(self.pos + 1).map(|t| t.kind),
+                Some(TokenKind::Pipe | TokenKind::PipePipe)
+            )
     }
 
     // ---------- postfix forms ----------

@@ -304,8 +304,9 @@ impl Parser<'_> {
         if self.eat(TokenKind::Colon) {
             loop {
                 let bound = self.ty();
-                match bound.kind {
-                    TypeKind::Path { segments, args } if args.is_empty() => bounds.push(segments),
+                match &bound.kind {
+                    TypeKind::Path { args, .. } if args.is_empty() => bounds.push(bound),
+                    TypeKind::Fn { .. } => bounds.push(bound),
                     TypeKind::Error => {}
                     _ => {
                         let diag = Diagnostic::error(
@@ -314,7 +315,7 @@ impl Parser<'_> {
                             bound.span,
                         )
                         .with_label("not a trait")
-                        .with_help("bounds are traits: `T: Ord`, `T: Display + Clone`");
+                        .with_help("bounds are traits (`T: Ord`, `T: Display + Clone`) or `F: Fn(i32) -> i32`");
                         self.error(diag);
                     }
                 }

@@ -54,7 +54,7 @@ impl Parser<'_> {
     }
 
     /// A pattern without top-level alternatives.
-    fn pat(&mut self) -> Pat {
+    pub(super) fn pat(&mut self) -> Pat {
         if !self.enter() {
             let span = self.empty_span_here();
             return self.mk_pat(PatKind::Error, span);

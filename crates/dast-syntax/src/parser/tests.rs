@@ -1228,25 +1228,37 @@ fn d() { x.; }",
 }
 
 #[test]
-fn closures_are_reported_and_skipped() {
-    check_errors_detailed(
-        "fn f() { let g = |x, y| x + y; let h = || 1; g(1, 2) }",
-        expect![[r#"
-            1:18 E0018 closures are not supported in Dast v0 [closure]
-              help: define a named `fn` instead
-            1:40 E0018 closures are not supported in Dast v0 [closure]
-              help: define a named `fn` instead
-        "#]],
+fn closures_parse_with_patterns_types_and_return_types() {
+    let src = "fn f() { let g = |x, (a, b): (i32, i32)| x + a; let h = || 1; let k = move |s: &str| -> i32 { 2 } }";
+    let (file, diags) = parse(FileId(0), src);
+    assert!(diags.is_empty(), "{diags:?}");
+    // g, x, (a, b), a, b, h, k, s
+    assert_eq!(file.pat_count, 8);
+}
+
+#[test]
+fn generic_functions_and_types_parse_with_bounds() {
+    let src = "struct Pair[A, B] { a: A, b: B }\nimpl[T: Ord] Pair[T, T] {}\nfn apply[T: Ord + shapes.Shape, F: Fn(T, i32) -> bool](f: F) {}";
+    let (file, diags) = parse(FileId(0), src);
+    assert!(diags.is_empty(), "{diags:?}");
+    let crate::ast::ItemKind::Fn(f) = &file.items[2].kind else {
+        panic!("fn expected")
+    };
+    assert_eq!(f.generics.len(), 2);
+    assert_eq!(f.generics[0].bounds.len(), 2);
+    assert!(
+        matches!(f.generics[1].bounds[0].kind, crate::ast::TypeKind::Fn { ref params, .. } if params.len() == 2)
     );
 }
 
 #[test]
-fn closure_ids_are_given_back() {
-    let (file, diags) = parse(FileId(0), "fn f() { let g = |x| x + 1 }");
-    assert_eq!(diags.len(), 1);
-    // `g` binding only; the closure is one `Error` expression.
-    assert_eq!(file.pat_count, 1);
-    assert_eq!(file.expr_count, 1);
+fn a_closure_with_a_return_type_needs_a_block() {
+    check_errors(
+        "fn f() { let g = |x| -> i32 x }",
+        expect![[r#"
+            1:29 E0010 expected `{` (a closure with a return type has a block body), found `x`
+        "#]],
+    );
 }
 
 #[test]

@@ -117,6 +117,10 @@ impl Parser<'_> {
     fn path_type(&mut self) -> Type {
         let start = self.start();
         let first = self.bump();
+        let name = &self.text[first.span.start as usize..first.span.end as usize];
+        if matches!(name, "Fn" | "FnMut" | "FnOnce") && self.at(TokenKind::LParen) {
+            return self.fn_bound_type(start);
+        }
         let mut segments = vec![self.ident_from(&first)];
         while matches!(self.kind(), TokenKind::Dot | TokenKind::ColonColon)
             && self.nth_kind(1) == TokenKind::Ident
@@ -145,6 +149,27 @@ impl Parser<'_> {
             Vec::new()
         };
         self.finish_type(start, TypeKind::Path { segments, args })
+    }
+
+    /// `Fn(A, B) -> R` after its name.
+    fn fn_bound_type(&mut self, start: u32) -> Type {
+        let open = self.bump().span;
+        let params = self
+            .list_rest(
+                open,
+                TokenKind::RParen,
+                TYPE_LIST_STOPS,
+                false,
+                Vec::new(),
+                |p| Some(p.ty()),
+            )
+            .0;
+        let ret = if self.eat(TokenKind::Arrow) {
+            Some(Box::new(self.ty()))
+        } else {
+            None
+        };
+        self.finish_type(start, TypeKind::Fn { params, ret })
     }
 
     fn report_colon_colon_path(&mut self) {

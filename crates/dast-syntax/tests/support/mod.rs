@@ -129,6 +129,12 @@ impl Walker {
             TypeKind::Tuple(ts) => ts.iter().for_each(|a| self.ty(a)),
             TypeKind::Ref { inner, .. } | TypeKind::Ptr { inner, .. } => self.ty(inner),
             TypeKind::Slice { elem, .. } => self.ty(elem),
+            TypeKind::Fn { params, ret } => {
+                params.iter().for_each(|a| self.ty(a));
+                if let Some(r) = ret {
+                    self.ty(r);
+                }
+            }
             TypeKind::Dyn(_) | TypeKind::Never | TypeKind::Error => {}
         }
     }
@@ -172,6 +178,18 @@ impl Walker {
             | ExprKind::Continue(_)
             | ExprKind::Error => {}
             ExprKind::Labeled { body, .. } => self.expr(body),
+            ExprKind::Closure { params, ret, body } => {
+                for p in params {
+                    self.pat(&p.pat);
+                    if let Some(t) = &p.ty {
+                        self.ty(t);
+                    }
+                }
+                if let Some(r) = ret {
+                    self.ty(r);
+                }
+                self.expr(body);
+            }
             ExprKind::Field { base, .. } | ExprKind::TupleField { base, .. } => self.expr(base),
             ExprKind::Call { callee, args } => {
                 self.expr(callee);

@@ -1236,9 +1236,24 @@ impl<'e, 'a> FnCx<'e, 'a> {
         expected: Option<&Ty>,
         span: Span,
     ) -> Expr {
+        // An iterator chain goes on (or runs) without being collected first.
+        let mut checked_recv = None;
+        if crate::iter::is_iter_method(&name.name) && crate::iter::is_chain(base) {
+            match self.check_iter_call(base, name, args, expected, span) {
+                Ok(e) => return e,
+                Err(recv) => checked_recv = Some(recv),
+            }
+        }
         // Check the receiver as a place when it looks like one, so mutating methods can
         // work in place; otherwise as a value.
-        let place = if is_place_like(base) {
+        let place = if let Some(v) = checked_recv {
+            let ty = v.ty.clone();
+            (!ty.is_error()).then(|| Place {
+                root: PlaceRoot::Temp(v),
+                projs: Vec::new(),
+                ty,
+            })
+        } else if is_place_like(base) {
             self.check_place(base, false)
         } else {
             let v = self.check_expr(base, None);
@@ -1283,6 +1298,18 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         if let Ty::Param(p) = &recv_ty {
             return self.check_param_method_call(p.clone(), place, base, name, args, span);
+        }
+        // `v.map(..)`, `m.iter().filter(..)`: a sequence's iterator methods (those it has
+        // no built-in method of the same name for, as `v.last()`).
+        if matches!(recv_ty, Ty::Vec(_) | Ty::Map(..))
+            && crate::iter::is_iter_method(&name.name)
+            && self.builtin_method(&recv_ty, &name.name).is_none()
+        {
+            let recv = self.place_expr(place);
+            return match self.pipeline_from_value(recv) {
+                Ok(p) => self.extend_or_run(p, name, args, expected, span),
+                Err(_) => Self::err_expr(span),
+            };
         }
         match self.builtin_method(&recv_ty, &name.name) {
             Some(m) => self.call_builtin_method(m, place, base, args, expected, span),

@@ -720,6 +720,16 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     /// Checks `e` using `expected` only as a hint (no mismatch is reported here).
     pub fn infer_expr(&mut self, e: &ast::Expr, expected: Option<&Ty>) -> Expr {
+        let out = self.infer_expr_kind(e, expected);
+        // An iterator chain used as a value: its items, collected (chains that go on
+        // are checked by `pipeline_of`, which does not come through here).
+        match out.kind {
+            ExprKind::Pipeline(p) => self.collect_vec(*p, out.span),
+            _ => out,
+        }
+    }
+
+    fn infer_expr_kind(&mut self, e: &ast::Expr, expected: Option<&Ty>) -> Expr {
         let span = e.span;
         match &e.kind {
             ast::ExprKind::Lit(lit) => self.check_lit(lit, expected, span),
@@ -1954,6 +1964,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 span,
             );
         }
+        if crate::iter::is_chain(iter) {
+            return match self.pipeline_of(iter) {
+                Ok(p) => self.check_for_chain(p, pat, body, span),
+                Err(v) => self.for_over_value(pat, *v, iter, body, span),
+            };
+        }
         if let Some(method) = range_adapter(iter) {
             // `(0..n).step_by(2)` and friends: without this, the range inside is reported as
             // "only usable in `for` loops", which is confusing right in a `for` loop.
@@ -1969,6 +1985,18 @@ impl<'e, 'a> FnCx<'e, 'a> {
             return Self::err_expr(span);
         }
         let it = self.check_expr(iter, None);
+        self.for_over_value(pat, it, iter, body, span)
+    }
+
+    /// `for pat in it { body }` over a checked `Vec` or `HashMap` value.
+    fn for_over_value(
+        &mut self,
+        pat: &ast::Pat,
+        it: Expr,
+        iter: &ast::Expr,
+        body: &ast::Block,
+        span: Span,
+    ) -> Expr {
         let t = self.infer.shallow(&it.ty);
         let (elem_ty, is_map) = match &t {
             Ty::Vec(e) => ((**e).clone(), false),

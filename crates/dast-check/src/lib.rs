@@ -14,6 +14,7 @@ pub mod env;
 pub mod errors;
 mod format;
 pub mod generics;
+mod iter;
 mod lower;
 mod pattern;
 mod resolve;

@@ -973,7 +973,8 @@ impl<'b, 'c, 'a> FnLower<'b, 'c, 'a> {
                 });
             }
             ExprKind::Str(s) => self.load_str(R(dst.r), s),
-            ExprKind::Unit | ExprKind::Error => {}
+            // Chains are collected or run by the checker: none reaches lowering.
+            ExprKind::Unit | ExprKind::Error | ExprKind::Pipeline(_) => {}
             ExprKind::Local(_) | ExprKind::Field { .. } if self.static_place_loc(e).is_some() => {
                 let src = self.static_place_loc(e).unwrap();
                 let l = self.layout(&e.ty);

@@ -365,6 +365,9 @@ pub enum ExprKind {
         adt: AdtId,
         tr: TraitId,
     },
+    /// An iterator chain not run yet: only between the checking of its methods (what
+    /// is left of it is collected into a `Vec`; lowering never sees one).
+    Pipeline(Box<crate::iter::Pipeline>),
     /// A closure value: the values of the locals it captures, in order (its layout is
     /// theirs, one after another).
     Closure {

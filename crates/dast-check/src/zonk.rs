@@ -138,6 +138,7 @@ fn expr(e: &mut Expr, inf: &Infer) {
         | ExprKind::Char(_)
         | ExprKind::Unit
         | ExprKind::Closure { .. }
+        | ExprKind::Pipeline(_)
         | ExprKind::Local(_)
         | ExprKind::Global(_)
         | ExprKind::Const(_)

@@ -1299,6 +1299,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if let Ty::Param(p) = &recv_ty {
             return self.check_param_method_call(p.clone(), place, base, name, args, span);
         }
+        if crate::closure_methods::takes_closure(&recv_ty, &name.name) {
+            return self.check_closure_method(place, base, name, args, expected, span);
+        }
         // `v.map(..)`, `m.iter().filter(..)`: a sequence's iterator methods (those it has
         // no built-in method of the same name for, as `v.last()`).
         if matches!(recv_ty, Ty::Vec(_) | Ty::Map(..))

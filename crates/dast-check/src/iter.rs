@@ -52,6 +52,11 @@ pub enum Stage {
     /// Items paired with those of another sequence (collected first), up to the
     /// shorter one.
     Zip(Expr),
+    /// An item computed by checked IR the library writes (`param` holds the item).
+    Inline {
+        param: LocalId,
+        value: Expr,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -362,7 +367,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     /// A closure argument called with `params` (returning `ret` when given), checked
     /// against that signature; its value and signature.
-    fn check_closure_arg(
+    pub(crate) fn check_closure_arg(
         &mut self,
         a: &ast::Expr,
         params: Vec<Ty>,
@@ -574,6 +579,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 );
                 body.push(Stmt::Expr(self.if_then(early, then)));
                 cur
+            }
+            Stage::Inline { param, value } => {
+                body.push(self.let_local(param, cur));
+                let l = self.hidden_local(value.ty.clone(), span);
+                body.push(self.let_local(l, value));
+                self.read(l, span)
             }
             Stage::Zip(other) => {
                 let other = self.hoist(other, pre, span);

@@ -9,6 +9,7 @@ mod builtins;
 mod call;
 mod check;
 mod closure;
+mod closure_methods;
 mod dyn_impls;
 pub mod env;
 pub mod errors;

@@ -545,6 +545,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     if name.name == "instantiate" {
                         return self.check_instantiate(recv, targs, args, span);
                     }
+                    // `chain.collect[Vec[String]]()` (Rust's `collect::<Vec<String>>()`).
+                    if name.name == "collect" && targs.len() == 1 {
+                        let target = self.resolve_local_ty(&targs[0]);
+                        let e = self.check_method_call(recv, name, args, Some(&target), span);
+                        self.expect_ty(&target, &e.ty, span);
+                        return e;
+                    }
                 }
                 // `largest[i64](v)`, `shapes.area[Circle](c)`: a generic function
                 // with its type arguments named.
@@ -1317,7 +1324,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
         match self.builtin_method(&recv_ty, &name.name) {
             Some(m) => self.call_builtin_method(m, place, base, args, expected, span),
             None => {
-                for a in args {
+                // A closure argument's body would only report what the unknown method
+                // left unknown (its parameters' types): one mistake, one error.
+                for a in args
+                    .iter()
+                    .filter(|a| !matches!(a.kind, ast::ExprKind::Closure { .. }))
+                {
                     self.check_expr(a, None);
                 }
                 if !matches!(recv_ty, Ty::Error) {
@@ -1670,6 +1682,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             .builtin_method_names(recv_ty)
             .map(|s| s.to_string())
             .collect();
+        if matches!(recv_ty, Ty::Vec(_) | Ty::Map(..)) {
+            candidates.extend(crate::iter::method_names().map(str::to_string));
+        }
+        if let Some(extra) = crate::closure_methods::names_for(recv_ty) {
+            candidates.extend(extra.iter().map(|s| s.to_string()));
+        }
         if let Ty::Adt(a, _) = recv_ty {
             candidates.extend(self.env.adt(*a).methods.keys().cloned());
             if self

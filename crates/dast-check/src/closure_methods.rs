@@ -25,6 +25,16 @@ const OPTION: &[&str] = &[
 const RESULT: &[&str] = &["map", "map_err", "and_then", "unwrap_or_else"];
 const VEC: &[&str] = &["retain", "sort_by_key"];
 
+/// The closure-taking methods of a receiver type, for "did you mean" hints.
+pub fn names_for(recv: &Ty) -> Option<&'static [&'static str]> {
+    match recv {
+        Ty::Option(_) => Some(OPTION),
+        Ty::Result(..) => Some(RESULT),
+        Ty::Vec(_) => Some(VEC),
+        _ => None,
+    }
+}
+
 pub fn takes_closure(recv: &Ty, name: &str) -> bool {
     match recv {
         Ty::Option(_) => OPTION.contains(&name),

@@ -84,9 +84,27 @@ const STAGES: &[&str] = &[
 
 /// The methods that run one.
 const TERMINALS: &[&str] = &[
-    "sum", "product", "count", "min", "max", "any", "all", "find", "position", "fold", "for_each",
-    "last", "collect",
+    "sum",
+    "product",
+    "count",
+    "min",
+    "max",
+    "min_by_key",
+    "max_by_key",
+    "any",
+    "all",
+    "find",
+    "position",
+    "fold",
+    "for_each",
+    "last",
+    "collect",
 ];
+
+/// Every iterator method, for "did you mean" hints.
+pub fn method_names() -> impl Iterator<Item = &'static str> {
+    STAGES.iter().chain(TERMINALS).copied()
+}
 
 pub fn is_iter_method(name: &str) -> bool {
     STAGES.contains(&name) || TERMINALS.contains(&name)
@@ -633,7 +651,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let Consumer::Method(name, args) = consumer;
         let n = name.name.as_str();
         let want = match n {
-            "any" | "all" | "find" | "position" | "for_each" => 1,
+            "any" | "all" | "find" | "position" | "for_each" | "min_by_key" | "max_by_key" => 1,
             "fold" => 2,
             _ => 0,
         };
@@ -783,6 +801,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     stmts
                 })
             }
+            "min_by_key" | "max_by_key" => self.by_key(pipe, n, &args[0], span),
             "fold" => {
                 let init = self.check_expr(&args[0], None);
                 let acc_ty = init.ty.clone();
@@ -816,6 +835,61 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             _ => unreachable!("TERMINALS lists the terminals"),
         }
+    }
+
+    /// `min_by_key(|x| key)` / `max_by_key`: the item with the least (greatest) key, as
+    /// Rust: the first of equal minimums, the last of equal maximums.
+    fn by_key(&mut self, pipe: Pipeline, n: &str, arg: &ast::Expr, span: Span) -> Expr {
+        let item = pipe.item.clone();
+        let key_ty = self.fresh();
+        let Some((f, sig)) = self.check_closure_arg(arg, vec![item.clone()], Some(key_ty)) else {
+            return Self::err_expr(span);
+        };
+        let key_ty = sig.ret;
+        let opt = Ty::Option(Box::new(item));
+        let best = self.hidden_local(opt.clone(), span);
+        let best_key = self.hidden_local(key_ty.clone(), span);
+        let mut pre = vec![self.let_local(best, self.none(&opt, span))];
+        pre.push(self.let_local(best_key, self.new_vec(&key_ty, span)));
+        let f = self.hoist(f, &mut pre, span);
+        let op = if n == "min_by_key" {
+            BinOp::Lt
+        } else {
+            BinOp::Ge
+        };
+        self.fused_loop(pipe, pre, best, span, move |cx, x| {
+            let mut stmts = Vec::new();
+            let x = cx.bind_item(x, &mut stmts, span);
+            let k = cx.call_closure(&f, vec![x.clone()], span);
+            let k = cx.bind_item(k, &mut stmts, span);
+            let empty = Self::mk(
+                ExprKind::Builtin {
+                    op: Builtin::IsNone,
+                    args: vec![cx.read(best, span)],
+                },
+                Ty::Bool,
+                span,
+            );
+            let better = cx.binary(op, k.clone(), cx.read(best_key, span), Ty::Bool);
+            let cond = Self::mk(
+                ExprKind::Or(Box::new(empty), Box::new(better)),
+                Ty::Bool,
+                span,
+            );
+            let then = Self::mk(
+                ExprKind::Block(Block {
+                    stmts: vec![
+                        Stmt::Expr(cx.assign(best, cx.some(x, &opt, span), span)),
+                        Stmt::Expr(cx.assign(best_key, k, span)),
+                    ],
+                    tail: None,
+                }),
+                Ty::unit(),
+                span,
+            );
+            stmts.push(Stmt::Expr(cx.if_then(cond, then)));
+            stmts
+        })
     }
 
     /// `collect()`: into what the context expects: a `Vec` (the default), a `HashMap`

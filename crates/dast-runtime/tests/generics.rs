@@ -154,3 +154,55 @@ fn state_of_a_generic_type_migrates_field_by_field() {
     assert_eq!(int(&mut r, "store", "total", &[]), 2012);
     assert_eq!(int(&mut r, "store", "add", &[Value::Int(1)]), 301);
 }
+
+const LIB_V1: &str = "
+@hot_reload
+fn apply_twice[F: Fn(i64) -> i64](f: F, x: i64) -> i64 { f(f(x)) }
+";
+
+const LIB_V2: &str = "
+@hot_reload
+fn apply_twice[F: Fn(i64) -> i64](f: F, x: i64) -> i64 { f(f(f(x))) }
+";
+
+const GAME_V1: &str = "
+import lib
+@hot_reload
+fn run(x: i64) -> i64 {
+    let k = 2
+    lib.apply_twice(|v| v * k, x)
+}
+";
+
+const GAME_V2: &str = "
+import lib
+@hot_reload
+fn run(x: i64) -> i64 {
+    let k = 2
+    lib.apply_twice(|v| v + k, x)
+}
+";
+
+/// A closure's code, and the instances of generic functions made for it, belong to
+/// the module the closure is written in: they change with that module's reloads, so
+/// a closure never calls code of a version that is gone.
+#[test]
+fn closures_and_their_instances_reload_with_the_module_that_writes_them() {
+    let mut p = Project::new(&[("lib", LIB_V1), ("game", GAME_V1)]);
+    let game = p.module("game");
+    assert!(
+        game.functions.iter().any(|f| f.name.starts_with("apply_twice[")),
+        "the instance for game's closure is game's function"
+    );
+    let mut r = p.start();
+    assert_eq!(int(&mut r, "game", "run", &[Value::Int(3)]), 12);
+    // A new closure body: game's new version has it, and the instance calling it.
+    r.reload(p.edited("game", GAME_V2)).unwrap();
+    assert_eq!(int(&mut r, "game", "run", &[Value::Int(3)]), 7);
+    // A new generic body in lib reaches the closure's instance when game is rebuilt
+    // and reloaded with it (the instance is game's code).
+    r.reload(p.edited("lib", LIB_V2)).unwrap();
+    assert_eq!(int(&mut r, "game", "run", &[Value::Int(3)]), 7);
+    r.reload(p.module("game")).unwrap();
+    assert_eq!(int(&mut r, "game", "run", &[Value::Int(3)]), 9);
+}

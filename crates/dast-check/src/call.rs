@@ -705,7 +705,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         (sig, type_args)
     }
 
-    fn call_fn(
+    pub(crate) fn call_fn(
         &mut self,
         f: FnId,
         receiver: Option<Arg>,
@@ -1306,7 +1306,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         if let Ty::Param(p) = &recv_ty {
             return self.check_param_method_call(p.clone(), place, base, name, args, span);
         }
-        if crate::closure_methods::takes_closure(&recv_ty, &name.name) {
+        if self.is_closure_method(&recv_ty, &name.name) {
             return self.check_closure_method(place, base, name, args, expected, span);
         }
         // `v.map(..)`, `m.iter().filter(..)`: a sequence's iterator methods (those it has

@@ -1265,7 +1265,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         )
     }
 
-    fn binop_defined(&self, op: ast::BinOp, t: &Ty) -> bool {
+    pub(crate) fn binop_defined(&self, op: ast::BinOp, t: &Ty) -> bool {
         use ast::BinOp as B;
         let t = &self.infer.shallow(t);
         if let Ty::Param(_) = t {

@@ -23,7 +23,25 @@ const OPTION: &[&str] = &[
     "is_some_and",
 ];
 const RESULT: &[&str] = &["map", "map_err", "and_then", "unwrap_or_else"];
-const VEC: &[&str] = &["retain", "sort_by_key"];
+const VEC: &[&str] = &[
+    "retain",
+    "sort_by_key",
+    "sort_by",
+    "sort_unstable_by",
+    "sort_unstable_by_key",
+];
+/// `Ordering`'s methods (it is the prelude's enum).
+const ORDERING: &[&str] = &[
+    "reverse",
+    "then",
+    "then_with",
+    "is_lt",
+    "is_le",
+    "is_gt",
+    "is_ge",
+    "is_eq",
+    "is_ne",
+];
 
 /// The closure-taking methods of a receiver type, for "did you mean" hints.
 pub fn names_for(recv: &Ty) -> Option<&'static [&'static str]> {
@@ -36,6 +54,9 @@ pub fn names_for(recv: &Ty) -> Option<&'static [&'static str]> {
 }
 
 pub fn takes_closure(recv: &Ty, name: &str) -> bool {
+    if name == "cmp" || name == "partial_cmp" {
+        return true;
+    }
     match recv {
         Ty::Option(_) => OPTION.contains(&name),
         Ty::Result(..) => RESULT.contains(&name),
@@ -45,6 +66,13 @@ pub fn takes_closure(recv: &Ty, name: &str) -> bool {
 }
 
 impl<'e, 'a> FnCx<'e, 'a> {
+    /// Whether `recv.name(..)` is one of this file's methods.
+    pub(crate) fn is_closure_method(&self, recv: &Ty, name: &str) -> bool {
+        takes_closure(recv, name)
+            || (ORDERING.contains(&name)
+                && self.ordering_adt().is_some_and(|o| *recv == Ty::adt(o)))
+    }
+
     /// `recv.name(args)` for a method of [`takes_closure`].
     pub(crate) fn check_closure_method(
         &mut self,
@@ -56,6 +84,16 @@ impl<'e, 'a> FnCx<'e, 'a> {
         span: Span,
     ) -> Expr {
         let n = name.name.as_str();
+        if n == "cmp" || n == "partial_cmp" {
+            return self.check_cmp(place, n, args, span);
+        }
+        if let Some(ord) = self
+            .ordering_adt()
+            .filter(|o| self.infer.shallow(&place.ty) == Ty::adt(*o))
+        {
+            let recv = self.place_expr(place);
+            return self.ordering_method(ord, recv, n, args, span);
+        }
         let want = if n == "map_or" { 2 } else { 1 };
         if args.len() != want {
             self.error(
@@ -74,8 +112,17 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         let recv_ty = self.infer.shallow(&place.ty);
         match recv_ty {
+            Ty::Vec(elem) if n == "sort_by" || n == "sort_unstable_by" => {
+                self.require_mutable_place(&place, base);
+                self.sort_by(place, *elem, &args[0], span)
+            }
             Ty::Vec(elem) => {
                 self.require_mutable_place(&place, base);
+                let n = if n == "sort_unstable_by_key" {
+                    "sort_by_key"
+                } else {
+                    n
+                };
                 self.vec_method(place, *elem, n, &args[0], span)
             }
             Ty::Option(t) => {
@@ -378,6 +425,253 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 tail: Some(Box::new(result)),
             }),
             ty,
+            span,
+        )
+    }
+
+    /// `a.cmp(b)`: `Less`, `Equal` or `Greater` by `<` and `==` (on numbers, `char`,
+    /// `bool`, strings, and structs, enums, tuples and vectors of those, as `<` orders
+    /// them); `partial_cmp` is the same in `Some`.
+    fn check_cmp(&mut self, place: Place, n: &str, args: &[ast::Expr], span: Span) -> Expr {
+        let Some(ord) = self.ordering_adt() else {
+            return Self::err_expr(span);
+        };
+        if args.len() != 1 {
+            return self.skip_args(args, span);
+        }
+        let a = self.place_expr(place);
+        let arg = match &args[0].kind {
+            ast::ExprKind::Ref { expr, .. } => expr.as_ref(),
+            _ => &args[0],
+        };
+        let b = self.check_expr(arg, Some(&a.ty.clone()));
+        self.expect_ty(&a.ty, &b.ty, arg.span);
+        let t = self.infer.shallow(&a.ty);
+        if !self.binop_defined(ast::BinOp::Lt, &t) {
+            let shown = self.show(&t);
+            self.error(
+                Diagnostic::error(
+                    errors::BAD_BINARY_OPERAND,
+                    format!("`{shown}` values cannot be ordered"),
+                    span,
+                )
+                .with_label("no `cmp` for this type")
+                .with_help("compare numbers, chars, strings, or structs, enums and tuples of them"),
+            );
+            return Self::err_expr(span);
+        }
+        let ord_ty = Ty::adt(ord);
+        let x = self.hidden_local(a.ty.clone(), span);
+        let y = self.hidden_local(a.ty.clone(), span);
+        let (xv, yv) = (self.read_local(x, span), self.read_local(y, span));
+        let lt = self.bin(crate::tir::BinOp::Lt, xv.clone(), yv.clone());
+        let eq = self.bin(crate::tir::BinOp::Eq, xv, yv);
+        let pick = |v: u32| {
+            Self::mk(
+                ExprKind::Variant {
+                    variant: v,
+                    fields: vec![],
+                },
+                ord_ty.clone(),
+                span,
+            )
+        };
+        let inner = Self::mk(
+            ExprKind::If {
+                cond: Box::new(eq),
+                then: Box::new(pick(1)),
+                els: Some(Box::new(pick(2))),
+            },
+            ord_ty.clone(),
+            span,
+        );
+        let outer = Self::mk(
+            ExprKind::If {
+                cond: Box::new(lt),
+                then: Box::new(pick(0)),
+                els: Some(Box::new(inner)),
+            },
+            ord_ty.clone(),
+            span,
+        );
+        let bind = |l: crate::tir::LocalId, e: Expr, cx: &Self| Stmt::Let {
+            pat: Pat {
+                kind: PatKind::Bind(l),
+                ty: cx.local_ty(l),
+                span,
+            },
+            init: Some(e),
+        };
+        let stmts = vec![bind(x, a, self), bind(y, b, self)];
+        let result = if n == "partial_cmp" {
+            let opt = Ty::Option(Box::new(ord_ty.clone()));
+            self.variant(&opt, 1, vec![outer], span)
+        } else {
+            outer
+        };
+        let ty = result.ty.clone();
+        Self::mk(
+            ExprKind::Block(Block {
+                stmts,
+                tail: Some(Box::new(result)),
+            }),
+            ty,
+            span,
+        )
+    }
+
+    fn ordering_adt(&self) -> Option<crate::ty::AdtId> {
+        self.env.prelude_adt("Ordering")
+    }
+
+    /// `Ordering`'s methods: `reverse`, `then(o)`, `then_with(|| o)`, `is_lt` ...
+    fn ordering_method(
+        &mut self,
+        ord: crate::ty::AdtId,
+        recv: Expr,
+        n: &str,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Expr {
+        let ord_ty = Ty::adt(ord);
+        let want = usize::from(n == "then" || n == "then_with");
+        if args.len() != want {
+            return self.skip_args(args, span);
+        }
+        let o = self.hidden_local(ord_ty.clone(), span);
+        let ov = self.read_local(o, span);
+        let pick = |v: u32| {
+            Self::mk(
+                ExprKind::Variant {
+                    variant: v,
+                    fields: vec![],
+                },
+                ord_ty.clone(),
+                span,
+            )
+        };
+        let is = |cx: &Self, v: u32| cx.bin(crate::tir::BinOp::Eq, ov.clone(), pick(v));
+        let value = match n {
+            "reverse" => {
+                let gt = is(self, 2);
+                let lt = is(self, 0);
+                let inner = Self::mk(
+                    ExprKind::If {
+                        cond: Box::new(gt),
+                        then: Box::new(pick(0)),
+                        els: Some(Box::new(pick(1))),
+                    },
+                    ord_ty.clone(),
+                    span,
+                );
+                Self::mk(
+                    ExprKind::If {
+                        cond: Box::new(lt),
+                        then: Box::new(pick(2)),
+                        els: Some(Box::new(inner)),
+                    },
+                    ord_ty.clone(),
+                    span,
+                )
+            }
+            "then" | "then_with" => {
+                let other = if n == "then" {
+                    self.check_expr(&args[0], Some(&ord_ty))
+                } else {
+                    let Some((f, _)) = self.closure_for(&args[0], vec![], Some(ord_ty.clone()))
+                    else {
+                        return Self::err_expr(span);
+                    };
+                    self.call_value(&f, vec![], &ord_ty, span)
+                };
+                Self::mk(
+                    ExprKind::If {
+                        cond: Box::new(is(self, 1)),
+                        then: Box::new(other),
+                        els: Some(Box::new(ov.clone())),
+                    },
+                    ord_ty.clone(),
+                    span,
+                )
+            }
+            _ => {
+                let (v, negate) = match n {
+                    "is_lt" => (0, false),
+                    "is_eq" => (1, false),
+                    "is_gt" => (2, false),
+                    "is_ge" => (0, true),
+                    "is_ne" => (1, true),
+                    _ => (2, true), // is_le
+                };
+                let test = is(self, v);
+                if negate {
+                    Self::mk(
+                        ExprKind::Unary {
+                            op: crate::tir::UnOp::Not,
+                            expr: Box::new(test),
+                        },
+                        Ty::Bool,
+                        span,
+                    )
+                } else {
+                    test
+                }
+            }
+        };
+        let ty = value.ty.clone();
+        Self::mk(
+            ExprKind::Block(Block {
+                stmts: vec![Stmt::Let {
+                    pat: Pat {
+                        kind: PatKind::Bind(o),
+                        ty: ord_ty,
+                        span,
+                    },
+                    init: Some(recv),
+                }],
+                tail: Some(Box::new(value)),
+            }),
+            ty,
+            span,
+        )
+    }
+
+    /// `v.sort_by(|a, b| a.cmp(b))`: the prelude's merge sort, instantiated for the
+    /// comparator (in the comparator's module, as every instance for a closure).
+    fn sort_by(&mut self, place: Place, elem: Ty, arg: &ast::Expr, span: Span) -> Expr {
+        let root = self
+            .env
+            .prelude
+            .map(|m| self.env.modules[m.0 as usize].root);
+        let f = root.and_then(
+            |r| match self.env.scopes[r.0 as usize].names.get("__vec_sort_by") {
+                Some(crate::env::Def::Fn(f)) => Some(*f),
+                _ => None,
+            },
+        );
+        let Some(f) = f else {
+            return Self::err_expr(span);
+        };
+        let _ = elem;
+        self.call_fn(
+            f,
+            Some(crate::tir::Arg::MutPlace(place)),
+            None,
+            std::slice::from_ref(arg),
+            span,
+            span,
+        )
+    }
+
+    fn bin(&self, op: crate::tir::BinOp, lhs: Expr, rhs: Expr) -> Expr {
+        let span = lhs.span;
+        Self::mk(
+            ExprKind::Binary {
+                op,
+                lhs: Box::new(lhs),
+                rhs: Box::new(rhs),
+            },
+            Ty::Bool,
             span,
         )
     }

@@ -191,7 +191,9 @@ fn closures_and_their_instances_reload_with_the_module_that_writes_them() {
     let mut p = Project::new(&[("lib", LIB_V1), ("game", GAME_V1)]);
     let game = p.module("game");
     assert!(
-        game.functions.iter().any(|f| f.name.starts_with("apply_twice[")),
+        game.functions
+            .iter()
+            .any(|f| f.name.starts_with("apply_twice[")),
         "the instance for game's closure is game's function"
     );
     let mut r = p.start();

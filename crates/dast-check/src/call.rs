@@ -1243,6 +1243,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
         expected: Option<&Ty>,
         span: Span,
     ) -> Expr {
+        // `m.entry(k).or_insert_with(Vec.new).push(x)`: on the entry's value, written
+        // back after.
+        if Self::is_entry(base) {
+            let Some(open) = self.open_entry(base) else {
+                return self.skip_args(args, span);
+            };
+            let call = self.method_on_place(open.place.clone(), base, name, args, expected, span);
+            return self.close_entry(open, Some(call), span);
+        }
         // An iterator chain goes on (or runs) without being collected first.
         let mut checked_recv = None;
         if crate::iter::is_iter_method(&name.name) && crate::iter::is_chain(base) {
@@ -1278,6 +1287,19 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let Some(place) = place else {
             return self.skip_args(args, span);
         };
+        self.method_on_place(place, base, name, args, expected, span)
+    }
+
+    /// `place.name(args)`, the receiver checked (`base` is how it is written).
+    fn method_on_place(
+        &mut self,
+        place: Place,
+        base: &ast::Expr,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Expr {
         let recv_ty = self.infer.shallow(&place.ty);
         if let Some(k) = self.infer.var_kind(&recv_ty) {
             if k != VarKind::General {

@@ -775,6 +775,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     }
                 }
             }
+            ast::ExprKind::Call { .. } if Self::is_entry(e) => self.entry_value(e),
             ast::ExprKind::Call { callee, args } => self.check_call(callee, args, expected, span),
             ast::ExprKind::TypeArgs { .. } => {
                 // Only meaningful as a callee or a type path; `check_call`/paths handle it.
@@ -1309,10 +1310,30 @@ impl<'e, 'a> FnCx<'e, 'a> {
         value: &ast::Expr,
         span: Span,
     ) -> Expr {
+        // `*m.entry(k).or_insert(0) += 1`: on the entry's value, written back after.
+        if Self::is_entry(place) {
+            let Some(open) = self.open_entry(place) else {
+                self.check_expr(value, None);
+                return Self::mk(ExprKind::Unit, Ty::unit(), span);
+            };
+            let assign = self.assign_to(op, open.place.clone(), value, span);
+            let block = self.close_entry(open, Some(assign), span);
+            return block;
+        }
         let Some(p) = self.check_place(place, true) else {
             self.check_expr(value, None);
             return Self::mk(ExprKind::Unit, Ty::unit(), span);
         };
+        self.assign_to(op, p, value, span)
+    }
+
+    fn assign_to(
+        &mut self,
+        op: Option<ast::BinOp>,
+        p: Place,
+        value: &ast::Expr,
+        span: Span,
+    ) -> Expr {
         match op {
             None => {
                 let pt = p.ty.clone();

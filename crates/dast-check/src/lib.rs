@@ -11,6 +11,7 @@ mod check;
 mod closure;
 mod closure_methods;
 mod dyn_impls;
+mod entry;
 pub mod env;
 pub mod errors;
 mod format;

@@ -19,6 +19,10 @@ fn fold_all<T: Clone, A, F: Fn(A, T) -> A>(v: &Vec<T>, init: A, f: F) -> A {
 }
 #[derive(Clone)]
 struct Unit { name: String, hp: i64 }
+struct Button<F> { label: String, on_click: F }
+impl<F: Fn(i64) -> i64> Button<F> {
+    fn click(&self, x: i64) -> i64 { (self.on_click)(x) }
+}
 fn main() {
     let k = 10;
     println!("{}", apply(move |x| x * k, 4));
@@ -47,4 +51,7 @@ fn main() {
     let show = move |x: i64| x + n;
     n = 100;
     println!("{} {}", show(1), n);
+    let b = Button { label: "triple".to_string(), on_click: |x: i64| x * 3 };
+    let handlers = vec![move |x: i64| x - k];
+    println!("{} {} {}", b.label, b.click(5), (handlers[0])(50));
 }

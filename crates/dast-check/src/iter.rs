@@ -46,6 +46,8 @@ pub enum Stage {
     /// The closure value (called with the item, its result is the new item).
     Map(Expr),
     Filter(Expr),
+    /// The closure gives an `Option`: `None`s are dropped, `Some`s unwrapped.
+    FilterMap(Expr),
     Enumerate,
     Take(Expr),
     Skip(Expr),
@@ -72,6 +74,7 @@ pub struct Pipeline {
 const STAGES: &[&str] = &[
     "map",
     "filter",
+    "filter_map",
     "enumerate",
     "take",
     "skip",
@@ -221,7 +224,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             return self.run_pipeline(pipe, Consumer::Method(name, args), expected, span);
         }
         let want = match n {
-            "map" | "filter" | "take" | "skip" | "zip" | "chain" => 1,
+            "map" | "filter" | "filter_map" | "take" | "skip" | "zip" | "chain" => 1,
             _ => 0,
         };
         if args.len() != want {
@@ -248,6 +251,19 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     pipe.stages.push(Stage::Map(f));
                 } else {
                     pipe.item = Ty::Error;
+                }
+            }
+            "filter_map" => {
+                let out = Ty::Option(Box::new(self.fresh()));
+                match self.check_closure_arg(&args[0], vec![pipe.item.clone()], Some(out)) {
+                    Some((f, sig)) => {
+                        pipe.item = match self.infer.shallow(&sig.ret) {
+                            Ty::Option(t) => *t,
+                            _ => Ty::Error,
+                        };
+                        pipe.stages.push(Stage::FilterMap(f));
+                    }
+                    None => pipe.item = Ty::Error,
                 }
             }
             "filter" => {
@@ -561,6 +577,34 @@ impl<'e, 'a> FnCx<'e, 'a> {
                     Self::mk(ExprKind::Continue(0), Ty::Never, span),
                 )));
                 item
+            }
+            Stage::FilterMap(f) => {
+                let f = self.hoist(f, pre, span);
+                let call = self.call_closure(&f, vec![cur], span);
+                let opt = self.bind_item(call, body, span);
+                let none = Self::mk(
+                    ExprKind::Builtin {
+                        op: Builtin::IsNone,
+                        args: vec![opt.clone()],
+                    },
+                    Ty::Bool,
+                    span,
+                );
+                let skip = Self::mk(ExprKind::Continue(0), Ty::Never, span);
+                body.push(Stmt::Expr(self.if_then(none, skip)));
+                let item_ty = match self.infer.shallow(&opt.ty) {
+                    Ty::Option(t) => *t,
+                    _ => Ty::Error,
+                };
+                let value = Self::mk(
+                    ExprKind::Builtin {
+                        op: Builtin::Unwrap,
+                        args: vec![opt],
+                    },
+                    item_ty,
+                    span,
+                );
+                self.bind_item(value, body, span)
             }
             Stage::Enumerate => {
                 let i = self.counter(pre, span);

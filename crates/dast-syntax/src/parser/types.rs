@@ -39,6 +39,7 @@ impl Parser<'_> {
     fn ty_inner(&mut self) -> Type {
         let start = self.start();
         match self.kind() {
+            TokenKind::Impl => self.impl_trait_type(),
             TokenKind::Ident | TokenKind::SelfType => self.path_type(),
             TokenKind::Amp | TokenKind::AmpAmp => self.reference_type(),
             TokenKind::Star => {
@@ -149,6 +150,35 @@ impl Parser<'_> {
             Vec::new()
         };
         self.finish_type(start, TypeKind::Path { segments, args })
+    }
+
+    /// `impl Fn(i32) -> i32` / `impl Shape` as a parameter type: reported once with the
+    /// Dast spelling (a named type parameter), read through, and left as an error type
+    /// (which nothing reports again).
+    fn impl_trait_type(&mut self) -> Type {
+        let start = self.start();
+        self.bump();
+        let mut bounds = Vec::new();
+        loop {
+            bounds.push(self.ty());
+            if !self.eat(TokenKind::Plus) {
+                break;
+            }
+        }
+        let span = self.span_from(start);
+        let shown = &self.text[span.start as usize + 5..span.end as usize];
+        let diag = Diagnostic::error(
+            errors::RUST_SYNTAX,
+            "`impl Trait` types are written as a type parameter in Dast",
+            span,
+        )
+        .with_label("`impl` in a type")
+        .with_help(format!(
+            "name a type parameter with this bound: `fn name[F: {}](f: F)`",
+            shown.trim()
+        ));
+        self.error(diag);
+        self.finish_type(start, TypeKind::Error)
     }
 
     /// `Fn(A, B) -> R` after its name.

@@ -900,9 +900,9 @@ impl Parser<'_> {
     /// `move |x| ..`: `move` is not a keyword elsewhere.
     pub(super) fn at_move_closure(&mut self) -> bool {
         self.kind() == TokenKind::Ident
-            && &self.text
-                [self.tokens[self.pos].span.start as usize..self.tokens[self.pos].span.end as usize]
-                == "move"
+            && self.text.get(
+                self.tokens[self.pos].span.start as usize..self.tokens[self.pos].span.end as usize,
+            ) == Some("move")
             && matches!(
                 self.tokens.get(self.pos + 1).map(|t| t.kind),
                 Some(TokenKind::Pipe | TokenKind::PipePipe)

@@ -118,7 +118,10 @@ impl Parser<'_> {
     fn path_type(&mut self) -> Type {
         let start = self.start();
         let first = self.bump();
-        let name = &self.text[first.span.start as usize..first.span.end as usize];
+        let name = self
+            .text
+            .get(first.span.start as usize..first.span.end as usize)
+            .unwrap_or("");
         if matches!(name, "Fn" | "FnMut" | "FnOnce") && self.at(TokenKind::LParen) {
             return self.fn_bound_type(start);
         }
@@ -166,7 +169,11 @@ impl Parser<'_> {
             }
         }
         let span = self.span_from(start);
-        let shown = &self.text[span.start as usize + 5..span.end as usize];
+        // The bounds as written (`impl` is 4 bytes); empty when there are none.
+        let shown = self
+            .text
+            .get(span.start as usize + 4..span.end as usize)
+            .unwrap_or("");
         let diag = Diagnostic::error(
             errors::RUST_SYNTAX,
             "`impl Trait` types are written as a type parameter in Dast",

@@ -60,6 +60,9 @@ pub(crate) struct FnCx<'e, 'a> {
     pub call_hints: Vec<(Ty, CallSig)>,
     /// `Fn` bounds of the generic function's parameters.
     pub param_calls: Vec<Option<CallSig>>,
+    /// The next closure checked is `and_modify`'s: its parameter is the value to
+    /// change (mutable), and what it returns.
+    pub modify_closure: bool,
     /// Closures checked against an `Fn` bound's signature where they were written
     /// (any mismatch is reported there, once).
     pub hinted_closures: std::collections::HashSet<crate::ty::ClosureId>,
@@ -98,6 +101,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             closure_sigs: HashMap::new(),
             call_hints: Vec::new(),
             param_calls: Vec::new(),
+            modify_closure: false,
             hinted_closures: Default::default(),
             call_obligations: Vec::new(),
         }

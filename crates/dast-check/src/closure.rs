@@ -52,6 +52,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             );
             return Self::err_expr(span);
         }
+        let modify = std::mem::take(&mut self.modify_closure);
         let hint = expected.and_then(|t| self.call_hint(t));
         let id = ClosureId(self.env.next_closure.get());
         self.env.next_closure.set(id.0 + 1);
@@ -85,6 +86,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             let pat = self.check_pat(&p.pat, &ty, true);
             self.check_irrefutable(&pat, "closure parameter");
+            if let (true, PatKind::Bind(l)) = (modify, &pat.kind) {
+                self.locals[l.0 as usize].mutable = true;
+            }
             let local = match pat.kind {
                 PatKind::Bind(l) => l,
                 _ => {
@@ -118,6 +122,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
         }
         let ret_ty = match (ret, &hint) {
+            _ if modify => Ty::unit(),
             (Some(t), _) => self.resolve_local_ty(t),
             (None, Some(h)) => h.ret.clone(),
             (None, None) => self.fresh(),
@@ -147,6 +152,19 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 tail: Some(Box::new(value)),
             };
             Self::mk(ExprKind::Block(block), ty, vspan)
+        };
+        // `and_modify(|v| *v += 1)`: the closure gives back its changed parameter.
+        let (value, ret_ty) = match (modify, param_locals.first()) {
+            (true, Some(&p)) => {
+                let ty = self.local_ty(p);
+                let vspan = value.span;
+                let block = tir::Block {
+                    stmts: vec![Stmt::Expr(value)],
+                    tail: Some(Box::new(Self::mk(ExprKind::Local(p), ty.clone(), vspan))),
+                };
+                (Self::mk(ExprKind::Block(block), ty.clone(), vspan), ty)
+            }
+            _ => (value, ret_ty),
         };
         let sig = CallSig {
             params: param_tys,

@@ -20,8 +20,17 @@ enum Fill<'x> {
     Default,
 }
 
-/// `map.entry(key).or_insert(..)` (under `*` and parentheses): its parts.
-fn entry_parts(e: &ast::Expr) -> Option<(&ast::Expr, &ast::Expr, Fill<'_>)> {
+/// An entry as written: the map, the key, how a missing value is made, and the
+/// `and_modify` closure for a present one.
+type EntryParts<'x> = (
+    &'x ast::Expr,
+    &'x ast::Expr,
+    Fill<'x>,
+    Option<&'x ast::Expr>,
+);
+
+/// `map.entry(key)[.and_modify(f)].or_insert(..)` (under `*` and parentheses).
+fn entry_parts(e: &ast::Expr) -> Option<EntryParts<'_>> {
     let e = strip(e);
     let ast::ExprKind::Call { callee, args } = &e.kind else {
         return None;
@@ -35,6 +44,10 @@ fn entry_parts(e: &ast::Expr) -> Option<(&ast::Expr, &ast::Expr, Fill<'_>)> {
         ("or_default", []) => Fill::Default,
         _ => return None,
     };
+    let (base, modify) = match and_modify(base) {
+        Some((inner, f)) => (inner, Some(f)),
+        None => (base.as_ref(), None),
+    };
     let ast::ExprKind::Call { callee, args } = &strip(base).kind else {
         return None;
     };
@@ -42,7 +55,18 @@ fn entry_parts(e: &ast::Expr) -> Option<(&ast::Expr, &ast::Expr, Fill<'_>)> {
         return None;
     };
     match (name.name.as_str(), args.as_slice()) {
-        ("entry", [key]) => Some((map, key, fill)),
+        ("entry", [key]) => Some((map, key, fill, modify)),
+        _ => None,
+    }
+}
+
+/// `e.and_modify(f)`: `e` and `f`.
+fn and_modify(e: &ast::Expr) -> Option<(&ast::Expr, &ast::Expr)> {
+    let ast::ExprKind::Call { callee, args } = &strip(e).kind else {
+        return None;
+    };
+    match (&callee.kind, args.as_slice()) {
+        (ast::ExprKind::Field { base, name }, [f]) if name.name == "and_modify" => Some((base, f)),
         _ => None,
     }
 }
@@ -70,7 +94,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     /// Opens the entry `e` (see [`OpenEntry`]); `None` after an error (reported).
     pub(crate) fn open_entry(&mut self, e: &ast::Expr) -> Option<OpenEntry> {
-        let (map_ast, key_ast, fill) = entry_parts(e)?;
+        let (map_ast, key_ast, fill, modify) = entry_parts(e)?;
         let map = self.check_place(map_ast, false)?;
         self.require_mutable_place(&map, map_ast);
         let (k_ty, v_ty) = match self.infer.shallow(&map.ty) {
@@ -106,6 +130,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
             opt.clone(),
             span,
         );
+        // With `and_modify(f)`: a present value goes through `f`, a missing one is made.
+        let get = match modify {
+            Some(f) => self.modified(get, f, &v_ty, span)?,
+            None => get,
+        };
         let value = match fill {
             Fill::Value(v) => {
                 let v = self.check_expr(v, Some(&v_ty));
@@ -173,6 +202,88 @@ impl<'e, 'a> FnCx<'e, 'a> {
             },
             after: Stmt::Expr(insert),
         })
+    }
+
+    /// `opt` with `f` applied to a present value (`and_modify`'s closure, which changes
+    /// its parameter in place).
+    fn modified(&mut self, opt: Expr, f: &ast::Expr, t: &Ty, span: Span) -> Option<Expr> {
+        if !matches!(f.kind, ast::ExprKind::Closure { .. }) {
+            self.error(
+                Diagnostic::error(
+                    errors::MISMATCHED_TYPES,
+                    "`and_modify` takes a closure",
+                    f.span,
+                )
+                .with_label("expected `|v| ...`"),
+            );
+            return None;
+        }
+        self.modify_closure = true;
+        let (f, _) = self.check_closure_arg(f, vec![t.clone()], Some(t.clone()))?;
+        let Ty::Closure(id) = self.infer.shallow(&f.ty) else {
+            return None;
+        };
+        let x = self.hidden_local(t.clone(), span);
+        let changed = Self::mk(
+            ExprKind::CallClosure {
+                id,
+                callee: Box::new(f),
+                args: vec![Self::mk(ExprKind::Local(x), t.clone(), span)],
+            },
+            t.clone(),
+            span,
+        );
+        let opt_ty = opt.ty.clone();
+        let some = |fields| Pat {
+            kind: PatKind::Variant { variant: 1, fields },
+            ty: opt_ty.clone(),
+            span,
+        };
+        let bind_x = Pat {
+            kind: PatKind::Bind(x),
+            ty: t.clone(),
+            span,
+        };
+        let wild = Pat {
+            kind: PatKind::Wild,
+            ty: opt_ty.clone(),
+            span,
+        };
+        let rewrap = Self::mk(
+            ExprKind::Variant {
+                variant: 1,
+                fields: vec![changed],
+            },
+            opt_ty.clone(),
+            span,
+        );
+        let none = Self::mk(
+            ExprKind::Variant {
+                variant: 0,
+                fields: vec![],
+            },
+            opt_ty.clone(),
+            span,
+        );
+        Some(Self::mk(
+            ExprKind::Match {
+                scrutinee: Box::new(opt),
+                arms: vec![
+                    Arm {
+                        pat: some(vec![(0, bind_x)]),
+                        guard: None,
+                        body: rewrap,
+                    },
+                    Arm {
+                        pat: wild,
+                        guard: None,
+                        body: none,
+                    },
+                ],
+            },
+            opt_ty,
+            span,
+        ))
     }
 
     /// `opt` unwrapped, or the result of calling the closure (or function value) `f`.

@@ -60,6 +60,9 @@ pub(crate) struct FnCx<'e, 'a> {
     pub call_hints: Vec<(Ty, CallSig)>,
     /// `Fn` bounds of the generic function's parameters.
     pub param_calls: Vec<Option<CallSig>>,
+    /// Locals that name a place (`x` of `for x in v.iter_mut()` is `v[i]`): reading
+    /// or changing them reads or changes the place.
+    pub aliases: HashMap<LocalId, Place>,
     /// The next closure checked is `and_modify`'s: its parameter is the value to
     /// change (mutable), and what it returns.
     pub modify_closure: bool,
@@ -102,6 +105,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             call_hints: Vec::new(),
             param_calls: Vec::new(),
             modify_closure: false,
+            aliases: HashMap::new(),
             hinted_closures: Default::default(),
             call_obligations: Vec::new(),
         }
@@ -1023,6 +1027,15 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     fn check_name(&mut self, id: &ast::Ident, expected: Option<&Ty>, span: Span) -> Expr {
         if let Some(l) = self.lookup_local(&id.name) {
+            if let Some(p) = self.aliases.get(&l).cloned() {
+                if self.is_captured(l) {
+                    self.report_captured_alias(id, span);
+                    return Self::err_expr(span);
+                }
+                let mut e = self.place_expr(p);
+                e.span = span;
+                return e;
+            }
             return Self::mk(ExprKind::Local(l), self.local_ty(l), span);
         }
         let e = ast::Expr {
@@ -1406,6 +1419,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             ast::ExprKind::Name(id) => {
                 if let Some(l) = self.lookup_local(&id.name) {
+                    if let Some(p) = self.aliases.get(&l) {
+                        if self.is_captured(l) {
+                            self.report_captured_alias(id, e.span);
+                            return None;
+                        }
+                        return Some(p.clone());
+                    }
                     if assign && self.is_captured(l) {
                         self.report_captured_assign(l, e.span);
                     } else if assign && !self.locals[l.0 as usize].mutable {
@@ -1989,6 +2009,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 span,
             );
         }
+        if let Some(vec) = iter_mut_of(iter) {
+            return self.check_for_iter_mut(vec, pat, body, span);
+        }
         if crate::iter::is_chain(iter) {
             return match self.pipeline_of(iter) {
                 Ok(p) => self.check_for_chain(p, pat, body, span),
@@ -2011,6 +2034,110 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         let it = self.check_expr(iter, None);
         self.for_over_value(pat, it, iter, body, span)
+    }
+
+    fn report_captured_alias(&mut self, id: &ast::Ident, span: Span) {
+        self.error(
+            Diagnostic::error(
+                errors::ASSIGN_CAPTURED,
+                format!(
+                    "`{}` is an element of `iter_mut`, which a closure cannot capture",
+                    id.name
+                ),
+                span,
+            )
+            .with_label("used inside a closure")
+            .with_help(format!("copy the value first: `let value = *{};`", id.name)),
+        );
+    }
+
+    /// `for x in v.iter_mut() { body }`: an index loop in which `x` names `v[i]`, so
+    /// reading, assigning (`*x += 1`), field changes (`x.hp -= 1`) and `&mut self`
+    /// methods (`x.update()`) work on the element itself.
+    fn check_for_iter_mut(
+        &mut self,
+        vec: &ast::Expr,
+        pat: &ast::Pat,
+        body: &ast::Block,
+        span: Span,
+    ) -> Expr {
+        let Some(place) = self.check_place(vec, false) else {
+            return Self::err_expr(span);
+        };
+        self.require_mutable_place(&place, vec);
+        let elem = match self.infer.shallow(&place.ty) {
+            Ty::Vec(t) => *t,
+            Ty::Error => return Self::err_expr(span),
+            other => {
+                let shown = self.show(&other);
+                self.error(
+                    Diagnostic::error(
+                        errors::NOT_ITERABLE,
+                        format!("no `iter_mut` on `{shown}`"),
+                        vec.span,
+                    )
+                    .with_label("`iter_mut` is a `Vec` method")
+                    .with_help("change a map's values with `m.insert(k, v)` or `m.entry(k)`"),
+                );
+                return Self::err_expr(span);
+            }
+        };
+        let (name, pspan) = match &pat.kind {
+            ast::PatKind::Bind { name, .. } => (name.clone(), pat.span),
+            _ => {
+                self.error(
+                    Diagnostic::error(
+                        errors::REFUTABLE_PATTERN,
+                        "`iter_mut` binds one name",
+                        pat.span,
+                    )
+                    .with_label("a pattern here")
+                    .with_help("write `for x in v.iter_mut()` and use `x.field` inside"),
+                );
+                return Self::err_expr(span);
+            }
+        };
+        let usize_ty = Ty::Int(IntTy::Usize);
+        let i = self.hidden_local(usize_ty.clone(), span);
+        let len = Self::mk(
+            ExprKind::Builtin {
+                op: tir::Builtin::VecLen,
+                args: vec![self.place_expr(place.clone())],
+            },
+            usize_ty.clone(),
+            span,
+        );
+        self.scopes.push(HashMap::new());
+        let x = self.new_local(&name.name, elem.clone(), true, pspan);
+        let mut element = place;
+        element.projs.push(Proj::Index(Box::new(Self::mk(
+            ExprKind::Local(i),
+            usize_ty.clone(),
+            span,
+        ))));
+        element.ty = elem;
+        self.aliases.insert(x, element);
+        self.push_loop(None);
+        let b = self.check_block(body, Some(&Ty::unit()));
+        self.loops.pop();
+        self.scopes.pop();
+        let var = tir::Pat {
+            kind: tir::PatKind::Bind(i),
+            ty: usize_ty.clone(),
+            span,
+        };
+        Self::mk(
+            ExprKind::ForRange {
+                var,
+                start: Box::new(Self::mk(ExprKind::Int(0), usize_ty, span)),
+                end: Box::new(len),
+                inclusive: false,
+                reverse: false,
+                body: Box::new(b),
+            },
+            Ty::unit(),
+            span,
+        )
     }
 
     /// `for pat in it { body }` over a checked `Vec` or `HashMap` value.
@@ -2069,7 +2196,18 @@ impl<'e, 'a> FnCx<'e, 'a> {
     }
 }
 
-/// `for x in v.iter()` is `for x in v`.
+/// The vector of `v.iter_mut()`.
+fn iter_mut_of(e: &ast::Expr) -> Option<&ast::Expr> {
+    let ast::ExprKind::Call { callee, args } = &e.kind else {
+        return None;
+    };
+    match (&callee.kind, args.is_empty()) {
+        (ast::ExprKind::Field { base, name }, true) if name.name == "iter_mut" => Some(base),
+        _ => None,
+    }
+}
+
+/// `for x in v.iter_mut()` is `for x in v.iter()`.
 /// The method of `(a..b).method(...)` (e.g. `rev`), which Dast does not have.
 /// The range of `(a..b).rev()` (parentheses around it allowed).
 fn reversed_range(e: &ast::Expr) -> Option<&ast::Expr> {

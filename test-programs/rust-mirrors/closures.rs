@@ -20,6 +20,11 @@ fn fold_all<T: Clone, A, F: Fn(A, T) -> A>(v: &Vec<T>, init: A, f: F) -> A {
 #[derive(Clone)]
 struct Unit { name: String, hp: i64 }
 struct Button<F> { label: String, on_click: F }
+fn doubled<T: std::ops::Add<Output = T> + Copy>(v: &Vec<T>) -> Vec<T> { v.iter().map(|x| *x + *x).collect() }
+fn count_big<T: PartialOrd + Copy>(v: &Vec<T>, limit: T) -> usize {
+    let above = |x: T| x > limit;
+    v.iter().filter(|x| above(**x)).count()
+}
 impl<F: Fn(i64) -> i64> Button<F> {
     fn click(&self, x: i64) -> i64 { (self.on_click)(x) }
 }
@@ -54,4 +59,5 @@ fn main() {
     let b = Button { label: "triple".to_string(), on_click: |x: i64| x * 3 };
     let handlers = vec![move |x: i64| x - k];
     println!("{} {} {}", b.label, b.click(5), (handlers[0])(50));
+    println!("{:?} {:?} {}", doubled(&vec![1, 2]), doubled(&vec![0.5]), count_big(&vec![1, 5, 9], 4));
 }

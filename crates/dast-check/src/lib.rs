@@ -73,8 +73,9 @@ pub fn check(modules: &[SourceModule<'_>], sources: &SourceMap) -> Output {
     let global_inits = check_globals(&mut env, &mut diags);
     shared::check_shared_statics(&env, &mut diags);
     let mut bodies = check_fns(&env, &mut diags);
+    // The closures of generic bodies are only checked: each instance has its own.
     for (i, b) in bodies.iter().enumerate() {
-        if let Some(b) = b {
+        if let (Some(b), false) = (b, env.func(FnId(i as u32)).is_generic()) {
             closure::register_closures(&mut env, FnId(i as u32), b);
         }
     }

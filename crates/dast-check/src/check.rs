@@ -165,6 +165,9 @@ impl<'e, 'a> FnCx<'e, 'a> {
             (Ty::Str, Ty::Int(_) | Ty::Float(_) | Ty::Bool) => {
                 Some("convert with `.to_string()`".into())
             }
+            (Ty::Closure(_), Ty::Closure(_)) => Some(
+                "every closure has a type of its own: one variable, field or vector holds one closure (there is no `Box[dyn Fn(..)]` yet)".into(),
+            ),
             _ => None,
         }
     }

@@ -550,10 +550,13 @@ impl Parser<'_> {
                 "remove `= value`; variants are numbered in order",
             );
             self.bump();
+            // Up to the next variant; a stray closer (`A(i32 = 1), B`) ends the value
+            // too (skipping a closer consumes nothing).
             while !matches!(
                 self.kind(),
                 TokenKind::Comma | TokenKind::RBrace | TokenKind::Eof
-            ) && !self.at_line_start()
+            ) && !super::is_closer(self.kind())
+                && !self.at_line_start()
             {
                 self.skip_token_tree();
             }

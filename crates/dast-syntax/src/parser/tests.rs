@@ -1252,6 +1252,22 @@ fn generic_functions_and_types_parse_with_bounds() {
 }
 
 #[test]
+fn a_discriminant_before_a_stray_closer_does_not_stall() {
+    // Found by the frontend fuzzer: skipping `= ...` up to the next variant looped on
+    // the `)` (skipping a closer consumes nothing).
+    check_errors(
+        "enum Shape {\n    Circle(f64ts: Vec[Option[i64]] =),\n}",
+        expect![[r#"
+            2:17 E0010 expected `,` or `)`, found `:`
+            2:36 E0011 expected `)`, found `=`
+            2:37 E0011 expected `}`, found `)`
+            2:38 E0013 expected an item, found `,`
+            3:1 E0012 unexpected closing delimiter `}`
+        "#]],
+    );
+}
+
+#[test]
 fn a_closure_with_a_return_type_needs_a_block() {
     check_errors(
         "fn f() { let g = |x| -> i32 x }",

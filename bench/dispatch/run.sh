@@ -5,38 +5,12 @@
 #   bench/dispatch/run.sh [-n N] [--dast PATH]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-RUNS=5
-DAST="$ROOT/target/release/dast"
-while [ $# -gt 0 ]; do
-    case "$1" in
-        -n) RUNS="$2"; shift 2 ;;
-        --dast) DAST="$2"; shift 2 ;;
-        *) echo "usage: $0 [-n N] [--dast PATH]" >&2; exit 2 ;;
-    esac
-done
-[ -x "$DAST" ] || (cd "$ROOT" && cargo build --release -p dast-cli)
+# shellcheck source=../pair.sh
+source "$HERE/../pair.sh"
+bench_options "$@"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-median() {  # median wall seconds of RUNS runs of "$@"
-    python3 - "$RUNS" "$@" <<'PY'
-import subprocess, sys, time, statistics
-runs, cmd = int(sys.argv[1]), sys.argv[2:]
-times = []
-for _ in range(runs):
-    t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    times.append(time.perf_counter() - t)
-print(f"{statistics.median(times):.3f}")
-PY
-}
-want="$("$DAST" run "$HERE/static.dast")"
-for mode in dev release; do
-    for kind in static dyn; do
-        got="$("$DAST" run --mode=$mode "$HERE/$kind.dast")"
-        [ "$got" = "$want" ] || { echo "$kind ($mode) printed $got, expected $want" >&2; exit 1; }
-    done
-done
+same_output "$HERE" static dyn
 declare -A T
 for mode in dev release; do
     for kind in static dyn; do

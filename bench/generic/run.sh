@@ -1,44 +1,7 @@
 #!/usr/bin/env bash
-# A generic function against its hand-specialized copy: bench/generic/{generic,hand}.dast
-# on bytecode and on machine code. Instances are ordinary functions, so the two must
-# run alike (generic/hand near 1.00). Prints median wall seconds of N runs (default 5).
+# A generic function against its hand-specialized copy: bench/generic/{hand,generic}.dast
+# on bytecode and on machine code (instances are ordinary functions, so the two must run
+# alike: generic/hand near 1.00). Median wall seconds of N runs (default 5).
 #   bench/generic/run.sh [-n N] [--dast PATH]
-set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-RUNS=5
-DAST="$ROOT/target/release/dast"
-while [ $# -gt 0 ]; do
-    case "$1" in
-        -n) RUNS="$2"; shift 2 ;;
-        --dast) DAST="$2"; shift 2 ;;
-        *) echo "usage: $0 [-n N] [--dast PATH]" >&2; exit 2 ;;
-    esac
-done
-[ -x "$DAST" ] || (cd "$ROOT" && cargo build --release -p dast-cli)
-median() {  # median wall seconds of RUNS runs of "$@"
-    python3 - "$RUNS" "$@" <<'PY'
-import subprocess, sys, time, statistics
-runs, cmd = int(sys.argv[1]), sys.argv[2:]
-times = []
-for _ in range(runs):
-    t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    times.append(time.perf_counter() - t)
-print(f"{statistics.median(times):.3f}")
-PY
-}
-want="$("$DAST" run "$HERE/hand.dast")"
-for mode in dev release; do
-    for kind in hand generic; do
-        got="$("$DAST" run --mode=$mode "$HERE/$kind.dast")"
-        [ "$got" = "$want" ] || { echo "$kind ($mode) printed $got, expected $want" >&2; exit 1; }
-    done
-done
-printf '| | hand | generic | generic/hand |\n|---|---|---|---|\n'
-for mode in dev release; do
-    h="$(median "$DAST" run --mode=$mode "$HERE/hand.dast")"
-    g="$(median "$DAST" run --mode=$mode "$HERE/generic.dast")"
-    name="dast bytecode"; [ "$mode" = release ] && name="dast native"
-    printf '| %s | %s | %s | %s |\n' "$name" "$h" "$g" "$(python3 -c "print(f'{$g/$h:.2f}')")"
-done
+exec "$HERE/../pair.sh" "$HERE" hand generic "$@"

@@ -244,7 +244,13 @@ impl<'e, 'a> FnCx<'e, 'a> {
 
     /// Whether a built-in `name` got `n` arguments; otherwise reports it (checking the
     /// arguments anyway, for their own errors).
-    fn check_arg_count(&mut self, name: &str, n: usize, args: &[ast::Expr], span: Span) -> bool {
+    pub(crate) fn check_arg_count(
+        &mut self,
+        name: &str,
+        n: usize,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> bool {
         if args.len() == n {
             return true;
         }
@@ -255,7 +261,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
             args.len(),
             span,
         ));
-        for a in args {
+        // A closure's body would only report what the failed call left unknown (its
+        // parameters' types): one mistake, one error.
+        for a in args
+            .iter()
+            .filter(|a| !matches!(a.kind, ast::ExprKind::Closure { .. }))
+        {
             self.check_expr(a, None);
         }
         false

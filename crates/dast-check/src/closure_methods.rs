@@ -95,20 +95,8 @@ impl<'e, 'a> FnCx<'e, 'a> {
             return self.ordering_method(ord, recv, n, args, span);
         }
         let want = if n == "map_or" { 2 } else { 1 };
-        if args.len() != want {
-            self.error(
-                Diagnostic::error(
-                    errors::WRONG_ARG_COUNT,
-                    format!(
-                        "`{n}` takes {want} argument{}, found {}",
-                        if want == 1 { "" } else { "s" },
-                        args.len()
-                    ),
-                    span,
-                )
-                .with_label(format!("expected {want}")),
-            );
-            return self.skip_args(args, span);
+        if !self.check_arg_count(n, want, args, span) {
+            return Self::err_expr(span);
         }
         let recv_ty = self.infer.shallow(&place.ty);
         match recv_ty {
@@ -466,16 +454,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         let (xv, yv) = (self.read_local(x, span), self.read_local(y, span));
         let lt = self.bin(crate::tir::BinOp::Lt, xv.clone(), yv.clone());
         let eq = self.bin(crate::tir::BinOp::Eq, xv, yv);
-        let pick = |v: u32| {
-            Self::mk(
-                ExprKind::Variant {
-                    variant: v,
-                    fields: vec![],
-                },
-                ord_ty.clone(),
-                span,
-            )
-        };
+        let pick = |v: u32| Self::unit_variant(&ord_ty, v, span);
         let inner = Self::mk(
             ExprKind::If {
                 cond: Box::new(eq),
@@ -540,16 +519,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         let o = self.hidden_local(ord_ty.clone(), span);
         let ov = self.read_local(o, span);
-        let pick = |v: u32| {
-            Self::mk(
-                ExprKind::Variant {
-                    variant: v,
-                    fields: vec![],
-                },
-                ord_ty.clone(),
-                span,
-            )
-        };
+        let pick = |v: u32| Self::unit_variant(&ord_ty, v, span);
         let is = |cx: &Self, v: u32| cx.bin(crate::tir::BinOp::Eq, ov.clone(), pick(v));
         let value = match n {
             "reverse" => {
@@ -714,6 +684,18 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 index,
             },
             ty,
+            span,
+        )
+    }
+
+    /// A variant without fields (`Ordering.Less`, `None`) of enum type `ty`.
+    fn unit_variant(ty: &Ty, variant: u32, span: Span) -> Expr {
+        Self::mk(
+            ExprKind::Variant {
+                variant,
+                fields: vec![],
+            },
+            ty.clone(),
             span,
         )
     }

@@ -227,19 +227,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             "map" | "filter" | "filter_map" | "take" | "skip" | "zip" | "chain" => 1,
             _ => 0,
         };
-        if args.len() != want {
-            self.error(
-                Diagnostic::error(
-                    errors::WRONG_ARG_COUNT,
-                    format!(
-                        "`{n}` takes {want} argument{}, found {}",
-                        if want == 1 { "" } else { "s" },
-                        args.len()
-                    ),
-                    span,
-                )
-                .with_label(format!("expected {want}")),
-            );
+        if !self.check_arg_count(n, want, args, span) {
             return Self::err_expr(span);
         }
         match n {
@@ -699,19 +687,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             "fold" => 2,
             _ => 0,
         };
-        if args.len() != want {
-            self.error(
-                Diagnostic::error(
-                    errors::WRONG_ARG_COUNT,
-                    format!(
-                        "`{n}` takes {want} argument{}, found {}",
-                        if want == 1 { "" } else { "s" },
-                        args.len()
-                    ),
-                    span,
-                )
-                .with_label(format!("expected {want}")),
-            );
+        if !self.check_arg_count(n, want, args, span) {
             return Self::err_expr(span);
         }
         let item = pipe.item.clone();

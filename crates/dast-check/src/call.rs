@@ -8,7 +8,7 @@ use crate::builtins::{
     prelude_fn, MethodOp, Param, PreludeArgs, PreludeFn, Recv, Sig, METHODS, PRELUDE_FNS,
 };
 use crate::check::FnCx;
-use crate::env::{AdtKind, Def, FnId, FnSig, ParamMode, ParamSig};
+use crate::env::{AdtKind, Def, FnId, FnSig, ParamMode};
 use crate::errors;
 use crate::format::{parse_format, Piece};
 use crate::generics::Obligation;
@@ -701,18 +701,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
         }
         self.instances.push((f, type_args.clone(), span));
-        let sig = FnSig {
-            params: def
-                .sig
-                .params
-                .iter()
-                .map(|p| ParamSig {
-                    ty: p.ty.subst(&type_args),
-                    ..p.clone()
-                })
-                .collect(),
-            ret: def.sig.ret.subst(&type_args),
-        };
+        let sig = def.sig.subst(&type_args);
         (sig, type_args)
     }
 

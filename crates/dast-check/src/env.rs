@@ -111,6 +111,24 @@ pub struct FnSig {
     pub ret: Ty,
 }
 
+impl FnSig {
+    /// The signature of a generic function's instance: `args` in place of its type
+    /// parameters.
+    pub fn subst(&self, args: &[Ty]) -> FnSig {
+        FnSig {
+            params: self
+                .params
+                .iter()
+                .map(|p| ParamSig {
+                    ty: p.ty.subst(args),
+                    ..p.clone()
+                })
+                .collect(),
+            ret: self.ret.subst(args),
+        }
+    }
+}
+
 pub struct FnDef<'a> {
     /// Stands for a required trait method an impl forgot (already reported): callable
     /// when checking other code, so that one mistake gives one error; never lowered.
@@ -1079,9 +1097,6 @@ impl<'a> Env<'a> {
     /// A method of an `impl[T..] Type[T..]`: generic over the impl's parameters, then
     /// its own; `Self` is the type with the impl's parameters.
     fn resolve_method(&mut self, id: FnId, decl: &ast::FnDecl, impl_generics: &[GenericDef]) {
-        if impl_generics.is_empty() {
-            return self.resolve_fn(id, decl);
-        }
         let f = &self.fns[id.0 as usize];
         let (scope, self_adt) = (f.scope, f.self_adt);
         let mut diags = Vec::new();
@@ -1090,7 +1105,7 @@ impl<'a> Env<'a> {
         let mut generics = impl_generics.to_vec();
         generics.extend(own);
         let mut names = crate::generics::param_scope(&generics);
-        if let Some(a) = self_adt {
+        if let (Some(a), false) = (self_adt, impl_generics.is_empty()) {
             let args = names[..impl_generics.len()]
                 .iter()
                 .map(|(_, t)| t.clone())
@@ -1112,23 +1127,7 @@ impl<'a> Env<'a> {
 
     /// Resolves a function's type parameters, then its signature with them in scope.
     fn resolve_fn(&mut self, id: FnId, decl: &ast::FnDecl) {
-        let f = &self.fns[id.0 as usize];
-        let (scope, self_adt) = (f.scope, f.self_adt);
-        let mut diags = Vec::new();
-        let generics = crate::generics::resolve_generics(self, scope, &decl.generics, &mut diags);
-        self.diags.extend(diags);
-        let names = crate::generics::param_scope(&generics);
-        let sig = self.resolve_sig_in(
-            scope,
-            decl,
-            TyScope {
-                self_adt,
-                params: &names,
-            },
-        );
-        let f = &mut self.fns[id.0 as usize];
-        f.generics = generics;
-        f.sig = sig;
+        self.resolve_method(id, decl, &[]);
     }
 
     fn resolve_sig(
@@ -1354,18 +1353,7 @@ impl<'a> Env<'a> {
     pub fn add_instance(&mut self, f: FnId, args: Vec<Ty>, module: Option<ModIdx>) -> FnId {
         let def = &self.fns[f.0 as usize];
         let name = crate::generics::instance_name(self, &def.name, &args);
-        let sig = FnSig {
-            params: def
-                .sig
-                .params
-                .iter()
-                .map(|p| ParamSig {
-                    ty: p.ty.subst(&args),
-                    ..p.clone()
-                })
-                .collect(),
-            ret: def.sig.ret.subst(&args),
-        };
+        let sig = def.sig.subst(&args);
         let instance = FnDef {
             placeholder: def.placeholder,
             name,

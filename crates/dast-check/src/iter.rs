@@ -307,19 +307,32 @@ impl<'e, 'a> FnCx<'e, 'a> {
         }
         let item = pipe.item.clone();
         let v = self.collect_vec(pipe, span);
+        self.changed_source(v, MutBuiltin::VecReverse, Vec::new(), item, span)
+    }
+
+    /// A new `Vec` source: `v` in a local, changed in place by `op(args)` (reversed,
+    /// extended), then iterated.
+    fn changed_source(
+        &mut self,
+        v: Expr,
+        op: MutBuiltin,
+        args: Vec<Expr>,
+        item: Ty,
+        span: Span,
+    ) -> Expr {
         let ty = v.ty.clone();
         let l = self.hidden_local(ty.clone(), span);
-        let rev = Self::mk(
+        let change = Self::mk(
             ExprKind::MutBuiltin {
-                op: MutBuiltin::VecReverse,
+                op,
                 place: self.local_place(l),
-                args: Vec::new(),
+                args,
             },
             Ty::unit(),
             span,
         );
         let block = Block {
-            stmts: vec![self.let_local(l, v), Stmt::Expr(rev)],
+            stmts: vec![self.let_local(l, v), Stmt::Expr(change)],
             tail: Some(Box::new(self.read(l, span))),
         };
         let src = Self::mk(ExprKind::Block(block), ty.clone(), span);
@@ -339,28 +352,7 @@ impl<'e, 'a> FnCx<'e, 'a> {
             Ty::Vec(t) => *t,
             _ => Ty::Error,
         };
-        let l = self.hidden_local(ty.clone(), span);
-        let extend = Self::mk(
-            ExprKind::MutBuiltin {
-                op: MutBuiltin::VecExtend,
-                place: self.local_place(l),
-                args: vec![second],
-            },
-            Ty::unit(),
-            span,
-        );
-        let block = Block {
-            stmts: vec![self.let_local(l, first), Stmt::Expr(extend)],
-            tail: Some(Box::new(self.read(l, span))),
-        };
-        let src = Self::mk(ExprKind::Block(block), ty.clone(), span);
-        let pipe = Pipeline {
-            source: Source::Vec(src),
-            stages: Vec::new(),
-            item,
-            span,
-        };
-        Self::mk(ExprKind::Pipeline(Box::new(pipe)), ty, span)
+        self.changed_source(first, MutBuiltin::VecExtend, vec![second], item, span)
     }
 
     /// An argument that is a sequence (`zip(other)`), collected into a `Vec`.

@@ -28,7 +28,7 @@ use std::time::Instant;
 use dast_vm::{InstanceId, Panic, Program, Value};
 
 use crate::migrate;
-use crate::registry::{HostCalled, Hub, ModuleEntry, Registry, Session};
+use crate::registry::{HostCalled, Hub, ModuleEntry, Registry, Session, RUST_HOST};
 use crate::reload::{hook, option, LOAD_HOOK, UNLOAD_HOOK};
 use crate::report::*;
 
@@ -71,29 +71,67 @@ impl Hub {
         };
         self.record_call(program, module, instance, func, caller);
         let result = program.call_instance_with_host(self, instance, func, args);
-        let result = result.map_err(|panic| {
-            let mut error = CallError {
-                module: module.to_string(),
-                version: number,
-                label,
-                function: func.to_string(),
-                panic,
-                rolled_back_to: None,
-            };
-            self.log_panic(&error);
-            error.rolled_back_to = self.roll_back_after_panic(program, module, number);
-            if let Some(to) = &error.rolled_back_to {
-                let line = format!(
-                    "Module '{module}' {} panicked in {func}; rolled back to {to}",
-                    error.label
-                );
-                self.emit(Level::Warn, &line);
-            }
-            Box::new(error)
-        });
+        let result =
+            result.map_err(|panic| self.answer_panic(program, module, func, panic, number, label));
         // A version that drained during the call (or whose rollback hold ended) goes.
         self.collect_and_log(program);
         result
+    }
+
+    /// What a panic of a call by name into version `number` of `module` gets: logged,
+    /// and rolled back when rollback is on.
+    fn answer_panic(
+        &mut self,
+        program: &mut Program,
+        module: &str,
+        func: &str,
+        panic: Panic,
+        number: u32,
+        label: String,
+    ) -> Box<CallError> {
+        let mut error = CallError {
+            module: module.to_string(),
+            version: number,
+            label,
+            function: func.to_string(),
+            panic,
+            rolled_back_to: None,
+        };
+        self.log_panic(&error);
+        error.rolled_back_to = self.roll_back_after_panic(program, module, number);
+        if let Some(to) = &error.rolled_back_to {
+            let line = format!(
+                "Module '{module}' {} panicked in {func}; rolled back to {to}",
+                error.label
+            );
+            self.emit(Level::Warn, &line);
+        }
+        Box::new(error)
+    }
+
+    /// [`Registry::record_host_call`].
+    pub(crate) fn record_host_call(&mut self, program: &Program, module: &str, func: &str) {
+        if let Some((_, _, instance)) = self.active_of(module) {
+            self.record_call(program, module, instance, func, RUST_HOST);
+        }
+    }
+
+    /// [`Registry::report_panic`]: the version is the one active now (a call that
+    /// raced a reload is reported against the new version).
+    pub(crate) fn report_panic(
+        &mut self,
+        program: &mut Program,
+        module: &str,
+        func: &str,
+        panic: Panic,
+    ) -> Box<CallError> {
+        let (number, label) = match self.active_of(module) {
+            Some((number, label, _)) => (number, label),
+            None => (0, String::new()),
+        };
+        let error = self.answer_panic(program, module, func, panic, number, label);
+        self.collect_and_log(program);
+        error
     }
 
     fn active_of(&self, module: &str) -> Option<(u32, String, InstanceId)> {
@@ -193,8 +231,15 @@ impl Session<'_> {
         self.program
             .check_importers(kept)
             .map_err(|e| e.to_string())?;
+        // Concurrent: calls running in the failed version on other threads finish
+        // first (new ones wait); if they do not, its state is not read.
+        let held = self.program.hold_state(failed, self.state_wait);
         let saved = self.program.snapshot_globals(kept);
-        let restored = match self.carry_back(failed, kept) {
+        let carried = match held {
+            Ok(_) => self.carry_back(failed, kept),
+            Err(_) => Ok(Restored::Saved),
+        };
+        let restored = match carried {
             Ok(restored) => restored,
             Err(_) => {
                 self.program.restore_globals(saved);
@@ -202,6 +247,7 @@ impl Session<'_> {
             }
         };
         self.program.activate(kept);
+        drop(held);
         let entry = self
             .modules
             .iter_mut()

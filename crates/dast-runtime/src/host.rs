@@ -154,6 +154,7 @@ impl Hub {
         Session {
             program,
             modules: &mut self.modules,
+            state_wait: self.state_wait,
         }
     }
 

@@ -78,11 +78,12 @@ pub mod migrate;
 mod registry;
 mod reload;
 mod report;
+mod workers;
 
 pub use fixed::FixedRegistry;
 pub use grants::{Grants, Refused};
 pub use host::{LogSink, ModuleSource, StderrLog};
-pub use registry::{next_label, Registry, FIRST_LABEL};
+pub use registry::{next_label, Registry, DEFAULT_STATE_WAIT, FIRST_LABEL};
 pub use reload::{LOAD_HOOK, UNLOAD_HOOK};
 pub use report::*;
 

@@ -15,8 +15,12 @@ use crate::report::*;
 /// The label of a module's first version unless the host gives one.
 pub const FIRST_LABEL: &str = "v1.0";
 
+/// How long a reload waits, by default, for the calls running in a stateful old
+/// version on other threads before it is refused.
+pub const DEFAULT_STATE_WAIT: Duration = Duration::from_secs(1);
+
 /// The caller recorded for calls by name made through the Rust API.
-const RUST_HOST: &str = "the Rust host";
+pub(crate) const RUST_HOST: &str = "the Rust host";
 
 /// Loaded modules and their versions over one VM [`Program`] (see the crate docs).
 pub struct Registry {
@@ -42,6 +46,9 @@ pub(crate) struct Hub {
     pub logged_panics: HashSet<(String, u32, String)>,
     /// What modules loaded by running code (`load_bytecode`) may do.
     pub plugin_grants: crate::Grants,
+    /// How long a reload waits for the calls running in a stateful old version on
+    /// other threads ([`Registry::set_state_wait`]).
+    pub state_wait: Duration,
 }
 
 /// The registry's state borrowed next to its program: what the reload transaction and
@@ -49,6 +56,9 @@ pub(crate) struct Hub {
 pub(crate) struct Session<'a> {
     pub program: &'a mut Program,
     pub modules: &'a mut Vec<ModuleEntry>,
+    /// How long a reload waits for calls running in a stateful old version on other
+    /// threads (concurrent programs only).
+    pub state_wait: Duration,
 }
 
 pub(crate) struct ModuleEntry {
@@ -196,6 +206,7 @@ impl Registry {
             rollback: None,
             logged_panics: Default::default(),
             plugin_grants: Default::default(),
+            state_wait: DEFAULT_STATE_WAIT,
         };
         Ok(Registry { program, hub })
     }
@@ -274,6 +285,7 @@ impl Registry {
         Session {
             program: &mut self.program,
             modules: &mut self.hub.modules,
+            state_wait: self.hub.state_wait,
         }
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dast_bytecode::Module;
-use dast_vm::{Foreign, InstanceId, LinkError, Value};
+use dast_vm::{Foreign, InstanceId, LinkError, StateHold, Value};
 
 use crate::migrate::{self, Action};
 use crate::registry::{try_free, Registry, Session, Version};
@@ -91,7 +91,12 @@ impl Session<'_> {
                 .expect("a freshly loaded instance is live");
         }
         match self.prepare(old, new_id) {
-            Ok(migrated) => Ok(self.publish(&name, (old, new_id), migrated, keep)),
+            Ok((migrated, held)) => {
+                let report = self.publish(&name, (old, new_id), migrated, keep);
+                // Calls that waited to enter the old version now find the new one.
+                drop(held);
+                Ok(report)
+            }
             Err(e) => {
                 // Never activated and never entered by anyone else: it can go at once.
                 let _ = self.program.unload(new_id);
@@ -101,14 +106,30 @@ impl Session<'_> {
     }
 
     /// Steps 2 and 3: compatibility, then the new version's initializers and state.
-    fn prepare(&mut self, old: InstanceId, new: InstanceId) -> Result<Migrated, ReloadError> {
+    /// Also gives the hold of the old version's state, if it was held (the caller
+    /// drops it after the switch; a refusal drops it here).
+    fn prepare(
+        &mut self,
+        old: InstanceId,
+        new: InstanceId,
+    ) -> Result<(Migrated, Option<StateHold>), ReloadError> {
         self.program
             .check_importers(new)
             .map_err(|e| ReloadError::Incompatible(Box::new(e)))?;
         self.check_host_calls(new)?;
         self.check_trait_objects(old, new)?;
         let strategy = self.strategy(old, new)?;
-        self.ensure_no_lost_updates(old)?;
+        let held = self.ensure_no_lost_updates(old)?;
+        let migrated = self.init_and_migrate(old, new, strategy)?;
+        Ok((migrated, held))
+    }
+
+    fn init_and_migrate(
+        &mut self,
+        old: InstanceId,
+        new: InstanceId,
+        strategy: Strategy,
+    ) -> Result<Migrated, ReloadError> {
         self.program.init_instance(new).map_err(ReloadError::Init)?;
         match strategy {
             Strategy::Auto(plan) => Ok(self.carry(old, new, &plan)),
@@ -202,18 +223,31 @@ impl Session<'_> {
     }
 
     /// "No lost updates": a stateful version's state is handed over only when no call
-    /// runs in it. The registry is single-threaded, so such calls (a reload from inside
-    /// a call) cannot finish while we wait: refuse instead of waiting.
-    fn ensure_no_lost_updates(&self, old: InstanceId) -> Result<(), ReloadError> {
+    /// runs in it. On a concurrent program the old version's state is held (calls on
+    /// other threads finish first, within the state wait; new ones wait to enter) until
+    /// the switch: returns the hold then. A call of this thread running in it (a reload
+    /// from inside a call) cannot finish while we wait: refused instead.
+    fn ensure_no_lost_updates(
+        &mut self,
+        old: InstanceId,
+    ) -> Result<Option<StateHold>, ReloadError> {
+        let module = self.program.module_of(old).name.clone();
+        let held = match self.program.hold_state(old, self.state_wait) {
+            Ok(held) => held,
+            Err(dast_vm::StateBusy::Timeout(waited)) => {
+                return Err(ReloadError::Busy {
+                    module,
+                    waited_ms: waited.as_millis() as u64,
+                })
+            }
+            Err(dast_vm::StateBusy::ThisThread) => None,
+        };
         let om = self.program.module_of(old);
         let calls = self.program.in_flight(old);
         if om.globals.is_empty() || calls == 0 {
-            return Ok(());
+            return Ok(held);
         }
-        Err(ReloadError::InFlight {
-            module: om.name.clone(),
-            calls,
-        })
+        Err(ReloadError::InFlight { module, calls })
     }
 
     /// Applies an automatic migration plan: carried `var`s are copied (or widened) over

@@ -215,6 +215,9 @@ pub enum ReloadError {
     /// The old version is stateful and calls are running in it, so its state cannot be
     /// handed over without losing their updates.
     InFlight { module: String, calls: u32 },
+    /// The old version is stateful and the calls running in it on other threads did not
+    /// finish within the reload wait (new calls waited meanwhile, then went on).
+    Busy { module: String, waited_ms: u64 },
     /// The new version's `var` initializers panicked.
     Init(Panic),
     /// `__on_unload__` or `__on_load__` panicked (or could not be called).
@@ -256,6 +259,11 @@ impl fmt::Display for ReloadError {
             ReloadError::InFlight { module, calls } => write!(
                 f,
                 "module `{module}` has {calls} calls in flight; state cannot be handed over"
+            ),
+            ReloadError::Busy { module, waited_ms } => write!(
+                f,
+                "the calls running in module `{module}` did not finish within {waited_ms} ms; \
+                 its state cannot be handed over"
             ),
             ReloadError::Init(p) => {
                 write!(f, "the new version's initializers panicked: {}", p.message)

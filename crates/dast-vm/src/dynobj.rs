@@ -16,6 +16,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::core::Instance;
 use crate::heap::{HeapObj, Obj};
 use crate::link::Linked;
 
@@ -230,16 +231,22 @@ pub(crate) fn dyn_of(r: &Option<Obj>) -> Result<&DynObj, String> {
 /// instance and shim its vtable names, after migrating the object's value to that
 /// instance's layout if a reload changed it. Panics (as `Err`) when the object's type
 /// lacks the method or its shim does not take what the caller passes.
+///
+/// `None` when the vtable or the object names an instance `modules` (a machine's view)
+/// does not have yet: the machine takes the newest view and tries again.
 pub(crate) fn dyn_target(
-    modules: &[Linked],
+    modules: &[Arc<Instance>],
     caller: &Linked,
     d: u32,
     obj: &Option<Obj>,
-) -> Result<(usize, u32), String> {
+) -> Result<Option<(usize, u32)>, String> {
     let o = dyn_of(obj)?;
     let vt = o.vtable();
     let call = &caller.m.dyn_methods[d as usize];
     let ti = vt.inst() as usize;
+    if ti >= modules.len() || o.inst() as usize >= modules.len() {
+        return Ok(None);
+    }
     let Some(f) = vt.func(call.slot as usize) else {
         return Err(no_such_method(vt, &call.name));
     };
@@ -258,7 +265,13 @@ pub(crate) fn dyn_target(
     if o.inst() as usize != ti {
         migrate(modules, o, ti)?;
     }
-    Ok((ti, f))
+    Ok(Some((ti, f)))
+}
+
+/// Whether the trait object in `obj` still calls instance `ti` (activation of a new
+/// version re-points its vtable).
+pub(crate) fn still_targets(obj: &Option<Obj>, ti: usize) -> bool {
+    dyn_of(obj).is_ok_and(|o| o.vtable().inst() as usize == ti)
 }
 
 #[cold]
@@ -274,7 +287,7 @@ fn no_such_method(vt: &VTable, name: &str) -> String {
 /// fields at their defaults).
 #[cold]
 #[inline(never)]
-pub(crate) fn migrate(modules: &[Linked], o: &DynObj, to: usize) -> Result<(), String> {
+pub(crate) fn migrate(modules: &[Arc<Instance>], o: &DynObj, to: usize) -> Result<(), String> {
     let key = &o.vtable().key;
     let from = &modules[o.inst() as usize];
     let into = &modules[to];

@@ -31,8 +31,9 @@ use std::sync::Arc;
 
 use dast_bytecode::{Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, Module, TypeId};
 
+use crate::core::Instance;
 use crate::heap::*;
-use crate::link::{FuncInfo, Linked};
+use crate::link::FuncInfo;
 use crate::ops;
 use crate::shared::SharedTable;
 
@@ -89,6 +90,10 @@ pub(crate) enum Request {
     /// The safe-point flag was up at a `CallImport`. The frame resumes *at* that
     /// instruction, so the import is read after the host may have re-pointed it.
     SafePoint,
+    /// A call names an instance this machine's view of the instances does not have yet
+    /// (another machine loaded it): the program takes the newest view and resumes the
+    /// frame *at* the call.
+    Resync,
 }
 
 /// How [`run`] starts.
@@ -144,9 +149,17 @@ pub(crate) struct Machine {
     pub sstack: Vec<u64>,
     pub rstack: Vec<Option<Obj>>,
     pub frames: Vec<Frame>,
-    /// Count calls in flight per instance (`Linked::in_flight`) on cross-instance calls
+    /// Count calls in flight per instance (`Instance::in_flight`) on cross-instance calls
     /// and returns. Off by default: then nothing is counted.
     pub hot_reload: bool,
+    /// Other machines run over the same instances: a call entering a stateful instance
+    /// takes its state lock, and re-checks the route it took (see `core.rs`).
+    pub concurrent: bool,
+    /// This machine's shard of the in-flight counts.
+    pub shard: usize,
+    /// The instance the running frame belongs to, kept up to date at module switches
+    /// only (what a failed run's unwinding starts from).
+    pub current: usize,
     /// When set (and `hot_reload` is on), checked at each `CallImport`: if up, the
     /// interpreter suspends with [`Request::SafePoint`].
     pub safe_point: Option<Arc<AtomicBool>>,
@@ -177,6 +190,9 @@ impl Machine {
             rstack: vec![None; INITIAL_STACK],
             frames: Vec::with_capacity(256),
             hot_reload: false,
+            concurrent: false,
+            shard: 0,
+            current: 0,
             safe_point: None,
             top: (0, 0),
             fuel: u64::MAX,
@@ -316,8 +332,7 @@ pub(crate) fn fuzz_limit(len: usize) -> Result<(), String> {
 /// frames below the entry (those of suspended outer calls): a return with `floor`
 /// frames left ends the run.
 pub(crate) fn run(
-    modules: &[Linked],
-    globals: &mut [Globals],
+    modules: &[Arc<Instance>],
     m: &mut Machine,
     out: &mut dyn Write,
     start: Start,
@@ -365,10 +380,86 @@ pub(crate) fn run(
     // stacks never shrink).
     unsafe {
         if m.heap_limit == usize::MAX {
-            run_loop::<false>(modules, globals, m, out, at, floor)
+            run_loop::<false>(modules, m, out, at, floor)
         } else {
-            run_loop::<true>(modules, globals, m, out, at, floor)
+            run_loop::<true>(modules, m, out, at, floor)
         }
+    }
+}
+
+/// What entering an instance through an import gave.
+pub(crate) enum Entered {
+    /// Entered: the (instance, function) the import named once entered.
+    Yes((u32, u32)),
+    /// The import now names an instance this machine's view does not have.
+    Resync,
+    /// The instance's state stayed locked too long.
+    Refused(String),
+}
+
+/// Enters the instance an import names (its state lock taken when the machine is
+/// concurrent and the instance stateful, then its in-flight count), re-reading the
+/// import until it names the instance entered: a call never enters a version after
+/// activation moved its importers away from it (see `core.rs`).
+#[inline(never)]
+fn enter_import(
+    modules: &[Arc<Instance>],
+    m: &Machine,
+    slot: &crate::link::ImportSlot,
+    mut target: (u32, u32),
+) -> Entered {
+    loop {
+        let Some(t) = modules.get(target.0 as usize) else {
+            return Entered::Resync;
+        };
+        if let Err(message) = enter_instance(t, m) {
+            return Entered::Refused(message);
+        }
+        if !m.concurrent {
+            return Entered::Yes(target);
+        }
+        let now = slot.get();
+        if now == target {
+            return Entered::Yes(target);
+        }
+        leave_instance(t, m);
+        target = now;
+    }
+}
+
+/// Counts a call entering instance `t` from another one (or from the host), taking its
+/// state lock first when the machine is concurrent and `t` stateful.
+#[inline]
+pub(crate) fn enter_instance(t: &Instance, m: &Machine) -> Result<(), String> {
+    if m.concurrent && t.stateful && !t.lock_state(crate::core::STATE_WAIT) {
+        return Err(state_wait_message(t));
+    }
+    if m.hot_reload {
+        t.in_flight.enter(m.shard);
+    }
+    Ok(())
+}
+
+#[cold]
+fn state_wait_message(t: &Instance) -> String {
+    format!(
+        "could not enter module `{}`: another thread's call held its state for {} s \
+         (two threads each inside a stateful module, calling into the other's?)",
+        t.m.name,
+        crate::core::STATE_WAIT.as_secs()
+    )
+}
+
+/// Undoes [`enter_instance`]: a call leaves instance `t`.
+#[inline]
+pub(crate) fn leave_instance(t: &Instance, m: &Machine) {
+    if m.hot_reload {
+        t.in_flight.leave(m.shard);
+    }
+    if m.concurrent && t.stateful {
+        // SAFETY: entries and leaves pair up (one per cross-instance call and return,
+        // and per host entry), so this thread took the lock in `enter_instance`.
+        unsafe { t.unlock_state() }
     }
 }
 
@@ -376,13 +467,14 @@ pub(crate) fn run(
 ///
 /// # Safety
 /// Every module in `modules` passed `dast_bytecode::verify` (so its register operands,
-/// windows, ids and jump targets are in range: see the module docs), `globals[i]` has
-/// module `i`'s `global_words`/`global_refs` slots, `at` names a live instance and
-/// function with a valid pc, and `m`'s stacks back `at`'s frame.
+/// windows, ids and jump targets are in range: see the module docs), its globals have
+/// its `global_words`/`global_refs` slots and this machine may use them (it is the
+/// program's only machine, or holds the state lock of each instance it runs in: see
+/// `core.rs`), `at` names a live instance and function with a valid pc, and `m`'s
+/// stacks back `at`'s frame.
 #[allow(clippy::too_many_lines)]
 unsafe fn run_loop<const HEAP_LIMITED: bool>(
-    modules: &[Linked],
-    globals: &mut [Globals],
+    modules: &[Arc<Instance>],
     m: &mut Machine,
     out: &mut dyn Write,
     at: Frame,
@@ -392,7 +484,8 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
     // each step below relies only on it.
     unsafe {
         let mut mi = at.module as usize;
-        let mut lm: &Linked = &modules[mi];
+        m.current = mi;
+        let mut lm: &Instance = &modules[mi];
         let mut fi = at.func as usize;
         let mut info: FuncInfo = lm.funcs[fi];
         let mut code: *const Inst = info.code;
@@ -410,8 +503,8 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
             (Some(flag), true) => Arc::as_ptr(flag),
             _ => std::ptr::null(),
         };
-        let mut gw: *mut u64 = globals[mi].words.as_mut_ptr();
-        let mut gr: *mut Option<Obj> = globals[mi].refs.as_mut_ptr();
+        let mut gw: *mut u64 = (*lm.globals_ptr()).words.as_mut_ptr();
+        let mut gr: *mut Option<Obj> = (*lm.globals_ptr()).refs.as_mut_ptr();
 
         // Register access: `S!(x)` is a place (readable and writable); references go
         // through `ops`.
@@ -492,10 +585,11 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
         }
         // Call function `$tf` of module `$tm` with its frame at the window `$ws`/`$wr`:
         // checks the stacks, saves the caller, switches module (globals too) and function.
+        // A call into another instance was entered first (`enter_instance`).
         macro_rules! call {
             ($tm:expr, $tf:expr, $ws:expr, $wr:expr) => {{
                 let tm: usize = $tm;
-                let target: &Linked = modules.get_unchecked(tm);
+                let target: &Instance = modules.get_unchecked(tm);
                 let callee = $tf as usize;
                 let cinfo = *target.funcs.get_unchecked(callee);
                 let nsb = sbase + $ws.0 as usize;
@@ -521,13 +615,11 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
                     rbase: rbase as u32,
                 });
                 if tm != mi {
-                    if m.hot_reload {
-                        target.in_flight.set(target.in_flight.get() + 1);
-                    }
                     mi = tm;
+                    m.current = mi;
                     lm = target;
-                    gw = globals.get_unchecked_mut(mi).words.as_mut_ptr();
-                    gr = globals.get_unchecked_mut(mi).refs.as_mut_ptr();
+                    gw = (*lm.globals_ptr()).words.as_mut_ptr();
+                    gr = (*lm.globals_ptr()).refs.as_mut_ptr();
                 }
                 fi = callee;
                 info = cinfo;
@@ -752,7 +844,22 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
                             suspend!(ip.offset_from(code) - 1, Request::SafePoint);
                         }
                     }
-                    let (tm, tf) = *lm.imports.get_unchecked(import.0 as usize);
+                    let slot = lm.imports.get_unchecked(import.0 as usize);
+                    let (mut tm, mut tf) = slot.get();
+                    if tm as usize >= modules.len() {
+                        suspend!(ip.offset_from(code) - 1, Request::Resync);
+                    }
+                    // An import of the module's own instance (`run --hot-reload` routes
+                    // a file's calls to its own hot functions so) enters nothing.
+                    if (m.hot_reload || m.concurrent) && tm as usize != mi {
+                        match enter_import(modules, m, slot, (tm, tf)) {
+                            Entered::Yes(target) => (tm, tf) = target,
+                            Entered::Resync => {
+                                suspend!(ip.offset_from(code) - 1, Request::Resync)
+                            }
+                            Entered::Refused(message) => fail!(message),
+                        }
+                    }
                     call!(tm as usize, tf, ws, wr)
                 }
                 Inst::Ret { s: rs, r: rr } => {
@@ -781,13 +888,14 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
                         unreachable!("more frames than the floor");
                     };
                     if fr.module as usize != mi {
-                        if m.hot_reload {
-                            lm.in_flight.set(lm.in_flight.get() - 1);
+                        if m.hot_reload || m.concurrent {
+                            leave_instance(lm, m);
                         }
                         mi = fr.module as usize;
+                        m.current = mi;
                         lm = modules.get_unchecked(mi);
-                        gw = globals.get_unchecked_mut(mi).words.as_mut_ptr();
-                        gr = globals.get_unchecked_mut(mi).refs.as_mut_ptr();
+                        gw = (*lm.globals_ptr()).words.as_mut_ptr();
+                        gr = (*lm.globals_ptr()).refs.as_mut_ptr();
                     }
                     fi = fr.func as usize;
                     info = *lm.funcs.get_unchecked(fi);
@@ -836,8 +944,8 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
                 // ---- module state ----
                 Inst::LoadG { dst, g } => S!(dst) = *gw.add(g.0 as usize),
                 Inst::StoreG { g, src } => *gw.add(g.0 as usize) = S!(src),
-                Inst::LoadSh { dst, g } => S!(dst) = *globals.get_unchecked(mi).shared.get(g.0),
-                Inst::StoreSh { g, src } => *globals.get_unchecked(mi).shared.get(g.0) = S!(src),
+                Inst::LoadSh { dst, g } => S!(dst) = (*lm.globals_ptr()).shared.load(g.0),
+                Inst::StoreSh { g, src } => (*lm.globals_ptr()).shared.store(g.0, S!(src)),
                 Inst::LoadGR { dst, g } => ops::load_gr(gr, r, dst, g.0),
                 Inst::TakeGR { dst, g } => ops::take_gr(gr, r, dst, g.0),
                 Inst::StoreGR { g, src } => ops::store_gr(gr, r, g.0, src),
@@ -884,12 +992,24 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
                             suspend!(ip.offset_from(code) - 1, Request::SafePoint);
                         }
                     }
-                    let (tm, tf) = tri!(crate::dynobj::dyn_target(
-                        modules,
-                        lm,
-                        d.0,
-                        &*r.add(wr.0 as usize)
-                    ));
+                    let obj = &*r.add(wr.0 as usize);
+                    let Some((tm, tf)) = tri!(crate::dynobj::dyn_target(modules, lm, d.0, obj))
+                    else {
+                        suspend!(ip.offset_from(code) - 1, Request::Resync)
+                    };
+                    if tm != mi && (m.hot_reload || m.concurrent) {
+                        let t = modules.get_unchecked(tm);
+                        if let Err(message) = enter_instance(t, m) {
+                            fail!(message)
+                        }
+                        // Concurrent: activation may have moved the vtable meanwhile;
+                        // then this call goes to the new version (the instruction again).
+                        if m.concurrent && !crate::dynobj::still_targets(obj, tm) {
+                            leave_instance(t, m);
+                            ip = ip.sub(1);
+                            continue;
+                        }
+                    }
                     call!(tm, tf, ws, wr)
                 }
             }

@@ -97,43 +97,42 @@ static FOREIGN_BODY: [Inst; 2] = [
     Inst::Ret { s: S(0), r: R(0) },
 ];
 
-/// An instance's foreign code, if it has some.
-#[derive(Clone, Default)]
-pub(crate) struct ForeignSlot(pub Option<Arc<dyn Foreign>>);
-
-impl std::fmt::Debug for ForeignSlot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "foreign"
-        } else {
-            "bytecode"
-        })
-    }
-}
-
 impl Program {
     /// Makes instance `id` foreign: from now on every call of one of its functions runs
     /// `code` instead of its bytecode (see the module docs).
     pub fn set_foreign(&mut self, id: InstanceId, code: Arc<dyn Foreign>) -> Result<(), Panic> {
+        self.see(id.index());
         let mi = self.live(id)?;
-        for info in &mut self.modules[mi].funcs {
+        let inst = self.inst(mi);
+        if inst.foreign.get().is_some() {
+            return Err(Panic::host(format!(
+                "this version of `{}` already runs foreign code",
+                inst.m.name
+            )));
+        }
+        // SAFETY: a program makes an instance foreign right after loading it, before
+        // it is initialized, activated or imported, so no call can be reading its code.
+        for info in &mut unsafe { inst.linked_mut() }.funcs {
             info.code = FOREIGN_BODY.as_ptr();
         }
-        code.bind_shared(self.globals[mi].shared.as_ptr());
-        code.bind_vtables(mi as u32, &self.modules[mi].vtables);
-        self.states[mi].foreign = ForeignSlot(Some(code));
+        // SAFETY: as above: nothing runs in the instance yet.
+        code.bind_shared(unsafe { inst.globals_mut() }.shared.as_ptr());
+        code.bind_vtables(mi as u32, &inst.vtables);
+        let _ = inst.foreign.set(code);
         Ok(())
     }
 
     /// The foreign code of instance `mi`, if any.
     pub(crate) fn foreign_of(&self, mi: usize) -> Option<Arc<dyn Foreign>> {
-        self.states[mi].foreign.0.clone()
+        self.inst(mi).foreign.get().cloned()
     }
 
     /// Pulls instance `mi`'s globals from its foreign code (no-op for bytecode).
     pub(crate) fn pull_globals(&mut self, mi: usize) {
         if let Some(code) = self.foreign_of(mi) {
-            let g = &mut self.globals[mi];
+            // SAFETY: state migration and snapshots run with the instance's state held
+            // by this thread (or on the program's only machine).
+            let g = unsafe { self.inst(mi).globals_mut() };
             code.read_globals(&mut g.words, ref_slots_mut(&mut g.refs));
         }
     }
@@ -141,16 +140,17 @@ impl Program {
     /// Pushes instance `mi`'s globals to its foreign code (no-op for bytecode).
     pub(crate) fn push_globals(&mut self, mi: usize) {
         if let Some(code) = self.foreign_of(mi) {
-            let g = &self.globals[mi];
+            // SAFETY: as in `pull_globals`.
+            let g = unsafe { self.inst(mi).globals_mut() };
             code.write_globals(&g.words, ref_slots(&g.refs));
         }
     }
 
     /// Whether instance `id` runs foreign code.
     pub fn is_foreign(&self, id: InstanceId) -> bool {
-        self.states
+        self.view
             .get(id.index())
-            .is_some_and(|s| s.foreign.0.is_some())
+            .is_some_and(|s| s.foreign.get().is_some())
     }
 
     /// Runs the foreign function of the suspended frame `fr` and leaves its results at
@@ -161,12 +161,12 @@ impl Program {
         host: Option<&mut dyn crate::Host>,
     ) -> Result<(), Stop> {
         let (mi, fi) = (fr.module as usize, fr.func as usize);
-        let Some(code) = self.states[mi].foreign.0.clone() else {
+        let Some(code) = self.foreign_of(mi) else {
             return Err(Stop::Internal(
                 "a foreign body in a bytecode instance".into(),
             ));
         };
-        let lm = &self.modules[mi];
+        let lm = self.inst(mi);
         let (params, results) =
             signature_layouts(&lm.m.functions[fi].sig, |t| lm.layouts[t.0 as usize]);
         let info = lm.funcs[fi];
@@ -242,7 +242,8 @@ impl Program {
         // A safe point, as in bytecode: a native host looping over trait objects
         // picks up their modules' new versions.
         self.apply_pending_updates();
-        let Some(&ci) = self.active.get(caller) else {
+        self.refresh_view();
+        let Some(ci) = self.core.active_of(caller) else {
             return Err(Panic::host(format!("no module `{caller}` is loaded")));
         };
         match request {
@@ -250,9 +251,14 @@ impl Program {
                 let Some(obj) = refs.first() else {
                     return Err(Panic::host("a dynamic call without its object".into()));
                 };
-                let (mi, fi) =
-                    crate::dynobj::dyn_target(&self.modules, &self.modules[ci], m, &obj.0)
+                let (mi, fi) = loop {
+                    let target = crate::dynobj::dyn_target(&self.view, self.inst(ci), m, &obj.0)
                         .map_err(Panic::host)?;
+                    match target {
+                        Some(t) => break t,
+                        None => self.refresh_view(),
+                    }
+                };
                 self.run_words(mi, fi as usize, args, refs)
             }
             DynRequest::Instantiate(ty) => {
@@ -292,7 +298,7 @@ impl Program {
         args: &[u64],
         refs: Vec<RefSlot>,
     ) -> Result<(Vec<u64>, Vec<RefSlot>), Panic> {
-        let lm = &self.modules[mi];
+        let lm = self.inst(mi);
         let (params, results) =
             signature_layouts(&lm.m.functions[fi].sig, |t| lm.layouts[t.0 as usize]);
         if args.len() != params.words as usize || refs.len() != params.refs as usize {

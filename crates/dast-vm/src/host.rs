@@ -149,6 +149,7 @@ impl Program {
     /// Serves the request of the frame on top of the stacks and leaves the frame ready
     /// to resume, or pops it and returns the panic it gets.
     pub(crate) fn serve(&mut self, req: Request, host: Option<&mut dyn Host>) -> Result<(), Stop> {
+        self.refresh_view();
         let fr = *self.machine.frames.last().expect("a suspended frame");
         if let Request::Intrinsic {
             op: Intrinsic::Foreign,
@@ -181,6 +182,10 @@ impl Program {
                 });
         }
         let result = match req {
+            Request::Resync => {
+                self.refresh_view();
+                Ok(())
+            }
             Request::SafePoint => {
                 if let Some(flag) = &self.machine.safe_point {
                     flag.store(false, Ordering::Relaxed);
@@ -201,7 +206,7 @@ impl Program {
         result.map_err(|message| {
             self.machine.frames.pop();
             let pc = match req {
-                Request::SafePoint => fr.pc as usize,
+                Request::SafePoint | Request::Resync => fr.pc as usize,
                 Request::Intrinsic { .. } => fr.pc as usize - 1,
             };
             Stop::Fault(Fault {
@@ -245,7 +250,7 @@ impl Program {
 
     /// Runs the host with the machine's top above the suspended frame `fr`.
     fn ask(&mut self, host: &mut dyn Host, fr: &Frame, req: HostRequest) -> Result<Value, String> {
-        let info = self.modules[fr.module as usize].funcs[fr.func as usize];
+        let info = self.inst(fr.module as usize).funcs[fr.func as usize];
         let saved = self.machine.top;
         let depth = self.machine.frames.len();
         self.machine.top = (
@@ -272,7 +277,7 @@ impl Program {
         wr: usize,
     ) -> Result<HostRequest, String> {
         let _ = ws;
-        let lm = &self.modules[fr.module as usize];
+        let lm = &self.inst(fr.module as usize);
         let r = &self.machine.rstack[fr.rbase as usize + wr..];
         read_host_request(lm, op, ty, r, || {
             self.trace_frame(fr.module as usize, fr.func as usize, fr.pc as usize - 1)
@@ -289,7 +294,7 @@ impl Program {
         (ws, wr): (usize, usize),
         reply: Value,
     ) -> Result<(), String> {
-        let lm = &self.modules[fr.module as usize];
+        let lm = &self.view[fr.module as usize];
         let (nw, nr) = host_window(lm, op, ty)?;
         let sb = fr.sbase as usize + ws;
         let rb = fr.rbase as usize + wr;

@@ -22,6 +22,11 @@ use dast_bytecode::{Layout, Module};
 
 use crate::heap::Obj;
 use crate::link::{self, LinkError};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::core::Instance;
 use crate::{Globals, Host, Panic, Program, Value};
 
 /// One loaded version of a module: an index into the program's instances. Indices stay
@@ -37,20 +42,6 @@ impl InstanceId {
     fn of(index: usize) -> InstanceId {
         InstanceId(index as u32)
     }
-}
-
-/// Book-keeping of one instance besides its code and globals.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct InstanceState {
-    pub unloaded: bool,
-    /// Calls the host declared running in the instance outside the VM's own counting
-    /// (see [`Program::begin_host_call`]).
-    pub host_calls: u32,
-    /// The instance's code when it runs outside the interpreter (`foreign.rs`).
-    pub foreign: crate::foreign::ForeignSlot,
-    /// Initializers of the `@shared static`s whose cells this instance created, run by
-    /// its `init` before the `var` initializers.
-    pub shared_inits: Vec<dast_bytecode::FuncId>,
 }
 
 /// A reference slot of a global (a string, vector or map, or nothing), opaque to other
@@ -129,6 +120,34 @@ impl fmt::Display for UnloadError {
 
 impl std::error::Error for UnloadError {}
 
+/// A version's state held by this thread ([`Program::hold_state`]), released when
+/// dropped. It keeps the version alive, so it can be dropped after the version was
+/// unloaded. Not `Send`: the thread that took it releases it.
+pub struct StateHold(Arc<Instance>, std::marker::PhantomData<*const ()>);
+
+impl Drop for StateHold {
+    fn drop(&mut self) {
+        // SAFETY: `hold_state` took the lock on this thread (the hold is not `Send`, so
+        // it is dropped there).
+        unsafe { self.0.unlock_state() }
+    }
+}
+
+impl fmt::Debug for StateHold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StateHold({})", self.0.m.name)
+    }
+}
+
+/// Why [`Program::hold_state`] could not hold a version's state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StateBusy {
+    /// A call of this very thread runs in the version (a reload asked from inside it).
+    ThisThread,
+    /// Calls on other threads did not leave it within this time.
+    Timeout(Duration),
+}
+
 impl Program {
     /// Turns in-flight counting on or off (off by default: nothing is counted).
     pub fn set_hot_reload(&mut self, on: bool) {
@@ -137,44 +156,62 @@ impl Program {
 
     /// The active instance of `module`.
     pub fn instance_of(&self, module: &str) -> Option<InstanceId> {
-        self.active.get(module).map(|&i| InstanceId::of(i))
+        self.core.active_of(module).map(InstanceId::of)
     }
 
     /// The bytecode of an instance (of an unloaded one: a module with its name and no
-    /// code, functions or globals).
+    /// code, functions or globals). The instance must be in this machine's view: one
+    /// another machine loaded is seen after [`Program::refresh`] (or any call).
     pub fn module_of(&self, id: InstanceId) -> &Module {
-        &self.modules[id.index()].m
+        &self.inst(id.index()).m
     }
 
     pub fn is_unloaded(&self, id: InstanceId) -> bool {
-        self.states[id.index()].unloaded
+        self.view.get(id.index()).is_some_and(|i| i.unloaded)
+    }
+
+    /// Takes the newest list of instances, if another machine of the program changed it
+    /// (calls do this themselves; queries answer from the list last taken).
+    pub fn refresh(&mut self) {
+        self.refresh_view();
+    }
+
+    /// Makes sure this machine's view has instance `mi` (another machine may have
+    /// loaded it).
+    pub(crate) fn see(&mut self, mi: usize) {
+        if mi >= self.view.len() {
+            self.refresh_view();
+        }
     }
 
     /// Verifies and links a new instance of module `m.name`, not active yet, with fresh
     /// (zeroed) globals: run [`Program::init_instance`] next. Its imports resolve to the
     /// active instances of the other modules.
     pub fn load_instance(&mut self, m: Module) -> Result<InstanceId, LinkError> {
-        let active = &self.active;
-        let find = |name: &str| active.get(name).copied();
-        let mut linked = link::link_instance(&self.modules, &find, m)?;
-        let previous = self.active.get(&linked.m.name).map(|&i| &self.modules[i]);
-        link::own_vtables(&mut linked, self.modules.len() as u32, previous);
-        let binding = self
-            .shared
-            .bind(&linked.m)
-            .map_err(LinkError::SharedLayout)?;
-        self.globals.push(Globals::new(&linked.m, binding.table));
-        self.modules.push(linked);
-        self.states.push(InstanceState {
-            shared_inits: binding.fresh_inits,
-            ..InstanceState::default()
-        });
-        Ok(InstanceId::of(self.modules.len() - 1))
+        let core = self.core.clone();
+        self.change_instances(|list| {
+            let active = crate::core::read(&core.active);
+            let find = |name: &str| active.get(name).copied();
+            let mut linked = link::link_instance(list, &find, m)?;
+            let previous = active.get(&linked.m.name).map(|&i| &**list[i]);
+            link::own_vtables(&mut linked, list.len() as u32, previous);
+            let binding = crate::core::lock(&core.shared)
+                .bind(&linked.m)
+                .map_err(LinkError::SharedLayout)?;
+            let globals = Globals::new(&linked.m, binding.table);
+            list.push(Arc::new(Instance::new(
+                linked,
+                globals,
+                binding.fresh_inits,
+            )));
+            Ok(InstanceId::of(list.len() - 1))
+        })
     }
 
     /// Runs an instance's `init`: the initializers of the `@shared static`s whose
     /// memory it created, then its `var` initializers.
     pub fn init_instance(&mut self, id: InstanceId) -> Result<(), Panic> {
+        self.see(id.index());
         let mi = self.live(id)?;
         let result = self.with_installed_host(|p, host| p.run_inits(mi, host));
         let _ = self.out.flush();
@@ -210,6 +247,7 @@ impl Program {
         args: &[Value],
         host: Option<&mut dyn Host>,
     ) -> Result<Value, Panic> {
+        self.see(id.index());
         let mi = self.live(id)?;
         let (mi, fi) = self.find_export_in(mi, func)?;
         let result = self.call_at(mi, fi, args, host);
@@ -220,9 +258,9 @@ impl Program {
     /// Checks that every other live instance importing from `new`'s module finds each
     /// function it imports in `new`, with an identical signature.
     pub fn check_importers(&self, new: InstanceId) -> Result<(), LinkError> {
-        let target = &self.modules[new.index()];
+        let target = self.inst(new.index());
         for i in self.live_indices() {
-            let importer = &self.modules[i];
+            let importer = self.inst(i);
             if i != new.index() && importer.m.name != target.m.name {
                 link::check_importer(importer, target)?;
             }
@@ -235,10 +273,11 @@ impl Program {
     /// instance that was active before, if any. Call [`Program::check_importers`] first:
     /// an import `new` cannot serve keeps its old target (which then cannot be unloaded).
     pub fn activate(&mut self, new: InstanceId) -> Option<InstanceId> {
-        let name = self.modules[new.index()].m.name.clone();
-        let previous = self.active.insert(name.clone(), new.index());
-        self.shared.commit(&self.modules[new.index()].m);
-        link::repoint_vtables(&self.modules[new.index()]);
+        self.refresh_view();
+        let name = self.inst(new.index()).m.name.clone();
+        let previous = crate::core::write(&self.core.active).insert(name.clone(), new.index());
+        crate::core::lock(&self.core.shared).commit(&self.inst(new.index()).m);
+        link::repoint_vtables(self.inst(new.index()));
         for i in self.live_indices().collect::<Vec<_>>() {
             if i != new.index() {
                 self.repoint_imports(i, new.index());
@@ -253,7 +292,7 @@ impl Program {
     /// The instance's vtables (one per impl of its module, shared with the module's
     /// other versions) whose trait objects are alive, with how many are.
     pub fn live_trait_objects(&self, id: InstanceId) -> Vec<(crate::VTableKey, usize)> {
-        self.modules[id.index()]
+        self.inst(id.index())
             .vtables
             .iter()
             .filter(|vt| vt.live() > 0)
@@ -265,32 +304,66 @@ impl Program {
     /// another instance whose frames are still on the stack, plus the host's
     /// [`Program::begin_host_call`]s. Always 0 with hot reload off.
     pub fn in_flight(&self, id: InstanceId) -> u32 {
-        let counted = self.modules[id.index()].in_flight.get();
-        let foreign = self.foreign_of(id.index()).map_or(0, |f| f.in_flight());
-        counted + self.states[id.index()].host_calls + foreign
+        let Some(inst) = self.view.get(id.index()) else {
+            return 0; // loaded by another machine since this view: not entered here
+        };
+        let counted = inst.in_flight.total();
+        let foreign = inst.foreign.get().map_or(0, |f| f.in_flight());
+        counted + inst.host_calls.load(Ordering::SeqCst) + foreign
     }
 
     /// Declares that the host is inside a call of this instance that the VM does not
     /// see (a host function running between Dast frames, or a test simulating one), so
     /// [`Program::in_flight`] counts it until [`Program::end_host_call`].
     pub fn begin_host_call(&mut self, id: InstanceId) {
-        self.states[id.index()].host_calls += 1;
+        self.see(id.index());
+        self.inst(id.index())
+            .host_calls
+            .fetch_add(1, Ordering::SeqCst);
     }
 
     pub fn end_host_call(&mut self, id: InstanceId) {
-        let n = &mut self.states[id.index()].host_calls;
-        *n = n.saturating_sub(1);
+        self.see(id.index());
+        let n = &self.inst(id.index()).host_calls;
+        let _ = n.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |c| c.checked_sub(1));
+    }
+
+    /// Holds instance `id`'s state for this thread: what a reload does before it hands
+    /// a stateful version's state over. On a concurrent program (see
+    /// [`Program::worker`]) this waits up to `wait` for the calls running in the
+    /// instance on other threads to leave it, while new calls wait to enter; then no
+    /// call but this thread's can touch the state until the returned hold is dropped
+    /// (on this thread). `Ok(None)`: nothing to hold (one machine, or a stateless
+    /// instance: the in-flight count tells whether calls run).
+    pub fn hold_state(
+        &mut self,
+        id: InstanceId,
+        wait: Duration,
+    ) -> Result<Option<StateHold>, StateBusy> {
+        self.see(id.index());
+        let inst = &self.view[id.index()];
+        if !self.machine.concurrent || !inst.stateful {
+            return Ok(None);
+        }
+        if inst.state_held_here() {
+            return Err(StateBusy::ThisThread);
+        }
+        if !inst.lock_state(wait) {
+            return Err(StateBusy::Timeout(wait));
+        }
+        Ok(Some(StateHold(inst.clone(), std::marker::PhantomData)))
     }
 
     /// Frees an instance's code and globals, leaving a tombstone. Only for an instance
     /// that is not active, has no call in flight and that no live instance imports.
     pub fn unload(&mut self, id: InstanceId) -> Result<(), UnloadError> {
         let mi = id.index();
-        let module = self.modules[mi].m.name.clone();
-        if self.states[mi].unloaded {
+        self.refresh_view();
+        let module = self.inst(mi).m.name.clone();
+        if self.inst(mi).unloaded {
             return Err(UnloadError::AlreadyUnloaded { module });
         }
-        if self.active.get(&module) == Some(&mi) {
+        if self.core.active_of(&module) == Some(mi) {
             return Err(UnloadError::Active { module });
         }
         // Suspended frames count even with hot reload off (then `in_flight` is 0).
@@ -303,11 +376,10 @@ impl Program {
         if let Some(importer) = self.importer_of(mi) {
             return Err(UnloadError::StillImported { module, importer });
         }
-        self.modules[mi] = self.modules[mi].tombstone();
-        self.globals[mi] = Globals::empty();
-        self.states[mi].unloaded = true;
-        // Foreign code goes with its instance (a native version's library is closed).
-        self.states[mi].foreign = crate::foreign::ForeignSlot::default();
+        // The instance's code, globals and foreign code (a native version's library)
+        // are freed once no machine's view holds them any more: at once here, and in
+        // other machines at their next call.
+        self.change_instances(|list| list[mi] = Arc::new(list[mi].tombstone()));
         Ok(())
     }
 
@@ -332,18 +404,22 @@ impl Program {
         let (tw, tr) = self.global_slots(to.index(), to_global);
         // Copies of the source (words are cheap, references only counted) let source
         // and destination be the same instance without aliasing.
-        let src = &self.globals[from.index()];
+        // SAFETY: migration runs with the source's state held by this thread (or on
+        // the program's only machine) and the destination not yet reachable by calls.
+        let src = unsafe { self.inst(from.index()).globals_mut() };
         let src_words = src.words[fw].to_vec();
         let src_refs: Vec<RefSlot> = src.refs[fr].iter().cloned().map(RefSlot).collect();
-        let dst = &mut self.globals[to.index()];
+        // SAFETY: as above (source and destination may be one instance: the source's
+        // slots were copied out first and are not used past this point).
+        let dst = unsafe { self.inst(to.index()).globals_mut() };
         let mut dst_refs: Vec<RefSlot> = dst.refs[tr.clone()]
             .iter_mut()
             .map(|r| RefSlot(r.take()))
             .collect();
         f(
-            &self.modules[from.index()].m,
+            &self.inst(from.index()).m,
             (&src_words, &src_refs),
-            &self.modules[to.index()].m,
+            &self.inst(to.index()).m,
             (&mut dst.words[tw], &mut dst_refs),
         );
         for (slot, value) in dst.refs[tr].iter_mut().zip(dst_refs) {
@@ -357,7 +433,8 @@ impl Program {
     /// as it was), to put back with [`Program::restore_globals`].
     pub fn snapshot_globals(&mut self, id: InstanceId) -> GlobalsSnapshot {
         self.pull_globals(id.index());
-        let g = &self.globals[id.index()];
+        // SAFETY: snapshots are taken by the reload transaction (the state held).
+        let g = unsafe { self.inst(id.index()).globals_mut() };
         GlobalsSnapshot {
             instance: id,
             words: g.words.clone(),
@@ -368,7 +445,8 @@ impl Program {
     /// Puts back the state `snapshot` copied from the same instance.
     pub fn restore_globals(&mut self, snapshot: GlobalsSnapshot) {
         let mi = snapshot.instance.index();
-        let g = &mut self.globals[mi];
+        // SAFETY: as in `snapshot_globals`.
+        let g = unsafe { self.inst(mi).globals_mut() };
         if g.words.len() != snapshot.words.len() || g.refs.len() != snapshot.refs.len() {
             return; // unloaded since: nothing to restore into
         }
@@ -378,68 +456,65 @@ impl Program {
     }
 
     pub(crate) fn is_active(&self, mi: usize) -> bool {
-        self.active.get(&self.modules[mi].m.name) == Some(&mi)
+        self.core.active_of(&self.inst(mi).m.name) == Some(mi)
     }
 
-    /// Counts a call from the host into instance `mi` (hot reload on only).
-    pub(crate) fn enter_from_host(&mut self, mi: usize) {
-        if self.machine.hot_reload {
-            self.modules[mi]
-                .in_flight
-                .set(self.modules[mi].in_flight.get() + 1);
-        }
+    /// Enters instance `mi` for a call from the host: takes its state lock (concurrent
+    /// machines, stateful instances) and counts the call (hot reload on).
+    pub(crate) fn enter_from_host(&mut self, mi: usize) -> Result<(), Panic> {
+        self.machine.current = mi;
+        crate::exec::enter_instance(self.inst(mi), &self.machine).map_err(Panic::host)
     }
 
-    /// Ends the count of a host call that returned.
+    /// Ends the entry of a host call that returned.
     pub(crate) fn leave_to_host(&mut self, mi: usize) {
-        if self.machine.hot_reload {
-            self.modules[mi]
-                .in_flight
-                .set(self.modules[mi].in_flight.get() - 1);
-        }
+        crate::exec::leave_instance(self.inst(mi), &self.machine);
     }
 
-    /// Gives back the counts of a failed entry into `mi` whose frames above `floor`
-    /// are about to be discarded; `current` is the instance the fault happened in (if
-    /// known). Each cross-instance call counted its callee once, and the entry `mi`.
-    pub(crate) fn uncount(&mut self, mi: usize, floor: usize, current: Option<usize>) {
-        if !self.machine.hot_reload {
+    /// Gives back the entries of a failed entry into `mi` whose frames above `floor`
+    /// are about to be discarded; `current` is the instance the fault happened in.
+    /// Each cross-instance call entered its callee once, and the host call `mi`.
+    pub(crate) fn uncount(&mut self, mi: usize, floor: usize, current: usize) {
+        if !self.machine.hot_reload && !self.machine.concurrent {
             return;
         }
-        let dec = |l: &link::Linked| l.in_flight.set(l.in_flight.get().saturating_sub(1));
         let callers = self.machine.frames[floor..].iter().skip(1);
-        let chain = callers.map(|f| f.module as usize).chain(current);
+        let chain = callers.map(|f| f.module as usize).chain(Some(current));
         let mut prev = mi;
+        let mut left = Vec::new();
         for m in chain {
             if m != prev {
-                dec(&self.modules[m]);
+                left.push(m);
             }
             prev = m;
         }
-        dec(&self.modules[mi]);
+        left.push(mi);
+        for m in left {
+            crate::exec::leave_instance(self.inst(m), &self.machine);
+        }
     }
 
     /// The index of a live (not unloaded) instance, or the panic a call to it gets.
     pub(crate) fn live(&self, id: InstanceId) -> Result<usize, Panic> {
         let mi = id.index();
-        match self.states.get(mi) {
+        match self.view.get(mi) {
             Some(s) if !s.unloaded => Ok(mi),
-            Some(_) => Err(Panic::host(format!(
+            Some(s) => Err(Panic::host(format!(
                 "this version of `{}` is unloaded",
-                self.modules[mi].m.name
+                s.m.name
             ))),
             None => Err(Panic::host(format!("no instance {mi}"))),
         }
     }
 
     fn live_indices(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.modules.len()).filter(|&i| !self.states[i].unloaded)
+        (0..self.view.len()).filter(|&i| !self.view[i].unloaded)
     }
 
     /// Points instance `i`'s imports of `target`'s module at `target`'s functions.
     fn repoint_imports(&mut self, i: usize, target: usize) {
         let resolved: Vec<(usize, u32)> = {
-            let (importer, new) = (&self.modules[i], &self.modules[target]);
+            let (importer, new) = (self.inst(i), self.inst(target));
             let imports = importer.m.imports.iter().enumerate();
             imports
                 .filter(|(_, imp)| imp.module == new.m.name)
@@ -447,7 +522,7 @@ impl Program {
                 .collect()
         };
         for (k, fi) in resolved {
-            self.modules[i].imports[k] = (target as u32, fi);
+            self.inst(i).imports[k].set(target as u32, fi);
         }
     }
 
@@ -456,12 +531,12 @@ impl Program {
         self.live_indices()
             .filter(|&i| i != mi)
             .find(|&i| {
-                self.modules[i]
+                self.inst(i)
                     .imports
                     .iter()
-                    .any(|&(m, _)| m as usize == mi)
+                    .any(|slot| slot.get().0 as usize == mi)
             })
-            .map(|i| self.modules[i].m.name.clone())
+            .map(|i| self.inst(i).m.name.clone())
     }
 
     /// The scalar and reference slot ranges of global `g` of instance `mi`.
@@ -470,7 +545,7 @@ impl Program {
         mi: usize,
         g: usize,
     ) -> (std::ops::Range<usize>, std::ops::Range<usize>) {
-        let l = &self.modules[mi];
+        let l = self.inst(mi);
         let global = &l.m.globals[g];
         let layout: Layout = l.layouts[global.ty.0 as usize];
         let w = global.word_slot as usize;

@@ -35,7 +35,7 @@ impl Program {
             frames.push((m, f, at, fr.sbase as usize, fr.rbase as usize));
         }
         for (module, func, pc, sbase, rbase) in frames {
-            let code = &self.modules[module].m.functions[func].code;
+            let code = &self.inst(module).m.functions[func].code;
             let closing: Vec<Inst> = closing_at(&lent_windows(code), pc)
                 .into_iter()
                 .map(|at| code[at as usize])
@@ -54,7 +54,10 @@ impl Program {
         let fits = |r: dast_bytecode::R| rbase + (r.0 as usize) < machine.rstack.len();
         match inst {
             Inst::StoreGR { g, src } if fits(src) => {
-                if let Some(home) = self.globals[module].refs.get_mut(g.0 as usize) {
+                // SAFETY: the failing call still holds the instance's state (its
+                // counts and locks are given back after its lent values).
+                let globals = unsafe { self.view[module].globals_mut() };
+                if let Some(home) = globals.refs.get_mut(g.0 as usize) {
                     *home = machine.rstack[rbase + src.0 as usize].take();
                 }
             }

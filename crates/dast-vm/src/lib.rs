@@ -28,6 +28,7 @@
 //! `SERIALIZE.md` documents the `serialize` encoding.
 
 mod buf;
+mod core;
 mod dynobj;
 mod exec;
 mod foreign;
@@ -55,18 +56,18 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use dast_bytecode::{type_name, Module};
-use rustc_hash::FxHashMap;
 
+use crate::core::{Core, Instance, Instances};
 use exec::{Exit, Fault, Globals, Machine, Start};
 use host::Stop;
-use link::Linked;
 use typed::{from_value, to_value};
 
+pub use crate::core::STATE_WAIT;
 pub use dynobj::{VTable, VTableKey};
 pub use exec::{MAX_FRAMES, MAX_STACK};
 pub use foreign::{DynRequest, Foreign};
 pub use host::{Host, HostRequest};
-pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, UnloadError};
+pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, StateBusy, StateHold, UnloadError};
 pub use limits::{Budget, InterruptHandle, Limits, CHUNK};
 pub use meter::heap_in_use;
 pub use plugins::plugin_maker;
@@ -192,21 +193,20 @@ impl Write for Output {
     }
 }
 
-/// Linked, verified modules with their state, ready to run.
+/// Linked, verified modules with their state, ready to run: one machine (stacks,
+/// frames, output, host) over the instances it shares with its workers.
 ///
-/// Each entry of `modules`/`globals` is an *instance* (one loaded version of a module,
-/// see [`InstanceId`]); a module name has at most one *active* instance, the one calls
-/// from the host and imports of other instances reach. [`link`] makes one active
-/// instance per module; `load_instance`/`activate`/`unload` add and retire versions.
+/// Each instance is one loaded version of a module (see [`InstanceId`]); a module name
+/// has at most one *active* instance, the one calls from the host and imports of other
+/// instances reach. [`link`] makes one active instance per module;
+/// `load_instance`/`activate`/`unload` add and retire versions. [`Program::worker`]
+/// makes another machine over the same instances, for another thread (see `core.rs`).
 pub struct Program {
-    modules: Vec<Linked>,
-    globals: Vec<Globals>,
-    /// Per instance, beside `modules`.
-    states: Vec<instances::InstanceState>,
-    /// Module name -> its active instance.
-    active: FxHashMap<String, usize>,
-    /// The memory of every `@shared static`, outside the instances.
-    shared: shared::SharedCells,
+    core: Arc<Core>,
+    /// The instances as this machine last saw them (refreshed from the core).
+    view: Instances,
+    /// The core's generation `view` was taken at.
+    seen: u64,
     /// The host of the call that entered foreign code now running (see
     /// [`Program::ask_host`]): foreign code's host requests and its calls back into
     /// bytecode are served by it.
@@ -219,7 +219,7 @@ pub struct Program {
     suspended: usize,
 }
 
-// Programs move between threads (a later host runs modules from several threads).
+// Programs move between threads, and a program's workers run on other threads.
 const _: () = {
     const fn assert_send<T: Send>() {}
     assert_send::<Program>();
@@ -235,37 +235,92 @@ pub fn link(modules: Vec<Module>) -> Result<Program, LinkError> {
         link::own_vtables(l, i as u32, None);
     }
     let mut shared = shared::SharedCells::default();
-    let mut globals = Vec::new();
-    let mut states = Vec::new();
-    for l in &modules {
+    let mut instances = Vec::new();
+    for l in modules {
         let binding = shared.bind(&l.m).map_err(LinkError::SharedLayout)?;
         shared.commit(&l.m);
-        globals.push(Globals::new(&l.m, binding.table));
-        states.push(instances::InstanceState {
-            shared_inits: binding.fresh_inits,
-            ..Default::default()
-        });
+        let globals = Globals::new(&l.m, binding.table);
+        instances.push(Arc::new(Instance::new(l, globals, binding.fresh_inits)));
     }
-    let active = modules
+    let active = instances
         .iter()
         .enumerate()
         .map(|(i, l)| (l.m.name.clone(), i))
         .collect();
-    Ok(Program {
-        states,
-        modules,
-        shared,
-        foreign_host: None,
-        globals,
-        active,
-        machine: Machine::new(),
-        out: Output::new(Box::new(std::io::BufWriter::new(std::io::stdout()))),
-        host: None,
-        suspended: 0,
-    })
+    let core = Arc::new(Core::new(instances, active, shared));
+    Ok(Program::over(core))
 }
 
 impl Program {
+    /// A machine over `core`'s instances, printing to stdout.
+    fn over(core: Arc<Core>) -> Program {
+        let (view, seen) = core.snapshot();
+        let mut machine = Machine::new();
+        machine.shard = core.next_shard();
+        Program {
+            core,
+            view,
+            seen,
+            foreign_host: None,
+            machine,
+            out: Output::new(Box::new(std::io::BufWriter::new(std::io::stdout()))),
+            host: None,
+            suspended: 0,
+        }
+    }
+
+    /// Another machine over this program's instances, for another thread: calls made
+    /// through it run in parallel with this program's and its other workers' (see
+    /// `core.rs` for what they share and how). Both become *concurrent*: a call entering
+    /// a stateful module holds that module's state lock until it leaves it. The worker
+    /// has this program's hot-reload setting, safe-point flag, limits and interrupt
+    /// flag, no host, and
+    /// prints to stdout until given an output.
+    pub fn worker(&mut self) -> Program {
+        self.machine.concurrent = true;
+        let mut w = Program::over(self.core.clone());
+        w.machine.concurrent = true;
+        w.machine.hot_reload = self.machine.hot_reload;
+        w.machine.safe_point = self.machine.safe_point.clone();
+        w.machine.budget = self.machine.budget.for_worker();
+        w.machine.heap_limit = self.machine.heap_limit;
+        w
+    }
+
+    /// Whether calls take the state locks of stateful modules (this program has
+    /// workers, or is one).
+    pub fn is_concurrent(&self) -> bool {
+        self.machine.concurrent
+    }
+
+    /// Takes the newest list of instances if another machine changed it.
+    #[inline]
+    fn refresh_view(&mut self) {
+        if self.core.generation() != self.seen {
+            (self.view, self.seen) = self.core.snapshot();
+        }
+    }
+
+    /// Changes the list of instances (under the core's management lock, on its newest
+    /// version), publishes it and takes it as this machine's view.
+    fn change_instances<T>(&mut self, f: impl FnOnce(&mut Vec<Arc<Instance>>) -> T) -> T {
+        let core = self.core.clone();
+        let _guard = core::lock(&core.manage);
+        let (newest, _) = core.snapshot();
+        let mut list: Vec<Arc<Instance>> = (*newest).clone();
+        let out = f(&mut list);
+        let list = Arc::new(list);
+        self.seen = core.publish(list.clone());
+        self.view = list;
+        out
+    }
+
+    /// Instance `mi` as this machine sees it.
+    #[inline(always)]
+    fn inst(&self, mi: usize) -> &Instance {
+        &self.view[mi]
+    }
+
     /// Runs each active module's `init` (its `var`/`static` initializers), imported
     /// modules before the modules importing them, otherwise in the order given to [`link`].
     pub fn init(&mut self) -> Result<(), Panic> {
@@ -376,8 +431,9 @@ impl Program {
     /// loaded (reloads do not move them).
     pub fn module_names(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
-        for l in &self.modules {
-            if self.active.contains_key(&l.m.name) && !names.contains(&l.m.name) {
+        let active = core::read(&self.core.active);
+        for l in self.view.iter() {
+            if active.contains_key(&l.m.name) && !names.contains(&l.m.name) {
                 names.push(l.m.name.clone());
             }
         }
@@ -393,12 +449,12 @@ impl Program {
     /// The signature of an exported function of this exact instance.
     pub fn instance_signature(&self, id: InstanceId, func: &str) -> Option<FunctionSignature> {
         let mi = self.live(id).ok()?;
-        let fi = self.modules[mi].export(func)?;
+        let fi = self.inst(mi).export(func)?;
         Some(self.signature_at(mi, fi))
     }
 
     fn signature_at(&self, mi: usize, fi: usize) -> FunctionSignature {
-        let m = &self.modules[mi].m;
+        let m = &self.inst(mi).m;
         let sig = &m.functions[fi].sig;
         FunctionSignature {
             params: sig.params.iter().map(|t| type_name(&m.types, *t)).collect(),
@@ -409,15 +465,19 @@ impl Program {
 
     /// The active instance of `module` and its exported function `func`.
     fn find_export(&self, module: &str, func: &str) -> Result<(usize, usize), Panic> {
-        let Some(&mi) = self.active.get(module) else {
+        let Some(mi) = self
+            .core
+            .active_of(module)
+            .filter(|&mi| mi < self.view.len())
+        else {
             return Err(Panic::host(format!("no module `{module}`")));
         };
         self.find_export_in(mi, func)
     }
 
     fn find_export_in(&self, mi: usize, func: &str) -> Result<(usize, usize), Panic> {
-        let module = &self.modules[mi].m.name;
-        match self.modules[mi].export(func) {
+        let module = &self.inst(mi).m.name;
+        match self.inst(mi).export(func) {
             Some(fi) => Ok((mi, fi)),
             None => Err(Panic::host(format!(
                 "module `{module}` exports no function `{func}`"
@@ -432,8 +492,24 @@ impl Program {
         args: &[Value],
         host: Option<&mut dyn Host>,
     ) -> Result<Value, Panic> {
-        let (mi, fi) = self.find_export(module, func)?;
-        self.call_at(mi, fi, args, host)
+        self.refresh_view();
+        let (mi, fi) = self.enter_active(module, func)?;
+        self.call_entered(mi, fi, args, host)
+    }
+
+    /// Enters the active instance of `module` for a call of `func` from the host. A
+    /// concurrent machine checks, once entered, that the instance is still the active
+    /// one (activation may have happened meanwhile) and enters the new one otherwise.
+    fn enter_active(&mut self, module: &str, func: &str) -> Result<(usize, usize), Panic> {
+        loop {
+            let (mi, fi) = self.find_export(module, func)?;
+            self.enter_from_host(mi)?;
+            if !self.machine.concurrent || self.core.active_of(module) == Some(mi) {
+                return Ok((mi, fi));
+            }
+            self.leave_to_host(mi);
+            self.refresh_view();
+        }
     }
 
     /// Calls function `fi` of instance `mi` with host values.
@@ -444,10 +520,26 @@ impl Program {
         args: &[Value],
         host: Option<&mut dyn Host>,
     ) -> Result<Value, Panic> {
-        self.write_args(mi, fi, args)?;
-        self.run_function(mi, fi, host)?;
+        self.enter_from_host(mi)?;
+        self.call_entered(mi, fi, args, host)
+    }
+
+    /// As [`Program::call_at`], instance `mi` entered already (its entry is given back
+    /// when the call ends, whatever the outcome).
+    fn call_entered(
+        &mut self,
+        mi: usize,
+        fi: usize,
+        args: &[Value],
+        host: Option<&mut dyn Host>,
+    ) -> Result<Value, Panic> {
+        if let Err(e) = self.write_args(mi, fi, args) {
+            self.leave_to_host(mi);
+            return Err(e);
+        }
+        self.run_entered(mi, fi, host)?;
         let (sb, rb) = self.machine.top;
-        let lm = &self.modules[mi];
+        let lm = &self.view[mi];
         let ret = lm.m.functions[fi].sig.ret;
         let words = &self.machine.sstack[sb..];
         let refs = &self.machine.rstack[rb..];
@@ -459,7 +551,7 @@ impl Program {
     /// Puts the arguments where the entry frame starts: the bottom of the stacks, or
     /// above the suspended calls (`Machine::top`).
     fn write_args(&mut self, mi: usize, fi: usize, args: &[Value]) -> Result<(), Panic> {
-        let lm = &self.modules[mi];
+        let lm = &self.view[mi];
         let f = &lm.m.functions[fi];
         if args.len() != f.sig.params.len() {
             return Err(Panic::host(format!(
@@ -504,7 +596,7 @@ impl Program {
 
     /// Releases the references a finished call left as results.
     fn clear_results(&mut self, mi: usize, fi: usize) {
-        let n = self.modules[mi].funcs[fi].results.refs as usize;
+        let n = self.inst(mi).funcs[fi].results.refs as usize;
         let rb = self.machine.top.1;
         for r in &mut self.machine.rstack[rb..rb + n] {
             *r = None;
@@ -514,8 +606,8 @@ impl Program {
     /// Runs instance `mi`'s initializers: those of the shared statics whose memory it
     /// created (each once), then its `init`.
     fn run_inits(&mut self, mi: usize, mut host: Option<&mut dyn Host>) -> Result<(), Panic> {
-        let shared = std::mem::take(&mut self.states[mi].shared_inits);
-        let init = self.modules[mi].m.init;
+        let shared = std::mem::take(&mut *core::lock(&self.inst(mi).shared_inits));
+        let init = self.inst(mi).m.init;
         for f in shared.into_iter().chain(init) {
             self.run_function(mi, f.0 as usize, reborrow(&mut host))?;
             self.clear_results(mi, f.0 as usize);
@@ -526,7 +618,7 @@ impl Program {
     /// The first `len` words of `@shared static` `name` of `module` as they are now
     /// (shared by every version), or `None` if no version declared it.
     pub fn shared_words(&self, module: &str, name: &str, len: usize) -> Option<Vec<u64>> {
-        self.shared.words(module, name, len)
+        core::lock(&self.core.shared).words(module, name, len)
     }
 
     /// Runs a function whose arguments are in place (at `Machine::top`), serving its
@@ -537,6 +629,21 @@ impl Program {
         &mut self,
         mi: usize,
         fi: usize,
+        host: Option<&mut dyn Host>,
+    ) -> Result<(), Panic> {
+        if let Err(e) = self.enter_from_host(mi) {
+            let (floor, rbase) = (self.machine.frames.len(), self.machine.top.1);
+            self.machine.unwind(floor, rbase);
+            return Err(e);
+        }
+        self.run_entered(mi, fi, host)
+    }
+
+    /// As [`Program::run_function`], instance `mi` entered already.
+    fn run_entered(
+        &mut self,
+        mi: usize,
+        fi: usize,
         mut host: Option<&mut dyn Host>,
     ) -> Result<(), Panic> {
         let (sbase, rbase) = self.machine.top;
@@ -544,7 +651,7 @@ impl Program {
         if floor == 0 {
             self.machine.start_budget();
         }
-        self.enter_from_host(mi);
+        self.machine.current = mi;
         let mut start = Start::Call {
             module: mi,
             func: fi,
@@ -573,14 +680,10 @@ impl Program {
     /// Runs the interpreter from `start`; a Rust panic inside becomes `Stop::Internal`.
     fn run_segment(&mut self, start: Start, floor: usize) -> Result<Exit, Stop> {
         let Program {
-            modules,
-            globals,
-            machine,
-            out,
-            ..
+            view, machine, out, ..
         } = self;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            exec::run(modules, globals, machine, out, start, floor)
+            exec::run(view, machine, out, start, floor)
         }));
         match outcome {
             Ok(Ok(exit)) => Ok(exit),
@@ -589,7 +692,7 @@ impl Program {
                 // A refused allocation, at the instruction the loop noted.
                 Some(message) => {
                     let here = self.machine.here;
-                    let code = self.modules[here.module as usize].funcs[here.func as usize].code;
+                    let code = self.inst(here.module as usize).funcs[here.func as usize].code;
                     Err(Stop::Fault(Fault {
                         message,
                         module: here.module as usize,
@@ -609,17 +712,16 @@ impl Program {
     /// counts given back and their references dropped.
     fn fail(&mut self, stop: Stop, mi: usize, floor: usize, rbase: usize) -> Panic {
         let (panic, current) = match &stop {
-            Stop::Fault(fault) => (self.panic_from(fault, floor), Some(fault.module)),
-            Stop::Foreign { panic, module } => {
-                (self.panic_through(panic.clone(), floor), Some(*module))
-            }
+            Stop::Fault(fault) => (self.panic_from(fault, floor), fault.module),
+            Stop::Foreign { panic, module } => (self.panic_through(panic.clone(), floor), *module),
             Stop::Internal(what) => (
                 Panic::host(format!("internal error: the VM panicked: {what}")),
-                None,
+                self.machine.current,
             ),
         };
-        self.uncount(mi, floor, current);
+        // Lent values go home while this thread still holds the instances' state.
         self.give_back_lent(&stop, floor);
+        self.uncount(mi, floor, current);
         self.machine.unwind(floor, rbase);
         let _ = self.out.flush();
         panic
@@ -666,7 +768,7 @@ impl Program {
     }
 
     pub(crate) fn trace_frame(&self, mi: usize, fi: usize, pc: usize) -> TraceFrame {
-        let m = &self.modules[mi].m;
+        let m = &self.inst(mi).m;
         let f = &m.functions[fi];
         let (line, col) = f.line_of(pc as u32).unwrap_or((0, 0));
         TraceFrame {
@@ -680,7 +782,7 @@ impl Program {
     /// Module indices with every module after the modules it imports from (cycles are
     /// broken in the given order).
     fn init_order(&self) -> Vec<usize> {
-        let n = self.modules.len();
+        let n = self.view.len();
         let mut state = vec![0u8; n]; // 0 new, 1 on the stack, 2 done
         let mut order = Vec::with_capacity(n);
         for root in 0..n {
@@ -690,8 +792,8 @@ impl Program {
             let mut stack = vec![(root, 0usize)];
             state[root] = 1;
             while let Some(&mut (mi, ref mut next)) = stack.last_mut() {
-                let deps = &self.modules[mi].imports;
-                if let Some(&(dep, _)) = deps.get(*next) {
+                let deps = &self.view[mi].imports;
+                if let Some((dep, _)) = deps.get(*next).map(|slot| slot.get()) {
                     *next += 1;
                     if state[dep as usize] == 0 {
                         state[dep as usize] = 1;

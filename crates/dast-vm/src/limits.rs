@@ -76,6 +76,16 @@ impl Budget {
         self.limits.fuel.is_none() && self.limits.timeout.is_none() && self.interrupt.is_none()
     }
 
+    /// The same limits and interrupt flag, nothing spent: a worker's budget (an
+    /// interrupt then stops the first running call of any of them to look at it).
+    pub fn for_worker(&self) -> Budget {
+        Budget {
+            limits: self.limits,
+            interrupt: self.interrupt.clone(),
+            ..Budget::default()
+        }
+    }
+
     /// The interrupt flag, moved out (to keep it across a change of limits).
     pub fn take_interrupt(&mut self) -> Option<Arc<AtomicBool>> {
         self.interrupt.take()

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use dast_bytecode::{
@@ -11,6 +12,7 @@ use dast_bytecode::{
     Module, Signature, TypeDesc, TypeId, VerifyError,
 };
 
+use crate::core::Instance;
 use crate::dynobj::{VTable, VTableKey};
 use crate::heap::{Obj, VecShape};
 use crate::typed::Types;
@@ -147,15 +149,10 @@ pub(crate) struct Linked {
     pub layouts: Vec<Layout>,
     pub shapes: Vec<VecShape>,
     pub funcs: Vec<FuncInfo>,
-    /// Each import's (module index, function index).
-    pub imports: Vec<(u32, u32)>,
+    /// Each import's (module index, function index), re-pointed by activation.
+    pub imports: Vec<ImportSlot>,
     /// The string constants as heap objects, so `LoadStr` only counts a reference.
     pub strings: Vec<Option<Obj>>,
-    /// How many times this instance was entered (from the host or another instance) by
-    /// calls still running: only counted with hot reload on, on cross-instance calls.
-    /// Plain counter: a `Program` runs on one thread at a time (`&mut self`), and an
-    /// atomic read-modify-write would cost every cross-module call several cycles.
-    pub in_flight: std::cell::Cell<u32>,
     /// This instance's index among the program's (0 outside a `Program`): trait
     /// objects it makes record it as their value's layout.
     pub inst: u32,
@@ -164,6 +161,31 @@ pub(crate) struct Linked {
     pub vtables: Vec<Arc<VTable>>,
     /// Each dynamic call's (parameter, result) layouts, as the caller expects them.
     pub dyn_sigs: Vec<(Layout, Layout)>,
+}
+
+/// One import's target, `(instance, function)` packed in one word so activation
+/// re-points it with one atomic store and a running call reads it with one load.
+pub(crate) struct ImportSlot(AtomicU64);
+
+impl ImportSlot {
+    pub fn new((module, func): (u32, u32)) -> ImportSlot {
+        ImportSlot(AtomicU64::new(pack(module, func)))
+    }
+
+    #[inline(always)]
+    pub fn get(&self) -> (u32, u32) {
+        let w = self.0.load(Ordering::Acquire);
+        ((w >> 32) as u32, w as u32)
+    }
+
+    /// Re-points the import (sequentially consistent: see `core.rs`).
+    pub fn set(&self, module: u32, func: u32) {
+        self.0.store(pack(module, func), Ordering::SeqCst);
+    }
+}
+
+fn pack(module: u32, func: u32) -> u64 {
+    (u64::from(module) << 32) | u64::from(func)
 }
 
 /// The vtable key of impl `imp` of module `m`.
@@ -242,7 +264,6 @@ impl Linked {
             funcs,
             imports: Vec::new(),
             strings,
-            in_flight: std::cell::Cell::new(0),
             inst: 0,
             vtables,
             dyn_sigs,
@@ -285,7 +306,6 @@ impl Linked {
             funcs: Vec::new(),
             imports: Vec::new(),
             strings: Vec::new(),
-            in_flight: std::cell::Cell::new(0),
             inst: self.inst,
             vtables: Vec::new(),
             dyn_sigs: Vec::new(),
@@ -367,8 +387,9 @@ pub(crate) fn link_modules(modules: Vec<Module>) -> Result<Vec<Linked>, LinkErro
     }
     for i in 0..linked.len() {
         let by_name = |name: &str| linked.iter().position(|l| l.m.name == name);
-        let resolved = resolve_all(&linked, &by_name, &linked[i])?;
-        linked[i].imports = resolved;
+        let module = |mi: usize| &linked[mi].m;
+        let resolved = resolve_all(&module, &by_name, &linked[i])?;
+        linked[i].imports = resolved.into_iter().map(ImportSlot::new).collect();
     }
     Ok(linked)
 }
@@ -376,17 +397,19 @@ pub(crate) fn link_modules(modules: Vec<Module>) -> Result<Vec<Linked>, LinkErro
 /// Verifies and links one more instance of a module next to `all`: each import resolves
 /// to the instance `active` names for the imported module.
 pub(crate) fn link_instance(
-    all: &[Linked],
+    all: &[Arc<Instance>],
     active: &dyn Fn(&str) -> Option<usize>,
     m: Module,
 ) -> Result<Linked, LinkError> {
     let mut linked = Linked::new(m)?;
-    linked.imports = resolve_all(all, active, &linked)?;
+    let module = |mi: usize| &all[mi].m;
+    let resolved = resolve_all(&module, active, &linked)?;
+    linked.imports = resolved.into_iter().map(ImportSlot::new).collect();
     Ok(linked)
 }
 
-fn resolve_all(
-    all: &[Linked],
+fn resolve_all<'a>(
+    all: &dyn Fn(usize) -> &'a Module,
     find: &dyn Fn(&str) -> Option<usize>,
     importer: &Linked,
 ) -> Result<Vec<(u32, u32)>, LinkError> {
@@ -429,8 +452,8 @@ fn call_signature_text(types: &[TypeDesc], sig: &Signature) -> String {
     }
 }
 
-fn resolve(
-    all: &[Linked],
+fn resolve<'a>(
+    all: &dyn Fn(usize) -> &'a Module,
     find: &dyn Fn(&str) -> Option<usize>,
     importer: &Linked,
     imp: &dast_bytecode::Import,
@@ -450,7 +473,7 @@ fn resolve(
             function,
         });
     };
-    let target = &all[mi].m;
+    let target = all(mi);
     let Some(fi) = target
         .functions
         .iter()

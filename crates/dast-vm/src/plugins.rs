@@ -31,7 +31,7 @@ impl Program {
         let rb = fr.rbase as usize + wr;
         let name = str_of(&self.machine.rstack[rb])?.to_string();
         let (mi, make) = self.find_maker(caller, ty, &name)?;
-        let info = self.modules[caller].funcs[fr.func as usize];
+        let info = self.inst(caller).funcs[fr.func as usize];
         let saved = self.machine.top;
         self.machine.top = (
             fr.sbase as usize + info.scalar_regs as usize,
@@ -60,12 +60,16 @@ impl Program {
         ty: TypeId,
         module: &str,
     ) -> Result<(usize, u32), String> {
-        let Some(&mi) = self.active.get(module) else {
+        let Some(mi) = self
+            .core
+            .active_of(module)
+            .filter(|&mi| mi < self.view.len())
+        else {
             return Err(format!(
                 "instantiate: no module `{module}` is loaded (load it with `load_bytecode(path)`)"
             ));
         };
-        plugin_maker(&self.modules[caller].m, ty, &self.modules[mi].m).map(|make| (mi, make))
+        plugin_maker(&self.inst(caller).m, ty, &self.inst(mi).m).map(|make| (mi, make))
     }
 }
 

@@ -17,6 +17,7 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use dast_bytecode::{type_name, FuncId, Module, TypeDesc, TypeId, SHARED_CELL_WORDS};
 
@@ -177,6 +178,20 @@ impl SharedTable {
 
     pub(crate) fn get(&self, g: u32) -> *mut u64 {
         self.0[g as usize]
+    }
+
+    /// Word `g`, read as an atomic word: the cells are shared by every version and
+    /// every thread (each word is atomic; a struct of several words is not).
+    #[inline]
+    pub(crate) fn load(&self, g: u32) -> u64 {
+        // SAFETY: the cell is a live, aligned word the program owns (see `SharedCells`).
+        unsafe { AtomicU64::from_ptr(self.get(g)).load(Ordering::Relaxed) }
+    }
+
+    #[inline]
+    pub(crate) fn store(&self, g: u32, value: u64) {
+        // SAFETY: as in `load`.
+        unsafe { AtomicU64::from_ptr(self.get(g)).store(value, Ordering::Relaxed) }
     }
 
     pub fn len(&self) -> usize {

@@ -12,21 +12,24 @@
 //! # Ok::<(), dast::Error>(())
 //! ```
 //!
-//! # Threading model (today)
-//! A [`Runtime`] is a cheap, cloneable handle (`Send + Sync`) to one
-//! [`dast_runtime::Registry`], which drives one VM and is single-threaded. The
-//! registry sits behind a `Mutex`: calls from many threads are *serialized*, and a
-//! reload takes the same lock, so a reload always happens *between* calls, never
-//! during one. That is correct (a call never sees old and new code mixed, state is
-//! handed over with no call running, so no update is lost and no state is torn), but
-//! not parallel: N threads get the throughput of one. Compilation in
-//! [`Runtime::reload_source`] runs outside the lock; only the reload transactions
-//! take it.
+//! # Threading model
+//! A [`Runtime`] is a cheap, cloneable handle (`Send + Sync`). Each thread that calls
+//! into it gets its own *worker*, a VM machine (stacks, frames) over the runtime's
+//! module versions, made on its first call and kept in a thread-local: calls from
+//! many threads run **in parallel**, without a lock. A stateful module (one with
+//! `var`s) is entered by one thread at a time: a call into it holds the module's state
+//! lock until it returns (calls it makes into other modules included), so a module's
+//! state is never torn and no update is lost; stateless modules take no lock.
 //!
-//! The next step is per-thread machines over shared, immutable module versions, as
-//! `dast-runtime`'s docs describe ("Becoming multi-threaded"): calls then run in
-//! parallel and only a stateful module's migration waits for its calls to finish.
-//! This API does not change with it.
+//! Management (reloads, version queries, the requests of `ModuleRegistry` code) goes
+//! through the runtime's [`dast_runtime::Registry`], behind a mutex that calls do not
+//! take. A reload switches the module's version atomically: calls that entered the
+//! old version finish there, new calls run the new one, from any thread. A stateful
+//! module's state is handed over once the calls running in it have left (new calls
+//! wait meanwhile), within the reload wait ([`Runtime::set_reload_wait`], default 1 s),
+//! else the reload is refused; a stateless module switches at once and its old version
+//! drains: it is unloaded by the first call to return after its last call left.
+//! Compilation in [`Runtime::reload_source`] runs outside the lock.
 //!
 //! # Versions
 //! Each reload makes a new version of a module (1, 2, 3...); [`Runtime::get_version`]
@@ -38,12 +41,13 @@
 mod error;
 mod source;
 mod typed;
+mod workers;
 
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use dast_bytecode::Module;
 use dast_runtime::Registry;
@@ -53,27 +57,35 @@ pub use dast_vm::{heap_in_use, InterruptHandle, Limits, Panic, TraceFrame, Value
 pub use error::Error;
 pub use typed::{FromValue, IntoArgs, ToValue, TypedFunc};
 
+use workers::SharedOutput;
+
 /// A running Dast program: a handle shared by every thread that calls into it.
 #[derive(Clone)]
 pub struct Runtime {
     inner: Arc<Shared>,
 }
 
-/// The state behind the lock, and the reload gate in front of it.
-struct Shared {
+/// What the handles and the workers share.
+pub(crate) struct Shared {
+    /// Tells this runtime's workers apart in a thread's list.
+    pub(crate) id: u64,
+    /// Management: the registry (reloads, queries, requests of running code).
     state: Mutex<State>,
-    /// Set while a reload waits for the running call to finish: new calls wait for it to
-    /// clear instead of taking the lock ("no lost updates" with a bounded wait).
-    reload_pending: AtomicBool,
-    /// How long a reload waits for the running call (default [`DEFAULT_RELOAD_WAIT`]).
-    reload_wait_ms: AtomicU64,
+    /// Where every worker prints.
+    pub(crate) out: SharedOutput,
+    /// Bumped when a setting workers copy (hot reload, limits) changes.
+    pub(crate) settings: AtomicU64,
+    /// A replaced version is draining: the next call to return tries to unload it.
+    pub(crate) draining: AtomicBool,
+    /// Functions called by name, already recorded with the registry.
+    pub(crate) recorded: Mutex<std::collections::HashSet<(String, String)>>,
 }
 
 /// How long a reload waits for calls in flight before it is refused.
 pub const DEFAULT_RELOAD_WAIT: Duration = Duration::from_secs(1);
 
-struct State {
-    registry: Registry,
+pub(crate) struct State {
+    pub(crate) registry: Registry,
     /// Off: in-flight counting is off in the VM and reloads are refused.
     hot_reload: bool,
 }
@@ -84,6 +96,8 @@ const _: () = {
     assert_send_sync::<Runtime>();
 };
 
+static NEXT_RUNTIME: AtomicU64 = AtomicU64::new(1);
+
 impl Runtime {
     /// Compiles the project (a directory with `dast.toml` and `src/`) or the single
     /// `.dast` file at `path`, then links and initializes every module.
@@ -93,15 +107,23 @@ impl Runtime {
 
     /// Links and initializes compiled modules (each becomes version 1).
     pub fn from_modules(modules: Vec<Module>) -> Result<Runtime, Error> {
-        let registry = Registry::new(modules)?;
+        let mut registry = Registry::new(modules)?;
+        registry.set_state_wait(DEFAULT_RELOAD_WAIT);
+        let out = SharedOutput::stdout();
+        registry.set_output(Box::new(out.clone()));
+        // Concurrent from the start: the registry's own machine takes state locks too.
+        drop(registry.worker());
         Ok(Runtime {
             inner: Arc::new(Shared {
+                id: NEXT_RUNTIME.fetch_add(1, Ordering::Relaxed),
                 state: Mutex::new(State {
                     registry,
                     hot_reload: true,
                 }),
-                reload_pending: AtomicBool::new(false),
-                reload_wait_ms: AtomicU64::new(DEFAULT_RELOAD_WAIT.as_millis() as u64),
+                out,
+                settings: AtomicU64::new(0),
+                draining: AtomicBool::new(false),
+                recorded: Mutex::new(Default::default()),
             }),
         })
     }
@@ -113,9 +135,12 @@ impl Runtime {
         Runtime::from_modules(source::decode_files(&refs)?)
     }
 
-    /// Calls exported function `func` of the active version of `module`.
+    /// Calls exported function `func` of the active version of `module`, on this
+    /// thread's worker (in parallel with other threads' calls).
     pub fn call(&self, module: &str, func: &str, args: &[Value]) -> Result<Value, Error> {
-        self.with_registry(|r| r.call(module, func, args).map_err(Error::from))
+        self.record(module, func);
+        self.with_worker(|w| w.call(module, func, args))
+            .map_err(|panic| self.answer_panic(module, func, panic))
     }
 
     /// A handle calling `module.func` with Rust types: `Params` a tuple of
@@ -133,119 +158,132 @@ impl Runtime {
     /// old version keeps running with its state). Only a hot-reloadable module
     /// (`@hot_reload`) can be reloaded.
     pub fn reload_module(&self, new: Module) -> Result<ReloadReport, Error> {
-        let name = new.name.clone();
-        self.with_reload_lock(&name, |state| state.reload(new))
+        let mut state = self.lock();
+        let report = state.reload(new);
+        self.note_draining(&mut state);
+        report
     }
 
-    /// How long a reload waits for the call in flight to finish before it is refused
-    /// (new calls wait meanwhile). Default: [`DEFAULT_RELOAD_WAIT`].
+    /// How long a reload waits for the calls running in a stateful module on other
+    /// threads to finish before it is refused (new calls wait meanwhile). Default:
+    /// [`DEFAULT_RELOAD_WAIT`].
     pub fn set_reload_wait(&self, wait: Duration) {
-        self.inner
-            .reload_wait_ms
-            .store(wait.as_millis() as u64, Ordering::Relaxed);
+        self.lock().registry.set_state_wait(wait);
     }
 
     /// Recompiles the project at `path` and reloads every hot-reloadable module whose
     /// bytecode changed, returning one report per reloaded module (none if nothing
-    /// changed). The reloads happen under one lock, so no call runs between them. They
-    /// are not one transaction: if one is refused, the modules reloaded before it stay
-    /// reloaded and the rest are not attempted (the error names the module). Changed
-    /// modules that are not hot-reloadable, and modules new to the project, are left
-    /// alone: they need a restart.
+    /// changed). The reloads happen one after the other under the management lock;
+    /// calls keep running meanwhile. They are not one transaction: if one is refused,
+    /// the modules reloaded before it stay reloaded and the rest are not attempted (the
+    /// error names the module). Changed modules that are not hot-reloadable, and modules
+    /// new to the project, are left alone: they need a restart.
     pub fn reload_source(&self, path: impl AsRef<Path>) -> Result<Vec<ReloadReport>, Error> {
-        // Compile outside the lock: calls keep running meanwhile.
+        // Compile outside the lock.
         let modules = source::compile_project(path.as_ref())?;
-        self.with_reload_lock("the project", |state| {
-            let changed: Vec<Module> = modules
-                .into_iter()
-                .filter(|m| m.hot_reload && state.differs_from_active(m))
-                .collect();
-            changed.into_iter().map(|m| state.reload(m)).collect()
-        })
+        let mut state = self.lock();
+        state.registry.program_mut().refresh();
+        let changed: Vec<Module> = modules
+            .into_iter()
+            .filter(|m| m.hot_reload && state.differs_from_active(m))
+            .collect();
+        let reports = changed.into_iter().map(|m| state.reload(m)).collect();
+        self.note_draining(&mut state);
+        reports
     }
 
     /// The number of the active version of `module` (1 until its first reload).
     pub fn get_version(&self, module: &str) -> Option<u32> {
-        self.with_registry(|r| r.get_version(module))
+        self.lock().registry.get_version(module)
     }
 
-    /// Every module with every version it had, oldest first.
+    /// Every module with every version it had, oldest first, with each version's
+    /// calls in flight (on every thread).
     pub fn modules(&self) -> Vec<ModuleInfo> {
-        self.with_registry(|r| r.modules())
+        let mut state = self.lock();
+        state.registry.program_mut().refresh();
+        state.registry.modules()
     }
 
-    /// Where Dast's `print`/`println` write (default: stdout).
+    /// Where Dast's `print`/`println` write (default: stdout), from every thread.
     pub fn set_output(&self, out: Box<dyn Write + Send>) {
-        self.with_registry(|r| r.set_output(out))
+        self.inner.out.replace(out);
     }
 
     /// Turns hot reload off (or back on). Off, the VM keeps no in-flight counts (the
-    /// "zero cost when off" mode, for measuring it) and reloads are refused.
+    /// "zero cost when off" mode, for measuring it) and reloads are refused. Workers
+    /// take the setting at their next call.
     pub fn set_hot_reload(&self, on: bool) {
-        self.with_state(|state| {
-            state.hot_reload = on;
-            state.registry.program_mut().set_hot_reload(on);
-        })
+        let mut state = self.lock();
+        state.hot_reload = on;
+        state.registry.program_mut().set_hot_reload(on);
+        self.inner.settings.fetch_add(1, Ordering::Release);
     }
 
-    /// Limits every later call from the host: fuel, a time limit, a heap limit. Past
-    /// one, the call panics with a Dast trace ("call exceeded its fuel", "out of memory:
-    /// the heap limit of 64 MiB would be passed") and the runtime stays usable.
+    /// Limits every later call from the host, on every thread: fuel, a time limit, a
+    /// heap limit. Past one, the call panics with a Dast trace ("call exceeded its
+    /// fuel", "out of memory: the heap limit of 64 MiB would be passed") and the
+    /// runtime stays usable.
     pub fn set_limits(&self, limits: Limits) {
-        self.with_registry(|r| r.program_mut().set_limits(limits))
+        self.lock().registry.program_mut().set_limits(limits);
+        self.inner.settings.fetch_add(1, Ordering::Release);
     }
 
-    /// A handle another thread may use to stop the running call ("call was
-    /// interrupted"). Take it before the call: the call holds the runtime.
+    /// A handle another thread may use to stop a running call ("call was
+    /// interrupted"): the first running call to look at it (within a few thousand jumps
+    /// and calls) stops. Take it before the call.
     pub fn interrupt_handle(&self) -> InterruptHandle {
-        self.with_registry(|r| r.program_mut().interrupt_handle())
+        let handle = self.lock().registry.program_mut().interrupt_handle();
+        self.inner.settings.fetch_add(1, Ordering::Release);
+        handle
     }
 
-    pub(crate) fn with_registry<T>(&self, f: impl FnOnce(&mut Registry) -> T) -> T {
-        self.with_state(|state| f(&mut state.registry))
-    }
-
-    fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
-        // A pending reload goes first: new calls wait for it (its own wait is bounded).
-        while self.inner.reload_pending.load(Ordering::Acquire) {
-            std::thread::yield_now();
+    /// Records a function the host calls by name with the registry (once per
+    /// function): a reload that removes it or changes its signature is refused.
+    pub(crate) fn record(&self, module: &str, func: &str) {
+        let key = (module.to_string(), func.to_string());
+        if workers::lock(&self.inner.recorded).contains(&key) {
+            return;
         }
-        f(&mut self.lock())
+        self.lock().registry.record_host_call(module, func);
+        workers::lock(&self.inner.recorded).insert(key);
     }
 
-    /// Runs a reload once the call in flight (if any) has finished, keeping new calls
-    /// out meanwhile; refuses the reload if that takes longer than the reload wait.
-    fn with_reload_lock<T>(
-        &self,
-        what: &str,
-        f: impl FnOnce(&mut State) -> Result<T, Error>,
-    ) -> Result<T, Error> {
-        let wait = Duration::from_millis(self.inner.reload_wait_ms.load(Ordering::Relaxed));
-        let deadline = Instant::now() + wait;
-        self.inner.reload_pending.store(true, Ordering::Release);
-        let guard = loop {
-            match self.inner.state.try_lock() {
-                Ok(g) => break Some(g),
-                Err(TryLockError::Poisoned(p)) => break Some(p.into_inner()),
-                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    std::thread::yield_now()
-                }
-                Err(TryLockError::WouldBlock) => break None,
-            }
+    /// The registry's answer to a panic of a call by name (logged, rolled back when
+    /// rollback is on).
+    pub(crate) fn answer_panic(&self, module: &str, func: &str, panic: Panic) -> Error {
+        let mut state = self.lock();
+        let error = state.registry.report_panic(module, func, panic);
+        self.note_draining(&mut state);
+        Error::Call(error)
+    }
+
+    /// Remembers whether a version is draining, so the next call to return tries to
+    /// unload it.
+    fn note_draining(&self, state: &mut State) {
+        let draining = state
+            .registry
+            .modules()
+            .iter()
+            .any(|m| m.versions.iter().any(|v| v.state == VersionState::Draining));
+        self.inner.draining.store(draining, Ordering::Release);
+    }
+
+    /// Unloads the versions whose last call returned (called after calls return while
+    /// some version drains; skipped when another thread holds the registry).
+    pub(crate) fn collect_drained(&self) {
+        if !self.inner.draining.load(Ordering::Acquire) {
+            return;
+        }
+        let Ok(mut state) = self.inner.state.try_lock() else {
+            return;
         };
-        self.inner.reload_pending.store(false, Ordering::Release);
-        match guard {
-            Some(mut state) => f(&mut state),
-            None => Err(Error::Reload(format!(
-                "Reload of '{what}' refused: the call in flight did not finish within {} ms",
-                wait.as_millis()
-            ))),
-        }
+        state.registry.program_mut().refresh();
+        state.registry.collect();
+        self.note_draining(&mut state);
     }
 
-    /// The VM turns Dast panics into values and stays usable, so a poisoned lock
-    /// (a host panic while holding it) holds a usable registry too.
-    fn lock(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         self.inner
             .state
             .lock()

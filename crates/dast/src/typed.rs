@@ -4,8 +4,7 @@
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use dast_runtime::Registry;
-use dast_vm::Value;
+use dast_vm::{Program, Value};
 
 use crate::{Error, Runtime};
 
@@ -173,26 +172,32 @@ impl<Params: IntoArgs, Ret: FromValue> TypedFunc<Params, Ret> {
             checked: AtomicU32::new(0),
             _types: PhantomData,
         };
-        handle
-            .runtime
-            .with_registry(|r| handle.ensure_signature(r))?;
+        handle.runtime.with_worker(|w| handle.ensure_signature(w))?;
+        handle.runtime.record(module, func);
         Ok(handle)
     }
 
-    /// Calls the active version of the function.
+    /// Calls the active version of the function, on this thread's worker.
     pub fn call(&self, args: Params) -> Result<Ret, Error> {
         let values = args.into_values();
-        let result = self.runtime.with_registry(|r| -> Result<Value, Error> {
-            self.ensure_signature(r)?;
-            Ok(r.call(&self.module, &self.func, values.as_ref())?)
-        })?;
+        let result = self.runtime.with_worker(|w| -> Result<Value, Error> {
+            self.ensure_signature(w)?;
+            w.call(&self.module, &self.func, values.as_ref())
+                .map_err(Error::Panic)
+        });
+        let result = match result {
+            Err(Error::Panic(panic)) => {
+                return Err(self.runtime.answer_panic(&self.module, &self.func, panic))
+            }
+            other => other?,
+        };
         Ret::from_value(result)
     }
 
     /// Checks the signature when the active version is not the one checked last
     /// (first call, or after a reload), so steady-state calls pay one lookup.
-    fn ensure_signature(&self, registry: &Registry) -> Result<(), Error> {
-        let program = registry.program();
+    fn ensure_signature(&self, program: &mut Program) -> Result<(), Error> {
+        program.refresh();
         let active = program
             .instance_of(&self.module)
             .ok_or_else(|| Error::Signature(format!("no module `{}` is loaded", self.module)))?;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use dast::{Error, Runtime, Value};
+use dast::{Error, Runtime, Value, VersionState};
 
 const MATH: &str = "
 fn add(a: i32, b: i32) -> i32 { a + b }
@@ -149,11 +149,11 @@ fn prebuilt_dbc_files_load() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A reload waits for the call in flight (new calls wait behind it), and is refused when
-/// that call does not finish within the reload wait.
+/// A reload of a stateful module waits for the call in flight (new calls wait behind
+/// it), and is refused when that call does not finish within the reload wait.
 #[test]
 fn reload_waits_for_the_running_call_then_is_refused_after_the_bound() {
-    let src = "@hot_reload\nfn slow(ms: u64) -> i64 {\n    sleep(ms)\n    1\n}\n";
+    let src = "var calls: i64 = 0\n@hot_reload\nfn slow(ms: u64) -> i64 {\n    calls += 1\n    sleep(ms)\n    1\n}\n";
     let rt = Runtime::from_modules(common::compile(&[("slow", src)])).unwrap();
     let v2_src = src.replace("    1\n", "    2\n");
     let v2 = common::compile(&[("slow", v2_src.as_str())]).remove(0);
@@ -179,4 +179,39 @@ fn reload_waits_for_the_running_call_then_is_refused_after_the_bound() {
         rt.call("slow", "slow", &[Value::UInt(0)]).unwrap(),
         Value::Int(2)
     );
+}
+
+/// A stateless module never waits: the reload switches while a call runs in the old
+/// version, which finishes there and then drains.
+#[test]
+fn a_stateless_reload_switches_at_once_and_the_old_version_drains() {
+    let src = "@hot_reload\nfn slow(ms: u64) -> i64 {\n    sleep(ms)\n    1\n}\n";
+    let rt = Runtime::from_modules(common::compile(&[("slow", src)])).unwrap();
+    let v2_src = src.replace("    1\n", "    2\n");
+    let v2 = common::compile(&[("slow", v2_src.as_str())]).remove(0);
+    rt.set_reload_wait(std::time::Duration::from_millis(10));
+    let caller = {
+        let rt = rt.clone();
+        std::thread::spawn(move || rt.call("slow", "slow", &[Value::UInt(300)]))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    rt.reload_module(v2).unwrap();
+    let states = |rt: &Runtime| -> Vec<(u32, VersionState, u32)> {
+        rt.modules()[0]
+            .versions
+            .iter()
+            .map(|v| (v.number, v.state, v.in_flight))
+            .collect()
+    };
+    assert_eq!(
+        states(&rt),
+        vec![(1, VersionState::Draining, 1), (2, VersionState::Active, 0)]
+    );
+    assert_eq!(
+        rt.call("slow", "slow", &[Value::UInt(0)]).unwrap(),
+        Value::Int(2)
+    );
+    assert_eq!(caller.join().unwrap().unwrap(), Value::Int(1));
+    // The caller's thread unloaded the old version when its call returned.
+    assert_eq!(states(&rt), vec![(2, VersionState::Active, 0)]);
 }

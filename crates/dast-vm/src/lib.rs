@@ -157,6 +157,17 @@ impl fmt::Display for FunctionSignature {
     }
 }
 
+/// The signature of function `fi` of an instance, with types written as in Dast.
+fn signature_of(inst: &Instance, fi: usize) -> FunctionSignature {
+    let m = &inst.m;
+    let sig = &m.functions[fi].sig;
+    FunctionSignature {
+        params: sig.params.iter().map(|t| type_name(&m.types, *t)).collect(),
+        mut_params: sig.mut_params.clone(),
+        ret: type_name(&m.types, sig.ret),
+    }
+}
+
 /// Where a program prints: flushing is skipped when nothing was written since the last
 /// flush (programs flush at every return to the host and around calls into foreign
 /// code, and an empty flush of stdout still takes its lock).
@@ -442,8 +453,14 @@ impl Program {
 
     /// The signature of an exported function (of the active instance).
     pub fn function_signature(&self, module: &str, func: &str) -> Option<FunctionSignature> {
-        let (mi, fi) = self.find_export(module, func).ok()?;
-        Some(self.signature_at(mi, fi))
+        let mi = self.core.active_of(module)?;
+        // Another machine may have loaded and activated it since this view was taken.
+        let (list, _) = match mi < self.view.len() {
+            true => (self.view.clone(), 0),
+            false => self.core.snapshot(),
+        };
+        let fi = list.get(mi)?.export(func)?;
+        Some(signature_of(&list[mi], fi))
     }
 
     /// The signature of an exported function of this exact instance.
@@ -454,24 +471,16 @@ impl Program {
     }
 
     fn signature_at(&self, mi: usize, fi: usize) -> FunctionSignature {
-        let m = &self.inst(mi).m;
-        let sig = &m.functions[fi].sig;
-        FunctionSignature {
-            params: sig.params.iter().map(|t| type_name(&m.types, *t)).collect(),
-            mut_params: sig.mut_params.clone(),
-            ret: type_name(&m.types, sig.ret),
-        }
+        signature_of(self.inst(mi), fi)
     }
 
     /// The active instance of `module` and its exported function `func`.
-    fn find_export(&self, module: &str, func: &str) -> Result<(usize, usize), Panic> {
-        let Some(mi) = self
-            .core
-            .active_of(module)
-            .filter(|&mi| mi < self.view.len())
-        else {
+    fn find_export(&mut self, module: &str, func: &str) -> Result<(usize, usize), Panic> {
+        let Some(mi) = self.core.active_of(module) else {
             return Err(Panic::host(format!("no module `{module}`")));
         };
+        // Activated by another machine after this view was taken.
+        self.see(mi);
         self.find_export_in(mi, func)
     }
 

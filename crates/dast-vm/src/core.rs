@@ -26,7 +26,7 @@
 //!   a version whose counts sum to zero after its switch can receive no new call.
 
 use std::cell::UnsafeCell;
-use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
@@ -93,6 +93,10 @@ pub(crate) struct Instance {
     pub in_flight: InFlight,
     /// A tombstone: the version was unloaded.
     pub unloaded: bool,
+    /// No longer its module's active version (set by activation of another one,
+    /// cleared if it is activated again): a call that resolved it as the active one
+    /// and entered it after that goes to the new active one instead.
+    pub retired: AtomicBool,
     /// Calls the host declared running in the instance outside the VM's own counting
     /// (see [`crate::Program::begin_host_call`]).
     pub host_calls: AtomicU32,
@@ -132,6 +136,7 @@ impl Instance {
             lock: StateLock::INIT,
             in_flight: InFlight::new(SHARDS),
             unloaded: false,
+            retired: AtomicBool::new(false),
             host_calls: AtomicU32::new(0),
             foreign: OnceLock::new(),
             shared_inits: Mutex::new(shared_inits),
@@ -147,6 +152,7 @@ impl Instance {
             lock: StateLock::INIT,
             in_flight: InFlight::new(0),
             unloaded: true,
+            retired: AtomicBool::new(true),
             host_calls: AtomicU32::new(0),
             foreign: OnceLock::new(),
             shared_inits: Mutex::new(Vec::new()),

@@ -39,7 +39,7 @@ impl InstanceId {
         self.0 as usize
     }
 
-    fn of(index: usize) -> InstanceId {
+    pub(crate) fn of(index: usize) -> InstanceId {
         InstanceId(index as u32)
     }
 }
@@ -275,6 +275,9 @@ impl Program {
     pub fn activate(&mut self, new: InstanceId) -> Option<InstanceId> {
         self.refresh_view();
         let name = self.inst(new.index()).m.name.clone();
+        self.inst(new.index())
+            .retired
+            .store(false, Ordering::SeqCst);
         let previous = crate::core::write(&self.core.active).insert(name.clone(), new.index());
         crate::core::lock(&self.core.shared).commit(&self.inst(new.index()).m);
         link::repoint_vtables(self.inst(new.index()));
@@ -285,6 +288,11 @@ impl Program {
         }
         if let Some(code) = self.foreign_of(new.index()) {
             code.activated();
+        }
+        // Last: a call that entered the previous version through a route read before
+        // the switch sees this and goes to the new one (see `core.rs`).
+        if let Some(p) = previous.filter(|&p| p != new.index()) {
+            self.inst(p).retired.store(true, Ordering::SeqCst);
         }
         previous.map(InstanceId::of)
     }

@@ -30,6 +30,7 @@
 mod buf;
 mod core;
 mod dynobj;
+mod entry;
 mod exec;
 mod foreign;
 mod format;
@@ -52,7 +53,7 @@ mod value;
 use std::fmt;
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use dast_bytecode::{type_name, Module};
@@ -64,6 +65,7 @@ use typed::{from_value, to_value};
 
 pub use crate::core::STATE_WAIT;
 pub use dynobj::{VTable, VTableKey};
+pub use entry::Entry;
 pub use exec::{MAX_FRAMES, MAX_STACK};
 pub use foreign::{DynRequest, Foreign};
 pub use host::{Host, HostRequest};
@@ -513,7 +515,7 @@ impl Program {
         loop {
             let (mi, fi) = self.find_export(module, func)?;
             self.enter_from_host(mi)?;
-            if !self.machine.concurrent || self.core.active_of(module) == Some(mi) {
+            if !self.machine.concurrent || !self.inst(mi).retired.load(Ordering::SeqCst) {
                 return Ok((mi, fi));
             }
             self.leave_to_host(mi);

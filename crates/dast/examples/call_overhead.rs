@@ -46,7 +46,7 @@ fn within(n: i64) -> i64 {
 
 fn other_source(hot: bool) -> String {
     let attr = if hot { "@hot_reload\n" } else { "" };
-    format!("{attr}fn f(acc: i64, x: i64) -> i64 {{ acc + x }}\n")
+    format!("{attr}fn f(acc: i64, x: i64) -> i64 {{ acc + x }}\n{attr}fn nothing() {{}}\n")
 }
 
 fn compile(hot: bool) -> Vec<Module> {
@@ -111,6 +111,7 @@ fn host_calls() {
     println!("(b) host-to-Dast calls of other.f, {HOST_CALLS} in a Rust loop, ns per call");
     let (typed_on, typed_off) = (typed_ns(&on), typed_ns(&off));
     let (plain_on, plain_off) = (plain_ns(&on), plain_ns(&off));
+    let (empty_on, empty_off) = (empty_ns(&on), empty_ns(&off));
     println!(
         "    typed handle  on {typed_on:6.1}   off {typed_off:6.1}   difference {:+.1}",
         typed_on - typed_off
@@ -119,6 +120,19 @@ fn host_calls() {
         "    Runtime::call on {plain_on:6.1}   off {plain_off:6.1}   difference {:+.1}",
         plain_on - plain_off
     );
+    println!(
+        "    empty fn, typed handle  on {empty_on:6.1}   off {empty_off:6.1}   (Runtime::call {:.1}x slower)",
+        plain_on / empty_on
+    );
+}
+
+fn empty_ns(rt: &Runtime) -> f64 {
+    let f = rt.get_typed_func::<(), ()>("other", "nothing").unwrap();
+    best_ns_per(HOST_CALLS as u64, || {
+        for _ in 0..HOST_CALLS {
+            f.call(()).unwrap();
+        }
+    })
 }
 
 fn typed_ns(rt: &Runtime) -> f64 {

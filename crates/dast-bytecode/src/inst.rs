@@ -189,6 +189,7 @@ impl Intrinsic {
         matches!(
             self,
             Intrinsic::RegistryLoad
+                | Intrinsic::HostFn
                 | Intrinsic::RegistryHasUpdate
                 | Intrinsic::RegistryReload
                 | Intrinsic::RegistryCall
@@ -689,6 +690,12 @@ pub enum Intrinsic {
     /// on a sorted vector: `Ok(index)` of a match, or `Err(index)` where `x` would go;
     /// ordering as `VecSort`).
     VecBinarySearch,
+    /// The whole body of a `host fn` (with `Ret { s: 0, r: 0 }` after it): ty = the
+    /// tuple `((P1, .., Pn), R)` of the function's parameter types and its return
+    /// type; `(P1, .., Pn)` -> `R`, the window at the frame's start (where the
+    /// parameters are). Host-handled: the host runs the function it registered under
+    /// the module's and the function's names and replies its result.
+    HostFn,
 }
 
 impl Inst {

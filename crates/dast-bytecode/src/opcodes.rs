@@ -236,6 +236,7 @@ enum_codec!(
         VecDedup,
         VecBinarySearch,
         StrAsBytes,
+        HostFn,
     ]
 );
 

@@ -287,6 +287,25 @@ pub fn intrinsic_window_with(
     };
     Ok(match op {
         Foreign => return Err("Foreign is the VM's own body of foreign functions".into()),
+        HostFn => match types.get(ty.0 as usize) {
+            Some(TypeDesc::Tuple(parts)) if parts.len() == 2 => {
+                match types.get(parts[0].0 as usize) {
+                    Some(TypeDesc::Tuple(_)) => (layout(parts[0]), layout(parts[1])),
+                    _ => {
+                        return Err(format!(
+                            "HostFn type operand t{} is not ((params), ret)",
+                            ty.0
+                        ))
+                    }
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "HostFn type operand t{} is not ((params), ret)",
+                    ty.0
+                ))
+            }
+        },
         Print | Println | Eprintln => (F, Z),
         Sleep | Exit => (W, Z),
         NowMs => (Z, W),

@@ -257,6 +257,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
             }
             params.push(l);
         }
+        if f.decl.is_host {
+            self.check_host_fn(f);
+            let value = Self::err_expr(f.span);
+            return self.finish_body(params, value);
+        }
         let value = match &f.decl.body {
             Some(block) => {
                 let ret = self.ret_ty.clone();

@@ -34,6 +34,7 @@
 //! | `E0226` | type arguments of a generic function that cannot be inferred from the call |
 //! | `E0227` | type parameters on a trait method, or a type parameter declared twice |
 //! | `E0228` | generic instances that never end (`f[T]` calling `f[Vec[T]]`) |
+//! | `E0229` | a `host fn` the host cannot serve (a body, type parameters, `&mut` parameters, or a type that does not cross to the host) |
 //! | `E0301` | mismatched types |
 //! | `E0302` | function without a body |
 //! | `E0303` | integer literal out of range for its type |
@@ -121,6 +122,7 @@ pub const BOUND_NOT_SATISFIED: &str = "E0225";
 pub const CANNOT_INFER_TYPE_ARG: &str = "E0226";
 pub const BAD_TYPE_PARAMS: &str = "E0227";
 pub const ENDLESS_INSTANCES: &str = "E0228";
+pub const HOST_FN: &str = "E0229";
 pub const MISMATCHED_TYPES: &str = "E0301";
 pub const FN_WITHOUT_BODY: &str = "E0302";
 pub const LITERAL_OUT_OF_RANGE: &str = "E0303";

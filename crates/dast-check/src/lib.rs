@@ -16,6 +16,7 @@ pub mod env;
 pub mod errors;
 mod format;
 pub mod generics;
+mod host_fn;
 mod iter;
 mod lower;
 mod pattern;

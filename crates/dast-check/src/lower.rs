@@ -414,6 +414,9 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
 
     fn lower_fn(&mut self, f: FnId) -> bc::Function {
         let def = self.c.env.func(f);
+        if def.decl.is_host {
+            return self.lower_host_fn(f);
+        }
         let sig = self.signature(f);
         let body = self.c.bodies[f.0 as usize].as_ref().expect("checked body");
         let mut fl = FnLower::new(self, &body.locals);
@@ -433,6 +436,33 @@ impl<'c, 'a> ModuleBuilder<'c, 'a> {
             fl.locals[l.0 as usize] = Some(loc);
         }
         fl.lower_return_value(&body.value);
+        fl.finish(def.name.clone(), sig, true)
+    }
+
+    /// A `host fn`: its parameters, room for its result, and the body `HostFn; Ret`
+    /// (the intrinsic's window is the frame's start: see `host_fn.rs`).
+    fn lower_host_fn(&mut self, f: FnId) -> bc::Function {
+        let def = self.c.env.func(f);
+        let sig = self.signature(f);
+        let params: Vec<Ty> = def.sig.params.iter().map(|p| p.ty.clone()).collect();
+        let ret = def.sig.ret.clone();
+        let operand = Ty::Tuple(vec![Ty::Tuple(params.clone()), ret.clone()]);
+        let ty = self.type_id(&operand);
+        let mut fl = FnLower::new(self, &[]);
+        fl.ret_ty = ret.clone();
+        for p in &params {
+            let lay = fl.layout(p);
+            fl.alloc(lay);
+        }
+        let lay = fl.layout(&ret);
+        fl.alloc(lay);
+        fl.emit(Inst::Intrinsic {
+            op: bc::Intrinsic::HostFn,
+            ty,
+            s: S(0),
+            r: R(0),
+        });
+        fl.emit(Inst::Ret { s: S(0), r: R(0) });
         fl.finish(def.name.clone(), sig, true)
     }
 

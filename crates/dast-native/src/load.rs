@@ -1310,7 +1310,7 @@ pub(crate) unsafe fn serve_host(
         };
         // Short borrows of the interpreter state only, none across the host's call (which
         // may re-enter this module).
-        let req = instance_of(caller).read_host_request(func, pc, refs)?;
+        let req = instance_of(caller).read_host_request(func, pc, words, refs)?;
         let ref_regs = instance_of(caller).module().functions[func as usize].ref_regs as usize;
         instance_of(caller).flush();
         let inner = group.inner.get();

@@ -15,6 +15,8 @@ pub struct FixedRegistry {
     /// Every module of the program, with the label it was loaded under.
     modules: Vec<(String, String)>,
     log: Box<dyn LogSink>,
+    /// What the program's `host fn`s run.
+    host_fns: dast_vm::HostFns,
 }
 
 impl FixedRegistry {
@@ -26,7 +28,13 @@ impl FixedRegistry {
                 .map(|m| (m, FIRST_LABEL.to_string()))
                 .collect(),
             log,
+            host_fns: dast_vm::HostFns::default(),
         }
+    }
+
+    /// The host functions the program's `host fn` declarations call.
+    pub fn set_host_fns(&mut self, fns: dast_vm::HostFns) {
+        self.host_fns = fns;
     }
 
     /// Answers every request but `Call` (see [`FixedRegistry::call_reply`]).
@@ -47,6 +55,9 @@ impl FixedRegistry {
             }
             HostRequest::Modules => modules_value(&self.infos()),
             HostRequest::SafePoint => Value::Unit,
+            HostRequest::HostFn { module, func, args } => {
+                self.host_fns.call(&module, &func, &args)?
+            }
             HostRequest::ReadDir { path } => Value::Vec(
                 crate::read_dir_names(std::path::Path::new(&path))?
                     .into_iter()

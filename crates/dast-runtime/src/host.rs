@@ -145,6 +145,9 @@ impl Host for Hub {
                 self.apply_updates(program);
                 Ok(Value::Unit)
             }
+            HostRequest::HostFn { module, func, args } => {
+                program.host_fns().call(&module, &func, &args)
+            }
         }
     }
 }

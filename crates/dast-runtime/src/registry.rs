@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dast_bytecode::Module;
-use dast_vm::{Foreign, FunctionSignature, InstanceId, Panic, Program, Value};
+use dast_vm::{Foreign, FunctionSignature, InstanceId, LinkError, Panic, Program, Value};
 
 use crate::host::{LogSink, ModuleSource, StderrLog};
 use crate::report::*;
@@ -165,11 +165,24 @@ impl Registry {
     /// initializers on.
     pub fn with_foreign(
         modules: Vec<(Module, String)>,
+        code: impl FnMut(&str) -> Option<Arc<dyn Foreign>>,
+    ) -> Result<Registry, StartError> {
+        Registry::with_host_fns(modules, code, dast_vm::HostFns::default())
+    }
+
+    /// As [`Registry::with_foreign`], the modules' `host fn` declarations served by
+    /// `host_fns` (every one must be there, with its signature).
+    pub fn with_host_fns(
+        modules: Vec<(Module, String)>,
         mut code: impl FnMut(&str) -> Option<Arc<dyn Foreign>>,
+        host_fns: dast_vm::HostFns,
     ) -> Result<Registry, StartError> {
         let (modules, labels): (Vec<Module>, Vec<String>) = modules.into_iter().unzip();
         let names: Vec<String> = modules.iter().map(|m| m.name.clone()).collect();
         let mut program = dast_vm::link(modules).map_err(|e| StartError::Link(Box::new(e)))?;
+        program
+            .set_host_fns(host_fns)
+            .map_err(|e| StartError::Link(Box::new(LinkError::HostFn(e))))?;
         for name in &names {
             if let Some(code) = code(name) {
                 let id = program.instance_of(name).expect("linked");

@@ -81,6 +81,8 @@ pub struct FnDecl {
     /// `None` for a signature without body (trait methods: `fn init(self: &mut Self)`).
     pub body: Option<Block>,
     pub is_unsafe: bool,
+    /// `host fn f(..)`: declared in Dast, its body provided by the Rust host.
+    pub is_host: bool,
 }
 
 /// A closure parameter: a pattern (`x`, `(a, b)`, `_`) with an optional type.

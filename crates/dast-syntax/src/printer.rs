@@ -136,7 +136,11 @@ impl Printer {
             .as_ref()
             .map(|t| format!(" -> {}", ty(t)))
             .unwrap_or_default();
-        let unsafety = if f.is_unsafe { "unsafe " } else { "" };
+        let unsafety = match (f.is_unsafe, f.is_host) {
+            (true, _) => "unsafe ",
+            (_, true) => "host ",
+            _ => "",
+        };
         let generics = if f.generics.is_empty() {
             String::new()
         } else {

@@ -232,6 +232,8 @@ pub(crate) struct Core {
     pub manage: Mutex<()>,
     /// The shard the next machine counts in-flight calls on.
     next_shard: AtomicUsize,
+    /// The host functions (each machine keeps its own `Arc` of them).
+    pub host_fns: Mutex<Arc<crate::HostFns>>,
 }
 
 impl Core {
@@ -247,6 +249,7 @@ impl Core {
             shared: Mutex::new(shared),
             manage: Mutex::new(()),
             next_shard: AtomicUsize::new(0),
+            host_fns: Mutex::new(Arc::default()),
         }
     }
 

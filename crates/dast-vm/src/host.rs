@@ -50,6 +50,7 @@
 //! A reply of the wrong shape, and an `Err` from the host, panic at the intrinsic
 //! (or, for a safe point, at the `CallImport`) with the normal stack trace.
 
+use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 
@@ -97,6 +98,15 @@ pub enum HostRequest {
     /// `read_dir(path)`: the names of the entries of directory `path` (relative to the
     /// program's root), sorted; reply `Value::Vec` of `Value::Str`.
     ReadDir { path: String },
+    /// A call of `host fn FUNC` declared in module `MODULE`, with its arguments: reply
+    /// the function's result (`Value::Unit` for `()`), converted to its return type.
+    /// The host runs the Rust function it registered for `MODULE.FUNC`; an `Err`
+    /// panics at the call, in the Dast code that called it.
+    HostFn {
+        module: String,
+        func: String,
+        args: Vec<Value>,
+    },
     /// A safe point: the flag set with [`Program::set_safe_point_flag`] was up at a
     /// cross-module call (the program cleared it before asking). The host applies
     /// pending reloads now; the call then goes to the active version. Any `Ok` reply.
@@ -197,9 +207,15 @@ impl Program {
             }
             Request::Intrinsic { op, ty, ws, wr } => self
                 .read_request(&fr, op, ty, ws, wr)
-                .and_then(|req| match host {
-                    Some(host) => self.ask(host, &fr, req),
-                    None => Err(format!("{NO_HOST} (operation {op:?})")),
+                .and_then(|req| match (req, host) {
+                    // The program's own table serves host functions (no host involved).
+                    (HostRequest::HostFn { module, func, args }, _) => {
+                        let fns = self.host_fns.clone();
+                        let _ = self.out.flush();
+                        fns.call(&module, &func, &args)
+                    }
+                    (req, Some(host)) => self.ask(host, &fr, req),
+                    (_, None) => Err(format!("{NO_HOST} (operation {op:?})")),
                 })
                 .and_then(|reply| self.write_reply(&fr, op, ty, (ws, wr), reply)),
         };
@@ -224,6 +240,9 @@ impl Program {
     /// module's `Registry*` intrinsic in hybrid mode). Without one (the foreign code was
     /// entered by a call with no host), the request fails as in bytecode.
     pub fn ask_host(&mut self, req: HostRequest) -> Result<Value, String> {
+        if let HostRequest::HostFn { module, func, args } = &req {
+            return self.host_fns.clone().call(module, func, args);
+        }
         let Some(host) = self.foreign_host.take() else {
             return Err(NO_HOST.to_string());
         };
@@ -276,10 +295,13 @@ impl Program {
         ws: usize,
         wr: usize,
     ) -> Result<HostRequest, String> {
-        let _ = ws;
         let lm = &self.inst(fr.module as usize);
-        let r = &self.machine.rstack[fr.rbase as usize + wr..];
-        read_host_request(lm, op, ty, r, || {
+        let (nw, nr) = host_window(lm, op, ty)?;
+        let sb = fr.sbase as usize + ws;
+        let rb = fr.rbase as usize + wr;
+        let w = &self.machine.sstack[sb..sb + nw];
+        let r = &self.machine.rstack[rb..rb + nr];
+        read_host_request(lm, op, ty, (w, r), || {
             self.trace_frame(fr.module as usize, fr.func as usize, fr.pc as usize - 1)
         })
     }
@@ -305,12 +327,13 @@ impl Program {
 }
 
 /// Reads the request of host intrinsic `op` (type operand `ty`) of module `lm` from its
-/// window's reference registers `r`; `caller` names the intrinsic's place.
+/// window's registers `(w, r)` (at least [`host_window`] long); `caller` names the
+/// intrinsic's place.
 pub(crate) fn read_host_request(
     lm: &Linked,
     op: Intrinsic,
     ty: TypeId,
-    r: &[Option<Obj>],
+    (w, r): (&[u64], &[Option<Obj>]),
     caller: impl FnOnce() -> TraceFrame,
 ) -> Result<HostRequest, String> {
     let t = lm.types();
@@ -324,6 +347,18 @@ pub(crate) fn read_host_request(
         Intrinsic::RegistryReload => HostRequest::Reload { name: text(0)? },
         Intrinsic::RegistryGetVersion => HostRequest::GetVersion { name: text(0)? },
         Intrinsic::RegistryModules => HostRequest::Modules,
+        Intrinsic::HostFn => {
+            let (params, _) = host_fn_types(t, ty)?;
+            let args = match to_value(t, params, (w, r), 0)? {
+                Value::Tuple(args) => args,
+                other => vec![other],
+            };
+            HostRequest::HostFn {
+                module: lm.m.name.clone(),
+                func: caller().function,
+                args,
+            }
+        }
         Intrinsic::ReadDir => HostRequest::ReadDir { path: text(0)? },
         Intrinsic::LoadBytecode => HostRequest::LoadBytecode {
             path: text(0)?,
@@ -435,6 +470,11 @@ pub(crate) fn write_host_reply(
             from_value(t, ty, &reply, &mut w[..rw], &mut r[..rr])
                 .map_err(|e| format!("the host's reply to {op:?}: {e}"))?;
         }
+        Intrinsic::HostFn => {
+            let (_, ret) = host_fn_types(t, ty)?;
+            from_value(t, ret, &reply, &mut w[..rw], &mut r[..rr])
+                .map_err(|e| format!("the host function's result: {e}"))?;
+        }
         Intrinsic::ReadDir => match &reply {
             Value::Vec(names) => {
                 // A `Vec[String]`: one reference per element.
@@ -463,6 +503,18 @@ pub(crate) fn write_host_reply(
         *x = None;
     }
     Ok(())
+}
+
+/// `HostFn`'s type operand `((P1, .., Pn), R)`: the parameters' tuple and the return
+/// type (the verifier checked the shape).
+fn host_fn_types(t: Types<'_>, ty: TypeId) -> Result<(TypeId, TypeId), String> {
+    match t.desc(ty) {
+        TypeDesc::Tuple(parts) if parts.len() == 2 => Ok((parts[0], parts[1])),
+        _ => Err(format!(
+            "HostFn needs ((params), ret) as its type, found `{}`",
+            t.name(ty)
+        )),
+    }
 }
 
 /// `RegistryCall`'s type operand is `Result[Value, CallError]`: the type and name of

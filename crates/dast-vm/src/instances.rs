@@ -188,6 +188,7 @@ impl Program {
     /// (zeroed) globals: run [`Program::init_instance`] next. Its imports resolve to the
     /// active instances of the other modules.
     pub fn load_instance(&mut self, m: Module) -> Result<InstanceId, LinkError> {
+        self.host_fns.check(&m).map_err(LinkError::HostFn)?;
         let core = self.core.clone();
         self.change_instances(|list| {
             let active = crate::core::read(&core.active);

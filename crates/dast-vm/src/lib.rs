@@ -36,6 +36,7 @@ mod foreign;
 mod format;
 mod heap;
 mod host;
+mod host_fns;
 mod instances;
 mod intrinsics;
 mod lent;
@@ -69,6 +70,7 @@ pub use entry::Entry;
 pub use exec::{MAX_FRAMES, MAX_STACK};
 pub use foreign::{DynRequest, Foreign};
 pub use host::{Host, HostRequest};
+pub use host_fns::{declared_host_fns, HostFn, HostFnBody, HostFnError, HostFns};
 pub use instances::{GlobalsSnapshot, InstanceId, RefSlot, StateBusy, StateHold, UnloadError};
 pub use limits::{Budget, InterruptHandle, Limits, CHUNK};
 pub use meter::heap_in_use;
@@ -230,6 +232,8 @@ pub struct Program {
     host: Option<Box<dyn Host + Send>>,
     /// How many requests the host is serving now (nesting depth).
     suspended: usize,
+    /// What `host fn` calls run (see `host_fns.rs`).
+    host_fns: Arc<HostFns>,
 }
 
 // Programs move between threads, and a program's workers run on other threads.
@@ -268,6 +272,7 @@ impl Program {
     /// A machine over `core`'s instances, printing to stdout.
     fn over(core: Arc<Core>) -> Program {
         let (view, seen) = core.snapshot();
+        let host_fns = core::lock(&core.host_fns).clone();
         let mut machine = Machine::new();
         machine.shard = core.next_shard();
         Program {
@@ -279,6 +284,7 @@ impl Program {
             out: Output::new(Box::new(std::io::BufWriter::new(std::io::stdout()))),
             host: None,
             suspended: 0,
+            host_fns,
         }
     }
 

@@ -59,6 +59,8 @@ pub enum LinkError {
     /// out (a field removed, reordered, renamed or retyped, or fields appended without
     /// raising `@abi_stable`).
     SharedLayout(crate::SharedLayoutError),
+    /// A `host fn` the host does not provide (or provides with another signature).
+    HostFn(crate::HostFnError),
 }
 
 impl fmt::Display for LinkError {
@@ -119,6 +121,7 @@ impl fmt::Display for LinkError {
                  of `{module}` no longer defines `{function}`"
             ),
             LinkError::SharedLayout(e) => write!(f, "{e}"),
+            LinkError::HostFn(e) => write!(f, "{e}"),
         }
     }
 }

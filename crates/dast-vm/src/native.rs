@@ -319,16 +319,18 @@ impl NativeInstance {
         &self,
         func: u32,
         pc: u32,
+        words: *mut u64,
         refs: *mut RefSlot,
     ) -> Result<HostRequest, String> {
         // SAFETY: the caller keeps this function's contract (its `# Safety` section);
         // each step below relies only on it.
         unsafe {
-            let (op, ty, _, r) = self.host_operands(func, pc)?;
-            let (_, nr) = crate::host::host_window(&self.linked, op, ty)?;
+            let (op, ty, s, r) = self.host_operands(func, pc)?;
+            let (nw, nr) = crate::host::host_window(&self.linked, op, ty)?;
+            let w = std::slice::from_raw_parts(words.add(s), nw);
             let r = std::slice::from_raw_parts(slots(refs).add(r), nr);
             let caller = || self.trace_frame(func, pc);
-            crate::host::read_host_request(&self.linked, op, ty, r, caller)
+            crate::host::read_host_request(&self.linked, op, ty, (w, r), caller)
         }
     }
 

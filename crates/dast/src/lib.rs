@@ -39,6 +39,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod linker;
 mod source;
 mod typed;
 mod workers;
@@ -55,6 +56,7 @@ use dast_runtime::Registry;
 pub use dast_runtime::{ModuleInfo, OldState, ReloadReport, VersionInfo, VersionState};
 pub use dast_vm::{heap_in_use, InterruptHandle, Limits, Panic, TraceFrame, Value};
 pub use error::Error;
+pub use linker::{IntoHostFn, Linker};
 pub use typed::{FromValue, IntoArgs, ToValue, TypedFunc};
 
 use workers::SharedOutput;
@@ -105,9 +107,21 @@ impl Runtime {
         Runtime::from_modules(source::compile_project(path.as_ref())?)
     }
 
-    /// Links and initializes compiled modules (each becomes version 1).
+    /// Links and initializes compiled modules (each becomes version 1). A program that
+    /// declares `host fn`s is loaded with a [`Linker`] instead.
     pub fn from_modules(modules: Vec<Module>) -> Result<Runtime, Error> {
-        let mut registry = Registry::new(modules)?;
+        Runtime::start(modules, dast_vm::HostFns::default())
+    }
+
+    pub(crate) fn start(
+        modules: Vec<Module>,
+        host_fns: dast_vm::HostFns,
+    ) -> Result<Runtime, Error> {
+        let labelled = modules
+            .into_iter()
+            .map(|m| (m, dast_runtime::FIRST_LABEL.to_string()))
+            .collect();
+        let mut registry = Registry::with_host_fns(labelled, |_| None, host_fns)?;
         registry.set_state_wait(DEFAULT_RELOAD_WAIT);
         let out = SharedOutput::stdout();
         registry.set_output(Box::new(out.clone()));

@@ -152,6 +152,13 @@ impl FromValue for String {
     }
 }
 
+impl ToValue for () {
+    const DAST_TYPE: &'static str = "()";
+    fn to_value(self) -> Value {
+        Value::Unit
+    }
+}
+
 impl FromValue for () {
     const DAST_TYPE: &'static str = "()";
     fn from_value(value: Value) -> Result<Self, Error> {

@@ -2,8 +2,8 @@
 //!
 //! A worker is a [`dast_vm::Program`] made by [`dast_runtime::Registry::worker`]: its
 //! own stacks and frames over the runtime's shared module versions. It lives in a
-//! thread-local list (one entry per runtime the thread called), is made on the
-//! thread's first call, takes the runtime's settings (hot reload, limits) again when
+//! thread-local list (one entry per runtime the thread called, more when calls
+//! nest), is made on the thread's first call, takes the runtime's settings (hot reload, limits) again when
 //! they change, and is dropped with its thread or at the first call after its runtime
 //! is gone. Requests of Dast code running on a worker (`ModuleRegistry`) are served by
 //! the registry under the management lock ([`WorkerHost`]).
@@ -83,38 +83,33 @@ impl Host for WorkerHost {
 }
 
 impl Runtime {
-    /// Runs `f` on this thread's worker for this runtime (made on first use), then
-    /// unloads drained versions if some version drains.
+    /// Runs `f` on a worker of this thread for this runtime (made on first use), then
+    /// unloads drained versions if some version drains. The worker is taken out of the
+    /// thread's list for the call: a call made from inside it (a host function calling
+    /// back into Dast) gets another worker of the thread, kept for the next such call.
     pub(crate) fn with_worker<T>(&self, f: impl FnOnce(&mut Program) -> T) -> T {
-        let out = WORKERS.with(|list| match list.try_borrow_mut() {
-            Ok(mut list) => {
-                let w = self.worker_in(&mut list);
-                f(&mut w.program)
-            }
-            // A call made while this thread's list is in use (Rust code called from
-            // Dast calling back): a machine of its own for the nested call.
-            Err(_) => f(&mut self.new_worker().program),
-        });
+        let mut w = WORKERS.with(|list| self.take_worker(&mut list.borrow_mut()));
+        let out = f(&mut w.program);
+        WORKERS.with(|list| list.borrow_mut().push(w));
         self.collect_drained();
         out
     }
 
-    /// This runtime's worker in `list`, made or brought up to date.
-    fn worker_in<'a>(&self, list: &'a mut Vec<Worker>) -> &'a mut Worker {
+    /// A free worker of this runtime from `list` (taken out), made or brought up to
+    /// date; workers of runtimes that are gone are dropped on the way.
+    fn take_worker(&self, list: &mut Vec<Worker>) -> Worker {
         list.retain(|w| w.runtime.strong_count() > 0);
-        let at = match list.iter().position(|w| w.id == self.inner.id) {
-            Some(at) => at,
-            None => {
-                list.push(self.new_worker());
-                list.len() - 1
-            }
-        };
-        let w = &mut list[at];
         let settings = self.inner.settings.load(Ordering::Acquire);
-        if w.settings != settings {
-            *w = self.new_worker();
+        match list.iter().rposition(|w| w.id == self.inner.id) {
+            Some(at) => {
+                let w = list.swap_remove(at);
+                match w.settings == settings {
+                    true => w,
+                    false => self.new_worker(),
+                }
+            }
+            None => self.new_worker(),
         }
-        w
     }
 
     fn new_worker(&self) -> Worker {

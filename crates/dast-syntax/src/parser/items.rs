@@ -97,7 +97,8 @@ impl Parser<'_> {
             | TokenKind::Import => true,
             TokenKind::Unsafe => self.nth_kind(1) == TokenKind::Fn,
             TokenKind::Ident => {
-                self.at_contextual("module") && self.nth_kind(1) == TokenKind::Ident
+                (self.at_contextual("module") && self.nth_kind(1) == TokenKind::Ident)
+                    || self.at_host_fn()
             }
             _ => false,
         }
@@ -158,7 +159,16 @@ impl Parser<'_> {
         }
     }
 
+    /// `host fn`: `host` is a keyword only there.
+    fn at_host_fn(&mut self) -> bool {
+        self.at_contextual("host") && self.nth_kind(1) == TokenKind::Fn
+    }
+
     fn item_kind(&mut self) -> ItemKind {
+        if self.at_host_fn() {
+            self.bump();
+            return self.fn_item_of(false, true);
+        }
         match self.kind() {
             TokenKind::Fn => self.fn_item(false),
             TokenKind::Unsafe => {
@@ -234,6 +244,11 @@ impl Parser<'_> {
     // ---------- functions ----------
 
     fn fn_item(&mut self, is_unsafe: bool) -> ItemKind {
+        self.fn_item_of(is_unsafe, false)
+    }
+
+    /// `fn` (or `host fn`, after `host`) through its body, if any.
+    fn fn_item_of(&mut self, is_unsafe: bool, is_host: bool) -> ItemKind {
         self.bump();
         let name = self.expect_ident("a function name");
         let generics = self.generic_params("fn name[T: Bound](...)");
@@ -248,6 +263,7 @@ impl Parser<'_> {
                 ret,
                 body,
                 is_unsafe,
+                is_host,
             }),
             None => ItemKind::Error,
         }

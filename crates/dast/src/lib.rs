@@ -40,6 +40,7 @@
 
 mod error;
 mod linker;
+mod native;
 mod source;
 mod typed;
 mod workers;
@@ -90,6 +91,23 @@ pub(crate) struct State {
     pub(crate) registry: Registry,
     /// Off: in-flight counting is off in the VM and reloads are refused.
     hot_reload: bool,
+    /// The modules that run as machine code, and their builds (native and hybrid
+    /// modes).
+    native: Option<native::NativeModules>,
+}
+
+/// How the modules of a project run ([`Runtime::load_project_in`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Every module as bytecode (the dev profile's way).
+    #[default]
+    Bytecode,
+    /// Every module as machine code, built with Cranelift (optimized as the project's
+    /// `release` profile says); still hot-reloadable: a reload builds the new version.
+    Native,
+    /// Each module as the project's `hybrid` profile says (`bytecode = true` or not),
+    /// optimized as it says.
+    Hybrid,
 }
 
 // The point of the handle: share one runtime between threads.
@@ -102,9 +120,15 @@ static NEXT_RUNTIME: AtomicU64 = AtomicU64::new(1);
 
 impl Runtime {
     /// Compiles the project (a directory with `dast.toml` and `src/`) or the single
-    /// `.dast` file at `path`, then links and initializes every module.
+    /// `.dast` file at `path`, then links and initializes every module, as bytecode.
     pub fn load_project(path: impl AsRef<Path>) -> Result<Runtime, Error> {
         Runtime::from_modules(source::compile_project(path.as_ref())?)
+    }
+
+    /// As [`Runtime::load_project`], the modules running as `mode` says: bytecode,
+    /// machine code, or each as the project's `hybrid` profile says.
+    pub fn load_project_in(path: impl AsRef<Path>, mode: Mode) -> Result<Runtime, Error> {
+        Linker::new().load_project_in(path, mode)
     }
 
     /// Links and initializes compiled modules (each becomes version 1). A program that
@@ -117,11 +141,30 @@ impl Runtime {
         modules: Vec<Module>,
         host_fns: dast_vm::HostFns,
     ) -> Result<Runtime, Error> {
+        Runtime::start_with(modules, host_fns, None)
+    }
+
+    /// Starts a runtime; the modules `native` builds run as machine code.
+    pub(crate) fn start_with(
+        modules: Vec<Module>,
+        host_fns: dast_vm::HostFns,
+        native: Option<native::NativeModules>,
+    ) -> Result<Runtime, Error> {
+        let mut native = native;
+        let codes = match &mut native {
+            Some(n) => n.start(&modules).map_err(Error::Load)?,
+            None => Default::default(),
+        };
         let labelled = modules
             .into_iter()
             .map(|m| (m, dast_runtime::FIRST_LABEL.to_string()))
             .collect();
-        let mut registry = Registry::with_host_fns(labelled, |_| None, host_fns)?;
+        let code = |name: &str| {
+            codes
+                .get(name)
+                .map(|c| Arc::clone(c) as Arc<dyn dast_vm::Foreign>)
+        };
+        let mut registry = Registry::with_host_fns(labelled, code, host_fns)?;
         registry.set_state_wait(DEFAULT_RELOAD_WAIT);
         let out = SharedOutput::stdout();
         registry.set_output(Box::new(out.clone()));
@@ -133,6 +176,7 @@ impl Runtime {
                 state: Mutex::new(State {
                     registry,
                     hot_reload: true,
+                    native,
                 }),
                 out,
                 settings: AtomicU64::new(0),
@@ -317,8 +361,12 @@ impl State {
                 "module `{name}` is not hot-reloadable (mark it `@hot_reload`)"
             )));
         }
+        let code = match &mut self.native {
+            Some(native) => native.build(&new).map_err(&refused)?,
+            None => None,
+        };
         self.registry
-            .reload(new)
+            .reload_foreign(new, code)
             .map_err(|e| refused(e.to_string()))
     }
 

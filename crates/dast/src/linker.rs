@@ -34,7 +34,10 @@ use dast_bytecode::Module;
 use dast_vm::{HostFn, HostFns, Value};
 
 use crate::typed::{FromValue, ToValue};
-use crate::{source, Error, Runtime};
+use std::collections::HashMap;
+
+use crate::native::NativeModules;
+use crate::{source, Error, Mode, Runtime};
 
 /// The host functions a program may call, and the loaders that check them.
 #[derive(Clone, Default)]
@@ -63,6 +66,30 @@ impl Linker {
     /// [`Runtime::load_project`] with these host functions.
     pub fn load_project(&self, path: impl AsRef<Path>) -> Result<Runtime, Error> {
         self.from_modules(source::compile_project(path.as_ref())?)
+    }
+
+    /// [`Runtime::load_project_in`] with these host functions.
+    pub fn load_project_in(&self, path: impl AsRef<Path>, mode: Mode) -> Result<Runtime, Error> {
+        let compiled = source::compile_project_in(path.as_ref())?;
+        let (profile_name, all) = match mode {
+            Mode::Bytecode => return self.from_modules(compiled.modules),
+            Mode::Native => ("release", true),
+            Mode::Hybrid => ("hybrid", false),
+        };
+        let profile = compiled
+            .program
+            .profile(profile_name)
+            .ok_or_else(|| Error::Load(format!("no `{profile_name}` profile")))?;
+        let native: HashMap<String, bool> = compiled
+            .modules
+            .iter()
+            .map(|m| (m.name.clone(), profile.for_module(&m.name)))
+            .filter(|(_, settings)| all || !settings.bytecode)
+            .map(|(name, settings)| (name, settings.opt_level > 0))
+            .collect();
+        let dir = compiled.program.target_dir("embed");
+        let native = NativeModules::new(dir, native, Box::new(std::io::stdout()));
+        Runtime::start_with(compiled.modules, self.fns.clone(), Some(native))
     }
 
     /// [`Runtime::from_modules`] with these host functions.

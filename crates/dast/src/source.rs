@@ -17,6 +17,15 @@ pub(crate) fn compile_project(path: &Path) -> Result<Vec<Module>, Error> {
     }
 }
 
+/// The project (or single file) at `path`, compiled, with its manifest's settings.
+pub(crate) fn compile_project_in(path: &Path) -> Result<dast_compiler::Compiled, Error> {
+    match dast_compiler::compile(&RealFs, path) {
+        Err(e) => Err(Error::Load(e.to_string())),
+        Ok(Err(failed)) => Err(Error::Compile(render_failure(&failed))),
+        Ok(Ok(compiled)) => Ok(compiled),
+    }
+}
+
 /// One `file:line:col: error[CODE]: message` line per diagnostic.
 pub(crate) fn render_failure(failed: &Failed) -> String {
     let lines: Vec<String> = failed

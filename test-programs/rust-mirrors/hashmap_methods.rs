@@ -31,4 +31,5 @@ fn main() {
     for (k, v) in groups.entries() { println!("{}: {:?}", k, v); }
     let mut total = 0; for v in groups.values() { total += v.len(); } println!("{}", total);
     let mut sum_keys = 0; for k in groups.keys() { sum_keys += k; } println!("{}", sum_keys);
+    println!("{} {}", groups.get(&1).unwrap().len(), groups.get(&2).unwrap()[0]);
 }

@@ -190,6 +190,9 @@ impl Intrinsic {
             self,
             Intrinsic::RegistryLoad
                 | Intrinsic::HostFn
+                | Intrinsic::RegistryPin
+                | Intrinsic::RegistryUnpin
+                | Intrinsic::RegistryCallVersion
                 | Intrinsic::RegistryHasUpdate
                 | Intrinsic::RegistryReload
                 | Intrinsic::RegistryCall
@@ -696,6 +699,17 @@ pub enum Intrinsic {
     /// parameters are). Host-handled: the host runs the function it registered under
     /// the module's and the function's names and replies its result.
     HostFn,
+    /// `ModuleRegistry.pin`: `(name: String)` -> `Option[u32]`: holds the module's
+    /// active version (it is not unloaded while held, see `unpin`) and gives its number;
+    /// `None` when there is no such module. Host-handled.
+    RegistryPin,
+    /// `ModuleRegistry.unpin`: `(name: String, version: u32)` -> `bool`: releases one
+    /// hold `pin` took (false when there was none). Host-handled.
+    RegistryUnpin,
+    /// `ModuleRegistry.call_version`: ty as `RegistryCall`; `(module: String, version:
+    /// u32, func: String, args: Vec[Value])` -> `Result[Value, CallError]`: calls `func`
+    /// of that version of the module (active or held). Host-handled.
+    RegistryCallVersion,
 }
 
 impl Inst {

@@ -237,6 +237,9 @@ enum_codec!(
         VecBinarySearch,
         StrAsBytes,
         HostFn,
+        RegistryPin,
+        RegistryUnpin,
+        RegistryCallVersion,
     ]
 );
 

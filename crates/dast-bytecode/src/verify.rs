@@ -368,6 +368,9 @@ pub fn intrinsic_window_with(
         RegistryHasUpdate | RegistryReload => (F, W),
         RegistryCall => (F.plus(F).plus(F), any_type()?),
         RegistryGetVersion => (F, w2),
+        RegistryPin => (F, w2),
+        RegistryUnpin => (F.plus(W), W),
+        RegistryCallVersion => (F.plus(W).plus(F).plus(F), any_type()?),
         RegistryModules => {
             map_type()?;
             (Z, F)

@@ -319,6 +319,32 @@ pub(crate) const METHODS: &[Method] = {
             &[Sig::Str],
             Sig::Option(&Sig::U32),
         ),
+        pure(
+            Registry,
+            "pin",
+            B::RegistryPin,
+            &[Sig::Str],
+            Sig::Option(&Sig::U32),
+        ),
+        pure(
+            Registry,
+            "unpin",
+            B::RegistryUnpin,
+            &[Sig::Str, Sig::U32],
+            Sig::Bool,
+        ),
+        pure(
+            Registry,
+            "call_version",
+            B::RegistryCallVersion,
+            &[
+                Sig::Str,
+                Sig::U32,
+                Sig::Str,
+                Sig::Vec(&Sig::Prelude("Value")),
+            ],
+            Sig::Result(&Sig::Prelude("Value"), &Sig::Prelude("CallError")),
+        ),
     ]
 };
 

@@ -1506,6 +1506,12 @@ impl<'e, 'a> FnCx<'e, 'a> {
                 }
                 let p = self.check_place(base, assign)?;
                 let (mut p, bt) = self.deref_boxes(p, base.span);
+                // `registry.modules` is a query, not a stored field: a value to index.
+                let registry = self.env.prelude_adt("ModuleRegistry");
+                if name.name == "modules" && matches!(&bt, Ty::Adt(a, _) if Some(*a) == registry) {
+                    let v = self.check_field(e, None);
+                    return self.temp_place(v);
+                }
                 match self.struct_field(&bt, name) {
                     Some((index, fty)) => {
                         p.projs.push(Proj::Field { of: bt, index });
@@ -1555,6 +1561,11 @@ impl<'e, 'a> FnCx<'e, 'a> {
                         p.projs.push(Proj::Index(Box::new(i)));
                         p.ty = *elem;
                         Some(p)
+                    }
+                    // Read through (`m["a"].len()`): the entry's value, as a temporary.
+                    Ty::Map(..) if !assign => {
+                        let v = self.check_expr(e, None);
+                        self.temp_place(v)
                     }
                     Ty::Map(..) => {
                         self.error(

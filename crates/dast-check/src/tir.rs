@@ -159,6 +159,11 @@ pub enum Builtin {
     /// `registry.call(module, func, &[Value])`
     RegistryCall,
     RegistryGetVersion,
+    /// `registry.pin(name)`, `registry.unpin(name, version)`,
+    /// `registry.call_version(module, version, func, &[Value])`: module handles.
+    RegistryPin,
+    RegistryUnpin,
+    RegistryCallVersion,
     /// `registry.modules`
     RegistryModules,
     /// `read_dir(path)`: the entries of a directory, from the host.

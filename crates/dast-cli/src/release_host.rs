@@ -70,7 +70,24 @@ pub fn install(group: &Group, loaded: &Arc<Loaded>, build: Option<PluginBuild>) 
     let modules = Arc::downgrade(loaded);
     let group_for_loads = group.clone();
     group.set_host_handler(Arc::new(move |req| match req {
+        HostRequest::CallVersion {
+            module,
+            version,
+            func,
+            ..
+        } if version != 1 => {
+            let panic = Panic {
+                message: format!(
+                    "module `{module}` has no version {version} (release mode runs version 1)"
+                ),
+                trace: Vec::new(),
+            };
+            Ok(lock(&registry).call_reply(&module, &func, Err(panic)))
+        }
         HostRequest::Call {
+            module, func, args, ..
+        }
+        | HostRequest::CallVersion {
             module, func, args, ..
         } => {
             // The lock is not held during the call: the callee may use the registry.

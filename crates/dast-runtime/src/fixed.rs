@@ -70,7 +70,14 @@ impl FixedRegistry {
                      (a program run from `.dbc` files has no sources to build them from)"
                 ))
             }
-            HostRequest::Call { module, .. } => {
+            // Every module is at version 1, for good: holds change nothing.
+            HostRequest::Pin { name } => {
+                option_u32(self.modules.iter().any(|(m, _)| *m == name).then_some(1))
+            }
+            HostRequest::Unpin { name, version } => {
+                Value::Bool(version == 1 && self.modules.iter().any(|(m, _)| *m == name))
+            }
+            HostRequest::Call { module, .. } | HostRequest::CallVersion { module, .. } => {
                 return Err(format!(
                     "internal error: `call` of `{module}` reached `handle`"
                 ))
@@ -130,6 +137,7 @@ impl FixedRegistry {
                     label: label.clone(),
                     state: VersionState::Active,
                     in_flight: 0,
+                    handles: 0,
                 }],
                 unloaded: 0,
             })

@@ -148,6 +148,20 @@ impl Host for Hub {
             HostRequest::HostFn { module, func, args } => {
                 program.host_fns().call(&module, &func, &args)
             }
+            HostRequest::Pin { name } => Ok(option_u32(self.pin_active(&name))),
+            HostRequest::Unpin { name, version } => {
+                Ok(Value::Bool(self.unpin(program, &name, version)))
+            }
+            HostRequest::CallVersion {
+                module,
+                version,
+                func,
+                args,
+                ..
+            } => {
+                let result = self.call_version(program, &module, version, &func, &args);
+                Ok(call_result_value(result))
+            }
         }
     }
 }
@@ -471,6 +485,7 @@ pub(crate) fn modules_value(infos: &[ModuleInfo]) -> Value {
                     },
                 ),
                 ("active_calls".to_string(), Value::UInt(v.in_flight as u64)),
+                ("handles".to_string(), Value::UInt(v.handles as u64)),
             ],
         }
     };

@@ -73,6 +73,7 @@
 mod calls;
 mod fixed;
 mod grants;
+mod handles;
 mod host;
 pub mod migrate;
 mod registry;

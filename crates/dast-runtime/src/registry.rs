@@ -439,6 +439,7 @@ pub(crate) fn module_infos(program: &Program, modules: &[ModuleEntry]) -> Vec<Mo
             VersionState::Unloaded => 0,
             _ => program.in_flight(v.instance),
         },
+        handles: v.pins,
     };
     modules
         .iter()

@@ -26,6 +26,9 @@ pub struct VersionInfo {
     pub state: VersionState,
     /// Calls running in this version now.
     pub in_flight: u32,
+    /// Holds on this version ([`crate::Registry::pin`], a host's module handles): a
+    /// replaced version is not unloaded while it has any.
+    pub handles: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -88,6 +88,20 @@ pub enum HostRequest {
     /// `registry.get_version(name)`: reply `Option[u32]` as a `Value::Enum` (`Some` with
     /// one `UInt`/`Int` field, or `None`).
     GetVersion { name: String },
+    /// `registry.pin(name)`: hold the module's active version; reply its number as
+    /// `GetVersion` does (`None`: no such module).
+    Pin { name: String },
+    /// `registry.unpin(name, version)`: release one hold; reply `Value::Bool` (false when
+    /// the version had none).
+    Unpin { name: String, version: u32 },
+    /// `registry.call_version(module, version, func, args)`: as `Call`, on that version.
+    CallVersion {
+        module: String,
+        version: u32,
+        func: String,
+        args: Vec<Value>,
+        caller: TraceFrame,
+    },
     /// `registry.modules()`: reply a `Value::Map` (see the module docs).
     Modules,
     /// `load_bytecode(path)`: load the module at `path` (a `.dbc` file, or Dast source
@@ -346,6 +360,27 @@ pub(crate) fn read_host_request(
         Intrinsic::RegistryHasUpdate => HostRequest::HasUpdate { name: text(0)? },
         Intrinsic::RegistryReload => HostRequest::Reload { name: text(0)? },
         Intrinsic::RegistryGetVersion => HostRequest::GetVersion { name: text(0)? },
+        Intrinsic::RegistryPin => HostRequest::Pin { name: text(0)? },
+        Intrinsic::RegistryUnpin => HostRequest::Unpin {
+            name: text(0)?,
+            version: w[0] as u32,
+        },
+        Intrinsic::RegistryCallVersion => {
+            let (value_ty, _) = call_result_types(t, ty)?;
+            let list = typed_vec(t, value_ty, &r[2])?;
+            let mut args = Vec::with_capacity(list.len);
+            for i in 0..list.len {
+                let (ew, er) = list.elem(i);
+                args.push(from_dast_value(to_value(t, value_ty, (&ew, er), 0)?)?);
+            }
+            HostRequest::CallVersion {
+                module: text(0)?,
+                version: w[0] as u32,
+                func: text(1)?,
+                args,
+                caller: caller(),
+            }
+        }
         Intrinsic::RegistryModules => HostRequest::Modules,
         Intrinsic::HostFn => {
             let (params, _) = host_fn_types(t, ty)?;
@@ -413,13 +448,14 @@ pub(crate) fn write_host_reply(
     let (rw, rr) = (res.words as usize, res.refs as usize);
     let bad = |what: &str| format!("the host replied {reply} to {op:?}, expected {what}");
     match op {
-        Intrinsic::RegistryLoad | Intrinsic::RegistryHasUpdate | Intrinsic::RegistryReload => {
-            match &reply {
-                Value::Bool(b) => w[0] = *b as u64,
-                _ => return Err(bad("a bool")),
-            }
-        }
-        Intrinsic::RegistryGetVersion => {
+        Intrinsic::RegistryLoad
+        | Intrinsic::RegistryHasUpdate
+        | Intrinsic::RegistryReload
+        | Intrinsic::RegistryUnpin => match &reply {
+            Value::Bool(b) => w[0] = *b as u64,
+            _ => return Err(bad("a bool")),
+        },
+        Intrinsic::RegistryGetVersion | Intrinsic::RegistryPin => {
             let n = match &reply {
                 Value::Enum {
                     variant, fields, ..
@@ -438,7 +474,7 @@ pub(crate) fn write_host_reply(
                 None => (0, 0),
             };
         }
-        Intrinsic::RegistryCall => {
+        Intrinsic::RegistryCall | Intrinsic::RegistryCallVersion => {
             let (_, value_name) = call_result_types(t, ty)?;
             let result = match reply {
                 Value::Enum {

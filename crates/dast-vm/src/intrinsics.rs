@@ -45,7 +45,8 @@ pub(crate) fn run(
         }
         Exit => unreachable!("Exit is run by the interpreter loop"),
         RegistryLoad | RegistryHasUpdate | RegistryReload | RegistryCall | RegistryGetVersion
-        | RegistryModules | Foreign | LoadBytecode | Instantiate | ReadDir | HostFn => {
+        | RegistryModules | Foreign | LoadBytecode | Instantiate | ReadDir | HostFn
+        | RegistryPin | RegistryUnpin | RegistryCallVersion => {
             return Err(format!(
                 "`ModuleRegistry` needs a host: run this program with `dast run` (operation {op:?})"
             ))

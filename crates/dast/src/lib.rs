@@ -39,6 +39,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod handle;
 mod linker;
 mod native;
 mod source;
@@ -57,6 +58,7 @@ use dast_runtime::Registry;
 pub use dast_runtime::{ModuleInfo, OldState, ReloadReport, VersionInfo, VersionState};
 pub use dast_vm::{heap_in_use, InterruptHandle, Limits, Panic, TraceFrame, Value};
 pub use error::Error;
+pub use handle::ModuleHandle;
 pub use linker::{IntoHostFn, Linker};
 pub use typed::{FromValue, IntoArgs, ToValue, TypedFunc};
 
@@ -314,6 +316,12 @@ impl Runtime {
         let error = state.registry.report_panic(module, func, panic);
         self.note_draining(&mut state);
         Error::Call(error)
+    }
+
+    /// [`Runtime::note_draining`] under a lock of its own.
+    pub(crate) fn note_draining_now(&self) {
+        let mut state = self.lock();
+        self.note_draining(&mut state);
     }
 
     /// Remembers whether a version is draining, so the next call to return tries to

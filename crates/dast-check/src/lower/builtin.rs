@@ -122,6 +122,9 @@ pub(super) fn lowering<'b, 'c, 'a>(op: Builtin) -> Lowering<'b, 'c, 'a> {
         B::RegistryReload => Intr(I::RegistryReload, Unit),
         B::RegistryCall => Intr(I::RegistryCall, Result),
         B::RegistryGetVersion => Intr(I::RegistryGetVersion, Unit),
+        B::RegistryPin => Intr(I::RegistryPin, Unit),
+        B::RegistryUnpin => Intr(I::RegistryUnpin, Unit),
+        B::RegistryCallVersion => Intr(I::RegistryCallVersion, Result),
         B::RegistryModules => Intr(I::RegistryModules, Result),
         B::ReadDir => Intr(I::ReadDir, Unit),
     }

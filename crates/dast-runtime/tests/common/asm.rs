@@ -300,6 +300,7 @@ impl Asm {
                 f("label", self.str_t),
                 f("state", state),
                 f("active_calls", u32_t),
+                f("handles", u32_t),
             ],
         });
         let list = self.b.ty(TypeDesc::Vec(mv));

@@ -214,8 +214,115 @@ impl Instance {
     }
 }
 
-/// The list of instances as published at one moment (indices are `InstanceId`s).
-pub(crate) type Instances = Arc<Vec<Arc<Instance>>>;
+/// How many instances one chunk of an [`InstanceList`] holds.
+const CHUNK: usize = 64;
+
+/// The instances as published at one moment (indices are `InstanceId`s), a persistent
+/// list: chunks of [`CHUNK`] entries shared between successive versions of the list,
+/// so publishing a change copies one chunk and the chunk table, not every entry, and
+/// the views machines hold share their chunks. It also keeps the indices of the live
+/// (not unloaded) instances, so management work is proportional to the live ones.
+#[derive(Clone, Default)]
+pub(crate) struct InstanceList {
+    chunks: Vec<Arc<Vec<Arc<Instance>>>>,
+    len: usize,
+    live: Arc<Vec<u32>>,
+}
+
+impl InstanceList {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Arc<Instance>> {
+        if i >= self.len {
+            return None;
+        }
+        Some(&self.chunks[i / CHUNK][i % CHUNK])
+    }
+
+    /// # Safety
+    /// `i < self.len()`.
+    #[inline(always)]
+    pub unsafe fn get_unchecked(&self, i: usize) -> &Instance {
+        // SAFETY: per the contract, chunk `i / CHUNK` exists and holds entry `i % CHUNK`.
+        unsafe {
+            self.chunks
+                .get_unchecked(i / CHUNK)
+                .get_unchecked(i % CHUNK)
+        }
+    }
+
+    pub fn push(&mut self, inst: Arc<Instance>) {
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
+        }
+        let last = self.chunks.last_mut().expect("a chunk");
+        Arc::make_mut(last).push(inst);
+        Arc::make_mut(&mut self.live).push(self.len as u32);
+        self.len += 1;
+    }
+
+    /// Replaces entry `i` (by a tombstone: it leaves the live ones). A full chunk whose
+    /// every entry is a tombstone without types of its own becomes the one chunk of
+    /// blank tombstones the whole process shares: what ten thousand reloads leave behind
+    /// is a word per 64 of them.
+    pub fn set(&mut self, i: usize, inst: Arc<Instance>) {
+        let unloaded = inst.unloaded;
+        let chunk = Arc::make_mut(&mut self.chunks[i / CHUNK]);
+        chunk[i % CHUNK] = inst;
+        let spent =
+            chunk.len() == CHUNK && chunk.iter().all(|t| t.unloaded && t.m.impls.is_empty());
+        if spent {
+            self.chunks[i / CHUNK] = blank_chunk();
+        }
+        if unloaded {
+            Arc::make_mut(&mut self.live).retain(|&l| l as usize != i);
+        }
+    }
+
+    /// The indices of the live instances, in load order.
+    pub fn live(&self) -> &[u32] {
+        &self.live
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Instance>> {
+        self.chunks.iter().flat_map(|c| c.iter())
+    }
+}
+
+/// A chunk of blank tombstones (unloaded versions whose module is no longer named).
+fn blank_chunk() -> Arc<Vec<Arc<Instance>>> {
+    static BLANK: OnceLock<Arc<Vec<Arc<Instance>>>> = OnceLock::new();
+    BLANK
+        .get_or_init(|| {
+            let shell = Linked::blank("(unloaded)");
+            let blank = Arc::new(Instance::new(shell, Globals::empty(), Vec::new()).tombstone());
+            Arc::new(vec![blank; CHUNK])
+        })
+        .clone()
+}
+
+impl std::ops::Index<usize> for InstanceList {
+    type Output = Arc<Instance>;
+
+    fn index(&self, i: usize) -> &Arc<Instance> {
+        self.get(i).expect("an instance index in range")
+    }
+}
+
+impl FromIterator<Arc<Instance>> for InstanceList {
+    fn from_iter<I: IntoIterator<Item = Arc<Instance>>>(iter: I) -> Self {
+        let mut list = InstanceList::default();
+        for inst in iter {
+            list.push(inst);
+        }
+        list
+    }
+}
+
+/// The list of instances as published at one moment.
+pub(crate) type Instances = Arc<InstanceList>;
 
 /// What the machines of one program share.
 pub(crate) struct Core {
@@ -234,11 +341,15 @@ pub(crate) struct Core {
     next_shard: AtomicUsize,
     /// The host functions (each machine keeps its own `Arc` of them).
     pub host_fns: Mutex<Arc<crate::HostFns>>,
+    /// One tombstone per module, shared by its unloaded versions that left nothing of
+    /// their own behind (no impls): a long-running program that reloads a module ten
+    /// thousand times keeps one word per old version, not one tombstone each.
+    tombstones: Mutex<FxHashMap<String, Arc<Instance>>>,
 }
 
 impl Core {
     pub fn new(
-        instances: Vec<Arc<Instance>>,
+        instances: InstanceList,
         active: FxHashMap<String, usize>,
         shared: SharedCells,
     ) -> Core {
@@ -250,6 +361,7 @@ impl Core {
             manage: Mutex::new(()),
             next_shard: AtomicUsize::new(0),
             host_fns: Mutex::new(Arc::default()),
+            tombstones: Mutex::new(FxHashMap::default()),
         }
     }
 
@@ -274,6 +386,18 @@ impl Core {
 
     pub fn active_of(&self, module: &str) -> Option<usize> {
         read(&self.active).get(module).copied()
+    }
+
+    /// What an unloaded `inst` leaves in the list of instances.
+    pub fn tombstone_of(&self, inst: &Instance) -> Arc<Instance> {
+        if !inst.m.impls.is_empty() {
+            // Trait objects it made may still need its types: a tombstone of its own.
+            return Arc::new(inst.tombstone());
+        }
+        lock(&self.tombstones)
+            .entry(inst.m.name.clone())
+            .or_insert_with(|| Arc::new(inst.tombstone()))
+            .clone()
     }
 
     pub fn next_shard(&self) -> usize {

@@ -16,7 +16,7 @@ use std::ptr::NonNull;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::core::Instance;
+use crate::core::InstanceList;
 use crate::heap::{HeapObj, Obj};
 use crate::link::Linked;
 
@@ -235,7 +235,7 @@ pub(crate) fn dyn_of(r: &Option<Obj>) -> Result<&DynObj, String> {
 /// `None` when the vtable or the object names an instance `modules` (a machine's view)
 /// does not have yet: the machine takes the newest view and tries again.
 pub(crate) fn dyn_target(
-    modules: &[Arc<Instance>],
+    modules: &InstanceList,
     caller: &Linked,
     d: u32,
     obj: &Option<Obj>,
@@ -287,7 +287,7 @@ fn no_such_method(vt: &VTable, name: &str) -> String {
 /// fields at their defaults).
 #[cold]
 #[inline(never)]
-pub(crate) fn migrate(modules: &[Arc<Instance>], o: &DynObj, to: usize) -> Result<(), String> {
+pub(crate) fn migrate(modules: &InstanceList, o: &DynObj, to: usize) -> Result<(), String> {
     let key = &o.vtable().key;
     let from = &modules[o.inst() as usize];
     let into = &modules[to];

@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use dast_bytecode::{Cvt, FBinary, FUnary, Inst, IntKind, Intrinsic, Module, TypeId};
 
-use crate::core::Instance;
+use crate::core::{Instance, InstanceList};
 use crate::heap::*;
 use crate::link::FuncInfo;
 use crate::ops;
@@ -332,7 +332,7 @@ pub(crate) fn fuzz_limit(len: usize) -> Result<(), String> {
 /// frames below the entry (those of suspended outer calls): a return with `floor`
 /// frames left ends the run.
 pub(crate) fn run(
-    modules: &[Arc<Instance>],
+    modules: &InstanceList,
     m: &mut Machine,
     out: &mut dyn Write,
     start: Start,
@@ -403,7 +403,7 @@ pub(crate) enum Entered {
 /// activation moved its importers away from it (see `core.rs`).
 #[inline(never)]
 fn enter_import(
-    modules: &[Arc<Instance>],
+    modules: &InstanceList,
     m: &Machine,
     slot: &crate::link::ImportSlot,
     mut target: (u32, u32),
@@ -474,7 +474,7 @@ pub(crate) fn leave_instance(t: &Instance, m: &Machine) {
 /// stacks back `at`'s frame.
 #[allow(clippy::too_many_lines)]
 unsafe fn run_loop<const HEAP_LIMITED: bool>(
-    modules: &[Arc<Instance>],
+    modules: &InstanceList,
     m: &mut Machine,
     out: &mut dyn Write,
     at: Frame,

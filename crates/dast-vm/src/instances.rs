@@ -388,7 +388,11 @@ impl Program {
         // The instance's code, globals and foreign code (a native version's library)
         // are freed once no machine's view holds them any more: at once here, and in
         // other machines at their next call.
-        self.change_instances(|list| list[mi] = Arc::new(list[mi].tombstone()));
+        let core = self.core.clone();
+        self.change_instances(|list| {
+            let tombstone = core.tombstone_of(&list[mi]);
+            list.set(mi, tombstone)
+        });
         Ok(())
     }
 
@@ -517,7 +521,7 @@ impl Program {
     }
 
     fn live_indices(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.view.len()).filter(|&i| !self.view[i].unloaded)
+        self.view.live().iter().map(|&i| i as usize)
     }
 
     /// Points instance `i`'s imports of `target`'s module at `target`'s functions.

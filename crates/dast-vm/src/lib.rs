@@ -252,7 +252,7 @@ pub fn link(modules: Vec<Module>) -> Result<Program, LinkError> {
         link::own_vtables(l, i as u32, None);
     }
     let mut shared = shared::SharedCells::default();
-    let mut instances = Vec::new();
+    let mut instances = core::InstanceList::default();
     for l in modules {
         let binding = shared.bind(&l.m).map_err(LinkError::SharedLayout)?;
         shared.commit(&l.m);
@@ -322,11 +322,11 @@ impl Program {
 
     /// Changes the list of instances (under the core's management lock, on its newest
     /// version), publishes it and takes it as this machine's view.
-    fn change_instances<T>(&mut self, f: impl FnOnce(&mut Vec<Arc<Instance>>) -> T) -> T {
+    fn change_instances<T>(&mut self, f: impl FnOnce(&mut core::InstanceList) -> T) -> T {
         let core = self.core.clone();
         let _guard = core::lock(&core.manage);
         let (newest, _) = core.snapshot();
-        let mut list: Vec<Arc<Instance>> = (*newest).clone();
+        let mut list: core::InstanceList = (*newest).clone();
         let out = f(&mut list);
         let list = Arc::new(list);
         self.seen = core.publish(list.clone());

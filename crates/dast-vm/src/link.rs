@@ -12,7 +12,7 @@ use dast_bytecode::{
     Module, Signature, TypeDesc, TypeId, VerifyError,
 };
 
-use crate::core::Instance;
+use crate::core::InstanceList;
 use crate::dynobj::{VTable, VTableKey};
 use crate::heap::{Obj, VecShape};
 use crate::typed::Types;
@@ -273,6 +273,15 @@ impl Linked {
         })
     }
 
+    /// An instance of an empty module named `name` (the shell of blank tombstones).
+    pub fn blank(name: &str) -> Linked {
+        Linked::new(Module {
+            name: name.to_string(),
+            ..Module::default()
+        })
+        .expect("an empty module verifies")
+    }
+
     /// What an unloaded instance leaves behind: its name and source (for messages),
     /// no code, no tables, so instance indices stay valid. The types and impls stay:
     /// a trait object made by this version may still hold a value of its layout, which
@@ -400,7 +409,7 @@ pub(crate) fn link_modules(modules: Vec<Module>) -> Result<Vec<Linked>, LinkErro
 /// Verifies and links one more instance of a module next to `all`: each import resolves
 /// to the instance `active` names for the imported module.
 pub(crate) fn link_instance(
-    all: &[Arc<Instance>],
+    all: &InstanceList,
     active: &dyn Fn(&str) -> Option<usize>,
     m: Module,
 ) -> Result<Linked, LinkError> {

@@ -37,11 +37,15 @@
 //! still active and its state untouched. (A hook that mutates state inside
 //! `__on_unload__` is the one exception: hooks should only read.)
 //!
-//! "No lost updates" is enforced by refusing: the registry is single-threaded, so a
-//! call running in the old version (a reload requested from inside a call, e.g. a host
-//! callback) cannot finish while the reload waits. A stateless module never waits: it
-//! switches and its old version drains.
-//!
+//! "No lost updates": a stateful version's state is handed over only when no call runs
+//! in it. On a concurrent program (see [`Registry::worker`]) the transaction holds the old
+//! version's state lock from the migration to the switch, waiting at most the state wait
+//! ([`Registry::set_state_wait`], default 1 s) for calls running in it on other threads;
+//! past it the reload is refused ([`ReloadError::Busy`]). A call running in it on the
+//! reloading thread itself (a reload from inside a call) cannot finish while the
+//! transaction waits: refused at once ([`ReloadError::InFlight`]). A stateless module
+//! never waits: it switches and its old version drains.
+
 //! # The registry as host
 //! Running code reaches the registry through the `ModuleRegistry` intrinsics and, with
 //! [`Registry::set_safe_point_flag`], at safe points: the VM suspends the call, the
@@ -51,22 +55,12 @@
 //! runs is documented in `host.rs`. Log lines go to an installable [`LogSink`]
 //! (default [`StderrLog`]: `[INFO] ...` lines on stderr).
 //!
-//! # Becoming multi-threaded
-//! Today one [`dast_vm::Program`] holds the instances and the one machine (stacks and
-//! frames). The design keeps the pieces apart so that threads can be added without
-//! changing the transaction:
-//! - per-thread machines: each thread gets its own stacks and frames; instances (code,
-//!   function tables, import tables) are shared and immutable once published, except
-//!   the import table entries, which become atomic words swapped by `activate` (one
-//!   atomic switch per importer entry, published with release ordering, or one pointer
-//!   to a whole new table);
-//! - in-flight counts are already per-instance atomics (`Relaxed` increments on
-//!   entering an instance, a release decrement on leaving); draining waits for zero;
-//! - per-version state locks: each version's `var` state sits behind a lock that
-//!   calls entering the version take shared and the migration takes exclusively, so
-//!   "no lost updates" becomes "stop admitting new calls to the old version, wait
-//!   (bounded, default 1 s) for its count to reach zero, migrate, switch", and the
-//!   refusal after the timeout replaces today's immediate refusal.
+//! # Threads
+//! The registry's [`dast_vm::Program`] is one machine over the program's instances;
+//! [`Registry::worker`] makes others for other threads, which call without the registry
+//! (see ARCHITECTURE.md, "Threads", and `core.rs` in `dast-vm`). What a concurrent host
+//! asks of the registry around those calls (recording functions called by name, the
+//! answer to a panic, the requests of running code) is in `workers.rs`.
 
 #![forbid(unsafe_code)]
 

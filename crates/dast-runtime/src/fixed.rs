@@ -138,6 +138,7 @@ impl FixedRegistry {
                     state: VersionState::Active,
                     in_flight: 0,
                     handles: 0,
+                    serialized: false,
                 }],
                 unloaded: 0,
             })

@@ -486,6 +486,7 @@ pub(crate) fn modules_value(infos: &[ModuleInfo]) -> Value {
                 ),
                 ("active_calls".to_string(), Value::UInt(v.in_flight as u64)),
                 ("handles".to_string(), Value::UInt(v.handles as u64)),
+                ("serialized".to_string(), Value::Bool(v.serialized)),
             ],
         }
     };

@@ -440,6 +440,7 @@ pub(crate) fn module_infos(program: &Program, modules: &[ModuleEntry]) -> Vec<Mo
             _ => program.in_flight(v.instance),
         },
         handles: v.pins,
+        serialized: v.state != VersionState::Unloaded && program.is_stateful(v.instance),
     };
     modules
         .iter()

@@ -29,6 +29,10 @@ pub struct VersionInfo {
     /// Holds on this version ([`crate::Registry::pin`], a host's module handles): a
     /// replaced version is not unloaded while it has any.
     pub handles: u32,
+    /// Calls into it run one thread at a time: it holds `var` state, and a call entering
+    /// it holds the version's state lock until it returns (see ARCHITECTURE.md,
+    /// "Threads"). Stateless versions run calls from every thread at once.
+    pub serialized: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -227,7 +227,7 @@ fn versions_modules_and_load_are_answered_from_the_registry() {
     // Unloaded versions are pruned from the listing.
     assert_eq!(
         text,
-        "[ModuleVersion { version: 2, label: \"release-2\", state: Active, active_calls: 0, handles: 0 }]"
+        "[ModuleVersion { version: 2, label: \"release-2\", state: Active, active_calls: 0, handles: 0, serialized: false }]"
     );
     // The host module itself is listed, running its call.
     let (host, versions) = &entries[1];

@@ -309,7 +309,8 @@ fn a_version_with_calls_in_flight_drains_then_unloads() {
             label: "v1.0".into(),
             state: VersionState::Draining,
             in_flight: 2,
-            handles: 0
+            handles: 0,
+            serialized: false
         }
     );
     assert_eq!(listed.versions[1].state, VersionState::Active);

@@ -166,6 +166,12 @@ impl Program {
         &self.inst(id.index()).m
     }
 
+    /// Whether the instance holds `var` state (then a concurrent program runs calls into
+    /// it one thread at a time).
+    pub fn is_stateful(&self, id: InstanceId) -> bool {
+        self.view.get(id.index()).is_some_and(|i| i.stateful)
+    }
+
     pub fn is_unloaded(&self, id: InstanceId) -> bool {
         self.view.get(id.index()).is_some_and(|i| i.unloaded)
     }

@@ -64,7 +64,8 @@ struct Worker {
 }
 
 thread_local! {
-    static WORKERS: RefCell<Vec<Worker>> = const { RefCell::new(Vec::new()) };
+    // Boxed: a worker is large, and calls take it out of the list and put it back.
+    static WORKERS: RefCell<Vec<Box<Worker>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Answers the requests of Dast code running on a worker: the registry does, under the
@@ -97,9 +98,16 @@ impl Runtime {
 
     /// A free worker of this runtime from `list` (taken out), made or brought up to
     /// date; workers of runtimes that are gone are dropped on the way.
-    fn take_worker(&self, list: &mut Vec<Worker>) -> Worker {
-        list.retain(|w| w.runtime.strong_count() > 0);
+    fn take_worker(&self, list: &mut Vec<Box<Worker>>) -> Box<Worker> {
         let settings = self.inner.settings.load(Ordering::Acquire);
+        // The common case: the thread's last call was into this runtime.
+        if list
+            .last()
+            .is_some_and(|w| w.id == self.inner.id && w.settings == settings)
+        {
+            return list.pop().expect("checked");
+        }
+        list.retain(|w| w.runtime.strong_count() > 0);
         match list.iter().rposition(|w| w.id == self.inner.id) {
             Some(at) => {
                 let w = list.swap_remove(at);
@@ -112,16 +120,16 @@ impl Runtime {
         }
     }
 
-    fn new_worker(&self) -> Worker {
+    fn new_worker(&self) -> Box<Worker> {
         let settings = self.inner.settings.load(Ordering::Acquire);
         let mut program = self.lock().registry.worker();
         program.set_output(Box::new(self.inner.out.clone()));
         program.set_host(Box::new(WorkerHost(Arc::downgrade(&self.inner))));
-        Worker {
+        Box::new(Worker {
             runtime: Arc::downgrade(&self.inner),
             id: self.inner.id,
             program,
             settings,
-        }
+        })
     }
 }

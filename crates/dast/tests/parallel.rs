@@ -128,6 +128,13 @@ fn eight_threads_call_while_two_modules_reload_a_thousand_times_each() {
     let valid = RELOADS - RELOADS / 10;
     assert_eq!(rt.get_version("pure"), Some(1 + valid));
     assert_eq!(rt.get_version("counter"), Some(1 + valid));
+    // The version queries say which module runs one thread at a time.
+    let infos = rt.modules();
+    let serialized = |name: &str| {
+        let m = infos.iter().find(|m| m.name == name).unwrap();
+        m.versions.iter().all(|v| v.serialized)
+    };
+    assert!(serialized("counter") && !serialized("pure"));
     let calls: u64 = tallies.iter().map(|t| t.calls).sum();
     eprintln!(
         "{calls} stateless and {bumps} stateful calls by {CALLERS} threads during {} reloads",

@@ -280,6 +280,7 @@ impl Asm {
     /// `name() -> HashMap[String, Vec[ModuleVersion]] { registry.modules() }`.
     pub fn modules_fn(&mut self, name: &str) {
         let u32_t = self.b.ty(TypeDesc::U32);
+        let bool_t = self.b.ty(TypeDesc::Bool);
         let unit = |n: &str| Variant {
             name: n.to_string(),
             fields: vec![],
@@ -301,6 +302,7 @@ impl Asm {
                 f("state", state),
                 f("active_calls", u32_t),
                 f("handles", u32_t),
+                f("serialized", bool_t),
             ],
         });
         let list = self.b.ty(TypeDesc::Vec(mv));

@@ -8,6 +8,10 @@
 //! is gone. Requests of Dast code running on a worker (`ModuleRegistry`) are served by
 //! the registry under the management lock ([`WorkerHost`]).
 
+// A worker moves out of its thread's list and back at every call: boxed, that moves a
+// pointer, not a whole machine.
+#![allow(clippy::vec_box)]
+
 use std::cell::RefCell;
 use std::io::Write;
 use std::sync::atomic::Ordering;

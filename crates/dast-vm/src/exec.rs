@@ -589,7 +589,12 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
         macro_rules! call {
             ($tm:expr, $tf:expr, $ws:expr, $wr:expr) => {{
                 let tm: usize = $tm;
-                let target: &Instance = modules.get_unchecked(tm);
+                // A call within the module (the common case) needs no lookup.
+                let target: &Instance = if tm == mi {
+                    lm
+                } else {
+                    modules.get_unchecked(tm)
+                };
                 let callee = $tf as usize;
                 let cinfo = *target.funcs.get_unchecked(callee);
                 let nsb = sbase + $ws.0 as usize;

@@ -153,7 +153,26 @@ fn plain_ns(rt: &Runtime) -> f64 {
     })
 }
 
+/// The empty function's typed call with `other` as machine code (the facade's
+/// native mode: the call enters its version in the VM, which runs the native code).
+fn native_calls() {
+    let dir = std::env::temp_dir().join(format!("dast-overhead-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("dast.toml"), "[package]\nname = \"p\"\n").unwrap();
+    std::fs::write(dir.join("src/main.dast"), MAIN).unwrap();
+    std::fs::write(dir.join("src/other.dast"), other_source(true)).unwrap();
+    let rt = Runtime::load_project_in(&dir, dast::Mode::Native).expect("native build");
+    println!("(c) the same calls into machine code (Mode::Native), ns per call");
+    println!(
+        "    empty fn, typed handle  {:6.1}   typed other.f {:6.1}",
+        empty_ns(&rt),
+        typed_ns(&rt)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn main() {
     cross_module_calls();
     host_calls();
+    native_calls();
 }

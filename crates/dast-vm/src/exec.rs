@@ -117,30 +117,45 @@ pub(crate) fn is_host_intrinsic(op: Intrinsic) -> bool {
 }
 
 /// Module-level `var`/`static` slots.
+///
+/// The buffers are made once and never reallocated (their contents are replaced in
+/// place), so the interpreter reads `word_slots`/`ref_slots` without making a reference
+/// to the vectors: machines on other threads entering the same (stateless) instance then
+/// share it without conflicting accesses.
 pub(crate) struct Globals {
     pub words: Vec<u64>,
     pub refs: Vec<Option<Obj>>,
     /// Pointers to the instance's `@shared static` words (cells outside the version).
     pub shared: SharedTable,
+    /// `words`' and `refs`' buffers.
+    pub word_slots: *mut u64,
+    pub ref_slots: *mut Option<Obj>,
 }
 
 impl Globals {
     /// Zeroed globals for module `m`, its shared statics bound to `shared`.
     pub fn new(m: &Module, shared: SharedTable) -> Globals {
-        Globals {
-            words: vec![0; m.global_words as usize],
-            refs: vec![None; m.global_refs as usize],
+        Globals::with(
+            vec![0; m.global_words as usize],
+            vec![None; m.global_refs as usize],
             shared,
+        )
+    }
+
+    fn with(mut words: Vec<u64>, mut refs: Vec<Option<Obj>>, shared: SharedTable) -> Globals {
+        let (word_slots, ref_slots) = (words.as_mut_ptr(), refs.as_mut_ptr());
+        Globals {
+            words,
+            refs,
+            shared,
+            word_slots,
+            ref_slots,
         }
     }
 
     /// The globals of an unloaded instance: nothing.
     pub fn empty() -> Globals {
-        Globals {
-            words: Vec::new(),
-            refs: Vec::new(),
-            shared: SharedTable::default(),
-        }
+        Globals::with(Vec::new(), Vec::new(), SharedTable::default())
     }
 }
 
@@ -503,8 +518,8 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
             (Some(flag), true) => Arc::as_ptr(flag),
             _ => std::ptr::null(),
         };
-        let mut gw: *mut u64 = (*lm.globals_ptr()).words.as_mut_ptr();
-        let mut gr: *mut Option<Obj> = (*lm.globals_ptr()).refs.as_mut_ptr();
+        let mut gw: *mut u64 = (*lm.globals_ptr()).word_slots;
+        let mut gr: *mut Option<Obj> = (*lm.globals_ptr()).ref_slots;
 
         // Register access: `S!(x)` is a place (readable and writable); references go
         // through `ops`.
@@ -623,8 +638,8 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
                     mi = tm;
                     m.current = mi;
                     lm = target;
-                    gw = (*lm.globals_ptr()).words.as_mut_ptr();
-                    gr = (*lm.globals_ptr()).refs.as_mut_ptr();
+                    gw = (*lm.globals_ptr()).word_slots;
+                    gr = (*lm.globals_ptr()).ref_slots;
                 }
                 fi = callee;
                 info = cinfo;
@@ -899,8 +914,8 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
                         mi = fr.module as usize;
                         m.current = mi;
                         lm = modules.get_unchecked(mi);
-                        gw = (*lm.globals_ptr()).words.as_mut_ptr();
-                        gr = (*lm.globals_ptr()).refs.as_mut_ptr();
+                        gw = (*lm.globals_ptr()).word_slots;
+                        gr = (*lm.globals_ptr()).ref_slots;
                     }
                     fi = fr.func as usize;
                     info = *lm.funcs.get_unchecked(fi);

@@ -469,8 +469,11 @@ impl Program {
         if g.words.len() != snapshot.words.len() || g.refs.len() != snapshot.refs.len() {
             return; // unloaded since: nothing to restore into
         }
-        g.words = snapshot.words;
-        g.refs = snapshot.refs;
+        // In place: the buffers stay where running code finds them.
+        g.words.copy_from_slice(&snapshot.words);
+        for (slot, value) in g.refs.iter_mut().zip(snapshot.refs) {
+            *slot = value;
+        }
         self.push_globals(mi);
     }
 

@@ -68,6 +68,24 @@ impl InFlight {
         self.0[shard].0.fetch_add(1, Ordering::SeqCst);
     }
 
+    /// [`InFlight::enter`] on the program's only machine: no other thread counts or
+    /// reads, so a plain increment (no locked instruction) is exact.
+    #[inline]
+    pub fn enter_alone(&self, shard: usize) {
+        let n = &self.0[shard].0;
+        n.store(n.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    }
+
+    /// [`InFlight::leave`] on the program's only machine.
+    #[inline]
+    pub fn leave_alone(&self, shard: usize) {
+        let n = &self.0[shard].0;
+        n.store(
+            n.load(Ordering::Relaxed).saturating_sub(1),
+            Ordering::Relaxed,
+        );
+    }
+
     #[inline]
     pub fn leave(&self, shard: usize) {
         let n = &self.0[shard].0;

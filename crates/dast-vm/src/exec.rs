@@ -450,7 +450,10 @@ pub(crate) fn enter_instance(t: &Instance, m: &Machine) -> Result<(), String> {
         return Err(state_wait_message(t));
     }
     if m.hot_reload {
-        t.in_flight.enter(m.shard);
+        match m.concurrent {
+            true => t.in_flight.enter(m.shard),
+            false => t.in_flight.enter_alone(m.shard),
+        }
     }
     Ok(())
 }
@@ -469,7 +472,10 @@ fn state_wait_message(t: &Instance) -> String {
 #[inline]
 pub(crate) fn leave_instance(t: &Instance, m: &Machine) {
     if m.hot_reload {
-        t.in_flight.leave(m.shard);
+        match m.concurrent {
+            true => t.in_flight.leave(m.shard),
+            false => t.in_flight.leave_alone(m.shard),
+        }
     }
     if m.concurrent && t.stateful {
         // SAFETY: entries and leaves pair up (one per cross-instance call and return,
@@ -871,7 +877,13 @@ unsafe fn run_loop<const HEAP_LIMITED: bool>(
                     }
                     // An import of the module's own instance (`run --hot-reload` routes
                     // a file's calls to its own hot functions so) enters nothing.
-                    if (m.hot_reload || m.concurrent) && tm as usize != mi {
+                    if !m.concurrent && m.hot_reload && tm as usize != mi {
+                        // One machine: count the entry; no other thread moves routes.
+                        modules
+                            .get_unchecked(tm as usize)
+                            .in_flight
+                            .enter_alone(m.shard);
+                    } else if m.concurrent && tm as usize != mi {
                         match enter_import(modules, m, slot, (tm, tf)) {
                             Entered::Yes(target) => (tm, tf) = target,
                             Entered::Resync => {

@@ -82,9 +82,13 @@ pub(crate) struct Shared {
     pub(crate) settings: AtomicU64,
     /// A replaced version is draining: the next call to return tries to unload it.
     pub(crate) draining: AtomicBool,
-    /// Functions called by name, already recorded with the registry.
-    pub(crate) recorded: Mutex<std::collections::HashSet<(String, String)>>,
+    /// Functions called by name, already recorded with the registry (module ->
+    /// functions; read-locked on each call by name, looked up without allocating).
+    pub(crate) recorded: std::sync::RwLock<Recorded>,
 }
+
+/// Functions called by name, by module.
+type Recorded = std::collections::HashMap<String, std::collections::HashSet<String>>;
 
 /// How long a reload waits for calls in flight before it is refused.
 pub const DEFAULT_RELOAD_WAIT: Duration = Duration::from_secs(1);
@@ -183,7 +187,7 @@ impl Runtime {
                 out,
                 settings: AtomicU64::new(0),
                 draining: AtomicBool::new(false),
-                recorded: Mutex::new(Default::default()),
+                recorded: Default::default(),
             }),
         })
     }
@@ -301,12 +305,26 @@ impl Runtime {
     /// Records a function the host calls by name with the registry (once per
     /// function): a reload that removes it or changes its signature is refused.
     pub(crate) fn record(&self, module: &str, func: &str) {
-        let key = (module.to_string(), func.to_string());
-        if workers::lock(&self.inner.recorded).contains(&key) {
+        let known = |r: &Recorded| r.get(module).is_some_and(|fs| fs.contains(func));
+        if known(
+            &self
+                .inner
+                .recorded
+                .read()
+                .unwrap_or_else(PoisonError::into_inner),
+        ) {
             return;
         }
         self.lock().registry.record_host_call(module, func);
-        workers::lock(&self.inner.recorded).insert(key);
+        let mut recorded = self
+            .inner
+            .recorded
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        recorded
+            .entry(module.to_string())
+            .or_default()
+            .insert(func.to_string());
     }
 
     /// The registry's answer to a panic of a call by name (logged, rolled back when

@@ -92,19 +92,18 @@ impl Program {
             self.refresh_view();
         }
         let mi = entry.inst as usize;
-        match self.view.get(mi) {
-            Some(inst) if !inst.unloaded && !inst.retired.load(Ordering::Relaxed) => {}
+        let fi = entry.func as usize;
+        let info = match self.view.get(mi) {
+            Some(inst) if !inst.unloaded && !inst.retired.load(Ordering::Relaxed) => inst.funcs[fi],
             _ => return Ok(false),
-        }
+        };
         self.enter_from_host(mi)?;
         // Entered: now the switch of a reload is either seen here or waits for us.
-        if self.view[mi].retired.load(Ordering::SeqCst) {
+        if self.machine.concurrent && self.inst(mi).retired.load(Ordering::SeqCst) {
             self.leave_to_host(mi);
             return Ok(false);
         }
         let (sb, rb) = self.machine.top;
-        let fi = entry.func as usize;
-        let info = self.view[mi].funcs[fi];
         let need = (sb + info.scalar_regs as usize, rb + info.ref_regs as usize);
         if let Err(message) = self.machine.reserve(need.0, need.1) {
             self.leave_to_host(mi);

@@ -225,7 +225,18 @@ impl Machine {
     }
 
     /// Makes the stacks at least this long, or fails with "stack overflow".
+    #[inline]
     pub fn reserve(&mut self, words: usize, refs: usize) -> Result<(), String> {
+        // The stacks never shrink: after the first calls this is the whole cost.
+        if words <= self.sstack.len() && refs <= self.rstack.len() {
+            return Ok(());
+        }
+        self.grow(words, refs)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, words: usize, refs: usize) -> Result<(), String> {
         if words > MAX_STACK || refs > MAX_STACK {
             return Err("stack overflow".to_string());
         }

@@ -365,22 +365,13 @@ pub(crate) fn read_host_request(
             name: text(0)?,
             version: w[0] as u32,
         },
-        Intrinsic::RegistryCallVersion => {
-            let (value_ty, _) = call_result_types(t, ty)?;
-            let list = typed_vec(t, value_ty, &r[2])?;
-            let mut args = Vec::with_capacity(list.len);
-            for i in 0..list.len {
-                let (ew, er) = list.elem(i);
-                args.push(from_dast_value(to_value(t, value_ty, (&ew, er), 0)?)?);
-            }
-            HostRequest::CallVersion {
-                module: text(0)?,
-                version: w[0] as u32,
-                func: text(1)?,
-                args,
-                caller: caller(),
-            }
-        }
+        Intrinsic::RegistryCallVersion => HostRequest::CallVersion {
+            module: text(0)?,
+            version: w[0] as u32,
+            func: text(1)?,
+            args: call_args(t, ty, &r[2])?,
+            caller: caller(),
+        },
         Intrinsic::RegistryModules => HostRequest::Modules,
         Intrinsic::HostFn => {
             let (params, _) = host_fn_types(t, ty)?;
@@ -399,21 +390,12 @@ pub(crate) fn read_host_request(
             path: text(0)?,
             caller: caller(),
         },
-        Intrinsic::RegistryCall => {
-            let (value_ty, _) = call_result_types(t, ty)?;
-            let list = typed_vec(t, value_ty, &r[2])?;
-            let mut args = Vec::with_capacity(list.len);
-            for i in 0..list.len {
-                let (ew, er) = list.elem(i);
-                args.push(from_dast_value(to_value(t, value_ty, (&ew, er), 0)?)?);
-            }
-            HostRequest::Call {
-                module: text(0)?,
-                func: text(1)?,
-                args,
-                caller: caller(),
-            }
-        }
+        Intrinsic::RegistryCall => HostRequest::Call {
+            module: text(0)?,
+            func: text(1)?,
+            args: call_args(t, ty, &r[2])?,
+            caller: caller(),
+        },
         other => unreachable!("{other:?} is not a host intrinsic"),
     })
 }
@@ -539,6 +521,19 @@ pub(crate) fn write_host_reply(
         *x = None;
     }
     Ok(())
+}
+
+/// The arguments of `registry.call` / `call_version` (a `Vec[Value]` of the prelude's
+/// `Value`, `ty` the call's result type) as host values.
+fn call_args(t: Types<'_>, ty: TypeId, list: &Option<Obj>) -> Result<Vec<Value>, String> {
+    let (value_ty, _) = call_result_types(t, ty)?;
+    let list = typed_vec(t, value_ty, list)?;
+    let mut args = Vec::with_capacity(list.len);
+    for i in 0..list.len {
+        let (ew, er) = list.elem(i);
+        args.push(from_dast_value(to_value(t, value_ty, (&ew, er), 0)?)?);
+    }
+    Ok(args)
 }
 
 /// `HostFn`'s type operand `((P1, .., Pn), R)`: the parameters' tuple and the return

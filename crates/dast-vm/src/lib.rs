@@ -10,6 +10,13 @@
 //!   [`Program::check_importers`], [`Program::activate`], [`Program::unload`],
 //!   [`Program::copy_global`]) and in-flight counts ([`Program::in_flight`], only kept
 //!   after [`Program::set_hot_reload`]). `link`/`init`/`call` act on active instances;
+//! - threads (see `core.rs`): [`Program::worker`] makes another machine over the same
+//!   instances for another thread; calls from several machines run in parallel, a
+//!   stateful instance entered by one thread at a time; [`Program::hold_state`] is what
+//!   a reload does to hand state over while other threads call;
+//! - host functions (see `host_fns.rs`): `host fn` declarations served from the table
+//!   set with [`Program::set_host_fns`]; fast calls of scalar functions through a
+//!   resolved [`Entry`] ([`Program::entry`], [`Program::call_entry`]);
 //! - host requests (see `host.rs`): the `Registry*` intrinsics suspend the running call
 //!   and ask a [`Host`] ([`Program::set_host`], or per call [`Program::call_with_host`])
 //!   with a [`HostRequest`]; the host gets `&mut Program` and may make nested calls,
@@ -293,8 +300,7 @@ impl Program {
     /// `core.rs` for what they share and how). Both become *concurrent*: a call entering
     /// a stateful module holds that module's state lock until it leaves it. The worker
     /// has this program's hot-reload setting, safe-point flag, limits and interrupt
-    /// flag, no host, and
-    /// prints to stdout until given an output.
+    /// flag, and host functions; no host; it prints to stdout until given an output.
     pub fn worker(&mut self) -> Program {
         self.machine.concurrent = true;
         let mut w = Program::over(self.core.clone());

@@ -12,7 +12,7 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 
-ALL_BENCHES=(fib loop nbody sieve records strcat hashmap enum_vm)
+ALL_BENCHES=(fib loop nbody sieve records strcat hashmap enum_vm entities quicksort)
 declare -A EXPECTED=(
     [fib]="2178309"
     [loop]="99999998"
@@ -22,6 +22,8 @@ declare -A EXPECTED=(
     [strcat]="4250000"
     [hashmap]="499999500000"
     [enum_vm]="13500022500000"
+    [entities]="26020600"
+    [quicksort]="71071195"
 )
 
 RUNS=3
@@ -37,7 +39,8 @@ usage() {
     cat <<'EOF'
 usage: bench/run.sh [options]
   -n, --runs N          timed runs per program (median is reported; default 3)
-  --only LIST           comma-separated benchmarks (fib,loop,nbody,sieve,records,strcat,hashmap,enum_vm)
+  --only LIST           comma-separated benchmarks (fib,loop,nbody,sieve,records,strcat,hashmap,enum_vm,
+                        entities,quicksort)
   --dast-args ARGS      extra arguments for `dast run` (e.g. "--mode=release")
   --no-build            do not run `cargo build --release -p dast-cli`
   --dast PATH           dast binary to use (default: target/release/dast)

@@ -283,6 +283,12 @@ pub fn run_native(
     plugins: Option<crate::release_host::PluginBuild>,
     limits: dast_vm::Limits,
 ) -> u8 {
+    // `dast run` provides no host functions: refused at start, as in the other modes.
+    let none = dast_vm::HostFns::default();
+    if let Some(e) = modules.iter().find_map(|m| none.check(m).err()) {
+        errln!("error: {e}");
+        return EXIT_COMPILE_ERROR;
+    }
     let worker = std::thread::Builder::new()
         .name("dast-main".into())
         .stack_size(RUN_STACK)
